@@ -1,0 +1,104 @@
+# Desklit. `make run` sets up what is missing, builds and starts the app; `make test` runs everything.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+GO        ?= go
+TAGS      := desktop,production,webkit2_41
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0-dev)
+COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DATE      ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS   := -s -w -X github.com/desklit/desklit/app/version.Version=$(VERSION) \
+             -X github.com/desklit/desklit/app/version.Commit=$(COMMIT) \
+             -X github.com/desklit/desklit/app/version.Date=$(DATE)
+BIN       := build/bin/desklit
+CACHE     := $(CURDIR)/.cache
+TESTVENV  := $(CACHE)/venv-test
+PYTHON    ?= python3
+SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+# Debian/Ubuntu packages: build (GTK/WebKit), window and keyring tests, browser tests.
+APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential python3-venv \
+             xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick xdotool x11-utils \
+             chromium fonts-dejavu-core file
+# Non-Wails packages must build for every desktop OS.
+PORTABLE_PKGS = $(shell $(GO) list ./app/... | grep -v /app/desktop)
+
+.PHONY: deps apt-deps go-deps node-deps build frontend component run dev test test-go vet \
+        test-keyring test-python test-frontend test-gui test-e2e wheelhouse bench clean
+
+deps: apt-deps go-deps node-deps
+
+apt-deps:
+	@missing=$$(for p in $(APT_PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if command -v apt-get >/dev/null; then \
+	    echo "Installing: $$missing"; \
+	    $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	  else echo "Missing system packages ($$missing); see README for macOS/Windows prerequisites"; fi; \
+	fi
+
+go-deps:
+	$(GO) mod download
+
+node-deps: frontend/node_modules/.stamp runtime/component/node_modules/.stamp
+
+%/node_modules/.stamp: %/package-lock.json
+	cd $* && npm ci --no-audit --no-fund
+	touch $@
+
+frontend: node-deps
+	cd frontend && npm run build
+
+component: node-deps
+	cd runtime/component && npm run build
+
+build: deps frontend component
+	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+run: build
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then ./$(BIN); \
+	else echo "No display: starting the services without a window (desklit run)."; ./$(BIN) run; fi
+
+dev: deps
+	$(GO) run github.com/wailsapp/wails/v2/cmd/wails@v2.16.0 dev -tags webkit2_41
+
+vet: frontend component
+	$(GO) vet -tags webkit2_41 ./...
+	GOOS=windows $(GO) vet $(PORTABLE_PKGS)
+	GOOS=darwin $(GO) vet $(PORTABLE_PKGS)
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
+
+test-go: frontend component
+	$(GO) test -race -tags webkit2_41 -count=1 ./...
+
+test-keyring:
+	test/keyring/with-secret-service.sh $(GO) test -race -count=1 ./app/keyringstore/...
+
+$(TESTVENV)/.stamp: runtime/streamlit/requirements.txt runtime/streamlit/requirements-dev.txt
+	$(PYTHON) -m venv $(TESTVENV)
+	$(TESTVENV)/bin/pip install -q --disable-pip-version-check -r runtime/streamlit/requirements.txt -r runtime/streamlit/requirements-dev.txt
+	touch $@
+
+test-python: $(TESTVENV)/.stamp
+	cd runtime/streamlit && $(TESTVENV)/bin/python -m pytest -q
+
+test-frontend: node-deps
+	cd frontend && npm test
+	cd runtime/component && npm test
+
+test-gui: build
+	test/gui/smoke.sh $(BIN)
+
+test-e2e: build $(TESTVENV)/.stamp
+	test/e2e/run.sh $(BIN)
+
+test: deps vet test-go test-keyring test-python test-frontend test-gui test-e2e
+	@echo "make test: all suites passed"
+
+wheelhouse:
+	scripts/wheelhouse.sh build/wheelhouse
+
+bench:
+	bench/run.sh
+
+clean:
+	rm -rf build/bin dist $(CACHE) frontend/node_modules runtime/component/node_modules

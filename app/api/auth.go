@@ -1,0 +1,194 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// maxTokenBytes bounds the bearer token; larger ones are refused before any parsing.
+const maxTokenBytes = 16 << 10
+
+// asymmetricAlgs are the only algorithms Options.Algorithms may name: never "none", never HS*.
+var asymmetricAlgs = map[string]bool{
+	"RS256": true, "RS384": true, "RS512": true,
+	"PS256": true, "PS384": true, "PS512": true,
+	"ES256": true, "ES384": true, "ES512": true,
+	"EdDSA": true,
+}
+
+// authError is what a client reads when a request is refused: the original design's codes.
+type authError struct {
+	status      int
+	code        string
+	description string
+}
+
+func (e *authError) Error() string { return e.code + ": " + e.description }
+
+var (
+	errHeaderMissing = &authError{http.StatusUnauthorized, "authorization_header_missing", "Authorization header is expected"}
+	errNotBearer     = &authError{http.StatusUnauthorized, "invalid_header", "Authorization header must start with Bearer"}
+	errNoToken       = &authError{http.StatusUnauthorized, "invalid_header", "Token not found"}
+	errNotOneToken   = &authError{http.StatusUnauthorized, "invalid_header", "Authorization header must be Bearer token"}
+	errTokenTooLarge = &authError{http.StatusUnauthorized, "invalid_header", "Token is too large"}
+	errUnparsable    = &authError{http.StatusUnauthorized, "invalid_header", "Unable to parse authentication token"}
+	errAlgorithm     = &authError{http.StatusUnauthorized, "invalid_header", "Token signing algorithm is not allowed"}
+	errNoKey         = &authError{http.StatusUnauthorized, "invalid_header", "Unable to find appropriate key"}
+	errSignature     = &authError{http.StatusUnauthorized, "invalid_header", "Token signature is invalid"}
+	errExpired       = &authError{http.StatusUnauthorized, "token_expired", "Token is expired"}
+	errClaims        = &authError{http.StatusUnauthorized, "invalid_claims", "Incorrect claims, please check the audience and issuer"}
+	errUnavailable   = &authError{http.StatusServiceUnavailable, "jwks_unavailable", "The identity provider's signing keys cannot be fetched yet; try again shortly"}
+	errScope         = &authError{http.StatusForbidden, "insufficient_scope", "The token lacks the scope read:messages"}
+)
+
+// claims are the access token claims the API reads.
+type claims struct {
+	jwt.RegisteredClaims
+	Scope       scopeList `json:"scope,omitempty"`
+	Permissions []string  `json:"permissions,omitempty"`
+}
+
+// hasScope reports whether scope is granted, either in the space-separated scope claim or in
+// Auth0's RBAC permissions array.
+func (c *claims) hasScope(scope string) bool {
+	for _, s := range c.Scope {
+		if s == scope {
+			return true
+		}
+	}
+	for _, p := range c.Permissions {
+		if p == scope {
+			return true
+		}
+	}
+	return false
+}
+
+// scopeList reads the scope claim: a space-separated string (RFC 8693 §4.2) or, as some
+// providers send it, an array of strings.
+type scopeList []string
+
+func (s *scopeList) UnmarshalJSON(b []byte) error {
+	var str string
+	if err := json.Unmarshal(b, &str); err == nil {
+		*s = strings.Fields(str)
+		return nil
+	}
+	var arr []string
+	if err := json.Unmarshal(b, &arr); err != nil {
+		return errors.New("scope is neither a string nor an array of strings")
+	}
+	*s = arr
+	return nil
+}
+
+// validator checks access tokens: signature with the issuer's keys, allowed algorithms, exact
+// issuer, audience, exp (required), nbf and iat, with a small leeway.
+type validator struct {
+	parser *jwt.Parser
+	keys   *keyCache
+}
+
+func newValidator(o Options, keys *keyCache) *validator {
+	return &validator{
+		parser: jwt.NewParser(
+			jwt.WithValidMethods(o.Algorithms),
+			jwt.WithIssuer(o.Issuer),
+			jwt.WithAudience(o.Audience),
+			jwt.WithExpirationRequired(),
+			jwt.WithIssuedAt(),
+			jwt.WithLeeway(o.Leeway),
+			jwt.WithTimeFunc(o.Now),
+			jwt.WithStrictDecoding(),
+		),
+		keys: keys,
+	}
+}
+
+// bearerToken extracts the token from the Authorization header(s).
+func bearerToken(h http.Header) (string, *authError) {
+	values := h.Values("Authorization")
+	if len(values) == 0 || strings.TrimSpace(values[0]) == "" {
+		return "", errHeaderMissing
+	}
+	if len(values) > 1 {
+		return "", errNotOneToken
+	}
+	parts := strings.Fields(values[0])
+	switch {
+	case !strings.EqualFold(parts[0], "bearer"):
+		return "", errNotBearer
+	case len(parts) == 1:
+		return "", errNoToken
+	case len(parts) > 2:
+		return "", errNotOneToken
+	case len(parts[1]) > maxTokenBytes:
+		return "", errTokenTooLarge
+	}
+	return parts[1], nil
+}
+
+// validate checks the token and returns its claims, or the error the client should read.
+func (v *validator) validate(ctx context.Context, token string) (*claims, *authError) {
+	var c claims
+	_, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
+		if _, ok := t.Header["crit"]; ok {
+			return nil, errUnparsable // no extension is understood here (RFC 7515 §4.1.11)
+		}
+		kid, ok := t.Header["kid"].(string)
+		if !ok || kid == "" {
+			return nil, errNoKey
+		}
+		k, err := v.keys.lookup(ctx, kid)
+		if err != nil {
+			return nil, err
+		}
+		if !keyFits(k, t.Method.Alg()) {
+			return nil, errNoKey
+		}
+		return k.key, nil
+	})
+	if err == nil {
+		return &c, nil
+	}
+	return nil, classify(err)
+}
+
+// classify maps a jwt/v5 or key cache error to the client's status and code. The order
+// matters: an unreachable issuer is 503 whatever else is wrong, an expired token is
+// token_expired even when other claims are wrong too.
+func classify(err error) *authError {
+	var ae *authError
+	switch {
+	case errors.Is(err, errKeysUnavailable):
+		return errUnavailable
+	case errors.Is(err, errUnknownKID):
+		return errNoKey
+	case errors.As(err, &ae):
+		return ae
+	case errors.Is(err, jwt.ErrTokenMalformed):
+		return errUnparsable
+	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
+		if strings.Contains(err.Error(), "signing method") {
+			return errAlgorithm
+		}
+		return errSignature
+	case errors.Is(err, jwt.ErrTokenUnverifiable):
+		return errUnparsable
+	case errors.Is(err, jwt.ErrTokenExpired):
+		return errExpired
+	case errors.Is(err, jwt.ErrTokenInvalidClaims):
+		return errClaims
+	default:
+		return errUnparsable
+	}
+}
+
+// leewayLimit is the most clock skew Options.Leeway may allow.
+const leewayLimit = 60 * time.Second

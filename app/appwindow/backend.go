@@ -1,0 +1,309 @@
+// Package appwindow adapts the shell (supervisor, session, runtime) to the desktop window's
+// Backend: it turns supervisor events, session changes and start-up errors into the window's
+// plain views, and turns the window's buttons into shell calls.
+package appwindow
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/desktop"
+	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/shell"
+	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/version"
+)
+
+// Backend is the desktop.Backend of the real app.
+type Backend struct {
+	sh    *shell.Shell
+	paths config.Paths
+	log   *slog.Logger
+
+	mu          sync.Mutex
+	ev          desktop.Events
+	startCancel context.CancelFunc
+	starting    bool
+	stopSubs    []func()
+}
+
+var _ desktop.Backend = (*Backend)(nil)
+
+// New adapts sh. Progress reaches the window through ProgressFunc, which the shell must be built with.
+func New(sh *shell.Shell, paths config.Paths, log *slog.Logger) *Backend {
+	return &Backend{sh: sh, paths: paths, log: log}
+}
+
+// ProgressFunc forwards the runtime build's progress to the window once it is attached.
+func (b *Backend) ProgressFunc() func(pyruntime.Progress) {
+	return func(p pyruntime.Progress) {
+		if ev := b.events(); ev != nil {
+			ev.Progress(desktop.ProgressView{Step: p.Step, Package: p.Package, N: p.N, Total: p.Total, Percent: p.Percent, Message: p.Message})
+		}
+	}
+}
+
+func (b *Backend) events() desktop.Events {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.ev
+}
+
+// Start opens the session side, then starts the services in the background.
+func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
+	b.mu.Lock()
+	b.ev = ev
+	b.mu.Unlock()
+
+	events, unsub := b.sh.Supervisor().Subscribe()
+	logs, unsubLogs := b.sh.Supervisor().SubscribeLogs()
+	b.mu.Lock()
+	b.stopSubs = append(b.stopSubs, unsub, unsubLogs)
+	b.mu.Unlock()
+	go b.forwardServices(events)
+	go func() {
+		for l := range logs {
+			ev.LogLine(l.Service, formatLine(l))
+		}
+	}()
+
+	if err := b.sh.StartSession(); err != nil {
+		ev.Error(classify(err))
+		return nil
+	}
+	b.forwardSession(ev)
+	go b.startServices(ctx)
+	return nil
+}
+
+func (b *Backend) forwardSession(ev desktop.Events) {
+	m := b.sh.Sessions()
+	changes, unsub := m.Subscribe()
+	b.mu.Lock()
+	b.stopSubs = append(b.stopSubs, unsub)
+	b.mu.Unlock()
+	warning := b.sh.StoreStatus().Warning
+	ev.Session(sessionView(m.Current(), warning))
+	go func() {
+		for c := range changes {
+			v := sessionView(m.Current(), warning)
+			if c.Kind == session.Error && c.Message != "" {
+				ev.Error(desktop.ErrorView{Kind: desktop.ErrOther, Title: "Sign-in problem", Message: c.Message, Actions: []string{desktop.ActDismiss}})
+			}
+			ev.Session(v)
+		}
+	}()
+}
+
+func sessionView(s *session.Session, warning string) desktop.SessionView {
+	v := desktop.SessionView{StoreWarning: warning}
+	if s != nil {
+		v.SignedIn = true
+		v.Name, v.Email, v.Sub, v.Expiry = s.User.Name, s.User.Email, s.User.Sub, s.Expiry
+	}
+	return v
+}
+
+func (b *Backend) forwardServices(events <-chan supervisor.Event) {
+	for e := range events {
+		ev := b.events()
+		if ev == nil {
+			continue
+		}
+		ev.Services(b.views())
+		if e.Status.State == supervisor.Failed {
+			b.mu.Lock()
+			starting := b.starting
+			b.mu.Unlock()
+			if !starting { // a failure during start-up is reported by startServices
+				ev.Error(crashLoop(e.Status))
+			}
+		}
+	}
+}
+
+func (b *Backend) views() []desktop.ServiceView {
+	var out []desktop.ServiceView
+	for _, st := range b.sh.Supervisor().Snapshot() {
+		out = append(out, desktop.ServiceView{
+			Name: st.Name, State: string(st.State), URL: st.URL, PID: st.PID, Restarts: st.Restarts,
+			CPUPercent: st.CPUPercent, RSSBytes: st.RSSBytes, LastError: st.LastError,
+		})
+	}
+	return out
+}
+
+func (b *Backend) startServices(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	b.mu.Lock()
+	if b.starting {
+		b.mu.Unlock()
+		cancel()
+		return
+	}
+	b.starting, b.startCancel = true, cancel
+	b.mu.Unlock()
+	err := b.sh.StartServices(ctx)
+	b.mu.Lock()
+	b.starting, b.startCancel = false, nil
+	ev := b.ev
+	b.mu.Unlock()
+	cancel()
+	if ev == nil {
+		return
+	}
+	ev.Progress(desktop.ProgressView{Done: true})
+	if err != nil {
+		b.log.Error("start-up failed", "err", err)
+		ev.Error(classify(err))
+		return
+	}
+	ev.Error(desktop.ErrorView{}) // clears an earlier error
+	ev.Services(b.views())
+}
+
+// classify turns a start-up error into something a user can act on.
+func classify(err error) desktop.ErrorView {
+	var pe *supervisor.PortInUseError
+	var np *pyruntime.NoPythonError
+	switch {
+	case errors.As(err, &pe):
+		v := desktop.ErrorView{
+			Kind: desktop.ErrPortInUse, Title: fmt.Sprintf("Port %d is in use", pe.Port), Service: pe.Service,
+			Message: pe.Error() + ". Desklit does not stop programs it did not start: quit that program, or let Desklit use another port.",
+		}
+		if p := freePortNear(pe.Port); p > 0 {
+			v.Actions = append(v.Actions, desktop.ActUsePort+":"+strconv.Itoa(p))
+		}
+		v.Actions = append(v.Actions, desktop.ActRetry)
+		return v
+	case errors.As(err, &np):
+		return desktop.ErrorView{Kind: desktop.ErrNoPython, Title: "Python is needed", Message: np.Error(), Actions: []string{desktop.ActRetry}}
+	case errors.Is(err, context.Canceled):
+		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "Start-up cancelled", Message: "The start was cancelled. Nothing half-built is kept.", Actions: []string{desktop.ActRetry, desktop.ActQuit}}
+	case strings.Contains(err.Error(), "runtime") || strings.Contains(err.Error(), "pip"):
+		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "The Python runtime could not be built", Message: firstLine(err.Error()), Detail: err.Error(), Actions: []string{desktop.ActRetry, desktop.ActOpenLogs}}
+	default:
+		return desktop.ErrorView{Kind: desktop.ErrOther, Title: "Desklit could not start", Message: firstLine(err.Error()), Detail: err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs}}
+	}
+}
+
+func crashLoop(st supervisor.Status) desktop.ErrorView {
+	return desktop.ErrorView{
+		Kind: desktop.ErrCrashLoop, Service: st.Name,
+		Title:   fmt.Sprintf("%s keeps stopping", st.Name),
+		Message: fmt.Sprintf("%s stopped %d times in a short while (%s); Desklit stopped restarting it.", st.Name, st.Restarts+1, orDash(st.ExitStatus)),
+		Detail:  st.LastError,
+		Actions: []string{desktop.ActRestart + ":" + st.Name, desktop.ActShowLogs},
+	}
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "no exit status"
+	}
+	return s
+}
+
+// freePortNear finds a free loopback port above p, for the "use another port" button.
+func freePortNear(p int) int {
+	for c := p + 1; c < p+50 && c < 65536; c++ {
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(c)))
+		if err == nil {
+			ln.Close()
+			return c
+		}
+	}
+	return 0
+}
+
+func formatLine(l supervisor.LogLine) string {
+	return l.Time.Format("15:04:05.000") + " " + l.Text
+}
+
+// Stop stops everything; the window calls it on close.
+func (b *Backend) Stop(ctx context.Context) error {
+	b.CancelStart()
+	err := b.sh.Stop(ctx)
+	b.mu.Lock()
+	subs := b.stopSubs
+	b.stopSubs = nil
+	b.mu.Unlock()
+	for _, u := range subs {
+		u()
+	}
+	return err
+}
+
+func (b *Backend) Login(ctx context.Context) error  { return b.sh.Login(ctx) }
+func (b *Backend) Logout(ctx context.Context) error { return b.sh.Logout(ctx) }
+
+func (b *Backend) RestartService(ctx context.Context, name string) error {
+	return b.sh.Supervisor().Restart(ctx, name)
+}
+
+func (b *Backend) Logs(name string) []string {
+	var out []string
+	for _, l := range b.sh.Supervisor().Logs(name) {
+		out = append(out, formatLine(l))
+	}
+	return out
+}
+
+func (b *Backend) StreamlitURL() string { return b.sh.StreamlitURL() }
+func (b *Backend) LogDir() string       { return b.paths.Logs }
+
+func (b *Backend) Versions() map[string]string {
+	return map[string]string{
+		"desklit": version.Version, "commit": version.CommitOrVCS(), "built": version.Date,
+		"go": version.GoVersion(), "wails": version.WailsVersion(), "os": runtime.GOOS + "/" + runtime.GOARCH,
+	}
+}
+
+func (b *Backend) CancelStart() {
+	b.mu.Lock()
+	cancel := b.startCancel
+	b.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+}
+
+func (b *Backend) RetryStart(ctx context.Context) error {
+	ev := b.events()
+	if ev == nil {
+		return errors.New("the window is not ready")
+	}
+	if b.sh.Sessions() == nil {
+		if err := b.sh.StartSession(); err != nil {
+			ev.Error(classify(err))
+			return nil
+		}
+		b.forwardSession(ev)
+	}
+	ev.Error(desktop.ErrorView{})
+	go b.startServices(context.WithoutCancel(ctx))
+	return nil
+}
+
+func (b *Backend) UsePort(service string, port int) error { return b.sh.SetPort(service, port) }
+
+// Diagnostics is a zip of the logs, the effective configuration and versions, tokens redacted.
+func (b *Backend) Diagnostics() ([]byte, error) {
+	return diagnostics(b.paths, b.sh.Config(), b.Versions(), b.sh.Supervisor().Snapshot(), time.Now())
+}

@@ -1,0 +1,95 @@
+package appwindow
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"time"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/supervisor"
+)
+
+// secretPatterns match what must never leave the machine in a diagnostics bundle: JWTs, the
+// launch secret in a URL, and token-looking JSON fields or headers.
+var secretPatterns = []*regexp.Regexp{
+	regexp.MustCompile(`eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`),
+	regexp.MustCompile(`(desklit_token=)[^&\s"']+`),
+	regexp.MustCompile(`(?i)("?(?:access_token|refresh_token|id_token|code_verifier|client_secret|token)"?\s*[:=]\s*"?)[^"\s,&}]+`),
+	regexp.MustCompile(`(?i)(authorization:\s*bearer\s+)\S+`),
+	regexp.MustCompile(`(?i)(DESKLIT_(?:LAUNCH_SECRET|CONTROL_TOKEN)=)\S+`),
+}
+
+// Redact removes secrets from text.
+func Redact(b []byte) []byte {
+	for _, re := range secretPatterns {
+		if re.NumSubexp() > 0 {
+			b = re.ReplaceAll(b, []byte("${1}[REDACTED]"))
+		} else {
+			b = re.ReplaceAll(b, []byte("[REDACTED]"))
+		}
+	}
+	return b
+}
+
+func diagnostics(paths config.Paths, cfg *config.Config, versions map[string]string, services []supervisor.Status, now time.Time) ([]byte, error) {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	add := func(name string, data []byte) error {
+		w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: now})
+		if err != nil {
+			return err
+		}
+		_, err = w.Write(Redact(data))
+		return err
+	}
+	var cfgText bytes.Buffer
+	for _, r := range cfg.Effective() {
+		fmt.Fprintf(&cfgText, "%s=%s\t# %s\n", r[0], r[1], r[2])
+	}
+	if err := add("configuration.txt", cfgText.Bytes()); err != nil {
+		return nil, err
+	}
+	keys := make([]string, 0, len(versions))
+	for k := range versions {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var vText bytes.Buffer
+	for _, k := range keys {
+		fmt.Fprintf(&vText, "%s: %s\n", k, versions[k])
+	}
+	if err := add("versions.txt", vText.Bytes()); err != nil {
+		return nil, err
+	}
+	svc, _ := json.MarshalIndent(services, "", "  ")
+	if err := add("services.json", svc); err != nil {
+		return nil, err
+	}
+	entries, _ := os.ReadDir(paths.Logs)
+	for _, e := range entries {
+		if e.IsDir() {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(paths.Logs, e.Name()))
+		if err != nil {
+			continue
+		}
+		const max = 2 << 20 // the tail of a large log is what matters
+		if len(data) > max {
+			data = data[len(data)-max:]
+		}
+		if err := add("logs/"+e.Name(), data); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,71 @@
+package authflow
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"testing"
+
+	"github.com/desklit/desklit/app/api"
+	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/session"
+)
+
+// TestEndToEndWithProtectedAPI: sign in with the dev IdP, call the protected API with the
+// stored access token, sign out, and the refresh token no longer works.
+func TestEndToEndWithProtectedAPI(t *testing.T) {
+	log, logs := newLogger(t)
+	idp := startIdP(t, log, devidp.Options{})
+	apiSrv, err := api.New(api.Options{Issuer: idp.Issuer(), Audience: testAudience, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan struct{})
+	go func() { defer close(served); _ = apiSrv.Serve(ctx) }()
+	t.Cleanup(func() { cancel(); <-served })
+
+	call := func(path, token string) int {
+		t.Helper()
+		req, _ := http.NewRequest(http.MethodGet, apiSrv.URL()+path, nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+
+	tests := []struct {
+		user       string
+		wantScoped int
+	}{
+		{"analyst", http.StatusOK},
+		{"viewer", http.StatusForbidden},
+	}
+	for _, tt := range tests {
+		t.Run(tt.user, func(t *testing.T) {
+			flow := flowFor(idp, Config{Logger: log})
+			store := &memStore{}
+			m := session.NewManager(store, flow.Bind(newBrowser(tt.user, "desklit")), log, nil)
+			if err := m.Login(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			s := store.get()
+			if got := call("/api/pong", s.AccessToken); got != http.StatusOK {
+				t.Errorf("/api/pong: %d", got)
+			}
+			if got := call("/api/pong-scoped", s.AccessToken); got != tt.wantScoped {
+				t.Errorf("/api/pong-scoped: %d, want %d", got, tt.wantScoped)
+			}
+			if err := m.Logout(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := flow.Refresh(context.Background(), s); !errors.Is(err, ErrInvalidGrant) {
+				t.Errorf("refresh after sign-out: %v", err)
+			}
+			assertNoTokens(t, logs.String(), s)
+		})
+	}
+}

@@ -1,0 +1,330 @@
+// Package authflow signs the user in with OAuth 2.0 Authorization Code + PKCE against any OpenID
+// Connect issuer (Auth0 or the embedded dev IdP), refreshes the tokens and signs out. It has no
+// Wails dependency: the authorize URL is shown through an Opener (system browser or a native
+// window process), and the redirect lands on a loopback listener that exists only while a
+// sign-in is in progress and accepts exactly one callback.
+//
+// Concurrent Login calls are serialised: a second call waits until the first has finished (or
+// its own context ends), then runs its own sign-in.
+package authflow
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+
+	"github.com/desklit/desklit/app/httpguard"
+	"github.com/desklit/desklit/app/session"
+)
+
+// DefaultTimeout bounds a sign-in the user abandons.
+const DefaultTimeout = 5 * time.Minute
+
+// Errors a caller may tell apart with errors.Is. None of them ever contains a token.
+var (
+	ErrCancelled      = errors.New("sign-in cancelled")
+	ErrTimeout        = errors.New("sign-in timed out")
+	ErrStateMismatch  = errors.New("sign-in callback does not belong to this sign-in (state mismatch or replayed callback)")
+	ErrNoCode         = errors.New("sign-in callback carries no authorization code")
+	ErrNonceMismatch  = errors.New("ID token nonce does not match this sign-in")
+	ErrIDToken        = errors.New("ID token rejected")
+	ErrExchange       = errors.New("code exchange refused")
+	ErrInvalidGrant   = session.ErrInvalidGrant
+	ErrNoRefreshToken = errors.New("session has no refresh token")
+)
+
+// ProviderError is an error the provider sent to the callback (error=access_denied ...).
+type ProviderError struct {
+	Code        string
+	Description string
+}
+
+func (e *ProviderError) Error() string {
+	if e.Description != "" {
+		return fmt.Sprintf("the provider refused the sign-in: %s (%s)", e.Code, e.Description)
+	}
+	return "the provider refused the sign-in: " + e.Code
+}
+
+// Config describes the provider and the client.
+type Config struct {
+	Issuer       string
+	ClientID     string
+	Audience     string   // sent as `audience`; omitted when empty
+	Scopes       []string // default openid profile email offline_access
+	CallbackPort int      // 0 picks a free port (tests); Auth0 needs the fixed, registered one
+	Timeout      time.Duration
+	HTTPClient   *http.Client
+	Logger       *slog.Logger
+}
+
+// Flow signs in, refreshes and signs out against one provider.
+type Flow struct {
+	cfg  Config
+	log  *slog.Logger
+	busy chan struct{} // holds one token while a sign-in runs
+
+	mu       sync.Mutex
+	provider *oidc.Provider
+	meta     providerMeta
+}
+
+type providerMeta struct {
+	Revocation string `json:"revocation_endpoint"`
+	EndSession string `json:"end_session_endpoint"`
+}
+
+// New returns a Flow; nothing is contacted until the first call.
+func New(cfg Config) *Flow {
+	if len(cfg.Scopes) == 0 {
+		cfg.Scopes = []string{oidc.ScopeOpenID, "profile", "email", oidc.ScopeOfflineAccess}
+	}
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 30 * time.Second}
+	}
+	log := cfg.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Flow{cfg: cfg, log: log.With("component", "authflow"), busy: make(chan struct{}, 1)}
+}
+
+// issuer is the issuer as the provider spells it (after discovery).
+func (f *Flow) issuer() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cfg.Issuer
+}
+
+func (f *Flow) clientCtx(ctx context.Context) context.Context {
+	return oidc.ClientContext(ctx, f.cfg.HTTPClient)
+}
+
+// discover fetches the discovery document once; a failure is retried on the next call.
+func (f *Flow) discover(ctx context.Context) (*oidc.Provider, providerMeta, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.provider != nil {
+		return f.provider, f.meta, nil
+	}
+	if f.cfg.Issuer == "" || f.cfg.ClientID == "" {
+		return nil, providerMeta{}, errors.New("sign-in is not configured: issuer and client id are required")
+	}
+	p, err := oidc.NewProvider(f.clientCtx(ctx), f.cfg.Issuer)
+	var mismatch *oidc.IssuerMismatchError
+	if errors.As(err, &mismatch) && strings.TrimSuffix(mismatch.Discovered, "/") == strings.TrimSuffix(f.cfg.Issuer, "/") {
+		// Only a trailing slash differs (Auth0's issuer ends in "/"): use the provider's spelling,
+		// which its ID tokens carry.
+		f.cfg.Issuer = mismatch.Discovered
+		p, err = oidc.NewProvider(f.clientCtx(ctx), f.cfg.Issuer)
+	}
+	if err != nil {
+		return nil, providerMeta{}, fmt.Errorf("discover the provider %s: %w", f.cfg.Issuer, err)
+	}
+	var meta providerMeta
+	if err := p.Claims(&meta); err != nil {
+		return nil, providerMeta{}, fmt.Errorf("read the provider's discovery document: %w", err)
+	}
+	f.provider, f.meta = p, meta
+	return p, meta, nil
+}
+
+func (f *Flow) oauthConfig(p *oidc.Provider, redirect string) *oauth2.Config {
+	return &oauth2.Config{ClientID: f.cfg.ClientID, Endpoint: p.Endpoint(), RedirectURL: redirect, Scopes: f.cfg.Scopes}
+}
+
+func randomString() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Login runs one interactive sign-in: it opens the authorize URL with o, waits for the single
+// callback, exchanges the code and verifies the ID token. It returns the new session; storing
+// it is the caller's job (see session.Manager).
+func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
+	select {
+	case f.busy <- struct{}{}:
+		defer func() { <-f.busy }()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for another sign-in: %w", ctx.Err())
+	}
+	p, _, err := f.discover(ctx)
+	if err != nil {
+		return nil, err
+	}
+
+	ln, err := httpguard.Listen(f.cfg.CallbackPort)
+	if err != nil {
+		return nil, fmt.Errorf("open the sign-in callback: %w", err)
+	}
+	port := httpguard.Port(ln)
+	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", port)
+	cb := newCallbackServer(port)
+	srv := httpguard.NewServer(cb)
+	served := make(chan struct{})
+	go func() { defer close(served); _ = srv.Serve(ln) }()
+	defer func() {
+		// Shutdown closes the listener at once and lets the completion page finish.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+		defer cancel()
+		if srv.Shutdown(sctx) != nil {
+			_ = srv.Close()
+		}
+		<-served
+	}()
+
+	verifier := oauth2.GenerateVerifier()
+	state, nonce := randomString(), randomString()
+	conf := f.oauthConfig(p, redirect)
+	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
+	if f.cfg.Audience != "" {
+		opts = append(opts, oauth2.SetAuthURLParam("audience", f.cfg.Audience))
+	}
+	authURL := conf.AuthCodeURL(state, opts...)
+
+	openCtx, closeUI := context.WithCancel(ctx)
+	defer closeUI() // closes a sign-in window as soon as the flow ends
+	f.log.Info("sign-in started", "issuer", f.issuer(), "callback", redirect)
+	closed, err := o.Open(openCtx, authURL)
+	if err != nil {
+		return nil, fmt.Errorf("show the sign-in page: %w", err)
+	}
+
+	timer := time.NewTimer(f.cfg.Timeout)
+	defer timer.Stop()
+	var c callback
+	select {
+	case c = <-cb.results:
+	case werr := <-closed:
+		select {
+		case c = <-cb.results: // the callback won the race with the window's exit
+		default:
+			f.log.Info("sign-in cancelled: the sign-in window was closed")
+			if werr != nil {
+				return nil, fmt.Errorf("%w: the sign-in window closed (%v)", ErrCancelled, werr)
+			}
+			return nil, fmt.Errorf("%w: the sign-in window was closed", ErrCancelled)
+		}
+	case <-timer.C:
+		f.log.Warn("sign-in timed out", "after", f.cfg.Timeout)
+		return nil, fmt.Errorf("%w after %s: no answer from the sign-in page", ErrTimeout, f.cfg.Timeout)
+	case <-ctx.Done():
+		return nil, fmt.Errorf("%w: %w", ErrCancelled, ctx.Err())
+	}
+
+	s, err := f.complete(ctx, p, conf, c.query, state, nonce, verifier)
+	c.reply <- outcome{session: s, err: err}
+	if err != nil {
+		f.log.Warn("sign-in failed", "err", err)
+		return nil, err
+	}
+	f.log.Info("signed in", "sub", s.User.Sub, "expiry", s.Expiry)
+	return s, nil
+}
+
+// complete checks the callback, exchanges the code and verifies the ID token.
+func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Config, q url.Values, state, nonce, verifier string) (*session.Session, error) {
+	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
+		return nil, ErrStateMismatch
+	}
+	if code := q.Get("error"); code != "" {
+		return nil, &ProviderError{Code: clean(code, 64), Description: clean(q.Get("error_description"), 300)}
+	}
+	code := q.Get("code")
+	if code == "" {
+		return nil, ErrNoCode
+	}
+	tok, err := conf.Exchange(f.clientCtx(ctx), code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		return nil, fmt.Errorf("%w: %s", ErrExchange, describe(err))
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return nil, fmt.Errorf("%w: the token response has no ID token", ErrIDToken)
+	}
+	idt, err := p.Verifier(&oidc.Config{ClientID: f.cfg.ClientID}).Verify(f.clientCtx(ctx), raw)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrIDToken, err)
+	}
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
+		return nil, ErrNonceMismatch
+	}
+	var claims struct {
+		Name    string `json:"name"`
+		Email   string `json:"email"`
+		Picture string `json:"picture"`
+	}
+	if err := idt.Claims(&claims); err != nil {
+		return nil, fmt.Errorf("%w: claims: %v", ErrIDToken, err)
+	}
+	scope, _ := tok.Extra("scope").(string)
+	return &session.Session{
+		Issuer:       f.issuer(),
+		ClientID:     f.cfg.ClientID,
+		User:         session.User{Sub: idt.Subject, Name: claims.Name, Email: claims.Email, Picture: claims.Picture},
+		AccessToken:  tok.AccessToken,
+		IDToken:      raw,
+		RefreshToken: tok.RefreshToken,
+		TokenType:    tok.TokenType,
+		Scope:        scope,
+		Expiry:       tok.Expiry,
+	}, nil
+}
+
+// describe turns an OAuth error into text without the response body (which a misbehaving
+// server could fill with anything).
+func describe(err error) string {
+	var re *oauth2.RetrieveError
+	if errors.As(err, &re) {
+		switch {
+		case re.ErrorCode != "" && re.ErrorDescription != "":
+			return clean(re.ErrorCode, 64) + ": " + clean(re.ErrorDescription, 300)
+		case re.ErrorCode != "":
+			return clean(re.ErrorCode, 64)
+		case re.Response != nil:
+			return "HTTP " + re.Response.Status
+		}
+	}
+	return err.Error()
+}
+
+// clean bounds and de-controls text that came from outside before it goes into an error.
+func clean(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > n {
+		s = s[:n] + "…"
+	}
+	return s
+}
+
+// Bind returns the session.Provider that signs in with o, for session.NewManager.
+func (f *Flow) Bind(o Opener) session.Provider { return bound{f, o} }
+
+type bound struct {
+	*Flow
+	o Opener
+}
+
+func (b bound) Login(ctx context.Context) (*session.Session, error) { return b.Flow.Login(ctx, b.o) }

@@ -1,0 +1,7 @@
+//go:build !windows
+
+package authflow
+
+import "syscall"
+
+var terminateSignal = syscall.SIGTERM

@@ -1,0 +1,5 @@
+package authflow
+
+import "os"
+
+var terminateSignal = os.Kill

@@ -1,0 +1,235 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/desklit/desklit/app/authflow"
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/keyringstore"
+	"github.com/desklit/desklit/app/session"
+)
+
+// openStore opens the keyring (or says why not and falls back as the shell does).
+func openStore(ctx context.Context, e *Env, cfg *config.Config, paths config.Paths) (session.Store, keyringstore.Status) {
+	kctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	return keyringstore.Open(kctx, keyringstore.Options{
+		AllowPlaintext: cfg.AllowPlaintextSession,
+		PlaintextFile:  filepath.Join(paths.Data, "session.json"),
+	})
+}
+
+func newFlow(cfg *config.Config) *authflow.Flow {
+	return authflow.New(authflow.Config{
+		Issuer:       cfg.Issuer(),
+		ClientID:     cfg.ClientID,
+		Audience:     cfg.Audience,
+		Scopes:       strings.Fields(cfg.Scope),
+		CallbackPort: cfg.CallbackPort,
+	})
+}
+
+// ensureDevIdP starts the embedded provider in this process when it is the issuer and no running
+// Desklit already serves it. The returned stop function is a no-op when nothing was started.
+func ensureDevIdP(ctx context.Context, cfg *config.Config, paths config.Paths) (func(), error) {
+	if !cfg.UsesDevIdP() || issuerUp(ctx, cfg.Issuer()) {
+		return func() {}, nil
+	}
+	srv, err := devidp.New(devidp.Options{
+		Port:     cfg.IdPPort,
+		DataDir:  filepath.Join(paths.Data, "idp"),
+		ClientID: cfg.ClientID,
+		Audience: cfg.Audience,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start the embedded dev IdP: %w", err)
+	}
+	sctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); _ = srv.Serve(sctx) }()
+	return func() { cancel(); <-done }, nil
+}
+
+func issuerUp(ctx context.Context, issuer string) bool {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(issuer, "/")+"/.well-known/openid-configuration", nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode == http.StatusOK
+}
+
+func cmdLogin(ctx context.Context, e *Env, args []string) error {
+	cfg, paths, fs, err := parse(e, "login", args, nil)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(e, fs); err != nil {
+		return err
+	}
+	stop, err := ensureDevIdP(ctx, cfg, paths)
+	if err != nil {
+		return err
+	}
+	defer stop()
+	store, st := openStore(ctx, e, cfg, paths)
+	if st.Backend != "keyring" {
+		fmt.Fprintf(e.Stderr, "Warning: %s\n", st.Warning)
+	}
+	fmt.Fprintf(e.Stdout, "Opening the sign-in page of %s in your browser…\n", cfg.Issuer())
+	s, err := newFlow(cfg).Login(ctx, printingOpener{authflow.BrowserOpener{Getenv: e.Getenv}, e.Stdout})
+	if err != nil {
+		return err
+	}
+	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := store.Save(sctx, s); err != nil {
+		return fmt.Errorf("store the session: %w", err)
+	}
+	fmt.Fprintf(e.Stdout, "Signed in as %s. The access token expires at %s.\n", who(s.User), s.Expiry.Local().Format(time.DateTime))
+	return nil
+}
+
+func cmdLogout(ctx context.Context, e *Env, args []string) error {
+	cfg, paths, fs, err := parse(e, "logout", args, nil)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(e, fs); err != nil {
+		return err
+	}
+	store, _ := openStore(ctx, e, cfg, paths)
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := store.Load(lctx)
+	if errors.Is(err, session.ErrNotFound) {
+		fmt.Fprintln(e.Stdout, "Not signed in.")
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read the session: %w", err)
+	}
+	if err := store.Delete(lctx); err != nil {
+		return fmt.Errorf("delete the session: %w", err)
+	}
+	stop, err := ensureDevIdP(ctx, cfg, paths)
+	if err == nil {
+		defer stop()
+		if err := newFlow(cfg).Logout(lctx, s); err != nil {
+			fmt.Fprintf(e.Stderr, "Signed out here, but the provider could not be told: %v\n", err)
+			return nil
+		}
+	}
+	fmt.Fprintf(e.Stdout, "Signed out %s.\n", who(s.User))
+	return nil
+}
+
+func who(u session.User) string {
+	switch {
+	case u.Name != "" && u.Email != "":
+		return fmt.Sprintf("%s <%s>", u.Name, u.Email)
+	case u.Name != "":
+		return u.Name
+	case u.Email != "":
+		return u.Email
+	}
+	return u.Sub
+}
+
+func cmdStatus(ctx context.Context, e *Env, args []string) error {
+	cfg, paths, fs, err := parse(e, "status", args, nil)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(e, fs); err != nil {
+		return err
+	}
+	fmt.Fprintln(e.Stdout, "Services:")
+	for _, s := range []struct {
+		name, url string
+	}{
+		{"streamlit", cfg.StreamlitURL() + "/_stcore/health"},
+		{"component", cfg.ComponentURL() + "/healthz"},
+		{"api", cfg.APIURL() + "/healthz"},
+	} {
+		state := "not running"
+		if healthy(ctx, s.url) {
+			state = "ready"
+		}
+		fmt.Fprintf(e.Stdout, "  %-10s %-12s %s\n", s.name, state, strings.TrimSuffix(strings.TrimSuffix(s.url, "/healthz"), "/_stcore/health"))
+	}
+	if cfg.UsesDevIdP() {
+		state := "not running"
+		if issuerUp(ctx, cfg.Issuer()) {
+			state = "ready"
+		}
+		fmt.Fprintf(e.Stdout, "  %-10s %-12s %s\n", "dev IdP", state, cfg.Issuer())
+	}
+	store, st := openStore(ctx, e, cfg, paths)
+	fmt.Fprintln(e.Stdout, "\nSession:")
+	if st.Backend != "keyring" {
+		fmt.Fprintf(e.Stdout, "  %s\n", st.Warning)
+	}
+	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	s, err := store.Load(lctx)
+	switch {
+	case errors.Is(err, session.ErrNotFound):
+		fmt.Fprintln(e.Stdout, "  not signed in")
+	case err != nil:
+		fmt.Fprintf(e.Stdout, "  unknown: %v\n", err)
+	default:
+		fmt.Fprintf(e.Stdout, "  signed in as %s (sub %s)\n", who(s.User), s.User.Sub)
+		fmt.Fprintf(e.Stdout, "  issuer       %s\n", s.Issuer)
+		state := "valid until"
+		if s.Expired(time.Now()) {
+			state = "expired at"
+		}
+		fmt.Fprintf(e.Stdout, "  access token %s %s\n", state, s.Expiry.Local().Format(time.DateTime))
+		if s.RefreshToken != "" {
+			fmt.Fprintln(e.Stdout, "  refresh      available (the app renews the token ahead of expiry)")
+		}
+	}
+	return nil
+}
+
+func healthy(ctx context.Context, url string) bool {
+	ctx, cancel := context.WithTimeout(ctx, time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	if err != nil {
+		return false
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return false
+	}
+	resp.Body.Close()
+	return resp.StatusCode < 300
+}
+
+// printingOpener also prints the authorize URL (it holds no secret: state, nonce and the PKCE
+// challenge only), for a terminal whose browser does not open.
+type printingOpener struct {
+	inner authflow.Opener
+	w     io.Writer
+}
+
+func (p printingOpener) Open(ctx context.Context, url string) (<-chan error, error) {
+	fmt.Fprintf(p.w, "If no browser opens, visit:\n  %s\n", url)
+	return p.inner.Open(ctx, url)
+}

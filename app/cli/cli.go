@@ -1,0 +1,172 @@
+// Package cli is Desklit's command line: it parses commands and flags, loads the configuration
+// and hands each command to the package that does the work.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"strings"
+
+	"github.com/desklit/desklit/app/config"
+)
+
+// Assets are the files the binary carries (go:embed in package main).
+type Assets struct {
+	Frontend  fs.FS // the window UI (frontend/dist)
+	Component fs.FS // the built Streamlit component (runtime/component/dist)
+	Streamlit fs.FS // the Streamlit app and its Python package (runtime/streamlit)
+}
+
+// WindowRunner runs the desktop window; main injects it so that only one package imports Wails.
+type WindowRunner interface {
+	RunMain(ctx context.Context, e *Env, cfg *config.Config) error
+	RunSignin(ctx context.Context, e *Env, url string) error
+}
+
+// Env is everything a command may touch. Tests build one with fakes.
+type Env struct {
+	Args   []string
+	Getenv func(string) string
+	Stdout io.Writer
+	Stderr io.Writer
+	Stdin  io.Reader
+	Assets Assets
+	Window WindowRunner
+	// Exe is the path of this binary, used to spawn the services.
+	Exe string
+}
+
+// UsageError makes main exit with status 2 after printing the usage.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+// ExitCode maps an error from Run to a process exit status.
+func ExitCode(err error) int {
+	var ue *UsageError
+	var ce *config.Error
+	switch {
+	case err == nil, IsHelp(err):
+		return 0
+	case errors.As(err, &ue), errors.As(err, &ce):
+		return 2
+	case errors.Is(err, context.Canceled):
+		return 130
+	default:
+		return 1
+	}
+}
+
+type command struct {
+	name    string
+	summary string
+	hidden  bool
+	run     func(ctx context.Context, e *Env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{name: "run", summary: "start the services without a window; prints their URLs; Ctrl-C stops everything", run: cmdRun},
+		{name: "serve", summary: "run one service in the foreground: api | component | idp", run: cmdServe},
+		{name: "login", summary: "sign in with the system browser", run: cmdLogin},
+		{name: "logout", summary: "sign out: delete the session, revoke the refresh token", run: cmdLogout},
+		{name: "status", summary: "show the services and who is signed in (never token values)", run: cmdStatus},
+		{name: "doctor", summary: "check python, runtime, ports, keyring and webview libraries", run: cmdDoctor},
+		{name: "version", summary: "print version, commit, Go and Wails versions", run: cmdVersion},
+		{name: "signin-window", hidden: true, run: cmdSigninWindow},
+	}
+}
+
+// Run executes the command line in e.Args (without the program name).
+func Run(ctx context.Context, e *Env) error {
+	args := e.Args
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return cmdWindow(ctx, e, args)
+	}
+	switch args[0] {
+	case "help", "-h", "--help":
+		usage(e.Stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, e, args[1:])
+		}
+	}
+	usage(e.Stderr)
+	return &UsageError{Msg: fmt.Sprintf("unknown command %q", args[0])}
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: desklit [command] [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "With no command, desklit opens the desktop window.")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		if !c.hidden {
+			fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+		}
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'desklit <command> -h' for the flags of a command. Settings also come from the")
+	fmt.Fprintln(w, "environment (AUTH0_*, DESKLIT_*) and $XDG_CONFIG_HOME/desklit/config.env.")
+}
+
+// parse parses the configuration flags plus extra ones and loads the configuration.
+func parse(e *Env, name string, args []string, extra func(*flag.FlagSet)) (*config.Config, config.Paths, *flag.FlagSet, error) {
+	fs := flag.NewFlagSet("desklit "+name, flag.ContinueOnError)
+	fs.SetOutput(e.Stderr)
+	got := config.Flags(fs)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, config.Paths{}, nil, &UsageError{Msg: "help requested"}
+		}
+		return nil, config.Paths{}, nil, &UsageError{Msg: err.Error()}
+	}
+	paths := config.PathsFrom(e.Getenv)
+	cfg, err := config.Load(got(), e.Getenv, paths.Config)
+	if err != nil {
+		return nil, paths, fs, err
+	}
+	return cfg, paths, fs, nil
+}
+
+// noArgs rejects stray positional arguments.
+func noArgs(e *Env, fs *flag.FlagSet) error {
+	if fs.NArg() > 0 {
+		fs.Usage()
+		return &UsageError{Msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	return nil
+}
+
+// serviceLogger logs JSON lines to stderr, which the supervisor captures into the service's log.
+func serviceLogger(w io.Writer) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+// printConfig writes the effective settings and where each came from.
+func printConfig(w io.Writer, cfg *config.Config) {
+	for _, r := range cfg.Effective() {
+		v := r[1]
+		if v == "" {
+			v = "(unset)"
+		}
+		fmt.Fprintf(w, "  %-32s %-40s %s\n", r[0], v, r[2])
+	}
+}
+
+// IsHelp reports whether err only means that help was printed.
+func IsHelp(err error) bool {
+	var ue *UsageError
+	return errors.As(err, &ue) && ue.Msg == "help requested"
+}

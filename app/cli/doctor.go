@@ -1,0 +1,125 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/version"
+)
+
+func versionString() string { return version.Version }
+
+// cmdDoctor checks what Desklit needs and says what to fix. It exits 1 when something is wrong.
+func cmdDoctor(ctx context.Context, e *Env, args []string) error {
+	cfg, paths, fs, err := parse(e, "doctor", args, nil)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(e, fs); err != nil {
+		return err
+	}
+	problems := 0
+	check := func(name string, ok bool, detail, fix string) {
+		mark := "ok  "
+		if !ok {
+			mark = "FAIL"
+			problems++
+		}
+		fmt.Fprintf(e.Stdout, "[%s] %-10s %s\n", mark, name, detail)
+		if !ok && fix != "" {
+			fmt.Fprintf(e.Stdout, "           → %s\n", fix)
+		}
+	}
+	fmt.Fprintf(e.Stdout, "Desklit %s (%s/%s)\n\n", version.Version, runtime.GOOS, runtime.GOARCH)
+
+	py, err := pyruntime.Find(ctx, cfg.Python, e.Getenv)
+	if err != nil {
+		check("python", false, err.Error(), "")
+	} else {
+		check("python", true, fmt.Sprintf("%s (Python %s)", py.Path, py.Version), "")
+		o := pyruntime.Options{DataDir: paths.Data, Python: py, Requirements: requirementsPath(e, paths)}
+		state, key, err := pyruntime.Inspect(o)
+		detail := fmt.Sprintf("%s (key %s) in %s", state, key, filepath.Join(paths.Data, "runtime"))
+		if err != nil {
+			detail = fmt.Sprintf("%s: %v", state, err)
+		}
+		check("runtime", err == nil && (state == "ready" || state == "missing"), detail,
+			"it is built on the next start; delete the folder to force a rebuild")
+	}
+
+	for _, p := range []struct {
+		name string
+		port int
+		set  string
+	}{
+		{"streamlit", cfg.StreamlitPort, "DESKLIT_STREAMLIT_PORT"},
+		{"component", cfg.ComponentPort, "DESKLIT_COMPONENT_PORT"},
+		{"api", cfg.APIPort, "DESKLIT_API_PORT"},
+		{"callback", cfg.CallbackPort, "DESKLIT_CALLBACK_PORT"},
+		{"idp", cfg.IdPPort, "DESKLIT_IDP_PORT"},
+	} {
+		err := supervisor.CheckPort(p.name, p.port)
+		var pe *supervisor.PortInUseError
+		switch {
+		case err == nil:
+			check("port", true, fmt.Sprintf("%d (%s) is free", p.port, p.name), "")
+		case errors.As(err, &pe):
+			check("port", false, err.Error(), fmt.Sprintf("quit that program or choose another port with %s", p.set))
+		default:
+			check("port", false, err.Error(), "")
+		}
+	}
+
+	_, st := openStore(ctx, e, cfg, paths)
+	if st.Backend == "keyring" {
+		check("keyring", true, "the system keyring answers", "")
+	} else {
+		check("keyring", false, st.Warning, keyringFix())
+	}
+
+	if runtime.GOOS == "linux" {
+		out, _ := exec.CommandContext(ctx, "ldconfig", "-p").Output()
+		for _, lib := range []string{"libgtk-3.so.0", "libwebkit2gtk-4.1.so.0"} {
+			ok := strings.Contains(string(out), lib)
+			check("webview", ok, lib, "sudo apt-get install libgtk-3-0 libwebkit2gtk-4.1-0")
+		}
+	}
+	fmt.Fprintf(e.Stdout, "\nConfiguration (%s):\n", orDefault(cfg.File, "no config file; "+filepath.Join(paths.Config, config.ConfigFileName)+" is read when present"))
+	printConfig(e.Stdout, cfg)
+	if problems > 0 {
+		return fmt.Errorf("doctor found %d problem(s)", problems)
+	}
+	fmt.Fprintln(e.Stdout, "\nEverything looks fine.")
+	return nil
+}
+
+func keyringFix() string {
+	switch runtime.GOOS {
+	case "linux":
+		return "install and unlock a Secret Service (gnome-keyring or KeePassXC); the session is kept in memory until then"
+	case "darwin":
+		return "unlock the login keychain"
+	default:
+		return "check the Windows Credential Manager"
+	}
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+// requirementsPath is the unpacked app's requirements file (written at the first start).
+func requirementsPath(e *Env, paths config.Paths) string {
+	return filepath.Join(paths.Data, "app", "requirements.txt")
+}

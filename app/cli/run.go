@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/desklit/desklit/app/authflow"
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/shell"
+	"github.com/desklit/desklit/app/supervisor"
+)
+
+// stopTimeout bounds a clean stop: every service gets its grace period within it.
+const stopTimeout = 5 * time.Second
+
+func cmdRun(ctx context.Context, e *Env, args []string) error {
+	cfg, paths, fs, err := parse(e, "run", args, nil)
+	if err != nil {
+		return err
+	}
+	if err := noArgs(e, fs); err != nil {
+		return err
+	}
+	logger, closeLog := AppLogger(paths, e.Stderr)
+	defer closeLog()
+	sh := NewShell(e, cfg, paths, logger, pyruntime.NewTerminalProgress(e.Stderr, isTerminal(e.Stderr)))
+
+	events, unsubscribe := sh.Supervisor().Subscribe()
+	defer unsubscribe()
+	go printStates(e.Stdout, events)
+
+	fmt.Fprintf(e.Stdout, "Desklit %s: starting the services (logs in %s)\n", versionString(), paths.Logs)
+	if err := sh.Start(ctx); err != nil {
+		stopShell(sh)
+		return err
+	}
+	if st := sh.StoreStatus(); st.Warning != "" {
+		fmt.Fprintf(e.Stdout, "\nNote: %s\n", st.Warning)
+	}
+	fmt.Fprintf(e.Stdout, "\nDesklit is running. Open the app at:\n  %s\n\n", sh.StreamlitURL())
+	fmt.Fprintf(e.Stdout, "  component  %s\n  api        %s\n", cfg.ComponentURL(), cfg.APIURL())
+	if cfg.UsesDevIdP() {
+		fmt.Fprintf(e.Stdout, "  dev IdP    %s (embedded; demo users in %s)\n", cfg.Issuer(), filepath.Join(paths.Data, "idp"))
+	} else {
+		fmt.Fprintf(e.Stdout, "  issuer     %s\n", cfg.Issuer())
+	}
+	fmt.Fprintln(e.Stdout, "\nPress Ctrl-C to stop.")
+	<-ctx.Done()
+	fmt.Fprintln(e.Stdout, "\nStopping…")
+	return stopShell(sh)
+}
+
+// NewShell builds the shell for this process's configuration.
+func NewShell(e *Env, cfg *config.Config, paths config.Paths, logger *slog.Logger, progress func(pyruntime.Progress)) *shell.Shell {
+	return shell.New(shell.Options{
+		Config:    cfg,
+		Paths:     paths,
+		Exe:       e.Exe,
+		Streamlit: e.Assets.Streamlit,
+		Opener:    SigninOpener(e, cfg),
+		Logger:    logger,
+		Progress:  progress,
+	})
+}
+
+// SigninOpener picks how the authorize URL is shown: a native window (a second process of this binary,
+// as Wails v2 has one window per process) or the system browser.
+func SigninOpener(e *Env, cfg *config.Config) authflow.Opener {
+	if cfg.LoginMode == config.LoginWindow && e.Window != nil && e.Exe != "" && hasDisplay(e.Getenv) {
+		return &authflow.ProcessWindowOpener{Exe: e.Exe}
+	}
+	return authflow.BrowserOpener{Getenv: e.Getenv}
+}
+
+func stopShell(sh *shell.Shell) error {
+	ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+	defer cancel()
+	return sh.Stop(ctx)
+}
+
+func printStates(w io.Writer, events <-chan supervisor.Event) {
+	for ev := range events {
+		st := ev.Status
+		line := fmt.Sprintf("%s  %-10s %s", ev.Time.Format("15:04:05"), st.Name, st.State)
+		if st.PID > 0 && (st.State == supervisor.Ready || st.State == supervisor.Starting) {
+			line += fmt.Sprintf(" (pid %d)", st.PID)
+		}
+		if st.State == supervisor.Backoff || st.State == supervisor.Failed {
+			if st.ExitStatus != "" {
+				line += ": " + st.ExitStatus
+			}
+		}
+		fmt.Fprintln(w, line)
+	}
+}
+
+// AppLogger writes the shell's own log to State/logs/desklit.log; warnings also go to stderr.
+func AppLogger(paths config.Paths, stderr io.Writer) (*slog.Logger, func()) {
+	if err := os.MkdirAll(paths.Logs, 0o755); err != nil {
+		return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), func() {}
+	}
+	f, err := os.OpenFile(filepath.Join(paths.Logs, "desklit.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), func() {}
+	}
+	h := fanout{
+		slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo}),
+		slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}),
+	}
+	return slog.New(h), func() { f.Close() }
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func hasDisplay(getenv func(string) string) bool {
+	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" || isDesktopOS()
+}

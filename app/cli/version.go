@@ -1,0 +1,24 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/desklit/desklit/app/version"
+)
+
+func cmdVersion(ctx context.Context, e *Env, args []string) error {
+	if len(args) > 0 {
+		return &UsageError{Msg: fmt.Sprintf("version takes no arguments, got %q", args[0])}
+	}
+	fmt.Fprintf(e.Stdout, "desklit %s\ncommit  %s\nbuilt   %s\ngo      %s\nwails   %s\n",
+		version.Version, version.CommitOrVCS(), orUnknown(version.Date), version.GoVersion(), version.WailsVersion())
+	return nil
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown"
+	}
+	return s
+}

@@ -1,0 +1,140 @@
+package component_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"sync"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/desklit/desklit/app/component"
+	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/control/sse"
+	"github.com/desklit/desklit/app/session"
+)
+
+// memShell is a shell that keeps the session in memory (no keyring).
+type memShell struct {
+	mu   sync.Mutex
+	cur  *session.Session
+	subs map[chan struct{}]struct{}
+}
+
+func (m *memShell) Login(context.Context) error {
+	m.set(&session.Session{User: session.User{Sub: "u-42", Name: "Grace", Email: "grace@example.test"},
+		AccessToken: "AT-CHAIN", IDToken: "IDT-CHAIN", Expiry: time.Now().Add(time.Hour)})
+	return nil
+}
+func (m *memShell) Logout(context.Context) error { m.set(nil); return nil }
+func (m *memShell) Current() *session.Session {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.cur
+}
+func (m *memShell) Subscribe() (<-chan struct{}, func()) {
+	c := make(chan struct{}, 1)
+	m.mu.Lock()
+	m.subs[c] = struct{}{}
+	m.mu.Unlock()
+	return c, func() { m.mu.Lock(); delete(m.subs, c); m.mu.Unlock() }
+}
+func (m *memShell) set(s *session.Session) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cur = s
+	for c := range m.subs {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// The whole chain as the shell wires it when it has no keyring: the component asks the shell
+// to sign in over the control channel, the shell's change is pushed through the control channel
+// to the component's event stream, and /api/session then reads the shell's session.
+func TestChainThroughTheControlChannel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	t.Cleanup(func() { cancel(); wg.Wait() })
+
+	shell := &memShell{subs: map[chan struct{}]struct{}{}}
+	ctl, err := control.NewServer(shell, "control-token-0123456789", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := control.NewClient(ctl.URL(), "control-token-0123456789")
+	const secret = "launch-secret-0123456789"
+	srv, err := component.New(component.Options{
+		StreamlitOrigin: "http://127.0.0.1:4010", LaunchSecret: secret,
+		Sessions: client, Shell: client, Changes: client.Changes(ctx),
+		Assets: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, serve := range []func(context.Context) error{ctl.Serve, srv.Serve} {
+		wg.Add(1)
+		go func() { defer wg.Done(); _ = serve(ctx) }()
+	}
+
+	do := func(method, path string) *http.Response {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, method, srv.URL()+path, nil)
+		req.Header.Set(component.LaunchHeader, secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp
+	}
+	stream := do("GET", "/api/events")
+	defer stream.Body.Close()
+	events := make(chan sse.Event, 8)
+	go func() { _ = sse.Read(ctx, stream.Body, func(ev sse.Event) error { events <- ev; return nil }) }()
+	signedIn := func() (bool, string) {
+		resp := do("GET", "/api/session")
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		var info struct {
+			SignedIn    bool   `json:"signed_in"`
+			AccessToken string `json:"access_token"`
+			User        struct{ Sub string }
+		}
+		if err := json.Unmarshal(body, &info); err != nil {
+			t.Fatalf("session: %v: %s", err, body)
+		}
+		return info.SignedIn, info.AccessToken + "/" + info.User.Sub
+	}
+	// converge waits for pushed events, reading the session after each, until it is as wanted.
+	converge := func(want bool, what string) string {
+		t.Helper()
+		for {
+			select {
+			case <-events:
+				if got, who := signedIn(); got == want {
+					return who
+				}
+			case <-time.After(5 * time.Second): // failure bound only
+				t.Fatalf("%s: no event brought the change", what)
+			}
+		}
+	}
+	converge(false, "on connect")
+
+	shell.Login(ctx) // the shell signs in by itself (window toolbar) and publishes
+	if who := converge(true, "after the shell signed in"); who != "AT-CHAIN/u-42" {
+		t.Fatalf("session after sign-in: %s", who)
+	}
+	if resp := do("POST", "/api/logout"); resp.StatusCode != 200 {
+		t.Fatalf("logout: %d", resp.StatusCode)
+	}
+	converge(false, "after sign-out through the component")
+	if resp := do("POST", "/api/login"); resp.StatusCode != 200 {
+		t.Fatalf("login: %d", resp.StatusCode)
+	}
+	converge(true, "after sign-in through the component")
+}

@@ -1,0 +1,162 @@
+package component
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/desklit/desklit/app/session"
+)
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.HandleFunc("GET /api/ping", s.handlePing)
+	mux.Handle("GET /api/session", s.guarded(s.handleSession))
+	mux.Handle("POST /api/events/ticket", s.guarded(s.handleTicket))
+	mux.HandleFunc("GET /api/events", s.handleEvents)
+	mux.Handle("POST /api/login", s.guarded(s.action("login", func(sh Shell) func(context.Context) error { return sh.Login })))
+	mux.Handle("POST /api/logout", s.guarded(s.action("logout", func(sh Shell) func(context.Context) error { return sh.Logout })))
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusNotFound, apiError{"not_found", "no such endpoint"})
+	})
+	mux.Handle("/", s.assets())
+	return mux
+}
+
+// sessionInfo is the answer of /api/session. Signed out, only the first fields are set.
+type sessionInfo struct {
+	SignedIn    bool      `json:"signed_in"`
+	Hostname    string    `json:"hostname"`
+	Generation  uint64    `json:"generation"`
+	APIURL      string    `json:"api_url,omitempty"`
+	User        *userInfo `json:"user,omitempty"`
+	AccessToken string    `json:"access_token,omitempty"`
+	IDToken     string    `json:"id_token,omitempty"`
+	TokenType   string    `json:"token_type,omitempty"`
+	Scope       string    `json:"scope,omitempty"`
+	Expiry      string    `json:"expiry,omitempty"` // RFC 3339, UTC
+	Expired     bool      `json:"expired,omitempty"`
+}
+
+type userInfo struct {
+	Sub   string `json:"sub"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+type apiError struct {
+	Code        string `json:"code"`
+	Description string `json:"description"`
+}
+
+func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
+	gen := s.hub.Generation() // read first: a change during the load makes the client fetch again
+	ctx, cancel := context.WithTimeout(r.Context(), loadTimeout)
+	defer cancel()
+	info := sessionInfo{Hostname: r.Host, Generation: gen, APIURL: s.o.APIURL}
+	sess, err := s.o.Sessions.Load(ctx)
+	switch {
+	case errors.Is(err, session.ErrNotFound) || (err == nil && sess == nil):
+	case err != nil:
+		s.log.Warn("session unavailable", "err", err)
+		writeJSON(w, http.StatusServiceUnavailable, apiError{"session_unavailable", "the session store did not answer: " + err.Error()})
+		return
+	default:
+		info.SignedIn = true
+		info.User = &userInfo{Sub: sess.User.Sub, Name: sess.User.Name, Email: sess.User.Email}
+		info.AccessToken, info.IDToken = sess.AccessToken, sess.IDToken
+		info.TokenType, info.Scope = sess.TokenType, sess.Scope
+		if !sess.Expiry.IsZero() {
+			info.Expiry = sess.Expiry.UTC().Format(time.RFC3339)
+			info.Expired = sess.Expired(time.Now())
+		}
+	}
+	writeJSON(w, http.StatusOK, info)
+}
+
+func (s *Server) handleTicket(w http.ResponseWriter, _ *http.Request) {
+	tk, err := s.tickets.issue()
+	if err != nil {
+		writeJSON(w, http.StatusTooManyRequests, apiError{"too_many_tickets", err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Ticket    string `json:"ticket"`
+		ExpiresIn int    `json:"expires_in"`
+	}{tk, int(TicketTTL / time.Second)})
+}
+
+// handleEvents opens the event stream for a same-origin request with a ticket (what an
+// EventSource can send) or with the launch header (what other clients send).
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	if !sameOrigin(r) || !(s.hasSecret(r) || s.tickets.redeem(r.URL.Query().Get("ticket"))) {
+		s.forbid(w, r)
+		return
+	}
+	s.hub.Stream(w, r, s.closing)
+}
+
+func (s *Server) action(name string, pick func(Shell) func(context.Context) error) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if s.o.Shell == nil {
+			writeJSON(w, http.StatusServiceUnavailable, apiError{"no_shell", "sign-in is not available without the shell"})
+			return
+		}
+		if err := pick(s.o.Shell)(r.Context()); err != nil {
+			if r.Context().Err() != nil {
+				return // the page went away; the shell carries on
+			}
+			s.log.Warn("shell action failed", "action", name, "err", err)
+			writeJSON(w, http.StatusBadGateway, apiError{name + "_failed", err.Error()})
+			return
+		}
+		s.log.Info("shell action done", "action", name)
+		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	}
+}
+
+func (s *Server) handlePing(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{
+		"status": "ok", "service": "component", "time": time.Now().UTC().Format(time.RFC3339Nano),
+	})
+}
+
+// assets serves the built component. index.html is revalidated on every load; the hashed files
+// under assets/ never change. Directory listings are not served.
+func (s *Server) assets() http.Handler {
+	files := http.FileServerFS(s.o.Assets)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			return
+		}
+		p := r.URL.Path
+		if p != "/" && strings.HasSuffix(p, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		if strings.HasPrefix(p, "/assets/") {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "no-cache")
+		}
+		files.ServeHTTP(w, r)
+	})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}

@@ -1,0 +1,135 @@
+package config
+
+import (
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestLoadPrecedence(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ConfigFileName), []byte("# comment\nDESKLIT_API_PORT=7001\nDESKLIT_COMPONENT_PORT=\"7002\"\nDESKLIT_STREAMLIT_PORT=7003\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fs := flag.NewFlagSet("t", flag.ContinueOnError)
+	got := Flags(fs)
+	if err := fs.Parse([]string{"--api-port", "7101"}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Load(got(), env(map[string]string{"DESKLIT_API_PORT": "7201", "DESKLIT_COMPONENT_PORT": "7202"}), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		got, want  int
+		wantSource string
+	}{
+		{"DESKLIT_API_PORT", c.APIPort, 7101, "flag --api-port"},
+		{"DESKLIT_COMPONENT_PORT", c.ComponentPort, 7202, "environment DESKLIT_COMPONENT_PORT"},
+		{"DESKLIT_STREAMLIT_PORT", c.StreamlitPort, 7003, "line 4"},
+		{"DESKLIT_CALLBACK_PORT", c.CallbackPort, DefaultCallbackPort, "default"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %d, want %d", tt.got, tt.want)
+			}
+			if !strings.Contains(c.Sources[tt.name], tt.wantSource) {
+				t.Errorf("source %q, want it to contain %q", c.Sources[tt.name], tt.wantSource)
+			}
+		})
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(nil, env(nil), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.UsesDevIdP() || c.ClientID != DefaultDevClientID || c.Audience != DefaultAudience || c.LoginMode != LoginWindow {
+		t.Fatalf("unexpected defaults: %+v", c)
+	}
+	if c.Issuer() != "http://127.0.0.1:9010" || c.StreamlitURL() != "http://127.0.0.1:4010" || c.CallbackURL() != "http://127.0.0.1:9011/callback" {
+		t.Fatalf("unexpected URLs: %s %s %s", c.Issuer(), c.StreamlitURL(), c.CallbackURL())
+	}
+}
+
+func TestLoadErrorsNameSettingAndSource(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.env")
+	if err := os.WriteFile(bad, []byte("DESKLIT_API_PORT=8888\nthis is not a setting\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	unknown := filepath.Join(dir, "unknown.env")
+	if err := os.WriteFile(unknown, []byte("NOPE=1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name  string
+		flags map[string]string
+		env   map[string]string
+		want  []string
+	}{
+		{"port out of range from env", nil, map[string]string{"DESKLIT_API_PORT": "70000"}, []string{"DESKLIT_API_PORT", "environment DESKLIT_API_PORT", "out of range"}},
+		{"port not a number from flag", map[string]string{"DESKLIT_STREAMLIT_PORT": "abc"}, nil, []string{"DESKLIT_STREAMLIT_PORT", "flag --streamlit-port", "not a number"}},
+		{"malformed file", map[string]string{"config": bad}, nil, []string{"config file", bad, "line 2"}},
+		{"unknown key in file", map[string]string{"config": unknown}, nil, []string{"unknown setting", "NOPE"}},
+		{"unreadable file", map[string]string{"config": filepath.Join(dir, "missing.env")}, nil, []string{"config file", "missing.env"}},
+		{"http issuer off loopback", nil, map[string]string{"AUTH0_ISSUER_BASE_URL": "http://example.com/"}, []string{"AUTH0_ISSUER_BASE_URL", "loopback"}},
+		{"issuer without client id", nil, map[string]string{"AUTH0_DOMAIN": "tenant.auth0.com"}, []string{"AUTH0_CLIENT_ID", "required"}},
+		{"bad login mode", nil, map[string]string{"DESKLIT_LOGIN_MODE": "popup"}, []string{"DESKLIT_LOGIN_MODE", "popup"}},
+		{"duplicate ports", nil, map[string]string{"DESKLIT_API_PORT": "4010"}, []string{"DESKLIT_API_PORT", "also used by DESKLIT_STREAMLIT_PORT"}},
+		{"scope without openid", nil, map[string]string{"AUTH0_SCOPE": "profile"}, []string{"AUTH0_SCOPE", "openid"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(tt.flags, env(tt.env), dir)
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v, want a *config.Error", err)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
+
+func TestNormalizeIssuer(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"tenant.eu.auth0.com", "https://tenant.eu.auth0.com/"},
+		{"https://tenant.auth0.com/", "https://tenant.auth0.com/"},
+		{"http://127.0.0.1:9010", "http://127.0.0.1:9010"},
+	}
+	for _, tt := range tests {
+		got, err := NormalizeIssuer(tt.in)
+		if err != nil || got != tt.want {
+			t.Errorf("NormalizeIssuer(%q) = %q, %v; want %q", tt.in, got, err, tt.want)
+		}
+	}
+}
+
+func TestAuth0DomainAlias(t *testing.T) {
+	c, err := Load(nil, env(map[string]string{"AUTH0_DOMAIN": "t.auth0.com", "AUTH0_CLIENT_ID": "abc"}), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Issuer() != "https://t.auth0.com/" || c.UsesDevIdP() {
+		t.Fatalf("issuer %q", c.Issuer())
+	}
+}
+
+func TestPathsFrom(t *testing.T) {
+	p := PathsFrom(env(map[string]string{"XDG_STATE_HOME": "/s", "XDG_DATA_HOME": "/d", "XDG_CONFIG_HOME": "/c"}))
+	if p.Logs != "/s/desklit/logs" || p.Data != "/d/desklit" || p.Config != "/c/desklit" || p.Run != "/s/desklit/run" {
+		t.Fatalf("%+v", p)
+	}
+}

@@ -1,0 +1,369 @@
+package control
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/desklit/desklit/app/session"
+)
+
+const testToken = "control-token-0123456789abcdef"
+
+// fakeShell is a hand-written Shell: a session in memory and change subscribers.
+type fakeShell struct {
+	mu       sync.Mutex
+	cur      *session.Session
+	subs     map[chan struct{}]struct{}
+	logins   atomic.Int32
+	logouts  atomic.Int32
+	loginErr error
+	gate     chan struct{} // when set, Login waits for it
+}
+
+func newFakeShell() *fakeShell { return &fakeShell{subs: map[chan struct{}]struct{}{}} }
+
+func (f *fakeShell) Login(ctx context.Context) error {
+	f.logins.Add(1)
+	if f.gate != nil {
+		select {
+		case <-f.gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	if f.loginErr != nil {
+		return f.loginErr
+	}
+	f.set(testSession())
+	return nil
+}
+
+func (f *fakeShell) Logout(context.Context) error {
+	f.logouts.Add(1)
+	f.set(nil)
+	return nil
+}
+
+func (f *fakeShell) Current() *session.Session {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.cur
+}
+
+func (f *fakeShell) Subscribe() (<-chan struct{}, func()) {
+	c := make(chan struct{}, 1)
+	f.mu.Lock()
+	f.subs[c] = struct{}{}
+	f.mu.Unlock()
+	return c, func() {
+		f.mu.Lock()
+		delete(f.subs, c)
+		f.mu.Unlock()
+	}
+}
+
+func (f *fakeShell) set(s *session.Session) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.cur = s
+	for c := range f.subs {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+func testSession() *session.Session {
+	return &session.Session{
+		Issuer: "http://127.0.0.1:9010", ClientID: "desklit-desktop",
+		User:        session.User{Sub: "user-1", Name: "Ada Analyst", Email: "ada@example.test"},
+		AccessToken: "ACCESS-TOKEN-SECRET-VALUE", IDToken: "ID-TOKEN-SECRET-VALUE",
+		RefreshToken: "REFRESH-TOKEN-SECRET-VALUE", TokenType: "Bearer", Scope: "openid",
+		Expiry: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), Generation: 7,
+	}
+}
+
+// start runs a control server for the test and returns it with its log output.
+func start(t *testing.T, shell Shell) (*Server, *syncBuffer) {
+	t.Helper()
+	logs := &syncBuffer{}
+	srv, err := NewServer(shell, testToken, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+	return srv, logs
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestNewServerRefusesAShortToken(t *testing.T) {
+	if _, err := NewServer(newFakeShell(), "short", nil); err == nil {
+		t.Fatal("NewServer accepted a 5-character token")
+	}
+}
+
+func TestServerRefusesWithoutTheToken(t *testing.T) {
+	srv, logs := start(t, newFakeShell())
+	tests := []struct {
+		name, method, path, auth string
+		want                     int
+	}{
+		{"session without token", "GET", "/session", "", 401},
+		{"session wrong token", "GET", "/session", "Bearer wrong-token-0123456789abcdef", 401},
+		{"session token without Bearer", "GET", "/session", testToken, 401},
+		{"events wrong token", "GET", "/events", "Bearer nope", 401},
+		{"login wrong token", "POST", "/login", "Bearer nope", 401},
+		{"logout without token", "POST", "/logout", "", 401},
+		{"session right token, signed out", "GET", "/session", "Bearer " + testToken, 404},
+		{"healthz needs no token", "GET", "/healthz", "", 200},
+		{"login is POST only", "GET", "/login", "Bearer " + testToken, 405},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, _ := http.NewRequest(tt.method, srv.URL()+tt.path, nil)
+			if tt.auth != "" {
+				req.Header.Set("Authorization", tt.auth)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.want {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.want)
+			}
+		})
+	}
+	if strings.Contains(logs.String(), testToken) {
+		t.Fatal("the control token appears in the log")
+	}
+}
+
+func TestServerRefusesAForeignHost(t *testing.T) {
+	srv, _ := start(t, newFakeShell())
+	req, _ := http.NewRequest("GET", srv.URL()+"/session", nil)
+	req.Host = "attacker.example:80"
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusMisdirectedRequest {
+		t.Fatalf("status %d, want 421", resp.StatusCode)
+	}
+}
+
+func TestClientSession(t *testing.T) {
+	shell := newFakeShell()
+	srv, logs := start(t, shell)
+	c := NewClient(srv.URL(), testToken)
+	ctx := context.Background()
+
+	if _, err := c.Session(ctx); !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("signed out: err %v, want session.ErrNotFound", err)
+	}
+	shell.set(testSession())
+	got, err := c.Load(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := testSession()
+	want.RefreshToken = "" // only the shell refreshes; the refresh token stays there
+	if *got != *want {
+		t.Fatalf("session\n got %+v\nwant %+v", got, want)
+	}
+	for _, secret := range []string{testToken, want.AccessToken, want.IDToken, "REFRESH-TOKEN-SECRET-VALUE"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Fatalf("a secret appears in the log: %q", logs.String())
+		}
+	}
+
+	bad := NewClient(srv.URL(), "wrong-token-0123456789abcdef")
+	if _, err := bad.Session(ctx); !errors.Is(err, ErrUnauthorized) {
+		t.Fatalf("wrong token: err %v, want ErrUnauthorized", err)
+	}
+}
+
+func TestClientForwardsLoginAndLogout(t *testing.T) {
+	shell := newFakeShell()
+	srv, _ := start(t, shell)
+	c := NewClient(srv.URL(), testToken)
+	ctx := context.Background()
+
+	if err := c.Login(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if shell.logins.Load() != 1 || shell.Current() == nil {
+		t.Fatalf("login not forwarded: %d logins, session %v", shell.logins.Load(), shell.Current())
+	}
+	if err := c.Logout(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if shell.logouts.Load() != 1 || shell.Current() != nil {
+		t.Fatalf("logout not forwarded: %d logouts, session %v", shell.logouts.Load(), shell.Current())
+	}
+
+	shell.loginErr = errors.New("the user closed the sign-in window")
+	err := c.Login(ctx)
+	var ae *AnswerError
+	if !errors.As(err, &ae) || ae.Status != http.StatusBadGateway || !strings.Contains(err.Error(), "closed the sign-in window") {
+		t.Fatalf("failed login: err %v, want a 502 AnswerError with the shell's reason", err)
+	}
+}
+
+// Concurrent sign-in requests share one sign-in, and a client that gives up does not cancel it.
+func TestLoginRunsOnceAndOutlivesTheRequest(t *testing.T) {
+	shell := newFakeShell()
+	shell.gate = make(chan struct{})
+	srv, _ := start(t, shell)
+	c := NewClient(srv.URL(), testToken)
+
+	impatient, cancel := context.WithCancel(context.Background())
+	errs := make(chan error, 2)
+	go func() { errs <- c.Login(impatient) }()
+	go func() { errs <- c.Login(context.Background()) }()
+	changes, stop := shell.Subscribe()
+	defer stop()
+	waitFor(t, func() bool { return shell.logins.Load() == 1 })
+	cancel()
+	if err := <-errs; !errors.Is(err, context.Canceled) {
+		t.Fatalf("the cancelled request: err %v, want context.Canceled", err)
+	}
+	close(shell.gate)
+	if err := <-errs; err != nil {
+		t.Fatalf("the waiting request: %v", err)
+	}
+	select {
+	case <-changes:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the sign-in did not finish")
+	}
+	if n := shell.logins.Load(); n != 1 {
+		t.Fatalf("%d sign-ins ran, want 1", n)
+	}
+}
+
+func TestChangesArePushed(t *testing.T) {
+	shell := newFakeShell()
+	srv, _ := start(t, shell)
+	c := NewClient(srv.URL(), testToken)
+	ctx, cancel := context.WithCancel(context.Background())
+	changes := c.Changes(ctx)
+
+	receive := func(what string) {
+		t.Helper()
+		select {
+		case _, ok := <-changes:
+			if !ok {
+				t.Fatalf("%s: channel closed", what)
+			}
+		case <-time.After(5 * time.Second): // failure bound only; latency is measured in bench/component
+			t.Fatalf("%s: no change notification", what)
+		}
+	}
+	receive("on connect")
+	for i := range 3 {
+		if i%2 == 0 {
+			shell.set(testSession())
+		} else {
+			shell.set(nil)
+		}
+		receive("after a change")
+	}
+	select {
+	case <-changes:
+		t.Fatal("a notification without a change")
+	case <-time.After(50 * time.Millisecond):
+	}
+	cancel()
+	select {
+	case _, ok := <-changes:
+		if ok {
+			t.Fatal("a notification after cancel")
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the channel was not closed after cancel")
+	}
+}
+
+// The subscription reconnects when the server goes away and comes back on the same address.
+func TestChangesReconnect(t *testing.T) {
+	shell := newFakeShell()
+	srv1, err := NewServer(shell, testToken, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx1, stop1 := context.WithCancel(context.Background())
+	done1 := make(chan error, 1)
+	go func() { done1 <- srv1.Serve(ctx1) }()
+
+	c := NewClient(srv1.URL(), testToken)
+	c.MinBackoff, c.MaxBackoff = 10*time.Millisecond, 50*time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	changes := c.Changes(ctx)
+	<-changes
+
+	// Take over the address with a second server once the first has stopped.
+	addr := strings.TrimPrefix(srv1.URL(), "http://")
+	stop1()
+	<-done1
+	srv2, err := newServerAt(shell, addr)
+	if err != nil {
+		t.Skipf("could not rebind %s: %v", addr, err)
+	}
+	ctx2, stop2 := context.WithCancel(context.Background())
+	done2 := make(chan error, 1)
+	go func() { done2 <- srv2.Serve(ctx2) }()
+	defer func() { stop2(); <-done2 }()
+	select {
+	case <-changes:
+	case <-time.After(5 * time.Second):
+		t.Fatal("no notification after the server came back")
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 5s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

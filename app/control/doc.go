@@ -1,0 +1,16 @@
+// Package control is the local channel between the shell and the component server.
+//
+// The shell runs a Server on 127.0.0.1 at a random port, guarded by a random bearer token, and
+// hands DESKLIT_CONTROL_URL and DESKLIT_CONTROL_TOKEN to the component process in its
+// environment. The component server uses a Client to forward sign-in and sign-out, to learn of
+// session changes by server-sent events (push, no polling), and, when the shell has no keyring,
+// to read the session that the shell keeps in memory.
+//
+// Routes (all but /healthz need "Authorization: Bearer <token>", else 401):
+//
+//	GET  /healthz   "ok"
+//	GET  /session   the current session without its refresh token (404 when signed out)
+//	GET  /events    text/event-stream: "changed" events carrying only {"generation": n}
+//	POST /login     signs in through the shell; answers when the sign-in ends
+//	POST /logout    signs out through the shell
+package control

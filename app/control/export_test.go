@@ -1,0 +1,15 @@
+package control
+
+import (
+	"log/slog"
+	"net"
+)
+
+// newServerAt is NewServer on a given address, for the reconnect test.
+func newServerAt(shell Shell, addr string) (*Server, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	return newServer(shell, testToken, slog.New(slog.DiscardHandler), ln), nil
+}

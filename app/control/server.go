@@ -1,0 +1,201 @@
+package control
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/desklit/desklit/app/control/sse"
+	"github.com/desklit/desklit/app/httpguard"
+	"github.com/desklit/desklit/app/session"
+)
+
+// Shell is what the control channel asks of the shell.
+type Shell interface {
+	Login(ctx context.Context) error
+	Logout(ctx context.Context) error
+	// Current is the session in memory, nil when signed out.
+	Current() *session.Session
+	// Subscribe returns a channel that receives a value after each session change, and a
+	// function that ends the subscription.
+	Subscribe() (<-chan struct{}, func())
+}
+
+// MinTokenLen is the shortest bearer token NewServer accepts.
+const MinTokenLen = 16
+
+// Server is the shell's end of the control channel.
+type Server struct {
+	shell  Shell
+	token  [32]byte // sha256 of the bearer token: compared in constant time
+	log    *slog.Logger
+	ln     net.Listener
+	srv    *http.Server
+	hub    *sse.Hub
+	life   context.Context // ends when Serve returns; bounds sign-ins started for a client
+	end    context.CancelFunc
+	flight flights
+}
+
+// NewServer binds 127.0.0.1 on a free port. token must be a random secret of at least
+// MinTokenLen characters.
+func NewServer(shell Shell, token string, logger *slog.Logger) (*Server, error) {
+	if shell == nil {
+		return nil, errors.New("control server: no shell")
+	}
+	if len(token) < MinTokenLen {
+		return nil, fmt.Errorf("control server: the token must have at least %d characters", MinTokenLen)
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	ln, err := httpguard.Listen(0)
+	if err != nil {
+		return nil, fmt.Errorf("control server: %w", err)
+	}
+	return newServer(shell, token, logger, ln), nil
+}
+
+func newServer(shell Shell, token string, logger *slog.Logger, ln net.Listener) *Server {
+	life, end := context.WithCancel(context.Background())
+	s := &Server{shell: shell, token: sha256.Sum256([]byte(token)), log: logger, ln: ln,
+		hub: sse.NewHub(), life: life, end: end}
+	s.srv = httpguard.NewServer(httpguard.HostCheck(httpguard.Port(ln), s.routes()))
+	s.srv.RegisterOnShutdown(end) // ends the event streams, which never go idle by themselves
+	return s
+}
+
+// URL is the server's base URL, http://127.0.0.1:<port>.
+func (s *Server) URL() string { return fmt.Sprintf("http://127.0.0.1:%d", httpguard.Port(s.ln)) }
+
+// Serve forwards the shell's change notifications to the event streams and answers requests
+// until ctx ends.
+func (s *Server) Serve(ctx context.Context) error {
+	defer s.end()
+	changes, cancel := s.shell.Subscribe()
+	go func() {
+		for {
+			select {
+			case <-s.life.Done():
+				return
+			case _, ok := <-changes:
+				if !ok {
+					return
+				}
+				s.hub.Publish()
+			}
+		}
+	}()
+	defer cancel()
+	return httpguard.Serve(ctx, s.srv, s.ln)
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		_, _ = w.Write([]byte("ok\n"))
+	})
+	mux.Handle("GET /session", s.authorized(http.HandlerFunc(s.handleSession)))
+	mux.Handle("GET /events", s.authorized(http.HandlerFunc(s.handleEvents)))
+	mux.Handle("POST /login", s.authorized(s.action("login", s.shell.Login)))
+	mux.Handle("POST /logout", s.authorized(s.action("logout", s.shell.Logout)))
+	return mux
+}
+
+// authorized answers 401 unless the request carries the bearer token.
+func (s *Server) authorized(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+		sum := sha256.Sum256([]byte(got))
+		if !ok || subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 {
+			s.log.Warn("control request refused: bad or missing token", "method", r.Method, "path", r.URL.Path)
+			w.Header().Set("WWW-Authenticate", `Bearer realm="desklit-control"`)
+			writeJSON(w, http.StatusUnauthorized, apiError{"unauthorized", "missing or wrong control token"})
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) handleSession(w http.ResponseWriter, _ *http.Request) {
+	cur := s.shell.Current()
+	if cur == nil {
+		writeJSON(w, http.StatusNotFound, apiError{"signed_out", session.ErrNotFound.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, toWire(cur))
+}
+
+// action runs a sign-in or sign-out. It runs detached from the request, so that a page reload in
+// the middle of a sign-in does not cancel it, and concurrent requests share one run.
+func (s *Server) action(name string, do func(context.Context) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		done := s.flight.do(name, func() error {
+			ctx, cancel := context.WithTimeout(s.life, actionLimit)
+			defer cancel()
+			return do(ctx)
+		})
+		select {
+		case <-r.Context().Done():
+			return
+		case err := <-done:
+			if err != nil {
+				s.log.Warn("control action failed", "action", name, "err", err)
+				writeJSON(w, http.StatusBadGateway, apiError{name + "_failed", err.Error()})
+				return
+			}
+			s.log.Info("control action done", "action", name)
+			writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+		}
+	})
+}
+
+func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
+	s.hub.Stream(w, r, s.life.Done())
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// flights lets concurrent callers of the same action share one run.
+type flights struct {
+	mu      sync.Mutex
+	running map[string][]chan error
+}
+
+func (f *flights) do(name string, run func() error) <-chan error {
+	ch := make(chan error, 1)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.running == nil {
+		f.running = map[string][]chan error{}
+	}
+	waiting, busy := f.running[name]
+	f.running[name] = append(waiting, ch)
+	if !busy {
+		go func() {
+			err := run()
+			f.mu.Lock()
+			chans := f.running[name]
+			delete(f.running, name)
+			f.mu.Unlock()
+			for _, c := range chans {
+				c <- err
+			}
+		}()
+	}
+	return ch
+}

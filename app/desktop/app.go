@@ -1,0 +1,438 @@
+package desktop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Event names the frontend subscribes to (frontend/src/api.ts mirrors them).
+const (
+	EvServices = "desklit:services"
+	EvSession  = "desklit:session"
+	EvProgress = "desklit:progress"
+	EvError    = "desklit:error"
+	EvLog      = "desklit:log"
+	EvView     = "desklit:view"   // menu → UI: "app", "logs", "reload"
+	EvNotice   = "desklit:notice" // a short message for the UI's toast
+	EvAppURL   = "desklit:appurl" // the Streamlit URL (with the launch secret) once it is ready
+)
+
+// startupWait bounds how long a bound method waits for the window's start-up.
+var startupWait = 15 * time.Second
+
+// shell is the part of the Wails runtime the App uses, so that tests can fake it.
+type shell interface {
+	Emit(name string, data any)
+	OpenURL(url string)
+	SetClipboard(text string) error
+	SaveFileDialog(defaultName string) (string, error)
+	Message(title, text string)
+	Quit()
+}
+
+// Snapshot is the window's whole state, for a page that (re)loads after events were sent.
+type Snapshot struct {
+	Services     []ServiceView     `json:"services"`
+	Session      SessionView       `json:"session"`
+	Progress     *ProgressView     `json:"progress"`
+	Error        *ErrorView        `json:"error"`
+	StreamlitURL string            `json:"streamlitUrl"`
+	Versions     map[string]string `json:"versions"`
+}
+
+// LogLine is one line of a service's log, as sent to the UI.
+type LogLine struct {
+	Service string `json:"service"`
+	Line    string `json:"line"`
+}
+
+// App is bound to the frontend: its exported methods are what the UI calls. Each waits until
+// the window's start-up is complete.
+type App struct {
+	b   Backend
+	log *slog.Logger
+
+	startupDone chan struct{}
+	sh          shell
+	ctx         context.Context // the window's context, set at start-up
+	cancelStart context.CancelFunc
+
+	mu   sync.Mutex
+	snap Snapshot
+
+	stopOnce sync.Once
+	stopErr  error
+	stopWait time.Duration
+
+	// beforeQuit runs before the app quits on the user's request (remembers the window).
+	beforeQuit func()
+}
+
+// quit closes the window on the user's request.
+func (a *App) quit() {
+	if a.beforeQuit != nil {
+		a.beforeQuit()
+	}
+	if a.sh != nil {
+		a.sh.Quit()
+	}
+}
+
+// NewApp returns the App that Run binds; exported for tests and tools, not for the integrator.
+func NewApp(b Backend, log *slog.Logger, stopTimeout time.Duration) *App {
+	if log == nil {
+		log = slog.Default()
+	}
+	if stopTimeout <= 0 {
+		stopTimeout = 2500 * time.Millisecond
+	}
+	return &App{b: b, log: log, startupDone: make(chan struct{}), stopWait: stopTimeout}
+}
+
+// startup records the window's context and shell, starts the backend and opens the gate.
+func (a *App) startup(ctx context.Context, sh shell) {
+	a.ctx, a.sh = ctx, sh
+	startCtx, cancel := context.WithCancel(ctx)
+	a.cancelStart = cancel
+	a.mu.Lock()
+	a.snap.Versions = a.b.Versions()
+	a.mu.Unlock()
+	close(a.startupDone)
+	go func() {
+		if err := a.b.Start(startCtx, appEvents{a}); err != nil && !errors.Is(err, context.Canceled) {
+			a.log.Error("start", "err", err)
+			a.mu.Lock()
+			shown := a.snap.Error != nil
+			a.mu.Unlock()
+			if !shown { // the backend normally reports its own error; never leave the user without one
+				appEvents{a}.Error(ErrorView{Kind: ErrOther, Title: "Desklit could not start",
+					Message: "Something went wrong while starting the services.", Detail: err.Error(),
+					Actions: []string{ActRetry, ActOpenLogs}})
+			}
+		}
+	}()
+}
+
+// shutdown stops the backend within the stop timeout; safe to call more than once.
+func (a *App) shutdown() error {
+	a.stopOnce.Do(func() {
+		a.log.Info("stopping services")
+		start := time.Now()
+		defer func() { a.log.Info("services stopped", "took", time.Since(start).Round(time.Millisecond)) }()
+		if a.cancelStart != nil {
+			a.cancelStart()
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), a.stopWait)
+		defer cancel()
+		done := make(chan error, 1)
+		go func() { done <- a.b.Stop(ctx) }()
+		select {
+		case a.stopErr = <-done:
+		case <-ctx.Done():
+			a.stopErr = fmt.Errorf("stop services: %w", ctx.Err())
+		}
+		if a.stopErr != nil {
+			a.log.Error("stop", "err", a.stopErr)
+		}
+	})
+	return a.stopErr
+}
+
+var errNotStarted = errors.New("the window is still starting; try again in a moment")
+
+func (a *App) wait() error {
+	select {
+	case <-a.startupDone:
+		return nil
+	default:
+	}
+	t := time.NewTimer(startupWait)
+	defer t.Stop()
+	select {
+	case <-a.startupDone:
+		return nil
+	case <-t.C:
+		return errNotStarted
+	}
+}
+
+// Snapshot returns the current state: services, session, progress, error, versions.
+func (a *App) Snapshot() (Snapshot, error) {
+	if err := a.wait(); err != nil {
+		return Snapshot{}, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	s := a.snap
+	s.Services = slices.Clone(s.Services)
+	return s, nil
+}
+
+// Login starts a sign-in; the result arrives as a session event.
+func (a *App) Login() error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	if err := a.b.Login(a.ctx); err != nil {
+		a.log.Warn("login", "err", err)
+		return userError("Sign-in did not complete", err)
+	}
+	return nil
+}
+
+// Logout signs out.
+func (a *App) Logout() error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	if err := a.b.Logout(a.ctx); err != nil {
+		a.log.Warn("logout", "err", err)
+		return userError("Sign-out did not complete", err)
+	}
+	return nil
+}
+
+// RestartService restarts one service.
+func (a *App) RestartService(name string) error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	if err := a.b.RestartService(a.ctx, name); err != nil {
+		a.log.Warn("restart", "service", name, "err", err)
+		return userError("Could not restart "+name, err)
+	}
+	return nil
+}
+
+// Logs returns a service's recent log lines.
+func (a *App) Logs(name string) ([]string, error) {
+	if err := a.wait(); err != nil {
+		return nil, err
+	}
+	return a.b.Logs(name), nil
+}
+
+// StreamlitURL is the address the window's frame loads (with the launch secret).
+func (a *App) StreamlitURL() (string, error) {
+	if err := a.wait(); err != nil {
+		return "", err
+	}
+	return a.b.StreamlitURL(), nil
+}
+
+// OpenInBrowser opens the Streamlit app in the system browser, without putting the launch
+// secret on a command line (see openInBrowser).
+func (a *App) OpenInBrowser() error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	u := a.b.StreamlitURL()
+	if u == "" {
+		return errors.New("the app is not running yet")
+	}
+	if err := openInBrowser(u); err != nil {
+		a.log.Warn("open in browser", "err", err)
+		return userError("Could not open the browser", err)
+	}
+	return nil
+}
+
+// OpenLogFolder shows the log folder in the file manager.
+func (a *App) OpenLogFolder() error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	if err := openPath(a.b.LogDir()); err != nil {
+		a.log.Warn("open log folder", "err", err)
+		return userError("Could not open the log folder "+a.b.LogDir(), err)
+	}
+	return nil
+}
+
+// SaveDiagnostics asks where to save the diagnostics and writes them; it returns the path, or
+// "" when the user cancelled.
+func (a *App) SaveDiagnostics() (string, error) {
+	if err := a.wait(); err != nil {
+		return "", err
+	}
+	data, err := a.b.Diagnostics()
+	if err != nil {
+		a.log.Warn("diagnostics", "err", err)
+		return "", userError("Could not collect diagnostics", err)
+	}
+	name := "desklit-diagnostics-" + time.Now().Format("20060102-150405") + diagExt(data)
+	path, err := a.sh.SaveFileDialog(name)
+	if err != nil || path == "" {
+		return "", err
+	}
+	if err := writePrivate(path, data); err != nil {
+		return "", userError("Could not save diagnostics", err)
+	}
+	return path, nil
+}
+
+// CopyText puts text on the clipboard (the page's own clipboard API is not available on
+// wails:// pages everywhere).
+func (a *App) CopyText(text string) error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	return a.sh.SetClipboard(text)
+}
+
+// CancelStart cancels the first-run build.
+func (a *App) CancelStart() error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	a.b.CancelStart()
+	return nil
+}
+
+// Act performs one of an ErrorView's actions (see the Act* constants).
+func (a *App) Act(action string) error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	verb, arg, _ := strings.Cut(action, ":")
+	switch verb {
+	case ActRetry, ActQuitLeftover:
+		a.clearError()
+		if err := a.b.RetryStart(a.ctx); err != nil {
+			return userError("Could not start again", err)
+		}
+	case ActRestart:
+		if arg == "" {
+			return fmt.Errorf("restart: no service named")
+		}
+		a.clearError()
+		return a.RestartService(arg)
+	case ActUsePort:
+		port, err := strconv.Atoi(arg)
+		if err != nil || port < 1 || port > 65535 {
+			return fmt.Errorf("use port: %q is not a port", arg)
+		}
+		a.mu.Lock()
+		svc := ""
+		if a.snap.Error != nil {
+			svc = a.snap.Error.Service
+		}
+		a.mu.Unlock()
+		if svc == "" {
+			return errors.New("use port: no service is waiting for a port")
+		}
+		a.clearError()
+		if err := a.b.UsePort(svc, port); err != nil {
+			return userError(fmt.Sprintf("Could not move %s to port %d", svc, port), err)
+		}
+	case ActOpenLogs:
+		return a.OpenLogFolder()
+	case ActQuit:
+		a.quit()
+	case ActDismiss:
+		a.clearError()
+	default:
+		return fmt.Errorf("unknown action %q", action)
+	}
+	return nil
+}
+
+func (a *App) clearError() {
+	appEvents{a}.Error(ErrorView{})
+}
+
+// about is the text of Help → About.
+func (a *App) about() string {
+	v := a.b.Versions()
+	keys := make([]string, 0, len(v))
+	for k := range v {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var sb strings.Builder
+	sb.WriteString("Desklit: your Streamlit app on the desktop, signed in.\n\n")
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "%s: %s\n", k, v[k])
+	}
+	return sb.String()
+}
+
+// userError keeps what the user reads short; the full error is logged by the caller.
+func userError(what string, err error) error {
+	msg := err.Error()
+	if len(msg) > 200 {
+		msg = msg[:200] + "…"
+	}
+	return fmt.Errorf("%s: %s", what, msg)
+}
+
+// appEvents turns Backend reports into UI events and keeps the snapshot current. It is a
+// separate type so that these methods are not bound to the frontend.
+type appEvents struct{ a *App }
+
+func (e appEvents) emit(name string, data any) {
+	if e.a.sh != nil {
+		e.a.sh.Emit(name, data)
+	}
+}
+
+func (e appEvents) Services(s []ServiceView) {
+	s = slices.Clone(s)
+	url := ""
+	for _, sv := range s {
+		if sv.Name == "streamlit" && sv.State == StateReady {
+			url = e.a.b.StreamlitURL() // may change after UsePort
+		}
+	}
+	e.a.mu.Lock()
+	e.a.snap.Services = s
+	changed := url != "" && url != e.a.snap.StreamlitURL
+	if changed {
+		e.a.snap.StreamlitURL = url
+	}
+	e.a.mu.Unlock()
+	if changed {
+		e.emit(EvAppURL, url)
+	}
+	e.emit(EvServices, s)
+}
+
+func (e appEvents) Session(s SessionView) {
+	e.a.mu.Lock()
+	e.a.snap.Session = s
+	e.a.mu.Unlock()
+	e.emit(EvSession, s)
+}
+
+func (e appEvents) Progress(p ProgressView) {
+	e.a.mu.Lock()
+	if p.Done {
+		e.a.snap.Progress = nil
+	} else {
+		e.a.snap.Progress = &p
+	}
+	e.a.mu.Unlock()
+	e.emit(EvProgress, p)
+}
+
+func (e appEvents) Error(v ErrorView) {
+	e.a.mu.Lock()
+	if v.Kind == "" {
+		e.a.snap.Error = nil
+	} else {
+		e.a.snap.Error = &v
+	}
+	e.a.mu.Unlock()
+	e.emit(EvError, v)
+}
+
+func (e appEvents) LogLine(service, line string) {
+	e.emit(EvLog, LogLine{Service: service, Line: line})
+}

@@ -1,0 +1,88 @@
+package desktop
+
+import (
+	"runtime"
+
+	"github.com/wailsapp/wails/v2/pkg/menu"
+	"github.com/wailsapp/wails/v2/pkg/menu/keys"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// menu is the native application menu. Its accelerators work even while the keyboard focus is
+// inside the Streamlit frame, where the page's own key handlers never see the keys.
+// Callbacks run on the UI thread, so anything that may block runs in a goroutine.
+func (a *App) menu(opts Options) *menu.Menu {
+	m := menu.NewMenu()
+	if runtime.GOOS == "darwin" {
+		m.Append(menu.AppMenu())
+	}
+	bg := func(f func() error) func(*menu.CallbackData) {
+		return func(*menu.CallbackData) {
+			go func() {
+				if err := f(); err != nil {
+					a.notice(err.Error())
+				}
+			}()
+		}
+	}
+	view := func(v string) func(*menu.CallbackData) {
+		return func(*menu.CallbackData) { appEvents{a}.emit(EvView, v) }
+	}
+
+	file := m.AddSubmenu("File")
+	file.AddText("Open in Browser", keys.CmdOrCtrl("o"), bg(a.OpenInBrowser))
+	file.AddText("Save Diagnostics…", keys.CmdOrCtrl("s"), bg(func() error {
+		path, err := a.SaveDiagnostics()
+		if err == nil && path != "" {
+			a.notice("Diagnostics saved to " + path)
+		}
+		return err
+	}))
+	file.AddText("Open Log Folder", nil, bg(a.OpenLogFolder))
+	file.AddSeparator()
+	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { go a.quit() })
+
+	if runtime.GOOS == "darwin" {
+		m.Append(menu.EditMenu())
+	}
+
+	v := m.AddSubmenu("View")
+	v.AddText("App", keys.CmdOrCtrl("1"), view("app"))
+	v.AddText("Logs", keys.CmdOrCtrl("l"), view("logs"))
+	v.AddSeparator()
+	v.AddText("Reload App", keys.CmdOrCtrl("r"), view("reload"))
+	v.AddText("Toggle Full Screen", keys.Key("f11"), func(*menu.CallbackData) {
+		if a.ctx == nil {
+			return
+		}
+		if wruntime.WindowIsFullscreen(a.ctx) {
+			wruntime.WindowUnfullscreen(a.ctx)
+		} else {
+			wruntime.WindowFullscreen(a.ctx)
+		}
+	})
+
+	acct := m.AddSubmenu("Account")
+	acct.AddText("Log In…", nil, bg(a.Login))
+	acct.AddText("Log Out", nil, bg(a.Logout))
+
+	svc := m.AddSubmenu("Services")
+	for _, name := range opts.Services {
+		svc.AddText("Restart "+name, nil, bg(func() error { return a.RestartService(name) }))
+	}
+	svc.AddSeparator()
+	svc.AddText("Show Logs", nil, view("logs"))
+
+	help := m.AddSubmenu("Help")
+	help.AddText("About Desklit", nil, func(*menu.CallbackData) {
+		go func() {
+			if a.wait() == nil {
+				a.sh.Message("About Desklit", a.about())
+			}
+		}()
+	})
+	return m
+}
+
+// notice shows a short message in the window.
+func (a *App) notice(msg string) { appEvents{a}.emit(EvNotice, msg) }

@@ -1,0 +1,4 @@
+package desktop
+
+// openPath opens a file or folder with its default application (Explorer for a folder).
+func openPath(path string) error { return startDetached("explorer.exe", path) }

@@ -1,0 +1,178 @@
+package desktop
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/wailsapp/wails/v2"
+	"github.com/wailsapp/wails/v2/pkg/logger"
+	"github.com/wailsapp/wails/v2/pkg/options"
+	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
+	"github.com/wailsapp/wails/v2/pkg/options/linux"
+	"github.com/wailsapp/wails/v2/pkg/options/mac"
+	"github.com/wailsapp/wails/v2/pkg/options/windows"
+	wruntime "github.com/wailsapp/wails/v2/pkg/runtime"
+)
+
+// Run opens the main window and returns when it is closed, after Backend.Stop has returned or
+// the stop timeout has passed. It starts the backend only once the window exists: a second
+// launch hands over to the first window (and exits inside Wails) before anything starts.
+// SIGINT and SIGTERM close the window the same way (Wails quits the app, OnShutdown stops the
+// services), except that the window's size is remembered only when the user closes it.
+func Run(b Backend, opts Options) error {
+	if b == nil {
+		return errors.New("desktop: no backend")
+	}
+	if opts.Title == "" {
+		opts.Title = "Desklit"
+	}
+	if opts.UniqueID == "" {
+		opts.UniqueID = "io.desklit.desktop"
+	}
+	if len(opts.Services) == 0 {
+		opts.Services = []string{"streamlit", "component", "api"}
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.Default()
+	}
+	assets, err := distFS(opts.Assets)
+	if err != nil {
+		return err
+	}
+	ws, err := LoadWindowState(opts.WindowStatePath)
+	if err != nil {
+		log.Warn("window state ignored", "err", err)
+	}
+
+	a := NewApp(b, log, opts.StopTimeout)
+
+	var windowCtx context.Context
+	saveState := func() {
+		if windowCtx == nil || opts.WindowStatePath == "" {
+			return
+		}
+		s := ws
+		s.Maximised = wruntime.WindowIsMaximised(windowCtx)
+		if !s.Maximised {
+			s.Width, s.Height = wruntime.WindowGetSize(windowCtx)
+			s.X, s.Y = wruntime.WindowGetPosition(windowCtx)
+			s.HasPosition = true
+		}
+		if err := SaveWindowState(opts.WindowStatePath, s); err != nil {
+			log.Warn("save window state", "err", err)
+		}
+	}
+
+	a.beforeQuit = saveState
+	startState := options.Normal
+	if ws.Maximised {
+		startState = options.Maximised
+	}
+	app := &options.App{
+		Title:              opts.Title,
+		Width:              ws.Width,
+		Height:             ws.Height,
+		MinWidth:           minWidth,
+		MinHeight:          minHeight,
+		WindowStartState:   startState,
+		BackgroundColour:   options.NewRGB(246, 247, 249),
+		AssetServer:        &assetserver.Options{Assets: assets},
+		Logger:             slogWails{log},
+		LogLevel:           logger.WARNING,
+		LogLevelProduction: logger.ERROR,
+		OnStartup: func(ctx context.Context) {
+			windowCtx = ctx
+			if ws.HasPosition && !ws.Maximised {
+				wruntime.WindowSetPosition(ctx, ws.X, ws.Y)
+			}
+			a.startup(ctx, wailsShell{ctx})
+		},
+		OnBeforeClose: func(ctx context.Context) bool {
+			saveState()
+			return false
+		},
+		OnShutdown: func(ctx context.Context) { _ = a.shutdown() },
+		Menu:       a.menu(opts),
+		Bind:       []any{a},
+		SingleInstanceLock: &options.SingleInstanceLock{
+			UniqueId: opts.UniqueID,
+			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
+				if windowCtx == nil {
+					return
+				}
+				wruntime.WindowUnminimise(windowCtx)
+				wruntime.WindowShow(windowCtx)
+			},
+		},
+		Linux: &linux.Options{
+			Icon:             opts.Icon,
+			ProgramName:      "desklit",
+			WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand,
+		},
+		Windows: &windows.Options{Theme: windows.SystemDefault},
+		Mac: &mac.Options{
+			About: &mac.AboutInfo{Title: opts.Title, Message: a.about(), Icon: opts.Icon},
+		},
+	}
+	err = wails.Run(app)
+	endWebViewHelpers()
+	if err != nil {
+		return fmt.Errorf("window: %w", err)
+	}
+	// wails.Run returns after OnShutdown; make sure the services are stopped even if the window
+	// never started.
+	return a.shutdown()
+}
+
+// distFS accepts the frontend's embed.FS (with a "dist" folder) or a folder with index.html.
+func distFS(assets fs.FS) (fs.FS, error) {
+	if assets == nil {
+		return nil, errors.New("desktop: no frontend assets")
+	}
+	if _, err := fs.Stat(assets, "index.html"); err == nil {
+		return assets, nil
+	}
+	sub, err := fs.Sub(assets, "dist")
+	if err != nil {
+		return nil, fmt.Errorf("desktop: frontend assets: %w", err)
+	}
+	if _, err := fs.Stat(sub, "index.html"); err != nil {
+		return nil, fmt.Errorf("desktop: frontend assets have no index.html (run `npm run build` in frontend/): %w", err)
+	}
+	return sub, nil
+}
+
+// wailsShell is the real shell: the Wails runtime bound to the window's context.
+type wailsShell struct{ ctx context.Context }
+
+func (s wailsShell) Emit(name string, data any) { wruntime.EventsEmit(s.ctx, name, data) }
+func (s wailsShell) OpenURL(u string)           { wruntime.BrowserOpenURL(s.ctx, u) }
+func (s wailsShell) SetClipboard(t string) error {
+	return wruntime.ClipboardSetText(s.ctx, t)
+}
+func (s wailsShell) SaveFileDialog(name string) (string, error) {
+	return wruntime.SaveFileDialog(s.ctx, wruntime.SaveDialogOptions{
+		Title: "Save diagnostics", DefaultFilename: name, CanCreateDirectories: true,
+	})
+}
+func (s wailsShell) Message(title, text string) {
+	_, _ = wruntime.MessageDialog(s.ctx, wruntime.MessageDialogOptions{
+		Type: wruntime.InfoDialog, Title: title, Message: text,
+	})
+}
+func (s wailsShell) Quit() { wruntime.Quit(s.ctx) }
+
+// slogWails routes Wails' own log lines to slog.
+type slogWails struct{ l *slog.Logger }
+
+func (w slogWails) Print(m string)   { w.l.Info(m, "from", "wails") }
+func (w slogWails) Trace(m string)   { w.l.Debug(m, "from", "wails") }
+func (w slogWails) Debug(m string)   { w.l.Debug(m, "from", "wails") }
+func (w slogWails) Info(m string)    { w.l.Info(m, "from", "wails") }
+func (w slogWails) Warning(m string) { w.l.Warn(m, "from", "wails") }
+func (w slogWails) Error(m string)   { w.l.Error(m, "from", "wails") }
+func (w slogWails) Fatal(m string)   { w.l.Error(m, "from", "wails") }

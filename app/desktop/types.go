@@ -1,0 +1,158 @@
+// Package desktop is the desktop window: the one Go package that imports Wails. It shows the
+// Streamlit app, the session, the services' states, their logs, the first-run progress and
+// errors a user can act on. It knows nothing of the supervisor, the session manager or the
+// runtime builder: it declares the small Backend and Events interfaces it needs, and the
+// integrator adapts the real packages to them.
+package desktop
+
+import (
+	"context"
+	"io/fs"
+	"log/slog"
+	"time"
+)
+
+// Service states as the window shows them.
+const (
+	StateStarting = "Starting"
+	StateReady    = "Ready"
+	StateBackoff  = "Backoff"
+	StateFailed   = "Failed"
+	StateStopping = "Stopping"
+	StateStopped  = "Stopped"
+)
+
+// Error kinds the window knows how to explain.
+const (
+	ErrPortInUse    = "port_in_use"
+	ErrNoPython     = "no_python"
+	ErrNoKeyring    = "no_keyring"
+	ErrCrashLoop    = "crash_loop"
+	ErrRuntimeBuild = "runtime_build"
+	ErrOther        = "other"
+)
+
+// Actions an ErrorView may offer. Parameterised ones carry a suffix: "restart:<service>",
+// "use_port:<port>" (for ErrorView.Service).
+const (
+	ActRetry        = "retry"         // Backend.RetryStart
+	ActRestart      = "restart"       // "restart:<service>" → Backend.RestartService
+	ActUsePort      = "use_port"      // "use_port:<n>" → Backend.UsePort(ErrorView.Service, n)
+	ActQuitLeftover = "quit_leftover" // Backend.RetryStart: the supervisor reaps its own leftover on start
+	ActOpenLogs     = "open_logs"     // opens the log folder
+	ActShowLogs     = "show_logs"     // handled by the UI: the logs view
+	ActQuit         = "quit"          // quits the app
+	ActDismiss      = "dismiss"       // handled by the UI: hides a banner
+)
+
+// ServiceView is one supervised service as the window shows it.
+type ServiceView struct {
+	Name       string   `json:"name"`
+	State      string   `json:"state"` // one of the State* constants
+	URL        string   `json:"url"`
+	PID        int      `json:"pid"`
+	Restarts   int      `json:"restarts"`
+	CPUPercent float64  `json:"cpuPercent"`
+	RSSBytes   uint64   `json:"rssBytes"`
+	LastError  string   `json:"lastError"`
+	LogTail    []string `json:"logTail"`
+}
+
+// SessionView is who is signed in; never a token.
+type SessionView struct {
+	SignedIn bool      `json:"signedIn"`
+	Name     string    `json:"name"`
+	Email    string    `json:"email"`
+	Sub      string    `json:"sub"`
+	Expiry   time.Time `json:"expiry"`
+	// StoreWarning is set when the session cannot be kept in the OS keyring (held in memory).
+	StoreWarning string `json:"storeWarning"`
+	// Busy is true while a sign-in is in progress.
+	Busy bool `json:"busy"`
+}
+
+// ProgressView is the first-run runtime build.
+type ProgressView struct {
+	Step    string  `json:"step"`
+	Package string  `json:"package"`
+	N       int     `json:"n"`
+	Total   int     `json:"total"`
+	Percent float64 `json:"percent"`
+	Message string  `json:"message"`
+	// Done hides the progress screen.
+	Done bool `json:"done"`
+}
+
+// ErrorView is an error a user can act on: plain words, never a stack trace.
+// An ErrorView with an empty Kind clears the error shown.
+type ErrorView struct {
+	Kind    string `json:"kind"` // one of the Err* constants
+	Title   string `json:"title"`
+	Message string `json:"message"`
+	// Detail is shown as text (e.g. the last log lines of a crash loop), collapsed for "other".
+	Detail string `json:"detail"`
+	// Service is the service concerned (port_in_use, crash_loop), if any.
+	Service string `json:"service"`
+	// Actions are offered as buttons, in order (see the Act* constants).
+	Actions []string `json:"actions"`
+}
+
+// Events is how the Backend reports to the window. Calls may come from any goroutine.
+type Events interface {
+	Services([]ServiceView)
+	Session(SessionView)
+	Progress(ProgressView)
+	Error(ErrorView)
+	LogLine(service, line string)
+}
+
+// Backend is what the window drives: the supervisor, the session and the runtime builder behind
+// one small interface (the integrator writes the adapter).
+type Backend interface {
+	// Start builds the runtime and starts the services, reporting through ev until ctx ends.
+	// It may return before the services are ready.
+	Start(ctx context.Context, ev Events) error
+	// Stop stops every service; it must return when ctx ends.
+	Stop(ctx context.Context) error
+	Login(ctx context.Context) error
+	Logout(ctx context.Context) error
+	RestartService(ctx context.Context, name string) error
+	// Logs is the service's ring buffer, oldest first.
+	Logs(name string) []string
+	// StreamlitURL includes ?desklit_token=<launch secret>.
+	StreamlitURL() string
+	// Diagnostics is a zip (or text) of logs, effective configuration and versions, tokens redacted.
+	Diagnostics() ([]byte, error)
+	LogDir() string
+	Versions() map[string]string
+	CancelStart()
+	RetryStart(ctx context.Context) error
+	UsePort(service string, port int) error
+}
+
+// Options configure the main window.
+type Options struct {
+	Title string // "Desklit" when empty
+	// Assets is the built frontend (frontend.Dist); index.html at its root or under "dist".
+	Assets fs.FS
+	// WindowStatePath is the JSON file for the window's size and position ("" = not remembered).
+	WindowStatePath string
+	Logger          *slog.Logger
+	// Services names the services for the Services menu, in order.
+	Services []string
+	// UniqueID identifies the single instance ("io.desklit.desktop" when empty).
+	UniqueID string
+	// Icon is the PNG for the window (Linux).
+	Icon []byte
+	// StopTimeout bounds Backend.Stop when the window closes (2.5 s when zero).
+	StopTimeout time.Duration
+}
+
+// SigninOptions configure the sign-in window process.
+type SigninOptions struct {
+	Title  string // "Sign in — Desklit" when empty
+	Width  int
+	Height int
+	Icon   []byte
+	Logger *slog.Logger
+}

@@ -1,0 +1,126 @@
+package devidp
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestNewCreatesPrivateFilesAndServesDiscovery(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "devidp")
+	srv, err := New(Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+
+	for _, f := range []string{KeyFile, UsersFile} {
+		st, err := os.Stat(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("%s mode %v, want 0600", f, st.Mode().Perm())
+		}
+	}
+	resp, err := http.Get(srv.URL() + "/.well-known/openid-configuration")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var d map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	if d["issuer"] != srv.Issuer() {
+		t.Errorf("issuer %v, want %s", d["issuer"], srv.Issuer())
+	}
+	for _, k := range []string{"authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint", "end_session_endpoint"} {
+		if s, _ := d[k].(string); s == "" {
+			t.Errorf("discovery lacks %s", k)
+		}
+	}
+	if m, _ := d["code_challenge_methods_supported"].([]any); len(m) != 1 || m[0] != "S256" {
+		t.Errorf("code_challenge_methods_supported = %v", d["code_challenge_methods_supported"])
+	}
+
+	// DNS rebinding: a foreign Host is refused.
+	req, _ := http.NewRequest(http.MethodGet, srv.URL()+"/.well-known/openid-configuration", nil)
+	req.Host = "evil.example:80"
+	resp2, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp2.Body.Close()
+	if resp2.StatusCode != http.StatusMisdirectedRequest {
+		t.Errorf("foreign Host: status %d", resp2.StatusCode)
+	}
+}
+
+func TestSigningKeyIsStable(t *testing.T) {
+	dir := t.TempDir()
+	k1, err := loadOrCreateKey(filepath.Join(dir, KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k2, err := loadOrCreateKey(filepath.Join(dir, KeyFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k1.id != k2.id || !k1.key.Equal(k2.key) {
+		t.Error("the signing key changed across loads")
+	}
+	if k1.key.N.BitLen() != 2048 {
+		t.Errorf("key size %d", k1.key.N.BitLen())
+	}
+}
+
+func TestUsersFile(t *testing.T) {
+	tests := []struct {
+		name, content string
+		wantErr       bool
+	}{
+		{"valid", `[{"username":"a","password":"p","name":"A"}]`, false},
+		{"no password", `[{"username":"a","name":"A"}]`, true},
+		{"duplicate", `[{"username":"a","password":"p"},{"username":"a","password":"q"}]`, true},
+		{"empty", `[]`, true},
+		{"not json", `{`, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), "users.json")
+			if err := os.WriteFile(p, []byte(tt.content), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			users, err := loadUsers(p)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v", err)
+			}
+			if err == nil && users[0].Sub != "demo|a" {
+				t.Errorf("sub = %q", users[0].Sub)
+			}
+		})
+	}
+}
+
+func TestGrantScopes(t *testing.T) {
+	got := grantScopes([]string{"openid", "profile", "read:messages", "write:all"}, []string{"read:messages"})
+	want := []string{"openid", "profile", "read:messages"}
+	if len(got) != len(want) {
+		t.Fatalf("got %v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("got %v want %v", got, want)
+		}
+	}
+	if _, ok := findUser(DefaultUsers(), "analyst", "wrong"); ok {
+		t.Error("wrong password accepted")
+	}
+}

@@ -1,0 +1,59 @@
+//go:build linux || freebsd || openbsd || netbsd || dragonfly
+
+package keyringstore
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/godbus/dbus/v5"
+)
+
+// sessionBusAvailable reports whether godbus would find a session bus without autolaunching
+// one (it looks at DBUS_SESSION_BUS_ADDRESS, then at the runtime directory).
+func sessionBusAvailable() error {
+	if addr := os.Getenv("DBUS_SESSION_BUS_ADDRESS"); addr != "" && addr != "autolaunch:" {
+		return nil
+	}
+	dir := os.Getenv("XDG_RUNTIME_DIR")
+	if dir == "" {
+		dir = filepath.Join("/run/user", strconv.Itoa(os.Getuid()))
+	}
+	for _, name := range []string{"bus", "dbus-session"} {
+		if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+			return nil
+		}
+	}
+	return ErrNoSessionBus
+}
+
+// vanished maps the Secret Service's "that item is gone" to ErrEntryNotFound: go-keyring
+// searches for an item and then reads or deletes it, and another process may delete it in
+// between (which is how the store replaces a generation).
+func vanished(err error) error {
+	var de dbus.Error
+	var dp *dbus.Error
+	name := ""
+	switch {
+	case errors.As(err, &de):
+		name = de.Name
+	case errors.As(err, &dp) && dp != nil:
+		name = dp.Name
+	}
+	switch name {
+	case "org.freedesktop.Secret.Error.NoSuchObject", "org.freedesktop.DBus.Error.UnknownObject":
+		return fmt.Errorf("%w (%s)", ErrEntryNotFound, name)
+	case "org.freedesktop.DBus.Error.UnknownMethod", "org.freedesktop.DBus.Error.UnknownInterface":
+		// GDBus (gnome-keyring) says "Object does not exist at path …" or "No such interface
+		// “org.freedesktop.Secret.Item” on object at path …" once the item is gone.
+		if msg := err.Error(); strings.Contains(msg, "Object does not exist at path") ||
+			strings.Contains(msg, "org.freedesktop.Secret.Item") {
+			return fmt.Errorf("%w (%s)", ErrEntryNotFound, name)
+		}
+	}
+	return err
+}

@@ -1,0 +1,115 @@
+package keyringstore_test
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/desklit/desklit/app/session"
+)
+
+// secretMarker is in every token the tests make: it must never reach a log line or an error.
+const secretMarker = "SECRETVALUE"
+
+// logBuffer collects a logger's output for the no-secrets check.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *logBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *logBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// newLogger returns a logger whose output is checked for secrets when the test ends.
+func newLogger(t *testing.T) (*slog.Logger, *logBuffer) {
+	t.Helper()
+	b := &logBuffer{}
+	t.Cleanup(func() {
+		if strings.Contains(b.String(), secretMarker) {
+			t.Errorf("a token value reached the log:\n%s", b.String())
+		}
+	})
+	return slog.New(slog.NewTextHandler(b, &slog.HandlerOptions{Level: slog.LevelDebug})), b
+}
+
+// checkErr fails the test if err reveals a token.
+func checkErr(t *testing.T, err error) {
+	t.Helper()
+	if err != nil && strings.Contains(err.Error(), secretMarker) {
+		t.Errorf("a token value reached an error: %v", err)
+	}
+}
+
+// padding is random filler for tokens, made once: the torn-read test makes thousands.
+var padding = randHex(8 << 10)
+
+func randHex(n int) string {
+	b := make([]byte, (n+1)/2)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)[:n]
+}
+
+// token returns a token-like string of about n bytes tagged with id and secretMarker.
+func token(id string, n int) string {
+	head := fmt.Sprintf("eyJ%s.%s.", id, secretMarker)
+	if n <= len(head) {
+		return head
+	}
+	pad := padding
+	for len(pad) < n-len(head) {
+		pad += padding
+	}
+	return head + pad[:n-len(head)]
+}
+
+// newSession returns a session of about size bytes of JSON whose fields all carry id, so that a
+// mix of two sessions is visible.
+func newSession(id string, size int) *session.Session {
+	tok := max(size-600, 300) / 3
+	return &session.Session{
+		Issuer:   "https://issuer.example/",
+		ClientID: "desklit-desktop",
+		User: session.User{
+			Sub: "user|" + id, Name: "Zoë Ångström " + id, Email: id + "@example.com",
+			Picture: "https://example.com/" + id + ".png",
+		},
+		AccessToken:  token("at"+id, tok),
+		IDToken:      token("id"+id, tok),
+		RefreshToken: token("rt"+id, tok),
+		TokenType:    "Bearer",
+		Scope:        "openid profile email offline_access",
+		Expiry:       time.Date(2026, 11, 27, 20, 0, 0, 0, time.UTC),
+	}
+}
+
+// consistent reports whether every field of s carries the same id.
+func consistent(s *session.Session) (string, bool) {
+	id := strings.TrimPrefix(s.User.Sub, "user|")
+	ok := strings.HasPrefix(s.AccessToken, "eyJat"+id+".") &&
+		strings.HasPrefix(s.IDToken, "eyJid"+id+".") &&
+		strings.HasPrefix(s.RefreshToken, "eyJrt"+id+".") &&
+		s.User.Email == id+"@example.com" && s.User.Name == "Zoë Ångström "+id
+	return id, ok
+}
+
+// sameSession compares everything but Generation.
+func sameSession(a, b *session.Session) bool {
+	x, y := *a, *b
+	x.Generation, y.Generation = 0, 0
+	return x.Expiry.Equal(y.Expiry) && func() bool { x.Expiry, y.Expiry = time.Time{}, time.Time{}; return x == y }()
+}

@@ -1,0 +1,68 @@
+package keyringstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/desklit/desklit/app/session"
+)
+
+// Where the session is kept (Status.Backend).
+const (
+	BackendKeyring = "keyring"
+	BackendMemory  = "memory"
+	BackendFile    = "file"
+)
+
+// Status says where Open keeps the session and, when that is not the keyring, what to tell the
+// user.
+type Status struct {
+	Backend string // BackendKeyring, BackendMemory or BackendFile
+	Warning string // empty for the keyring; a sentence for the user otherwise
+}
+
+// Open returns a keyring Store when the keyring answers a probe (write, read back, delete).
+// Otherwise (no Secret Service, locked, timed out) it returns a MemoryStore, or a FileStore at
+// opts.PlaintextFile when opts.AllowPlaintext is set, and a Status whose Warning tells the user.
+func Open(ctx context.Context, opts Options) (session.Store, Status) {
+	opts = opts.withDefaults()
+	st := New(opts.Backend, opts)
+	err := st.Probe(ctx)
+	if err == nil {
+		return st, Status{Backend: BackendKeyring}
+	}
+	why := reason(err)
+	opts.Logger.Warn("no system keyring; the session is not kept in the keyring",
+		"service", opts.Service, "err", err)
+	if opts.AllowPlaintext && opts.PlaintextFile != "" {
+		return NewFileStore(opts.PlaintextFile, opts.Logger), Status{
+			Backend: BackendFile,
+			Warning: fmt.Sprintf("No system keyring is available (%s): as you allowed, your session is "+
+				"saved unencrypted in %s.", why, opts.PlaintextFile),
+		}
+	}
+	w := fmt.Sprintf("No system keyring is available (%s): you stay signed in until Desklit quits.", why)
+	if opts.AllowPlaintext {
+		w += " Plain-text storage is allowed but no file is configured."
+	}
+	return NewMemoryStore(), Status{Backend: BackendMemory, Warning: w}
+}
+
+// reason says in a few words why the keyring is not available.
+func reason(err error) string {
+	switch {
+	case errors.Is(err, ErrTimeout):
+		var te timeoutError
+		if errors.As(err, &te) {
+			return fmt.Sprintf("it did not answer within %s; is it locked?", te.after)
+		}
+		return "it did not answer; is it locked?"
+	case errors.Is(err, ErrNoSessionBus):
+		return "no D-Bus session bus, so no Secret Service"
+	}
+	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
+		err = u
+	}
+	return err.Error()
+}

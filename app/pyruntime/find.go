@@ -1,0 +1,311 @@
+package pyruntime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// NoPythonError says that no usable Python was found, what was tried and how to get one.
+type NoPythonError struct {
+	GOOS       string
+	Configured string   // DESKLIT_PYTHON or the configured path, when one was given
+	Tried      []string // "<candidate>: <why not>"
+}
+
+func (e *NoPythonError) Error() string {
+	var b strings.Builder
+	if e.Configured != "" {
+		fmt.Fprintf(&b, "the configured Python %q cannot be used", e.Configured)
+	} else {
+		fmt.Fprintf(&b, "no Python 3.%d or newer with the venv module was found", MinMinor)
+	}
+	b.WriteString(". ")
+	b.WriteString(installHint(e.GOOS))
+	if len(e.Tried) > 0 {
+		b.WriteString(" Tried: ")
+		b.WriteString(strings.Join(e.Tried, "; "))
+		b.WriteString(".")
+	}
+	return b.String()
+}
+
+func installHint(goos string) string {
+	v := fmt.Sprintf("3.%d", MinMinor+1)
+	switch goos {
+	case "darwin":
+		return "Install Python " + v + " from https://www.python.org/downloads/macos/ or with Homebrew (brew install python@" + v +
+			"), or set DESKLIT_PYTHON to the full path of a python3 executable."
+	case "windows":
+		return "Install Python " + v + " from https://www.python.org/downloads/windows/ (tick \"Add python.exe to PATH\") or with " +
+			"winget install Python.Python." + v + ", or set DESKLIT_PYTHON to the full path of python.exe."
+	default:
+		return "Install python3 and its venv module with your package manager (Debian/Ubuntu: sudo apt install python3 python3-venv; " +
+			"Fedora: sudo dnf install python3), or set DESKLIT_PYTHON to the full path of a python3 executable."
+	}
+}
+
+// candidate is one way to start a Python: a command and its fixed leading arguments (py -3).
+type candidate struct {
+	argv []string
+}
+
+func (c candidate) String() string { return strings.Join(c.argv, " ") }
+
+// Find returns the first qualifying Python: configured (or DESKLIT_PYTHON) when given — then it is
+// the only one tried — else python3/python on the PATH, else the usual install locations that an
+// app started from a GUI does not inherit in its PATH.
+func Find(ctx context.Context, configured string, getenv func(string) string) (Python, error) {
+	if configured == "" {
+		configured = getenv("DESKLIT_PYTHON")
+	}
+	if configured != "" {
+		return find(ctx, runtime.GOOS, configured, []candidate{{argv: []string{configured}}})
+	}
+	cands := pathCandidates(runtime.GOOS, getenv)
+	cands = append(cands, knownLocations(runtime.GOOS, getenv)...)
+	return find(ctx, runtime.GOOS, "", cands)
+}
+
+func find(ctx context.Context, goos, configured string, cands []candidate) (Python, error) {
+	seen := map[string]bool{}
+	e := &NoPythonError{GOOS: goos, Configured: configured}
+	for _, c := range cands {
+		id := c.String()
+		if real, err := filepath.EvalSymlinks(c.argv[0]); err == nil && len(c.argv) == 1 {
+			id = real
+		}
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		py, err := probe(ctx, c)
+		if err == nil {
+			return py, nil
+		}
+		if ctx.Err() != nil {
+			return Python{}, fmt.Errorf("find python: %w", ctx.Err())
+		}
+		e.Tried = append(e.Tried, fmt.Sprintf("%s: %v", c, err))
+	}
+	return Python{}, e
+}
+
+// probeScript reports what Find needs in one interpreter start.
+const probeScript = `import sys, json
+def has(m):
+    try:
+        __import__(m)
+        return True
+    except Exception:
+        return False
+print(json.dumps({"exe": sys.executable, "version": "%d.%d.%d" % sys.version_info[:3],
+    "impl": sys.implementation.name, "venv": has("venv"), "ensurepip": has("ensurepip")}))`
+
+type probeResult struct {
+	Exe       string `json:"exe"`
+	Version   string `json:"version"`
+	Impl      string `json:"impl"`
+	Venv      bool   `json:"venv"`
+	Ensurepip bool   `json:"ensurepip"`
+}
+
+func probe(ctx context.Context, c candidate) (Python, error) {
+	ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	args := append(append([]string{}, c.argv[1:]...), "-I", "-c", probeScript)
+	cmd := exec.CommandContext(ctx, c.argv[0], args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	hideWindow(cmd)
+	out, err := cmd.Output()
+	if err != nil {
+		msg := strings.TrimSpace(lastLine(stderr.String()))
+		if msg != "" {
+			return Python{}, fmt.Errorf("%w (%s)", err, msg)
+		}
+		return Python{}, err
+	}
+	var r probeResult
+	if err := json.Unmarshal(bytes.TrimSpace(lastLineBytes(out)), &r); err != nil {
+		return Python{}, fmt.Errorf("unexpected output: %w", err)
+	}
+	major, minor, ok := versionParts(r.Version)
+	switch {
+	case !ok:
+		return Python{}, fmt.Errorf("unexpected version %q", r.Version)
+	case r.Impl != "cpython":
+		return Python{}, fmt.Errorf("%s %s is not CPython", r.Impl, r.Version)
+	case major != 3 || minor < MinMinor:
+		return Python{}, fmt.Errorf("version %s is older than 3.%d", r.Version, MinMinor)
+	case !r.Venv || !r.Ensurepip:
+		return Python{}, fmt.Errorf("python %s lacks the venv module (ensurepip)", r.Version)
+	}
+	exe := r.Exe
+	if exe == "" {
+		exe = c.argv[0]
+	}
+	return Python{Path: exe, Version: r.Version}, nil
+}
+
+func versionParts(v string) (major, minor int, ok bool) {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 {
+		return 0, 0, false
+	}
+	a, err1 := strconv.Atoi(parts[0])
+	b, err2 := strconv.Atoi(parts[1])
+	return a, b, err1 == nil && err2 == nil
+}
+
+func lastLine(s string) string {
+	s = strings.TrimRight(s, "\r\n")
+	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}
+
+func lastLineBytes(b []byte) []byte { return []byte(lastLine(string(b))) }
+
+// versionedNames are interpreter names tried after python3 and python, newest first.
+func versionedNames() []string {
+	var names []string
+	for m := MinMinor + 4; m >= MinMinor; m-- {
+		names = append(names, fmt.Sprintf("python3.%d", m))
+	}
+	return names
+}
+
+// pathCandidates looks the interpreter names up in getenv("PATH").
+func pathCandidates(goos string, getenv func(string) string) []candidate {
+	names := append([]string{"python3", "python"}, versionedNames()...)
+	sep, exts := ":", []string{""}
+	if goos == "windows" {
+		sep, exts = ";", []string{".exe"}
+	}
+	var out []candidate
+	for _, name := range names {
+		for _, dir := range strings.Split(getenv("PATH"), sep) {
+			if dir == "" {
+				continue
+			}
+			for _, ext := range exts {
+				p := filepath.Join(dir, name+ext)
+				if goos == "darwin" && p == "/usr/bin/python3" && !hasCommandLineTools() {
+					continue // the stub asks to install the developer tools in a dialog
+				}
+				if isFile(p) {
+					out = append(out, candidate{argv: []string{p}})
+				}
+			}
+		}
+	}
+	return out
+}
+
+// knownLocations are the usual install places that a GUI-started app does not have on its PATH.
+func knownLocations(goos string, getenv func(string) string) []candidate {
+	home := getenv("HOME")
+	var paths []string
+	inDirs := func(dirs ...string) {
+		for _, d := range dirs {
+			for _, n := range append([]string{"python3"}, versionedNames()...) {
+				paths = append(paths, filepath.Join(d, n))
+			}
+		}
+	}
+	var out []candidate
+	switch goos {
+	case "darwin":
+		inDirs("/opt/homebrew/bin", "/usr/local/bin")
+		paths = append(paths, newestFirst(filepath.Glob("/Library/Frameworks/Python.framework/Versions/*/bin/python3"))...)
+		if home != "" {
+			paths = append(paths, filepath.Join(home, ".pyenv", "shims", "python3"))
+		}
+	case "windows":
+		if py := windowsPyLauncher(getenv); py != "" {
+			out = append(out, candidate{argv: []string{py, "-3"}})
+		}
+		for _, base := range []string{
+			filepath.Join(getenv("LOCALAPPDATA"), "Programs", "Python"),
+			getenv("ProgramFiles"),
+		} {
+			if base == "" || base == "Programs" {
+				continue
+			}
+			paths = append(paths, newestFirst(filepath.Glob(filepath.Join(base, "Python3*", "python.exe")))...)
+		}
+	default:
+		inDirs("/usr/bin", "/usr/local/bin")
+		if home != "" {
+			paths = append(paths, filepath.Join(home, ".pyenv", "shims", "python3"))
+			paths = append(paths, newestFirst(filepath.Glob(filepath.Join(home, ".pyenv", "versions", "3.*", "bin", "python3")))...)
+		}
+	}
+	for _, p := range paths {
+		if isFile(p) {
+			out = append(out, candidate{argv: []string{p}})
+		}
+	}
+	return out
+}
+
+func windowsPyLauncher(getenv func(string) string) string {
+	for _, p := range []string{
+		filepath.Join(getenv("SystemRoot"), "py.exe"),
+		filepath.Join(getenv("LOCALAPPDATA"), "Programs", "Python", "Launcher", "py.exe"),
+	} {
+		if isFile(p) {
+			return p
+		}
+	}
+	for _, dir := range strings.Split(getenv("PATH"), ";") {
+		if p := filepath.Join(dir, "py.exe"); dir != "" && isFile(p) {
+			return p
+		}
+	}
+	return ""
+}
+
+func hasCommandLineTools() bool {
+	_, err := os.Stat("/Library/Developer/CommandLineTools/usr/bin/python3")
+	if err == nil {
+		return true
+	}
+	_, err = os.Stat("/Applications/Xcode.app")
+	return err == nil
+}
+
+// newestFirst sorts version-named paths (Python3.9 < Python3.12) descending.
+func newestFirst(paths []string, err error) []string {
+	if err != nil {
+		return nil
+	}
+	key := func(p string) int {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, filepath.Base(filepath.Dir(p))+filepath.Base(filepath.Dir(filepath.Dir(p))))
+		n, _ := strconv.Atoi(digits)
+		return n
+	}
+	sort.SliceStable(paths, func(i, j int) bool { return key(paths[i]) > key(paths[j]) })
+	return paths
+}
+
+func isFile(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && !fi.IsDir()
+}

@@ -1,0 +1,138 @@
+package pyruntime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+)
+
+// fakePython writes a shell script that answers the probe like an interpreter would.
+func fakePython(t *testing.T, dir, name, version, impl string, venv bool) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	body := fmt.Sprintf("#!/bin/sh\necho '{\"exe\": \"%s\", \"version\": \"%s\", \"impl\": \"%s\", \"venv\": %t, \"ensurepip\": %t}'\n",
+		p, version, impl, venv, venv)
+	if err := os.WriteFile(p, []byte(body), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestFindPicksFirstQualifying(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("fake interpreters are shell scripts")
+	}
+	dir := t.TempDir()
+	old := fakePython(t, dir, "old", "3.9.18", "cpython", true)
+	novenv := fakePython(t, dir, "novenv", "3.12.1", "cpython", false)
+	pypy := fakePython(t, dir, "pypy", "3.11.9", "pypy", true)
+	good := fakePython(t, dir, "good", "3.13.0", "cpython", true)
+	alsoGood := fakePython(t, dir, "alsogood", "3.11.7", "cpython", true)
+	missing := filepath.Join(dir, "missing")
+
+	tests := []struct {
+		name      string
+		cands     []string
+		want      string
+		wantTried []string // substrings of the error, when none qualifies
+	}{
+		{"first good wins", []string{good, alsoGood}, good, nil},
+		{"skips unusable", []string{missing, old, novenv, pypy, alsoGood}, alsoGood, nil},
+		{"none", []string{old, novenv, pypy, missing}, "", []string{"older than 3.11", "lacks the venv module", "not CPython", "missing"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var cands []candidate
+			for _, c := range tt.cands {
+				cands = append(cands, candidate{argv: []string{c}})
+			}
+			py, err := find(context.Background(), "linux", "", cands)
+			if tt.want != "" {
+				if err != nil || py.Path != tt.want {
+					t.Fatalf("find = %+v, %v; want %s", py, err, tt.want)
+				}
+				return
+			}
+			var np *NoPythonError
+			if !errors.As(err, &np) {
+				t.Fatalf("find = %+v, %v; want *NoPythonError", py, err)
+			}
+			for _, s := range tt.wantTried {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("error %q lacks %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func TestFindNoPythonMessage(t *testing.T) {
+	tests := []struct {
+		goos string
+		want []string
+	}{
+		{"linux", []string{"apt install python3 python3-venv", "DESKLIT_PYTHON"}},
+		{"darwin", []string{"brew install python@", "python.org/downloads/macos", "DESKLIT_PYTHON"}},
+		{"windows", []string{"winget install Python.Python.", "Add python.exe to PATH", "DESKLIT_PYTHON"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.goos, func(t *testing.T) {
+			_, err := find(context.Background(), tt.goos, "", nil)
+			var np *NoPythonError
+			if !errors.As(err, &np) {
+				t.Fatalf("find with no candidates = %v, want *NoPythonError", err)
+			}
+			for _, s := range tt.want {
+				if !strings.Contains(err.Error(), s) {
+					t.Errorf("message %q lacks %q", err, s)
+				}
+			}
+		})
+	}
+}
+
+func TestFindConfiguredIsTheOnlyCandidate(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"DESKLIT_PYTHON": filepath.Join(dir, "nope"), "PATH": os.Getenv("PATH")}
+	_, err := Find(context.Background(), "", func(k string) string { return env[k] })
+	var np *NoPythonError
+	if !errors.As(err, &np) || np.Configured != env["DESKLIT_PYTHON"] {
+		t.Fatalf("Find with a bad DESKLIT_PYTHON = %v, want *NoPythonError naming it", err)
+	}
+	if !strings.Contains(err.Error(), "configured Python") {
+		t.Errorf("message %q does not say the configured python is unusable", err)
+	}
+}
+
+func TestFindEmptyPathUsesKnownLocations(t *testing.T) {
+	// With an empty PATH and HOME the search still looks at the install locations a GUI app
+	// does not inherit; it either finds one or says what it tried.
+	env := map[string]string{}
+	py, err := Find(context.Background(), "", func(k string) string { return env[k] })
+	var np *NoPythonError
+	switch {
+	case err == nil:
+		if py.Path == "" || py.Version == "" {
+			t.Fatalf("Find = %+v", py)
+		}
+	case errors.As(err, &np):
+		if !strings.Contains(err.Error(), "DESKLIT_PYTHON") {
+			t.Fatalf("message %q lacks DESKLIT_PYTHON", err)
+		}
+	default:
+		t.Fatal(err)
+	}
+}
+
+func TestFindRealPython(t *testing.T) {
+	py := testPython(t)
+	major, minor, ok := versionParts(py.Version)
+	if !ok || major != 3 || minor < MinMinor || !filepath.IsAbs(py.Path) {
+		t.Fatalf("Find = %+v", py)
+	}
+}

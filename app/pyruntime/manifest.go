@@ -1,0 +1,167 @@
+package pyruntime
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+)
+
+const (
+	markerName   = "desklit-runtime.json"
+	manifestName = "desklit-manifest.txt"
+)
+
+// Key names the environment for a Python version and the exact bytes of the requirements.
+func Key(py Python, requirements []byte) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "desklit-runtime/1\x00%s\x00%s/%s\x00", py.Version, runtime.GOOS, runtime.GOARCH)
+	h.Write(requirements)
+	return "py" + py.Version + "-" + hex.EncodeToString(h.Sum(nil))[:16]
+}
+
+// marker is written last, after the import check passed; it names the manifest it vouches for.
+type marker struct {
+	Key            string `json:"key"`
+	Python         string `json:"python"`      // version
+	BasePython     string `json:"base_python"` // the interpreter the environment was made from
+	Files          int    `json:"files"`
+	ManifestSHA256 string `json:"manifest_sha256"`
+}
+
+// listScript prints, one per line, every file that the installed distributions' RECORDs list,
+// plus the environment's pyvenv.cfg; Go keeps those inside the environment.
+const listScript = `import sys, os, importlib.metadata as md
+print(os.path.join(sys.prefix, "pyvenv.cfg"))
+for d in md.distributions():
+    for f in d.files or ():
+        p = str(d.locate_file(f))
+        if not p.endswith(".pyc"):
+            print(os.path.abspath(p))`
+
+// writeManifest records size and relative path of each listed file that exists, and returns the
+// manifest's digest and line count. Compiled files are left out: Python rewrites them at will.
+func writeManifest(dir string, listed []byte) (string, int, error) {
+	var buf bytes.Buffer
+	n := 0
+	seen := map[string]bool{}
+	sc := bufio.NewScanner(bytes.NewReader(listed))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		abs := strings.TrimSpace(sc.Text())
+		if abs == "" {
+			continue
+		}
+		rel, err := filepath.Rel(dir, abs)
+		if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || seen[rel] {
+			continue
+		}
+		fi, err := os.Lstat(abs)
+		if err != nil || fi.IsDir() {
+			continue
+		}
+		seen[rel] = true
+		fmt.Fprintf(&buf, "%d\t%s\n", fi.Size(), filepath.ToSlash(rel))
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		return "", 0, fmt.Errorf("read file list: %w", err)
+	}
+	if n == 0 {
+		return "", 0, fmt.Errorf("no installed files listed")
+	}
+	if err := os.WriteFile(filepath.Join(dir, manifestName), buf.Bytes(), 0o644); err != nil {
+		return "", 0, fmt.Errorf("write manifest: %w", err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return hex.EncodeToString(sum[:]), n, nil
+}
+
+func writeMarker(dir string, m marker) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, markerName), append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("write marker: %w", err)
+	}
+	return nil
+}
+
+// brokenError says why an existing environment cannot be used.
+type brokenError struct{ reason string }
+
+func (e *brokenError) Error() string { return e.reason }
+
+func broken(format string, args ...any) error {
+	return &brokenError{reason: fmt.Sprintf(format, args...)}
+}
+
+// validate is the warm check: the marker matches key, the interpreter and its base exist, and every
+// manifest file exists with its recorded size. It starts no process.
+func validate(dir, key string) error {
+	data, err := os.ReadFile(filepath.Join(dir, markerName))
+	if err != nil {
+		return broken("no completion marker")
+	}
+	var m marker
+	if err := json.Unmarshal(data, &m); err != nil {
+		return broken("unreadable completion marker")
+	}
+	if m.Key != key {
+		return broken("marker is for key %s", m.Key)
+	}
+	py := venvPython(dir)
+	if fi, err := os.Stat(py); err != nil || fi.IsDir() {
+		return broken("interpreter missing: %s", py)
+	}
+	if m.BasePython != "" {
+		if _, err := os.Stat(m.BasePython); err != nil {
+			return broken("base interpreter missing: %s", m.BasePython)
+		}
+	}
+	man, err := os.ReadFile(filepath.Join(dir, manifestName))
+	if err != nil {
+		return broken("no manifest")
+	}
+	sum := sha256.Sum256(man)
+	if hex.EncodeToString(sum[:]) != m.ManifestSHA256 {
+		return broken("manifest changed")
+	}
+	n := 0
+	for len(man) > 0 {
+		line := man
+		if i := bytes.IndexByte(man, '\n'); i >= 0 {
+			line, man = man[:i], man[i+1:]
+		} else {
+			man = nil
+		}
+		sizeText, rel, ok := bytes.Cut(line, []byte{'\t'})
+		if !ok {
+			return broken("manifest line %d unreadable", n+1)
+		}
+		size, err := strconv.ParseInt(string(sizeText), 10, 64)
+		if err != nil {
+			return broken("manifest line %d unreadable", n+1)
+		}
+		fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(string(rel))))
+		if err != nil {
+			return broken("missing %s", rel)
+		}
+		if fi.Size() != size {
+			return broken("changed %s", rel)
+		}
+		n++
+	}
+	if n != m.Files {
+		return broken("manifest has %d files, marker says %d", n, m.Files)
+	}
+	return nil
+}

@@ -1,0 +1,26 @@
+//go:build windows
+
+package pyruntime
+
+import (
+	"os/exec"
+	"syscall"
+)
+
+const createNoWindow = 0x08000000
+
+// hideWindow keeps a console window from flashing up when the GUI app starts Python.
+func hideWindow(cmd *exec.Cmd) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.HideWindow = true
+	cmd.SysProcAttr.CreationFlags |= createNoWindow
+}
+
+// ownGroup hides the console; a cancelled context kills the process (pip starts no children
+// for wheel installs).
+func ownGroup(cmd *exec.Cmd) {
+	hideWindow(cmd)
+	cmd.Cancel = func() error { return cmd.Process.Kill() }
+}

@@ -1,0 +1,88 @@
+package pyruntime
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestPipProgress(t *testing.T) {
+	lines := []string{
+		"Looking in links: /wh",
+		"Processing /wh/altair-6.3.0-py3-none-any.whl (from -r req.txt (line 13))",
+		"Collecting typing_extensions==4.16.0 (from -r req.txt (line 99))",
+		"  Downloading typing_extensions-4.16.0-py3-none-any.whl (44 kB)",
+		"Processing /wh/typing_extensions-4.16.0-py3-none-any.whl",
+		"Processing ./wh/numpy-2.4.6-cp311-cp311-manylinux_2_28_x86_64.whl",
+		"Installing collected packages: numpy, typing-extensions, altair",
+		"Successfully installed altair-6.3.0 numpy-2.4.6 typing-extensions-4.16.0",
+	}
+	var got []Progress
+	p := newPipProgress(4, func(e Progress) { got = append(got, e) })
+	for _, l := range lines {
+		p.line(l)
+	}
+	var pkgs []string
+	for _, e := range got {
+		if e.Package != "" {
+			pkgs = append(pkgs, e.Package)
+		}
+	}
+	if want := []string{"altair", "typing-extensions", "numpy"}; !slices.Equal(pkgs, want) {
+		t.Errorf("packages = %v, want %v", pkgs, want)
+	}
+	if got[2].N != 3 || got[2].Total != 4 || got[2].Percent != 40 {
+		t.Errorf("third package event = %+v, want 3/4 at 40%%", got[2])
+	}
+	if last := got[len(got)-1]; last.Percent != pctInstallEnd || last.Message != "packages installed" {
+		t.Errorf("last event = %+v", last)
+	}
+	if got[3].Message != "installing 3 packages" {
+		t.Errorf("install event = %+v", got[3])
+	}
+}
+
+func TestTerminalProgress(t *testing.T) {
+	events := []Progress{
+		{Step: StepVenv, Message: "creating"},
+		{Step: StepInstall, Package: "a", N: 1, Total: 2, Percent: 30, Message: "collecting a (1/2)"},
+		{Step: StepInstall, Package: "a", N: 1, Total: 2, Percent: 30, Message: "collecting a (1/2)"},
+		{Step: StepReady, Percent: 100, Message: "python runtime ready"},
+	}
+	t.Run("tty", func(t *testing.T) {
+		var b bytes.Buffer
+		r := NewTerminalProgress(&b, true)
+		for _, e := range events {
+			r(e)
+		}
+		out := b.String()
+		if strings.Count(out, "\n") != 1 || !strings.HasSuffix(out, "python runtime ready\n") {
+			t.Errorf("tty output %q: want one redrawn line ending in ready", out)
+		}
+		if !strings.Contains(out, "\r\x1b[K[#######-----------------]  30% collecting a (1/2)") {
+			t.Errorf("tty output %q lacks the 30%% bar", out)
+		}
+	})
+	t.Run("plain", func(t *testing.T) {
+		var b bytes.Buffer
+		r := NewTerminalProgress(&b, false)
+		for _, e := range events {
+			r(e)
+		}
+		want := "python runtime: creating\npython runtime: collecting a (1/2)\npython runtime: python runtime ready\n"
+		if b.String() != want {
+			t.Errorf("plain output %q, want %q", b.String(), want)
+		}
+	})
+}
+
+func TestStreamlitArgv(t *testing.T) {
+	got := StreamlitArgv(Env{Python: "/env/bin/python"}, "/app/main.py", 4010)
+	want := []string{"/env/bin/python", "-m", "streamlit", "run", "/app/main.py", "--server.port", "4010",
+		"--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+		"--global.developmentMode", "false"}
+	if !slices.Equal(got, want) {
+		t.Errorf("StreamlitArgv = %q", got)
+	}
+}

@@ -1,0 +1,120 @@
+package pyruntime
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+)
+
+// TestStreamlitFromWheelhouse builds the real runtime from DESKLIT_TEST_WHEELHOUSE (filled by
+// scripts/wheelhouse.sh) with the index off, starts Streamlit with StreamlitArgv and waits for
+// /_stcore/health to answer "ok". CI sets the variable; elsewhere the test is skipped.
+func TestStreamlitFromWheelhouse(t *testing.T) {
+	wh := os.Getenv("DESKLIT_TEST_WHEELHOUSE")
+	if wh == "" {
+		t.Skip("set DESKLIT_TEST_WHEELHOUSE to a wheelhouse filled by scripts/wheelhouse.sh")
+	}
+	t.Setenv("PIP_NO_INDEX", "1")
+	py := testPython(t)
+	req, err := filepath.Abs("../../runtime/streamlit/requirements.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log bytes.Buffer
+	o := Options{
+		DataDir:      t.TempDir(),
+		Requirements: req,
+		Wheelhouses:  []string{wh},
+		Python:       py,
+		Log:          &log,
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	env, err := Ensure(ctx, o)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, log.String())
+	}
+	if state, _, _ := Inspect(o); state != "ready" {
+		t.Fatalf("Inspect = %q", state)
+	}
+
+	app := filepath.Join(t.TempDir(), "app.py")
+	writeFile(t, app, "import streamlit as st\nst.write('desklit')\n")
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+
+	argv := StreamlitArgv(env, app, port)
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	ownGroup(cmd)
+	cmd.WaitDelay = 5 * time.Second
+	out := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var waitErr error
+	exited := make(chan struct{})
+	go func() { waitErr = cmd.Wait(); close(exited) }()
+	defer func() {
+		cancel() // kills the process group
+		<-exited
+	}()
+	client := &http.Client{Timeout: 5 * time.Second}
+
+	url := "http://127.0.0.1:" + strconv.Itoa(port) + "/_stcore/health"
+	deadline := time.NewTimer(90 * time.Second)
+	defer deadline.Stop()
+	retry := time.NewTicker(250 * time.Millisecond)
+	defer retry.Stop()
+	for {
+		select {
+		case <-exited:
+			t.Fatalf("streamlit exited: %v\n%s", waitErr, out.String())
+		case <-deadline.C:
+			t.Fatalf("no health answer from %s\n%s", url, out.String())
+		case <-retry.C:
+		}
+		resp, err := client.Get(url)
+		if err != nil {
+			continue
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK && string(body) == "ok" {
+			return
+		}
+		t.Fatalf("health = %d %q", resp.StatusCode, body)
+	}
+}
+
+// syncBuffer is written by the child's output copier while the test may read it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,394 @@
+// Package shell is the heart of the desktop app without its window: it unpacks the bundled
+// Streamlit app, opens the session store, runs the embedded dev IdP when no issuer is configured,
+// keeps the session fresh, builds the Python runtime and supervises the three services. Both the
+// window and `desklit run` drive one Shell.
+package shell
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/desklit/desklit/app/authflow"
+	"github.com/desklit/desklit/app/bundle"
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/keyringstore"
+	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/supervisor"
+)
+
+// Options are a Shell's dependencies.
+type Options struct {
+	Config *config.Config
+	Paths  config.Paths
+	// Exe is this binary; the api and component services are `Exe serve <name>`.
+	Exe string
+	// Streamlit is the bundled Streamlit app and its Python package.
+	Streamlit fs.FS
+	// Opener shows the authorize URL: a native window or the system browser.
+	Opener authflow.Opener
+	Logger *slog.Logger
+	// Progress receives the runtime build's progress; PipLog its full output.
+	Progress func(pyruntime.Progress)
+	// Environ is the environment the services inherit (os.Environ() in the app).
+	Environ []string
+}
+
+// Shell owns the services and the session for one launch.
+type Shell struct {
+	o            Options
+	cfg          *config.Config
+	log          *slog.Logger
+	launchSecret string
+	controlToken string
+
+	mu       sync.Mutex
+	sup      *supervisor.Supervisor
+	sessions *session.Manager
+	store    session.Store
+	storeSt  keyringstore.Status
+	idp      *devidp.Server
+	ctl      *control.Server
+	python   pyruntime.Python
+	env      pyruntime.Env
+	cancel   context.CancelFunc
+	bg       sync.WaitGroup
+}
+
+// New makes a Shell; nothing runs until Start.
+func New(o Options) *Shell {
+	if o.Logger == nil {
+		o.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	if o.Environ == nil {
+		o.Environ = os.Environ()
+	}
+	return &Shell{
+		o:            o,
+		cfg:          o.Config,
+		log:          o.Logger,
+		launchSecret: randomToken(),
+		controlToken: randomToken(),
+		sup: supervisor.New(supervisor.Options{
+			LogDir: o.Paths.Logs,
+			RunDir: o.Paths.Run,
+			Logger: o.Logger.With("component", "supervisor"),
+		}),
+	}
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err)) // the platform is broken; nothing is safe
+	}
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Supervisor exposes the services' state, logs and restarts.
+func (s *Shell) Supervisor() *supervisor.Supervisor { return s.sup }
+
+// Sessions is the session manager (nil before Start has opened the store).
+func (s *Shell) Sessions() *session.Manager {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sessions
+}
+
+// StoreStatus says where the session is kept and, when it is not the keyring, why.
+func (s *Shell) StoreStatus() keyringstore.Status {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.storeSt
+}
+
+// Config is the effective configuration.
+func (s *Shell) Config() *config.Config { return s.cfg }
+
+// StreamlitURL is the page to open: it carries the per-launch secret, which lets that page (and
+// only a page opened with it) read the session through the component.
+func (s *Shell) StreamlitURL() string {
+	return s.cfg.StreamlitURL() + "/?desklit_token=" + url.QueryEscape(s.launchSecret)
+}
+
+// AppPath is the Streamlit script that runs.
+func (s *Shell) AppPath() string {
+	if s.cfg.AppPath != "" {
+		return s.cfg.AppPath
+	}
+	return filepath.Join(s.appDir(), "app.py")
+}
+
+func (s *Shell) appDir() string { return filepath.Join(s.o.Paths.Data, "app") }
+
+// Start brings everything up: StartSession, then StartServices.
+func (s *Shell) Start(ctx context.Context) error {
+	if err := s.StartSession(); err != nil {
+		return err
+	}
+	return s.StartServices(ctx)
+}
+
+// StartSession opens the session store and starts the dev IdP, the session manager and the
+// control channel; they live until Stop. A second call does nothing.
+func (s *Shell) StartSession() error {
+	s.mu.Lock()
+	if s.cancel != nil {
+		s.mu.Unlock()
+		return nil
+	}
+	bgctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.mu.Unlock()
+	if err := s.startSession(bgctx); err != nil {
+		cancel()
+		s.bg.Wait()
+		s.mu.Lock()
+		s.cancel = nil
+		s.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// StartServices unpacks the app, builds or reuses the Python runtime and starts the three
+// services. It returns when every service is Ready, or with what went wrong; it may be called
+// again after a failure (retry), and services that are up stay up.
+func (s *Shell) StartServices(ctx context.Context) error {
+	if err := s.prepareRuntime(ctx); err != nil {
+		return err
+	}
+	specs, err := s.specs()
+	if err != nil {
+		return err
+	}
+	running := map[string]bool{}
+	for _, st := range s.sup.Snapshot() {
+		running[st.Name] = st.State != supervisor.Failed && st.State != supervisor.Stopped
+	}
+	specs = slices.DeleteFunc(specs, func(sp supervisor.Spec) bool { return running[sp.Name] })
+	if len(specs) == 0 {
+		return nil
+	}
+	return s.sup.Start(ctx, specs...)
+}
+
+// SetPort moves a service to another port (the user chose one after a conflict); it takes effect
+// at the next StartServices.
+func (s *Shell) SetPort(service string, port int) error {
+	if port < 1 || port > 65535 {
+		return fmt.Errorf("port %d is out of range 1-65535", port)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	switch service {
+	case "streamlit":
+		s.cfg.StreamlitPort = port
+	case "component":
+		s.cfg.ComponentPort = port
+	case "api":
+		s.cfg.APIPort = port
+	default:
+		return fmt.Errorf("unknown service %q", service)
+	}
+	s.cfg.Sources["DESKLIT_"+strings.ToUpper(service)+"_PORT"] = "chosen in the window"
+	return nil
+}
+
+// startSession opens the store, starts the dev IdP when it is the issuer, the session manager and
+// the control channel the component server talks to.
+func (s *Shell) startSession(ctx context.Context) error {
+	kctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	store, st := keyringstore.Open(kctx, keyringstore.Options{
+		Logger:         s.log.With("component", "keyring"),
+		AllowPlaintext: s.cfg.AllowPlaintextSession,
+		PlaintextFile:  filepath.Join(s.o.Paths.Data, "session.json"),
+	})
+	cancel()
+	if st.Warning != "" {
+		s.log.Warn("session store", "backend", st.Backend, "warning", st.Warning)
+	}
+	if s.cfg.UsesDevIdP() {
+		idp, err := devidp.New(devidp.Options{
+			Port:     s.cfg.IdPPort,
+			DataDir:  filepath.Join(s.o.Paths.Data, "idp"),
+			ClientID: s.cfg.ClientID,
+			Audience: s.cfg.Audience,
+			Logger:   s.log.With("component", "idp"),
+		})
+		if err != nil {
+			return s.portError("idp", s.cfg.IdPPort, err)
+		}
+		s.bg.Add(1)
+		go func() {
+			defer s.bg.Done()
+			if err := idp.Serve(ctx); err != nil {
+				s.log.Error("dev IdP stopped", "err", err)
+			}
+		}()
+		s.mu.Lock()
+		s.idp = idp
+		s.mu.Unlock()
+	}
+	flow := authflow.New(authflow.Config{
+		Issuer:       s.cfg.Issuer(),
+		ClientID:     s.cfg.ClientID,
+		Audience:     s.cfg.Audience,
+		Scopes:       strings.Fields(s.cfg.Scope),
+		CallbackPort: s.cfg.CallbackPort,
+		Logger:       s.log.With("component", "signin"),
+	})
+	mgr := session.NewManager(store, providerFor(flow, s.o.Opener), s.log.With("component", "session"), nil)
+	mgr.Start(ctx)
+	ctl, err := control.NewServer(controlShell{mgr}, s.controlToken, s.log.With("component", "control"))
+	if err != nil {
+		return fmt.Errorf("control channel: %w", err)
+	}
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		if err := ctl.Serve(ctx); err != nil {
+			s.log.Error("control channel stopped", "err", err)
+		}
+	}()
+	s.mu.Lock()
+	s.store, s.storeSt, s.sessions, s.ctl = store, st, mgr, ctl
+	s.mu.Unlock()
+	return nil
+}
+
+// portError turns a bind failure on a fixed port into the supervisor's named-holder error.
+func (s *Shell) portError(service string, port int, err error) error {
+	if errors.Is(err, syscall.EADDRINUSE) {
+		if perr := supervisor.CheckPort(service, port); perr != nil {
+			return perr
+		}
+	}
+	return fmt.Errorf("%s: %w", service, err)
+}
+
+// prepareRuntime unpacks the bundled app and builds (or reuses) the Python environment.
+func (s *Shell) prepareRuntime(ctx context.Context) error {
+	if s.o.Streamlit != nil {
+		rep, err := bundle.Unpack(s.o.Streamlit, s.appDir())
+		if err != nil {
+			return fmt.Errorf("unpack the Streamlit app: %w", err)
+		}
+		if len(rep.Restored) > 0 {
+			s.log.Info("unpacked the Streamlit app", "dir", s.appDir(), "files", rep.Files, "written", len(rep.Restored))
+		}
+	}
+	py, err := pyruntime.Find(ctx, s.cfg.Python, envLookup(s.o.Environ))
+	if err != nil {
+		return err
+	}
+	logw, closeLog := s.pipLog()
+	defer closeLog()
+	env, err := pyruntime.Ensure(ctx, pyruntime.Options{
+		DataDir:      s.o.Paths.Data,
+		Requirements: filepath.Join(s.appDir(), "requirements.txt"),
+		Wheelhouses:  s.wheelhouses(),
+		Python:       py,
+		Progress:     s.o.Progress,
+		Log:          logw,
+		Logger:       s.log.With("component", "runtime"),
+	})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.python, s.env = py, env
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *Shell) pipLog() (io.Writer, func()) {
+	if err := os.MkdirAll(s.o.Paths.Logs, 0o755); err != nil {
+		return io.Discard, func() {}
+	}
+	f, err := os.OpenFile(filepath.Join(s.o.Paths.Logs, "runtime-build.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return io.Discard, func() {}
+	}
+	return f, func() { f.Close() }
+}
+
+// wheelhouses are the local wheel folders tried before the package index: beside the binary
+// (a distribution), the installed share folder, and the source tree's build/wheelhouse.
+func (s *Shell) wheelhouses() []string {
+	var dirs []string
+	if s.o.Exe != "" {
+		exeDir := filepath.Dir(s.o.Exe)
+		dirs = append(dirs,
+			filepath.Join(exeDir, "wheelhouse"),
+			filepath.Join(exeDir, "..", "share", "desklit", "wheelhouse"),
+			filepath.Join(exeDir, "..", "wheelhouse"),
+		)
+	}
+	if wd, err := os.Getwd(); err == nil {
+		dirs = append(dirs, filepath.Join(wd, "build", "wheelhouse"))
+	}
+	return dirs
+}
+
+// Stop stops the services (reverse order, grace, then kill), the IdP and the control channel.
+func (s *Shell) Stop(ctx context.Context) error {
+	err := s.sup.Stop(ctx)
+	s.mu.Lock()
+	cancel := s.cancel
+	s.mu.Unlock()
+	if cancel != nil {
+		cancel()
+	}
+	done := make(chan struct{})
+	go func() { s.bg.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+	return err
+}
+
+// Login signs in (through the configured opener) and stores the session.
+func (s *Shell) Login(ctx context.Context) error {
+	m := s.Sessions()
+	if m == nil {
+		return errors.New("the app is still starting")
+	}
+	return m.Login(ctx)
+}
+
+// Logout signs out.
+func (s *Shell) Logout(ctx context.Context) error {
+	m := s.Sessions()
+	if m == nil {
+		return errors.New("the app is still starting")
+	}
+	return m.Logout(ctx)
+}
+
+func envLookup(environ []string) func(string) string {
+	m := map[string]string{}
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			m[k] = v
+		}
+	}
+	return func(k string) string { return m[k] }
+}

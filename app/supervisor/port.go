@@ -1,0 +1,76 @@
+package supervisor
+
+import (
+	"fmt"
+	"net"
+	"strconv"
+
+	psnet "github.com/shirou/gopsutil/v3/net"
+	"github.com/shirou/gopsutil/v3/process"
+)
+
+// PortInUseError says which program holds a service's port.
+type PortInUseError struct {
+	Service string
+	Port    int
+	PID     int32 // 0 when the holder is not visible (another user's process)
+	Name    string
+	Cmdline string
+}
+
+func (e *PortInUseError) Error() string {
+	if e.PID == 0 {
+		return fmt.Sprintf("port %d (%s) is in use by another program", e.Port, e.Service)
+	}
+	name := e.Name
+	if name == "" {
+		name = "a process"
+	}
+	if e.Cmdline == "" {
+		return fmt.Sprintf("port %d (%s) is in use by %s (pid %d)", e.Port, e.Service, name, e.PID)
+	}
+	return fmt.Sprintf("port %d (%s) is in use by %s (pid %d: %s)", e.Port, e.Service, name, e.PID, e.Cmdline)
+}
+
+// maxCmdline keeps a foreign command line in a message short.
+const maxCmdline = 160
+
+// CheckPort reports whether 127.0.0.1:port can be bound: nil when it is free, a
+// *PortInUseError naming the holder when it is taken, another error otherwise. It never stops
+// anything.
+func CheckPort(service string, port int) error {
+	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+	if err == nil {
+		ln.Close()
+		return nil
+	}
+	if !isAddrInUse(err) {
+		return fmt.Errorf("port %d (%s): %w", port, service, err)
+	}
+	pe := &PortInUseError{Service: service, Port: port, PID: portHolder(port)}
+	if pe.PID != 0 {
+		if p, err := process.NewProcess(pe.PID); err == nil {
+			pe.Name, _ = p.Name()
+			cmd, _ := p.Cmdline()
+			if len(cmd) > maxCmdline {
+				cmd = cmd[:maxCmdline] + "…"
+			}
+			pe.Cmdline = cmd
+		}
+	}
+	return pe
+}
+
+// portHolder finds the pid listening on port, or 0 when none is visible.
+func portHolder(port int) int32 {
+	conns, err := psnet.Connections("tcp")
+	if err != nil {
+		return 0
+	}
+	for _, c := range conns {
+		if c.Status == "LISTEN" && int(c.Laddr.Port) == port && c.Pid != 0 {
+			return c.Pid
+		}
+	}
+	return 0
+}

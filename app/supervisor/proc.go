@@ -1,0 +1,123 @@
+package supervisor
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"sync"
+	"time"
+
+	"github.com/shirou/gopsutil/v3/process"
+)
+
+// drainTimeout bounds reading a service's output after it exited; a process outside the group
+// that inherited the pipes cannot hold the supervisor up longer than this.
+const drainTimeout = 2 * time.Second
+
+// proc is one run of a service's process.
+type proc struct {
+	cmd     *exec.Cmd
+	grp     *group
+	pid     int
+	started time.Time
+	exited  chan struct{} // closed once the process is reaped, its group swept and its output read
+
+	mu sync.Mutex // guards ps, which keeps the CPU baseline between samples
+	ps *process.Process
+}
+
+// launch starts the service's process with its output piped into v.out. A goroutine waits for
+// it, kills what is left of its group, drains its output and closes exited.
+func (v *service) launch() (*proc, error) {
+	sp := v.spec
+	cmd := exec.Command(sp.Argv[0], sp.Argv[1:]...)
+	cmd.Env = sp.Env
+	cmd.Dir = sp.Dir
+	cmd.SysProcAttr = sysProcAttr()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, fmt.Errorf("pipe: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, fmt.Errorf("pipe: %w", err)
+	}
+	cmd.Stdout, cmd.Stderr = outW, errW
+	err = cmd.Start()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		return nil, err
+	}
+	grp, err := newGroup(cmd)
+	if err != nil {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		outR.Close()
+		errR.Close()
+		return nil, err
+	}
+	p := &proc{cmd: cmd, grp: grp, pid: cmd.Process.Pid, started: v.sup.clock.Now(), exited: make(chan struct{})}
+
+	var readers sync.WaitGroup
+	readers.Add(2)
+	go func() { defer readers.Done(); v.out.copyLines(outR, "stdout") }()
+	go func() { defer readers.Done(); v.out.copyLines(errR, "stderr") }()
+	// The pid file is written before the process can be reaped, so it names the live process.
+	if ps, err := process.NewProcess(int32(p.pid)); err == nil {
+		_, _ = ps.Percent(0) // the baseline for the first Snapshot
+		p.ps = ps
+	}
+	if dir := v.sup.opts.RunDir; dir != "" {
+		rec, err := identify(int32(p.pid))
+		if err == nil {
+			err = writePIDFile(dir, sp.Name, rec)
+		}
+		if err != nil {
+			v.sup.log.Warn("no pid file; a leftover of this run would not be recognised", "service", sp.Name, "err", err)
+		}
+	}
+	go func() {
+		_ = cmd.Wait()
+		// Nothing of a service outlives its main process.
+		_ = grp.kill()
+		if !waitTimeout(&readers, drainTimeout) {
+			outR.Close()
+			errR.Close()
+			readers.Wait()
+		}
+		outR.Close()
+		errR.Close()
+		grp.close()
+		removePIDFile(v.sup.opts.RunDir, sp.Name)
+		close(p.exited)
+	}()
+
+	return p, nil
+}
+
+// exitStatus describes how the process ended; valid once exited is closed.
+func (p *proc) exitStatus() string {
+	if p.cmd.ProcessState == nil {
+		return "unknown exit status"
+	}
+	return p.cmd.ProcessState.String()
+}
+
+// sample reads CPU % since the previous sample and the resident set size.
+func (p *proc) sample() (cpu float64, rss uint64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ps == nil {
+		return 0, 0
+	}
+	cpu, _ = p.ps.Percent(0)
+	if m, err := p.ps.MemoryInfo(); err == nil {
+		rss = m.RSS
+	}
+	return cpu, rss
+}

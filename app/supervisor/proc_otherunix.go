@@ -1,0 +1,11 @@
+//go:build unix && !linux
+
+package supervisor
+
+import "syscall"
+
+// sysProcAttr puts the child in its own process group. Without Pdeathsig, a child that outlives
+// a killed supervisor is recognised by its pid file and reaped at the next start.
+func sysProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}

@@ -1,0 +1,52 @@
+//go:build unix
+
+package supervisor
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"syscall"
+)
+
+var defaultStopSignal os.Signal = syscall.SIGTERM
+
+// group is a service's process group: the child leads it (Setpgid), so signalling -pgid
+// reaches the child and everything it spawned that did not leave the group.
+type group struct{ pgid int }
+
+func newGroup(cmd *exec.Cmd) (*group, error) { return &group{pgid: cmd.Process.Pid}, nil }
+
+func (g *group) signal(sig os.Signal) error {
+	s, ok := sig.(syscall.Signal)
+	if !ok {
+		s = syscall.SIGTERM
+	}
+	return ignoreGone(syscall.Kill(-g.pgid, s))
+}
+
+func (g *group) kill() error { return ignoreGone(syscall.Kill(-g.pgid, syscall.SIGKILL)) }
+
+func (g *group) close() {}
+
+// signalTree stops a leftover from an earlier run: its whole group when it leads one (as every
+// child the supervisor starts does), else the process alone.
+func signalTree(pid int, kill bool) error {
+	sig := syscall.SIGTERM
+	if kill {
+		sig = syscall.SIGKILL
+	}
+	if pg, err := syscall.Getpgid(pid); err == nil && pg == pid {
+		return ignoreGone(syscall.Kill(-pid, sig))
+	}
+	return ignoreGone(syscall.Kill(pid, sig))
+}
+
+func ignoreGone(err error) error {
+	if errors.Is(err, syscall.ESRCH) {
+		return nil
+	}
+	return err
+}
+
+func isAddrInUse(err error) bool { return errors.Is(err, syscall.EADDRINUSE) }

@@ -1,0 +1,252 @@
+package supervisor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+)
+
+// tailLines is how many log lines an error message carries.
+const tailLines = 20
+
+// errStoppedBeforeReady answers a readiness wait that a Stop cut short.
+var errStoppedBeforeReady = errors.New("stopped before it was ready")
+
+// service is one supervised service. Its run goroutine alone changes its state, so its events
+// leave in the order they happened.
+type service struct {
+	sup  *Supervisor
+	spec Spec
+	out  *output
+
+	reqs     chan chan error // restart requests; the reply carries the readiness result
+	stopCh   chan struct{}   // closed: stop (polite signal, grace, kill)
+	stopOnce sync.Once
+	killCh   chan struct{} // closed: stop now (second Stop or the Stop context ended)
+	killOnce sync.Once
+	done     chan struct{} // closed when run returns
+
+	mu   sync.Mutex
+	st   Status
+	proc *proc
+}
+
+func (v *service) requestStop() { v.stopOnce.Do(func() { close(v.stopCh) }) }
+func (v *service) requestKill() { v.killOnce.Do(func() { close(v.killCh) }) }
+
+// set changes the state and publishes the change.
+func (v *service) set(state State, f func(*Status)) {
+	v.mu.Lock()
+	v.st.State = state
+	v.st.Since = v.sup.clock.Now()
+	v.st.RetryIn = 0
+	if f != nil {
+		f(&v.st)
+	}
+	st := v.st
+	v.mu.Unlock()
+	v.sup.emit(st)
+}
+
+func (v *service) setProc(p *proc) {
+	v.mu.Lock()
+	v.proc = p
+	v.mu.Unlock()
+}
+
+// run is the service's life: start, wait for ready, watch, restart after crashes with backoff,
+// until a stop. waiter receives the first start's readiness result.
+func (v *service) run(waiter chan error) {
+	defer close(v.done)
+	defer v.out.close()
+	pol := v.spec.Restart
+	bo := backoff{min: pol.MinBackoff, max: pol.MaxBackoff, rand: v.sup.rand}
+	var crashes []time.Time
+	waiters := []chan error{waiter}
+	notify := func(err error) {
+		for _, w := range waiters {
+			w <- err
+		}
+		waiters = nil
+	}
+	restart := func(reply chan error) { // a requested restart forgives earlier crashes
+		waiters = append(waiters, reply)
+		bo.reset()
+		crashes = nil
+	}
+	// failed parks the service until a restart request (true) or a stop (false).
+	failed := func(exit, msg string) bool {
+		notify(errors.New(msg))
+		v.set(Failed, func(s *Status) { s.PID, s.ExitStatus, s.LastError = 0, exit, msg })
+		select {
+		case <-v.stopCh:
+			v.set(Stopped, nil)
+			return false
+		case reply := <-v.reqs:
+			restart(reply)
+			return true
+		}
+	}
+
+	for first := true; ; first = false {
+		if !first {
+			v.mu.Lock()
+			v.st.Restarts++
+			v.mu.Unlock()
+		}
+		p, err := v.launch()
+		if err != nil {
+			if failed("", fmt.Sprintf("%s: start %s: %v", v.spec.Name, v.spec.Argv[0], err)) {
+				continue
+			}
+			return
+		}
+		v.setProc(p)
+		v.set(Starting, func(s *Status) { s.PID = p.pid })
+
+		var crashMsg string
+		switch ready, reply, err := v.awaitReady(p); {
+		case reply != nil:
+			v.halt(p, false)
+			restart(reply)
+			continue
+		case errors.Is(err, errStoppedBeforeReady):
+			notify(fmt.Errorf("%s: %w", v.spec.Name, err))
+			v.halt(p, true)
+			return
+		case !ready:
+			if len(waiters) > 0 { // someone asked for this start: report, do not retry
+				if failed(p.exitStatus(), err.Error()) {
+					continue
+				}
+				return
+			}
+			crashMsg = err.Error() // a restart that does not come up is one more crash
+		default:
+			v.set(Ready, nil)
+			notify(nil)
+			select {
+			case <-p.exited:
+				crashMsg = fmt.Sprintf("%s: %s; last output:\n%s", v.spec.Name, p.exitStatus(), v.out.tail(tailLines))
+			case <-v.stopCh:
+				v.halt(p, true)
+				return
+			case reply := <-v.reqs:
+				v.halt(p, false)
+				restart(reply)
+				continue
+			}
+		}
+
+		// A crash. A long stable run forgives the past.
+		now := v.sup.clock.Now()
+		if now.Sub(p.started) >= pol.StableAfter {
+			bo.reset()
+			crashes = crashes[:0]
+		}
+		kept := crashes[:0]
+		for _, t := range crashes {
+			if now.Sub(t) < pol.Window {
+				kept = append(kept, t)
+			}
+		}
+		crashes = append(kept, now)
+		exit := p.exitStatus()
+		if pol.Never || len(crashes) >= pol.MaxCrashes {
+			why := "crashed " + strconv.Itoa(len(crashes)) + " times within " + pol.Window.String()
+			if pol.Never {
+				why = "crashed and is not restarted"
+			}
+			if failed(exit, why+"; last: "+crashMsg) {
+				continue
+			}
+			return
+		}
+		d := bo.next()
+		v.set(Backoff, func(s *Status) { s.PID, s.RetryIn, s.ExitStatus, s.LastError = 0, d, exit, crashMsg })
+		t := v.sup.clock.NewTimer(d)
+		select {
+		case <-t.C():
+		case <-v.stopCh:
+			t.Stop()
+			v.set(Stopped, nil)
+			return
+		case reply := <-v.reqs:
+			t.Stop()
+			restart(reply)
+		}
+	}
+}
+
+// awaitReady waits for the health check, the process's exit, a stop or a restart request.
+func (v *service) awaitReady(p *proc) (ready bool, restart chan error, err error) {
+	ctx, cancel := context.WithTimeout(context.Background(), v.spec.ReadyTimeout)
+	defer cancel()
+	res := make(chan error, 1)
+	go func() { res <- waitReady(ctx, v.spec) }()
+	select {
+	case err := <-res:
+		if err == nil {
+			return true, nil, nil
+		}
+		v.terminate(p)
+		return false, nil, fmt.Errorf("%s: not ready within %s (last health check: %v); last output:\n%s",
+			v.spec.Name, v.spec.ReadyTimeout, err, v.out.tail(tailLines))
+	case <-p.exited:
+		return false, nil, fmt.Errorf("%s: exited during start-up (%s); last output:\n%s",
+			v.spec.Name, p.exitStatus(), v.out.tail(tailLines))
+	case <-v.stopCh:
+		return false, nil, errStoppedBeforeReady
+	case reply := <-v.reqs:
+		return false, reply, nil
+	}
+}
+
+// halt stops the process, passing through Stopping; final marks the service Stopped.
+func (v *service) halt(p *proc, final bool) {
+	v.set(Stopping, nil)
+	v.terminate(p)
+	exit := p.exitStatus()
+	if final {
+		v.set(Stopped, func(s *Status) { s.PID, s.ExitStatus = 0, exit })
+		return
+	}
+	v.mu.Lock()
+	v.st.PID, v.st.ExitStatus = 0, exit
+	v.mu.Unlock()
+}
+
+// terminate sends the stop signal to the process group, waits out the grace period (cut short
+// by a kill request) and then kills the group.
+func (v *service) terminate(p *proc) {
+	if err := p.grp.signal(v.spec.StopSignal); err != nil {
+		v.sup.log.Warn("stop signal failed; killing", "service", v.spec.Name, "err", err)
+		_ = p.grp.kill()
+	}
+	t := v.sup.clock.NewTimer(v.spec.Grace)
+	select {
+	case <-p.exited:
+	case <-t.C():
+		v.sup.log.Warn("grace period over; killing", "service", v.spec.Name, "grace", v.spec.Grace)
+	case <-v.killCh:
+		_ = p.grp.kill()
+	}
+	t.Stop()
+	<-p.exited
+}
+
+// status returns the current status with the process's uptime, CPU and memory sampled now.
+func (v *service) status(now time.Time) Status {
+	v.mu.Lock()
+	st, p := v.st, v.proc
+	v.mu.Unlock()
+	if p == nil || st.PID == 0 {
+		return st
+	}
+	st.Uptime = now.Sub(p.started)
+	st.CPUPercent, st.RSSBytes = p.sample()
+	return st
+}

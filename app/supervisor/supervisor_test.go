@@ -1,0 +1,447 @@
+//go:build unix
+
+package supervisor
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+)
+
+func TestStartReadyAndStop(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	port := freePort(t)
+	ctx := context.Background()
+	if err := s.Start(ctx, helperSpec("api", "serve", port)); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	snap := s.Snapshot()
+	if len(snap) != 1 || snap[0].State != Ready || snap[0].PID == 0 {
+		t.Fatalf("after Start: %+v", snap)
+	}
+	st := snap[0]
+	if want := fmt.Sprintf("http://127.0.0.1:%d", port); st.URL != want || st.Port != port {
+		t.Errorf("URL %q port %d, want %q %d", st.URL, st.Port, want, port)
+	}
+	if st.RSSBytes == 0 {
+		t.Errorf("RSS not sampled: %+v", st)
+	}
+	resp, err := http.Get(st.URL + "/healthz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+
+	rec, ok, err := leftover(s.opts.RunDir, "api")
+	if err != nil || !ok || int(rec.PID) != st.PID {
+		t.Fatalf("pid file: %+v ok=%v err=%v, want pid %d", rec, ok, err, st.PID)
+	}
+
+	if err := s.Stop(ctx); err != nil {
+		t.Fatalf("Stop: %v", err)
+	}
+	waitGoneT(t, st.PID, "service")
+	if got := s.Snapshot()[0]; got.State != Stopped || got.PID != 0 {
+		t.Errorf("after Stop: %+v", got)
+	}
+	if _, err := os.Stat(pidPath(s.opts.RunDir, "api")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("pid file left after a clean stop: %v", err)
+	}
+}
+
+func TestStartFailures(t *testing.T) {
+	tests := []struct {
+		name     string
+		mode     string
+		timeout  time.Duration
+		wantErrs []string
+	}{
+		{"readiness timeout", "silent", 300 * time.Millisecond, []string{"api: not ready within 300ms", "booting slowly"}},
+		{"exit during start-up", "exit", 20 * time.Second, []string{"api: exited during start-up (exit status 3)", "bad config: no such file"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestSupervisor(t, Options{})
+			events, cancel := s.Subscribe()
+			defer cancel()
+			sp := helperSpec("api", tt.mode, freePort(t))
+			sp.ReadyTimeout = tt.timeout
+			err := s.Start(context.Background(), sp)
+			if err == nil {
+				t.Fatal("Start succeeded")
+			}
+			for _, want := range tt.wantErrs {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q lacks %q", err, want)
+				}
+			}
+			started := waitFor(t, events, isState(Starting))
+			failed := waitFor(t, events, isState(Failed))
+			if failed.Status.LastError != err.Error() {
+				t.Errorf("LastError %q, want the Start error", failed.Status.LastError)
+			}
+			waitGoneT(t, started.Status.PID, "service")
+		})
+	}
+}
+
+func TestCrashRestartsWithGrowingDelay(t *testing.T) {
+	s := newTestSupervisor(t, Options{Rand: func() float64 { return 0 }})
+	events, cancel := s.Subscribe()
+	defer cancel()
+	sp := helperSpec("api", "serve", freePort(t), "HELPER_CRASH_AFTER=100ms")
+	sp.Restart = RestartPolicy{MaxCrashes: 100, Window: time.Hour, MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour, StableAfter: time.Hour}
+	if err := s.Start(context.Background(), sp); err != nil {
+		t.Fatal(err)
+	}
+	var delays []time.Duration
+	pids := map[int]bool{}
+	for len(delays) < 4 {
+		ev := waitFor(t, events, func(ev Event) bool { return ev.Status.State == Backoff || ev.Status.State == Ready })
+		if ev.Status.State == Ready {
+			pids[ev.Status.PID] = true
+			continue
+		}
+		if ev.Status.ExitStatus != "exit status 3" || !strings.Contains(ev.Status.LastError, "crashing now") {
+			t.Errorf("backoff status: exit %q, last error %q", ev.Status.ExitStatus, ev.Status.LastError)
+		}
+		if ev.Status.Restarts != len(delays) {
+			t.Errorf("Restarts = %d at crash %d", ev.Status.Restarts, len(delays)+1)
+		}
+		delays = append(delays, ev.Status.RetryIn)
+	}
+	want := []time.Duration{10 * time.Millisecond, 20 * time.Millisecond, 40 * time.Millisecond, 80 * time.Millisecond}
+	if !slices.Equal(delays, want) {
+		t.Errorf("delays %v, want %v", delays, want)
+	}
+	if len(pids) != 4 {
+		t.Errorf("%d distinct pids, want one per start: %v", len(pids), pids)
+	}
+}
+
+func TestCrashLoopFails(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	events, cancel := s.Subscribe()
+	defer cancel()
+	sp := helperSpec("api", "serve", freePort(t), "HELPER_CRASH_AFTER=50ms")
+	sp.Restart = RestartPolicy{MaxCrashes: 3, Window: time.Hour, MinBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, StableAfter: time.Hour}
+	if err := s.Start(context.Background(), sp); err != nil {
+		t.Fatal(err)
+	}
+	ev := waitFor(t, events, isState(Failed))
+	st := ev.Status
+	if st.ExitStatus != "exit status 3" || st.Restarts != 2 || st.PID != 0 {
+		t.Errorf("failed status: %+v", st)
+	}
+	for _, want := range []string{"crashed 3 times within 1h0m0s", "exit status 3", "hello stdout", "crashing now"} {
+		if !strings.Contains(st.LastError, want) {
+			t.Errorf("LastError %q lacks %q", st.LastError, want)
+		}
+	}
+	// A requested restart brings a Failed service back.
+	sp2 := s.lookup("api")
+	if sp2 == nil {
+		t.Fatal("service gone")
+	}
+	if err := s.Restart(context.Background(), "api"); err != nil {
+		t.Fatalf("Restart of a Failed service: %v", err)
+	}
+}
+
+func TestStopEscalation(t *testing.T) {
+	tests := []struct {
+		name string
+		stop func(s *Supervisor) error
+	}{
+		{"grace period over", func(s *Supervisor) error { return s.Stop(context.Background()) }},
+		{"second Stop", func(s *Supervisor) error {
+			events := s.events.subscribeForTest()
+			first := make(chan error, 1)
+			go func() { first <- s.Stop(context.Background()) }()
+			waitFor(t, events, isState(Stopping))
+			if err := s.Stop(context.Background()); err != nil {
+				return err
+			}
+			return <-first
+		}},
+		{"Stop context ends", func(s *Supervisor) error {
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			if err := s.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				return fmt.Errorf("Stop error %v, want a deadline", err)
+			}
+			return nil
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestSupervisor(t, Options{})
+			events, cancel := s.Subscribe()
+			defer cancel()
+			sp := helperSpec("api", "serve", freePort(t), "HELPER_IGNORE_TERM=1")
+			sp.Grace = 300 * time.Millisecond
+			if tt.name != "grace period over" {
+				sp.Grace = time.Hour
+			}
+			if err := s.Start(context.Background(), sp); err != nil {
+				t.Fatal(err)
+			}
+			pid := s.Snapshot()[0].PID
+			if err := tt.stop(s); err != nil {
+				t.Fatal(err)
+			}
+			ev := waitFor(t, events, isState(Stopped))
+			if ev.Status.ExitStatus != "signal: killed" {
+				t.Errorf("exit status %q, want killed", ev.Status.ExitStatus)
+			}
+			waitGoneT(t, pid, "service")
+		})
+	}
+}
+
+func TestGrandchildDiesWithGroup(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	if err := s.Start(context.Background(), helperSpec("api", "serve", freePort(t), "HELPER_GRANDCHILD=1")); err != nil {
+		t.Fatal(err)
+	}
+	gc := grepPID(s.Logs("api"), "grandchild")
+	if gc == 0 {
+		t.Fatalf("no grandchild pid in %v", s.Logs("api"))
+	}
+	if !alive(int32(gc)) {
+		t.Fatal("grandchild not running before Stop")
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitGoneT(t, gc, "grandchild")
+}
+
+func TestSupervisorKilledChildrenGone(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("Pdeathsig is Linux only; elsewhere leftovers are reaped at the next start")
+	}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_PORT="+strconv.Itoa(freePort(t)), "HELPER_RUNDIR="+t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	child := readPIDLine(t, bufio.NewScanner(out), "child")
+	if !alive(int32(child)) {
+		t.Fatal("child not running")
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	waitGoneT(t, child, "child of the killed supervisor")
+}
+
+func TestLeftoverIsReaped(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	port := freePort(t)
+	old := startForeign(t, port)
+	rec, err := identify(int32(old.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writePIDFile(s.opts.RunDir, "api", rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background(), helperSpec("api", "serve", port)); err != nil {
+		t.Fatalf("Start with a leftover on the port: %v", err)
+	}
+	waitGoneT(t, old.Process.Pid, "leftover")
+	if pid := s.Snapshot()[0].PID; pid == old.Process.Pid || pid == 0 {
+		t.Errorf("new pid %d, old %d", pid, old.Process.Pid)
+	}
+}
+
+func TestForeignProcessIsNamedAndLeftAlive(t *testing.T) {
+	tests := []struct {
+		name    string
+		pidFile func(pid int32) *pidRecord
+	}{
+		{"no pid file", func(int32) *pidRecord { return nil }},
+		{"pid file of another process", func(pid int32) *pidRecord {
+			rec, _ := identify(pid)
+			rec.CreateTimeMS-- // same pid, different process: a reused pid
+			return &rec
+		}},
+		{"pid file with another command line", func(pid int32) *pidRecord {
+			rec, _ := identify(pid)
+			rec.Cmdline += " --other"
+			return &rec
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestSupervisor(t, Options{})
+			port := freePort(t)
+			foreign := startForeign(t, port)
+			pid := int32(foreign.Process.Pid)
+			if rec := tt.pidFile(pid); rec != nil {
+				if err := writePIDFile(s.opts.RunDir, "api", *rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := s.Start(context.Background(), helperSpec("api", "serve", port))
+			var pe *PortInUseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Start error %v, want a PortInUseError", err)
+			}
+			if pe.PID != pid || pe.Port != port || pe.Service != "api" || pe.Name == "" || !strings.Contains(pe.Cmdline, filepath.Base(os.Args[0])) {
+				t.Errorf("holder %+v, want pid %d", pe, pid)
+			}
+			if want := fmt.Sprintf("port %d (api) is in use by %s (pid %d: ", port, pe.Name, pid); !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("message %q, want prefix %q", err, want)
+			}
+			if len(s.Snapshot()) != 0 {
+				t.Errorf("a service started: %+v", s.Snapshot())
+			}
+			if !alive(pid) {
+				t.Fatal("the foreign process was stopped")
+			}
+			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port))
+			if err != nil {
+				t.Fatalf("the foreign process no longer serves: %v", err)
+			}
+			resp.Body.Close()
+		})
+	}
+}
+
+func TestLogsReachFileRingAndSubscribers(t *testing.T) {
+	s := newTestSupervisor(t, Options{RingSize: 5})
+	lines, cancel := s.SubscribeLogs()
+	defer cancel()
+	if err := s.Start(context.Background(), helperSpec("api", "serve", freePort(t), "HELPER_LINES=10")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	// The ring keeps the last 5 stdout/stderr lines; stdout ends with line 9.
+	ring := s.Logs("api")
+	if len(ring) != 5 {
+		t.Fatalf("ring holds %d lines, want 5: %v", len(ring), ring)
+	}
+	var stdout []string
+	for _, l := range ring {
+		if l.Service != "api" || l.Time.IsZero() {
+			t.Errorf("line %+v", l)
+		}
+		if l.Stream == "stdout" {
+			stdout = append(stdout, l.Text)
+		}
+	}
+	if len(stdout) == 0 || stdout[len(stdout)-1] != "line 9" {
+		t.Errorf("ring stdout %q, want it to end with line 9", stdout)
+	}
+
+	b, err := os.ReadFile(filepath.Join(s.opts.LogDir, "api.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := string(b)
+	for _, want := range []string{" stdout hello stdout\n", " stderr hello stderr\n", " stdout line 0\n", " stdout line 9\n"} {
+		if !strings.Contains(file, want) {
+			t.Errorf("log file lacks %q:\n%s", want, file)
+		}
+	}
+	first, _, _ := strings.Cut(file, " ")
+	if _, err := time.Parse("2006-01-02T15:04:05.000Z07:00", first); err != nil {
+		t.Errorf("line not time-stamped: %v", err)
+	}
+
+	var got []string
+	for len(got) < 12 {
+		select {
+		case l := <-lines:
+			got = append(got, l.Stream+" "+l.Text)
+		case <-time.After(30 * time.Second):
+			t.Fatalf("subscriber got %d lines: %q", len(got), got)
+		}
+	}
+	if !slices.Contains(got, "stderr hello stderr") || !slices.Contains(got, "stdout line 9") {
+		t.Errorf("subscriber lines %q", got)
+	}
+}
+
+func TestSubscribersSeeEveryChangeInOrder(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	live, cancelLive := s.Subscribe()
+	defer cancelLive()
+	slow, cancelSlow := s.Subscribe() // read only at the end
+	defer cancelSlow()
+	ctx := context.Background()
+	if err := s.Start(ctx, helperSpec("api", "serve", freePort(t)), helperSpec("component", "serve", freePort(t))); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Restart(ctx, "api"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Stop(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]State{
+		"api":       {Starting, Ready, Stopping, Starting, Ready, Stopping, Stopped},
+		"component": {Starting, Ready, Stopping, Stopped},
+	}
+	const total = 11
+	for _, sub := range []struct {
+		name string
+		ch   <-chan Event
+	}{{"live", live}, {"slow", slow}} {
+		got := map[string][]State{}
+		var last uint64
+		var stopOrder []string
+		for i := range total {
+			var ev Event
+			select {
+			case ev = <-sub.ch:
+			case <-time.After(30 * time.Second):
+				t.Fatalf("%s: %d events, want %d: %v", sub.name, i, total, got)
+			}
+			if ev.Seq != last+1 {
+				t.Errorf("%s: seq %d after %d", sub.name, ev.Seq, last)
+			}
+			last = ev.Seq
+			got[ev.Status.Name] = append(got[ev.Status.Name], ev.Status.State)
+			if ev.Status.State == Stopped {
+				stopOrder = append(stopOrder, ev.Status.Name)
+			}
+		}
+		for name, w := range want {
+			if !slices.Equal(got[name], w) {
+				t.Errorf("%s: %s states %v, want %v", sub.name, name, got[name], w)
+			}
+		}
+		if !slices.Equal(stopOrder, []string{"component", "api"}) {
+			t.Errorf("%s: stop order %v, want reverse start order", sub.name, stopOrder)
+		}
+	}
+	cancelLive()
+	if _, open := <-live; open {
+		// drain whatever was queued; the channel must close
+		for range live {
+		}
+	}
+}

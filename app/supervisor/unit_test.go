@@ -1,0 +1,153 @@
+package supervisor
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestBackoff(t *testing.T) {
+	tests := []struct {
+		name string
+		rnd  float64
+		min  time.Duration
+		max  time.Duration
+		want []time.Duration
+	}{
+		{"no jitter draw", 0, 100 * time.Millisecond, time.Second,
+			[]time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 500 * time.Millisecond, 500 * time.Millisecond}},
+		{"half draw", 0.5, 100 * time.Millisecond, time.Second,
+			[]time.Duration{75 * time.Millisecond, 150 * time.Millisecond, 300 * time.Millisecond, 600 * time.Millisecond, 750 * time.Millisecond, 750 * time.Millisecond}},
+		{"min equals max", 0, time.Second, time.Second,
+			[]time.Duration{500 * time.Millisecond, 500 * time.Millisecond}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := backoff{min: tt.min, max: tt.max, rand: func() float64 { return tt.rnd }}
+			var got []time.Duration
+			for range tt.want {
+				got = append(got, b.next())
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("delays %v, want %v", got, tt.want)
+			}
+			b.reset()
+			if d := b.next(); d != tt.want[0] {
+				t.Errorf("after reset %v, want %v", d, tt.want[0])
+			}
+		})
+	}
+}
+
+func TestPortInUseErrorMessage(t *testing.T) {
+	tests := []struct {
+		err  PortInUseError
+		want string
+	}{
+		{PortInUseError{Service: "api", Port: 8888, PID: 1234, Name: "python3", Cmdline: "python3 -m http.server 8888"},
+			"port 8888 (api) is in use by python3 (pid 1234: python3 -m http.server 8888)"},
+		{PortInUseError{Service: "api", Port: 8888}, "port 8888 (api) is in use by another program"},
+		{PortInUseError{Service: "component", Port: 3001, PID: 7, Name: "x"}, "port 3001 (component) is in use by x (pid 7)"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("got %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestLogFileRotates(t *testing.T) {
+	dir := t.TempDir()
+	lf, err := openLogFile(dir, "api", 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	for i := range 20 {
+		lf.write(LogLine{Time: now, Stream: "stdout", Text: strings.Repeat("x", 20) + string(rune('a'+i))})
+	}
+	lf.close()
+	cur, err := os.ReadFile(filepath.Join(dir, "api.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := os.ReadFile(filepath.Join(dir, "api.log.1"))
+	if err != nil {
+		t.Fatalf("no rotated file: %v", err)
+	}
+	if len(cur) > 200 || len(old) > 200 {
+		t.Errorf("sizes %d and %d exceed 200", len(cur), len(old))
+	}
+	if !strings.HasSuffix(string(cur), strings.Repeat("x", 20)+"t\n") {
+		t.Errorf("current file does not end with the last line: %q", cur)
+	}
+	if !strings.HasPrefix(string(cur), "2026-11-27T12:00:00.000Z stdout ") {
+		t.Errorf("line format: %q", cur)
+	}
+}
+
+func TestBroadcasterKeepsOrderForSlowReaders(t *testing.T) {
+	var b broadcaster[int]
+	fast, cancelFast := b.subscribe()
+	slow, cancelSlow := b.subscribe()
+	defer cancelFast()
+	defer cancelSlow()
+	const n = 5000
+	done := make(chan []int)
+	go func() {
+		var got []int
+		for v := range fast {
+			got = append(got, v)
+			if len(got) == n {
+				break
+			}
+		}
+		done <- got
+	}()
+	for i := range n {
+		b.publish(i) // never blocks, although slow is not read yet
+	}
+	check := func(name string, got []int) {
+		t.Helper()
+		if len(got) != n {
+			t.Fatalf("%s: %d values", name, len(got))
+		}
+		for i, v := range got {
+			if v != i {
+				t.Fatalf("%s: value %d at %d", name, v, i)
+			}
+		}
+	}
+	check("fast", <-done)
+	var got []int
+	for v := range slow {
+		got = append(got, v)
+		if len(got) == n {
+			break
+		}
+	}
+	check("slow", got)
+	cancelSlow()
+	for range slow { // closes after cancel
+	}
+}
+
+func TestRingBufferKeepsLastLines(t *testing.T) {
+	o := newOutput("api", 3, nil, realClock{}, nil)
+	for _, s := range []string{"a", "b", "c", "d", "e"} {
+		o.line("stdout", s)
+	}
+	var got []string
+	for _, l := range o.lines() {
+		got = append(got, l.Text)
+	}
+	if !slices.Equal(got, []string{"c", "d", "e"}) {
+		t.Errorf("ring %v", got)
+	}
+	if tail := o.tail(2); tail != "  d\n  e" {
+		t.Errorf("tail %q", tail)
+	}
+}

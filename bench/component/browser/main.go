@@ -1,0 +1,235 @@
+// Command browser measures the component in a real browser: Debian's Chromium (headless) loads
+// a page that plays Streamlit's part of the components-v1 protocol and frames the built
+// component served by the component server. For each of -n changes the page asks the harness's
+// shell to publish a new session and times until the component's onStatusUpdate for it arrives
+// (shell publish -> control channel -> component server -> EventSource -> /api/session ->
+// setComponentValue). It also checks the pages opened without or with a wrong launch token.
+//
+//	go run ./bench/component/browser [-n 100] [-dist runtime/component/dist] [-screenshot out.png]
+package main
+
+import (
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/desklit/desklit/app/component"
+	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/httpguard"
+	"github.com/desklit/desklit/app/session"
+)
+
+//go:embed page.html
+var page string
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/component/browser:", err)
+		os.Exit(1)
+	}
+}
+
+type shell struct {
+	mu   sync.Mutex
+	cur  *session.Session
+	subs map[chan struct{}]struct{}
+}
+
+func (s *shell) Login(context.Context) error {
+	s.publish(&session.Session{User: session.User{Sub: "auth0|ada", Name: "Ada Analyst", Email: "ada@example.test"},
+		AccessToken: "bench-at", IDToken: "bench-idt", Expiry: time.Now().Add(42 * time.Minute)})
+	return nil
+}
+func (s *shell) Logout(context.Context) error { s.publish(nil); return nil }
+func (s *shell) Current() *session.Session {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.cur
+}
+func (s *shell) Subscribe() (<-chan struct{}, func()) {
+	c := make(chan struct{}, 1)
+	s.mu.Lock()
+	s.subs[c] = struct{}{}
+	s.mu.Unlock()
+	return c, func() { s.mu.Lock(); delete(s.subs, c); s.mu.Unlock() }
+}
+func (s *shell) publish(sess *session.Session) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur = sess
+	for c := range s.subs {
+		select {
+		case c <- struct{}{}:
+		default:
+		}
+	}
+}
+
+type result struct {
+	Mode      string            `json:"mode"`
+	Error     string            `json:"error"`
+	First     json.RawMessage   `json:"first"`
+	Durations []float64         `json:"durations"`
+	Extra     map[string]string `json:"-"`
+}
+
+func run() error {
+	n := flag.Int("n", 100, "measured session changes (at least 50)")
+	dist := flag.String("dist", "runtime/component/dist", "the built component")
+	browser := flag.String("chromium", "chromium", "the Chromium binary")
+	shot := flag.String("screenshot", "", "also write screenshots of the signed-in component (light and dark) to this PNG path prefix")
+	flag.Parse()
+	if *n < 50 {
+		return errors.New("-n must be at least 50")
+	}
+	if _, err := os.Stat(filepath.Join(*dist, "index.html")); err != nil {
+		return fmt.Errorf("build the component first (cd runtime/component && npm ci && npm run build): %w", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	// The page that plays Streamlit.
+	hostLn, err := httpguard.Listen(0)
+	if err != nil {
+		return err
+	}
+	hostOrigin := fmt.Sprintf("http://127.0.0.1:%d", httpguard.Port(hostLn))
+
+	sh := &shell{subs: map[chan struct{}]struct{}{}}
+	const ctlToken, secret = "bench-control-token-0123456789", "bench-launch-secret-0123456789"
+	ctl, err := control.NewServer(sh, ctlToken, nil)
+	if err != nil {
+		return err
+	}
+	client := control.NewClient(ctl.URL(), ctlToken)
+	srv, err := component.New(component.Options{
+		StreamlitOrigin: hostOrigin, LaunchSecret: secret, Sessions: client, Shell: client,
+		Changes: client.Changes(ctx), Assets: os.DirFS(*dist), APIURL: "http://127.0.0.1:8888",
+	})
+	if err != nil {
+		return err
+	}
+	go func() { _ = ctl.Serve(ctx) }()
+	go func() { _ = srv.Serve(ctx) }()
+
+	results := make(chan result, 1)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = io.WriteString(w, strings.Replace(page, "COMPONENT_URL", fmt.Sprintf("%q", srv.URL()), 1))
+	})
+	mux.HandleFunc("GET /publish", func(w http.ResponseWriter, r *http.Request) {
+		sub := "user-" + r.URL.Query().Get("i")
+		sh.publish(&session.Session{User: session.User{Sub: sub, Name: "Ada Analyst", Email: "ada@example.test"},
+			AccessToken: "bench-at-" + sub, IDToken: "bench-idt", Expiry: time.Now().Add(42*time.Minute + 17*time.Second)})
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /results", func(w http.ResponseWriter, r *http.Request) {
+		var res result
+		_ = json.NewDecoder(r.Body).Decode(&res)
+		select {
+		case results <- res:
+		default:
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+	go func() { _ = httpguard.Serve(ctx, httpguard.NewServer(mux), hostLn) }()
+
+	profile, err := os.MkdirTemp("", "desklit-bench-chromium-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(profile)
+
+	open := func(query url.Values, extra ...string) (result, error) {
+		sh.publish(nil)
+		args := append([]string{"--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+			"--no-default-browser-check", "--user-data-dir=" + profile}, extra...)
+		args = append(args, hostOrigin+"/?"+query.Encode())
+		cmd := exec.CommandContext(ctx, *browser, args...)
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		if err := cmd.Start(); err != nil {
+			return result{}, fmt.Errorf("start chromium: %w", err)
+		}
+		defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+		select {
+		case res := <-results:
+			if res.Error != "" {
+				return res, fmt.Errorf("page (%s): %s", res.Mode, res.Error)
+			}
+			return res, nil
+		case <-time.After(120 * time.Second):
+			return result{}, errors.New("no result from the page in 120s")
+		}
+	}
+
+	// Pages without the launch secret, or with a wrong one, never see the session.
+	for _, c := range []struct{ name, token, want string }{
+		{"no launch token", "", "missing_launch_token"},
+		{"wrong launch token", "wrong-launch-secret-0123456789", "launch_token_refused"},
+	} {
+		sh.Login(ctx)
+		res, err := open(url.Values{"mode": {"check"}, "token": {c.token}})
+		if err != nil {
+			return fmt.Errorf("%s: %w", c.name, err)
+		}
+		if !strings.Contains(string(res.First), c.want) || strings.Contains(string(res.First), "bench-at") {
+			return fmt.Errorf("%s: first event %s, want an onError %s", c.name, res.First, c.want)
+		}
+		fmt.Printf("check %-20s first event: %s\n", c.name, res.First)
+	}
+
+	res, err := open(url.Values{"mode": {"bench"}, "n": {fmt.Sprint(*n)}, "token": {secret}})
+	if err != nil {
+		return err
+	}
+	fmt.Printf("check %-20s first event: %s\n", "signed out", res.First)
+	d := slices.Clone(res.Durations)
+	slices.Sort(d)
+	q := func(p float64) float64 { return d[min(len(d)-1, int(p*float64(len(d)-1)+0.5))] }
+	fmt.Printf("Chromium %s, %d changes (after 5 warm-up): shell publish -> onStatusUpdate in the page\n", version(*browser), len(d))
+	fmt.Printf("  median %.2f ms  p95 %.2f ms  min %.2f ms  max %.2f ms\n", q(0.5), q(0.95), d[0], d[len(d)-1])
+
+	if *shot != "" {
+		for _, theme := range []string{"light", "dark"} {
+			path := fmt.Sprintf("%s-%s.png", strings.TrimSuffix(*shot, ".png"), theme)
+			abs, _ := filepath.Abs(path)
+			if _, err := open(url.Values{"mode": {"view"}, "token": {secret}, "theme": {theme}}); err != nil {
+				return err
+			}
+			// The session is still published: a screenshot run shows the signed-in component.
+			sh.publish(&session.Session{User: session.User{Sub: "user-view", Name: "Ada Analyst", Email: "ada@example.test"},
+				AccessToken: "x", IDToken: "y", Expiry: time.Now().Add(42*time.Minute + 17*time.Second)})
+			cmd := exec.CommandContext(ctx, *browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+				"--user-data-dir="+profile, "--window-size=760,140", "--virtual-time-budget=4000",
+				"--screenshot="+abs, hostOrigin+"/?"+url.Values{"mode": {"shot"}, "token": {secret}, "theme": {theme}}.Encode())
+			cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+			if err := cmd.Run(); err != nil {
+				return fmt.Errorf("screenshot: %w", err)
+			}
+			fmt.Println("screenshot:", abs)
+		}
+	}
+	return nil
+}
+
+func version(browser string) string {
+	out, err := exec.Command(browser, "--version").Output()
+	if err != nil {
+		return "(unknown version)"
+	}
+	return strings.TrimSpace(string(out))
+}

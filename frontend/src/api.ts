@@ -1,0 +1,116 @@
+// The window's view of the Go side (app/desktop): the types mirror its JSON, the event names its
+// Ev* constants. The UI talks only to the Api interface, so tests can hand it a fake.
+
+export type ServiceState = 'Starting' | 'Ready' | 'Backoff' | 'Failed' | 'Stopping' | 'Stopped';
+
+export interface ServiceView {
+  name: string;
+  state: ServiceState | string;
+  url: string;
+  pid: number;
+  restarts: number;
+  cpuPercent: number;
+  rssBytes: number;
+  lastError: string;
+  logTail: string[] | null;
+}
+
+export interface SessionView {
+  signedIn: boolean;
+  name: string;
+  email: string;
+  sub: string;
+  expiry: string; // RFC 3339; "0001-01-01T00:00:00Z" when unknown
+  storeWarning: string;
+  busy: boolean;
+}
+
+export interface ProgressView {
+  step: string;
+  package: string;
+  n: number;
+  total: number;
+  percent: number;
+  message: string;
+  done: boolean;
+}
+
+export type ErrorKind = 'port_in_use' | 'no_python' | 'no_keyring' | 'crash_loop' | 'runtime_build' | 'other' | '';
+
+export interface ErrorView {
+  kind: ErrorKind | string;
+  title: string;
+  message: string;
+  detail: string;
+  service: string;
+  actions: string[] | null;
+}
+
+export interface Snapshot {
+  services: ServiceView[] | null;
+  session: SessionView;
+  progress: ProgressView | null;
+  error: ErrorView | null;
+  streamlitUrl: string;
+  versions: Record<string, string> | null;
+}
+
+export interface LogLine {
+  service: string;
+  line: string;
+}
+
+export const Ev = {
+  services: 'desklit:services',
+  session: 'desklit:session',
+  progress: 'desklit:progress',
+  error: 'desklit:error',
+  log: 'desklit:log',
+  view: 'desklit:view',
+  notice: 'desklit:notice',
+  appUrl: 'desklit:appurl',
+} as const;
+
+export interface Api {
+  snapshot(): Promise<Snapshot>;
+  login(): Promise<void>;
+  logout(): Promise<void>;
+  restartService(name: string): Promise<void>;
+  logs(name: string): Promise<string[]>;
+  openInBrowser(): Promise<void>;
+  openLogFolder(): Promise<void>;
+  saveDiagnostics(): Promise<string>;
+  copyText(text: string): Promise<void>;
+  cancelStart(): Promise<void>;
+  act(action: string): Promise<void>;
+  on(event: string, cb: (data: any) => void): () => void;
+}
+
+// What Wails injects into the page (/wails/ipc.js and /wails/runtime.js).
+interface WailsWindow {
+  go?: { desktop?: { App?: Record<string, (...args: unknown[]) => Promise<any>> } };
+  runtime?: { EventsOn(name: string, cb: (...data: any[]) => void): () => void };
+}
+
+/** wailsApi binds to the Go App through the objects Wails injects. */
+export function wailsApi(w: WailsWindow = window as unknown as WailsWindow): Api {
+  const call = (m: string, ...args: unknown[]): Promise<any> => {
+    const fn = w.go?.desktop?.App?.[m];
+    if (!fn) return Promise.reject(new Error('Desklit is not connected to its window yet.'));
+    return fn(...args);
+  };
+  return {
+    snapshot: () => call('Snapshot'),
+    login: () => call('Login'),
+    logout: () => call('Logout'),
+    restartService: (name) => call('RestartService', name),
+    logs: async (name) => (await call('Logs', name)) ?? [],
+    openInBrowser: () => call('OpenInBrowser'),
+    openLogFolder: () => call('OpenLogFolder'),
+    saveDiagnostics: () => call('SaveDiagnostics'),
+    copyText: (text) => call('CopyText', text),
+    cancelStart: () => call('CancelStart'),
+    act: (action) => call('Act', action),
+    on: (event, cb) => w.runtime?.EventsOn(event, (data: any) => cb(data)) ?? (() => {}),
+  };
+}

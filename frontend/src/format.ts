@@ -1,0 +1,107 @@
+// Words and numbers as a user reads them.
+
+import type { ErrorView, ServiceView } from './api';
+
+const names: Record<string, string> = { streamlit: 'App', component: 'Sign-in component', api: 'API' };
+
+export function serviceLabel(name: string): string {
+  return names[name] ?? name;
+}
+
+export function formatBytes(n: number): string {
+  if (!n) return '–';
+  const mb = n / (1024 * 1024);
+  return mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${mb.toFixed(mb < 10 ? 1 : 0)} MB`;
+}
+
+/** The pill's tooltip: CPU and memory, pid and restarts. */
+export function serviceTooltip(s: ServiceView): string {
+  const parts = [`${serviceLabel(s.name)}: ${s.state}`];
+  if (s.pid) parts.push(`CPU ${s.cpuPercent.toFixed(1)} %`, `Memory ${formatBytes(s.rssBytes)}`, `PID ${s.pid}`);
+  if (s.restarts) parts.push(`${s.restarts} restart${s.restarts === 1 ? '' : 's'}`);
+  if (s.lastError && s.state !== 'Ready') parts.push(s.lastError);
+  return parts.join(' · ');
+}
+
+/** "until 14:32", "until 3 Dec, 09:00" or "expired". */
+export function formatExpiry(iso: string, now: Date = new Date()): string {
+  const t = new Date(iso);
+  if (!iso || isNaN(t.getTime()) || t.getUTCFullYear() < 2000) return '';
+  if (t <= now) return 'session expired';
+  const time = t.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  if (t.toDateString() === now.toDateString()) return `until ${time}`;
+  return `until ${t.toLocaleDateString([], { day: 'numeric', month: 'short' })}, ${time}`;
+}
+
+/** The button text for an ErrorView action. */
+export function actionLabel(action: string, err?: ErrorView | null): string {
+  const [verb, arg] = splitAction(action);
+  switch (verb) {
+    case 'retry':
+      return 'Try again';
+    case 'restart':
+      return `Restart ${serviceLabel(arg)}`;
+    case 'use_port':
+      return `Use port ${arg} instead`;
+    case 'quit_leftover':
+      return 'Stop the old Desklit and try again';
+    case 'open_logs':
+      return 'Open log folder';
+    case 'show_logs':
+      return 'Show logs';
+    case 'quit':
+      return 'Quit Desklit';
+    case 'dismiss':
+      return err?.kind === 'no_keyring' ? 'OK' : 'Dismiss';
+    default:
+      return action;
+  }
+}
+
+export function splitAction(action: string): [string, string] {
+  const i = action.indexOf(':');
+  return i < 0 ? [action, ''] : [action.slice(0, i), action.slice(i + 1)];
+}
+
+const defaultTitles: Record<string, string> = {
+  port_in_use: 'A port Desklit needs is in use',
+  no_python: 'Python was not found',
+  no_keyring: 'Your sign-in will not be remembered',
+  crash_loop: 'A service keeps stopping',
+  runtime_build: 'Setting up the app did not finish',
+  other: 'Something went wrong',
+};
+
+export function errorTitle(e: ErrorView): string {
+  return e.title || defaultTitles[e.kind] || defaultTitles.other;
+}
+
+/** Help text that goes with each kind, in plain words. */
+export function errorHelp(e: ErrorView, platform = navigator.platform): string[] {
+  switch (e.kind) {
+    case 'port_in_use':
+      return ['Desklit never stops a program it did not start. Quit that program, or let Desklit use another port.'];
+    case 'no_python': {
+      const how = /Mac/i.test(platform)
+        ? 'Install Python 3.10 or newer from python.org, or with Homebrew: brew install python.'
+        : /Win/i.test(platform)
+          ? 'Install Python 3.10 or newer from python.org (tick "Add python.exe to PATH").'
+          : 'Install Python 3.10 or newer with your package manager, e.g. sudo apt install python3 python3-venv.';
+      return [how, 'Or set DESKLIT_PYTHON to the full path of the Python you want Desklit to use, then try again.'];
+    }
+    case 'crash_loop':
+      return ['Its last lines of output are below. Restart it, or save diagnostics to report the problem.'];
+    case 'runtime_build':
+      return ['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.'];
+    case 'no_keyring':
+      return ['You are signed in for this session only. Unlock or install a keyring (e.g. GNOME Keyring) to stay signed in.'];
+    default:
+      return [];
+  }
+}
+
+/** looksRaw spots text a user should not be shown as the main message: JSON, stack traces. */
+export function looksRaw(text: string): boolean {
+  const t = text.trim();
+  return /^[[{]/.test(t) || /goroutine \d+ \[|Traceback \(most recent call last\)|^\s+at .+\(.+:\d+:\d+\)$|panic: /m.test(t);
+}

@@ -1,0 +1,6 @@
+import './style.css';
+import { wailsApi } from './api';
+import { UI } from './ui';
+
+const ui = new UI(document.getElementById('app')!, wailsApi());
+void ui.start();

@@ -1,0 +1,459 @@
+// The window: header (services, session, actions), banners, and one main view at a time:
+// an error a user can act on, the first-run progress, the logs, or the Streamlit app.
+// State changes arrive as events from Go; nothing here polls.
+
+import { Ev, type Api, type ErrorView, type LogLine, type ProgressView, type ServiceView, type SessionView, type Snapshot } from './api';
+import { h } from './dom';
+import {
+  actionLabel, errorHelp, errorTitle, formatExpiry, looksRaw, serviceLabel, serviceTooltip, splitAction,
+} from './format';
+
+const maxLogLines = 5000;
+
+export type View = 'app' | 'logs';
+
+export interface State {
+  services: ServiceView[];
+  session: SessionView;
+  progress: ProgressView | null;
+  error: ErrorView | null;
+  streamlitUrl: string;
+  view: View;
+  logService: string;
+  filter: string;
+  keyringDismissed: boolean;
+  notice: { text: string; isError: boolean } | null;
+  menuFor: string; // the service whose pill menu is open
+}
+
+const emptySession: SessionView = {
+  signedIn: false, name: '', email: '', sub: '', expiry: '', storeWarning: '', busy: false,
+};
+
+export class UI {
+  state: State = {
+    services: [], session: emptySession, progress: null, error: null, streamlitUrl: '',
+    view: 'app', logService: 'streamlit', filter: '', keyringDismissed: false, notice: null, menuFor: '',
+  };
+  private logs = new Map<string, string[]>();
+  private frame: HTMLIFrameElement | null = null;
+  private header = h('header', { class: 'bar' });
+  private banners = h('div', { class: 'banners' });
+  private main = h('main');
+  private appPane = h('section', { class: 'pane app-pane' });
+  private otherPane = h('section', { class: 'pane' });
+  private toast = h('div', { class: 'toast', role: 'status', 'aria-live': 'polite' });
+  private logPre: HTMLElement | null = null;
+  private logEmpty: HTMLElement | null = null;
+  private headerKey = '';
+  private paneKey = '';
+  private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  private unsub: (() => void)[] = [];
+
+  constructor(private root: HTMLElement, private api: Api) {
+    this.main.append(this.appPane, this.otherPane);
+    root.replaceChildren(this.header, this.banners, this.main, this.toast);
+    document.addEventListener('keydown', (e) => this.onKey(e));
+    document.addEventListener('click', (e) => {
+      if (this.state.menuFor && !(e.target as HTMLElement).closest?.('.pill-wrap')) this.set({ menuFor: '' });
+    });
+  }
+
+  /** start subscribes to the events, then loads the state that was current before. */
+  async start(): Promise<void> {
+    const on = (ev: string, f: (d: any) => void) => this.unsub.push(this.api.on(ev, f));
+    on(Ev.services, (s: ServiceView[]) => this.onServices(s ?? []));
+    on(Ev.session, (s: SessionView) => this.set({ session: s }));
+    on(Ev.progress, (p: ProgressView) => this.set({ progress: p.done ? null : p }));
+    on(Ev.error, (e: ErrorView) => this.set({ error: e.kind ? e : null }));
+    on(Ev.log, (l: LogLine) => this.onLog(l));
+    on(Ev.view, (v: string) => this.onView(v));
+    on(Ev.appUrl, (u: string) => this.set({ streamlitUrl: u }));
+    on(Ev.notice, (t: string) => this.notify(t, false));
+    this.render();
+    try {
+      this.apply(await this.api.snapshot());
+    } catch (err) {
+      this.notify(String(errMessage(err)), true);
+    }
+  }
+
+  stop(): void {
+    this.unsub.forEach((u) => u());
+  }
+
+  apply(s: Snapshot): void {
+    this.set({
+      session: s.session ?? emptySession,
+      progress: s.progress && !s.progress.done ? s.progress : null,
+      error: s.error && s.error.kind ? s.error : null,
+    });
+    this.onServices(s.services ?? [], s.streamlitUrl);
+  }
+
+  set(patch: Partial<State>): void {
+    Object.assign(this.state, patch);
+    this.render();
+  }
+
+  private onServices(services: ServiceView[], url?: string): void {
+    for (const s of services) {
+      if (s.logTail?.length && !this.logs.has(s.name)) this.logs.set(s.name, [...s.logTail]);
+    }
+    const patch: Partial<State> = { services };
+    if (url) patch.streamlitUrl = url;
+    this.set(patch);
+  }
+
+  private onLog(l: LogLine): void {
+    let buf = this.logs.get(l.service);
+    if (!buf) this.logs.set(l.service, (buf = []));
+    buf.push(l.line);
+    if (buf.length > maxLogLines) buf.splice(0, buf.length - maxLogLines);
+    if (this.state.view === 'logs' && l.service === this.state.logService && this.logPre && this.matches(l.line)) {
+      if (this.logPre.hidden) return this.refreshLog();
+      const stick = this.atBottom();
+      this.logPre.append(l.line + '\n');
+      if (stick) this.logPre.scrollTop = this.logPre.scrollHeight;
+    }
+  }
+
+  private onView(v: string): void {
+    if (v === 'reload') {
+      if (this.frame) this.frame.src = this.state.streamlitUrl;
+      this.set({ view: 'app' });
+    } else if (v === 'logs') {
+      this.showLogs(this.state.logService);
+    } else {
+      this.set({ view: 'app' });
+    }
+  }
+
+  async showLogs(service: string): Promise<void> {
+    this.set({ view: 'logs', logService: service, menuFor: '' });
+    try {
+      const lines = await this.api.logs(service);
+      if (lines.length) this.logs.set(service, lines.slice(-maxLogLines));
+      if (this.state.view === 'logs' && this.state.logService === service) this.refreshLog();
+    } catch (err) {
+      this.notify(errMessage(err), true);
+    }
+  }
+
+  private onKey(e: KeyboardEvent): void {
+    if (e.key === 'Escape') {
+      if (this.state.menuFor) this.set({ menuFor: '' });
+      else if (this.state.view === 'logs') this.set({ view: 'app' });
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f' && this.state.view === 'logs') {
+      e.preventDefault();
+      (this.root.querySelector('.log-filter') as HTMLInputElement | null)?.focus();
+    }
+  }
+
+  notify(text: string, isError: boolean): void {
+    clearTimeout(this.noticeTimer);
+    this.set({ notice: { text, isError } });
+    this.noticeTimer = setTimeout(() => this.set({ notice: null }), isError ? 8000 : 4000);
+  }
+
+  /** run calls the Go side, shows a failure as a notice, never as a dialog or a raw error. */
+  private async run(f: () => Promise<unknown>, done?: string): Promise<void> {
+    try {
+      await f();
+      if (done) this.notify(done, false);
+    } catch (err) {
+      this.notify(errMessage(err), true);
+    }
+  }
+
+  // ---- rendering ----
+
+  render(): void {
+    this.renderHeader();
+    this.renderBanners();
+    this.renderMain();
+    this.toast.className = 'toast' + (this.state.notice ? ' show' : '') + (this.state.notice?.isError ? ' error' : '');
+    this.toast.textContent = this.state.notice?.text ?? '';
+  }
+
+  private renderHeader(): void {
+    const { services, session, view } = this.state;
+    // Rebuild only when something shown changed, so a hover or a focus survives other events.
+    const key = JSON.stringify([services, session, view, this.state.menuFor, this.streamlitReady()]);
+    if (key === this.headerKey) return;
+    this.headerKey = key;
+    const pills = h('nav', { class: 'pills', 'aria-label': 'Services' },
+      services.map((s) => this.pill(s)));
+    const who = session.signedIn
+      ? h('div', { class: 'who', title: session.email || session.sub },
+          h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(session.name || session.email)),
+          h('span', { class: 'who-text' },
+            h('span', { class: 'who-name' }, session.name || session.email || 'Signed in'),
+            h('span', { class: 'who-exp' }, formatExpiry(session.expiry))))
+      : h('div', { class: 'who signed-out' }, session.busy ? 'Signing in…' : 'Not signed in');
+    const authBtn = session.signedIn
+      ? h('button', { class: 'btn', onclick: () => this.run(() => this.api.logout()) }, 'Log out')
+      : h('button', { class: 'btn primary', disabled: session.busy, onclick: () => this.login() },
+          session.busy ? 'Signing in…' : 'Log in');
+    const appReady = this.streamlitReady();
+    this.header.replaceChildren(
+      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'D'), h('span', {}, 'Desklit')),
+      pills,
+      h('div', { class: 'spacer' }),
+      who,
+      authBtn,
+      h('button', {
+        class: 'btn', disabled: !appReady, title: 'Open the app in your web browser (Ctrl+O)',
+        onclick: () => this.run(() => this.api.openInBrowser()),
+      }, 'Open in browser'),
+      h('button', {
+        class: 'btn' + (view === 'logs' ? ' active' : ''), 'aria-pressed': String(view === 'logs'), title: 'Logs (Ctrl+L)',
+        onclick: () => (view === 'logs' ? this.set({ view: 'app' }) : this.showLogs(this.state.logService)),
+      }, 'Logs'),
+    );
+  }
+
+  private login(): void {
+    this.set({ session: { ...this.state.session, busy: true } });
+    this.run(() => this.api.login()).finally(() => {
+      if (this.state.session.busy) this.set({ session: { ...this.state.session, busy: false } });
+    });
+  }
+
+  private pill(s: ServiceView): HTMLElement {
+    const open = this.state.menuFor === s.name;
+    const btn = h('button', {
+      class: `pill state-${s.state.toLowerCase()}`, title: serviceTooltip(s), 'aria-haspopup': 'menu',
+      'aria-expanded': String(open), 'data-service': s.name,
+      onclick: () => this.set({ menuFor: open ? '' : s.name }),
+    }, h('span', { class: 'dot', 'aria-hidden': 'true' }), serviceLabel(s.name), h('span', { class: 'pill-state' }, stateWord(s.state)));
+    const menu = open
+      ? h('div', { class: 'pill-menu', role: 'menu' },
+          h('div', { class: 'pill-menu-info' }, serviceTooltip(s)),
+          h('button', { role: 'menuitem', onclick: () => { this.set({ menuFor: '' }); this.run(() => this.api.restartService(s.name), `${serviceLabel(s.name)} is restarting`); } }, `Restart ${serviceLabel(s.name)}`),
+          h('button', { role: 'menuitem', onclick: () => this.showLogs(s.name) }, 'Show logs'))
+      : null;
+    return h('div', { class: 'pill-wrap' }, btn, menu);
+  }
+
+  private renderBanners(): void {
+    const { session, error, keyringDismissed } = this.state;
+    const warn = session.storeWarning || (error?.kind === 'no_keyring' ? error.message : '');
+    if (!warn || keyringDismissed) {
+      this.banners.replaceChildren();
+      return;
+    }
+    this.banners.replaceChildren(
+      h('div', { class: 'banner warn', role: 'alert' },
+        h('strong', {}, 'Your sign-in will not be remembered. '),
+        h('span', {}, warn + ' ' + errorHelp({ kind: 'no_keyring' } as ErrorView)[0]),
+        h('button', {
+          class: 'btn small', onclick: () => {
+            this.set({ keyringDismissed: true });
+            if (this.state.error?.kind === 'no_keyring') this.run(() => this.api.act('dismiss'));
+          },
+        }, 'OK')),
+    );
+  }
+
+  private streamlitReady(): boolean {
+    return this.state.services.some((s) => s.name === 'streamlit' && s.state === 'Ready') && !!this.state.streamlitUrl;
+  }
+
+  /** mainView says which view is in front; exported through data-view for tests and styles. */
+  mainView(): 'error' | 'progress' | 'logs' | 'app' | 'starting' {
+    const { error, progress, view } = this.state;
+    if (error && error.kind !== 'no_keyring') return 'error';
+    if (progress) return 'progress';
+    if (view === 'logs') return 'logs';
+    if (this.streamlitReady() || (this.frame && this.state.streamlitUrl)) return 'app';
+    return 'starting';
+  }
+
+  private renderMain(): void {
+    const v = this.mainView();
+    this.main.dataset.view = v;
+    // The app's frame is created once and only hidden, so Streamlit keeps its session and
+    // websocket while the user looks at logs or an error.
+    if (this.state.streamlitUrl && this.streamlitReady() && !this.frame) {
+      this.frame = h('iframe', {
+        class: 'app-frame', title: 'Streamlit app', src: this.state.streamlitUrl,
+        allow: 'clipboard-read; clipboard-write; fullscreen',
+      }) as HTMLIFrameElement;
+      this.appPane.replaceChildren(this.frame);
+    } else if (this.frame && this.frame.getAttribute('src') !== this.state.streamlitUrl && this.state.streamlitUrl) {
+      this.frame.src = this.state.streamlitUrl;
+    }
+    this.appPane.hidden = v !== 'app';
+    this.otherPane.hidden = v === 'app';
+    if (v === 'app') {
+      this.logPre = null;
+      this.paneKey = 'app';
+      return;
+    }
+    // Rebuild the pane only when what it shows changed: the logs view keeps its filter's focus
+    // and scroll position while service events arrive.
+    const s = this.state;
+    const key = v + JSON.stringify(
+      v === 'error' ? s.error
+        : v === 'progress' ? s.progress
+        : v === 'logs' ? [s.logService, s.services.map((x) => x.name)]
+        : s.services.map((x) => [x.name, x.state]));
+    if (key === this.paneKey) return;
+    this.paneKey = key;
+    this.logPre = null;
+    const view = v === 'error' ? this.errorView(s.error!)
+      : v === 'progress' ? this.progressView(s.progress!)
+      : v === 'logs' ? this.logsView()
+      : this.startingView();
+    this.otherPane.replaceChildren(view);
+    const pre = this.logPre as HTMLElement | null; // set by logsView
+    if (pre) pre.scrollTop = pre.scrollHeight;
+  }
+
+  /** refreshLog redraws the log text after a filter change or a fresh load. */
+  private refreshLog(): void {
+    if (!this.logPre || !this.logEmpty) return;
+    const lines = this.filteredLines();
+    this.logPre.textContent = lines.length ? lines.join('\n') + '\n' : '';
+    this.logPre.hidden = !lines.length;
+    this.logEmpty.hidden = !!lines.length;
+    this.logEmpty.textContent = this.state.filter ? 'No lines match the filter.' : 'No output yet.';
+    this.logPre.scrollTop = this.logPre.scrollHeight;
+  }
+
+  private startingView(): HTMLElement {
+    const { services } = this.state;
+    return h('div', { class: 'card center-card' },
+      h('div', { class: 'spinner', 'aria-hidden': 'true' }),
+      h('h1', {}, 'Starting Desklit…'),
+      services.length
+        ? h('ul', { class: 'svc-list' }, services.map((s) =>
+            h('li', {}, h('span', { class: `dot state-${s.state.toLowerCase()}` }), serviceLabel(s.name), ' — ', stateWord(s.state))))
+        : h('p', { class: 'muted' }, 'Preparing the services.'));
+  }
+
+  private progressView(p: ProgressView): HTMLElement {
+    const pct = Math.max(0, Math.min(100, p.percent || (p.total ? (100 * p.n) / p.total : 0)));
+    return h('div', { class: 'card center-card progress-card' },
+      h('h1', {}, 'Setting up Desklit'),
+      h('p', { class: 'muted' }, 'This happens once, on first start. It can take a few minutes.'),
+      h('p', { class: 'step' }, p.step || 'Preparing…'),
+      h('p', { class: 'pkg' },
+        h('span', {}, p.total ? `Package ${p.n} of ${p.total}${p.package ? ': ' + p.package : ''}` : ''),
+        h('span', { class: 'pct' }, `${Math.round(pct)} %`)),
+      h('div', { class: 'bar-outer', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct) },
+        h('div', { class: 'bar-inner', style: `width:${pct.toFixed(1)}%` })),
+      p.message && !looksRaw(p.message) ? h('p', { class: 'muted small' }, p.message) : null,
+      h('div', { class: 'actions' },
+        h('button', { class: 'btn', onclick: () => this.run(() => this.api.cancelStart()) }, 'Cancel')));
+  }
+
+  private errorView(e: ErrorView): HTMLElement {
+    const raw = looksRaw(e.message);
+    const message = raw ? 'Desklit ran into a problem it could not explain. The details are in the logs.' : e.message;
+    const detailRaw = raw ? e.message + (e.detail ? '\n' + e.detail : '') : e.detail;
+    const showDetailOpen = !raw && (e.kind === 'crash_loop' || e.kind === 'port_in_use') && !looksRaw(e.detail);
+    const actions = (e.actions?.length ? e.actions : ['retry']).map((a, i) =>
+      h('button', { class: 'btn' + (i === 0 ? ' primary' : ''), 'data-action': a, onclick: () => this.doAction(a) }, actionLabel(a, e)));
+    if (!actions.some((b) => b.dataset.action === 'show_logs' || b.dataset.action === 'open_logs')) {
+      actions.push(h('button', { class: 'btn', 'data-action': 'show_logs', onclick: () => this.doAction('show_logs') }, 'Show logs'));
+    }
+    return h('div', { class: `card center-card error-card kind-${e.kind}`, role: 'alert' },
+      h('div', { class: 'err-icon', 'aria-hidden': 'true' }, '!'),
+      h('h1', {}, errorTitle(e)),
+      message ? h('p', { class: 'err-message' }, message) : null,
+      errorHelp(e).map((t) => h('p', { class: 'muted' }, t)),
+      detailRaw
+        ? showDetailOpen
+          ? h('pre', { class: 'detail' }, detailRaw)
+          : h('details', {}, h('summary', {}, 'Technical details'), h('pre', { class: 'detail' }, detailRaw))
+        : null,
+      h('div', { class: 'actions' }, actions));
+  }
+
+  private doAction(action: string): void {
+    const [verb] = splitAction(action);
+    if (verb === 'show_logs') {
+      const svc = this.state.error?.service || this.state.logService;
+      this.set({ error: null });
+      this.showLogs(svc);
+      return;
+    }
+    if (verb === 'dismiss') this.set({ error: null });
+    if (verb === 'retry' || verb === 'quit_leftover' || verb === 'use_port' || verb === 'restart') {
+      this.set({ error: null }); // the Go side reports a new error if it fails again
+    }
+    this.run(() => this.api.act(action));
+  }
+
+  private matches(line: string): boolean {
+    const f = this.state.filter.trim().toLowerCase();
+    return !f || line.toLowerCase().includes(f);
+  }
+
+  private atBottom(): boolean {
+    const p = this.logPre!;
+    return p.scrollHeight - p.scrollTop - p.clientHeight < 40;
+  }
+
+  private filteredLines(): string[] {
+    return (this.logs.get(this.state.logService) ?? []).filter((l) => this.matches(l));
+  }
+
+  private logsView(): HTMLElement {
+    const names = this.state.services.length ? this.state.services.map((s) => s.name) : ['streamlit', 'component', 'api'];
+    const lines = this.filteredLines();
+    const tabs = h('div', { class: 'tabs', role: 'tablist' }, names.map((n) =>
+      h('button', {
+        role: 'tab', class: 'tab' + (n === this.state.logService ? ' active' : ''), 'aria-selected': String(n === this.state.logService),
+        onclick: () => this.showLogs(n),
+      }, serviceLabel(n))));
+    const filter = h('input', {
+      class: 'log-filter', type: 'search', placeholder: 'Filter (Ctrl+F)', value: this.state.filter, 'aria-label': 'Filter log lines',
+    }) as HTMLInputElement;
+    filter.addEventListener('input', () => {
+      this.state.filter = filter.value;
+      this.refreshLog();
+    });
+    this.logPre = h('pre', { class: 'log', tabindex: 0, 'aria-label': `${serviceLabel(this.state.logService)} log` },
+      lines.length ? lines.join('\n') + '\n' : '');
+    this.logPre.hidden = !lines.length;
+    this.logEmpty = h('div', { class: 'log empty muted' }, this.state.filter ? 'No lines match the filter.' : 'No output yet.');
+    this.logEmpty.hidden = !!lines.length;
+    return h('div', { class: 'logs' },
+      h('div', { class: 'logs-bar' },
+        tabs,
+        filter,
+        h('div', { class: 'spacer' }),
+        h('button', { class: 'btn', onclick: () => this.run(() => this.api.copyText(this.filteredLines().join('\n')), 'Copied to the clipboard') }, 'Copy'),
+        h('button', { class: 'btn', onclick: () => this.run(() => this.api.openLogFolder()) }, 'Open log folder'),
+        h('button', { class: 'btn', onclick: () => this.saveDiagnostics() }, 'Save diagnostics…'),
+        h('button', { class: 'btn', title: 'Back to the app (Esc)', onclick: () => this.set({ view: 'app' }) }, 'Close')),
+      this.logPre, this.logEmpty);
+  }
+
+  private async saveDiagnostics(): Promise<void> {
+    try {
+      const path = await this.api.saveDiagnostics();
+      if (path) this.notify(`Diagnostics saved to ${path}`, false);
+    } catch (err) {
+      this.notify(errMessage(err), true);
+    }
+  }
+}
+
+function stateWord(state: string): string {
+  return state === 'Backoff' ? 'Restarting' : state;
+}
+
+function initials(name: string): string {
+  const parts = name.replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
+  return (parts[0]?.[0] ?? '?').toUpperCase() + (parts[1]?.[0] ?? '').toUpperCase();
+}
+
+/** errMessage turns whatever a rejected call gives (a string from Go, an Error) into a sentence. */
+export function errMessage(err: unknown): string {
+  const s = err instanceof Error ? err.message : String(err);
+  return looksRaw(s) ? 'Something went wrong. The details are in the logs.' : s;
+}

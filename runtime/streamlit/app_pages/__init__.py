@@ -1,0 +1,1 @@
+"""The demo app's pages (run by st.navigation from app.py)."""

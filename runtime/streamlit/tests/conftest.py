@@ -1,0 +1,35 @@
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from fakeapi import FakeAPI  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def _api_server():
+    with FakeAPI() as a:
+        yield a
+
+
+@pytest.fixture
+def api(_api_server):
+    """The fake API (one server for the run), with an empty request log."""
+    _api_server.requests.clear()
+    return _api_server
+
+
+@pytest.fixture
+def closed_port_url():
+    """A loopback URL where nothing listens (bind, note the port, close)."""
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return f"http://127.0.0.1:{port}"

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Screenshots of the real window on the FakeBackend (app/desktop/desktoptest), one per UI state,
+# each taken and checked by smoke.sh (title, not blank, clean exit), into docs/screenshots/.
+#
+#   test/gui/screenshots-fake.sh            # from the repository root; builds the dev harness
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=docs/screenshots
+mkdir -p "$out"
+bin=$(mktemp -d)/devharness
+(cd frontend && { [ -d node_modules ] || npm ci; } && npm run build >/dev/null)
+go build -tags desktop,production,webkit2_41 -o "$bin" ./app/desktop/internal/devharness
+
+shot() { # name settle-seconds [-a action] -- harness args
+  local name=$1 settle=$2; shift 2
+  local action=()
+  if [ "$1" = "-a" ]; then action=(-a "$2"); shift 2; fi
+  test/gui/smoke.sh -o "$out/window-fake-$name.png" -w "$settle" "${action[@]}" -- "$bin" "$@"
+  rm -f "$out/window-fake-$name.log"
+}
+
+shot firstrun 3 -- -scenario firstrun -pace 700ms
+shot ready 4 -- -scenario ready -pace 200ms
+shot signedin 4 -- -scenario signedin -pace 200ms
+shot logs 3 -a "key ctrl+l" -- -scenario signedin -pace 200ms
+shot pill-menu 3 -a "mousemove 170 47 click 1" -- -scenario signedin -pace 200ms
+shot port-conflict 3 -- -scenario port_in_use
+shot no-python 3 -- -scenario no_python
+shot crash-loop 3 -- -scenario crash_loop -pace 200ms
+shot runtime-build-failed 4 -- -scenario runtime_build -pace 200ms
+shot no-keyring 4 -- -scenario no_keyring -pace 200ms
+test/gui/smoke.sh -t "Sign in — Desklit" -o "$out/window-fake-signin.png" -w 3 -- "$bin" -signin
+rm -f "$out/window-fake-signin.log"
+echo "screenshots in $out"

@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"path/filepath"
+
+	"github.com/desklit/desklit/app/appwindow"
+	"github.com/desklit/desklit/app/cli"
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/desktop"
+	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/shell"
+)
+
+// window runs the desktop UI; it lives in main so that app/cli stays free of Wails.
+type window struct{}
+
+func (window) RunMain(ctx context.Context, e *cli.Env, cfg *config.Config) error {
+	paths := config.PathsFrom(e.Getenv)
+	logger, closeLog := cli.AppLogger(paths, e.Stderr)
+	defer closeLog()
+	var b *appwindow.Backend
+	sh := shell.New(shell.Options{
+		Config:    cfg,
+		Paths:     paths,
+		Exe:       e.Exe,
+		Streamlit: e.Assets.Streamlit,
+		Opener:    cli.SigninOpener(e, cfg),
+		Logger:    logger,
+		Progress:  func(p pyruntime.Progress) { b.ProgressFunc()(p) },
+	})
+	b = appwindow.New(sh, paths, logger)
+	return desktop.Run(b, desktop.Options{
+		Title:           "Desklit",
+		Assets:          e.Assets.Frontend,
+		WindowStatePath: filepath.Join(paths.State, "window.json"),
+		Logger:          logger.With("component", "window"),
+		Icon:            appIcon,
+	})
+}
+
+func (window) RunSignin(ctx context.Context, e *cli.Env, url string) error {
+	return desktop.RunSigninWindow(url, desktop.SigninOptions{
+		Icon:   appIcon,
+		Logger: slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+	})
+}
