@@ -50,6 +50,7 @@ frontend: node-deps
 
 component: node-deps
 	cd runtime/component && npm run build
+	touch runtime/component/dist/.gitkeep
 
 build: deps frontend component
 	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .

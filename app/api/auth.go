@@ -2,10 +2,12 @@ package api
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -90,24 +92,38 @@ func (s *scopeList) UnmarshalJSON(b []byte) error {
 
 // validator checks access tokens: signature with the issuer's keys, allowed algorithms, exact
 // issuer, audience, exp (required), nbf and iat, with a small leeway.
+//
+// A token whose signature was verified is remembered (by its SHA-256) together with the key
+// set generation it was verified against, so that a client repeating its token costs a hash
+// and a claims check instead of an RSA verification. The claims (exp, nbf, iat, iss, aud) are
+// checked again on every use; a new key set (rotation, TTL refresh) forgets every entry.
 type validator struct {
 	parser *jwt.Parser
+	claims *jwt.Validator
 	keys   *keyCache
+
+	mu       sync.Mutex
+	gen      uint64 // key set generation the entries were verified against
+	verified map[[sha256.Size]byte]*claims
 }
 
+// maxVerified bounds the verified-token memory; when full it starts over.
+const maxVerified = 4096
+
 func newValidator(o Options, keys *keyCache) *validator {
+	claimOpts := []jwt.ParserOption{
+		jwt.WithIssuer(o.Issuer),
+		jwt.WithAudience(o.Audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(o.Leeway),
+		jwt.WithTimeFunc(o.Now),
+	}
 	return &validator{
-		parser: jwt.NewParser(
-			jwt.WithValidMethods(o.Algorithms),
-			jwt.WithIssuer(o.Issuer),
-			jwt.WithAudience(o.Audience),
-			jwt.WithExpirationRequired(),
-			jwt.WithIssuedAt(),
-			jwt.WithLeeway(o.Leeway),
-			jwt.WithTimeFunc(o.Now),
-			jwt.WithStrictDecoding(),
-		),
-		keys: keys,
+		parser:   jwt.NewParser(append(claimOpts, jwt.WithValidMethods(o.Algorithms), jwt.WithStrictDecoding())...),
+		claims:   jwt.NewValidator(claimOpts...),
+		keys:     keys,
+		verified: make(map[[sha256.Size]byte]*claims),
 	}
 }
 
@@ -136,6 +152,21 @@ func bearerToken(h http.Header) (string, *authError) {
 
 // validate checks the token and returns its claims, or the error the client should read.
 func (v *validator) validate(ctx context.Context, token string) (*claims, *authError) {
+	sum := sha256.Sum256([]byte(token))
+	gen := v.keys.generation()
+	v.mu.Lock()
+	if v.gen != gen {
+		v.gen, v.verified = gen, make(map[[sha256.Size]byte]*claims)
+	}
+	known := v.verified[sum]
+	v.mu.Unlock()
+	if known != nil {
+		if err := v.claims.Validate(known); err != nil {
+			return nil, classify(errors.Join(jwt.ErrTokenInvalidClaims, err))
+		}
+		return known, nil
+	}
+
 	var c claims
 	_, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		if _, ok := t.Header["crit"]; ok {
@@ -154,10 +185,18 @@ func (v *validator) validate(ctx context.Context, token string) (*claims, *authE
 		}
 		return k.key, nil
 	})
-	if err == nil {
-		return &c, nil
+	if err != nil {
+		return nil, classify(err)
 	}
-	return nil, classify(err)
+	v.mu.Lock()
+	if v.gen == gen {
+		if len(v.verified) >= maxVerified {
+			v.verified = make(map[[sha256.Size]byte]*claims)
+		}
+		v.verified[sum] = &c
+	}
+	v.mu.Unlock()
+	return &c, nil
 }
 
 // classify maps a jwt/v5 or key cache error to the client's status and code. The order

@@ -240,3 +240,32 @@ func TestOptionsRejected(t *testing.T) {
 		})
 	}
 }
+
+// A token verified once is remembered, but its claims are checked on every use.
+func TestRememberedTokenStillExpires(t *testing.T) {
+	clock := newClock()
+	k1 := rsaKey(t, 0, "k1")
+	ti := newTestIssuer(t, true, k1)
+	s := newTestServer(t, ti, clock, nil, nil)
+	c := claimsFor(ti, clock)
+	c["exp"] = clock.Now().Add(time.Minute).Unix()
+	token := sign(t, k1, c, nil)
+	for range 2 {
+		if rec := do(t, s, "GET", "/api/pong", bearer(token)); rec.Code != 200 {
+			t.Fatalf("fresh: %d %s", rec.Code, rec.Body)
+		}
+	}
+	clock.Advance(2 * time.Minute)
+	rec := do(t, s, "GET", "/api/pong", bearer(token))
+	if code, _ := apiError(t, rec); rec.Code != 401 || code != "token_expired" {
+		t.Fatalf("after expiry: %d %s", rec.Code, rec.Body)
+	}
+	// The same signature on a changed payload is not "remembered".
+	parts := strings.Split(token, ".")
+	c["sub"] = "mallory"
+	forged := strings.Split(sign(t, rsaKey(t, 1, "k1"), c, nil), ".")
+	rec = do(t, s, "GET", "/api/pong", bearer(parts[0]+"."+forged[1]+"."+parts[2]))
+	if code, _ := apiError(t, rec); rec.Code != 401 || code != "invalid_header" {
+		t.Fatalf("spliced token: %d %s", rec.Code, rec.Body)
+	}
+}

@@ -58,6 +58,7 @@ type keyCache struct {
 	mu            sync.Mutex
 	jwksURI       string // from discovery, kept once known
 	keys          map[string]verificationKey
+	gen           uint64        // counts successful fetches; a new key set is a new generation
 	fetchedAt     time.Time     // last successful fetch
 	lastErr       error         // last failed fetch, cleared on success
 	retryAt       time.Time     // no new fetch before this after a failure (backoff)
@@ -83,6 +84,19 @@ func (c *keyCache) ready() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.keys != nil
+}
+
+// generation identifies the cached key set; it also starts a background refresh when the set
+// is older than the TTL, since tokens verified earlier skip lookup.
+func (c *keyCache) generation() uint64 {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.keys != nil && c.inflight == nil {
+		if now := c.now(); now.Sub(c.fetchedAt) >= c.ttl && !now.Before(c.retryAt) {
+			c.startFetchLocked()
+		}
+	}
+	return c.gen
 }
 
 // lookup returns the key for kid, fetching the key set when none is cached yet, when it is
@@ -206,6 +220,7 @@ func (c *keyCache) startFetchLocked() chan struct{} {
 			c.log.Warn("issuer keys unavailable", "issuer", c.issuer, "err", err, "retry_in", c.backoff)
 		} else {
 			c.jwksURI, c.keys, c.fetchedAt = uri, keys, now
+			c.gen++
 			c.lastErr, c.backoff, c.retryAt = nil, 0, time.Time{}
 			c.log.Info("issuer keys fetched", "issuer", c.issuer, "keys", len(keys))
 		}

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"runtime/debug"
 	"slices"
+	"strconv"
+	"sync/atomic"
 	"time"
 )
 
@@ -109,10 +111,18 @@ func validRequestID(id string) bool {
 	return true
 }
 
+// Request ids are a random per-process prefix and a counter: unique, cheap, not secret.
+var (
+	requestIDPrefix = func() string {
+		var b [6]byte
+		_, _ = rand.Read(b[:])
+		return hex.EncodeToString(b[:])
+	}()
+	requestIDSeq atomic.Uint64
+)
+
 func newRequestID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
+	return requestIDPrefix + "-" + strconv.FormatUint(requestIDSeq.Add(1), 10)
 }
 
 // limitBody caps every request body.

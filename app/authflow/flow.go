@@ -146,7 +146,9 @@ func (f *Flow) discover(ctx context.Context) (*oidc.Provider, providerMeta, erro
 }
 
 func (f *Flow) oauthConfig(p *oidc.Provider, redirect string) *oauth2.Config {
-	return &oauth2.Config{ClientID: f.cfg.ClientID, Endpoint: p.Endpoint(), RedirectURL: redirect, Scopes: f.cfg.Scopes}
+	ep := p.Endpoint()
+	ep.AuthStyle = oauth2.AuthStyleInParams // a public client: client_id in the body, no secret
+	return &oauth2.Config{ClientID: f.cfg.ClientID, Endpoint: ep, RedirectURL: redirect, Scopes: f.cfg.Scopes}
 }
 
 func randomString() string {

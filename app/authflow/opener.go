@@ -126,6 +126,7 @@ func (o ProcessWindowOpener) Open(ctx context.Context, url string) (<-chan error
 	cmd.Stdout, cmd.Stderr = o.Stderr, o.Stderr
 	cmd.Cancel = func() error { return terminate(cmd.Process) }
 	cmd.WaitDelay = 3 * time.Second
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start the sign-in window: %w", err)
 	}

@@ -82,34 +82,41 @@ func Ensure(ctx context.Context, o Options) (Env, error) {
 	} else {
 		log.Info("python runtime missing, building")
 	}
-	o.cleanup(key, true)
+	o.cleanup(key, true) // stale temporary dirs and the broken environment
 
 	if err := o.build(ctx, key, req, dir); err != nil {
 		o.report(Progress{Step: StepFailed, Message: "python runtime not built"})
 		return Env{}, err
 	}
-	o.cleanup(key, false)
+	o.cleanup(key, false) // environments of other keys
 	o.report(Progress{Step: StepReady, Percent: 100, Message: "python runtime ready"})
 	return env, nil
 }
 
-// cleanup removes, under the lock, stale temporary directories and environments of other keys;
-// withCurrent also removes the (broken) environment of key.
-func (o Options) cleanup(key string, withCurrent bool) {
+// cleanup runs under the lock. Before a build it removes stale temporary directories (their
+// builder died or was cancelled) and the broken environment of key; after a successful build it
+// removes the environments of other keys.
+func (o Options) cleanup(key string, beforeBuild bool) {
 	entries, err := os.ReadDir(o.runtimeDir())
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
 		name := e.Name()
-		if !e.IsDir() || (name == key && !withCurrent) {
-			continue
+		tmp := strings.HasPrefix(name, ".tmp-")
+		var remove bool
+		switch {
+		case !e.IsDir():
+		case beforeBuild:
+			remove = tmp || name == key
+		default:
+			remove = tmp || (strings.HasPrefix(name, "py") && name != key)
 		}
-		if !strings.HasPrefix(name, ".tmp-") && !strings.HasPrefix(name, "py") {
+		if !remove {
 			continue
 		}
 		p := filepath.Join(o.runtimeDir(), name)
-		if !strings.HasPrefix(name, ".tmp-") {
+		if !tmp {
 			// Rename first so a half-deleted environment can never pass for a valid one.
 			aside := filepath.Join(o.runtimeDir(), ".tmp-old-"+name)
 			if err := os.Rename(p, aside); err != nil {

@@ -163,8 +163,8 @@ func runtimeEntries(t *testing.T, o Options) []string {
 	return names
 }
 
-// TestEnsureLifecycle: offline build, warm start, a deleted file detected and rebuilt, and a
-// requirements change giving a new key whose build removes the old environment.
+// TestEnsureLifecycle: offline build, warm start, a deleted file detected and rebuilt, a missing
+// interpreter detected.
 func TestEnsureLifecycle(t *testing.T) {
 	t.Setenv("PIP_NO_INDEX", "1")
 	t.Setenv("PIP_INDEX_URL", "http://127.0.0.1:9/simple") // any index use would fail
@@ -238,7 +238,26 @@ func TestEnsureLifecycle(t *testing.T) {
 		t.Errorf("Inspect after rebuild = %q", state)
 	}
 
-	// Requirements changed: a new key, built, and the old environment removed.
+	// A missing interpreter is detected.
+	if err := os.Remove(env.Python); err != nil {
+		t.Fatal(err)
+	}
+	if state, _, _ := Inspect(f.opts); !strings.HasPrefix(state, "broken: interpreter missing") {
+		t.Errorf("Inspect without interpreter = %q", state)
+	}
+}
+
+// TestEnsureRequirementsChanged: a changed lock gives a new key, whose build removes the old
+// environment.
+func TestEnsureRequirementsChanged(t *testing.T) {
+	t.Parallel()
+	py := testPython(t)
+	f := newFixture(t, py)
+	ctx := context.Background()
+	env, err := Ensure(ctx, f.opts)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, f.opts.Log)
+	}
 	makeWheel(t, f.wheelhouse, "desklit-fake-b", "2.1", "b21")
 	writeFile(t, f.opts.Requirements, "desklit-fake-a==1.0\ndesklit-fake-b==2.1\n")
 	env3, err := Ensure(ctx, f.opts)
@@ -255,13 +274,6 @@ func TestEnsureLifecycle(t *testing.T) {
 		t.Errorf("runtime dir holds %v, want only %s", got, env3.Key)
 	}
 
-	// A missing interpreter is detected.
-	if err := os.Remove(env3.Python); err != nil {
-		t.Fatal(err)
-	}
-	if state, _, _ := Inspect(f.opts); !strings.HasPrefix(state, "broken: interpreter missing") {
-		t.Errorf("Inspect without interpreter = %q", state)
-	}
 }
 
 // TestEnsureCancelledMidPip kills pip at its first package, then checks that nothing usable was

@@ -233,9 +233,3 @@ func readPIDLine(t *testing.T, sc *bufio.Scanner, prefix string) int {
 	t.Fatalf("no %q line: %v", prefix, sc.Err())
 	return 0
 }
-
-// subscribeForTest subscribes without a cancel; the subscription ends with the test binary.
-func (b *broadcaster[T]) subscribeForTest() <-chan T {
-	ch, _ := b.subscribe()
-	return ch
-}

@@ -231,6 +231,7 @@ func (v *service) terminate(p *proc) {
 	case <-p.exited:
 	case <-t.C():
 		v.sup.log.Warn("grace period over; killing", "service", v.spec.Name, "grace", v.spec.Grace)
+		_ = p.grp.kill()
 	case <-v.killCh:
 		_ = p.grp.kill()
 	}

@@ -70,6 +70,7 @@ func TestStartFailures(t *testing.T) {
 	}{
 		{"readiness timeout", "silent", 300 * time.Millisecond, []string{"api: not ready within 300ms", "booting slowly"}},
 		{"exit during start-up", "exit", 20 * time.Second, []string{"api: exited during start-up (exit status 3)", "bad config: no such file"}},
+		{"no such program", "", 20 * time.Second, []string{"api: start /nonexistent/desklit-helper:", "no such file or directory"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -78,21 +79,32 @@ func TestStartFailures(t *testing.T) {
 			defer cancel()
 			sp := helperSpec("api", tt.mode, freePort(t))
 			sp.ReadyTimeout = tt.timeout
+			if tt.mode == "" {
+				sp.Argv = []string{"/nonexistent/desklit-helper"}
+			}
 			err := s.Start(context.Background(), sp)
 			if err == nil {
 				t.Fatal("Start succeeded")
 			}
+			t.Logf("the user reads:\n%v", err)
 			for _, want := range tt.wantErrs {
 				if !strings.Contains(err.Error(), want) {
 					t.Errorf("error %q lacks %q", err, want)
 				}
 			}
-			started := waitFor(t, events, isState(Starting))
-			failed := waitFor(t, events, isState(Failed))
+			var pid int
+			failed := waitFor(t, events, func(ev Event) bool {
+				if ev.Status.State == Starting {
+					pid = ev.Status.PID
+				}
+				return ev.Status.State == Failed
+			})
 			if failed.Status.LastError != err.Error() {
 				t.Errorf("LastError %q, want the Start error", failed.Status.LastError)
 			}
-			waitGoneT(t, started.Status.PID, "service")
+			if pid != 0 {
+				waitGoneT(t, pid, "service")
+			}
 		})
 	}
 }
@@ -163,11 +175,12 @@ func TestCrashLoopFails(t *testing.T) {
 func TestStopEscalation(t *testing.T) {
 	tests := []struct {
 		name string
-		stop func(s *Supervisor) error
+		stop func(t *testing.T, s *Supervisor) error
 	}{
-		{"grace period over", func(s *Supervisor) error { return s.Stop(context.Background()) }},
-		{"second Stop", func(s *Supervisor) error {
-			events := s.events.subscribeForTest()
+		{"grace period over", func(t *testing.T, s *Supervisor) error { return s.Stop(context.Background()) }},
+		{"second Stop", func(t *testing.T, s *Supervisor) error {
+			events, cancel := s.Subscribe()
+			defer cancel()
 			first := make(chan error, 1)
 			go func() { first <- s.Stop(context.Background()) }()
 			waitFor(t, events, isState(Stopping))
@@ -176,7 +189,7 @@ func TestStopEscalation(t *testing.T) {
 			}
 			return <-first
 		}},
-		{"Stop context ends", func(s *Supervisor) error {
+		{"Stop context ends", func(t *testing.T, s *Supervisor) error {
 			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 			defer cancel()
 			if err := s.Stop(ctx); !errors.Is(err, context.DeadlineExceeded) {
@@ -199,7 +212,7 @@ func TestStopEscalation(t *testing.T) {
 				t.Fatal(err)
 			}
 			pid := s.Snapshot()[0].PID
-			if err := tt.stop(s); err != nil {
+			if err := tt.stop(t, s); err != nil {
 				t.Fatal(err)
 			}
 			ev := waitFor(t, events, isState(Stopped))

@@ -2,7 +2,7 @@
 
 import type { ErrorView, ServiceView } from './api';
 
-const names: Record<string, string> = { streamlit: 'App', component: 'Sign-in component', api: 'API' };
+const names: Record<string, string> = { streamlit: 'App', component: 'Sign-in', api: 'API' };
 
 export function serviceLabel(name: string): string {
   return names[name] ?? name;

@@ -197,7 +197,7 @@ export class UI {
           session.busy ? 'Signing in…' : 'Log in');
     const appReady = this.streamlitReady();
     this.header.replaceChildren(
-      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'D'), h('span', {}, 'Desklit')),
+      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'D'), h('span', { class: 'brand-name' }, 'Desklit')),
       pills,
       h('div', { class: 'spacer' }),
       who,
@@ -224,6 +224,7 @@ export class UI {
     const open = this.state.menuFor === s.name;
     const btn = h('button', {
       class: `pill state-${s.state.toLowerCase()}`, title: serviceTooltip(s), 'aria-haspopup': 'menu',
+      'aria-label': `${serviceLabel(s.name)}: ${stateWord(s.state)}`,
       'aria-expanded': String(open), 'data-service': s.name,
       onclick: () => this.set({ menuFor: open ? '' : s.name }),
     }, h('span', { class: 'dot', 'aria-hidden': 'true' }), serviceLabel(s.name), h('span', { class: 'pill-state' }, stateWord(s.state)));

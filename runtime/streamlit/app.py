@@ -21,11 +21,15 @@ pages = [
 
 if user:
     st.navigation(pages).run()
-elif auth.status() is None and auth.launch_token():
+elif auth.status() is None and auth.launch_token() and not auth.component_error():
     # A new browser session (or a reload): the component has not reported yet. Keep the page in
     # the URL registered, but hidden and not run, until it does.
     st.navigation(pages, position="hidden")
-    st.info("Checking your session…")
+    if auth.component_reachable():
+        st.info("Checking your session…")
+    else:
+        st.error(f"The sign-in component is not reachable at {auth.component_url()}. Is Desklit "
+                 "running? Check `desklit status`.")
 else:
     st.navigation([st.Page("app_pages/welcome.py", title="Welcome", icon="🔐")],
                   position="hidden").run()

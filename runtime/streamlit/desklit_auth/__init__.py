@@ -13,8 +13,9 @@ from .config import api_url, component_url
 from .events import (DEFAULT_EVENTS, ON_ACTION_REQUEST, ON_ERROR, ON_STATUS_UPDATE,
                      ComponentEvent)
 from .handler import HandlerResult, current_status, current_token, handle_event
-from .host import (ComponentHost, auth_session, launch_token, require_sign_in, requests,
-                   run_component, session, sign_in, status, user)
+from .host import (ComponentHost, auth_session, component_error, component_reachable,
+                   launch_token, require_sign_in, requests, run_component, session, sign_in,
+                   status, user)
 from .http import (ApiResult, ApiUnreachable, AuthSession, DesklitAuthError, SignInRequired,
                    result_of)
 from .model import (DEFAULT_SKEW, SessionInfo, Status, Token, User, check_token, decode_claims,
@@ -26,8 +27,9 @@ __all__ = [
     "ApiResult", "ApiUnreachable", "AuthSession", "ComponentEvent", "ComponentHost",
     "DEFAULT_EVENTS", "DEFAULT_SKEW", "DesklitAuthError", "HandlerResult", "ON_ACTION_REQUEST",
     "ON_ERROR", "ON_STATUS_UPDATE", "SessionInfo", "SignInRequired", "Status", "Token", "User",
-    "api_url", "auth_session", "check_token", "component_url", "current_status", "current_token",
-    "decode_claims", "handle_event", "launch_token", "mask", "parse_expiry", "require_sign_in",
-    "result_of", "run_component", "session", "sign_in", "status", "token_scopes",
-    "user",
+    "api_url", "auth_session", "check_token", "component_error", "component_reachable",
+    "component_url",
+    "current_status", "current_token", "decode_claims", "handle_event", "launch_token", "mask",
+    "parse_expiry", "require_sign_in", "result_of", "run_component", "session", "sign_in",
+    "status", "token_scopes", "user",
 ]

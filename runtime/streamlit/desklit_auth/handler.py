@@ -23,7 +23,7 @@ import requests
 from . import config
 from .events import ON_ACTION_REQUEST, ON_ERROR, ON_STATUS_UPDATE, ComponentEvent
 from .http import ApiResult, ApiUnreachable, SignInRequired, auth_headers, origin, result_of
-from .model import Status, Token, check_token
+from .model import Status, Token
 
 # Keys in the state mapping (st.session_state). Public: scripts may read them.
 STATUS_KEY = "desklit_auth.status"          # dict | None: the last onStatusUpdate data (validated)
@@ -135,7 +135,7 @@ def _web_request(props: Mapping[str, Any], state: MutableMapping[str, Any], api_
         if auth_kind not in ("BEARER", "ACCESSTOKEN"):
             return _fail(res, f"Unknown auth kind {auth_kind[:20]!r} (BEARER or ACCESSTOKEN).")
         token = current_token(state)
-        if token is None or not check_token(token):
+        if token is None or not token.usable():
             state[REAUTH_KEY] = True
             return _fail(res, "Authentication token not available or expired. Please log in.")
         headers.update(auth_headers(token.value, auth_kind))

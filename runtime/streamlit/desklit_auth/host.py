@@ -11,6 +11,7 @@ from __future__ import annotations
 import hmac
 from typing import Any, Callable, MutableMapping
 
+import requests as _http
 import streamlit as st
 import streamlit.components.v1 as components
 
@@ -77,19 +78,25 @@ class ComponentHost:
 
     def __init__(self, key: str = DEFAULT_KEY, *, events=DEFAULT_EVENTS,
                  handler: Handler | None = None, api_url: str | None = None,
-                 launch_token: str | None = None) -> None:
+                 launch_token: str | None = None, actions: list[dict] | None = None) -> None:
         self.key = key
+        self.actions = actions
         self.events = tuple(events)
         self.api_url = api_url or config.api_url()
         self.handler = handler or (lambda ev, state: handle_event(ev, state, api_url=self.api_url))
         self.launch_token = launch_token
 
     def args(self) -> dict[str, Any]:
-        return {
+        args = {
             "launch_token": self.launch_token,
             "api_url": self.api_url,
             "signin_required": bool(st.session_state.get(REAUTH_KEY)),
         }
+        if self.actions is not None:
+            # Buttons the component shows; a click sends onActionRequest with the action's
+            # fields but its label, e.g. {"label": "Ping", "action": "WebRequest", "props": {...}}.
+            args["actions"] = self.actions
+        return args
 
     def next_event(self) -> ComponentEvent | None:
         """Render the component; return its event if it is new since the last rerun."""
@@ -126,10 +133,11 @@ class ComponentHost:
 
 
 def run_component(key: str = DEFAULT_KEY, *, handler: Handler | None = None,
-                  events=DEFAULT_EVENTS, api_url: str | None = None) -> HandlerResult | None:
+                  events=DEFAULT_EVENTS, api_url: str | None = None,
+                  actions: list[dict] | None = None) -> HandlerResult | None:
     """Render the sign-in component and handle its newest event (the original ``run_component``)."""
     host = ComponentHost(key, events=events, handler=handler, api_url=api_url,
-                         launch_token=launch_token())
+                         launch_token=launch_token(), actions=actions)
     return host.run()
 
 
@@ -155,7 +163,8 @@ def _show_notices() -> None:
         st.info("Open this page from Desklit (the window, or the link `desklit run` prints) to "
                 "use your session. A page opened without its launch link never sees it.")
     err = state.get(ERROR_KEY)
-    if err:
+    if err and not (err.get("error") == "missing_launch_token" and not state.get(LAUNCH_TOKEN_KEY)):
+        # (A missing launch token is explained above already.)
         detail = f" ({err['error']})" if err.get("error") else ""
         st.warning(f"{err['message']}{detail}")
     if state.get(REAUTH_KEY) and session():
@@ -169,6 +178,20 @@ def _show_notices() -> None:
 def status() -> Status | None:
     """The last status the component reported (None before the first)."""
     return current_status(st.session_state)
+
+
+def component_reachable(timeout: float = 0.5) -> bool:
+    """Whether the component server answers ``GET /api/ping`` (the only call Python makes to it)."""
+    try:
+        return _http.get(config.component_url() + "/api/ping", timeout=timeout).ok
+    except _http.RequestException:
+        return False
+
+
+def component_error() -> dict | None:
+    """The last error the component reported (``{message, error}``), until a status clears it."""
+    err = st.session_state.get(ERROR_KEY)
+    return err if isinstance(err, dict) else None
 
 
 def session() -> SessionInfo | None:

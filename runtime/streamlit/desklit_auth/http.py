@@ -15,7 +15,7 @@ from urllib.parse import urljoin, urlsplit
 
 import requests
 
-from .model import DEFAULT_SKEW, Token, check_token
+from .model import DEFAULT_SKEW, Token
 
 #: Where the token comes from: a value, a Token, or a callable returning either (read per request,
 #: so a refreshed token is used at once).
@@ -99,7 +99,7 @@ class AuthSession(requests.Session):
             token = self._current_token()
             if token is None or not token.value:
                 raise SignInRequired("You are not signed in. Use Log in at the top of the page.")
-            if token.expiry is not None and not check_token(token.expiry, skew=self.skew):
+            if not token.usable(skew=self.skew):
                 raise SignInRequired("Your sign-in has expired. Sign in again.",
                                      error="token_expired")
             headers = dict(kwargs.pop("headers", None) or {})

@@ -50,6 +50,11 @@ class Token:
         """Whether there is an access token that is good for at least ``skew`` more."""
         return bool(self.value) and check_token(self.expiry, now=now, skew=skew)
 
+    def usable(self, now: datetime | None = None, skew: timedelta | float = DEFAULT_SKEW) -> bool:
+        """Worth sending: a value, and not expiring within ``skew`` (an unknown expiry is left
+        to the API, which checks ``exp`` itself)."""
+        return bool(self.value) and (self.expiry is None or check_token(self.expiry, now, skew))
+
     def seconds_left(self, now: datetime | None = None) -> float | None:
         if self.expiry is None:
             return None
@@ -120,7 +125,8 @@ def _session_from(info: Any) -> SessionInfo | None:
     try:
         expiry = parse_expiry(token_data.get("expiry"))
     except ValueError:
-        raise MalformedStatus("sessioninfo.token.expiry is neither ISO-8601 nor epoch seconds") from None
+        raise MalformedStatus(
+            "sessioninfo.token.expiry is neither ISO-8601 nor epoch seconds") from None
     token = Token(value=_opt_str(token_data, "value"),
                   value_id_token=_opt_str(token_data, "value_id_token"), expiry=expiry)
     if not token.value:

@@ -55,6 +55,7 @@ def component(monkeypatch):
 def app(api, component, monkeypatch):
     monkeypatch.setenv("DESKLIT_API_URL", api.url)
     monkeypatch.delenv("DESKLIT_LAUNCH_SECRET", raising=False)
+    monkeypatch.setenv("DESKLIT_COMPONENT_URL", api.url)  # it answers /api/ping too
     at = AppTest.from_file(APP, default_timeout=20)
     at.query_params["desklit_token"] = LAUNCH
     return at
@@ -94,6 +95,14 @@ def test_waits_for_the_first_status(app, component):
     component.sign_in()
     app.run()
     assert app.title[0].value == "Public API"
+
+
+def test_component_server_down_is_a_clear_message(app, component, monkeypatch,
+                                                  closed_port_url):
+    monkeypatch.setenv("DESKLIT_COMPONENT_URL", closed_port_url)
+    app.run()
+    assert not app.exception
+    assert f"sign-in component is not reachable at {closed_port_url}" in app.error[0].value
 
 
 def test_signed_out_shows_a_prompt_and_no_pages(app, component):
@@ -328,3 +337,29 @@ def test_component_from_a_local_build(api, monkeypatch, tmp_path):
     assert not at.exception
     (proto,) = _component_protos(at)
     assert proto.url == ""  # served by Streamlit from the build directory
+
+
+def test_refused_launch_token_shows_why_not_a_spinner(app, component):
+    component.send("onError", {"message": "Desklit refused this page's launch token. Open the "
+                                          "app from Desklit.", "error": "launch_token_refused"})
+    app.run()
+    assert not app.exception and "Checking your session" not in texts(app)
+    assert "Welcome to Desklit" in texts(app)
+    assert any("refused this page's launch token" in w.value for w in app.warning)
+
+
+def test_missing_launch_token_is_explained_once(api, component, monkeypatch):
+    monkeypatch.setenv("DESKLIT_API_URL", api.url)
+    component.send("onError", {"message": "This page was not opened by Desklit, so it cannot "
+                                          "see the session.", "error": "missing_launch_token"})
+    at = AppTest.from_file(APP, default_timeout=20).run()
+    assert not at.exception
+    assert len(at.info) == 1 and "launch link" in at.info[0].value and not at.warning
+
+
+def test_unknown_expiry_is_left_to_the_api(app, component, api):
+    component.sign_in()
+    component.value["data"]["sessioninfo"]["token"]["expiry"] = None
+    app.run()
+    app.switch_page("app_pages/secure_api.py").run()
+    assert not app.exception and "Hello from a SECURE endpoint!" in texts(app)

@@ -100,3 +100,17 @@ def test_sign_in_returns_none_until_signed_in(component, monkeypatch):
     component.sign_out()
     at.run()
     assert at.markdown[0].value == "user=None"
+
+
+def test_actions_are_passed_only_when_given(component):
+    def script():
+        import desklit_auth as auth
+
+        auth.run_component("a")
+        auth.run_component("b", actions=[{"label": "Ping", "action": "WebRequest",
+                                          "props": {"url": "/api/ping"}}])
+
+    AppTest.from_function(script).run()
+    a, b = component.calls[-2:]
+    assert "actions" not in a
+    assert b["actions"][0]["label"] == "Ping"

@@ -1,0 +1,104 @@
+// End to end in a real browser: `desklit run` on the embedded defaults (started by run.sh), the
+// Streamlit page opened with the launch secret, sign-in through the dev IdP's page, the secure API
+// call, a file upload, sign-out, and the same page without the secret.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const appURL = process.env.DESKLIT_URL; // http://127.0.0.1:4010/?desklit_token=...
+const urlFile = process.env.DESKLIT_E2E_URL_FILE; // where $BROWSER records the authorize URL
+const shots = process.env.DESKLIT_E2E_SHOTS || "test/out";
+const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
+assert.ok(appURL && urlFile, "run through test/e2e/run.sh");
+mkdirSync(shots, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+// The component is the iframe served by the component server.
+const component = (page) => page.frameLocator('iframe[src*="127.0.0.1:3001"]');
+
+async function waitFor(fn, what, ms = 30000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function authorizeURLs() {
+  return existsSync(urlFile) ? readFileSync(urlFile, "utf8").split("\n").filter(Boolean) : [];
+}
+
+test("sign in, call the secure API, upload, sign out; no session without the launch secret", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(appURL);
+  const button = component(page).getByRole("button", { name: /log in/i });
+  await button.waitFor({ timeout: 60000 });
+  await page.getByText(/log in/i).first().waitFor();
+  await page.screenshot({ path: `${shots}/e2e-1-signed-out.png` });
+  // Signed out: no pages but the welcome one.
+  assert.equal(await page.getByRole("link", { name: "Secure API" }).count(), 0);
+
+  // Log in: the shell opens the authorize URL with $BROWSER, which our stand-in records.
+  writeFileSync(urlFile, "");
+  await button.click();
+  const [authURL] = await waitFor(() => { const u = authorizeURLs(); return u.length ? u : null; }, "the authorize URL");
+  assert.match(authURL, /code_challenge_method=S256/);
+  assert.match(authURL, /[?&]state=/);
+  assert.match(authURL, /[?&]nonce=/);
+  const idp = await ctx.newPage();
+  await idp.goto(authURL);
+  await idp.locator("#password").fill(password);
+  await idp.screenshot({ path: `${shots}/e2e-2-idp-signin.png` });
+  await idp.getByRole("button", { name: "Sign in" }).click();
+  await idp.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+  await idp.close();
+
+  // The component gets the pushed change and shows the user; the pages appear.
+  await component(page).getByRole("button", { name: /log out/i }).waitFor({ timeout: 30000 });
+  await component(page).getByText(/Ada/).first().waitFor();
+  await page.getByRole("link", { name: "Secure API" }).waitFor({ timeout: 30000 });
+  await page.screenshot({ path: `${shots}/e2e-3-signed-in.png` });
+
+  // Without the launch secret, the same page never sees the session.
+  const stranger = await browser.newContext();
+  const p2 = await stranger.newPage();
+  await p2.goto(new URL("/", appURL).href);
+  await component(p2).getByRole("button", { name: /log in/i }).waitFor({ timeout: 60000 }).catch(() => {});
+  await p2.waitForTimeout(1500);
+  const strangerText = await p2.locator("body").innerText();
+  assert.ok(!/Ada Analyst/.test(strangerText), "a page without the launch secret shows the user");
+  assert.equal(await p2.getByRole("link", { name: "Secure API" }).count(), 0);
+  await p2.screenshot({ path: `${shots}/e2e-4-no-secret.png` });
+  await stranger.close();
+
+  // The secure API with the stored access token.
+  await page.getByRole("link", { name: "Secure API" }).click();
+  await page.getByText(/Hello from a SECURE endpoint!/).first().waitFor({ timeout: 30000 });
+  await page.screenshot({ path: `${shots}/e2e-5-secure-api.png` });
+
+  // A file upload works where the app is shown.
+  await page.getByRole("link", { name: "Upload" }).click();
+  await page.locator('input[type="file"]').setInputFiles({ name: "figures.csv", mimeType: "text/csv", buffer: Buffer.from("region,sales\nnorth,10\nsouth,12\n") });
+  await page.getByText("figures.csv").first().waitFor({ timeout: 30000 });
+  await page.screenshot({ path: `${shots}/e2e-6-upload.png` });
+
+  // Sign out: the pages are hidden again.
+  await component(page).getByRole("button", { name: /log out/i }).click();
+  await component(page).getByRole("button", { name: /log in/i }).waitFor({ timeout: 30000 });
+  await waitFor(async () => (await page.getByRole("link", { name: "Secure API" }).count()) === 0, "the pages to hide");
+  await page.screenshot({ path: `${shots}/e2e-7-signed-out-again.png` });
+  await ctx.close();
+});
