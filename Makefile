@@ -68,15 +68,17 @@ vet: frontend component
 	GOOS=darwin $(GO) vet $(PORTABLE_PKGS)
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
 
-test-go: frontend component
-	$(GO) test -race -tags webkit2_41 -count=1 ./...
+# The runtime integration test builds the real Streamlit environment from the wheelhouse with the
+# package index switched off and checks /_stcore/health.
+test-go: frontend component wheelhouse
+	DESKLIT_TEST_WHEELHOUSE=$(CURDIR)/build/wheelhouse $(GO) test -race -tags webkit2_41 -count=1 ./...
 
 test-keyring:
 	test/keyring/with-secret-service.sh $(GO) test -race -count=1 ./app/keyringstore/...
 
-$(TESTVENV)/.stamp: runtime/streamlit/requirements.txt runtime/streamlit/requirements-dev.txt
+$(TESTVENV)/.stamp: runtime/streamlit/requirements.txt runtime/streamlit/requirements-dev.txt | wheelhouse
 	$(PYTHON) -m venv $(TESTVENV)
-	$(TESTVENV)/bin/pip install -q --disable-pip-version-check -r runtime/streamlit/requirements.txt -r runtime/streamlit/requirements-dev.txt
+	$(TESTVENV)/bin/pip install -q --disable-pip-version-check --find-links build/wheelhouse -r runtime/streamlit/requirements.txt -r runtime/streamlit/requirements-dev.txt
 	touch $@
 
 test-python: $(TESTVENV)/.stamp
@@ -89,7 +91,7 @@ test-frontend: node-deps
 test-gui: build
 	test/gui/smoke.sh $(BIN)
 
-test-e2e: build $(TESTVENV)/.stamp
+test-e2e: build wheelhouse
 	test/e2e/run.sh $(BIN)
 
 test: deps vet test-go test-keyring test-python test-frontend test-gui test-e2e

@@ -7,6 +7,7 @@ import (
 	"encoding/pem"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -267,5 +268,32 @@ func TestRememberedTokenStillExpires(t *testing.T) {
 	rec = do(t, s, "GET", "/api/pong", bearer(parts[0]+"."+forged[1]+"."+parts[2]))
 	if code, _ := apiError(t, rec); rec.Code != 401 || code != "invalid_header" {
 		t.Fatalf("spliced token: %d %s", rec.Code, rec.Body)
+	}
+}
+
+func TestConcurrentValidAndInvalid(t *testing.T) {
+	clock := newClock()
+	k1 := rsaKey(t, 0, "k1")
+	ti := newTestIssuer(t, true, k1)
+	s := newTestServer(t, ti, clock, nil, nil)
+	good := sign(t, k1, claimsFor(ti, clock), nil)
+	bad := sign(t, rsaKey(t, 1, "k1"), claimsFor(ti, clock), nil)
+	var wg sync.WaitGroup
+	codes := make([]int, 64)
+	for i := range codes {
+		tok := good
+		if i%2 == 1 {
+			tok = bad
+		}
+		wg.Go(func() { codes[i] = do(t, s, "GET", "/api/pong", bearer(tok)).Code })
+	}
+	wg.Wait()
+	for i, c := range codes {
+		if want := []int{200, 401}[i%2]; c != want {
+			t.Fatalf("request %d: %d, want %d", i, c, want)
+		}
+	}
+	if n := ti.jwksFetches.Load(); n != 1 {
+		t.Fatalf("%d JWKS fetches, want 1", n)
 	}
 }

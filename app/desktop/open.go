@@ -13,9 +13,18 @@ import (
 
 // openInBrowser opens u in the system browser. The URL carries the launch secret, so it must
 // not appear on a command line where other local users can read it: like Jupyter, we write a
-// private redirect page and open that file instead. $BROWSER is honoured.
+// private redirect page and open that file instead. $BROWSER is honoured. The page lives under
+// the user's cache folder, not /tmp: sandboxed browsers (snap, flatpak) have a /tmp of their own.
 func openInBrowser(u string) error {
-	dir, err := os.MkdirTemp("", "desklit-open-")
+	base, err := os.UserCacheDir()
+	if err != nil {
+		base = os.TempDir()
+	}
+	base = filepath.Join(base, "desklit", "open")
+	if err := os.MkdirAll(base, 0o700); err != nil {
+		return fmt.Errorf("redirect page: %w", err)
+	}
+	dir, err := os.MkdirTemp(base, "")
 	if err != nil {
 		return fmt.Errorf("redirect page: %w", err)
 	}

@@ -50,16 +50,16 @@ func Run(b Backend, opts Options) error {
 
 	a := NewApp(b, log, opts.StopTimeout)
 
-	var windowCtx context.Context
 	saveState := func() {
-		if windowCtx == nil || opts.WindowStatePath == "" {
+		if opts.WindowStatePath == "" || a.wait() != nil {
 			return
 		}
+		ctx := a.ctx
 		s := ws
-		s.Maximised = wruntime.WindowIsMaximised(windowCtx)
+		s.Maximised = wruntime.WindowIsMaximised(ctx)
 		if !s.Maximised {
-			s.Width, s.Height = wruntime.WindowGetSize(windowCtx)
-			s.X, s.Y = wruntime.WindowGetPosition(windowCtx)
+			s.Width, s.Height = wruntime.WindowGetSize(ctx)
+			s.X, s.Y = wruntime.WindowGetPosition(ctx)
 			s.HasPosition = true
 		}
 		if err := SaveWindowState(opts.WindowStatePath, s); err != nil {
@@ -85,11 +85,14 @@ func Run(b Backend, opts Options) error {
 		LogLevel:           logger.WARNING,
 		LogLevelProduction: logger.ERROR,
 		OnStartup: func(ctx context.Context) {
-			windowCtx = ctx
+			a.startup(ctx, wailsShell{ctx})
+		},
+		// Moving the window from OnStartup blocks the page from loading on Linux, so the
+		// remembered position is applied once the page is there.
+		OnDomReady: func(ctx context.Context) {
 			if ws.HasPosition && !ws.Maximised {
 				wruntime.WindowSetPosition(ctx, ws.X, ws.Y)
 			}
-			a.startup(ctx, wailsShell{ctx})
 		},
 		OnBeforeClose: func(ctx context.Context) bool {
 			saveState()
@@ -101,11 +104,12 @@ func Run(b Backend, opts Options) error {
 		SingleInstanceLock: &options.SingleInstanceLock{
 			UniqueId: opts.UniqueID,
 			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
-				if windowCtx == nil {
+				if a.wait() != nil {
 					return
 				}
-				wruntime.WindowUnminimise(windowCtx)
-				wruntime.WindowShow(windowCtx)
+				log.Info("second launch: showing the window")
+				wruntime.WindowUnminimise(a.ctx)
+				wruntime.WindowShow(a.ctx)
 			},
 		},
 		Linux: &linux.Options{

@@ -41,6 +41,7 @@ func (s *Shell) specs() ([]supervisor.Spec, error) {
 		"DESKLIT_SESSION_SOURCE="+sessionSource,
 	)
 	streamlitEnv := append(base[:len(base):len(base)],
+		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
 		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
 		"DESKLIT_API_URL="+s.cfg.APIURL(),
 		"PYTHONUNBUFFERED=1",
@@ -52,20 +53,20 @@ func (s *Shell) specs() ([]supervisor.Spec, error) {
 			Name: "api", Argv: []string{s.o.Exe, "serve", "api"}, Env: base,
 			Port: s.cfg.APIPort, HealthURL: s.cfg.APIURL() + "/healthz",
 			ReadyTimeout: 20 * time.Second, Restart: restartPolicy,
-			StopSignal: syscall.SIGTERM, Grace: 2 * time.Second,
+			StopSignal: syscall.SIGTERM, Grace: time.Second,
 		},
 		{
 			Name: "component", Argv: []string{s.o.Exe, "serve", "component"}, Env: componentEnv,
 			Port: s.cfg.ComponentPort, HealthURL: s.cfg.ComponentURL() + "/healthz",
 			ReadyTimeout: 20 * time.Second, Restart: restartPolicy,
-			StopSignal: syscall.SIGTERM, Grace: 2 * time.Second,
+			StopSignal: syscall.SIGTERM, Grace: time.Second,
 		},
 		{
 			Name: "streamlit", Argv: pyruntime.StreamlitArgv(env, s.AppPath(), s.cfg.StreamlitPort),
 			Env: streamlitEnv, Dir: s.appDir(),
 			Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
 			ReadyTimeout: 60 * time.Second, Restart: restartPolicy,
-			StopSignal: syscall.SIGTERM, Grace: 2 * time.Second,
+			StopSignal: syscall.SIGTERM, Grace: time.Second,
 		},
 	}, nil
 }

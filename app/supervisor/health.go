@@ -65,7 +65,7 @@ func probeHTTP(ctx context.Context, url, want string) error {
 	if err != nil {
 		var op *net.OpError
 		if errors.As(err, &op) {
-			return op
+			return op // "dial tcp 127.0.0.1:8888: connect: connection refused", without the URL
 		}
 		return err
 	}

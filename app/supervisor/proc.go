@@ -45,7 +45,7 @@ func (v *service) launch() (*proc, error) {
 		return nil, fmt.Errorf("pipe: %w", err)
 	}
 	cmd.Stdout, cmd.Stderr = outW, errW
-	err = cmd.Start()
+	err = startCmd(cmd)
 	outW.Close()
 	errW.Close()
 	if err != nil {

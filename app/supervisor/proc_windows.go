@@ -81,3 +81,5 @@ func signalTree(pid int, kill bool) error {
 func isAddrInUse(err error) bool {
 	return errors.Is(err, windows.WSAEADDRINUSE) || errors.Is(err, syscall.EADDRINUSE)
 }
+
+func startCmd(cmd *exec.Cmd) error { return cmd.Start() }

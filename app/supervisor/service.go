@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -78,9 +79,9 @@ func (v *service) run(waiter chan error) {
 		crashes = nil
 	}
 	// failed parks the service until a restart request (true) or a stop (false).
-	failed := func(exit, msg string) bool {
-		notify(errors.New(msg))
-		v.set(Failed, func(s *Status) { s.PID, s.ExitStatus, s.LastError = 0, exit, msg })
+	failed := func(exit string, err error) bool {
+		notify(err)
+		v.set(Failed, func(s *Status) { s.PID, s.ExitStatus, s.LastError = 0, exit, err.Error() })
 		select {
 		case <-v.stopCh:
 			v.set(Stopped, nil)
@@ -99,7 +100,7 @@ func (v *service) run(waiter chan error) {
 		}
 		p, err := v.launch()
 		if err != nil {
-			if failed("", fmt.Sprintf("%s: start %s: %v", v.spec.Name, v.spec.Argv[0], err)) {
+			if failed("", fmt.Errorf("%s: start %s: %w", v.spec.Name, v.spec.Argv[0], err)) {
 				continue
 			}
 			return
@@ -119,18 +120,19 @@ func (v *service) run(waiter chan error) {
 			return
 		case !ready:
 			if len(waiters) > 0 { // someone asked for this start: report, do not retry
-				if failed(p.exitStatus(), err.Error()) {
+				if failed(p.exitStatus(), err) {
 					continue
 				}
 				return
 			}
-			crashMsg = err.Error() // a restart that does not come up is one more crash
+			// A restart that does not come up is one more crash.
+			crashMsg = strings.TrimPrefix(err.Error(), v.spec.Name+": ")
 		default:
 			v.set(Ready, nil)
 			notify(nil)
 			select {
 			case <-p.exited:
-				crashMsg = fmt.Sprintf("%s: %s; last output:\n%s", v.spec.Name, p.exitStatus(), v.out.tail(tailLines))
+				crashMsg = fmt.Sprintf("%s; last output:\n%s", p.exitStatus(), v.out.tail(tailLines))
 			case <-v.stopCh:
 				v.halt(p, true)
 				return
@@ -160,7 +162,7 @@ func (v *service) run(waiter chan error) {
 			if pol.Never {
 				why = "crashed and is not restarted"
 			}
-			if failed(exit, why+"; last: "+crashMsg) {
+			if failed(exit, fmt.Errorf("%s %s; the last time: %s", v.spec.Name, why, crashMsg)) {
 				continue
 			}
 			return

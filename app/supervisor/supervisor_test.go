@@ -154,10 +154,11 @@ func TestCrashLoopFails(t *testing.T) {
 	}
 	ev := waitFor(t, events, isState(Failed))
 	st := ev.Status
+	t.Logf("LastError:\n%s", st.LastError)
 	if st.ExitStatus != "exit status 3" || st.Restarts != 2 || st.PID != 0 {
 		t.Errorf("failed status: %+v", st)
 	}
-	for _, want := range []string{"crashed 3 times within 1h0m0s", "exit status 3", "hello stdout", "crashing now"} {
+	for _, want := range []string{"api crashed 3 times within 1h0m0s; the last time: exit status 3; last output:", "hello stdout", "crashing now"} {
 		if !strings.Contains(st.LastError, want) {
 			t.Errorf("LastError %q lacks %q", st.LastError, want)
 		}

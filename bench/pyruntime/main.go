@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/desklit/desklit/app/pyruntime"
@@ -64,23 +65,26 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	os.Setenv("PIP_NO_INDEX", "1")
 	o := pyruntime.Options{DataDir: data, Requirements: *requirements, Wheelhouses: []string{*wheelhouse}, Python: py}
 
+	fmt.Fprintf(out, "load average at start: %s\n", loadAvg())
 	fmt.Fprintf(out, "machine: %s/%s, %d CPUs, python %s (%s)\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), py.Version, py.Path)
 	fmt.Fprintf(out, "wheelhouse: %s, %d wheels, %.1f MB\n", *wheelhouse, len(wheels), float64(size)/1e6)
 	fmt.Fprintf(out, "find python: %v (search), %v (resolved path)\n", findTime.Round(time.Millisecond), findResolved.Round(time.Millisecond))
 
-	var colds []time.Duration
+	var colds, cpus []time.Duration
 	var env pyruntime.Env
 	for i := 0; i < *cold; i++ {
 		os.RemoveAll(filepath.Join(data, "runtime"))
-		t0 := time.Now()
+		t0, c0 := time.Now(), childCPU()
 		env, err = pyruntime.Ensure(ctx, o)
 		if err != nil {
 			return fmt.Errorf("cold build: %w", err)
 		}
 		colds = append(colds, time.Since(t0))
+		cpus = append(cpus, childCPU()-c0)
 	}
 	envSize, envFiles := dirSize(env.Dir)
 	fmt.Fprintf(out, "cold build x%d: %s (env %.0f MB, %d files)\n", *cold, summary(colds), float64(envSize)/1e6, envFiles)
+	fmt.Fprintf(out, "cold build CPU (children user+sys): %s\n", summary(cpus))
 
 	var warms []time.Duration
 	for i := 0; i < *warm; i++ {
@@ -126,4 +130,12 @@ func dirSize(dir string) (bytes int64, files int) {
 		return nil
 	})
 	return bytes, files
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
 }

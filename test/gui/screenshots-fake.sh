@@ -15,6 +15,7 @@ shot() { # name settle-seconds [-a action] -- harness args
   local name=$1 settle=$2; shift 2
   local action=()
   if [ "$1" = "-a" ]; then action=(-a "$2"); shift 2; fi
+  if [ "$1" = "--" ]; then shift; fi
   test/gui/smoke.sh -o "$out/window-fake-$name.png" -w "$settle" "${action[@]}" -- "$bin" "$@"
   rm -f "$out/window-fake-$name.log"
 }

@@ -109,13 +109,22 @@ if [ -n "$action" ]; then
 fi
 xdotool mousemove 1279 799 2>/dev/null || true # no hover tooltips in the picture
 
-# 2. The screenshot, not blank.
+# 2. The screenshot, not blank. The check looks at the window's content below its menu bar
+# (the lower 90 %), so a menu bar over an empty page does not pass. A page still loading is
+# given up to 20 s more.
+win=$(mktemp --suffix=.png)
+deadline=$((SECONDS + 20))
+while :; do
+  import -window "$wid" "$win"
+  colours=$(convert "$win" -gravity south -crop 100%x90%+0+0 +repage -format '%k' info:)
+  sd=$(convert "$win" -gravity south -crop 100%x90%+0+0 +repage -colorspace Gray -format '%[fx:standard_deviation]' info:)
+  if [ "$colours" -ge 16 ] && awk -v s="$sd" 'BEGIN { exit !(s > 0.005) }'; then break; fi
+  [ $SECONDS -lt $deadline ] || { rm -f "$win"; fail "window looks blank ($colours colours, standard deviation $sd)"; }
+  sleep 0.5
+done
+rm -f "$win"
 import -window root "$out"
-colours=$(convert "$out" -format '%k' info:)
-sd=$(convert "$out" -colorspace Gray -format '%[fx:standard_deviation]' info:)
-log "screenshot $out: $colours colours, grey standard deviation $sd"
-[ "$colours" -ge 16 ] || fail "screenshot looks blank ($colours colours)"
-awk -v s="$sd" 'BEGIN { exit !(s > 0.005) }' || fail "screenshot looks blank (standard deviation $sd)"
+log "screenshot $out: window content has $colours colours, grey standard deviation $sd"
 
 # 3. SIGTERM: the process and everything it started must be gone within the grace period.
 tracked=$(descendants "$pid" | tr '\n' ' ')

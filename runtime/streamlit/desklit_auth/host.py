@@ -3,7 +3,8 @@ each event once, and answer "who is signed in" for the rest of the script.
 
 Args sent to the component (``components.declare_component("desklit_auth", url=...)``):
 ``launch_token`` (the per-launch secret from ``?desklit_token=``, or null), ``api_url``,
-``signin_required`` (true after the API rejected the token), and Streamlit's ``key``.
+``signin_required`` (true after the API rejected the token), ``actions`` (only when given), and
+Streamlit's ``key`` and ``default``.
 """
 
 from __future__ import annotations

@@ -16,6 +16,13 @@ def _api_server():
         yield a
 
 
+@pytest.fixture(scope="session")
+def component_server():
+    """Stands in for the component server's GET /api/ping."""
+    with FakeAPI() as a:
+        yield a
+
+
 @pytest.fixture
 def api(_api_server):
     """The fake API (one server for the run), with an empty request log."""

@@ -52,10 +52,10 @@ def component(monkeypatch):
 
 
 @pytest.fixture
-def app(api, component, monkeypatch):
+def app(api, component, component_server, monkeypatch):
     monkeypatch.setenv("DESKLIT_API_URL", api.url)
     monkeypatch.delenv("DESKLIT_LAUNCH_SECRET", raising=False)
-    monkeypatch.setenv("DESKLIT_COMPONENT_URL", api.url)  # it answers /api/ping too
+    monkeypatch.setenv("DESKLIT_COMPONENT_URL", component_server.url)
     at = AppTest.from_file(APP, default_timeout=20)
     at.query_params["desklit_token"] = LAUNCH
     return at
