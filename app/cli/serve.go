@@ -43,7 +43,6 @@ func cmdServe(ctx context.Context, e *Env, args []string) error {
 		if err != nil {
 			return err
 		}
-		logger.Info("listening", "url", srv.URL(), "issuer", cfg.Issuer())
 		return srv.Serve(ctx)
 	case "component":
 		return serveComponent(ctx, e, cfg, paths, logger)

@@ -148,16 +148,22 @@ func run() error {
 	})
 	go func() { _ = httpguard.Serve(ctx, httpguard.NewServer(mux), hostLn) }()
 
-	profile, err := os.MkdirTemp("", "desklit-bench-chromium-")
+	// Each launch gets a fresh profile, so that a previous instance's leftovers never interfere.
+	tmp, err := os.MkdirTemp("", "desklit-bench-chromium-")
 	if err != nil {
 		return err
 	}
-	defer os.RemoveAll(profile)
+	defer os.RemoveAll(tmp)
+	launches := 0
+	profile := func() string {
+		launches++
+		return "--user-data-dir=" + filepath.Join(tmp, fmt.Sprint(launches))
+	}
 
 	open := func(query url.Values, extra ...string) (result, error) {
 		sh.publish(nil)
 		args := append([]string{"--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-			"--no-default-browser-check", "--user-data-dir=" + profile}, extra...)
+			"--no-default-browser-check", profile()}, extra...)
 		args = append(args, hostOrigin+"/?"+query.Encode())
 		cmd := exec.CommandContext(ctx, *browser, args...)
 		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
@@ -213,11 +219,14 @@ func run() error {
 			// The session is still published: a screenshot run shows the signed-in component.
 			sh.publish(&session.Session{User: session.User{Sub: "user-view", Name: "Ada Analyst", Email: "ada@example.test"},
 				AccessToken: "x", IDToken: "y", Expiry: time.Now().Add(42*time.Minute + 17*time.Second)})
-			cmd := exec.CommandContext(ctx, *browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-				"--user-data-dir="+profile, "--window-size=760,140", "--virtual-time-budget=4000",
+			sctx, scancel := context.WithTimeout(ctx, 60*time.Second)
+			cmd := exec.CommandContext(sctx, *browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+				profile(), "--window-size=760,140", "--timeout=5000",
 				"--screenshot="+abs, hostOrigin+"/?"+url.Values{"mode": {"shot"}, "token": {secret}, "theme": {theme}}.Encode())
 			cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-			if err := cmd.Run(); err != nil {
+			err := cmd.Run()
+			scancel()
+			if err != nil {
 				return fmt.Errorf("screenshot: %w", err)
 			}
 			fmt.Println("screenshot:", abs)

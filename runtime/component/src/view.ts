@@ -100,7 +100,8 @@ export class View {
       this.expiry.hidden = true;
     }
 
-    this.button.disabled = s.busy !== null || s.disabled || s.phase === "unavailable";
+    this.button.disabled =
+      s.busy !== null || s.disabled || s.phase === "unavailable" || (s.phase === "connecting" && !s.session);
     if (s.busy === "login") setText(this.button, "Signing in…");
     else if (s.busy === "logout") setText(this.button, "Signing out…");
     else setText(this.button, signedIn ? "Log out" : "Log in");
