@@ -56,10 +56,16 @@ func (s *Server) forbid(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusForbidden, apiError{"forbidden", "this page may not use the Desklit session"})
 }
 
+// desktopWindowOrigins are the origins of the Desklit window's own page (Wails serves it from
+// wails://wails on Linux and macOS, http://wails.localhost on Windows). The window shows Streamlit
+// in a frame, so the component is nested twice, and frame-ancestors is checked against every
+// ancestor, the window's page included.
+const desktopWindowOrigins = "wails://wails http://wails.localhost"
+
 func contentSecurityPolicy(streamlitPort int) string {
 	return fmt.Sprintf("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "+
 		"script-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; "+
-		"frame-ancestors http://127.0.0.1:%d http://localhost:%d", streamlitPort, streamlitPort)
+		"frame-ancestors http://127.0.0.1:%d http://localhost:%d %s", streamlitPort, streamlitPort, desktopWindowOrigins)
 }
 
 func (s *Server) securityHeaders(next http.Handler) http.Handler {

@@ -258,7 +258,7 @@ func TestLoginRunsOnceAndOutlivesTheRequest(t *testing.T) {
 	go func() { errs <- c.Login(context.Background()) }()
 	changes, stop := shell.Subscribe()
 	defer stop()
-	waitFor(t, func() bool { return shell.logins.Load() == 1 })
+	waitFor(t, func() bool { return srv.flight.waiting("login") == 2 })
 	cancel()
 	if err := <-errs; !errors.Is(err, context.Canceled) {
 		t.Fatalf("the cancelled request: err %v, want context.Canceled", err)

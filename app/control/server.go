@@ -176,6 +176,13 @@ type flights struct {
 	running map[string][]chan error
 }
 
+// waiting is how many callers wait for the named action.
+func (f *flights) waiting(name string) int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.running[name])
+}
+
 func (f *flights) do(name string, run func() error) <-chan error {
 	ch := make(chan error, 1)
 	f.mu.Lock()

@@ -392,3 +392,26 @@ func TestOpenInBrowserKeepsTheSecretOffTheCommandLine(t *testing.T) {
 		t.Errorf("redirect page mode %v, want 0600", st.Mode().Perm())
 	}
 }
+
+func TestApplicationMenu(t *testing.T) {
+	a := desktop.NewApp(&desktoptest.FakeBackend{}, nil, time.Second)
+	got := desktop.MenuForTest(a, []string{"streamlit", "api"})
+	for _, want := range []string{
+		"File/Open in Browser [cmdorctrl+o]",
+		"File/Save Diagnostics… [cmdorctrl+s]",
+		"File/Open Log Folder",
+		"File/Quit [cmdorctrl+q]",
+		"View/App [cmdorctrl+1]",
+		"View/Logs [cmdorctrl+l]",
+		"View/Reload App [cmdorctrl+r]",
+		"Account/Log In…",
+		"Account/Log Out",
+		"Services/Restart streamlit",
+		"Services/Restart api",
+		"Help/About Desklit",
+	} {
+		if !slices.Contains(got, want) {
+			t.Errorf("menu lacks %q; it has %q", want, got)
+		}
+	}
+}

@@ -30,3 +30,28 @@ func SetStartupWaitForTest(d time.Duration) func() {
 func DistFSForTest(f fs.FS) (fs.FS, error)       { return distFS(f) }
 func CheckSigninURLForTest(u string) error       { return checkSigninURL(u) }
 func SigninPageForTest(u string) ([]byte, error) { return signinPage(u) }
+
+// MenuForTest lists the application menu as "Top/Item" labels with their accelerators.
+func MenuForTest(a *App, services []string) []string {
+	var out []string
+	for _, top := range a.menu(Options{Services: services}).Items {
+		if top.SubMenu == nil {
+			continue
+		}
+		for _, it := range top.SubMenu.Items {
+			if it.Label == "" {
+				continue
+			}
+			s := top.Label + "/" + it.Label
+			if acc := it.Accelerator; acc != nil {
+				s += " ["
+				for _, m := range acc.Modifiers {
+					s += string(m) + "+"
+				}
+				s += acc.Key + "]"
+			}
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -193,9 +193,13 @@ func pathCandidates(goos string, getenv func(string) string) []candidate {
 	if goos == "windows" {
 		sep, exts = ";", []string{".exe"}
 	}
+	path := getenv("PATH")
+	if path == "" && goos == "windows" {
+		path = getenv("Path") // a case-sensitive getenv over a Windows environment
+	}
 	var out []candidate
 	for _, name := range names {
-		for _, dir := range strings.Split(getenv("PATH"), sep) {
+		for _, dir := range strings.Split(path, sep) {
 			if dir == "" {
 				continue
 			}
@@ -236,13 +240,14 @@ func knownLocations(goos string, getenv func(string) string) []candidate {
 		if py := windowsPyLauncher(getenv); py != "" {
 			out = append(out, candidate{argv: []string{py, "-3"}})
 		}
-		for _, base := range []string{
-			filepath.Join(getenv("LOCALAPPDATA"), "Programs", "Python"),
-			getenv("ProgramFiles"),
-		} {
-			if base == "" || base == "Programs" {
-				continue
-			}
+		var bases []string
+		if l := getenv("LOCALAPPDATA"); l != "" {
+			bases = append(bases, filepath.Join(l, "Programs", "Python"))
+		}
+		if pf := getenv("ProgramFiles"); pf != "" {
+			bases = append(bases, pf)
+		}
+		for _, base := range bases {
 			paths = append(paths, newestFirst(filepath.Glob(filepath.Join(base, "Python3*", "python.exe")))...)
 		}
 	default:
@@ -265,7 +270,7 @@ func windowsPyLauncher(getenv func(string) string) string {
 		filepath.Join(getenv("SystemRoot"), "py.exe"),
 		filepath.Join(getenv("LOCALAPPDATA"), "Programs", "Python", "Launcher", "py.exe"),
 	} {
-		if isFile(p) {
+		if filepath.IsAbs(p) && isFile(p) {
 			return p
 		}
 	}

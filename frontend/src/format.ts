@@ -76,28 +76,35 @@ export function errorTitle(e: ErrorView): string {
   return e.title || defaultTitles[e.kind] || defaultTitles.other;
 }
 
-/** Help text that goes with each kind, in plain words. */
+/** Help text that goes with each kind, in plain words; a line whose point the message already
+ * makes (the backend may explain it itself) is left out rather than said twice. */
 export function errorHelp(e: ErrorView, platform = navigator.platform): string[] {
+  const said = (e.message ?? '').toLowerCase();
+  const lines: [string, string][] = []; // [text, phrase that shows the message already says it]
   switch (e.kind) {
     case 'port_in_use':
-      return ['Desklit never stops a program it did not start. Quit that program, or let Desklit use another port.'];
+      lines.push(['Desklit never stops a program it did not start. Quit that program, or let Desklit use another port.', 'did not start']);
+      break;
     case 'no_python': {
       const how = /Mac/i.test(platform)
         ? 'Install Python 3.10 or newer from python.org, or with Homebrew: brew install python.'
         : /Win/i.test(platform)
           ? 'Install Python 3.10 or newer from python.org (tick "Add python.exe to PATH").'
           : 'Install Python 3.10 or newer with your package manager, e.g. sudo apt install python3 python3-venv.';
-      return [how, 'Or set DESKLIT_PYTHON to the full path of the Python you want Desklit to use, then try again.'];
+      lines.push([how, 'install python'], ['Or set DESKLIT_PYTHON to the full path of the Python you want Desklit to use, then try again.', 'desklit_python']);
+      break;
     }
     case 'crash_loop':
-      return ['Its last lines of output are below. Restart it, or save diagnostics to report the problem.'];
+      lines.push(['Its last lines of output are below. Restart it, or save diagnostics to report the problem.', 'last lines']);
+      break;
     case 'runtime_build':
-      return ['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.'];
+      lines.push(['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.', 'try again']);
+      break;
     case 'no_keyring':
-      return ['You are signed in for this session only. Unlock or install a keyring (e.g. GNOME Keyring) to stay signed in.'];
-    default:
-      return [];
+      lines.push(['You are signed in for this session only. Unlock or install a keyring (e.g. GNOME Keyring) to stay signed in.', 'until desklit quits']);
+      break;
   }
+  return lines.filter(([, key]) => !said.includes(key)).map(([text]) => text);
 }
 
 /** looksRaw spots text a user should not be shown as the main message: JSON, stack traces. */

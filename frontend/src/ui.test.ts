@@ -187,6 +187,11 @@ describe('errors', () => {
     expect(button('Show logs')).toBeDefined();
   });
 
+  it('does not repeat what the message already says', () => {
+    api.emit(Ev.error, err({ kind: 'port_in_use', message: 'Port 9010 is used by x (pid 1). Desklit does not stop programs it did not start.' }));
+    expect(text().match(/did not start/g)).toHaveLength(1);
+  });
+
   it('port in use offers another port for the service', async () => {
     api.emit(Ev.error, err({ kind: 'port_in_use', service: 'api', message: '"python3" (pid 4242) is using port 8888.', actions: ['use_port:8889', 'quit'] }));
     expect(text()).toContain('pid 4242');

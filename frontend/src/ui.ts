@@ -247,7 +247,7 @@ export class UI {
     this.banners.replaceChildren(
       h('div', { class: 'banner warn', role: 'alert' },
         h('strong', {}, 'Your sign-in will not be remembered. '),
-        h('span', {}, warn + ' ' + errorHelp({ kind: 'no_keyring' } as ErrorView)[0]),
+        h('span', {}, [warn, ...errorHelp({ kind: 'no_keyring', message: warn } as ErrorView)].join(' ')),
         h('button', {
           class: 'btn small', onclick: () => {
             this.set({ keyringDismissed: true });

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Window smoke test: start a Desklit binary under Xvfb and a private D-Bus session, wait for its
 # window, check the title, screenshot it and check that the screenshot is not blank, then send
-# SIGTERM and check that the process and every process it started are gone within 3 s.
+# SIGTERM (or, with -c, close the window as its close button does) and check that the process
+# and every process it started are gone within 3 s.
 #
 #   test/gui/smoke.sh [options] -- /path/to/desklit [args...]
 #
@@ -12,13 +13,14 @@
 #   -a ACTION   xdotool arguments to run before the screenshot, e.g. "key ctrl+l"
 #   -k SECONDS  how long the process may take to exit after SIGTERM (default: 3)
 #   -W SECONDS  how long to wait for the window (default: 60)
+#   -c          close the window (WM_DELETE_WINDOW, see wm_close.py) instead of SIGTERM
 #
 # Needs: xvfb-run, dbus-run-session, xdotool, ImageMagick (import, convert), procps (ps).
 # Runs with a throw-away HOME and XDG directories unless DESKLIT_SMOKE_KEEP_HOME=1.
 set -euo pipefail
 
-out=smoke.png title=Desklit settle=3 action="" grace=3 window_wait=60
-while getopts "o:t:w:a:k:W:" opt; do
+out=smoke.png title=Desklit settle=3 action="" grace=3 window_wait=60 close=""
+while getopts "o:t:w:a:k:W:c" opt; do
   case $opt in
     o) out=$OPTARG ;;
     t) title=$OPTARG ;;
@@ -26,12 +28,13 @@ while getopts "o:t:w:a:k:W:" opt; do
     a) action=$OPTARG ;;
     k) grace=$OPTARG ;;
     W) window_wait=$OPTARG ;;
-    *) sed -n '2,17p' "$0" >&2; exit 2 ;;
+    c) close=-c ;;
+    *) sed -n '2,19p' "$0" >&2; exit 2 ;;
   esac
 done
 shift $((OPTIND - 1))
 [ "${1:-}" = "--" ] && shift
-if [ $# -lt 1 ]; then sed -n '2,17p' "$0" >&2; exit 2; fi
+if [ $# -lt 1 ]; then sed -n '2,19p' "$0" >&2; exit 2; fi
 bin=$(readlink -f "$1"); shift
 [ -x "$bin" ] || { echo "smoke: $bin is not an executable" >&2; exit 2; }
 out=$(readlink -f "$out")
@@ -40,7 +43,7 @@ out=$(readlink -f "$out")
 if [ -z "${DESKLIT_SMOKE_INNER:-}" ]; then
   export DESKLIT_SMOKE_INNER=1
   exec xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- \
-    "$0" -o "$out" -t "$title" -w "$settle" -a "$action" -k "$grace" -W "$window_wait" -- "$bin" "$@"
+    "$0" -o "$out" -t "$title" -w "$settle" -a "$action" -k "$grace" -W "$window_wait" $close -- "$bin" "$@"
 fi
 
 log() { printf 'smoke: %s\n' "$*" >&2; }
@@ -126,12 +129,16 @@ rm -f "$win"
 import -window root "$out"
 log "screenshot $out: window content has $colours colours, grey standard deviation $sd"
 
-# 3. SIGTERM: the process and everything it started must be gone within the grace period.
+# 3. SIGTERM (or close): the process and everything it started must be gone within the grace period.
 tracked=$(descendants "$pid" | tr '\n' ' ')
 log "process tree before SIGTERM: $pid $tracked"
 declare -A gone
 t0=$(date +%s%N)
-kill -TERM "$pid"
+if [ -n "$close" ]; then
+  python3 "$(dirname "$(readlink -f "$0")")/wm_close.py" "$wid"
+else
+  kill -TERM "$pid"
+fi
 deadline_ns=$((t0 + grace * 1000000000))
 left=""
 while :; do
@@ -144,10 +151,12 @@ while :; do
   sleep 0.05
 done
 took=$((($(date +%s%N) - t0) / 1000000))
-wait "$pid" 2>/dev/null || true
+status=0
+wait "$pid" 2>/dev/null || status=$?
+log "exit status $status"
 if [ -n "$left" ]; then
   ps -o pid,ppid,stat,etime,args -p "$(echo $left | tr " " ",")" >&2 || true
-  fail "still running ${grace}s after SIGTERM:$left"
+  fail "still running ${grace}s after $([ -n "$close" ] && echo "closing the window" || echo SIGTERM):$left"
 fi
 strays=$(same_binary | tr '\n' ' ')
 [ -z "$strays" ] || fail "processes of $bin still running after exit: $strays"

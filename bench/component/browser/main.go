@@ -83,6 +83,7 @@ type result struct {
 	Error     string            `json:"error"`
 	First     json.RawMessage   `json:"first"`
 	Durations []float64         `json:"durations"`
+	Heights   []any             `json:"heights"`
 	Extra     map[string]string `json:"-"`
 }
 
@@ -127,9 +128,32 @@ func run() error {
 
 	results := make(chan result, 1)
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, _ *http.Request) {
+	// A screenshot is taken at the load event: in "shot" mode the page holds it back with an
+	// image that loads only once the page reports the component signed in and sized.
+	ready := make(chan struct{}, 1)
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		_, _ = io.WriteString(w, strings.Replace(page, "COMPONENT_URL", fmt.Sprintf("%q", srv.URL()), 1))
+		html := strings.Replace(page, "COMPONENT_URL", fmt.Sprintf("%q", srv.URL()), 1)
+		if r.URL.Query().Get("mode") == "shot" {
+			html = strings.Replace(html, "</body>", `<img src="/hold" alt="" width="1" height="1"></body>`, 1)
+		}
+		_, _ = io.WriteString(w, html)
+	})
+	mux.HandleFunc("GET /hold", func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-ready:
+		case <-r.Context().Done():
+		case <-time.After(20 * time.Second):
+		}
+		w.Header().Set("Content-Type", "image/gif")
+		_, _ = w.Write([]byte("GIF89a\x01\x00\x01\x00\x00\x00\x00;"))
+	})
+	mux.HandleFunc("GET /ready", func(w http.ResponseWriter, _ *http.Request) {
+		select {
+		case ready <- struct{}{}:
+		default:
+		}
+		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /publish", func(w http.ResponseWriter, r *http.Request) {
 		sub := "user-" + r.URL.Query().Get("i")
@@ -213,9 +237,11 @@ func run() error {
 		for _, theme := range []string{"light", "dark"} {
 			path := fmt.Sprintf("%s-%s.png", strings.TrimSuffix(*shot, ".png"), theme)
 			abs, _ := filepath.Abs(path)
-			if _, err := open(url.Values{"mode": {"view"}, "token": {secret}, "theme": {theme}}); err != nil {
+			res, err := open(url.Values{"mode": {"view"}, "token": {secret}, "theme": {theme}})
+			if err != nil {
 				return err
 			}
+			fmt.Printf("frame heights reported (%s): %v\n", theme, res.Heights)
 			// The session is still published: a screenshot run shows the signed-in component.
 			sh.publish(&session.Session{User: session.User{Sub: "user-view", Name: "Ada Analyst", Email: "ada@example.test"},
 				AccessToken: "x", IDToken: "y", Expiry: time.Now().Add(42*time.Minute + 17*time.Second)})
@@ -224,7 +250,7 @@ func run() error {
 				profile(), "--window-size=760,140", "--timeout=5000",
 				"--screenshot="+abs, hostOrigin+"/?"+url.Values{"mode": {"shot"}, "token": {secret}, "theme": {theme}}.Encode())
 			cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-			err := cmd.Run()
+			err = cmd.Run()
 			scancel()
 			if err != nil {
 				return fmt.Errorf("screenshot: %w", err)
