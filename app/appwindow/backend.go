@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -78,7 +79,7 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 	}()
 
 	if err := b.sh.StartSession(); err != nil {
-		ev.Error(classify(err))
+		ev.Error(b.classify(err))
 		return nil
 	}
 	b.forwardSession(ev)
@@ -165,7 +166,7 @@ func (b *Backend) startServices(ctx context.Context) {
 	ev.Progress(desktop.ProgressView{Done: true})
 	if err != nil {
 		b.log.Error("start-up failed", "err", err)
-		ev.Error(classify(err))
+		ev.Error(b.classify(err))
 		return
 	}
 	ev.Error(desktop.ErrorView{}) // clears an earlier error
@@ -173,7 +174,7 @@ func (b *Backend) startServices(ctx context.Context) {
 }
 
 // classify turns a start-up error into something a user can act on.
-func classify(err error) desktop.ErrorView {
+func (b *Backend) classify(err error) desktop.ErrorView {
 	var pe *supervisor.PortInUseError
 	var np *pyruntime.NoPythonError
 	switch {
@@ -182,8 +183,14 @@ func classify(err error) desktop.ErrorView {
 			Kind: desktop.ErrPortInUse, Title: fmt.Sprintf("Port %d is in use", pe.Port), Service: pe.Service,
 			Message: pe.Error() + ". Desklit does not stop programs it did not start: quit that program, or let Desklit use another port.",
 		}
-		if p := freePortNear(pe.Port); p > 0 {
-			v.Actions = append(v.Actions, desktop.ActUsePort+":"+strconv.Itoa(p))
+		// The services can move; the dev IdP and the callback cannot (the issuer URL and the
+		// registered redirect URI name their ports).
+		if movable[pe.Service] {
+			if p := freePortNear(pe.Port, b.sh.Config().Ports()); p > 0 {
+				v.Actions = append(v.Actions, desktop.ActUsePort+":"+strconv.Itoa(p))
+			}
+		} else {
+			v.Message = pe.Error() + ". Quit that program and try again."
 		}
 		v.Actions = append(v.Actions, desktop.ActRetry)
 		return v
@@ -220,9 +227,15 @@ func orDash(s string) string {
 	return s
 }
 
-// freePortNear finds a free loopback port above p, for the "use another port" button.
-func freePortNear(p int) int {
+var movable = map[string]bool{"streamlit": true, "component": true, "api": true}
+
+// freePortNear finds a free loopback port above p that no other setting uses, for the "use
+// another port" button.
+func freePortNear(p int, taken []int) int {
 	for c := p + 1; c < p+50 && c < 65536; c++ {
+		if slices.Contains(taken, c) {
+			continue
+		}
 		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(c)))
 		if err == nil {
 			ln.Close()
@@ -291,7 +304,7 @@ func (b *Backend) RetryStart(ctx context.Context) error {
 	}
 	if b.sh.Sessions() == nil {
 		if err := b.sh.StartSession(); err != nil {
-			ev.Error(classify(err))
+			ev.Error(b.classify(err))
 			return nil
 		}
 		b.forwardSession(ev)

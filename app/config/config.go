@@ -79,6 +79,11 @@ func (c *Config) StreamlitURL() string { return fmt.Sprintf("http://127.0.0.1:%d
 func (c *Config) ComponentURL() string { return fmt.Sprintf("http://127.0.0.1:%d", c.ComponentPort) }
 func (c *Config) APIURL() string       { return fmt.Sprintf("http://127.0.0.1:%d", c.APIPort) }
 
+// Ports are every port the configuration uses.
+func (c *Config) Ports() []int {
+	return []int{c.StreamlitPort, c.ComponentPort, c.APIPort, c.CallbackPort, c.IdPPort}
+}
+
 // CallbackURL is the loopback redirect URI registered with the provider.
 func (c *Config) CallbackURL() string {
 	return fmt.Sprintf("http://127.0.0.1:%d/callback", c.CallbackPort)
