@@ -85,6 +85,9 @@ func commands() []command {
 // Run executes the command line in e.Args (without the program name).
 func Run(ctx context.Context, e *Env) error {
 	args := e.Args
+	// Libraries log through slog's default; a terminal user wants warnings, not a trace. The
+	// services and the window set up their own structured logs.
+	slog.SetDefault(slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return cmdWindow(ctx, e, args)
 	}

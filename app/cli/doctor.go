@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
@@ -45,7 +47,9 @@ func cmdDoctor(ctx context.Context, e *Env, args []string) error {
 		check("python", false, err.Error(), "")
 	} else {
 		check("python", true, fmt.Sprintf("%s (Python %s)", py.Path, py.Version), "")
-		o := pyruntime.Options{DataDir: paths.Data, Python: py, Requirements: requirementsPath(e, paths)}
+		req, cleanup := requirementsPath(e, paths)
+		defer cleanup()
+		o := pyruntime.Options{DataDir: paths.Data, Python: py, Requirements: req}
 		state, key, err := pyruntime.Inspect(o)
 		detail := fmt.Sprintf("%s (key %s) in %s", state, key, filepath.Join(paths.Data, "runtime"))
 		if err != nil {
@@ -119,7 +123,25 @@ func orDefault(s, d string) string {
 	return s
 }
 
-// requirementsPath is the unpacked app's requirements file (written at the first start).
-func requirementsPath(e *Env, paths config.Paths) string {
-	return filepath.Join(paths.Data, "app", "requirements.txt")
+// requirementsPath is the requirements file this binary carries: doctor changes nothing, so it
+// reads the embedded copy (through a temporary file) rather than unpacking the app.
+func requirementsPath(e *Env, paths config.Paths) (string, func()) {
+	unpacked := filepath.Join(paths.Data, "app", "requirements.txt")
+	if e.Assets.Streamlit == nil {
+		return unpacked, func() {}
+	}
+	data, err := fs.ReadFile(e.Assets.Streamlit, "requirements.txt")
+	if err != nil {
+		return unpacked, func() {}
+	}
+	f, err := os.CreateTemp("", "desklit-requirements-*.txt")
+	if err != nil {
+		return unpacked, func() {}
+	}
+	defer f.Close()
+	if _, err := f.Write(data); err != nil {
+		os.Remove(f.Name())
+		return unpacked, func() {}
+	}
+	return f.Name(), func() { os.Remove(f.Name()) }
 }

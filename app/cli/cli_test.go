@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	dir := t.TempDir()
+	vars := map[string]string{"XDG_CONFIG_HOME": dir, "XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir}
+	for k, v := range env {
+		vars[k] = v
+	}
+	var out, errb bytes.Buffer
+	err := Run(context.Background(), &Env{
+		Args: args, Getenv: func(k string) string { return vars[k] },
+		Stdout: &out, Stderr: &errb,
+	})
+	if err != nil {
+		errb.WriteString("\nerror: " + err.Error())
+	}
+	return out.String(), errb.String(), ExitCode(err)
+}
+
+func TestCommandLine(t *testing.T) {
+	tests := []struct {
+		name       string
+		env        map[string]string
+		args       []string
+		wantCode   int
+		wantStdout []string
+		wantStderr []string
+	}{
+		{name: "unknown command", args: []string{"frobnicate"}, wantCode: 2,
+			wantStderr: []string{"Usage: desklit", `unknown command "frobnicate"`}},
+		{name: "unknown flag", args: []string{"run", "--no-such-flag"}, wantCode: 2,
+			wantStderr: []string{"flag provided but not defined", "-api-port"}},
+		{name: "stray argument", args: []string{"status", "extra"}, wantCode: 2,
+			wantStderr: []string{`unexpected argument "extra"`}},
+		{name: "port out of range from a flag", args: []string{"run", "--api-port", "70000"}, wantCode: 2,
+			wantStderr: []string{"DESKLIT_API_PORT", "flag --api-port", "out of range"}},
+		{name: "bad setting from the environment", env: map[string]string{"DESKLIT_LOGIN_MODE": "popup"}, args: []string{"status"}, wantCode: 2,
+			wantStderr: []string{"DESKLIT_LOGIN_MODE", "environment DESKLIT_LOGIN_MODE"}},
+		{name: "version", args: []string{"version"}, wantCode: 0,
+			wantStdout: []string{"desklit ", "commit", "go      go1.", "wails"}},
+		{name: "help", args: []string{"help"}, wantCode: 0, wantStdout: []string{"run ", "serve", "doctor"}},
+		{name: "flag help", args: []string{"run", "-h"}, wantCode: 0, wantStderr: []string{"-streamlit-port"}},
+		{name: "serve without a service", args: []string{"serve"}, wantCode: 2, wantStderr: []string{"api, component or idp"}},
+		{name: "serve an unknown service", args: []string{"serve", "db"}, wantCode: 2, wantStderr: []string{`unknown service "db"`}},
+		{name: "component outside the shell", args: []string{"serve", "component"}, wantCode: 2,
+			wantStderr: []string{"started by the shell"}},
+		{name: "idp with an issuer configured", env: map[string]string{"AUTH0_DOMAIN": "t.auth0.com", "AUTH0_CLIENT_ID": "x"},
+			args: []string{"serve", "idp"}, wantCode: 2, wantStderr: []string{"only used without one"}},
+		{name: "window without a display", args: []string{}, wantCode: 1, wantStderr: []string{"has no window"}},
+		{name: "signin window without a URL", args: []string{"signin-window"}, wantCode: 2, wantStderr: []string{"DESKLIT_SIGNIN_URL"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			stdout, stderr, code := runCLI(t, tt.env, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
+			}
+			for _, w := range tt.wantStdout {
+				if !strings.Contains(stdout, w) {
+					t.Errorf("stdout lacks %q:\n%s", w, stdout)
+				}
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+}
