@@ -40,7 +40,11 @@ VIFileVersion    "${INFO_PRODUCTVERSION}.0"
 
 VIAddVersionKey "CompanyName"     "${INFO_COMPANYNAME}"
 VIAddVersionKey "FileDescription" "${INFO_PRODUCTNAME} Installer"
-VIAddVersionKey "ProductVersion"  "${INFO_PRODUCTVERSION}"
+!ifdef ARG_DESKLIT_VERSION
+  VIAddVersionKey "ProductVersion"  "${ARG_DESKLIT_VERSION}"
+!else
+  VIAddVersionKey "ProductVersion"  "${INFO_PRODUCTVERSION}"
+!endif
 VIAddVersionKey "FileVersion"     "${INFO_PRODUCTVERSION}"
 VIAddVersionKey "LegalCopyright"  "${INFO_COPYRIGHT}"
 VIAddVersionKey "ProductName"     "${INFO_PRODUCTNAME}"
@@ -71,7 +75,12 @@ ManifestDPIAware true
 #!finalize 'signtool --file "%1"'
 
 Name "${INFO_PRODUCTNAME}"
-OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe" # Name of the installer's file.
+# Desklit: scripts/dist/windows.sh passes the output path, the full version and the wheelhouse.
+!ifdef ARG_DESKLIT_OUTFILE
+  OutFile "${ARG_DESKLIT_OUTFILE}"
+!else
+  OutFile "..\..\bin\${INFO_PROJECTNAME}-${ARCH}-installer.exe" # Name of the installer's file.
+!endif
 !ifdef WAILS_INSTALL_SCOPE
   !if "${WAILS_INSTALL_SCOPE}" == "user"
     InstallDir "$LOCALAPPDATA\Programs\${INFO_PRODUCTNAME}"
@@ -96,6 +105,15 @@ Section
 
     !insertmacro wails.files
 
+    # Desklit: the wheels beside the binary (<exe dir>\wheelhouse), so that the first start
+    # builds the Python runtime with the package index switched off.
+    !ifdef ARG_DESKLIT_WHEELHOUSE
+      SetOutPath "$INSTDIR\wheelhouse"
+      File "${ARG_DESKLIT_WHEELHOUSE}/*.whl"
+      File "${ARG_DESKLIT_WHEELHOUSE}/SHA256SUMS"
+      SetOutPath $INSTDIR
+    !endif
+
     CreateShortcut "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
     CreateShortCut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
 
@@ -110,7 +128,7 @@ Section "uninstall"
 
     RMDir /r "$AppData\${PRODUCT_EXECUTABLE}" # Remove the WebView2 DataPath
 
-    RMDir /r $INSTDIR
+    RMDir /r $INSTDIR # the binary and the wheelhouse; the user's data in %LOCALAPPDATA%\desklit stays
 
     Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
     Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"

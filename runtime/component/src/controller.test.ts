@@ -178,7 +178,7 @@ describe("AuthComponent", () => {
       data: { message: "Signed out", isError: false, error: null, sessioninfo: null },
     });
     expect(t.text()).toContain("Not signed in");
-    expect(t.text()).not.toContain("Token expires");
+    expect(t.root.querySelector<HTMLElement>(".dl-expiry")!.hidden).toBe(true);
     expect(t.button().textContent).toBe("Log in");
   });
 
@@ -307,6 +307,7 @@ describe("AuthComponent", () => {
     t.advance(10_000);
     vi.advanceTimersByTime(1000);
     expect(t.root.querySelector("time")!.textContent).toBe("expired");
+    expect(t.root.querySelector(".dl-expiry")!.textContent).toBe("Token expired");
     t.c.dispose();
   });
 

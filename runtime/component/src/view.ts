@@ -28,6 +28,7 @@ export class View {
   private readonly who: HTMLElement;
   private readonly expiry: HTMLElement;
   private readonly countdown: HTMLTimeElement;
+  private readonly expiryLabel: Text;
   private readonly button: HTMLButtonElement;
   private readonly actions: HTMLElement;
   private readonly error: HTMLElement;
@@ -45,6 +46,8 @@ export class View {
     this.expiry = el("p", "dl-expiry");
     this.countdown = document.createElement("time");
     this.countdown.className = "dl-countdown";
+    this.expiryLabel = document.createTextNode("Token expires in ");
+    this.expiry.append(this.expiryLabel, this.countdown);
     info.append(this.status, this.who, this.expiry);
 
     const controls = el("div", "dl-controls");
@@ -91,9 +94,6 @@ export class View {
     if (expiry) {
       this.countdown.dateTime = expiry;
       this.countdown.title = new Date(expiry).toLocaleString();
-      if (this.expiry.firstChild !== this.countdown) {
-        this.expiry.replaceChildren(document.createTextNode("Token expires in "), this.countdown);
-      }
       this.expiry.hidden = false;
       this.tick(now);
     } else {
@@ -128,6 +128,8 @@ export class View {
     const expiry = this.countdown.dateTime;
     if (!expiry || this.expiry.hidden) return;
     const left = Date.parse(expiry) - now;
+    const label = left > 0 ? "Token expires in " : "Token ";
+    if (this.expiryLabel.data !== label) this.expiryLabel.data = label;
     setText(this.countdown, formatRemaining(left));
     this.expiry.classList.toggle("dl-expired", left <= 0);
     this.expiry.classList.toggle("dl-soon", left > 0 && left < 5 * 60 * 1000);

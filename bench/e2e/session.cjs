@@ -1,0 +1,168 @@
+// Session change → onStatusUpdate handled in Python, measured from outside in headless Chromium
+// (issue 6: median ≤ 50 ms, p95 ≤ 150 ms). Started by bench/e2e/session.sh, which runs
+// `desklit run` and passes DESKLIT_URL (the page with the launch secret) and DESKLIT_E2E_URL_FILE
+// (where $BROWSER records the authorize URL).
+//
+// Each cycle signs in through the dev IdP's form and signs out with the component's button.
+// Timestamps are taken inside the browser (performance.timeOrigin + performance.now(), one
+// clock for every frame) by an init script in every frame:
+//   click   the "Log out" click in the component's frame (a capture listener; before the
+//           component's own handler sends POST /api/logout)
+//   cb      the end of the response to the sign-in callback (the shell has exchanged the code
+//           and verified the ID token; the keyring write and the notification follow)
+//   sse     the component's EventSource receives "changed" (the shell has committed the change
+//           to the keyring and notified; the component server pushed it)
+//   msg     Streamlit's page receives the component's setComponentValue (onStatusUpdate)
+//   dom     the sidebar's "Secure API" link appears / disappears: Python has handled
+//           onStatusUpdate, run the script to st.navigation, and the page has applied the delta
+//           (a MutationObserver, before paint)
+// The Python handler runs between msg and dom; dom is the first outside sign that it has.
+"use strict";
+const path = require("node:path");
+const fs = require("node:fs");
+const root = path.resolve(__dirname, "../..");
+const { chromium } = require(process.env.PLAYWRIGHT_CORE || path.join(root, "test/e2e/node_modules/playwright-core"));
+
+const appURL = process.env.DESKLIT_URL;
+const urlFile = process.env.DESKLIT_E2E_URL_FILE;
+const cycles = Number(process.env.BENCH_CYCLES || 20);
+const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
+if (!appURL || !urlFile) throw new Error("run through bench/e2e/session.sh");
+
+// Runs in every frame before its scripts.
+function instrument() {
+  const now = () => performance.timeOrigin + performance.now();
+  const marks = (window.__bench = { sse: [], msg: [], dom: [], click: [] });
+  const ES = window.EventSource;
+  if (ES) {
+    window.EventSource = class extends ES {
+      constructor(u, o) {
+        super(u, o);
+        this.addEventListener("changed", () => marks.sse.push(now()));
+      }
+    };
+  }
+  document.addEventListener("click", (e) => {
+    const b = e.target && e.target.closest && e.target.closest("button");
+    if (b) marks.click.push([now(), b.textContent.trim()]);
+  }, true);
+  if (window.top === window) {
+    window.addEventListener("message", (e) => {
+      const d = e.data;
+      if (d && d.type === "streamlit:setComponentValue") {
+        const ev = d.value && d.value.event;
+        marks.msg.push([now(), ev]);
+      }
+    }, true);
+    let last = null;
+    const check = () => {
+      const links = document.querySelectorAll('[data-testid="stSidebarNav"] a, [data-testid="stSidebar"] a');
+      let present = false;
+      for (const a of links) if (a.textContent.includes("Secure API")) { present = true; break; }
+      if (present !== last) { last = present; marks.dom.push([now(), present]); }
+    };
+    new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
+  }
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+async function waitFor(fn, what, ms = 30000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
+const authorizeURLs = () => (fs.existsSync(urlFile) ? fs.readFileSync(urlFile, "utf8").split("\n").filter(Boolean) : []);
+
+function stats(v) {
+  const s = [...v].sort((a, b) => a - b);
+  const n = s.length;
+  const med = n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+  const p95 = s[Math.min(n - 1, Math.ceil(n * 0.95) - 1)];
+  return `median ${med.toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  min ${s[0].toFixed(1)}  max ${s[n - 1].toFixed(1)}  (n=${n})`;
+}
+
+(async () => {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+      "--disable-renderer-backgrounding", "--disable-background-timer-throttling"],
+  });
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await ctx.addInitScript(instrument);
+  const page = await ctx.newPage();
+  await page.goto(appURL);
+  const comp = () => page.frames().find((f) => f.url().includes(`127.0.0.1:${process.env.DESKLIT_COMPONENT_PORT}`));
+  const frame = page.frameLocator(`iframe[src*="127.0.0.1:${process.env.DESKLIT_COMPONENT_PORT}"]`);
+  await frame.getByRole("button", { name: /log in|log out/i }).first().waitFor({ timeout: 60000 });
+  if (await frame.getByRole("button", { name: /log out/i }).count()) {
+    await frame.getByRole("button", { name: /log out/i }).click();
+    await frame.getByRole("button", { name: /log in/i }).waitFor({ timeout: 30000 });
+  }
+  await sleep(1000);
+
+  const marks = async () => {
+    const top = await page.evaluate(() => window.__bench);
+    const c = await comp().evaluate(() => window.__bench);
+    return { dom: top.dom, msg: top.msg, sse: c.sse, click: c.click };
+  };
+  // The first mark of a kind after t (and its index).
+  const after = (arr, t, pick = (x) => x) => arr.map(pick).find((x) => x >= t);
+
+  const rows = { in: [], out: [] };
+  for (let i = 0; i < cycles; i++) {
+    for (const kind of ["in", "out"]) {
+      const before = await marks();
+      const t0 = Math.max(0, ...before.dom.map((d) => d[0]), ...before.sse, ...before.msg.map((m) => m[0]));
+      let cb = null;
+      if (kind === "in") {
+        fs.writeFileSync(urlFile, "");
+        await frame.getByRole("button", { name: /log in/i }).click();
+        const [authURL] = await waitFor(() => { const u = authorizeURLs(); return u.length ? u : null; }, "the authorize URL");
+        const idp = await ctx.newPage();
+        const cbDone = new Promise((res) => idp.on("requestfinished", (r) => {
+          if (/\/callback\?/.test(r.url())) { const t = r.timing(); res(t.startTime + t.responseEnd); }
+        }));
+        await idp.goto(authURL);
+        if (!/\/callback/.test(idp.url())) {
+          await idp.locator("#password").fill(password);
+          await idp.getByRole("button", { name: "Sign in" }).click();
+        }
+        cb = await cbDone;
+        await idp.close();
+      } else {
+        await frame.getByRole("button", { name: /log out/i }).click();
+      }
+      const want = kind === "in";
+      const m = await waitFor(async () => {
+        const m = await marks();
+        const d = m.dom.find((x) => x[0] > t0 && x[1] === want);
+        return d ? { ...m, d: d[0] } : null;
+      }, `the pages to ${want ? "appear" : "hide"}`);
+      const sse = after(m.sse, t0);
+      const msg = after(m.msg.filter((x) => x[1] === "onStatusUpdate"), t0, (x) => x[0]);
+      const click = kind === "out" ? after(m.click.filter((x) => /log out/i.test(x[1])), t0, (x) => x[0]) : null;
+      const row = { sse, msg, dom: m.d, click, cb };
+      rows[kind].push(row);
+      const f = (a, b) => (a != null && b != null ? (b - a).toFixed(1).padStart(7) : "      -");
+      console.log(`cycle ${String(i + 1).padStart(2)} sign-${kind.padEnd(3)} ` +
+        `${kind === "out" ? "click" : "cb   "}→dom ${f(click ?? cb, m.d)} ms   sse→dom ${f(sse, m.d)}   msg→dom ${f(msg, m.d)}   ${kind === "out" ? "click" : "cb   "}→sse ${f(click ?? cb, sse)}`);
+      await sleep(300); // let the page settle (the component's own repaint, Streamlit's idle)
+    }
+  }
+  const col = (rs, a, b) => rs.filter((r) => r[a] != null && r[b] != null).map((r) => r[b] - r[a]);
+  const all = [...rows.in, ...rows.out];
+  console.log("");
+  console.log(`change pushed (SSE "changed" in the component) → Python's render in the DOM, sign-in and sign-out: ${stats(col(all, "sse", "dom"))}`);
+  console.log(`  sign-in only:  ${stats(col(rows.in, "sse", "dom"))}`);
+  console.log(`  sign-out only: ${stats(col(rows.out, "sse", "dom"))}`);
+  console.log(`"Log out" click → pages hidden (includes the POST, the keyring delete, the push):  ${stats(col(rows.out, "click", "dom"))}`);
+  console.log(`sign-in callback answered → pages shown (includes the keyring write, the push):   ${stats(col(rows.in, "cb", "dom"))}`);
+  console.log(`onStatusUpdate sent by the component → DOM (Streamlit rerun + Python + render):   ${stats(col(all, "msg", "dom"))}`);
+  console.log(`SSE "changed" → onStatusUpdate sent (component's GET /api/session):               ${stats(col(all, "sse", "msg"))}`);
+  await browser.close();
+})().catch((e) => { console.error("bench/e2e/session:", e); process.exit(1); });

@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Inner part of deb-e2e.sh, run inside xvfb-run and dbus-run-session: HOME SCREENSHOT.
+# Starts a throw-away unlocked gnome-keyring, then /usr/bin/desklit twice from / with env -i
+# (DISPLAY, HOME, DBUS_SESSION_BUS_ADDRESS only). See deb-e2e.sh.
+set -euo pipefail
+home=$1 shot=$2
+log() { printf 'deb-e2e: %s\n' "$*" >&2; }
+pid="" tracked="" daemon_pid=""
+alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [ -n "$s" ] && [ "${s:0:1}" != Z ]; }
+descendants() { local c; for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
+cleanup() {
+	local p
+	for p in $pid $tracked; do alive "$p" && kill -KILL "$p" 2>/dev/null; done
+	if [ -n "$daemon_pid" ]; then kill "$daemon_pid" 2>/dev/null || true; wait "$daemon_pid" 2>/dev/null || true; fi
+	return 0
+}
+trap cleanup EXIT
+fail() { log "FAIL: $*"; [ -f "$home/app.log" ] && tail -40 "$home/app.log" >&2; exit 1; }
+
+# The keyring a desktop session provides, reached only through the session bus.
+mkdir -p "$home/run" && chmod 0700 "$home/run"
+printf 'desklit-throwaway' | HOME=$home XDG_RUNTIME_DIR=$home/run gnome-keyring-daemon --foreground \
+	--unlock --components=secrets --control-directory="$home/run/keyring" >"$home/keyring.log" 2>&1 &
+daemon_pid=$!
+for _ in $(seq 1 100); do
+	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
+	sleep 0.1
+done
+
+# A desktop session's X authority lives in ~/.Xauthority when XAUTHORITY is not set.
+[ -n "${XAUTHORITY:-}" ] && cp "$XAUTHORITY" "$home/.Xauthority"
+
+data=$home/.local/share/desklit
+urls="http://127.0.0.1:4010/_stcore/health http://127.0.0.1:3001/healthz http://127.0.0.1:8888/healthz"
+
+start() { # start LABEL: the double-click environment, from /
+	(cd / && exec env -i DISPLAY="$DISPLAY" HOME="$home" DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" \
+		/usr/bin/desklit) >>"$home/app.log" 2>&1 &
+	pid=$!
+	local t0=$SECONDS deadline=$((SECONDS + ${DESKLIT_E2E_TIMEOUT:-300})) u ok
+	while :; do
+		alive "$pid" || fail "$1: the app exited (status $(wait "$pid"; echo $?))"
+		ok=1
+		for u in $urls; do curl -fsS -o /dev/null --max-time 2 "$u" 2>/dev/null || { ok=""; break; }; done
+		[ -n "$ok" ] && break
+		[ $SECONDS -lt $deadline ] || fail "$1: services not healthy within ${DESKLIT_E2E_TIMEOUT:-300}s ($u)"
+		sleep 1
+	done
+	log "$1: all three services healthy after $((SECONDS - t0)) s"
+}
+
+stop() { # stop LABEL: SIGTERM; the app and all it started must be gone within 10 s
+	tracked=$(descendants "$pid" | tr '\n' ' ')
+	kill -TERM "$pid"
+	local deadline=$((SECONDS + 10)) left p u
+	while :; do
+		left=""
+		for p in $pid $tracked; do alive "$p" && left="$left $p"; done
+		[ -z "$left" ] && break
+		[ $SECONDS -lt $deadline ] || fail "$1: still running 10 s after SIGTERM:$left"
+		sleep 0.1
+	done
+	wait "$pid" 2>/dev/null || true
+	for u in $urls; do curl -fsS -o /dev/null --max-time 1 "$u" 2>/dev/null && fail "$1: $u still answers after exit"; done
+	log "$1: SIGTERM ended the app and its $(echo $tracked | wc -w) descendants"
+	pid="" tracked=""
+}
+
+# First start: unpack, offline runtime build, services Ready, screenshot, SIGTERM.
+start "first start"
+[ -f "$data/app/app.py" ] || fail "the Streamlit app is not unpacked in $data/app"
+buildlog=$(find "$home" -name runtime-build.log | head -1)
+[ -n "$buildlog" ] || fail "no runtime-build.log under $home"
+grep -E -- '-m pip install|/pip install' "$buildlog" | grep -q -- '--no-index --find-links /usr/share/desklit/wheelhouse' ||
+	fail "the runtime was not installed with --no-index from /usr/share/desklit/wheelhouse ($buildlog)"
+if grep -Ei 'https?://|Downloading ' "$buildlog"; then fail "the runtime build touched the network ($buildlog)"; fi
+grep -q 'Successfully installed' "$buildlog" || fail "pip did not report success ($buildlog)"
+log "runtime built offline from /usr/share/desklit/wheelhouse ($(grep -c '^Processing ' "$buildlog") wheels)"
+sleep "${DESKLIT_E2E_SETTLE:-8}" # let the window draw the Streamlit page
+import -window root "$shot"
+colours=$(convert "$shot" -format '%k' info:)
+[ "$colours" -ge 16 ] || fail "the screenshot looks blank ($colours colours)"
+log "screenshot $shot ($colours colours)"
+stop "first start"
+
+# Corrupt an unpacked file: the next start must restore it (the bundle is checked by hash).
+want=$(sha256sum "$data/app/app.py" | cut -d' ' -f1)
+printf '\nraise SystemExit("corrupted")\n' >>"$data/app/app.py"
+start "after corruption"
+got=$(sha256sum "$data/app/app.py" | cut -d' ' -f1)
+[ "$got" = "$want" ] || fail "app.py not restored after corruption"
+log "corrupted app.py restored at the next start"
+stop "after corruption"
