@@ -13,11 +13,13 @@
 # DIST_VERSION: VERSION when it is a version number (a tag such as v1.2.3 gives 1.2.3), else
 # wails.json's productVersion + "+git<describe>" (e.g. 0.1.0+git1d25bc7-dirty).
 
+# (scripts/dist/common.sh derives it; set DIST_VERSION to override.)
+
 DIST_DIR      ?= dist
-DIST_PRODUCT  := $(shell sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' wails.json)
-DIST_VERSION  ?= $(shell v='$(VERSION)'; v=$${v\#v}; case "$$v" in [0-9]*) echo "$$v" ;; *) echo "$(DIST_PRODUCT)+git$$v" ;; esac)
+DIST_VERSION  ?=
 DIST_DATE     := $(DATE)
-DIST_ENV       = DIST_DIR='$(DIST_DIR)' DIST_VERSION='$(DIST_VERSION)' COMMIT='$(COMMIT)' DATE='$(DIST_DATE)' GO='$(GO)'
+DIST_ENV       = DIST_DIR='$(DIST_DIR)' VERSION='$(VERSION)' DIST_VERSION='$(DIST_VERSION)' \
+                 COMMIT='$(COMMIT)' DATE='$(DIST_DATE)' GO='$(GO)'
 
 .PHONY: dist dist-linux dist-windows dist-sums dist-check dist-e2e dist-clean
 

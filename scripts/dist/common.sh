@@ -1,7 +1,9 @@
 # Sourced by the scripts in scripts/dist: the version, the Go link flags and small helpers.
 #
 # Input (environment; dist.mk sets them from the Makefile's VERSION, COMMIT and DATE):
-#   DIST_VERSION  package version, e.g. 0.1.0 or 0.1.0+git1d25bc7 (default: from wails.json)
+#   DIST_VERSION  package version (default: VERSION without a leading "v" when it starts with a
+#                 digit, e.g. tag v1.2.3 -> 1.2.3; else wails.json's productVersion + "+git" +
+#                 VERSION, e.g. 0.1.0+git1d25bc7-dirty; without VERSION: productVersion)
 #   COMMIT, DATE  stamped into app/version with VERSION=DIST_VERSION
 #   DIST_DIR      output folder (default: dist)
 #   GO            the go command (default: go)
@@ -9,7 +11,15 @@
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 GO="${GO:-go}"
 product_version() { sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' "$root/wails.json"; }
-DIST_VERSION="${DIST_VERSION:-$(product_version)}"
+if [ -z "${DIST_VERSION:-}" ]; then
+	v=${VERSION:-}
+	v=${v#v}
+	case "$v" in
+	"") DIST_VERSION=$(product_version) ;;
+	[0-9]*) DIST_VERSION=$v ;;
+	*) DIST_VERSION="$(product_version)+git$v" ;;
+	esac
+fi
 COMMIT="${COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 DATE="${DATE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"
 DIST_DIR="${DIST_DIR:-dist}"
