@@ -18,12 +18,12 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian/Ubuntu packages: build (GTK/WebKit), window and keyring tests, browser tests.
 APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential python3-venv \
              xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick xdotool x11-utils \
-             chromium fonts-dejavu-core file
+             chromium fonts-dejavu-core file nsis iproute2 util-linux
 # Non-Wails packages must build for every desktop OS.
 PORTABLE_PKGS = $(shell $(GO) list ./app/... | grep -v /app/desktop)
 
 .PHONY: deps apt-deps go-deps node-deps build frontend component run dev test test-go vet \
-        test-keyring test-python test-frontend test-gui test-e2e wheelhouse bench clean
+        test-keyring test-python test-frontend test-gui test-e2e test-dist wheelhouse bench clean
 
 deps: apt-deps go-deps node-deps
 
@@ -94,7 +94,13 @@ test-gui: build
 test-e2e: build wheelhouse
 	test/e2e/run.sh $(BIN)
 
-test: deps vet test-go test-keyring test-python test-frontend test-gui test-e2e
+# Packaging: build dist/ (the .deb, tarball, Windows .exe and installer), check the Windows and
+# macOS artefacts, then install the .deb, start it as a desktop would and remove it (root).
+test-dist: build
+	$(MAKE) dist dist-check
+	$(SUDO) $(MAKE) dist-e2e
+
+test: deps vet test-go test-keyring test-python test-frontend test-gui test-e2e test-dist
 	@echo "make test: all suites passed"
 
 wheelhouse:
@@ -102,6 +108,8 @@ wheelhouse:
 
 bench:
 	bench/run.sh
+
+include dist.mk
 
 clean:
 	rm -rf build/bin dist $(CACHE) frontend/node_modules runtime/component/node_modules

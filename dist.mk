@@ -21,25 +21,26 @@ DIST_DATE     := $(DATE)
 DIST_ENV       = DIST_DIR='$(DIST_DIR)' VERSION='$(VERSION)' DIST_VERSION='$(DIST_VERSION)' \
                  COMMIT='$(COMMIT)' DATE='$(DIST_DATE)' GO='$(GO)'
 
-.PHONY: dist dist-linux dist-windows dist-sums dist-check dist-e2e dist-clean
+.PHONY: dist dist-linux dist-windows dist-sums dist-check dist-e2e
 
-dist: dist-linux dist-windows
+# dist/ starts empty so that it and its checksums hold only this version's artefacts.
+dist:
+	rm -rf $(DIST_DIR)
+	$(DIST_ENV) scripts/dist/linux.sh
+	$(DIST_ENV) scripts/dist/windows.sh
 	$(DIST_ENV) scripts/dist/checksums.sh
 	@ls -l $(DIST_DIR)
 
-dist-linux: dist-clean
+dist-linux:
 	$(DIST_ENV) scripts/dist/linux.sh
+	$(DIST_ENV) scripts/dist/checksums.sh
 
-dist-windows: dist-clean
+dist-windows:
 	$(DIST_ENV) scripts/dist/windows.sh
+	$(DIST_ENV) scripts/dist/checksums.sh
 
 dist-sums:
 	$(DIST_ENV) scripts/dist/checksums.sh
-
-# Old artefacts (another version) would otherwise stay in dist/ and in its checksums.
-dist-clean:
-	rm -rf $(DIST_DIR)
-	mkdir -p $(DIST_DIR)
 
 dist-check:
 	test/dist/windows-check.sh $(DIST_DIR)

@@ -339,6 +339,7 @@ func (s *Shell) wheelhouses() []string {
 			filepath.Join(exeDir, "wheelhouse"),
 			filepath.Join(exeDir, "..", "share", "desklit", "wheelhouse"),
 			filepath.Join(exeDir, "..", "wheelhouse"),
+			filepath.Join(exeDir, "..", "Resources", "wheelhouse"), // macOS: Desklit.app/Contents
 		)
 	}
 	if wd, err := os.Getwd(); err == nil {

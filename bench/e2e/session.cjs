@@ -13,6 +13,7 @@
 //   sse     the component's EventSource receives "changed" (the shell has committed the change
 //           to the keyring and notified; the component server pushed it)
 //   msg     Streamlit's page receives the component's setComponentValue (onStatusUpdate)
+//   ws      the first frame on Streamlit's websocket after msg (the server started the rerun)
 //   dom     the sidebar's "Secure API" link appears / disappears: Python has handled
 //           onStatusUpdate, run the script to st.navigation, and the page has applied the delta
 //           (a MutationObserver, before paint)
@@ -32,7 +33,7 @@ if (!appURL || !urlFile) throw new Error("run through bench/e2e/session.sh");
 // Runs in every frame before its scripts.
 function instrument() {
   const now = () => performance.timeOrigin + performance.now();
-  const marks = (window.__bench = { sse: [], msg: [], dom: [], click: [] });
+  const marks = (window.__bench = { sse: [], msg: [], dom: [], click: [], ws: [] });
   const ES = window.EventSource;
   if (ES) {
     window.EventSource = class extends ES {
@@ -47,6 +48,15 @@ function instrument() {
     if (b) marks.click.push([now(), b.textContent.trim()]);
   }, true);
   if (window.top === window) {
+    // Frames from Streamlit's websocket (/_stcore/stream): the first after onStatusUpdate says
+    // the server has started the rerun that runs the handler.
+    const WS = window.WebSocket;
+    window.WebSocket = class extends WS {
+      constructor(u, p) {
+        super(u, p);
+        this.addEventListener("message", () => marks.ws.push(now()));
+      }
+    };
     window.addEventListener("message", (e) => {
       const d = e.data;
       if (d && d.type === "streamlit:setComponentValue") {
@@ -108,7 +118,7 @@ function stats(v) {
   const marks = async () => {
     const top = await page.evaluate(() => window.__bench);
     const c = await comp().evaluate(() => window.__bench);
-    return { dom: top.dom, msg: top.msg, sse: c.sse, click: c.click };
+    return { dom: top.dom, msg: top.msg, ws: top.ws, sse: c.sse, click: c.click };
   };
   // The first mark of a kind after t (and its index).
   const after = (arr, t, pick = (x) => x) => arr.map(pick).find((x) => x >= t);
@@ -124,15 +134,19 @@ function stats(v) {
         await frame.getByRole("button", { name: /log in/i }).click();
         const [authURL] = await waitFor(() => { const u = authorizeURLs(); return u.length ? u : null; }, "the authorize URL");
         const idp = await ctx.newPage();
-        const cbDone = new Promise((res) => idp.on("requestfinished", (r) => {
-          if (/\/callback\?/.test(r.url())) { const t = r.timing(); res(t.startTime + t.responseEnd); }
-        }));
+        const cbDone = new Promise((res) => {
+          idp.on("requestfinished", (r) => {
+            if (/\/callback\?/.test(r.url())) { const t = r.timing(); res(t.startTime + t.responseEnd); }
+          });
+          setTimeout(() => res(null), 30000);
+        });
         await idp.goto(authURL);
         if (!/\/callback/.test(idp.url())) {
           await idp.locator("#password").fill(password);
           await idp.getByRole("button", { name: "Sign in" }).click();
         }
         cb = await cbDone;
+        if (cb == null) throw new Error(`no answer from the sign-in callback; the sign-in page is at ${idp.url().replace(/\?.*/, "")}: ${(await idp.locator("body").innerText()).slice(0, 300)}`);
         await idp.close();
       } else {
         await frame.getByRole("button", { name: /log out/i }).click();
@@ -144,13 +158,14 @@ function stats(v) {
         return d ? { ...m, d: d[0] } : null;
       }, `the pages to ${want ? "appear" : "hide"}`);
       const sse = after(m.sse, t0);
-      const msg = after(m.msg.filter((x) => x[1] === "onStatusUpdate"), t0, (x) => x[0]);
+      const msg = sse == null ? null : after(m.msg.filter((x) => x[1] === "onStatusUpdate"), sse, (x) => x[0]);
       const click = kind === "out" ? after(m.click.filter((x) => /log out/i.test(x[1])), t0, (x) => x[0]) : null;
-      const row = { sse, msg, dom: m.d, click, cb };
+      const ws = msg == null ? null : after(m.ws, msg);
+      const row = { sse, msg, ws, dom: m.d, click, cb };
       rows[kind].push(row);
       const f = (a, b) => (a != null && b != null ? (b - a).toFixed(1).padStart(7) : "      -");
       console.log(`cycle ${String(i + 1).padStart(2)} sign-${kind.padEnd(3)} ` +
-        `${kind === "out" ? "click" : "cb   "}→dom ${f(click ?? cb, m.d)} ms   sse→dom ${f(sse, m.d)}   msg→dom ${f(msg, m.d)}   ${kind === "out" ? "click" : "cb   "}→sse ${f(click ?? cb, sse)}`);
+        `${kind === "out" ? "click" : "cb   "}→dom ${f(click ?? cb, m.d)} ms   sse→dom ${f(sse, m.d)}   msg→dom ${f(msg, m.d)} (msg→ws ${f(msg, ws)})   ${kind === "out" ? "click" : "cb   "}→sse ${f(click ?? cb, sse)}`);
       await sleep(300); // let the page settle (the component's own repaint, Streamlit's idle)
     }
   }
@@ -163,6 +178,8 @@ function stats(v) {
   console.log(`"Log out" click → pages hidden (includes the POST, the keyring delete, the push):  ${stats(col(rows.out, "click", "dom"))}`);
   console.log(`sign-in callback answered → pages shown (includes the keyring write, the push):   ${stats(col(rows.in, "cb", "dom"))}`);
   console.log(`onStatusUpdate sent by the component → DOM (Streamlit rerun + Python + render):   ${stats(col(all, "msg", "dom"))}`);
+  console.log(`  of which onStatusUpdate → first websocket frame of the rerun:                 ${stats(col(all, "msg", "ws"))}`);
+  console.log(`  of which first websocket frame → DOM (script run incl. handler, page):     ${stats(col(all, "ws", "dom"))}`);
   console.log(`SSE "changed" → onStatusUpdate sent (component's GET /api/session):               ${stats(col(all, "sse", "msg"))}`);
   await browser.close();
 })().catch((e) => { console.error("bench/e2e/session:", e); process.exit(1); });

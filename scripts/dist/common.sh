@@ -14,11 +14,13 @@ product_version() { sed -n 's/.*"productVersion": *"\([^"]*\)".*/\1/p' "$root/wa
 if [ -z "${DIST_VERSION:-}" ]; then
 	v=${VERSION:-}
 	v=${v#v}
-	case "$v" in
-	"") DIST_VERSION=$(product_version) ;;
-	[0-9]*) DIST_VERSION=$v ;;
-	*) DIST_VERSION="$(product_version)+git$v" ;;
-	esac
+	if [ -z "$v" ]; then
+		DIST_VERSION=$(product_version)
+	elif [[ $v =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?([-+~][0-9A-Za-z.+~-]*)?$ ]]; then
+		DIST_VERSION=$v
+	else
+		DIST_VERSION="$(product_version)+git$v"
+	fi
 fi
 COMMIT="${COMMIT:-$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)}"
 DATE="${DATE:-$(date -u +%Y-%m-%dT%H:%M:%SZ)}"

@@ -45,28 +45,37 @@ for s in $sizes; do
 	convert "$root/build/appicon.png" -resize "${s}x${s}" -strip "PNG32:$icons/${s}x${s}/apps/desklit.png"
 done
 
+# readme WHEELHOUSE [tarball]: the README of the tarball or the package.
 readme() {
 	cat <<TXT
 Desklit $DIST_VERSION (commit $COMMIT, built $DATE)
 
 Your Streamlit app on the desktop, signed in and offline-ready.
 
-Run: ./desklit (or double-click it). It needs GTK 3 and WebKitGTK 4.1 (Debian/Ubuntu:
+Run: $([ "${2:-}" = tarball ] && echo "./desklit (or double-click it)" || echo "Desklit in the application menu, or desklit"). It needs GTK 3 and WebKitGTK 4.1 (Debian/Ubuntu:
 libgtk-3-0 libwebkit2gtk-4.1-0) and Python 3.11 or newer with venv (python3-venv).
 
 First start: Desklit unpacks its Streamlit app into ~/.local/share/desklit/app (checked by
 SHA-256 at every start and restored when changed), then builds its Python environment in
-~/.local/share/desklit/runtime from the wheels in ./wheelhouse with the package index
-switched off (about a minute; later starts take a second), and opens the window.
-
-Add it to the application menu (optional):
-  install -Dm755 desklit ~/.local/bin/desklit
-  cp -r wheelhouse ~/.local/share/desklit-wheelhouse  # or keep ./wheelhouse beside the binary
-  cp -r share/icons share/applications ~/.local/share/
-The .deb package does all of this system-wide.
-
-desklit version   shows the version, commit and build date.
+~/.local/share/desklit/runtime from the wheels in $1 with the package index
+switched off (under a minute; later starts take a second), and opens the window. The wheels
+are for CPython $(wheel_pythons "$wheelhouse"); with another Python the first start
+downloads the same pinned, hash-checked packages from PyPI instead.
 TXT
+	[ "${2:-}" = tarball ] || return 0
+	cat <<TXT
+
+Add it to the application menu (optional; keep this folder where it is, the binary finds
+./wheelhouse beside its real path, also through a symlink):
+  ln -s "\$PWD/desklit" ~/.local/bin/desklit
+  mkdir -p ~/.local/share && cp -r share/icons share/applications ~/.local/share/
+The .deb package does all of this system-wide.
+TXT
+}
+
+# wheel_pythons DIR: the CPython versions DIR has streamlit's compiled dependencies for (numpy).
+wheel_pythons() {
+	find "$1" -maxdepth 1 -name 'numpy-*.whl' -printf '%f\n' | sed -E 's/.*-cp3([0-9]+)-.*/3.\1/' | sort -uV | paste -sd, - | sed 's/,/, /g'
 }
 
 # 3. The tarball: the wheelhouse sits beside the binary (<exe dir>/wheelhouse).
@@ -78,7 +87,7 @@ cp -r "$wheelhouse" "$tree/wheelhouse"
 rm -f "$tree/wheelhouse/README.md"
 install -m 0644 "$root/build/linux/desklit.desktop" "$tree/share/applications/desklit.desktop"
 cp -r "$icons" "$tree/share/icons/hicolor"
-readme >"$tree/README.txt"
+readme ./wheelhouse tarball >"$tree/README.txt"
 tarball="$DIST_DIR/$name.tar.gz"
 tar -C "$work/tar" --owner=0 --group=0 --numeric-owner --sort=name -czf "$tarball" "$name"
 log "wrote $tarball"
@@ -93,7 +102,7 @@ install -m 0644 "$root/build/linux/desklit.desktop" "$pkg/usr/share/applications
 cp -r "$icons" "$pkg/usr/share/icons/hicolor"
 cp -r "$wheelhouse" "$pkg/usr/share/desklit/wheelhouse"
 rm -f "$pkg/usr/share/desklit/wheelhouse/README.md"
-readme >"$pkg/usr/share/doc/desklit/README"
+readme /usr/share/desklit/wheelhouse >"$pkg/usr/share/doc/desklit/README"
 cat >"$pkg/usr/share/doc/desklit/copyright" <<TXT
 Desklit $DIST_VERSION
 $(wails_info copyright)
@@ -110,10 +119,9 @@ Architecture: amd64
 Maintainer: $(sed -n 's/.*"name": *"\(Desklit contributors\)".*/\1/p' "$root/wails.json") <$(sed -n 's/.*"email": *"\([^"]*\)".*/\1/p' "$root/wails.json")>
 Installed-Size: $installed_kb
 Depends: libgtk-3-0, libwebkit2gtk-4.1-0, python3 (>= 3.11), python3-venv
-Recommends: gnome-keyring | kwalletmanager
+Recommends: gnome-keyring
 Section: devel
 Priority: optional
-Homepage: https://desklit.io
 Description: Streamlit app on the desktop, signed in and offline-ready
  Desklit runs a Streamlit app, its web component and a protected API on 127.0.0.1
  and shows them in a native window, signed in with OpenID Connect. The Python

@@ -7,7 +7,8 @@
 #                                                  and the WebView2 runtime when it is missing
 #
 #   scripts/dist/windows.sh                        # after `make build`; dist.mk runs it
-#   DIST_WIN_PYTHON=3.12 scripts/dist/windows.sh   # the CPython the wheelhouse is for (default 3.12)
+#   DIST_WIN_PYTHON="3.11 3.12 3.13" scripts/dist/windows.sh  # the CPythons the wheelhouse serves
+#                                                  (default 3.12; each adds about 30 MB)
 #   DIST_WIN_WHEELHOUSE=none scripts/dist/windows.sh  # no wheelhouse: the first start uses PyPI
 #
 # Resources: go-winres (github.com/tc-hib/go-winres, fetched through the Go module proxy, run
@@ -80,11 +81,14 @@ log "wrote $DIST_DIR/desklit-$DIST_VERSION-windows-amd64.exe"
 wheelhouse="${DIST_WIN_WHEELHOUSE:-}"
 if [ "$wheelhouse" != none ]; then
 	if [ -z "$wheelhouse" ]; then
-		pyver="${DIST_WIN_PYTHON:-3.12}"
-		wheelhouse="$root/.cache/wheelhouse-win_amd64-cp${pyver//./}"
+		pyvers="${DIST_WIN_PYTHON:-3.12}"
+		tag=$(printf 'cp%s' $(echo "$pyvers" | tr -d .) | sed 's/cp/-cp/g')
+		wheelhouse="$root/.cache/wheelhouse-win_amd64$tag"
 		if ! ls "$wheelhouse"/*.whl >/dev/null 2>&1; then
-			log "filling the win_amd64 wheelhouse for CPython $pyver"
-			PLATFORM=win_amd64 PY_VERSION="$pyver" "$root/scripts/wheelhouse.sh" "$wheelhouse"
+			for pyver in $pyvers; do
+				log "filling the win_amd64 wheelhouse for CPython $pyver"
+				PLATFORM=win_amd64 PY_VERSION="$pyver" "$root/scripts/wheelhouse.sh" "$wheelhouse"
+			done
 		fi
 	fi
 	check_wheelhouse "$wheelhouse"

@@ -34,6 +34,19 @@ done
 data=$home/.local/share/desklit
 urls="http://127.0.0.1:4010/_stcore/health http://127.0.0.1:3001/healthz http://127.0.0.1:8888/healthz"
 
+for u in $urls; do
+	if curl -fsS -o /dev/null --max-time 1 "$u" 2>/dev/null; then
+		log "FAIL: $u already answers: another Desklit is running (stop it, or run as root for a private network namespace)"
+		exit 1
+	fi
+done
+if [ -n "${DESKLIT_E2E_NETNS_ON:-}" ]; then
+	if curl -sS -o /dev/null --max-time 3 https://pypi.org/simple/ 2>/dev/null; then
+		log "FAIL: the network namespace reaches pypi.org"; exit 1
+	fi
+	log "no network: pypi.org is unreachable from here"
+fi
+
 start() { # start LABEL: the double-click environment, from /
 	(cd / && exec env -i DISPLAY="$DISPLAY" HOME="$home" DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" \
 		/usr/bin/desklit) >>"$home/app.log" 2>&1 &
@@ -92,3 +105,32 @@ got=$(sha256sum "$data/app/app.py" | cut -d' ' -f1)
 [ "$got" = "$want" ] || fail "app.py not restored after corruption"
 log "corrupted app.py restored at the next start"
 stop "after corruption"
+
+# A tampered wheel in the installed wheelhouse: the runtime build must refuse it (pip checks
+# every wheel against the SHA-256 in the lock, requirements.txt) and never fall back to an index.
+wh=/usr/share/desklit/wheelhouse
+victim=$(ls "$wh"/idna-*.whl | head -1)
+cp "$victim" "$home/victim.bak"
+restore() { cp "$home/victim.bak" "$victim"; }
+python3 - "$victim" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "a") as z:
+    z.writestr("idna/tampered.py", "x = 1\n")
+PY
+rm -rf "$data/runtime"
+: >"$buildlog"
+(cd / && exec env -i DISPLAY="$DISPLAY" HOME="$home" DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" \
+	/usr/bin/desklit) >>"$home/app.log" 2>&1 &
+pid=$!
+deadline=$((SECONDS + 120))
+until grep -q 'DO NOT MATCH THE HASHES' "$buildlog" 2>/dev/null; do
+	[ $SECONDS -lt $deadline ] || { restore; fail "a tampered wheel was not rejected within 120 s ($buildlog)"; }
+	alive "$pid" || break
+	sleep 0.5
+done
+restore
+grep -q 'DO NOT MATCH THE HASHES' "$buildlog" || fail "a tampered wheel was not rejected ($buildlog)"
+if grep -Ei 'https?://|Downloading ' "$buildlog"; then fail "the rejected build touched the network"; fi
+if curl -fsS -o /dev/null --max-time 1 "${urls%% *}" 2>/dev/null; then fail "Streamlit runs on a rejected runtime"; fi
+log "a tampered wheel is rejected by its hash; no runtime is built from it"
+if alive "$pid"; then stop "tampered wheel"; fi

@@ -7,7 +7,8 @@
 # 1. The package: control fields (Depends), the files it carries (binary, desktop entry, hicolor
 #    icons 16..512, wheelhouse with SHA256SUMS that matches).
 # 2. apt-get install -y ./the.deb; desktop-file-validate on the installed entry when available.
-# 3. Under Xvfb and a private D-Bus session with a throw-away unlocked gnome-keyring: from / with
+# 3. In a private network namespace (loopback only: no network at all; DESKLIT_E2E_NETNS=0 to
+#    skip), under Xvfb and a private D-Bus session with a throw-away unlocked gnome-keyring: from / with
 #    `env -i DISPLAY HOME DBUS_SESSION_BUS_ADDRESS /usr/bin/desklit` (no PATH, no XDG_*, no PIP_*).
 #    Checks: the Streamlit app unpacked into ~/.local/share/desklit/app; the runtime built from
 #    /usr/share/desklit/wheelhouse with --no-index (runtime-build.log) and nothing fetched over
@@ -77,8 +78,16 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$(dirname "$shot")"
-xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" --inner "$home" "$shot" ||
-	fail "the installed app (see above)"
+# As root, the app runs in a private network namespace with only loopback: no network at all
+# (the offline proof), and the fixed ports cannot clash with anything else on the machine.
+# DESKLIT_E2E_NETNS=0 runs it in the host's network instead.
+netns=()
+if [ "${DESKLIT_E2E_NETNS:-1}" != 0 ] && command -v ip >/dev/null && unshare -n true 2>/dev/null; then
+	netns=(unshare -n -- sh -c 'ip link set lo up && exec "$@"' sh)
+	log "running the app in a private network namespace (loopback only, no network)"
+fi
+DESKLIT_E2E_NETNS_ON=${netns:+1} "${netns[@]}" xvfb-run -a -s "-screen 0 1280x800x24" \
+	dbus-run-session -- "$0" --inner "$home" "$shot" || fail "the installed app (see above)"
 
 # 5. Remove.
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq desklit >>/tmp/deb-e2e-apt.log 2>&1 ||

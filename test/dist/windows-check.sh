@@ -58,7 +58,7 @@ desc=$(file -b "$installer")
 case "$desc" in "PE32 executable (GUI)"*"Nullsoft Installer"*) ok "$(basename "$installer"): $desc" ;; *) fail "$installer: $desc" ;; esac
 
 [ -f "$mlog" ] || fail "no makensis log at $mlog"
-grep -q "^Output: \"$installer\"" "$mlog" || fail "$mlog is not the log of $installer"
+grep -qF "/$(basename "$installer")\"" <(grep '^Output: ' "$mlog") || fail "$mlog is not the log of $installer"
 grep -q '^Processing script file' "$mlog" || fail "$mlog: not a makensis log"
 if grep -inE '^[[:space:]]*(warning|[0-9]+ warnings?:)' "$mlog"; then fail "makensis warned ($mlog)"; fi
 grep -qE '^File: "desklit.exe"|File: ".*desklit.exe"' "$mlog" || fail "the installer does not carry desklit.exe"

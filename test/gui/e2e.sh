@@ -80,15 +80,22 @@ descendants() {
     descendants "$c"
   done
 }
-same_binary() { # processes running this binary, whoever their parent is now
+# same_binary: processes running this binary with this run's HOME, whoever their parent is now
+# (a child re-parented to init); other runs of the same binary on the machine are not ours.
+same_binary() {
   local p
   for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] && alive "${p#/proc/}" && echo "${p#/proc/}"
+    [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] || continue
+    tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "HOME=$HOME" || continue
+    alive "${p#/proc/}" && echo "${p#/proc/}"
   done
   return 0
 }
-cleanup() { # only what this script started, by PID
+cleanup() { # only what this script started, by PID; keeps Desklit's own logs in test/out
   local p
+  if [ -d "$XDG_STATE_HOME/desklit" ]; then
+    rm -rf "$out/gui-e2e-state" && cp -r "$XDG_STATE_HOME/desklit" "$out/gui-e2e-state" 2>/dev/null || true
+  fi
   for p in $pid $tracked $(descendants "${pid:-0}" 2>/dev/null) $fpid; do
     [ -n "$p" ] && alive "$p" && kill -KILL "$p" 2>/dev/null
   done
@@ -96,8 +103,17 @@ cleanup() { # only what this script started, by PID
   return 0
 }
 trap cleanup EXIT
+# windows: every visible top-level window's id, geometry and title (for the log).
+windows() {
+  local w
+  for w in $(xdotool search --onlyvisible --maxdepth 1 --name '' 2>/dev/null || true); do
+    printf '%s %s "%s"\n' "$w" "$(xdotool getwindowgeometry "$w" 2>/dev/null | awk '/Position/ { p = $2 } /Geometry/ { g = $2 } END { print g "+" p }')" \
+      "$(xdotool getwindowname "$w" 2>/dev/null)"
+  done
+}
 fail() {
   log "FAIL: $*"
+  windows | sed 's/^/gui-e2e:   window /' >&2
   import -window root "$out/gui-e2e-failure.png" 2>/dev/null && log "screen at the failure: $out/gui-e2e-failure.png"
   exit 1
 }
@@ -131,7 +147,7 @@ wait_for() {
   done
   fail "$what: not within the wait"
 }
-healthy() { [ "$(curl -fsS --max-time 2 http://127.0.0.1:4010/_stcore/health)" = ok ]; }
+healthy() { [ "$(curl -fsS --max-time 2 http://127.0.0.1:4010/_stcore/health 2>/dev/null)" = ok ]; }
 listening() { ss -Hltn "sport = :$1" | grep -q .; }
 
 # not_blank WID: the window's content below the native menu bar (the lower 90 %) has at least
@@ -149,7 +165,8 @@ not_blank() {
     sleep 0.5
   done
 }
-# settled WID SECONDS: waits (up to SECONDS) until two window captures 1.5 s apart are the same,
+# settled WID SECONDS: waits (up to SECONDS) until two window captures 1.5 s apart are the same
+# (fewer than 1000 pixels differ: Streamlit's small "running" indicator may still move),
 # so that a page that is still painting is not photographed half-way. Not an error if it never
 # settles (a spinner may run), only noted.
 settled() {
@@ -159,7 +176,7 @@ settled() {
     sleep 1.5
     import -window "$1" "$b"
     diff=$(compare -metric AE "$a" "$b" null: 2>&1 || true)
-    [ "${diff%% *}" = 0 ] && return 0
+    [ "${diff%% *}" -lt 1000 ] 2>/dev/null && return 0
     mv "$b" "$a"
   done
   log "(window $1 still changing after $2 s; taking the picture anyway)"
@@ -181,12 +198,36 @@ accent_pixels() {
   import -window "$1" "$work/h.png"
   convert "$work/h.png" -crop "100%x50+0+24" +repage txt:- | grep -ci " $accent " || true
 }
+# content_accent_pixels WID: pixels of the accent colour below the header (a progress bar).
+content_accent_pixels() {
+  import -window "$1" "$work/c.png"
+  convert "$work/c.png" -crop "100%x100%+0+80" +repage txt:- | grep -ci " $accent " || true
+}
 # accent_centre WID: "X Y" of the primary ("Log in") button in the header, window coordinates.
 accent_centre() {
   import -window "$1" "$work/h.png"
   convert "$work/h.png" -crop "100%x50+0+24" +repage txt:- | awk -v c="$accent" '
     toupper($3) == c { split($1, p, "[,:]"); x += p[1]; y += p[2]; n++ }
     END { if (n < 200) exit 1; printf "%d %d\n", x / n, y / n + 24 }'
+}
+# app_settled WID WHAT: the Streamlit page below the header has left its "Checking your session…"
+# box (st.info, #EDF5FF) and shows no warning box (st.warning, #FFFAE5, e.g. Streamlit's "Your app
+# is having trouble loading the desklit_auth component"): that is, the sign-in component loaded
+# inside the window and reported. Waits up to 60 s; the Streamlit light theme's colours.
+app_settled() {
+  local deadline=$((SECONDS + 60)) counts info warn
+  while :; do
+    import -window "$1" "$work/app.png"
+    counts=$(convert "$work/app.png" -crop "100%x100%+0+80" +repage txt:- |
+      awk '$3 == "#EDF5FF" { i++ } $3 == "#FFFAE5" { w++ } END { printf "%d %d\n", i, w }')
+    read -r info warn <<<"$counts"
+    [ "$info" -lt 3000 ] && [ "$warn" -lt 3000 ] && return 0
+    if [ $SECONDS -ge $deadline ]; then
+      import -window root "$out/gui-e2e-failure.png"
+      fail "$2: the app still shows an info box ($info px, 'Checking your session…'?) or a warning box ($warn px, the component failed to load?) after 60 s; see test/out/gui-e2e-failure.png"
+    fi
+    sleep 1
+  done
 }
 close_window() { python3 "$here/wm_close.py" "$1"; } # as a window manager's close button does
 # stop_and_check PID WID: closes the window and checks PID and its recorded descendants are gone
@@ -226,7 +267,9 @@ step "1 first-run progress"
 pid=$!
 log "started desklit (pid $pid), output in test/out/gui-e2e-run1.log"
 wid=$(wait_window "$title" 60 "$pid")
-sleep 4 # let the progress screen paint
+# The first-run screen's progress bar (the accent colour below the header) has moved off 0 %.
+bar_shown() { [ "$(content_accent_pixels "$wid")" -ge 100 ]; }
+wait_for 120 "the first-run progress bar" bar_shown
 healthy && fail "the app was already healthy: no cold runtime build to photograph"
 shot gui-1-first-run.png "$wid" "$title"
 healthy && fail "the app became healthy while the picture was taken: it may not show the first-run screen"
@@ -237,7 +280,8 @@ step "2 all services ready"
 wait_for 120 "Streamlit health at 127.0.0.1:4010" healthy
 wait_for 60 "the API on 8888" listening 8888
 wait_for 60 "the dev IdP on 9010" curl -fsS --max-time 2 http://127.0.0.1:9010/.well-known/openid-configuration
-sleep 4
+app_settled "$wid" "ready"
+sleep 2
 settled "$wid" 20
 shot gui-2-ready.png "$wid" "$title"
 step "2 ok: gui-2-ready.png"
@@ -257,8 +301,16 @@ fi
 swid=$(wait_window "$signin_title" 60)
 wait_for 60 "the sign-in page" listening 9011
 sleep 3
-settled "$swid" 20
+# Xvfb has no window manager and no compositor: the main window's web view leaves the area the
+# sign-in window covered when it first mapped (top left, before it is centred) unpainted until
+# it gets an event. A real desktop repaints it; here a pointer pass over the header does.
+xdotool mousemove --window "$wid" 160 47
+sleep 1
+xdotool mousemove 1279 799
+sleep 1.5
+settled root 20 # the picture holds both windows
 shot gui-3-signin-window.png "$swid" "$signin_title"
+windows | sed 's/^/gui-e2e:   window /' >&2
 step "3 ok: gui-3-signin-window.png"
 
 # 4. Sign in as the pre-selected demo user (Ada Analyst): the password field has autofocus.
@@ -281,6 +333,7 @@ while [ "$(accent_pixels "$wid")" -ge 200 ]; do # the primary "Log in" button gi
   [ $SECONDS -lt $deadline ] || fail "the header still shows 'Log in' 60 s after signing in"
   sleep 0.5
 done
+app_settled "$wid" "signed in"
 sleep 2
 settled "$wid" 20
 shot gui-4-signed-in.png "$wid" "$title"
