@@ -49,9 +49,39 @@ func New(sh *shell.Shell, paths config.Paths, log *slog.Logger) *Backend {
 func (b *Backend) ProgressFunc() func(pyruntime.Progress) {
 	return func(p pyruntime.Progress) {
 		if ev := b.events(); ev != nil {
-			ev.Progress(desktop.ProgressView{Step: p.Step, Package: p.Package, N: p.N, Total: p.Total, Percent: p.Percent, Message: p.Message})
+			ev.Progress(progressView(p))
 		}
 	}
+}
+
+// progressView puts the runtime build's steps in a user's words. pip reports each package while
+// it collects them, then nothing until the install is done: that phase shows no package count.
+func progressView(p pyruntime.Progress) desktop.ProgressView {
+	v := desktop.ProgressView{Percent: p.Percent}
+	switch p.Step {
+	case pyruntime.StepLock:
+		v.Step = "Waiting for another Desklit to finish setting up"
+	case pyruntime.StepVenv:
+		v.Step = "Creating the Python environment"
+	case pyruntime.StepInstall:
+		switch {
+		case p.Package != "":
+			v.Step, v.Package, v.N, v.Total = "Collecting packages", p.Package, p.N, p.Total
+		case p.Percent < 90 && p.Total > 0:
+			v.Step = fmt.Sprintf("Installing %d packages (the longest step)", p.Total)
+		default:
+			v.Step = "Packages installed"
+		}
+	case pyruntime.StepCheck:
+		v.Step = "Checking the environment"
+	case pyruntime.StepReady:
+		v.Step, v.Percent = "Ready", 100
+	case pyruntime.StepFailed:
+		v.Step = "The environment could not be built"
+	default:
+		v.Step = "Preparing"
+	}
+	return v
 }
 
 func (b *Backend) events() desktop.Events {
@@ -74,7 +104,9 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 	go b.forwardServices(events)
 	go func() {
 		for l := range logs {
-			ev.LogLine(l.Service, formatLine(l))
+			if strings.TrimSpace(l.Text) != "" {
+				ev.LogLine(l.Service, formatLine(l))
+			}
 		}
 	}()
 
@@ -179,9 +211,15 @@ func (b *Backend) classify(err error) desktop.ErrorView {
 	var np *pyruntime.NoPythonError
 	switch {
 	case errors.As(err, &pe):
+		holder := "another program"
+		if pe.Name != "" {
+			holder = fmt.Sprintf("%s (pid %d)", pe.Name, pe.PID)
+		}
 		v := desktop.ErrorView{
 			Kind: desktop.ErrPortInUse, Title: fmt.Sprintf("Port %d is in use", pe.Port), Service: pe.Service,
-			Message: pe.Error() + ". Desklit does not stop programs it did not start: quit that program, or let Desklit use another port.",
+			Message: fmt.Sprintf("Desklit needs port %d for %s, but %s is using it. Desklit does not stop programs it did not start: quit that program, or let Desklit use another port.",
+				pe.Port, serviceWords[pe.Service], holder),
+			Detail: pe.Cmdline,
 		}
 		// The services can move; the dev IdP and the callback cannot (the issuer URL and the
 		// registered redirect URI name their ports).
@@ -190,7 +228,8 @@ func (b *Backend) classify(err error) desktop.ErrorView {
 				v.Actions = append(v.Actions, desktop.ActUsePort+":"+strconv.Itoa(p))
 			}
 		} else {
-			v.Message = pe.Error() + ". Quit that program and try again."
+			v.Message = fmt.Sprintf("Desklit needs port %d for %s, but %s is using it. Quit that program and try again.",
+				pe.Port, serviceWords[pe.Service], holder)
 		}
 		v.Actions = append(v.Actions, desktop.ActRetry)
 		return v
@@ -225,6 +264,11 @@ func orDash(s string) string {
 		return "no exit status"
 	}
 	return s
+}
+
+var serviceWords = map[string]string{
+	"streamlit": "the Streamlit app", "component": "the sign-in component", "api": "the protected API",
+	"idp": "the built-in sign-in provider", "callback": "sign-in",
 }
 
 var movable = map[string]bool{"streamlit": true, "component": true, "api": true}
@@ -273,7 +317,9 @@ func (b *Backend) RestartService(ctx context.Context, name string) error {
 func (b *Backend) Logs(name string) []string {
 	var out []string
 	for _, l := range b.sh.Supervisor().Logs(name) {
-		out = append(out, formatLine(l))
+		if strings.TrimSpace(l.Text) != "" {
+			out = append(out, formatLine(l))
+		}
 	}
 	return out
 }

@@ -30,22 +30,23 @@ const cycles = Number(process.env.BENCH_CYCLES || 20);
 const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
 if (!appURL || !urlFile) throw new Error("run through bench/e2e/session.sh");
 
-// Runs in every frame before its scripts.
+// Runs in every frame before its scripts. Marks go out through a binding (no page.evaluate
+// polling, which can hang while a frame is being replaced); the time is taken in the browser.
 function instrument() {
   const now = () => performance.timeOrigin + performance.now();
-  const marks = (window.__bench = { sse: [], msg: [], dom: [], click: [], ws: [] });
+  const mark = (kind, extra) => { const t = now(); if (window.__benchMark) window.__benchMark(kind, t, extra ?? null).catch(() => {}); };
   const ES = window.EventSource;
   if (ES) {
     window.EventSource = class extends ES {
       constructor(u, o) {
         super(u, o);
-        this.addEventListener("changed", () => marks.sse.push(now()));
+        this.addEventListener("changed", () => mark("sse"));
       }
     };
   }
   document.addEventListener("click", (e) => {
     const b = e.target && e.target.closest && e.target.closest("button");
-    if (b) marks.click.push([now(), b.textContent.trim()]);
+    if (b) mark("click", b.textContent.trim());
   }, true);
   if (window.top === window) {
     // Frames from Streamlit's websocket (/_stcore/stream): the first after onStatusUpdate says
@@ -54,22 +55,19 @@ function instrument() {
     window.WebSocket = class extends WS {
       constructor(u, p) {
         super(u, p);
-        this.addEventListener("message", () => marks.ws.push(now()));
+        this.addEventListener("message", () => mark("ws"));
       }
     };
     window.addEventListener("message", (e) => {
       const d = e.data;
-      if (d && d.type === "streamlit:setComponentValue") {
-        const ev = d.value && d.value.event;
-        marks.msg.push([now(), ev]);
-      }
+      if (d && d.type === "streamlit:setComponentValue") mark("msg", d.value && d.value.event);
     }, true);
     let last = null;
     const check = () => {
       const links = document.querySelectorAll('[data-testid="stSidebarNav"] a, [data-testid="stSidebar"] a');
       let present = false;
       for (const a of links) if (a.textContent.includes("Secure API")) { present = true; break; }
-      if (present !== last) { last = present; marks.dom.push([now(), present]); }
+      if (present !== last) { last = present; mark("dom", present); }
     };
     new MutationObserver(check).observe(document, { childList: true, subtree: true, characterData: true });
   }
@@ -103,10 +101,12 @@ function stats(v) {
       "--disable-renderer-backgrounding", "--disable-background-timer-throttling"],
   });
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const store = { sse: [], msg: [], dom: [], click: [], ws: [] };
+  let page = null; // marks count from the app's page (and its component frame) only, not the IdP's
+  await ctx.exposeBinding("__benchMark", (src, kind, t, extra) => { if (src.page === page) store[kind]?.push([t, extra]); });
   await ctx.addInitScript(instrument);
-  const page = await ctx.newPage();
+  page = await ctx.newPage();
   await page.goto(appURL);
-  const comp = () => page.frames().find((f) => f.url().includes(`127.0.0.1:${process.env.DESKLIT_COMPONENT_PORT}`));
   const frame = page.frameLocator(`iframe[src*="127.0.0.1:${process.env.DESKLIT_COMPONENT_PORT}"]`);
   await frame.getByRole("button", { name: /log in|log out/i }).first().waitFor({ timeout: 60000 });
   if (await frame.getByRole("button", { name: /log out/i }).count()) {
@@ -115,18 +115,14 @@ function stats(v) {
   }
   await sleep(1000);
 
-  const marks = async () => {
-    const top = await page.evaluate(() => window.__bench);
-    const c = await comp().evaluate(() => window.__bench);
-    return { dom: top.dom, msg: top.msg, ws: top.ws, sse: c.sse, click: c.click };
-  };
+  const marks = () => ({ dom: store.dom, msg: store.msg, ws: store.ws.map((x) => x[0]), sse: store.sse.map((x) => x[0]), click: store.click });
   // The first mark of a kind after t (and its index).
   const after = (arr, t, pick = (x) => x) => arr.map(pick).find((x) => x >= t);
 
   const rows = { in: [], out: [] };
   for (let i = 0; i < cycles; i++) {
     for (const kind of ["in", "out"]) {
-      const before = await marks();
+      const before = marks();
       const t0 = Math.max(0, ...before.dom.map((d) => d[0]), ...before.sse, ...before.msg.map((m) => m[0]));
       let cb = null;
       if (kind === "in") {
@@ -153,7 +149,7 @@ function stats(v) {
       }
       const want = kind === "in";
       const m = await waitFor(async () => {
-        const m = await marks();
+        const m = marks();
         const d = m.dom.find((x) => x[0] > t0 && x[1] === want);
         return d ? { ...m, d: d[0] } : null;
       }, `the pages to ${want ? "appear" : "hide"}`);

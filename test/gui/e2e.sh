@@ -17,8 +17,10 @@
 #                               the foreign process is left alone
 #
 # Needs: xvfb-run (xvfb), dbus-run-session + dbus-send (dbus), gnome-keyring, xdotool,
-# ImageMagick (import, convert, compare), curl, procps (ps), iproute2 (ss), python3.
-# The ports of the defaults (4010 3001 8888 9010 9011) must be free. Waits are generous (120 s for
+# ImageMagick (import, convert, compare), procps (ps), iproute2 (ss), python3 (+ python3-venv for
+# the runtime build), the production build's GTK/WebKit libraries; `make apt-deps` installs them.
+# The ports of the defaults (4010 3001 8888 9010 9011) must be free (DESKLIT_GUI_E2E_PORT_WAIT=SECONDS
+# waits for them on a shared machine). Waits are generous (120 s for
 # the cold runtime build, 60 s elsewhere); nothing asserts how long a step took, except the 3 s
 # the issue allows for closing. Logs of each desklit run go to test/out/gui-e2e-*.log.
 set -euo pipefail
@@ -26,7 +28,7 @@ set -euo pipefail
 if [ -z "${DESKLIT_GUI_E2E_INNER:-}" ]; then
   bin=$(readlink -f "${1:?usage: $0 path/to/desklit}")
   [ -x "$bin" ] || { echo "gui-e2e: $bin is not an executable" >&2; exit 2; }
-  for tool in xvfb-run dbus-run-session dbus-send gnome-keyring-daemon xdotool import convert compare curl ps ss python3; do
+  for tool in xvfb-run dbus-run-session dbus-send gnome-keyring-daemon xdotool import convert compare ps ss python3; do
     command -v "$tool" >/dev/null 2>&1 || { echo "gui-e2e: $tool not found" >&2; exit 2; }
   done
   # On a shared machine another test may hold the ports for a while: wait for them (up to
@@ -147,7 +149,19 @@ wait_for() {
   done
   fail "$what: not within the wait"
 }
-healthy() { [ "$(curl -fsS --max-time 2 http://127.0.0.1:4010/_stcore/health 2>/dev/null)" = ok ]; }
+# http_ok URL [BODY]: a 2xx answer (with exactly BODY, if given) within 2 s.
+http_ok() {
+  python3 - "$@" <<'PY'
+import sys, urllib.request
+try:
+    with urllib.request.build_opener(urllib.request.ProxyHandler({})).open(sys.argv[1], timeout=2) as r:
+        body = r.read().decode(errors="replace")
+except Exception:
+    sys.exit(1)
+sys.exit(0 if len(sys.argv) < 3 or body.strip() == sys.argv[2] else 1)
+PY
+}
+healthy() { http_ok http://127.0.0.1:4010/_stcore/health ok; }
 listening() { ss -Hltn "sport = :$1" | grep -q .; }
 
 # not_blank WID: the window's content below the native menu bar (the lower 90 %) has at least
@@ -279,7 +293,7 @@ step "1 ok: gui-1-first-run.png (cold runtime build in progress)"
 step "2 all services ready"
 wait_for 120 "Streamlit health at 127.0.0.1:4010" healthy
 wait_for 60 "the API on 8888" listening 8888
-wait_for 60 "the dev IdP on 9010" curl -fsS --max-time 2 http://127.0.0.1:9010/.well-known/openid-configuration
+wait_for 60 "the dev IdP on 9010" http_ok http://127.0.0.1:9010/.well-known/openid-configuration
 app_settled "$wid" "ready"
 sleep 2
 settled "$wid" 20

@@ -1,0 +1,79 @@
+package appwindow
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/desktop"
+	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/shell"
+	"github.com/desklit/desklit/app/supervisor"
+)
+
+func TestProgressViewIsInAUsersWords(t *testing.T) {
+	tests := []struct {
+		in       pyruntime.Progress
+		wantStep string
+		wantN    int
+	}{
+		{pyruntime.Progress{Step: pyruntime.StepVenv}, "Creating the Python environment", 0},
+		{pyruntime.Progress{Step: pyruntime.StepInstall, Package: "streamlit", N: 28, Total: 34, Percent: 40}, "Collecting packages", 28},
+		{pyruntime.Progress{Step: pyruntime.StepInstall, N: 34, Total: 34, Percent: 50, Message: "installing 34 packages"}, "Installing 34 packages (the longest step)", 0},
+		{pyruntime.Progress{Step: pyruntime.StepInstall, N: 34, Total: 34, Percent: 90}, "Packages installed", 0},
+		{pyruntime.Progress{Step: pyruntime.StepReady}, "Ready", 0},
+	}
+	for _, tt := range tests {
+		got := progressView(tt.in)
+		if got.Step != tt.wantStep || got.N != tt.wantN {
+			t.Errorf("progressView(%+v) = %+v, want step %q n %d", tt.in, got, tt.wantStep, tt.wantN)
+		}
+	}
+}
+
+func TestClassify(t *testing.T) {
+	dir := t.TempDir()
+	getenv := func(k string) string {
+		return map[string]string{"XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir}[k]
+	}
+	paths := config.PathsFrom(getenv)
+	cfg, err := config.Load(nil, getenv, paths.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	b := New(shell.New(shell.Options{Config: cfg, Paths: paths, Logger: log}), paths, log)
+
+	api := b.classify(fmt.Errorf("start: %w", &supervisor.PortInUseError{Service: "api", Port: 8888, PID: 42, Name: "python3", Cmdline: "python3 -m http.server 8888"}))
+	if api.Kind != desktop.ErrPortInUse || api.Service != "api" || !strings.Contains(api.Message, "python3 (pid 42)") || !strings.Contains(api.Message, "protected API") {
+		t.Errorf("api conflict: %+v", api)
+	}
+	if len(api.Actions) == 0 || !strings.HasPrefix(api.Actions[0], desktop.ActUsePort+":") {
+		t.Errorf("api conflict offers no other port: %v", api.Actions)
+	}
+	for _, a := range api.Actions {
+		for _, taken := range cfg.Ports() {
+			if a == fmt.Sprintf("%s:%d", desktop.ActUsePort, taken) {
+				t.Errorf("offered port %d, which another setting uses", taken)
+			}
+		}
+	}
+	idp := b.classify(&supervisor.PortInUseError{Service: "idp", Port: 9010, Name: "nc", PID: 7})
+	for _, a := range idp.Actions {
+		if strings.HasPrefix(a, desktop.ActUsePort) {
+			t.Errorf("the dev IdP cannot move, but %q was offered", a)
+		}
+	}
+	np := b.classify(&pyruntime.NoPythonError{GOOS: "linux"})
+	if np.Kind != desktop.ErrNoPython {
+		t.Errorf("no python: %+v", np)
+	}
+	other := b.classify(errors.New("boom\nsecond line"))
+	if other.Kind != desktop.ErrOther || other.Message != "boom" {
+		t.Errorf("other: %+v", other)
+	}
+}
