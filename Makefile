@@ -89,7 +89,7 @@ test-frontend: node-deps
 	cd runtime/component && npm test
 
 test-gui: build
-	test/gui/smoke.sh $(BIN)
+	mkdir -p test/out && test/gui/smoke.sh -o test/out/smoke.png -- $(BIN)
 
 # The window end to end on the production build: first-run progress, ready, the sign-in window,
 # signed in, the logs, a clean close, and a foreign program on 8888 (screenshots in docs/screenshots).
