@@ -5,7 +5,7 @@
 #   test/gui/screenshots-fake.sh            # from the repository root; builds the dev harness
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=docs/screenshots
+out=docs/screenshots/ui-states
 mkdir -p "$out"
 bin=$(mktemp -d)/devharness
 (cd frontend && { [ -d node_modules ] || npm ci; } && npm run build >/dev/null)
