@@ -73,6 +73,9 @@ function instrument() {
   }
 }
 
+const step = (what) => { if (process.env.BENCH_DEBUG) console.error(`${new Date().toISOString()} ${what}`); };
+// within(p, ms, what): p, or an error after ms (some Playwright calls have no timeout of their own).
+const within = (p, ms, what) => Promise.race([p, new Promise((_, rej) => setTimeout(() => rej(new Error(`${what}: no answer within ${ms} ms`)), ms))]);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 async function waitFor(fn, what, ms = 30000) {
   const end = Date.now() + ms;
@@ -88,6 +91,7 @@ const authorizeURLs = () => (fs.existsSync(urlFile) ? fs.readFileSync(urlFile, "
 function stats(v) {
   const s = [...v].sort((a, b) => a - b);
   const n = s.length;
+  if (n === 0) return "no samples";
   const med = n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
   const p95 = s[Math.min(n - 1, Math.ceil(n * 0.95) - 1)];
   return `median ${med.toFixed(1)} ms  p95 ${p95.toFixed(1)} ms  min ${s[0].toFixed(1)}  max ${s[n - 1].toFixed(1)}  (n=${n})`;
@@ -105,6 +109,7 @@ function stats(v) {
   let page = null; // marks count from the app's page (and its component frame) only, not the IdP's
   await ctx.exposeBinding("__benchMark", (src, kind, t, extra) => { if (src.page === page) store[kind]?.push([t, extra]); });
   await ctx.addInitScript(instrument);
+  ctx.setDefaultTimeout(15000);
   page = await ctx.newPage();
   await page.goto(appURL);
   const frame = page.frameLocator(`iframe[src*="127.0.0.1:${process.env.DESKLIT_COMPONENT_PORT}"]`);
@@ -120,33 +125,47 @@ function stats(v) {
   const after = (arr, t, pick = (x) => x) => arr.map(pick).find((x) => x >= t);
 
   const rows = { in: [], out: [] };
+  const failures = [];
+  let idp = null;
   for (let i = 0; i < cycles; i++) {
     for (const kind of ["in", "out"]) {
+     try {
       const before = marks();
       const t0 = Math.max(0, ...before.dom.map((d) => d[0]), ...before.sse, ...before.msg.map((m) => m[0]));
       let cb = null;
       if (kind === "in") {
         fs.writeFileSync(urlFile, "");
-        await frame.getByRole("button", { name: /log in/i }).click();
+        step("click Log in");
+        await within(frame.getByRole("button", { name: /log in/i }).click(), 20000, "click Log in");
         const [authURL] = await waitFor(() => { const u = authorizeURLs(); return u.length ? u : null; }, "the authorize URL");
-        const idp = await ctx.newPage();
+        step("authorize URL recorded");
+        // One IdP tab, reused: closing a tab each cycle sometimes never returns in headless Chromium.
+        if (!idp || idp.isClosed()) idp = await within(ctx.newPage(), 15000, "new page for the IdP");
+        step("IdP page opened");
+        let onFinished;
         const cbDone = new Promise((res) => {
-          idp.on("requestfinished", (r) => {
+          onFinished = (r) => {
             if (/\/callback\?/.test(r.url())) { const t = r.timing(); res(t.startTime + t.responseEnd); }
-          });
+          };
+          idp.on("requestfinished", onFinished);
           setTimeout(() => res(null), 30000);
         });
-        await idp.goto(authURL);
+        await within(idp.goto(authURL), 20000, "open the IdP page");
+        step("IdP page loaded");
         if (!/\/callback/.test(idp.url())) {
           await idp.locator("#password").fill(password);
           await idp.getByRole("button", { name: "Sign in" }).click();
         }
+        step("IdP form submitted");
         cb = await cbDone;
+        step("callback answered");
         if (cb == null) throw new Error(`no answer from the sign-in callback; the sign-in page is at ${idp.url().replace(/\?.*/, "")}: ${(await idp.locator("body").innerText()).slice(0, 300)}`);
-        await idp.close();
+        idp.off("requestfinished", onFinished);
       } else {
-        await frame.getByRole("button", { name: /log out/i }).click();
+        step("click Log out");
+        await within(frame.getByRole("button", { name: /log out/i }).click(), 20000, "click Log out");
       }
+      step("waiting for the DOM");
       const want = kind === "in";
       const m = await waitFor(async () => {
         const m = marks();
@@ -163,6 +182,22 @@ function stats(v) {
       console.log(`cycle ${String(i + 1).padStart(2)} sign-${kind.padEnd(3)} ` +
         `${kind === "out" ? "click" : "cb   "}→dom ${f(click ?? cb, m.d)} ms   sse→dom ${f(sse, m.d)}   msg→dom ${f(msg, m.d)} (msg→ws ${f(msg, ws)})   ${kind === "out" ? "click" : "cb   "}→sse ${f(click ?? cb, sse)}`);
       await sleep(300); // let the page settle (the component's own repaint, Streamlit's idle)
+     } catch (err) {
+      // A step that did not happen (a stuck button, a lost frame): record it, reload the page
+      // (the launch secret is in its URL) and carry on; the failures are reported.
+      failures.push(`cycle ${i + 1} sign-${kind}: ${String(err.message || err).split("\n")[0]}`);
+      console.log(`cycle ${String(i + 1).padStart(2)} sign-${kind}: FAILED (${failures[failures.length - 1]})`);
+      await page.screenshot({ path: `${process.env.BENCH_OUT || "/tmp"}/session-failure-${i + 1}-${kind}.png` }).catch(() => {});
+      for (const p of ctx.pages()) if (p !== page) await p.close().catch(() => {});
+      await page.goto(appURL).catch(() => {});
+      await frame.getByRole("button", { name: /log in|log out/i }).first().waitFor({ timeout: 60000 }).catch(() => {});
+      await sleep(1000);
+      if (kind === "in" && (await frame.getByRole("button", { name: /log out/i }).count()) === 0) break; // sign in again
+      if (kind === "out" && (await frame.getByRole("button", { name: /log out/i }).count()) > 0) {
+        await frame.getByRole("button", { name: /log out/i }).click().catch(() => {});
+        await sleep(1000);
+      }
+     }
     }
   }
   const col = (rs, a, b) => rs.filter((r) => r[a] != null && r[b] != null).map((r) => r[b] - r[a]);
@@ -177,5 +212,8 @@ function stats(v) {
   console.log(`  of which onStatusUpdate → first websocket frame of the rerun:                 ${stats(col(all, "msg", "ws"))}`);
   console.log(`  of which first websocket frame → DOM (script run incl. handler, page):     ${stats(col(all, "ws", "dom"))}`);
   console.log(`SSE "changed" → onStatusUpdate sent (component's GET /api/session):               ${stats(col(all, "sse", "msg"))}`);
-  await browser.close();
+  console.log(`failed steps: ${failures.length}${failures.length ? "\n  " + failures.join("\n  ") : ""}`);
+  // Closing can hang like closing a tab does: give it 5 s, then leave (Chromium is our child).
+  await within(browser.close(), 5000, "close the browser").catch(() => {});
+  process.exit(0);
 })().catch((e) => { console.error("bench/e2e/session:", e); process.exit(1); });

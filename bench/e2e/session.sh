@@ -29,5 +29,6 @@ done
 url=$(grep -o 'http://127.0.0.1:[0-9]*/?desklit_token=[A-Za-z0-9_%-]*' "$log" | head -1)
 [ -n "$url" ] || { echo "bench: no app URL in the output" >&2; sed 's/desklit_token=[^ ]*/desklit_token=…/' "$log" >&2; exit 1; }
 echo "bench: desklit run pid $pid ready; $(grep -c . /proc/cpuinfo >/dev/null; nproc) cores"
-DESKLIT_URL="$url" BENCH_CYCLES="${1:-20}" node "$here/session.cjs"
+mkdir -p "$bench_cache/session-out"
+DESKLIT_URL="$url" BENCH_OUT="$bench_cache/session-out" BENCH_CYCLES="${1:-20}" node "$here/session.cjs"
 echo "bench: load average after $(cut -d' ' -f1-3 /proc/loadavg)"
