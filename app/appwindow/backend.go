@@ -110,12 +110,13 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 		}
 	}()
 
+	// The services start at once (the runtime check runs beside the session's start-up); the
+	// session's events are forwarded as soon as it is up.
+	go b.startServices(ctx)
 	if err := b.sh.StartSession(); err != nil {
-		ev.Error(b.classify(err))
-		return nil
+		return nil // startServices reports it
 	}
 	b.forwardSession(ev)
-	go b.startServices(ctx)
 	return nil
 }
 

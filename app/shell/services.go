@@ -20,14 +20,15 @@ var restartPolicy = supervisor.RestartPolicy{
 	StableAfter: 30 * time.Second,
 }
 
-// specs are the three services. The api and component are this same binary.
-func (s *Shell) specs() ([]supervisor.Spec, error) {
+// goSpecs are the api and component services: this same binary. They need the session side
+// (the control channel and the store).
+func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 	s.mu.Lock()
-	env, ctl := s.env, s.ctl
+	ctl := s.ctl
 	storeBackend := s.storeSt.Backend
 	s.mu.Unlock()
-	if env.Python == "" {
-		return nil, fmt.Errorf("the Python runtime is not ready")
+	if ctl == nil {
+		return nil, fmt.Errorf("the session side is not ready")
 	}
 	base := s.childEnv()
 	sessionSource := "keyring"
@@ -40,14 +41,6 @@ func (s *Shell) specs() ([]supervisor.Spec, error) {
 		"DESKLIT_CONTROL_TOKEN="+s.controlToken,
 		"DESKLIT_SESSION_SOURCE="+sessionSource,
 	)
-	streamlitEnv := append(base[:len(base):len(base)],
-		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
-		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
-		"DESKLIT_API_URL="+s.cfg.APIURL(),
-		"PYTHONUNBUFFERED=1",
-		"PYTHONDONTWRITEBYTECODE=1",
-		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
-	)
 	return []supervisor.Spec{
 		{
 			Name: "api", Argv: []string{s.o.Exe, "serve", "api"}, Env: base,
@@ -59,13 +52,6 @@ func (s *Shell) specs() ([]supervisor.Spec, error) {
 			Name: "component", Argv: []string{s.o.Exe, "serve", "component"}, Env: componentEnv,
 			Port: s.cfg.ComponentPort, HealthURL: s.cfg.ComponentURL() + "/healthz",
 			ReadyTimeout: 20 * time.Second, Restart: restartPolicy,
-			StopSignal: syscall.SIGTERM, Grace: time.Second,
-		},
-		{
-			Name: "streamlit", Argv: pyruntime.StreamlitArgv(env, s.AppPath(), s.cfg.StreamlitPort),
-			Env: streamlitEnv, Dir: s.appDir(),
-			Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
-			ReadyTimeout: 60 * time.Second, Restart: restartPolicy,
 			StopSignal: syscall.SIGTERM, Grace: time.Second,
 		},
 	}, nil
@@ -83,4 +69,30 @@ func (s *Shell) childEnv() []string {
 		env = append(env, kv)
 	}
 	return append(env, s.cfg.Environ()...)
+}
+
+// streamlitSpec is the Streamlit service; it needs only the Python runtime, so it can start
+// while the session side is still coming up.
+func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
+	s.mu.Lock()
+	env := s.env
+	s.mu.Unlock()
+	if env.Python == "" {
+		return supervisor.Spec{}, fmt.Errorf("the Python runtime is not ready")
+	}
+	streamlitEnv := append(s.childEnv(),
+		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
+		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
+		"DESKLIT_API_URL="+s.cfg.APIURL(),
+		"PYTHONUNBUFFERED=1",
+		"PYTHONDONTWRITEBYTECODE=1",
+		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
+	)
+	return supervisor.Spec{
+		Name: "streamlit", Argv: pyruntime.StreamlitArgv(env, s.AppPath(), s.cfg.StreamlitPort),
+		Env: streamlitEnv, Dir: s.appDir(),
+		Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
+		ReadyTimeout: 60 * time.Second, Restart: restartPolicy,
+		StopSignal: syscall.SIGTERM, Grace: time.Second,
+	}, nil
 }

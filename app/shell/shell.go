@@ -59,6 +59,7 @@ type Shell struct {
 	controlToken string
 
 	mu       sync.Mutex
+	sessMu   sync.Mutex // serialises StartSession
 	sup      *supervisor.Supervisor
 	sessions *session.Manager
 	store    session.Store
@@ -137,56 +138,62 @@ func (s *Shell) AppPath() string {
 
 func (s *Shell) appDir() string { return filepath.Join(s.o.Paths.Data, "app") }
 
-// Start brings everything up: StartSession, then StartServices.
-func (s *Shell) Start(ctx context.Context) error {
-	if err := s.StartSession(); err != nil {
-		return err
-	}
-	return s.StartServices(ctx)
-}
+// Start brings everything up; it is StartServices, which also starts the session side.
+func (s *Shell) Start(ctx context.Context) error { return s.StartServices(ctx) }
 
 // StartSession opens the session store and starts the dev IdP, the session manager and the
-// control channel; they live until Stop. A second call does nothing.
+// control channel; they live until Stop. Concurrent and later calls wait for the first one and
+// share its result (a failed attempt may be retried).
 func (s *Shell) StartSession() error {
-	s.mu.Lock()
-	if s.cancel != nil {
-		s.mu.Unlock()
+	s.sessMu.Lock()
+	defer s.sessMu.Unlock()
+	if s.Sessions() != nil {
 		return nil
 	}
 	bgctx, cancel := context.WithCancel(context.Background())
+	s.mu.Lock()
 	s.cancel = cancel
 	s.mu.Unlock()
 	if err := s.startSession(bgctx); err != nil {
 		cancel()
 		s.bg.Wait()
-		s.mu.Lock()
-		s.cancel = nil
-		s.mu.Unlock()
 		return err
 	}
 	return nil
 }
 
-// StartServices unpacks the app, builds or reuses the Python runtime and starts the three
-// services. It returns when every service is Ready, or with what went wrong; it may be called
-// again after a failure (retry), and services that are up stay up.
+// StartServices starts the session side (StartSession) and, at the same time, unpacks the app and
+// builds or reuses the Python runtime; then it starts the three services. It returns when every
+// service is Ready, or with what went wrong; it may be called again after a failure (retry), and
+// services that are up stay up.
 func (s *Shell) StartServices(ctx context.Context) error {
+	sessErr := make(chan error, 1)
+	go func() { sessErr <- s.StartSession() }()
 	if err := s.prepareRuntime(ctx); err != nil {
-		return err
-	}
-	specs, err := s.specs()
-	if err != nil {
-		return err
+		return errors.Join(err, <-sessErr)
 	}
 	running := map[string]bool{}
 	for _, st := range s.sup.Snapshot() {
 		running[st.Name] = st.State != supervisor.Failed && st.State != supervisor.Stopped
 	}
-	specs = slices.DeleteFunc(specs, func(sp supervisor.Spec) bool { return running[sp.Name] })
-	if len(specs) == 0 {
-		return nil
+	// Streamlit is the slowest to come up and needs only the runtime: it starts now.
+	stErr := make(chan error, 1)
+	if running["streamlit"] {
+		stErr <- nil
+	} else if sp, err := s.streamlitSpec(); err != nil {
+		stErr <- err
+	} else {
+		go func() { stErr <- s.sup.Start(ctx, sp) }()
 	}
-	return s.sup.Start(ctx, specs...)
+	var goErr error
+	if err := <-sessErr; err != nil {
+		goErr = err
+	} else if specs, err := s.goSpecs(); err != nil {
+		goErr = err
+	} else if specs = slices.DeleteFunc(specs, func(sp supervisor.Spec) bool { return running[sp.Name] }); len(specs) > 0 {
+		goErr = s.sup.Start(ctx, specs...)
+	}
+	return errors.Join(goErr, <-stErr)
 }
 
 // SetPort moves a service to another port (the user chose one after a conflict); it takes effect
@@ -294,7 +301,7 @@ func (s *Shell) prepareRuntime(ctx context.Context) error {
 			s.log.Info("unpacked the Streamlit app", "dir", s.appDir(), "files", rep.Files, "written", len(rep.Restored))
 		}
 	}
-	py, err := pyruntime.Find(ctx, s.cfg.Python, envLookup(s.o.Environ))
+	py, err := s.findPython(ctx)
 	if err != nil {
 		return err
 	}
