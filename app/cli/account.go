@@ -58,19 +58,9 @@ func ensureDevIdP(ctx context.Context, cfg *config.Config, paths config.Paths) (
 	return func() { cancel(); <-done }, nil
 }
 
+// issuerUp reports whether the issuer answers its discovery document.
 func issuerUp(ctx context.Context, issuer string) bool {
-	ctx, cancel := context.WithTimeout(ctx, time.Second)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(issuer, "/")+"/.well-known/openid-configuration", nil)
-	if err != nil {
-		return false
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return false
-	}
-	resp.Body.Close()
-	return resp.StatusCode == http.StatusOK
+	return healthy(ctx, strings.TrimSuffix(issuer, "/")+"/.well-known/openid-configuration")
 }
 
 func cmdLogin(ctx context.Context, e *Env, args []string) error {

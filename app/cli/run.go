@@ -102,17 +102,15 @@ func printStates(w io.Writer, events <-chan supervisor.Event) {
 
 // AppLogger writes the shell's own log to State/logs/desklit.log; warnings also go to stderr.
 func AppLogger(paths config.Paths, stderr io.Writer) (*slog.Logger, func()) {
+	warnings := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})
 	if err := os.MkdirAll(paths.Logs, 0o755); err != nil {
-		return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), func() {}
+		return slog.New(warnings), func() {}
 	}
 	f, err := os.OpenFile(filepath.Join(paths.Logs, "desklit.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
-		return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})), func() {}
+		return slog.New(warnings), func() {}
 	}
-	h := fanout{
-		slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo}),
-		slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}),
-	}
+	h := fanout{slog.NewJSONHandler(f, &slog.HandlerOptions{Level: slog.LevelInfo}), warnings}
 	return slog.New(h), func() { f.Close() }
 }
 
