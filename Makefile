@@ -11,6 +11,7 @@ LDFLAGS   := -s -w -X github.com/desklit/desklit/app/version.Version=$(VERSION) 
              -X github.com/desklit/desklit/app/version.Commit=$(COMMIT) \
              -X github.com/desklit/desklit/app/version.Date=$(DATE)
 BIN       := build/bin/desklit
+WINBIN    := build/bin/desklit-window
 CACHE     := $(CURDIR)/.cache
 TESTVENV  := $(CACHE)/venv-test
 PYTHON    ?= python3
@@ -52,8 +53,12 @@ component: node-deps
 	cd runtime/component && npm run build
 	touch runtime/component/dist/.gitkeep
 
+# Two binaries from the one main package: desklit-window (the window, with Wails, GTK and WebKit)
+# and desklit (everything else, no cgo: the commands and the services start in milliseconds; it
+# hands the window commands to desklit-window beside it).
 build: deps frontend component
-	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
+	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(WINBIN) .
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
 run: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then ./$(BIN); \
@@ -64,6 +69,7 @@ dev: deps
 
 vet: frontend component
 	$(GO) vet -tags webkit2_41 ./...
+	$(GO) vet -tags $(TAGS) .
 	GOOS=windows $(GO) vet $(PORTABLE_PKGS)
 	GOOS=darwin $(GO) vet $(PORTABLE_PKGS)
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi

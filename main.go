@@ -1,6 +1,10 @@
-// Command desklit is a desktop launcher with a bundled Streamlit runtime: one binary that opens
-// the window, supervises the Streamlit, component and protected-API services, and signs the user
-// in. main only wires the process to run; app/cli does the work.
+// Command desklit is a desktop launcher with a bundled Streamlit runtime: it opens the window,
+// supervises the Streamlit, component and protected-API services, and signs the user in. main
+// only wires the process to run; app/cli does the work.
+//
+// Built with the desktop tag it holds the window (Wails); on Linux `make build` also builds the
+// plain CLI without it (no cgo, no GTK/WebKit to load): build/bin/desklit runs the commands and
+// the services and replaces itself with build/bin/desklit-window to open a window.
 package main
 
 import (
@@ -12,9 +16,22 @@ import (
 	"syscall"
 
 	"github.com/desklit/desklit/app/cli"
+	"github.com/desklit/desklit/app/version"
 )
 
+// peerVersionEnv carries the version of the desklit that started this one as its other half
+// (the CLI exec'ing the window, the window spawning a service): halves of different builds refuse
+// to run together rather than fail in odd ways.
+const peerVersionEnv = "DESKLIT_PEER_VERSION"
+
 func main() {
+	if v, ok := os.LookupEnv(peerVersionEnv); ok {
+		os.Unsetenv(peerVersionEnv)
+		if v != version.Version {
+			fmt.Fprintf(os.Stderr, "desklit: this program (version %s) was started by desklit version %s: the two come from different installs; reinstall Desklit\n", version.Version, v)
+			os.Exit(1)
+		}
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
@@ -31,6 +48,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	return cli.Run(ctx, &cli.Env{
 		Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr, Stdin: os.Stdin,
-		Assets: bundledAssets(), Window: window{}, Exe: exe,
+		Assets: bundledAssets(), Window: newWindow(), Exe: exe, ServiceExe: serviceExe(exe),
 	})
 }

@@ -36,7 +36,13 @@ type Backend struct {
 	startCancel context.CancelFunc
 	starting    bool
 	stopSubs    []func()
+	// early is the result of a start begun by Prestart that ended before the window attached;
+	// lastProgress is the runtime build's latest progress, replayed when the window attaches.
+	early        *startResult
+	lastProgress *pyruntime.Progress
 }
+
+type startResult struct{ err error }
 
 var _ desktop.Backend = (*Backend)(nil)
 
@@ -48,7 +54,11 @@ func New(sh *shell.Shell, paths config.Paths, log *slog.Logger) *Backend {
 // ProgressFunc forwards the runtime build's progress to the window once it is attached.
 func (b *Backend) ProgressFunc() func(pyruntime.Progress) {
 	return func(p pyruntime.Progress) {
-		if ev := b.events(); ev != nil {
+		b.mu.Lock()
+		b.lastProgress = &p
+		ev := b.ev
+		b.mu.Unlock()
+		if ev != nil {
 			ev.Progress(progressView(p))
 		}
 	}
@@ -91,10 +101,29 @@ func (b *Backend) events() desktop.Events {
 }
 
 // Start opens the session side, then starts the services in the background.
+// Prestart begins starting the services before the window exists, so that the runtime check
+// and Streamlit's start-up run while GTK and WebKit load (about 0.4 s on Linux); Start attaches
+// the window to it. Only for the first instance: a second launch only focuses the first window.
+func (b *Backend) Prestart(ctx context.Context) {
+	b.mu.Lock()
+	b.starting = true // Start must not begin a second start-up
+	b.mu.Unlock()
+	go b.runStart(ctx)
+}
+
 func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 	b.mu.Lock()
 	b.ev = ev
+	early, prestarted := b.early, b.starting
+	b.early = nil
+	var progress *pyruntime.Progress
+	if prestarted {
+		progress = b.lastProgress
+	}
 	b.mu.Unlock()
+	if progress != nil {
+		ev.Progress(progressView(*progress))
+	}
 
 	events, unsub := b.sh.Supervisor().Subscribe()
 	logs, unsubLogs := b.sh.Supervisor().SubscribeLogs()
@@ -102,6 +131,7 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 	b.stopSubs = append(b.stopSubs, unsub, unsubLogs)
 	b.mu.Unlock()
 	go b.forwardServices(events)
+	ev.Services(b.views()) // what happened before the window attached
 	go func() {
 		for l := range logs {
 			if strings.TrimSpace(l.Text) != "" {
@@ -110,9 +140,14 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 		}
 	}()
 
-	// The services start at once (the runtime check runs beside the session's start-up); the
-	// session's events are forwarded as soon as it is up.
-	go b.startServices(ctx)
+	// The services start at once (the runtime check runs beside the session's start-up), unless
+	// Prestart began that already; the session's events are forwarded as soon as it is up.
+	switch {
+	case early != nil:
+		b.report(ev, early.err)
+	case !prestarted:
+		go b.startServices(ctx)
+	}
 	if err := b.sh.StartSession(); err != nil {
 		return nil // startServices reports it
 	}
@@ -174,28 +209,58 @@ func (b *Backend) views() []desktop.ServiceView {
 			CPUPercent: st.CPUPercent, RSSBytes: st.RSSBytes, LastError: st.LastError,
 		})
 	}
+	sortServices(out)
 	return out
 }
 
+// serviceOrder is where each service's pill sits in the header, whatever order the services were
+// registered in (Streamlit may start before or after the Go services).
+var serviceOrder = map[string]int{"api": 0, "component": 1, "streamlit": 2}
+
+func sortServices(v []desktop.ServiceView) {
+	rank := func(name string) int {
+		if r, ok := serviceOrder[name]; ok {
+			return r
+		}
+		return len(serviceOrder)
+	}
+	slices.SortStableFunc(v, func(a, b desktop.ServiceView) int { return rank(a.Name) - rank(b.Name) })
+}
+
 func (b *Backend) startServices(ctx context.Context) {
-	ctx, cancel := context.WithCancel(ctx)
 	b.mu.Lock()
 	if b.starting {
 		b.mu.Unlock()
-		cancel()
 		return
 	}
-	b.starting, b.startCancel = true, cancel
+	b.starting = true
+	b.mu.Unlock()
+	b.runStart(ctx)
+}
+
+// runStart starts the services (b.starting is already set) and reports the outcome to the
+// window, or keeps it for Start when the window has not attached yet.
+func (b *Backend) runStart(ctx context.Context) {
+	ctx, cancel := context.WithCancel(ctx)
+	b.mu.Lock()
+	b.startCancel = cancel
 	b.mu.Unlock()
 	err := b.sh.StartServices(ctx)
 	b.mu.Lock()
 	b.starting, b.startCancel = false, nil
 	ev := b.ev
+	if ev == nil {
+		b.early = &startResult{err: err}
+	}
+	b.lastProgress = nil
 	b.mu.Unlock()
 	cancel()
-	if ev == nil {
-		return
+	if ev != nil {
+		b.report(ev, err)
 	}
+}
+
+func (b *Backend) report(ev desktop.Events, err error) {
 	ev.Progress(desktop.ProgressView{Done: true})
 	if err != nil {
 		b.log.Error("start-up failed", "err", err)

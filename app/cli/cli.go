@@ -37,8 +37,19 @@ type Env struct {
 	Stdin  io.Reader
 	Assets Assets
 	Window WindowRunner
-	// Exe is the path of this binary, used to spawn the services.
+	// Exe is the path of this binary; the sign-in window is `Exe signin-window`.
 	Exe string
+	// ServiceExe runs the api and component services (`ServiceExe serve <name>`); empty means
+	// Exe. A window build on Linux points it at the desklit binary beside it, which does not
+	// link GTK and WebKit and so starts faster and smaller.
+	ServiceExe string
+}
+
+func (e *Env) ServiceBinary() string {
+	if e.ServiceExe != "" {
+		return e.ServiceExe
+	}
+	return e.Exe
 }
 
 // UsageError makes main exit with status 2 after printing the usage.

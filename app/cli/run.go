@@ -61,7 +61,7 @@ func NewShell(e *Env, cfg *config.Config, paths config.Paths, logger *slog.Logge
 	return shell.New(shell.Options{
 		Config:    cfg,
 		Paths:     paths,
-		Exe:       e.Exe,
+		Exe:       e.ServiceBinary(),
 		Streamlit: e.Assets.Streamlit,
 		Opener:    SigninOpener(e, cfg),
 		Logger:    logger,

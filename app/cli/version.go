@@ -11,8 +11,12 @@ func cmdVersion(ctx context.Context, e *Env, args []string) error {
 	if len(args) > 0 {
 		return &UsageError{Msg: fmt.Sprintf("version takes no arguments, got %q", args[0])}
 	}
+	wails := version.WailsVersion()
+	if wails == "unknown" {
+		wails = "none in this binary (the window is desklit-window)"
+	}
 	fmt.Fprintf(e.Stdout, "desklit %s\ncommit  %s\nbuilt   %s\ngo      %s\nwails   %s\n",
-		version.Version, version.CommitOrVCS(), orUnknown(version.Date), version.GoVersion(), version.WailsVersion())
+		version.Version, version.CommitOrVCS(), orUnknown(version.Date), version.GoVersion(), wails)
 	return nil
 }
 

@@ -30,7 +30,7 @@ func Run(b Backend, opts Options) error {
 		opts.Title = "Desklit"
 	}
 	if opts.UniqueID == "" {
-		opts.UniqueID = "io.desklit.desktop"
+		opts.UniqueID = DefaultUniqueID
 	}
 	if len(opts.Services) == 0 {
 		opts.Services = []string{"streamlit", "component", "api"}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/version"
 )
 
 // restartPolicy: back off from 250 ms to 10 s, forgive after 30 s of stable running, and give up
@@ -20,7 +21,8 @@ var restartPolicy = supervisor.RestartPolicy{
 	StableAfter: 30 * time.Second,
 }
 
-// goSpecs are the api and component services: this same binary. They need the session side
+// goSpecs are the api and component services: `Exe serve <name>` (this binary or its plain
+// desklit sibling). They need the session side
 // (the control channel and the store).
 func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 	s.mu.Lock()
@@ -30,7 +32,9 @@ func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 	if ctl == nil {
 		return nil, fmt.Errorf("the session side is not ready")
 	}
-	base := s.childEnv()
+	// The services may be another binary (the plain desklit beside desklit-window): it refuses
+	// to start if it comes from another build.
+	base := append(s.childEnv(), "DESKLIT_PEER_VERSION="+version.Version)
 	sessionSource := "keyring"
 	if storeBackend != "keyring" {
 		sessionSource = "shell"
@@ -58,17 +62,22 @@ func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 }
 
 // childEnv is the inherited environment with the effective configuration on top, minus anything
-// that must not leak into the services.
+// that must not leak into the services. DESKLIT_TRACE_EVENTS (a benchmark's trace file for the
+// Streamlit handler, bench/e2e/session.sh) passes through.
 func (s *Shell) childEnv() []string {
+	return childEnv(s.o.Environ, s.cfg.Environ())
+}
+
+func childEnv(inherited, config []string) []string {
 	var env []string
-	for _, kv := range s.o.Environ {
+	for _, kv := range inherited {
 		k, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(k, "AUTH0_") || strings.HasPrefix(k, "DESKLIT_") {
+		if k != "DESKLIT_TRACE_EVENTS" && (strings.HasPrefix(k, "AUTH0_") || strings.HasPrefix(k, "DESKLIT_")) {
 			continue
 		}
 		env = append(env, kv)
 	}
-	return append(env, s.cfg.Environ()...)
+	return append(env, config...)
 }
 
 // streamlitSpec is the Streamlit service; it needs only the Python runtime, so it can start

@@ -14,10 +14,12 @@
 //           to the keyring and notified; the component server pushed it)
 //   msg     Streamlit's page receives the component's setComponentValue (onStatusUpdate)
 //   ws      the first frame on Streamlit's websocket after msg (the server started the rerun)
+//   py      Python has handled onStatusUpdate: the handler's own timestamp (time.time(), the
+//           same wall clock), appended to DESKLIT_TRACE_EVENTS by desklit_auth after the
+//           handler returned (the figure issue 6 asks for: sse → py)
 //   dom     the sidebar's "Secure API" link appears / disappears: Python has handled
 //           onStatusUpdate, run the script to st.navigation, and the page has applied the delta
 //           (a MutationObserver, before paint)
-// The Python handler runs between msg and dom; dom is the first outside sign that it has.
 "use strict";
 const path = require("node:path");
 const fs = require("node:fs");
@@ -26,9 +28,12 @@ const { chromium } = require(process.env.PLAYWRIGHT_CORE || path.join(root, "tes
 
 const appURL = process.env.DESKLIT_URL;
 const urlFile = process.env.DESKLIT_E2E_URL_FILE;
+const traceFile = process.env.DESKLIT_TRACE_EVENTS;
 const cycles = Number(process.env.BENCH_CYCLES || 20);
 const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
-if (!appURL || !urlFile) throw new Error("run through bench/e2e/session.sh");
+if (!appURL || !urlFile || !traceFile) throw new Error("run through bench/e2e/session.sh");
+// handled(): what the Streamlit handler has recorded so far, [{t, event, signed_in}].
+const handled = () => (fs.existsSync(traceFile) ? fs.readFileSync(traceFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l)) : []);
 
 // Runs in every frame before its scripts. Marks go out through a binding (no page.evaluate
 // polling, which can hang while a frame is being replaced); the time is taken in the browser.
@@ -176,11 +181,13 @@ function stats(v) {
       const msg = sse == null ? null : after(m.msg.filter((x) => x[1] === "onStatusUpdate"), sse, (x) => x[0]);
       const click = kind === "out" ? after(m.click.filter((x) => /log out/i.test(x[1])), t0, (x) => x[0]) : null;
       const ws = msg == null ? null : after(m.ws, msg);
-      const row = { sse, msg, ws, dom: m.d, click, cb };
+      const h = handled().find((x) => x.event === "onStatusUpdate" && x.signed_in === want && x.t >= (sse ?? t0));
+      const py = h ? h.t : null;
+      const row = { sse, msg, ws, py, dom: m.d, click, cb };
       rows[kind].push(row);
       const f = (a, b) => (a != null && b != null ? (b - a).toFixed(1).padStart(7) : "      -");
       console.log(`cycle ${String(i + 1).padStart(2)} sign-${kind.padEnd(3)} ` +
-        `${kind === "out" ? "click" : "cb   "}→dom ${f(click ?? cb, m.d)} ms   sse→dom ${f(sse, m.d)}   msg→dom ${f(msg, m.d)} (msg→ws ${f(msg, ws)})   ${kind === "out" ? "click" : "cb   "}→sse ${f(click ?? cb, sse)}`);
+        `sse→py ${f(sse, py)} ms   ${kind === "out" ? "click" : "cb   "}→py ${f(click ?? cb, py)}   ${kind === "out" ? "click" : "cb   "}→dom ${f(click ?? cb, m.d)}   sse→dom ${f(sse, m.d)}   msg→dom ${f(msg, m.d)} (msg→ws ${f(msg, ws)})   ${kind === "out" ? "click" : "cb   "}→sse ${f(click ?? cb, sse)}`);
       await sleep(300); // let the page settle (the component's own repaint, Streamlit's idle)
      } catch (err) {
       // A step that did not happen (a stuck button, a lost frame): record it, reload the page
@@ -203,6 +210,12 @@ function stats(v) {
   const col = (rs, a, b) => rs.filter((r) => r[a] != null && r[b] != null).map((r) => r[b] - r[a]);
   const all = [...rows.in, ...rows.out];
   console.log("");
+  console.log(`SESSION CHANGE → onStatusUpdate HANDLED IN PYTHON (SSE "changed" → handler returned), sign-in and sign-out: ${stats(col(all, "sse", "py"))}   (goal: median ≤ 50 ms, p95 ≤ 150 ms)`);
+  console.log(`  sign-in only:  ${stats(col(rows.in, "sse", "py"))}`);
+  console.log(`  sign-out only: ${stats(col(rows.out, "sse", "py"))}`);
+  console.log(`"Log out" click → handled in Python (includes the POST, the keyring delete, the push): ${stats(col(rows.out, "click", "py"))}`);
+  console.log(`sign-in callback answered → handled in Python (includes the keyring write, the push):  ${stats(col(rows.in, "cb", "py"))}`);
+  console.log(`onStatusUpdate sent by the component → handled in Python (Streamlit's rerun, the script to the handler): ${stats(col(all, "msg", "py"))}`);
   console.log(`change pushed (SSE "changed" in the component) → Python's render in the DOM, sign-in and sign-out: ${stats(col(all, "sse", "dom"))}`);
   console.log(`  sign-in only:  ${stats(col(rows.in, "sse", "dom"))}`);
   console.log(`  sign-out only: ${stats(col(rows.out, "sse", "dom"))}`);

@@ -15,6 +15,9 @@ fi
 source "$here/lib.sh"
 work=$(mktemp -d)
 export DESKLIT_LOGIN_MODE=browser BROWSER="$root/test/e2e/capture-url.sh" DESKLIT_E2E_URL_FILE="$work/authorize-urls"
+# The Streamlit handler appends {t, event, signed_in} here for each event it handles
+# (desklit_auth.host._trace): the moment Python has handled onStatusUpdate.
+export DESKLIT_TRACE_EVENTS="$work/handled.jsonl"
 : >"$DESKLIT_E2E_URL_FILE"
 log="$work/desklit-run.log"
 cd "$root"

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds the Linux distribution into DIST_DIR (default dist/):
-#   desklit-<version>-linux-amd64.tar.gz  the binary with the wheelhouse beside it, the desktop
+#   desklit-<version>-linux-amd64.tar.gz  the binaries with the wheelhouse beside them, the desktop
 #                                         entry, the hicolor icons and a README
-#   desklit_<version>_amd64.deb           /usr/bin/desklit, the desktop entry, the icons and
+#   desklit_<version>_amd64.deb           /usr/bin/desklit and desklit-window, the desktop entry, the icons and
 #                                         /usr/share/desklit/wheelhouse
 # Both carry the wheelhouse, so the first start builds the Python runtime with no network.
 #
@@ -30,12 +30,18 @@ work="$WORK/linux"
 rm -rf "$work"
 mkdir -p "$work" "$DIST_DIR"
 
-# 1. The binary, stamped with the package version.
-log "building the linux/amd64 binary ($DIST_VERSION, $COMMIT, $DATE)"
+# 1. The binaries, stamped with the package version: desklit-window (the window: Wails, GTK,
+#    WebKit) and desklit (the commands and the services, no cgo; it hands the window to
+#    desklit-window beside it).
+log "building the linux/amd64 binaries ($DIST_VERSION, $COMMIT, $DATE)"
 (cd "$root" && CGO_ENABLED=1 GOOS=linux GOARCH=amd64 "$GO" build -trimpath \
-	-tags desktop,production,webkit2_41 -ldflags "$LDFLAGS" -o "$work/desklit" .)
-"$work/desklit" version | grep -q "^desklit $DIST_VERSION\$" || {
-	echo "dist: the binary does not report version $DIST_VERSION" >&2; exit 1; }
+	-tags desktop,production,webkit2_41 -ldflags "$LDFLAGS" -o "$work/desklit-window" .)
+(cd "$root" && CGO_ENABLED=0 GOOS=linux GOARCH=amd64 "$GO" build -trimpath \
+	-ldflags "$LDFLAGS" -o "$work/desklit" .)
+for b in desklit desklit-window; do
+	"$work/$b" version | grep -q "^desklit $DIST_VERSION\$" || {
+		echo "dist: $b does not report version $DIST_VERSION" >&2; exit 1; }
+done
 
 # 2. Icons for the hicolor theme.
 sizes="16 22 24 32 48 64 128 256 512"
@@ -82,7 +88,7 @@ wheel_pythons() {
 name="desklit-$DIST_VERSION-linux-amd64"
 tree="$work/tar/$name"
 mkdir -p "$tree/share/applications" "$tree/share/icons"
-install -m 0755 "$work/desklit" "$tree/desklit"
+install -m 0755 "$work/desklit" "$work/desklit-window" "$tree/"
 cp -r "$wheelhouse" "$tree/wheelhouse"
 rm -f "$tree/wheelhouse/README.md"
 install -m 0644 "$root/build/linux/desklit.desktop" "$tree/share/applications/desklit.desktop"
@@ -97,7 +103,7 @@ debver="${DIST_VERSION//-/\~}"
 pkg="$work/deb"
 mkdir -p "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/share/applications" "$pkg/usr/share/icons" \
 	"$pkg/usr/share/desklit" "$pkg/usr/share/doc/desklit"
-install -m 0755 "$work/desklit" "$pkg/usr/bin/desklit"
+install -m 0755 "$work/desklit" "$work/desklit-window" "$pkg/usr/bin/"
 install -m 0644 "$root/build/linux/desklit.desktop" "$pkg/usr/share/applications/desklit.desktop"
 cp -r "$icons" "$pkg/usr/share/icons/hicolor"
 cp -r "$wheelhouse" "$pkg/usr/share/desklit/wheelhouse"

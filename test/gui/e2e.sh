@@ -11,6 +11,10 @@
 #   2 gui-2-ready.png           every service ready, the Streamlit app in the window
 #   3 gui-3-signin-window.png   "Log in" clicked: the "Sign in — Desklit" window with the dev IdP page
 #   4 gui-4-signed-in.png       password typed, window closed by itself, session stored, user in the header
+#  4b gui-7-upload.png          a file uploaded inside the window: the Upload page, GTK's file chooser,
+#                               and Streamlit's log names the file's SHA-256 (WebKitGTK frames the
+#                               app cross-site, where a SameSite cookie, e.g. Streamlit's XSRF
+#                               cookie, is never sent: this is the check that uploads work there)
 #   5 gui-5-logs.png            the logs view (Ctrl+L)
 #   6 (no picture)              window closed: desklit and every process it started gone within 3 s
 #   7 gui-6-port-conflict.png   a foreign http.server holds 8888: the port-conflict error screen;
@@ -82,12 +86,14 @@ descendants() {
     descendants "$c"
   done
 }
-# same_binary: processes running this binary with this run's HOME, whoever their parent is now
-# (a child re-parented to init); other runs of the same binary on the machine are not ours.
+# same_binary: processes running this binary (or desklit-window beside it, which it becomes to
+# open the window) with this run's HOME, whoever their parent is now (a child re-parented to
+# init); other runs of the same binary on the machine are not ours.
 same_binary() {
-  local p
+  local p e
   for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] || continue
+    e=$(readlink "$p/exe" 2>/dev/null) || continue
+    [ "$e" = "$bin" ] || [ "$e" = "$(dirname "$bin")/desklit-window" ] || continue
     tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qxF "HOME=$HOME" || continue
     alive "${p#/proc/}" && echo "${p#/proc/}"
   done
@@ -352,6 +358,38 @@ sleep 2
 settled "$wid" 20
 shot gui-4-signed-in.png "$wid" "$title"
 step "4 ok: gui-4-signed-in.png"
+
+# 4b. Upload inside the window, as a user does: the sidebar's "Upload" page, its "Upload" button,
+# GTK's file chooser (Ctrl+L, the path, Enter). The window sits at 0,0 at 1280x800 (no window
+# manager), so the sidebar and the button are at fixed places in Streamlit's layout. The demo page
+# prints "upload received: NAME, N bytes, sha256 HEX" once per file to Streamlit's log.
+step "4b upload in the window"
+sample=$work/desklit-upload-check.csv
+{ echo "id,value"; for i in $(seq 1 40); do echo "$i,$RANDOM-$RANDOM"; done; } >"$sample"
+sum=$(sha256sum "$sample" | cut -d' ' -f1)
+streamlit_log=$XDG_STATE_HOME/desklit/logs/streamlit.log
+xdotool mousemove --window "$wid" 66 298 click 1 # the sidebar's fifth page, "Upload"
+sleep 1
+settled "$wid" 15
+xdotool mousemove --window "$wid" 439 453 click 1 # the file uploader's "Upload" button
+fwid=$(wait_window "Select File" 20)
+log "file chooser is window $fwid"
+xdotool windowfocus --sync "$fwid" 2>/dev/null || xdotool windowfocus "$fwid"
+xdotool mousemove --window "$fwid" 300 200 # the pointer (and PointerRoot focus) on the chooser
+sleep 0.5
+xdotool key ctrl+l
+sleep 0.5
+xdotool type --delay 20 "$sample"
+sleep 0.3
+xdotool key Return
+uploaded() { grep -q "upload received: 'desklit-upload-check.csv', $(wc -c <"$sample") bytes, sha256 $sum" "$streamlit_log"; }
+wait_for 30 "Streamlit's log to show the upload (sha256 $sum) in $streamlit_log" uploaded
+log "Streamlit received the file: $(grep -o "upload received: .*" "$streamlit_log" | tail -1)"
+find_window "Select File" >/dev/null && fail "the file chooser is still open"
+sleep 1
+settled "$wid" 15
+shot gui-7-upload.png "$wid" "$title"
+step "4b ok: gui-7-upload.png (uploaded inside the window; SHA-256 matches)"
 
 # 5. Logs: the View menu's accelerator, with the pointer (and so the keyboard) on the main window.
 step "5 logs view"

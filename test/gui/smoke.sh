@@ -73,11 +73,13 @@ alive() { # a zombie counts as gone: it holds no resources but its exit status
   s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
   [ -n "$s" ] && [ "${s:0:1}" != Z ]
 }
-# Processes running this binary, whoever their parent is now (a child re-parented to init).
+# Processes running this binary or desklit-window beside it (what it becomes to open the window),
+# whoever their parent is now (a child re-parented to init).
 same_binary() {
-  local p
+  local p e
   for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/exe" 2>/dev/null)" = "$bin" ] && alive "${p#/proc/}" && echo "${p#/proc/}"
+    e=$(readlink "$p/exe" 2>/dev/null) || continue
+    { [ "$e" = "$bin" ] || [ "$e" = "$(dirname "$bin")/desklit-window" ]; } && alive "${p#/proc/}" && echo "${p#/proc/}"
   done
   return 0
 }

@@ -1,6 +1,7 @@
 """The demo app under streamlit.testing.v1.AppTest (the component iframe is replaced by a fake
 that returns what the real one would send, and records the args it was given)."""
 
+import hashlib
 import time
 from pathlib import Path
 
@@ -214,13 +215,17 @@ def test_session_page_masks_tokens(app, component):
     assert list(table["value (masked)"]) == [GOOD_TOKEN[:6] + "…", "eyJhbG…"]
 
 
-def test_upload_shows_name_size_and_preview(app, component):
+def test_upload_shows_name_size_and_preview(app, component, capsys):
     component.sign_in()
     app.run()
     app.switch_page("app_pages/upload.py").run()
     content = b"".join(b"line %d\n" % i for i in range(100))
     app.file_uploader[0].set_value(("notes.txt", content, "text/plain")).run()
+    app.run()  # a rerun with the same file logs nothing new
     assert not app.exception
+    digest = hashlib.sha256(content).hexdigest()
+    logged = [ln for ln in capsys.readouterr().out.splitlines() if ln.startswith("upload received")]
+    assert logged == [f"upload received: 'notes.txt', {len(content)} bytes, sha256 {digest}"]
     assert "notes.txt" in app.success[0].value and f"{len(content)} bytes" in app.success[0].value
     preview = app.code[0].value
     assert preview.startswith("line 0\nline 1") and "line 19" in preview and "line 20" not in preview

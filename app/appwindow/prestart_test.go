@@ -1,0 +1,112 @@
+package appwindow
+
+import (
+	"io"
+	"log/slog"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"context"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/desktop"
+	"github.com/desklit/desklit/app/shell"
+)
+
+type recEvents struct {
+	mu     sync.Mutex
+	errors []desktop.ErrorView
+	svcs   int
+	done   int
+}
+
+func (r *recEvents) Services([]desktop.ServiceView) { r.mu.Lock(); r.svcs++; r.mu.Unlock() }
+func (r *recEvents) Session(desktop.SessionView)    {}
+func (r *recEvents) LogLine(string, string)         {}
+func (r *recEvents) Progress(p desktop.ProgressView) {
+	r.mu.Lock()
+	if p.Done {
+		r.done++
+	}
+	r.mu.Unlock()
+}
+func (r *recEvents) Error(e desktop.ErrorView) {
+	r.mu.Lock()
+	if e.Kind != "" {
+		r.errors = append(r.errors, e)
+	}
+	r.mu.Unlock()
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+// A start-up begun before the window (Prestart) that fails before the window attaches is
+// reported once when it does attach, and Start does not begin a second one.
+func TestPrestartOutcomeReachesTheWindowOnce(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{
+		"XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir,
+		"DESKLIT_PYTHON":         dir + "/no-such-python",
+		"DESKLIT_STREAMLIT_PORT": freePort(t), "DESKLIT_COMPONENT_PORT": freePort(t), "DESKLIT_API_PORT": freePort(t),
+		"DESKLIT_IDP_PORT": freePort(t), "DESKLIT_CALLBACK_PORT": freePort(t),
+		"DESKLIT_KEYRING": "memory",
+	}
+	getenv := func(k string) string { return env[k] }
+	paths := config.PathsFrom(getenv)
+	cfg, err := config.Load(nil, getenv, paths.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	sh := shell.New(shell.Options{Config: cfg, Paths: paths, Logger: log, Environ: []string{"PATH=" + dir}})
+	b := New(sh, paths, log)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.Prestart(ctx)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		b.mu.Lock()
+		early := b.early
+		b.mu.Unlock()
+		if early != nil {
+			if early.err == nil {
+				t.Fatal("the start-up with no Python succeeded")
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the prestarted start-up did not end within 20 s")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	ev := &recEvents{}
+	if err := b.Start(ctx, ev); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond) // a second start-up, if Start began one, would report by now
+	stopCtx, stopCancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stopCancel()
+	_ = b.Stop(stopCtx)
+	ev.mu.Lock()
+	defer ev.mu.Unlock()
+	if len(ev.errors) != 1 || ev.done != 1 {
+		t.Fatalf("window got %d errors (%+v) and %d progress-done events, want 1 and 1", len(ev.errors), ev.errors, ev.done)
+	}
+	if ev.errors[0].Kind != desktop.ErrNoPython {
+		t.Errorf("error kind %q, want %q: %+v", ev.errors[0].Kind, desktop.ErrNoPython, ev.errors[0])
+	}
+	if ev.svcs == 0 {
+		t.Error("the window was not told the services' states when it attached")
+	}
+}

@@ -1,0 +1,60 @@
+//go:build !desktop && unix
+
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"syscall"
+
+	"github.com/desklit/desklit/app/cli"
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/version"
+)
+
+// The plain desklit CLI (built without the desktop tag and without cgo) does not link GTK and
+// WebKit, so `desklit run`, `desklit serve`, login, status and doctor start in a few
+// milliseconds. The window lives in desklit-window, the window build installed beside it: the
+// window commands replace this process with it (same pid, arguments and environment).
+type window struct{}
+
+func newWindow() cli.WindowRunner { return window{} }
+
+func serviceExe(exe string) string { return exe }
+
+func (window) RunMain(ctx context.Context, e *cli.Env, cfg *config.Config) error {
+	return execWindow(e)
+}
+
+func (window) RunSignin(ctx context.Context, e *cli.Env, url string) error {
+	return execWindow(e)
+}
+
+// windowBinary is desklit-window beside this binary (its real path).
+func windowBinary(exe string) (string, error) {
+	p := filepath.Join(filepath.Dir(exe), "desklit-window")
+	st, err := os.Stat(p)
+	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
+		return "", fmt.Errorf("the window program desklit-window is missing beside %s: reinstall Desklit, or use 'desklit run' to start the services without a window", exe)
+	}
+	return p, nil
+}
+
+func execWindow(e *cli.Env) error {
+	if e.Exe == "" {
+		return errors.New("cannot find this program's path to start the window")
+	}
+	p, err := windowBinary(e.Exe)
+	if err != nil {
+		return err
+	}
+	env := append(os.Environ(), peerVersionEnv+"="+version.Version)
+	argv := append([]string{p}, os.Args[1:]...)
+	if err := syscall.Exec(p, argv, env); err != nil {
+		return fmt.Errorf("start the window (%s): %w", p, err)
+	}
+	return nil // not reached
+}
