@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"syscall"
 
 	"github.com/desklit/desklit/app/cli"
@@ -20,6 +21,11 @@ import (
 // milliseconds. The window lives in desklit-window, the window build installed beside it: the
 // window commands replace this process with it (same pid, arguments and environment).
 type window struct{}
+
+// The main goroutine stays on the main thread, so that the exec below comes from the thread
+// group's leader: an exec from another thread makes the kernel retire the old leader first, and
+// for that moment the pid looks like a zombie to anyone watching it (a launcher, a test).
+func init() { runtime.LockOSThread() }
 
 func newWindow() cli.WindowRunner { return window{} }
 

@@ -74,8 +74,11 @@ step() { printf 'gui-e2e: step %s\n' "$*"; }
 log() { printf 'gui-e2e:   %s\n' "$*" >&2; }
 
 pid="" fpid="" tracked=""
-alive() { # a zombie counts as gone
+alive() { # a zombie counts as gone (asked twice: during an exec the pid may look like one for a moment)
   local s
+  s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  [ -n "$s" ] && [ "${s:0:1}" != Z ] && return 0
+  sleep 0.2
   s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
   [ -n "$s" ] && [ "${s:0:1}" != Z ]
 }
