@@ -12,10 +12,12 @@ import (
 	"time"
 )
 
-// Readiness polling: the first probe at once, then 2 ms, growing by half each time up to 250 ms.
+// Readiness polling: the first probe at once, then 2 ms, growing by half each time up to 40 ms.
+// Streamlit needs ~0.5 s: with a 250 ms ceiling its Ready came up to 250 ms after its health
+// answered, and the window waited for it. A refused or answered local probe costs microseconds.
 const (
 	firstPollGap = 2 * time.Millisecond
-	maxPollGap   = 250 * time.Millisecond
+	maxPollGap   = 40 * time.Millisecond
 	probeTimeout = 2 * time.Second
 )
 
