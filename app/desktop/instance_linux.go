@@ -32,4 +32,3 @@ func FirstInstance(uniqueID string) bool {
 	}
 	return !owned
 }
-

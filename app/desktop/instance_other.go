@@ -8,4 +8,3 @@ const DefaultUniqueID = "io.desklit.desktop"
 // FirstInstance cannot tell before Run on this system (the single-instance lock is taken inside
 // Run), so it answers false: the services start once the window is up.
 func FirstInstance(uniqueID string) bool { return false }
-
