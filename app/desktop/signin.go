@@ -53,7 +53,7 @@ func RunSigninWindow(rawURL string, opts SigninOptions) error {
 		})},
 		BackgroundColour: options.NewRGB(255, 255, 255),
 		Logger:           slogWails{log},
-		Linux:            &linux.Options{Icon: opts.Icon, ProgramName: "desklit", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+		Linux:            &linux.Options{Icon: opts.Icon, ProgramName: "desklit", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 	})
 	endWebViewHelpers()
 	if err != nil {

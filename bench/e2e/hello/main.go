@@ -28,7 +28,7 @@ func main() {
 		BackgroundColour:   options.NewRGB(246, 247, 249),
 		AssetServer:        &assetserver.Options{Assets: assets},
 		LogLevelProduction: logger.ERROR,
-		Linux:              &linux.Options{ProgramName: "hello", WebviewGpuPolicy: linux.WebviewGpuPolicyOnDemand},
+		Linux:              &linux.Options{ProgramName: "hello", WebviewGpuPolicy: linux.WebviewGpuPolicyNever},
 	})
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "hello:", err)
