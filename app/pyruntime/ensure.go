@@ -38,6 +38,22 @@ func (o Options) key() (string, error) {
 	return Key(o.Python, req), nil
 }
 
+// Plausible returns the environment for o when its completion marker names the right key and its
+// interpreter exists: the quick half of Ensure's check (no stat of every file), enough to start
+// Streamlit while Ensure does the rest. An environment that passes here and fails Ensure is rare
+// (files deleted from a finished environment): Ensure calls BeforeBuild before rebuilding it.
+func Plausible(o Options) (Env, bool) {
+	key, err := o.key()
+	if err != nil {
+		return Env{}, false
+	}
+	dir := filepath.Join(o.runtimeDir(), key)
+	if err := checkMarker(dir, key); err != nil {
+		return Env{}, false
+	}
+	return Env{Dir: dir, Python: venvPython(dir), Key: key}, true
+}
+
 // Ensure returns a valid environment, building it first when it is missing or broken. A warm
 // start reads the marker and stats the manifest's files and runs no process.
 func Ensure(ctx context.Context, o Options) (Env, error) {
@@ -60,6 +76,9 @@ func Ensure(ctx context.Context, o Options) (Env, error) {
 		return env, nil
 	}
 
+	if o.BeforeBuild != nil {
+		o.BeforeBuild()
+	}
 	if err := os.MkdirAll(o.runtimeDir(), 0o755); err != nil {
 		return Env{}, fmt.Errorf("create runtime dir: %w", err)
 	}

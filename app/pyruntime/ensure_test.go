@@ -175,6 +175,11 @@ func TestEnsureLifecycle(t *testing.T) {
 	if state, _, err := Inspect(f.opts); err != nil || state != "missing" {
 		t.Fatalf("Inspect before build = %q, %v; want missing", state, err)
 	}
+	if _, ok := Plausible(f.opts); ok {
+		t.Fatal("Plausible before the build")
+	}
+	builds := 0
+	f.opts.BeforeBuild = func() { builds++ }
 	env, err := Ensure(ctx, f.opts)
 	if err != nil {
 		t.Fatalf("cold Ensure: %v\n%s", err, f.opts.Log)
@@ -207,10 +212,20 @@ func TestEnsureLifecycle(t *testing.T) {
 		t.Fatalf("Inspect after build = %q %q %v; want ready %q", state, key, err, env.Key)
 	}
 
+	if builds != 1 {
+		t.Errorf("BeforeBuild called %d times for the cold build, want 1", builds)
+	}
+	if p, ok := Plausible(f.opts); !ok || p != env {
+		t.Errorf("Plausible after the build = %+v %v, want %+v", p, ok, env)
+	}
+
 	// Warm: nothing but "ready".
 	env2, err := Ensure(ctx, f.opts)
 	if err != nil || env2 != env {
 		t.Fatalf("warm Ensure = %+v, %v; want %+v", env2, err, env)
+	}
+	if builds != 1 {
+		t.Errorf("BeforeBuild called on a warm start")
 	}
 	if got := steps(f.events.take()); !slices.Equal(got, []string{StepReady}) {
 		t.Errorf("warm steps = %v, want only ready", got)
@@ -225,8 +240,14 @@ func TestEnsureLifecycle(t *testing.T) {
 	if !strings.HasPrefix(state, "broken: missing") || !strings.Contains(state, "desklit_fake_b/data.txt") {
 		t.Fatalf("Inspect after delete = %q, want broken: missing …data.txt", state)
 	}
+	if _, ok := Plausible(f.opts); !ok {
+		t.Error("Plausible looks only at the marker and the interpreter: a deleted data file passes it")
+	}
 	if _, err := Ensure(ctx, f.opts); err != nil {
 		t.Fatalf("rebuild: %v\n%s", err, f.opts.Log)
+	}
+	if builds != 2 {
+		t.Errorf("BeforeBuild called %d times after the rebuild, want 2", builds)
 	}
 	if got := steps(f.events.take()); !slices.Contains(got, StepVenv) {
 		t.Errorf("rebuild steps = %v, want a venv step", got)
@@ -244,6 +265,9 @@ func TestEnsureLifecycle(t *testing.T) {
 	}
 	if state, _, _ := Inspect(f.opts); !strings.HasPrefix(state, "broken: interpreter missing") {
 		t.Errorf("Inspect without interpreter = %q", state)
+	}
+	if _, ok := Plausible(f.opts); ok {
+		t.Error("Plausible without the interpreter")
 	}
 }
 

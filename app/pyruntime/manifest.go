@@ -105,28 +105,42 @@ func broken(format string, args ...any) error {
 	return &brokenError{reason: fmt.Sprintf(format, args...)}
 }
 
-// validate is the warm check: the marker matches key, the interpreter and its base exist, and every
-// manifest file exists with its recorded size. It starts no process.
-func validate(dir, key string) error {
+// checkMarker is validate's quick half: the marker, the interpreters.
+func checkMarker(dir, key string) error {
+	_, err := readMarker(dir, key)
+	return err
+}
+
+func readMarker(dir, key string) (marker, error) {
 	data, err := os.ReadFile(filepath.Join(dir, markerName))
 	if err != nil {
-		return broken("no completion marker")
+		return marker{}, broken("no completion marker")
 	}
 	var m marker
 	if err := json.Unmarshal(data, &m); err != nil {
-		return broken("unreadable completion marker")
+		return marker{}, broken("unreadable completion marker")
 	}
 	if m.Key != key {
-		return broken("marker is for key %s", m.Key)
+		return marker{}, broken("marker is for key %s", m.Key)
 	}
 	py := venvPython(dir)
 	if fi, err := os.Stat(py); err != nil || fi.IsDir() {
-		return broken("interpreter missing: %s", py)
+		return marker{}, broken("interpreter missing: %s", py)
 	}
 	if m.BasePython != "" {
 		if _, err := os.Stat(m.BasePython); err != nil {
-			return broken("base interpreter missing: %s", m.BasePython)
+			return marker{}, broken("base interpreter missing: %s", m.BasePython)
 		}
+	}
+	return m, nil
+}
+
+// validate is the warm check: the marker matches key, the interpreter and its base exist, and every
+// manifest file exists with its recorded size. It starts no process.
+func validate(dir, key string) error {
+	m, err := readMarker(dir, key)
+	if err != nil {
+		return err
 	}
 	man, err := os.ReadFile(filepath.Join(dir, manifestName))
 	if err != nil {

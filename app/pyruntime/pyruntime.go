@@ -54,6 +54,9 @@ type Options struct {
 	Progress     func(Progress)
 	Log          io.Writer    // the full output of venv, pip and the import check
 	Logger       *slog.Logger // decisions (warm, rebuild, cleanup)
+	// BeforeBuild, when set, is called once the environment has failed its check and before
+	// Ensure rebuilds it (the shell stops a Streamlit it started early from it).
+	BeforeBuild func()
 }
 
 // Env is a built and validated environment.

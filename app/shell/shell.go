@@ -166,24 +166,61 @@ func (s *Shell) StartSession() error {
 // builds or reuses the Python runtime; then it starts the three services. It returns when every
 // service is Ready, or with what went wrong; it may be called again after a failure (retry), and
 // services that are up stay up.
+//
+// Streamlit is the slowest to come up and needs only the runtime, so it starts as early as
+// possible: on a warm start as soon as the runtime's marker checks out (pyruntime.Plausible),
+// while the full check (a stat of every file, ~12 ms) runs beside it; should that check fail,
+// Streamlit is stopped before the runtime is rebuilt, and started again from the new one.
 func (s *Shell) StartServices(ctx context.Context) error {
 	sessErr := make(chan error, 1)
 	go func() { sessErr <- s.StartSession() }()
-	if err := s.prepareRuntime(ctx); err != nil {
-		return errors.Join(err, <-sessErr)
-	}
 	running := map[string]bool{}
 	for _, st := range s.sup.Snapshot() {
 		running[st.Name] = st.State != supervisor.Failed && st.State != supervisor.Stopped
 	}
-	// Streamlit is the slowest to come up and needs only the runtime: it starts now.
+	if err := s.prepareApp(ctx); err != nil {
+		return errors.Join(err, <-sessErr)
+	}
 	stErr := make(chan error, 1)
-	if running["streamlit"] {
-		stErr <- nil
-	} else if sp, err := s.streamlitSpec(); err != nil {
-		stErr <- err
-	} else {
-		go func() { stErr <- s.sup.Start(ctx, sp) }()
+	early := false
+	earlyCtx, cancelEarly := context.WithCancel(ctx)
+	defer cancelEarly()
+	dropEarly := func() { // Streamlit must not run from a runtime that is about to be rebuilt
+		if !early {
+			return
+		}
+		early = false
+		cancelEarly()
+		<-stErr
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.sup.StopService(stopCtx, "streamlit"); err != nil {
+			s.log.Warn("stop streamlit before the runtime rebuild", "err", err)
+		}
+	}
+	if !running["streamlit"] {
+		if env, ok := pyruntime.Plausible(s.runtimeOptions(nil)); ok {
+			s.mu.Lock()
+			s.env = env
+			s.mu.Unlock()
+			if sp, err := s.streamlitSpec(); err == nil {
+				early = true
+				go func() { stErr <- s.sup.Start(earlyCtx, sp) }()
+			}
+		}
+	}
+	if err := s.ensureRuntime(ctx, dropEarly); err != nil {
+		dropEarly()
+		return errors.Join(err, <-sessErr)
+	}
+	if !early {
+		if running["streamlit"] {
+			stErr <- nil
+		} else if sp, err := s.streamlitSpec(); err != nil {
+			stErr <- err
+		} else {
+			go func() { stErr <- s.sup.Start(ctx, sp) }()
+		}
 	}
 	var goErr error
 	if err := <-sessErr; err != nil {
@@ -292,6 +329,14 @@ func (s *Shell) portError(service string, port int, err error) error {
 
 // prepareRuntime unpacks the bundled app and builds (or reuses) the Python environment.
 func (s *Shell) prepareRuntime(ctx context.Context) error {
+	if err := s.prepareApp(ctx); err != nil {
+		return err
+	}
+	return s.ensureRuntime(ctx, nil)
+}
+
+// prepareApp unpacks (or checks) the Streamlit app and finds the Python to build from.
+func (s *Shell) prepareApp(ctx context.Context) error {
 	if s.o.Streamlit != nil {
 		rep, err := bundle.Unpack(s.o.Streamlit, s.appDir())
 		if err != nil {
@@ -305,22 +350,40 @@ func (s *Shell) prepareRuntime(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	logw, closeLog := s.pipLog()
-	defer closeLog()
-	env, err := pyruntime.Ensure(ctx, pyruntime.Options{
+	s.mu.Lock()
+	s.python = py
+	s.mu.Unlock()
+	return nil
+}
+
+func (s *Shell) runtimeOptions(beforeBuild func()) pyruntime.Options {
+	s.mu.Lock()
+	py := s.python
+	s.mu.Unlock()
+	return pyruntime.Options{
 		DataDir:      s.o.Paths.Data,
 		Requirements: filepath.Join(s.appDir(), "requirements.txt"),
 		Wheelhouses:  s.wheelhouses(),
 		Python:       py,
 		Progress:     s.o.Progress,
-		Log:          logw,
 		Logger:       s.log.With("component", "runtime"),
-	})
+		BeforeBuild:  beforeBuild,
+	}
+}
+
+// ensureRuntime builds or reuses the Python runtime (prepareApp first); beforeBuild runs before
+// a rebuild.
+func (s *Shell) ensureRuntime(ctx context.Context, beforeBuild func()) error {
+	logw, closeLog := s.pipLog()
+	defer closeLog()
+	o := s.runtimeOptions(beforeBuild)
+	o.Log = logw
+	env, err := pyruntime.Ensure(ctx, o)
 	if err != nil {
 		return err
 	}
 	s.mu.Lock()
-	s.python, s.env = py, env
+	s.env = env
 	s.mu.Unlock()
 	return nil
 }

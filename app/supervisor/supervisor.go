@@ -262,6 +262,25 @@ func (s *Supervisor) Stop(ctx context.Context) error {
 	return cut
 }
 
+// StopService stops one service: the stop signal to its process group, the grace period, then a
+// kill (at once when ctx ends). It stays listed as Stopped until Start starts it again. Stopping
+// a service that is not running is not an error.
+func (s *Supervisor) StopService(ctx context.Context, name string) error {
+	v := s.lookup(name)
+	if v == nil {
+		return nil
+	}
+	v.requestStop()
+	select {
+	case <-v.done:
+		return nil
+	case <-ctx.Done():
+	}
+	v.requestKill()
+	<-v.done
+	return fmt.Errorf("stop %s: killed: %w", name, ctx.Err())
+}
+
 func isClosed(c chan struct{}) bool {
 	select {
 	case <-c:

@@ -459,3 +459,42 @@ func TestSubscribersSeeEveryChangeInOrder(t *testing.T) {
 		}
 	}
 }
+
+func TestStopServiceStopsOneAndItCanStartAgain(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	ctx := context.Background()
+	a, b := freePort(t), freePort(t)
+	if err := s.Start(ctx, helperSpec("one", "serve", a), helperSpec("two", "serve", b)); err != nil {
+		t.Fatalf("Start: %v", err)
+	}
+	pids := map[string]int{}
+	for _, st := range s.Snapshot() {
+		pids[st.Name] = st.PID
+	}
+	if err := s.StopService(ctx, "one"); err != nil {
+		t.Fatalf("StopService: %v", err)
+	}
+	waitGoneT(t, pids["one"], "stopped service")
+	for _, st := range s.Snapshot() {
+		switch {
+		case st.Name == "one" && st.State != Stopped:
+			t.Errorf("one after StopService: %+v", st)
+		case st.Name == "two" && (st.State != Ready || st.PID != pids["two"]):
+			t.Errorf("two was touched: %+v", st)
+		}
+	}
+	if err := s.StopService(ctx, "one"); err != nil {
+		t.Errorf("stopping a stopped service: %v", err)
+	}
+	if err := s.StopService(ctx, "nosuch"); err != nil {
+		t.Errorf("stopping an unknown service: %v", err)
+	}
+	if err := s.Start(ctx, helperSpec("one", "serve", a)); err != nil {
+		t.Fatalf("Start again: %v", err)
+	}
+	for _, st := range s.Snapshot() {
+		if st.Name == "one" && (st.State != Ready || st.PID == pids["one"]) {
+			t.Errorf("one after its second Start: %+v", st)
+		}
+	}
+}
