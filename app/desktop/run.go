@@ -113,8 +113,8 @@ func Run(b Backend, opts Options) error {
 			},
 		},
 		Linux: &linux.Options{
-			Icon:             opts.Icon,
-			ProgramName:      "desklit",
+			Icon:        opts.Icon,
+			ProgramName: "desklit",
 			// No accelerated compositing (Wails' own default on Linux): the Streamlit page made
 			// WebKit composite through GL, which cost ~115 MB more in the web process (RSS 343
 			// vs 229 MB, bench/e2e/window.sh). WebGL (st.map, 3D charts) still works
