@@ -55,12 +55,13 @@ func freePort(t *testing.T) string {
 // reported once when it does attach, and Start does not begin a second one.
 func TestPrestartOutcomeReachesTheWindowOnce(t *testing.T) {
 	dir := t.TempDir()
+	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "") // the session goes to memory: no keyring is touched
+	t.Setenv("XDG_RUNTIME_DIR", dir)
 	env := map[string]string{
 		"XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir,
 		"DESKLIT_PYTHON":         dir + "/no-such-python",
 		"DESKLIT_STREAMLIT_PORT": freePort(t), "DESKLIT_COMPONENT_PORT": freePort(t), "DESKLIT_API_PORT": freePort(t),
 		"DESKLIT_IDP_PORT": freePort(t), "DESKLIT_CALLBACK_PORT": freePort(t),
-		"DESKLIT_KEYRING": "memory",
 	}
 	getenv := func(k string) string { return env[k] }
 	paths := config.PathsFrom(getenv)
