@@ -23,6 +23,8 @@ type window struct{}
 
 func newWindow() cli.WindowRunner { return window{} }
 
+func windowExe(exe string) string { return exe }
+
 // serviceExe is the binary for the api and component services: the plain desklit beside this
 // window build when there is one (it does not link GTK and WebKit: on Linux it starts ~80 ms
 // sooner and ~45 MB smaller per service), else this binary.

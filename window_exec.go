@@ -31,6 +31,14 @@ func newWindow() cli.WindowRunner { return window{} }
 
 func serviceExe(exe string) string { return exe }
 
+func windowExe(exe string) string {
+	p, err := windowBinary(exe)
+	if err != nil {
+		return ""
+	}
+	return p
+}
+
 func (window) RunMain(ctx context.Context, e *cli.Env, cfg *config.Config) error {
 	return execWindow(e)
 }

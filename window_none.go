@@ -9,3 +9,5 @@ import "github.com/desklit/desklit/app/cli"
 func newWindow() cli.WindowRunner { return nil }
 
 func serviceExe(exe string) string { return exe }
+
+func windowExe(exe string) string { return "" }

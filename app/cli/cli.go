@@ -43,6 +43,9 @@ type Env struct {
 	// Exe. A window build on Linux points it at the desklit binary beside it, which does not
 	// link GTK and WebKit and so starts faster and smaller.
 	ServiceExe string
+	// WindowExe is the program that opens the window (this binary in a window build, else
+	// desklit-window beside it); empty when there is none. For doctor.
+	WindowExe string
 }
 
 func (e *Env) ServiceBinary() string {

@@ -89,6 +89,13 @@ func cmdDoctor(ctx context.Context, e *Env, args []string) error {
 		check("keyring", false, st.Warning, keyringFix())
 	}
 
+	if e.WindowExe != "" {
+		check("window", true, e.WindowExe, "")
+	} else {
+		check("window", false, "no window program: desklit-window is not beside "+e.Exe,
+			"reinstall Desklit; 'desklit run' starts the services without a window")
+	}
+
 	if runtime.GOOS == "linux" {
 		out, _ := exec.CommandContext(ctx, "ldconfig", "-p").Output()
 		for _, lib := range []string{"libgtk-3.so.0", "libwebkit2gtk-4.1.so.0"} {
