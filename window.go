@@ -1,11 +1,10 @@
-//go:build desktop
+//go:build desktop || dev
 
 package main
 
 import (
 	"context"
 	"log/slog"
-	"os"
 	"path/filepath"
 
 	"github.com/desklit/desklit/app/appwindow"
@@ -17,7 +16,7 @@ import (
 )
 
 // window runs the desktop UI; it lives in main so that app/cli stays free of Wails. This file
-// is built with the desktop tag (a window build: `desklit-window` on Linux, the one binary on
+// is built with the desktop tag, or dev for `wails dev` (a window build: `desklit-window` on Linux, the one binary on
 // Windows and macOS); window_exec.go stands in for it in the plain `desklit` CLI.
 type window struct{}
 
@@ -25,18 +24,8 @@ func newWindow() cli.WindowRunner { return window{} }
 
 func windowExe(exe string) string { return exe }
 
-// serviceExe is the binary for the api and component services: the plain desklit beside this
-// window build when there is one (it does not link GTK and WebKit: on Linux it starts ~80 ms
-// sooner and ~45 MB smaller per service), else this binary.
-func serviceExe(exe string) string {
-	sibling := filepath.Join(filepath.Dir(exe), "desklit")
-	a, err1 := os.Stat(sibling)
-	b, err2 := os.Stat(exe)
-	if err1 != nil || err2 != nil || !a.Mode().IsRegular() || a.Mode().Perm()&0o111 == 0 || os.SameFile(a, b) {
-		return exe
-	}
-	return sibling
-}
+// serviceExe is the binary for the api and component services: see cli.ServiceSibling.
+func serviceExe(exe string) string { return cli.ServiceSibling(exe) }
 
 func (window) RunMain(ctx context.Context, e *cli.Env, cfg *config.Config) error {
 	paths := config.PathsFrom(e.Getenv)

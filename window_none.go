@@ -1,4 +1,4 @@
-//go:build !desktop && !unix
+//go:build !desktop && !dev && !unix
 
 package main
 

