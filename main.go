@@ -48,6 +48,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	return cli.Run(ctx, &cli.Env{
 		Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr, Stdin: os.Stdin,
-		Assets: bundledAssets(), Window: newWindow(), Exe: exe, ServiceExe: serviceExe(exe), WindowExe: windowExe(exe),
+		Assets: bundledAssets(), Window: newWindow(), Exe: exe, WindowExe: windowExe(exe),
 	})
 }

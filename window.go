@@ -12,7 +12,6 @@ import (
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/pyruntime"
-	"github.com/desklit/desklit/app/shell"
 )
 
 // window runs the desktop UI; it lives in main so that app/cli stays free of Wails. This file
@@ -24,23 +23,12 @@ func newWindow() cli.WindowRunner { return window{} }
 
 func windowExe(exe string) string { return exe }
 
-// serviceExe is the binary for the api and component services: see cli.ServiceSibling.
-func serviceExe(exe string) string { return cli.ServiceSibling(exe) }
-
 func (window) RunMain(ctx context.Context, e *cli.Env, cfg *config.Config) error {
 	paths := config.PathsFrom(e.Getenv)
 	logger, closeLog := cli.AppLogger(paths, e.Stderr)
 	defer closeLog()
 	var b *appwindow.Backend
-	sh := shell.New(shell.Options{
-		Config:    cfg,
-		Paths:     paths,
-		Exe:       e.ServiceBinary(),
-		Streamlit: e.Assets.Streamlit,
-		Opener:    cli.SigninOpener(e, cfg),
-		Logger:    logger,
-		Progress:  func(p pyruntime.Progress) { b.ProgressFunc()(p) },
-	})
+	sh := cli.NewShell(e, cfg, paths, logger, func(p pyruntime.Progress) { b.ProgressFunc()(p) })
 	b = appwindow.New(sh, paths, logger)
 	if desktop.FirstInstance("") {
 		b.Prestart(ctx) // Streamlit starts while GTK and WebKit load

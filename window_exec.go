@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"runtime"
 	"syscall"
 
@@ -29,13 +28,8 @@ func init() { runtime.LockOSThread() }
 
 func newWindow() cli.WindowRunner { return window{} }
 
-func serviceExe(exe string) string { return exe }
-
 func windowExe(exe string) string {
-	p, err := windowBinary(exe)
-	if err != nil {
-		return ""
-	}
+	p, _ := cli.ProgramBeside(exe, "desklit-window")
 	return p
 }
 
@@ -49,9 +43,8 @@ func (window) RunSignin(ctx context.Context, e *cli.Env, url string) error {
 
 // windowBinary is desklit-window beside this binary (its real path).
 func windowBinary(exe string) (string, error) {
-	p := filepath.Join(filepath.Dir(exe), "desklit-window")
-	st, err := os.Stat(p)
-	if err != nil || !st.Mode().IsRegular() || st.Mode().Perm()&0o111 == 0 {
+	p := windowExe(exe)
+	if p == "" {
 		return "", fmt.Errorf("the window program desklit-window is missing beside %s: reinstall Desklit, or use 'desklit run' to start the services without a window", exe)
 	}
 	return p, nil

@@ -8,6 +8,4 @@ import "github.com/desklit/desklit/app/cli"
 // are window builds.
 func newWindow() cli.WindowRunner { return nil }
 
-func serviceExe(exe string) string { return exe }
-
 func windowExe(exe string) string { return "" }

@@ -100,7 +100,6 @@ func (b *Backend) events() desktop.Events {
 	return b.ev
 }
 
-// Start opens the session side, then starts the services in the background.
 // Prestart begins starting the services before the window exists, so that the runtime check
 // and Streamlit's start-up run while GTK and WebKit load (about 0.4 s on Linux); Start attaches
 // the window to it. Only for the first instance: a second launch only focuses the first window.
@@ -111,6 +110,8 @@ func (b *Backend) Prestart(ctx context.Context) {
 	go b.runStart(ctx)
 }
 
+// Start attaches the window: it replays what happened before, forwards events, and starts the
+// services in the background unless Prestart did.
 func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 	b.mu.Lock()
 	b.ev = ev

@@ -39,12 +39,9 @@ type Env struct {
 	Stdin  io.Reader
 	Assets Assets
 	Window WindowRunner
-	// Exe is the path of this binary; the sign-in window is `Exe signin-window`.
+	// Exe is the path of this binary; the sign-in window is `Exe signin-window`, the services
+	// run from ServiceBinary.
 	Exe string
-	// ServiceExe runs the api and component services (`ServiceExe serve <name>`); empty means
-	// Exe. A window build on Linux points it at the desklit binary beside it, which does not
-	// link GTK and WebKit and so starts faster and smaller.
-	ServiceExe string
 	// WindowExe is the program that opens the window (this binary in a window build, else
 	// desklit-window beside it); empty when there is none. For doctor.
 	WindowExe string
@@ -58,21 +55,27 @@ func ServiceSibling(exe string) string {
 	if strings.TrimSuffix(filepath.Base(exe), ".exe") != "desklit-window" {
 		return exe
 	}
-	sibling := filepath.Join(filepath.Dir(exe), "desklit")
-	a, err1 := os.Stat(sibling)
-	b, err2 := os.Stat(exe)
-	if err1 != nil || err2 != nil || !a.Mode().IsRegular() || a.Mode().Perm()&0o111 == 0 || os.SameFile(a, b) {
-		return exe
+	if sibling, ok := ProgramBeside(exe, "desklit"); ok {
+		return sibling
 	}
-	return sibling
+	return exe
 }
 
-func (e *Env) ServiceBinary() string {
-	if e.ServiceExe != "" {
-		return e.ServiceExe
+// ProgramBeside is the executable file name in exe's folder, if there is one other than exe.
+func ProgramBeside(exe, name string) (string, bool) {
+	p := filepath.Join(filepath.Dir(exe), name)
+	a, err := os.Stat(p)
+	if err != nil || !a.Mode().IsRegular() || a.Mode().Perm()&0o111 == 0 {
+		return "", false
 	}
-	return e.Exe
+	if b, err := os.Stat(exe); err == nil && os.SameFile(a, b) {
+		return "", false
+	}
+	return p, true
 }
+
+// ServiceBinary runs the api and component services (`ServiceBinary serve <name>`).
+func (e *Env) ServiceBinary() string { return ServiceSibling(e.Exe) }
 
 // UsageError makes main exit with status 2 after printing the usage.
 type UsageError struct{ Msg string }

@@ -13,7 +13,7 @@ import (
 // Inspect reports the environment's state without changing anything: "ready", "missing" or
 // "broken: <reason>", and its key.
 func Inspect(o Options) (state string, key string, err error) {
-	key, err = o.key()
+	key, _, err = o.key()
 	if err != nil {
 		return "", "", err
 	}
@@ -27,15 +27,22 @@ func Inspect(o Options) (state string, key string, err error) {
 	return "ready", key, nil
 }
 
-func (o Options) key() (string, error) {
+// key is the environment's key for o, and the requirements it was computed from.
+func (o Options) key() (string, []byte, error) {
 	if o.Python.Path == "" || o.Python.Version == "" {
-		return "", errors.New("no python given (call Find first)")
+		return "", nil, errors.New("no python given (call Find first)")
 	}
 	req, err := os.ReadFile(o.Requirements)
 	if err != nil {
-		return "", fmt.Errorf("read requirements: %w", err)
+		return "", nil, fmt.Errorf("read requirements: %w", err)
 	}
-	return Key(o.Python, req), nil
+	return Key(o.Python, req), req, nil
+}
+
+// env is the environment of key (built or not).
+func (o Options) env(key string) Env {
+	dir := filepath.Join(o.runtimeDir(), key)
+	return Env{Dir: dir, Python: venvPython(dir), Key: key}
 }
 
 // Plausible returns the environment for o when its completion marker names the right key and its
@@ -43,30 +50,26 @@ func (o Options) key() (string, error) {
 // Streamlit while Ensure does the rest. An environment that passes here and fails Ensure is rare
 // (files deleted from a finished environment): Ensure calls BeforeBuild before rebuilding it.
 func Plausible(o Options) (Env, bool) {
-	key, err := o.key()
+	key, _, err := o.key()
 	if err != nil {
 		return Env{}, false
 	}
-	dir := filepath.Join(o.runtimeDir(), key)
-	if err := checkMarker(dir, key); err != nil {
+	env := o.env(key)
+	if err := checkMarker(env.Dir, key); err != nil {
 		return Env{}, false
 	}
-	return Env{Dir: dir, Python: venvPython(dir), Key: key}, true
+	return env, true
 }
 
 // Ensure returns a valid environment, building it first when it is missing or broken. A warm
 // start reads the marker and stats the manifest's files and runs no process.
 func Ensure(ctx context.Context, o Options) (Env, error) {
-	req, err := os.ReadFile(o.Requirements)
+	key, req, err := o.key()
 	if err != nil {
-		return Env{}, fmt.Errorf("read requirements: %w", err)
+		return Env{}, fmt.Errorf("ensure runtime: %w", err)
 	}
-	if o.Python.Path == "" || o.Python.Version == "" {
-		return Env{}, errors.New("ensure runtime: no python given (call Find first)")
-	}
-	key := Key(o.Python, req)
-	dir := filepath.Join(o.runtimeDir(), key)
-	env := Env{Dir: dir, Python: venvPython(dir), Key: key}
+	env := o.env(key)
+	dir := env.Dir
 	log := o.logger().With("key", key)
 
 	verr := validate(dir, key)

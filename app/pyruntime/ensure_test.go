@@ -331,7 +331,7 @@ func TestEnsureCancelledMidPip(t *testing.T) {
 	}
 
 	// A build whose process died leaves its temporary directory behind.
-	key, _ := o.key()
+	key, _, _ := o.key()
 	stale := filepath.Join(o.runtimeDir(), ".tmp-"+key+"-crashed")
 	os.MkdirAll(filepath.Join(stale, "bin"), 0o755)
 	writeFile(t, filepath.Join(stale, "pyvenv.cfg"), "half built\n")

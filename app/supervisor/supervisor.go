@@ -248,17 +248,26 @@ func (s *Supervisor) Stop(ctx context.Context) error {
 
 	var cut error
 	for _, v := range slices.Backward(list) {
-		v.requestStop()
-		select {
-		case <-v.done:
-			continue
-		case <-esc:
-		case <-ctx.Done():
+		if stopOne(ctx, v, esc) {
 			cut = fmt.Errorf("stop: services killed: %w", ctx.Err())
 		}
-		v.requestKill()
-		<-v.done
 	}
+	return cut
+}
+
+// stopOne sends the stop signal and waits out the grace period; it kills when the grace ends,
+// esc closes or ctx ends, and reports whether ctx cut the grace short.
+func stopOne(ctx context.Context, v *service, esc <-chan struct{}) (cut bool) {
+	v.requestStop()
+	select {
+	case <-v.done:
+		return false
+	case <-esc:
+	case <-ctx.Done():
+		cut = true
+	}
+	v.requestKill()
+	<-v.done
 	return cut
 }
 
@@ -270,15 +279,10 @@ func (s *Supervisor) StopService(ctx context.Context, name string) error {
 	if v == nil {
 		return nil
 	}
-	v.requestStop()
-	select {
-	case <-v.done:
-		return nil
-	case <-ctx.Done():
+	if stopOne(ctx, v, nil) {
+		return fmt.Errorf("stop %s: killed: %w", name, ctx.Err())
 	}
-	v.requestKill()
-	<-v.done
-	return fmt.Errorf("stop %s: killed: %w", name, ctx.Err())
+	return nil
 }
 
 func isClosed(c chan struct{}) bool {

@@ -75,12 +75,13 @@ log() { printf 'gui-e2e:   %s\n' "$*" >&2; }
 
 pid="" fpid="" tracked=""
 alive() { # a zombie counts as gone (asked twice: during an exec the pid may look like one for a moment)
-  local s
-  s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  [ -n "$s" ] && [ "${s:0:1}" != Z ] && return 0
-  sleep 0.2
-  s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  [ -n "$s" ] && [ "${s:0:1}" != Z ]
+  local s try
+  for try in 1 2; do
+    s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+    [ -n "$s" ] && [ "${s:0:1}" != Z ] && return 0
+    [ "$try" = 1 ] && sleep 0.2
+  done
+  return 1
 }
 descendants() {
   local c
