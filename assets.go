@@ -11,7 +11,7 @@ import (
 // The Streamlit app, its Python package and the built component travel inside the binary; the
 // shell unpacks the app into the data directory (checked by hash at every start).
 //
-//go:embed runtime/streamlit/app.py runtime/streamlit/requirements.txt runtime/streamlit/.streamlit/config.toml
+//go:embed runtime/streamlit/app.py runtime/streamlit/desklit_serve.py runtime/streamlit/requirements.txt runtime/streamlit/.streamlit/config.toml
 //go:embed runtime/streamlit/app_pages/*.py runtime/streamlit/desklit_auth/*.py
 //go:embed all:runtime/component/dist
 var bundled embed.FS

@@ -2,6 +2,8 @@ package pyruntime
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -78,11 +80,24 @@ func TestTerminalProgress(t *testing.T) {
 }
 
 func TestStreamlitArgv(t *testing.T) {
-	got := StreamlitArgv(Env{Python: "/env/bin/python"}, "/app/main.py", 4010)
-	want := []string{"/env/bin/python", "-m", "streamlit", "run", "/app/main.py", "--server.port", "4010",
-		"--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-		"--global.developmentMode", "false"}
+	flags := []string{"--server.port", "4010", "--server.address", "127.0.0.1", "--server.headless", "true",
+		"--browser.gatherUsageStats", "false", "--global.developmentMode", "false"}
+	dir := t.TempDir()
+	app := filepath.Join(dir, "main.py")
+	// An app of the user's own (no launcher beside it): Streamlit's CLI as `python -m streamlit`.
+	got := StreamlitArgv(Env{Python: "/env/bin/python"}, app, 4010)
+	want := append([]string{"/env/bin/python", "-m", "streamlit", "run", app}, flags...)
 	if !slices.Equal(got, want) {
-		t.Errorf("StreamlitArgv = %q", got)
+		t.Errorf("StreamlitArgv without launcher = %q\nwant %q", got, want)
+	}
+	// The bundled app: through the launcher beside it, with the same arguments.
+	launcher := filepath.Join(dir, Launcher)
+	if err := os.WriteFile(launcher, []byte("# launcher"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got = StreamlitArgv(Env{Python: "/env/bin/python"}, app, 4010)
+	want = append([]string{"/env/bin/python", launcher, "run", app}, flags...)
+	if !slices.Equal(got, want) {
+		t.Errorf("StreamlitArgv with launcher = %q\nwant %q", got, want)
 	}
 }

@@ -69,16 +69,25 @@ type Env struct {
 // DefaultImports are the modules the build-time check imports when Options.Imports is empty.
 var DefaultImports = []string{"streamlit", "requests"}
 
-// StreamlitArgv is the command line of the supervisor's streamlit service (ARCHITECTURE.md).
+// Launcher is the file beside the bundled app that starts Streamlit and warms the app's first
+// run (runtime/streamlit/desklit_serve.py); it passes its arguments to Streamlit's CLI unchanged.
+const Launcher = "desklit_serve.py"
+
+// StreamlitArgv is the command line of the supervisor's streamlit service (ARCHITECTURE.md):
+// through the Launcher when the app has one beside it (the bundled app), else `python -m
+// streamlit` (an app of the user's own, DESKLIT_APP).
 func StreamlitArgv(env Env, app string, port int) []string {
-	return []string{
-		env.Python, "-m", "streamlit", "run", app,
+	start := []string{env.Python, "-m", "streamlit"}
+	if launcher := filepath.Join(filepath.Dir(app), Launcher); isFile(launcher) {
+		start = []string{env.Python, launcher}
+	}
+	return append(start, "run", app,
 		"--server.port", strconv.Itoa(port),
 		"--server.address", "127.0.0.1",
 		"--server.headless", "true",
 		"--browser.gatherUsageStats", "false",
 		"--global.developmentMode", "false",
-	}
+	)
 }
 
 // venvPython is the interpreter inside an environment directory.
