@@ -10,8 +10,9 @@ the first run finds them loaded. Then ``gc.freeze()`` moves everything imported 
 garbage collector's reach: Streamlit collects fully after every run (``runner.postScriptGC``),
 and those module objects live for the whole process anyway.
 
-Warming never delays the server (it starts only once the port answers) and never breaks it: a
-module that fails to import is left for the script to import (and report) itself.
+Warming does not delay the server (it starts a moment after the port answers, once the health
+checks that decide Ready have had their answers) and never breaks it: a module that fails to
+import is left for the script to import (and report) itself.
 """
 
 from __future__ import annotations
@@ -77,8 +78,15 @@ def warm(modules=WARM) -> list[str]:
     return done
 
 
+# How long after the port first answers before importing: the health checks that decide Ready
+# (the supervisor's, ≤ 40 ms apart) get their answers first. Importing pyarrow holds the GIL for
+# tens of milliseconds, which right at that moment delayed Ready by ~50 ms.
+GRACE = 0.1
+
+
 def _warm_when_listening(port: int) -> None:
     if wait_listening(port):
+        time.sleep(GRACE)
         warm()
 
 
