@@ -5,7 +5,8 @@
 // events; nothing polls while the services run.
 //
 // A service runs in its own process group (Linux: in a session of its own, with Pdeathsig so it
-// dies with the supervisor; Windows: inside a job object that kills the tree when the supervisor goes away).
+// dies with the supervisor; Windows: inside a job object that kills the tree when the supervisor
+// goes away).
 // Every child's pid, create time and command line are recorded in a pid file, so a leftover from
 // an earlier run that still holds a port is recognised and stopped, while a foreign process is
 // named and left alone.

@@ -16,12 +16,7 @@ func TestServiceLeadsItsOwnSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Stop(context.Background())
-	var pid int
-	for _, st := range s.Snapshot() {
-		if st.Name == "api" {
-			pid = st.PID
-		}
-	}
+	pid := s.Snapshot()[0].PID
 	if pid == 0 {
 		t.Fatalf("no pid for api in %+v", s.Snapshot())
 	}

@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from fakeapi import FakeAPI  # noqa: E402
+from fakeapi import FakeAPI, free_port  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -32,11 +32,5 @@ def api(_api_server):
 
 @pytest.fixture
 def closed_port_url():
-    """A loopback URL where nothing listens (bind, note the port, close)."""
-    import socket
-
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return f"http://127.0.0.1:{port}"
+    """A loopback URL where nothing listens."""
+    return f"http://127.0.0.1:{free_port()}"

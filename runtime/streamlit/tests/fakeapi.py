@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 GOOD_TOKEN = "good-access-token-value"
 SCOPED_TOKEN = "scoped-access-token-value"
+
+
+def free_port() -> int:
+    """A loopback port that was free a moment ago (bind, note the port, close)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class FakeAPI:

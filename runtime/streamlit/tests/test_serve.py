@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 import desklit_serve as serve
+from fakeapi import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,14 +29,8 @@ def test_server_port(argv, port):
     assert serve.server_port(argv) == port
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_wait_listening_sees_a_late_listener_and_gives_up_on_none():
-    port = _free_port()
+    port = free_port()
     assert serve.wait_listening(port, timeout=0.2) is False
 
     ln = socket.socket()
@@ -82,7 +77,7 @@ def test_launcher_runs_streamlit_with_the_arguments_it_was_given(tmp_path):
     and the warm thread's connection to the port is harmless (no error in the output)."""
     app = tmp_path / "app.py"
     app.write_text("import streamlit as st\nst.write('hello')\n")
-    port = _free_port()
+    port = free_port()
     env = dict(os.environ, HOME=str(tmp_path), PYTHONPATH=str(ROOT))
     proc = subprocess.Popen(
         [sys.executable, str(ROOT / "desklit_serve.py"), "run", str(app), "--server.port", str(port),
