@@ -64,6 +64,36 @@ def test_warm_imports_skips_what_fails_and_freezes_the_heap(monkeypatch):
         gc.unfreeze()
 
 
+def test_warm_fills_inspects_module_table(monkeypatch):
+    """After warm(), looking up the module of a frame in any loaded module (what
+    declare_component does on every call) finds it without walking sys.modules again."""
+    import inspect
+    import json.decoder
+    monkeypatch.setattr(inspect, "modulesbyfile", {})
+    monkeypatch.setattr(inspect, "_filesbymodname", {})
+    try:
+        serve.warm(())
+    finally:
+        gc.unfreeze()
+    assert inspect.modulesbyfile.get(inspect.getabsfile(json.decoder)) == "json.decoder"
+    walked = []
+    monkeypatch.setattr(sys, "modules", _Watched(sys.modules, walked))
+    assert inspect.getmodule(json.decoder.JSONDecoder.decode.__code__) is json.decoder
+    assert walked == []
+
+
+class _Watched(dict):
+    """sys.modules stand-in that records a walk over it (inspect.getmodule copies it to walk)."""
+
+    def __init__(self, modules, walked):
+        super().__init__(modules)
+        self._walked = walked
+
+    def copy(self):
+        self._walked.append(True)
+        return super().copy()
+
+
 def test_the_default_list_imports_in_the_runtime():
     """Every module in WARM exists in the app's runtime (a renamed module would silently stop
     warming)."""
