@@ -16,17 +16,20 @@
 #  3. Memory: at the end of the idle span, PSS (/proc/PID/smaps_rollup) and RSS of Desklit's own
 #     processes (the shell, WebKit, the Go services; Streamlit listed apart), against a bare
 #     Wails hello-world window (bench/e2e/hello, the same build tags) measured the same way after
-#     the same settle and idle span (its idle CPU is reported too).
+#     the same settle and idle span (its idle CPU is reported too). With -b, also against the
+#     least any window can do to show the same app: bench/e2e/bareapp (hello's options, the page
+#     an iframe) showing a bare `python -m streamlit run` of the same app and runtime (no
+#     component server: the sign-in component's frame stays empty), measured the same way.
 #
-#   bench/e2e/window.sh [-n 5] [-i 120] [-s 20]
+#   bench/e2e/window.sh [-n 5] [-i 120] [-s 20] [-b]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-pairs=5 idle=120 settle=20
-while getopts "n:i:s:" opt; do
+pairs=5 idle=120 settle=20 baseline=""
+while getopts "n:i:s:b" opt; do
   case $opt in
-    n) pairs=$OPTARG ;; i) idle=$OPTARG ;; s) settle=$OPTARG ;;
-    *) sed -n '2,26p' "$0" >&2; exit 2 ;;
+    n) pairs=$OPTARG ;; i) idle=$OPTARG ;; s) settle=$OPTARG ;; b) baseline=1 ;;
+    *) sed -n '2,30p' "$0" >&2; exit 2 ;;
   esac
 done
 cache=${DESKLIT_BENCH_CACHE:-/tmp/desklit-bench-cache}
@@ -34,8 +37,9 @@ if [ -z "${DESKLIT_BENCH_INNER:-}" ]; then
   [ -x "$root/build/bin/desklit" ] || { echo "bench: build/bin/desklit missing: run make build" >&2; exit 2; }
   mkdir -p "$cache"
   (cd "$root" && go build -tags desktop,production,webkit2_41 -o "$cache/hello" ./bench/e2e/hello)
+  [ -z "$baseline" ] || (cd "$root" && go build -tags desktop,production,webkit2_41 -o "$cache/bareapp" ./bench/e2e/bareapp)
   export DESKLIT_BENCH_INNER=1
-  exec xvfb-run -a -s "-screen 0 1280x800x24" "$root/test/keyring/with-secret-service.sh" "$0" -n "$pairs" -i "$idle" -s "$settle"
+  exec xvfb-run -a -s "-screen 0 1280x800x24" "$root/test/keyring/with-secret-service.sh" "$0" -n "$pairs" -i "$idle" -s "$settle" ${baseline:+-b}
 fi
 source "$here/lib.sh"
 bin=$root/build/bin/desklit
@@ -193,6 +197,19 @@ idle_measure hello "$hello_pid"
 import -window root "$out/idle-hello.png"
 stop_pid "$hello_pid"
 
+if [ -n "$baseline" ]; then
+  ports_free
+  (cd "$(dirname "$app")" && exec "$py" -m streamlit run "$app" --server.port "$DESKLIT_STREAMLIT_PORT" \
+    --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false \
+    --global.developmentMode false) >"$out/bare-streamlit.log" 2>&1 &
+  bare_st=$!
+  BENCH_STREAMLIT_URL="http://127.0.0.1:$DESKLIT_STREAMLIT_PORT/" "$cache/bareapp" >"$out/bareapp.log" 2>&1 &
+  bare_pid=$!
+  idle_measure bare "$bare_pid"
+  import -window root "$out/idle-bare.png"
+  stop_pid "$bare_pid"; stop_pid "$bare_st"; ports_free
+fi
+
 own() { grep -v ' python' "$out/mem-$1.txt" | awk -v c="$2" '{s+=$c} END {print s+0}'; }
 pyp=$(awk '/ python/{s+=$3} END {print s+0}' "$out/mem-desklit.txt")
 pyr=$(awk '/ python/{s+=$4} END {print s+0}' "$out/mem-desklit.txt")
@@ -201,4 +218,10 @@ awk -v dp="$dp" -v dr="$dr" -v hp="$hp" -v hr="$hr" -v pyp="$pyp" -v pyr="$pyr" 
   printf "Desklit own processes (shell, WebKit, api, component): PSS %.1f MB, RSS %.1f MB; Streamlit (python) apart: PSS %.1f MB, RSS %.1f MB\n", dp/1024, dr/1024, pyp/1024, pyr/1024
   printf "bare Wails hello-world (shell, WebKit):                PSS %.1f MB, RSS %.1f MB\n", hp/1024, hr/1024
   printf "ratio Desklit own / hello-world: PSS %.2f, RSS %.2f (goal ≤ 1.3)\n", dp/hp, dr/hr }'
+if [ -n "$baseline" ]; then
+  bp=$(own bare 3) br=$(own bare 4)
+  awk -v dp="$dp" -v dr="$dr" -v hp="$hp" -v hr="$hr" -v bp="$bp" -v br="$br" 'BEGIN {
+    printf "bare window showing the same Streamlit page (bareapp, WebKit): PSS %.1f MB, RSS %.1f MB = PSS %.2f, RSS %.2f × hello-world\n", bp/1024, br/1024, bp/hp, br/hr
+    printf "Desklit own / that baseline: PSS %.2f, RSS %.2f (Desklit adds PSS %+.1f MB, RSS %+.1f MB)\n", dp/bp, dr/br, (dp-bp)/1024, (dr-br)/1024 }'
+fi
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg); screenshots and logs in $out"

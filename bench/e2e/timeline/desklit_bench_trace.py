@@ -1,8 +1,8 @@
 """Launch-timeline probes for bench/e2e/timeline.sh (a benchmark aid; never installed by Desklit).
 
 timeline.sh puts a .pth file naming this module into the bench cache's runtime for the length of
-its run. In the window's Streamlit (started through desklit_serve.py, with DESKLIT_TRACE_EVENTS set
-by the benchmark) it appends one JSON line per mark to that file: {"t": wall-clock ms, "phase": …}.
+its run. In a Streamlit started with DESKLIT_TRACE_EVENTS set by the benchmark (the window's,
+through desklit_serve.py, or the baseline's `python -m streamlit`) it appends one JSON line per mark to that file: {"t": wall-clock ms, "phase": …}.
 Marks: the interpreter running; each HTTP request that answers (path and status; health checks
 only the first time); the websocket accepted; the first script runs' start and end. Paths only,
 never a query string (the launch secret is in the page's). Anything else: it does nothing.
@@ -98,6 +98,8 @@ class _AfterImport(importlib.abc.MetaPathFinder):
         return spec
 
 
-if _PATH and any(os.path.basename(a) == "desklit_serve.py" for a in sys.argv[:1]):
+# Desklit's Streamlit runs desklit_serve.py; the baseline's bare one runs `python -m streamlit`
+# (argv[0] is "-m" while site-packages' .pth files run).
+if _PATH and sys.argv[:1] and (os.path.basename(sys.argv[0]) == "desklit_serve.py" or sys.argv[0] == "-m"):
     _mark("python")
     sys.meta_path.insert(0, _AfterImport())
