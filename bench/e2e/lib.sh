@@ -13,3 +13,11 @@ for p in $bench_ports; do
   if ss -Hltn "sport = :$p" | grep -q .; then echo "bench: port $p is in use; set DESKLIT_*_PORT" >&2; exit 1; fi
 done
 echo "bench: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), data dir $XDG_DATA_HOME"
+# bare_streamlit PYTHON APP: exec a bare `python -m streamlit run APP` on the bench's Streamlit port,
+# in APP's folder (its .streamlit/config.toml applies), with the flags Desklit passes. Run it in a
+# subshell: (bare_streamlit "$py" "$app") >log 2>&1 &
+bare_streamlit() {
+  cd "$(dirname "$2")" && exec "$1" -m streamlit run "$2" --server.port "$DESKLIT_STREAMLIT_PORT" \
+    --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false \
+    --global.developmentMode false
+}

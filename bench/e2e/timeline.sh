@@ -132,9 +132,7 @@ launch_bare() { # the baseline: bare Streamlit + bare window, started together; 
   local t0 py wpid spid tw="" ok="" cpu
   py=${runtime}bin/python
   t0=$(now_ms)
-  (cd "$(dirname "$app")" && exec "$py" -m streamlit run "$app" --server.port "$DESKLIT_STREAMLIT_PORT" \
-    --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false \
-    --global.developmentMode false) >"$out/bare-streamlit.log" 2>&1 &
+  (bare_streamlit "$py" "$app") >"$out/bare-streamlit.log" 2>&1 &
   spid=$!
   BENCH_STREAMLIT_URL="http://127.0.0.1:$DESKLIT_STREAMLIT_PORT/" "$cache/bareapp" >"$out/bareapp.log" 2>&1 &
   wpid=$!

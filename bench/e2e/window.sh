@@ -102,9 +102,7 @@ launch_window() {
 bare_health() {
   local t0 pid t=""
   t0=$(now_ms)
-  (cd "$(dirname "$app")" && exec "$py" -m streamlit run "$app" --server.port "$DESKLIT_STREAMLIT_PORT" \
-    --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false \
-    --global.developmentMode false) >/dev/null 2>&1 &
+  (bare_streamlit "$py" "$app") >/dev/null 2>&1 &
   pid=$!
   while [ $(( $(now_ms) - t0 )) -lt 120000 ]; do
     if curl -sf -o /dev/null "http://127.0.0.1:$DESKLIT_STREAMLIT_PORT/_stcore/health"; then t=$(( $(now_ms) - t0 )); break; fi
@@ -199,9 +197,7 @@ stop_pid "$hello_pid"
 
 if [ -n "$baseline" ]; then
   ports_free
-  (cd "$(dirname "$app")" && exec "$py" -m streamlit run "$app" --server.port "$DESKLIT_STREAMLIT_PORT" \
-    --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false \
-    --global.developmentMode false) >"$out/bare-streamlit.log" 2>&1 &
+  (bare_streamlit "$py" "$app") >"$out/bare-streamlit.log" 2>&1 &
   bare_st=$!
   BENCH_STREAMLIT_URL="http://127.0.0.1:$DESKLIT_STREAMLIT_PORT/" "$cache/bareapp" >"$out/bareapp.log" 2>&1 &
   bare_pid=$!
