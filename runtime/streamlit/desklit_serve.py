@@ -81,7 +81,10 @@ def warm(modules=WARM) -> list[str]:
     # A code object has no __module__, so getmodule looks its file up in inspect.modulesbyfile
     # and, on a miss, adds every module in sys.modules not yet there: the walk that
     # declare_component's first call would do.
-    inspect.getmodule(warm.__code__)
+    try:
+        inspect.getmodule(warm.__code__)
+    except Exception:  # an odd module in sys.modules: Streamlit's own lookup will walk instead
+        pass
     gc.collect()
     gc.freeze()
     return done
