@@ -21,3 +21,10 @@ bare_streamlit() {
     --server.address 127.0.0.1 --server.headless true --browser.gatherUsageStats false \
     --global.developmentMode false
 }
+# Shared by the window benches (window.sh, timeline.sh).
+hz=$(getconf CLK_TCK)
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+descendants() { local c; for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
+webkit_conn() { # webkit_conn PORT: an established connection from a WebKit process to PORT?
+  ss -Htnp state established "( dport = :$1 )" 2>/dev/null | grep -q '"WebKit'
+}

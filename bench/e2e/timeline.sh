@@ -39,10 +39,6 @@ source "$here/lib.sh"
 bin=$root/build/bin/desklit
 out=$bench_cache/timeline-out
 mkdir -p "$out"
-hz=$(getconf CLK_TCK)
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-descendants() { local c; for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
-webkit_conn() { ss -Htnp state established "( dport = :$1 )" 2>/dev/null | grep -q '"WebKit'; }
 stop_tree() { # SIGTERM a process we started, wait for it, then give its helpers time to go
   kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; sleep 1.5
 }

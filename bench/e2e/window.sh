@@ -45,12 +45,6 @@ source "$here/lib.sh"
 bin=$root/build/bin/desklit
 out=$cache/window-out
 mkdir -p "$out"
-hz=$(getconf CLK_TCK)
-now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
-descendants() { local c; for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
-webkit_conn() { # webkit_conn PORT: an established connection from a WebKit process to PORT?
-  ss -Htnp state established "( dport = :$1 )" 2>/dev/null | grep -q '"WebKit'
-}
 ports_free() {
   local p
   for _ in $(seq 1 200); do
