@@ -112,6 +112,7 @@ func New(opts Options) (*Server, error) {
 		log:       log,
 		requests:  map[string]*authRequest{},
 		codes:     map[string]string{},
+		spent:     map[string]*spentCode{},
 	}
 	if err := st.loadState(); err != nil {
 		return nil, fmt.Errorf("dev IdP: %w", err)

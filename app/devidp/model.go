@@ -25,6 +25,8 @@ type authRequest struct {
 
 	done     bool
 	authTime time.Time
+	// redeemed is set (under storage.mu) when tokens are issued from the request's code.
+	redeemed *redemption
 }
 
 func (a *authRequest) GetID() string  { return a.ID }

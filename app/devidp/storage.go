@@ -38,7 +38,23 @@ type storage struct {
 	mu       sync.Mutex
 	requests map[string]*authRequest // by id
 	codes    map[string]string       // code -> request id
+	spent    map[string]*spentCode   // code -> what it was redeemed for, once its request is gone
 	state    tokenState
+}
+
+// spentCode remembers a redeemed authorization code after its sign-in request is deleted, so
+// that a second use is recognised as such (and revokes what the first one issued) rather than
+// answered as merely unknown. Codes live in memory only, like the requests.
+type spentCode struct {
+	issued redemption
+	expiry time.Time
+}
+
+// redemption is what a code's one successful use issued: the refresh-token family (empty
+// without offline_access) and the access token's id.
+type redemption struct {
+	family   string
+	accessID string
 }
 
 // tokenState is what tokens.json holds.
@@ -196,6 +212,11 @@ func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 			s.deleteRequestLocked(id)
 		}
 	}
+	for code, sp := range s.spent { // kept as long as a refresh token issued from it can live
+		if time.Now().After(sp.expiry) {
+			delete(s.spent, code)
+		}
+	}
 	s.requests[ar.ID] = ar
 	return ar, nil
 }
@@ -210,14 +231,65 @@ func (s *storage) AuthRequestByID(_ context.Context, id string) (op.AuthRequest,
 	return r, nil
 }
 
-func (s *storage) AuthRequestByCode(ctx context.Context, code string) (op.AuthRequest, error) {
+// AuthRequestByCode finds the sign-in a code belongs to. A code that was already redeemed is
+// refused, and what it was redeemed for is revoked (RFC 6749 section 4.1.2): someone else holds
+// the code. Two uses racing each other both get here; redeemLocked lets only one through.
+func (s *storage) AuthRequestByCode(_ context.Context, code string) (op.AuthRequest, error) {
 	s.mu.Lock()
-	id, ok := s.codes[code]
-	s.mu.Unlock()
-	if !ok {
-		return nil, errors.New("code invalid or already used")
+	defer s.mu.Unlock()
+	if sp, ok := s.spent[code]; ok {
+		s.revokeRedemptionLocked(sp.issued)
+		return nil, errCodeReused
 	}
-	return s.AuthRequestByID(ctx, id)
+	id, ok := s.codes[code]
+	if !ok {
+		return nil, errors.New("code invalid or expired")
+	}
+	r, ok := s.requests[id]
+	if !ok {
+		return nil, errors.New("sign-in request not found or expired")
+	}
+	if r.redeemed != nil {
+		s.revokeRedemptionLocked(*r.redeemed)
+		return nil, errCodeReused
+	}
+	return r, nil
+}
+
+var errCodeReused = errors.New("code already used; the tokens issued from it are revoked")
+
+// redeemLocked marks the sign-in's code as used when tokens are issued from it; a second
+// redemption that got past AuthRequestByCode at the same time as the first is refused here and
+// revokes what the first issued. s.mu must be held.
+func (s *storage) redeemLocked(req op.TokenRequest) error {
+	ar, ok := req.(*authRequest)
+	if !ok {
+		return nil
+	}
+	if ar.redeemed != nil {
+		s.revokeRedemptionLocked(*ar.redeemed)
+		return oidc.ErrInvalidGrant().WithDescription("invalid code").WithParent(errCodeReused)
+	}
+	ar.redeemed = &redemption{}
+	return nil
+}
+
+// revokeRedemptionLocked revokes what a code's first use issued: the refresh-token family and
+// the access token's record. The access token itself is a signed JWT that the protected API
+// checks offline, so it stays usable there until it expires (DefaultAccessTTL); the dev IdP's
+// own userinfo and introspection refuse it at once. s.mu must be held.
+func (s *storage) revokeRedemptionLocked(r redemption) {
+	if r.family != "" {
+		s.revokeFamilyLocked(r.family, "an authorization code was used again")
+		return
+	}
+	if _, ok := s.state.Access[r.accessID]; ok {
+		delete(s.state.Access, r.accessID)
+		s.log.Warn("dev IdP: an authorization code was used again; its access token is revoked")
+		if err := s.saveLocked(); err != nil {
+			s.log.Warn("dev IdP: save token state", "err", err)
+		}
+	}
 }
 
 func (s *storage) SaveAuthCode(_ context.Context, id, code string) error {
@@ -235,10 +307,14 @@ func (s *storage) DeleteAuthRequest(_ context.Context, id string) error {
 }
 
 func (s *storage) deleteRequestLocked(id string) {
+	r := s.requests[id]
 	delete(s.requests, id)
 	for code, rid := range s.codes {
 		if rid == id {
 			delete(s.codes, code)
+			if r != nil && r.redeemed != nil {
+				s.spent[code] = &spentCode{issued: *r.redeemed, expiry: time.Now().Add(s.refreshTT)}
+			}
 		}
 	}
 }
@@ -312,7 +388,13 @@ func (s *storage) CreateAccessToken(_ context.Context, req op.TokenRequest) (str
 	clientID, _, _, _ := tokenInfo(req)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.redeemLocked(req); err != nil {
+		return "", time.Time{}, err
+	}
 	id, exp := s.newAccessLocked(clientID, req.GetSubject(), req.GetScopes(), "")
+	if ar, ok := req.(*authRequest); ok {
+		ar.redeemed.accessID = id
+	}
 	return id, exp, s.saveLocked()
 }
 
@@ -322,6 +404,9 @@ func (s *storage) CreateAccessAndRefreshTokens(_ context.Context, req op.TokenRe
 	clientID, aud, authTime, amr := tokenInfo(req)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.redeemLocked(req); err != nil {
+		return "", "", time.Time{}, err
+	}
 	family := randomID(12)
 	if current != "" {
 		h := hashToken(current)
@@ -341,6 +426,9 @@ func (s *storage) CreateAccessAndRefreshTokens(_ context.Context, req op.TokenRe
 		ClientID: clientID, UserID: req.GetSubject(), Audience: aud, Scopes: req.GetScopes(),
 		AuthTime: authTime, AMR: amr, Expiry: time.Now().Add(s.refreshTT), AccessID: accessID, Family: family,
 	}
+	if ar, ok := req.(*authRequest); ok {
+		*ar.redeemed = redemption{family: family, accessID: accessID}
+	}
 	if err := s.saveLocked(); err != nil {
 		return "", "", time.Time{}, err
 	}
@@ -352,7 +440,7 @@ func (s *storage) TokenRequestByRefreshToken(_ context.Context, tok string) (op.
 	defer s.mu.Unlock()
 	h := hashToken(tok)
 	if used, ok := s.state.Used[h]; ok {
-		s.revokeFamilyLocked(used.Family)
+		s.revokeFamilyLocked(used.Family, "a rotated refresh token was presented again")
 		return nil, errors.New("refresh token reused; its whole session is revoked")
 	}
 	rec, ok := s.state.Refresh[h]
@@ -364,15 +452,16 @@ func (s *storage) TokenRequestByRefreshToken(_ context.Context, tok string) (op.
 	return &refreshRequest{rec: &cp}, nil
 }
 
-// revokeFamilyLocked revokes every refresh token descended from the same sign-in.
-func (s *storage) revokeFamilyLocked(family string) {
+// revokeFamilyLocked revokes every refresh token descended from the same sign-in, and their
+// access tokens' records; why says what gave the session away.
+func (s *storage) revokeFamilyLocked(family, why string) {
 	for k, r := range s.state.Refresh {
 		if r.Family == family {
 			delete(s.state.Refresh, k)
 			delete(s.state.Access, r.AccessID)
 		}
 	}
-	s.log.Warn("dev IdP: a rotated refresh token was presented again; the session is revoked")
+	s.log.Warn("dev IdP: " + why + "; the session is revoked")
 	if err := s.saveLocked(); err != nil {
 		s.log.Warn("dev IdP: save token state", "err", err)
 	}
