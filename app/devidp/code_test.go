@@ -2,11 +2,13 @@ package devidp
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -79,6 +81,7 @@ type tokenAnswer struct {
 	status       int
 	Error        string `json:"error"`
 	AccessToken  string `json:"access_token"`
+	IDToken      string `json:"id_token"`
 	RefreshToken string `json:"refresh_token"`
 }
 
@@ -191,5 +194,71 @@ func TestSecondUseOfCodeRevokesItsTokens(t *testing.T) {
 	}
 	if r := c.refresh(a.RefreshToken); r.status != http.StatusOK {
 		t.Errorf("refresh after a new sign-in: %d %q", r.status, r.Error)
+	}
+}
+
+// jwtPayload decodes a JWT's claims without verifying it (the test only reads them).
+func jwtPayload(t *testing.T, tok string) map[string]any {
+	t.Helper()
+	parts := strings.Split(tok, ".")
+	if len(parts) != 3 {
+		t.Fatalf("not a JWT: %d segments", len(parts))
+	}
+	b, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// audience reads aud as a list whether it is a string or an array.
+func audience(m map[string]any) []string {
+	switch v := m["aud"].(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var out []string
+		for _, a := range v {
+			s, _ := a.(string)
+			out = append(out, s)
+		}
+		return out
+	}
+	return nil
+}
+
+// The ID token names only the client as its audience (OIDC Core 2), so that it can never pass
+// for an access token at the API; the access token names the API. Both after a refresh too.
+func TestTokenAudiences(t *testing.T) {
+	srv := startServer(t)
+	c := &codeClient{t: t, srv: srv}
+	first := c.redeem(c.signIn())
+	if first.status != http.StatusOK {
+		t.Fatalf("redeem: %d %q", first.status, first.Error)
+	}
+	refreshed := c.refresh(first.RefreshToken)
+	if refreshed.status != http.StatusOK {
+		t.Fatalf("refresh: %d %q", refreshed.status, refreshed.Error)
+	}
+	for name, a := range map[string]tokenAnswer{"code": first, "refresh": refreshed} {
+		if got := audience(jwtPayload(t, a.IDToken)); len(got) != 1 || got[0] != DefaultClientID {
+			t.Errorf("%s grant: ID token aud = %v, want [%s]", name, got, DefaultClientID)
+		}
+		at := jwtPayload(t, a.AccessToken)
+		if got := audience(at); !slices.Contains(got, DefaultAudience) {
+			t.Errorf("%s grant: access token aud = %v, want it to hold %s", name, got, DefaultAudience)
+		}
+		if _, ok := at["scope"]; !ok {
+			t.Errorf("%s grant: access token without a scope claim", name)
+		}
+		for _, k := range []string{"nonce", "at_hash"} {
+			if _, ok := at[k]; ok {
+				t.Errorf("%s grant: access token carries %s", name, k)
+			}
+		}
 	}
 }

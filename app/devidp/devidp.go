@@ -3,7 +3,7 @@
 // discovery, JWKS, authorize with a small sign-in page listing the demo users, token
 // (authorization code with PKCE S256 required; refresh with rotation), userinfo, revocation and
 // end_session. Access tokens are RS256 JWTs whose aud holds the configured audience and whose
-// scope claim carries the user's permissions. The signing key, the demo users and the issued
+// scope claim carries the user's permissions; ID tokens name only the client as their audience. The signing key, the demo users and the issued
 // tokens live in DataDir (files mode 0600), so sessions survive a restart. It listens on
 // 127.0.0.1 only and checks the Host header.
 package devidp
@@ -149,6 +149,7 @@ func New(opts Options) (*Server, error) {
 	// The issuer interceptor puts the issuer in the context, which the op's callback URL needs.
 	r.Post("/login", op.NewIssuerInterceptor(provider.IssuerFromRequest).HandlerFunc(lp.submit))
 	r.Get("/signed-out", signedOut)
+	r.Post(provider.TokenEndpoint().Relative(), tokenEndpoint(provider).ServeHTTP)
 	r.Mount("/", provider)
 
 	return &Server{
