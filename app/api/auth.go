@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -34,19 +36,20 @@ type authError struct {
 func (e *authError) Error() string { return e.code + ": " + e.description }
 
 var (
-	errHeaderMissing = &authError{http.StatusUnauthorized, "authorization_header_missing", "Authorization header is expected"}
-	errNotBearer     = &authError{http.StatusUnauthorized, "invalid_header", "Authorization header must start with Bearer"}
-	errNoToken       = &authError{http.StatusUnauthorized, "invalid_header", "Token not found"}
-	errNotOneToken   = &authError{http.StatusUnauthorized, "invalid_header", "Authorization header must be Bearer token"}
-	errTokenTooLarge = &authError{http.StatusUnauthorized, "invalid_header", "Token is too large"}
-	errUnparsable    = &authError{http.StatusUnauthorized, "invalid_header", "Unable to parse authentication token"}
-	errAlgorithm     = &authError{http.StatusUnauthorized, "invalid_header", "Token signing algorithm is not allowed"}
-	errNoKey         = &authError{http.StatusUnauthorized, "invalid_header", "Unable to find appropriate key"}
-	errSignature     = &authError{http.StatusUnauthorized, "invalid_header", "Token signature is invalid"}
-	errExpired       = &authError{http.StatusUnauthorized, "token_expired", "Token is expired"}
-	errClaims        = &authError{http.StatusUnauthorized, "invalid_claims", "Incorrect claims, please check the audience and issuer"}
-	errUnavailable   = &authError{http.StatusServiceUnavailable, "jwks_unavailable", "The identity provider's signing keys cannot be fetched yet; try again shortly"}
-	errScope         = &authError{http.StatusForbidden, "insufficient_scope", "The token lacks the scope read:messages"}
+	errHeaderMissing  = &authError{http.StatusUnauthorized, "authorization_header_missing", "Authorization header is expected"}
+	errNotBearer      = &authError{http.StatusUnauthorized, "invalid_header", "Authorization header must start with Bearer"}
+	errNoToken        = &authError{http.StatusUnauthorized, "invalid_header", "Token not found"}
+	errNotOneToken    = &authError{http.StatusUnauthorized, "invalid_header", "Authorization header must be Bearer token"}
+	errTokenTooLarge  = &authError{http.StatusUnauthorized, "invalid_header", "Token is too large"}
+	errUnparsable     = &authError{http.StatusUnauthorized, "invalid_header", "Unable to parse authentication token"}
+	errAlgorithm      = &authError{http.StatusUnauthorized, "invalid_header", "Token signing algorithm is not allowed"}
+	errNoKey          = &authError{http.StatusUnauthorized, "invalid_header", "Unable to find appropriate key"}
+	errSignature      = &authError{http.StatusUnauthorized, "invalid_header", "Token signature is invalid"}
+	errExpired        = &authError{http.StatusUnauthorized, "token_expired", "Token is expired"}
+	errClaims         = &authError{http.StatusUnauthorized, "invalid_claims", "Incorrect claims, please check the audience and issuer"}
+	errNotAccessToken = &authError{http.StatusUnauthorized, "invalid_claims", "The token is not an access token (an ID token is not accepted)"}
+	errUnavailable    = &authError{http.StatusServiceUnavailable, "jwks_unavailable", "The identity provider's signing keys cannot be fetched yet; try again shortly"}
+	errScope          = &authError{http.StatusForbidden, "insufficient_scope", "The token lacks the scope read:messages"}
 )
 
 // claims are the access token claims the API reads.
@@ -54,6 +57,73 @@ type claims struct {
 	jwt.RegisteredClaims
 	Scope       scopeList `json:"scope,omitempty"`
 	Permissions []string  `json:"permissions,omitempty"`
+
+	// Set by UnmarshalJSON from which claims are present, whatever their values.
+	grantsScope bool // scope or permissions: every access token in Auth0's profile has one
+	idTokenOnly bool // nonce, at_hash or c_hash: claims of an ID token (OIDC Core 2, 3.1.3.6)
+}
+
+// UnmarshalJSON refuses exp, nbf and iat of any JSON type but number (jwt/v5 alone also takes
+// a numeric string, which RFC 7519's NumericDate is not), and notes which claims are present.
+func (c *claims) UnmarshalJSON(b []byte) error {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	for _, name := range []string{"exp", "nbf", "iat"} {
+		if v, ok := raw[name]; ok && !isJSONNumber(v) {
+			return fmt.Errorf("%s is not a number", name)
+		}
+	}
+	type plain claims // without this method
+	if err := json.Unmarshal(b, (*plain)(c)); err != nil {
+		return err
+	}
+	_, scope := raw["scope"]
+	_, perms := raw["permissions"]
+	c.grantsScope = scope || perms
+	for _, name := range []string{"nonce", "at_hash", "c_hash"} {
+		if _, ok := raw[name]; ok {
+			c.idTokenOnly = true
+		}
+	}
+	return nil
+}
+
+// isJSONNumber reports whether v is a JSON number (json.Unmarshal has already checked that v is
+// valid JSON, and a number is the only value that starts with '-' or a digit).
+func isJSONNumber(v json.RawMessage) bool {
+	v = bytes.TrimSpace(v)
+	return len(v) > 0 && (v[0] == '-' || ('0' <= v[0] && v[0] <= '9'))
+}
+
+// accessTokenProfile refuses what is not an access token, above all an ID token, which a
+// provider may sign with the same key and, like the dev IdP once did, give the API's audience.
+// It takes an RFC 9068 token (typ at+jwt), or a token in Auth0's profile (typ JWT or none, a
+// scope or permissions claim); never one with an ID token's nonce, at_hash or c_hash. azp does
+// not tell them apart: Auth0 puts it in both.
+func accessTokenProfile(header map[string]any, c *claims) *authError {
+	if c.idTokenOnly {
+		return errNotAccessToken
+	}
+	typ, present := header["typ"]
+	if !present {
+		typ = "JWT"
+	}
+	t, ok := typ.(string)
+	if !ok {
+		return errNotAccessToken
+	}
+	switch strings.TrimPrefix(strings.ToLower(t), "application/") {
+	case "at+jwt":
+		return nil
+	case "jwt":
+		if !c.grantsScope {
+			return errNotAccessToken
+		}
+		return nil
+	}
+	return errNotAccessToken
 }
 
 // hasScope reports whether scope is granted, either in the space-separated scope claim or in
@@ -91,7 +161,8 @@ func (s *scopeList) UnmarshalJSON(b []byte) error {
 }
 
 // validator checks access tokens: signature with the issuer's keys, allowed algorithms, exact
-// issuer, audience, exp (required), nbf and iat, with a small leeway.
+// issuer, audience, exp (required), nbf and iat (JSON numbers only), with a small leeway, and
+// that the token is an access token (accessTokenProfile).
 //
 // A token whose signature was verified is remembered (by its SHA-256) together with the key
 // set generation it was verified against, so that a client repeating its token costs a hash
@@ -168,7 +239,7 @@ func (v *validator) validate(ctx context.Context, token string) (*claims, *authE
 	}
 
 	var c claims
-	_, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
+	tok, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		if _, ok := t.Header["crit"]; ok {
 			return nil, errUnparsable // no extension is understood here (RFC 7515 §4.1.11)
 		}
@@ -187,6 +258,9 @@ func (v *validator) validate(ctx context.Context, token string) (*claims, *authE
 	})
 	if err != nil {
 		return nil, classify(err)
+	}
+	if ae := accessTokenProfile(tok.Header, &c); ae != nil {
+		return nil, ae
 	}
 	v.mu.Lock()
 	if v.gen == gen {

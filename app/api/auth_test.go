@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -155,6 +156,12 @@ func TestBadTokens(t *testing.T) {
 		{"empty signature", "/api/pong", bearer(parts[0] + "." + parts[1] + "."), 401, "invalid_header"},
 		{"payload not JSON", "/api/pong", bearer(resigned(`{"alg":"RS256","kid":"k1"}`, "not json")), 401, "invalid_header"},
 		{"exp is a string", "/api/pong", bearer(valid(func(c map[string]any) { c["exp"] = "tomorrow" })), 401, "invalid_header"},
+		{"exp is a numeric string", "/api/pong", bearer(valid(func(c map[string]any) { c["exp"] = strconv.FormatInt(now.Add(time.Hour).Unix(), 10) })), 401, "invalid_header"},
+		{"nbf is a numeric string", "/api/pong", bearer(valid(func(c map[string]any) { c["nbf"] = strconv.FormatInt(now.Unix(), 10) })), 401, "invalid_header"},
+		{"iat is a numeric string", "/api/pong", bearer(valid(func(c map[string]any) { c["iat"] = strconv.FormatInt(now.Unix(), 10) })), 401, "invalid_header"},
+		{"exp is null", "/api/pong", bearer(valid(func(c map[string]any) { c["exp"] = nil })), 401, "invalid_header"},
+		{"iat is a boolean", "/api/pong", bearer(valid(func(c map[string]any) { c["iat"] = true })), 401, "invalid_header"},
+		{"nbf is an array", "/api/pong", bearer(valid(func(c map[string]any) { c["nbf"] = []int64{now.Unix()} })), 401, "invalid_header"},
 		{"expired", "/api/pong", bearer(valid(func(c map[string]any) { c["exp"] = now.Add(-2 * time.Minute).Unix() })), 401, "token_expired"},
 		{"expired and wrong aud", "/api/pong", bearer(valid(func(c map[string]any) { c["exp"] = now.Add(-2 * time.Minute).Unix(); c["aud"] = "x" })), 401, "token_expired"},
 		{"nbf in the future", "/api/pong", bearer(valid(func(c map[string]any) { c["nbf"] = now.Add(5 * time.Minute).Unix() })), 401, "invalid_claims"},

@@ -165,15 +165,20 @@ func (c *fakeClock) Advance(d time.Duration) {
 
 const testAudience = "https://api.desklit.local"
 
-// claimsFor are valid claims for ti at clock time; tests edit them.
+const testClientID = "desklit-client"
+
+// claimsFor are valid claims for ti at clock time, shaped like an Auth0 access token (the API
+// and userinfo as audiences, a scope claim, azp the client); tests edit them.
 func claimsFor(ti *testIssuer, clock *fakeClock) map[string]any {
 	now := clock.Now()
 	return map[string]any{
-		"iss": ti.issuer,
-		"sub": "auth0|alice",
-		"aud": []string{testAudience, ti.srv.URL + "/userinfo"},
-		"iat": now.Unix(),
-		"exp": now.Add(time.Hour).Unix(),
+		"iss":   ti.issuer,
+		"sub":   "auth0|alice",
+		"aud":   []string{testAudience, ti.srv.URL + "/userinfo"},
+		"iat":   now.Unix(),
+		"exp":   now.Add(time.Hour).Unix(),
+		"scope": "openid profile email",
+		"azp":   testClientID,
 	}
 }
 

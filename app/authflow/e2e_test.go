@@ -12,7 +12,7 @@ import (
 )
 
 // TestEndToEndWithProtectedAPI: sign in with the dev IdP, call the protected API with the
-// stored access token, sign out, and the refresh token no longer works.
+// stored access token (the ID token is refused), sign out, and the refresh token no longer works.
 func TestEndToEndWithProtectedAPI(t *testing.T) {
 	log, logs := newLogger(t)
 	idp := startIdP(t, log, devidp.Options{})
@@ -58,6 +58,12 @@ func TestEndToEndWithProtectedAPI(t *testing.T) {
 			}
 			if got := call("/api/pong-scoped", s.AccessToken); got != tt.wantScoped {
 				t.Errorf("/api/pong-scoped: %d, want %d", got, tt.wantScoped)
+			}
+			// The ID token is for the app, not the API (issue #17).
+			for _, path := range []string{"/api/pong", "/api/pong-scoped"} {
+				if got := call(path, s.IDToken); got != http.StatusUnauthorized {
+					t.Errorf("%s with the ID token: %d, want 401", path, got)
+				}
 			}
 			if err := m.Logout(context.Background()); err != nil {
 				t.Fatal(err)

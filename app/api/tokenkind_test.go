@@ -1,0 +1,81 @@
+package api
+
+import (
+	"net/http"
+	"testing"
+	"time"
+)
+
+// The API takes access tokens only: an RFC 9068 token (typ at+jwt), or one in Auth0's profile
+// (the API among its audiences, a scope or permissions claim, no ID-token claims). An ID token
+// is refused even when its aud names the API, as the dev IdP's used to.
+func TestOnlyAccessTokensAccepted(t *testing.T) {
+	clock := newClock()
+	k1 := rsaKey(t, 0, "k1")
+	ti := newTestIssuer(t, true, k1) // Auth0-shaped
+	s := newTestServer(t, ti, clock, nil, nil)
+
+	// idToken is an ID token of ti for the client: aud the client id, nonce, no scope.
+	idToken := func(edit func(c map[string]any)) map[string]any {
+		now := clock.Now()
+		c := map[string]any{
+			"iss": ti.issuer, "sub": "auth0|alice", "aud": testClientID, "azp": testClientID,
+			"iat": now.Unix(), "exp": now.Add(time.Hour).Unix(), "nonce": "n-123",
+			"name": "Alice", "email": "alice@example.com", "sid": "s1",
+		}
+		if edit != nil {
+			edit(c)
+		}
+		return c
+	}
+	access := func(edit func(c map[string]any)) map[string]any {
+		c := claimsFor(ti, clock)
+		if edit != nil {
+			edit(c)
+		}
+		return c
+	}
+	tests := []struct {
+		name   string
+		claims map[string]any
+		header map[string]any
+		want   int
+	}{
+		// Accepted.
+		{"Auth0 access token (typ JWT, scope)", access(nil), nil, 200},
+		{"Auth0 access token without typ", access(nil), map[string]any{"typ": nil}, 200},
+		{"permissions without scope", access(func(c map[string]any) { delete(c, "scope"); c["permissions"] = []string{} }), nil, 200},
+		{"empty scope", access(func(c map[string]any) { c["scope"] = "" }), nil, 200},
+		{"RFC 9068 at+jwt without scope", access(func(c map[string]any) { delete(c, "scope"); c["client_id"] = testClientID }), map[string]any{"typ": "at+jwt"}, 200},
+		{"RFC 9068 application/at+jwt", access(nil), map[string]any{"typ": "application/at+JWT"}, 200},
+
+		// Refused.
+		{"Auth0 ID token", idToken(nil), nil, 401},
+		{"ID token whose aud holds the API", idToken(func(c map[string]any) { c["aud"] = []string{testClientID, testAudience} }), nil, 401},
+		{"ID token with the API as aud and a scope", idToken(func(c map[string]any) { c["aud"] = []string{testClientID, testAudience}; c["scope"] = "openid" }), nil, 401},
+		{"ID token with at_hash, no nonce", idToken(func(c map[string]any) {
+			c["aud"] = testAudience
+			delete(c, "nonce")
+			c["at_hash"] = "x"
+			c["scope"] = "openid"
+		}), nil, 401},
+		{"c_hash", access(func(c map[string]any) { c["c_hash"] = "x" }), nil, 401},
+		{"nonce even with at+jwt", access(func(c map[string]any) { c["nonce"] = "n" }), map[string]any{"typ": "at+jwt"}, 401},
+		{"no scope, no permissions, typ JWT", access(func(c map[string]any) { delete(c, "scope") }), nil, 401},
+		{"another explicit type", access(nil), map[string]any{"typ": "logout+jwt"}, 401},
+		{"typ not a string", access(nil), map[string]any{"typ": 1}, 401},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, tt.claims, tt.header)))
+			if rec.Code != tt.want {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tt.want, rec.Body)
+			}
+			if tt.want == http.StatusUnauthorized {
+				if code, _ := apiError(t, rec); code != "invalid_claims" && code != "invalid_header" {
+					t.Errorf("code %q", code)
+				}
+			}
+		})
+	}
+}
