@@ -1,6 +1,7 @@
 package authflow
 
 import (
+	"crypto/subtle"
 	"errors"
 	"html/template"
 	"net/http"
@@ -11,8 +12,9 @@ import (
 	"github.com/desklit/desklit/app/session"
 )
 
-// callback is the one redirect the loopback listener accepts; the flow answers on reply, and the
-// handler renders the completion page from that answer.
+// callback is the one redirect the loopback listener accepts: the first request that carries
+// this sign-in's state. The flow answers on reply, and the handler renders the completion page
+// from that answer.
 type callback struct {
 	query url.Values
 	reply chan<- outcome
@@ -25,19 +27,28 @@ type outcome struct {
 
 type callbackServer struct {
 	http.Handler
+	state   string
 	results chan callback
 	used    atomic.Bool
 }
 
-func newCallbackServer(port int) *callbackServer {
-	c := &callbackServer{results: make(chan callback)}
+func newCallbackServer(port int, state string) *callbackServer {
+	c := &callbackServer{state: state, results: make(chan callback)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /callback", c.handle)
 	c.Handler = httpguard.HostCheck(port, mux)
 	return c
 }
 
+// handle turns away a request without this sign-in's state before it can count as the
+// callback: any local process or web page can reach the loopback port, and must not be able to
+// end (or answer) the sign-in in progress. An error redirect with the right state still ends it.
 func (c *callbackServer) handle(w http.ResponseWriter, r *http.Request) {
+	if subtle.ConstantTimeCompare([]byte(r.URL.Query().Get("state")), []byte(c.state)) != 1 {
+		page(w, http.StatusBadRequest, "Not this sign-in",
+			"This address does not belong to the sign-in in progress; it was ignored. Finish signing in on the sign-in page.", true)
+		return
+	}
 	if !c.used.CompareAndSwap(false, true) {
 		page(w, http.StatusConflict, "Sign-in already handled",
 			"This sign-in has already been completed. Return to Desklit.", false)

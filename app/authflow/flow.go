@@ -2,7 +2,8 @@
 // Connect issuer (Auth0 or the embedded dev IdP), refreshes the tokens and signs out. It has no
 // Wails dependency: the authorize URL is shown through an Opener (system browser or a native
 // window process), and the redirect lands on a loopback listener that exists only while a
-// sign-in is in progress and accepts exactly one callback.
+// sign-in is in progress and accepts exactly one callback: the first that carries the sign-in's
+// state (any other request gets a 400 page and the sign-in goes on waiting).
 //
 // Concurrent Login calls are serialised: a second call waits until the first has finished (or
 // its own context ends), then runs its own sign-in.
@@ -178,7 +179,9 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 	}
 	port := httpguard.Port(ln)
 	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", port)
-	cb := newCallbackServer(port)
+	verifier := oauth2.GenerateVerifier()
+	state, nonce := randomString(), randomString()
+	cb := newCallbackServer(port, state)
 	srv := httpguard.NewServer(cb)
 	served := make(chan struct{})
 	go func() { defer close(served); _ = srv.Serve(ln) }()
@@ -192,8 +195,6 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 		<-served
 	}()
 
-	verifier := oauth2.GenerateVerifier()
-	state, nonce := randomString(), randomString()
 	conf := f.oauthConfig(p, redirect)
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
 	if f.cfg.Audience != "" {
@@ -241,7 +242,8 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 	return s, nil
 }
 
-// complete checks the callback, exchanges the code and verifies the ID token.
+// complete checks the callback, exchanges the code and verifies the ID token. The callback
+// server has already turned away a wrong state; the check here keeps complete safe by itself.
 func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Config, q url.Values, state, nonce, verifier string) (*session.Session, error) {
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 		return nil, ErrStateMismatch
