@@ -13,6 +13,11 @@ Then ``gc.freeze()`` moves everything imported so far out of the
 garbage collector's reach: Streamlit collects fully after every run (``runner.postScriptGC``),
 and those module objects live for the whole process anyway.
 
+Every HTTP response also carries ``Referrer-Policy: no-referrer`` (Streamlit has no setting for
+response headers; a small ASGI middleware goes first in its Starlette stack): the page's address
+holds the launch secret (``?desklit_token=``) until the app's first run takes it out, and no
+Referer may carry it anywhere meanwhile.
+
 Warming does not delay the server (it starts a moment after the port answers, once the health
 checks that decide Ready have had their answers) and never breaks it: a module that fails to
 import is left for the script to import (and report) itself.
@@ -102,7 +107,52 @@ def _warm_when_listening(port: int) -> None:
         warm()
 
 
+REFERRER_POLICY = (b"referrer-policy", b"no-referrer")
+
+
+class ReferrerPolicy:
+    """ASGI middleware: adds Referrer-Policy: no-referrer to every HTTP response that has none."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_policy(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", ()))
+                if not any(name.lower() == REFERRER_POLICY[0] for name, _ in headers):
+                    headers.append(REFERRER_POLICY)
+                message = {**message, "headers": headers}
+            await send(message)
+
+        return await self.app(scope, receive, send_with_policy)
+
+
+def add_referrer_policy() -> bool:
+    """Put ReferrerPolicy first in Streamlit's middleware stack; False if Streamlit's server no
+    longer looks as expected (the header is a second line of defence: desklit_auth removes the
+    secret from the address in any case)."""
+    try:
+        from starlette.middleware import Middleware
+        from streamlit.web.server.starlette import starlette_app
+        streamlit_middleware = starlette_app.create_streamlit_middleware
+    except (ImportError, AttributeError):
+        return False
+
+    def with_policy():
+        return [Middleware(ReferrerPolicy), *streamlit_middleware()]
+
+    starlette_app.create_streamlit_middleware = with_policy
+    return True
+
+
 def main(argv: list[str]) -> None:
+    if not add_referrer_policy():
+        print("desklit_serve: this Streamlit has no Starlette middleware stack to add "
+              "Referrer-Policy to; responses go without it", file=sys.stderr)
     port = server_port(argv)
     if port is not None:
         threading.Thread(target=_warm_when_listening, args=(port,), name="desklit-warm",

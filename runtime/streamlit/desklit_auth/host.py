@@ -72,25 +72,29 @@ def _invoke_component(**kwargs: Any) -> Any:
 def launch_token() -> str | None:
     """The per-launch secret for this browser session, or None.
 
-    Read from ``?desklit_token=`` and kept in the session state, so moving between pages (which
-    may drop query parameters) keeps it; put back in the URL so that a reload keeps it too. When
-    the shell also sets ``DESKLIT_LAUNCH_SECRET``, a token that does not match is refused.
+    Read from ``?desklit_token=`` once and kept in the session state, so reruns and moving
+    between pages keep it. It is taken out of the page's address at once (Streamlit rewrites
+    the address with the History API): an address that still held it could carry it to another
+    site in a Referer, in a copied link or in a screenshot. A new browser session (a reload of
+    the page) needs the launch link again; the Desklit window's reload uses it. When the shell
+    also sets ``DESKLIT_LAUNCH_SECRET``, a token that does not match is refused (and removed
+    from the address too).
     """
     state = st.session_state
+    if config.LAUNCH_TOKEN_PARAM not in st.query_params:
+        return state.get(LAUNCH_TOKEN_KEY) or None
     from_url = st.query_params.get(config.LAUNCH_TOKEN_PARAM)
+    del st.query_params[config.LAUNCH_TOKEN_PARAM]
+    if not from_url:
+        return state.get(LAUNCH_TOKEN_KEY) or None
     expected = config.expected_launch_secret()
-    if from_url:
-        if expected and not hmac.compare_digest(from_url.encode(), expected.encode()):
-            state[LAUNCH_REJECTED_KEY] = True
-            state.pop(LAUNCH_TOKEN_KEY, None)
-            return None
-        state[LAUNCH_REJECTED_KEY] = False
-        state[LAUNCH_TOKEN_KEY] = from_url
-        return from_url
-    stored = state.get(LAUNCH_TOKEN_KEY)
-    if stored:
-        st.query_params[config.LAUNCH_TOKEN_PARAM] = stored
-    return stored or None
+    if expected and not hmac.compare_digest(from_url.encode(), expected.encode()):
+        state[LAUNCH_REJECTED_KEY] = True
+        state.pop(LAUNCH_TOKEN_KEY, None)
+        return None
+    state[LAUNCH_REJECTED_KEY] = False
+    state[LAUNCH_TOKEN_KEY] = from_url
+    return from_url
 
 
 class ComponentHost:

@@ -252,14 +252,32 @@ def test_without_launch_token(api, component, monkeypatch):
     assert "launch link" in texts(at)
 
 
-def test_launch_token_survives_navigation_and_is_never_shown(app, component):
-    component.sign_in()
+def test_launch_token_leaves_the_address_and_survives_reruns_and_navigation(app, component):
+    """The first run takes the secret out of the page's address (so that no Referer, copied link
+    or screenshot of the address bar carries it) and keeps it in the session: reruns and other
+    pages still hand it to the component."""
     app.run()
-    app.query_params.clear()  # moving between pages may drop the query string
+    assert component.calls[-1]["launch_token"] == LAUNCH
+    assert "desklit_token" not in app.query_params
+    component.sign_in()
+    app.run()  # a rerun, with the address already clean
+    assert component.calls[-1]["launch_token"] == LAUNCH
     app.switch_page("app_pages/session.py").run()
     assert component.calls[-1]["launch_token"] == LAUNCH
-    assert app.query_params.get("desklit_token") == LAUNCH  # put back, so a reload keeps it
+    assert "desklit_token" not in app.query_params
     assert LAUNCH not in rendered(app)
+
+
+def test_launch_token_is_removed_from_the_address_even_when_refused(api, component, monkeypatch):
+    monkeypatch.setenv("DESKLIT_API_URL", api.url)
+    monkeypatch.setenv("DESKLIT_LAUNCH_SECRET", "the-real-secret")
+    at = AppTest.from_file(APP, default_timeout=20)
+    at.query_params["desklit_token"] = "a-guess"
+    at.query_params["other"] = "kept"
+    at.run()
+    assert component.calls[-1]["launch_token"] is None
+    assert "desklit_token" not in at.query_params
+    assert at.query_params.get("other") == "kept"
 
 
 def test_launch_token_must_match_the_shell_secret(api, component, monkeypatch):

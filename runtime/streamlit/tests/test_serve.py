@@ -7,6 +7,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -125,6 +126,15 @@ def test_launcher_runs_streamlit_with_the_arguments_it_was_given(tmp_path):
             except OSError:
                 time.sleep(0.05)
         assert body == b"ok", proc.stdout.read() if proc.poll() is not None else "no health"
+        # The page's address carries the launch secret until the script removes it: no Referer
+        # may carry it anywhere meanwhile.
+        for path in ("/?desklit_token=x", "/_stcore/health", "/no-such-file.js"):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+                    headers = r.headers
+            except urllib.error.HTTPError as e:
+                headers = e.headers
+            assert headers.get("Referrer-Policy") == "no-referrer", (path, dict(headers))
         time.sleep(1)  # the warm thread imports after the port answers
         assert proc.poll() is None
     finally:
