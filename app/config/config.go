@@ -265,7 +265,8 @@ func Load(flags map[string]string, getenv func(string) string, configDir string)
 		c.File = file
 	}
 	for _, s := range settings() {
-		val, src, found := "", "", false
+		// key is the name the value was given under (a flag's setting, or an alias).
+		val, src, key, found := "", "", s.env, false
 		if v, ok := flags[s.env]; ok {
 			val, src, found = v, "flag --"+s.flag, true
 		}
@@ -273,8 +274,9 @@ func Load(flags map[string]string, getenv func(string) string, configDir string)
 			if found {
 				break
 			}
+			// Set but empty means unset, as a shell script would read it.
 			if v := getenv(name); v != "" {
-				val, src, found = v, "environment "+name, true
+				val, src, key, found = v, "environment "+name, name, true
 			}
 		}
 		for _, name := range append([]string{s.env}, s.alias...) {
@@ -282,11 +284,20 @@ func Load(flags map[string]string, getenv func(string) string, configDir string)
 				break
 			}
 			if fv, ok := fileVals[name]; ok {
-				val, src, found = fv.value, fmt.Sprintf("%s line %d", file, fv.line), true
+				val, src, key, found = fv.value, fmt.Sprintf("%s line %d", file, fv.line), name, true
 			}
 		}
 		if !found {
 			val, src = s.def, "default"
+		}
+		// An empty value written in the file or given as a flag is a mistake, never "the
+		// default": it would be port 0 or an empty audience.
+		if found && strings.TrimSpace(val) == "" {
+			hint := "remove or comment out the line to use the default"
+			if strings.HasPrefix(src, "flag ") {
+				hint = "leave the flag out to use the default"
+			}
+			return nil, &Error{Setting: key, Source: src, Err: errors.New("is empty; " + hint)}
 		}
 		if val != "" && s.validate != nil {
 			if err := s.validate(val); err != nil {

@@ -133,3 +133,50 @@ func TestPathsFrom(t *testing.T) {
 		t.Fatalf("%+v", p)
 	}
 }
+
+// An empty value in config.env (KEY=, KEY="", KEY=  ) is an error naming the key, the file and
+// the line: whoever wrote the line meant something, and port 0 or an empty audience is never it.
+// An environment variable that is set but empty means unset, as in a shell.
+func TestEmptyValues(t *testing.T) {
+	for _, line := range []string{`DESKLIT_API_PORT=`, `DESKLIT_API_PORT=""`, `DESKLIT_API_PORT=  `, `DESKLIT_API_PORT='  '`,
+		`AUTH0_AUDIENCE=`, `AUTH0_ISSUER_BASE_URL=`, `AUTH0_DOMAIN=""`, `AUTH0_CLIENT_ID=`, `AUTH0_SCOPE=`,
+		`DESKLIT_LOGIN_MODE=`, `DESKLIT_APP=`, `DESKLIT_PYTHON=`, `DESKLIT_ALLOW_PLAINTEXT_SESSION=`} {
+		t.Run("file "+line, func(t *testing.T) {
+			dir := t.TempDir()
+			file := filepath.Join(dir, ConfigFileName)
+			if err := os.WriteFile(file, []byte("# settings\nDESKLIT_STREAMLIT_PORT=4010\n"+line+"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			c, err := Load(nil, env(nil), dir)
+			var ce *Error
+			if !errors.As(err, &ce) {
+				t.Fatalf("got %v (config %+v), want a *config.Error", err, c)
+			}
+			key, _, _ := strings.Cut(line, "=")
+			for _, w := range []string{key, file + " line 3", "empty"} {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+	t.Run("empty flag", func(t *testing.T) {
+		_, err := Load(map[string]string{"DESKLIT_API_PORT": ""}, env(nil), t.TempDir())
+		if err == nil || !strings.Contains(err.Error(), "flag --api-port") || !strings.Contains(err.Error(), "empty") {
+			t.Fatalf("got %v", err)
+		}
+	})
+	t.Run("empty environment means unset", func(t *testing.T) {
+		dir := t.TempDir()
+		if err := os.WriteFile(filepath.Join(dir, ConfigFileName), []byte("DESKLIT_API_PORT=7001\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		c, err := Load(nil, env(map[string]string{"DESKLIT_API_PORT": "", "AUTH0_AUDIENCE": "", "AUTH0_ISSUER_BASE_URL": ""}), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.APIPort != 7001 || c.Audience != DefaultAudience || !c.UsesDevIdP() {
+			t.Fatalf("port %d audience %q issuer %q", c.APIPort, c.Audience, c.IssuerURL)
+		}
+	})
+}
