@@ -71,6 +71,9 @@ func cmdLogin(ctx context.Context, e *Env, args []string) error {
 	if err := noArgs(e, fs); err != nil {
 		return err
 	}
+	if err := cfg.RequireClientID(); err != nil {
+		return err
+	}
 	stop, err := ensureDevIdP(ctx, cfg, paths)
 	if err != nil {
 		return err

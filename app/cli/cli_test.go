@@ -3,8 +3,11 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -56,6 +59,10 @@ func TestCommandLine(t *testing.T) {
 			wantStderr: []string{"started by the shell"}},
 		{name: "idp with an issuer configured", env: map[string]string{"AUTH0_DOMAIN": "t.auth0.com", "AUTH0_CLIENT_ID": "x"},
 			args: []string{"serve", "idp"}, wantCode: 2, wantStderr: []string{"only used without one"}},
+		{name: "login with an issuer but no client id", env: map[string]string{"AUTH0_DOMAIN": "t.auth0.com"},
+			args: []string{"login"}, wantCode: 2, wantStderr: []string{"AUTH0_CLIENT_ID is required", "environment AUTH0_DOMAIN"}},
+		{name: "run with an issuer but no client id", env: map[string]string{"AUTH0_DOMAIN": "t.auth0.com"},
+			args: []string{"run"}, wantCode: 2, wantStderr: []string{"AUTH0_CLIENT_ID is required"}},
 		{name: "window without a display", args: []string{}, wantCode: 1, wantStderr: []string{"has no window"}},
 		{name: "signin window without a URL", args: []string{"signin-window"}, wantCode: 2, wantStderr: []string{"DESKLIT_SIGNIN_URL"}},
 	}
@@ -109,5 +116,26 @@ func TestServiceSibling(t *testing.T) {
 	}
 	if got := ServiceSibling(plain); got != plain {
 		t.Errorf("the plain binary itself: %q", got)
+	}
+}
+
+// The API never uses a client id: it starts with an issuer alone (#17). The context is already
+// cancelled, so that it stops as soon as it has started.
+func TestServeAPIWithoutClientID(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	dir := t.TempDir()
+	vars := map[string]string{"XDG_CONFIG_HOME": dir, "XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir,
+		"AUTH0_DOMAIN": "t.auth0.com", "DESKLIT_API_PORT": strconv.Itoa(port)}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	err = Run(ctx, &Env{Args: []string{"serve", "api"}, Getenv: func(k string) string { return vars[k] }, Stdout: &out, Stderr: &errb})
+	if err != nil && !errors.Is(err, context.Canceled) {
+		t.Fatalf("serve api with an issuer and no client id: %v\n%s", err, errb.String())
 	}
 }

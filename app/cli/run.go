@@ -27,6 +27,9 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 	if err := noArgs(e, fs); err != nil {
 		return err
 	}
+	if err := cfg.RequireClientID(); err != nil {
+		return err
+	}
 	logger, closeLog := AppLogger(paths, e.Stderr)
 	defer closeLog()
 	sh := NewShell(e, cfg, paths, logger, pyruntime.NewTerminalProgress(e.Stderr, isTerminal(e.Stderr)))

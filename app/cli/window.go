@@ -16,6 +16,9 @@ func cmdWindow(ctx context.Context, e *Env, args []string) error {
 	if err := noArgs(e, fs); err != nil {
 		return err
 	}
+	if err := cfg.RequireClientID(); err != nil {
+		return err
+	}
 	if e.Window == nil {
 		return errors.New("this build of desklit has no window; use 'desklit run'")
 	}

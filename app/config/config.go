@@ -89,14 +89,18 @@ func (c *Config) CallbackURL() string {
 	return fmt.Sprintf("http://127.0.0.1:%d/callback", c.CallbackPort)
 }
 
-// Error is a bad setting: it names the setting and where its value came from.
+// Error is a bad or missing setting: it names the setting and, when it was given, where its
+// value came from.
 type Error struct {
 	Setting string
-	Source  string
+	Source  string // empty for a setting that is missing
 	Err     error
 }
 
 func (e *Error) Error() string {
+	if e.Source == "" {
+		return fmt.Sprintf("%s %v", e.Setting, e.Err)
+	}
 	return fmt.Sprintf("invalid %s (from %s): %v", e.Setting, e.Source, e.Err)
 }
 func (e *Error) Unwrap() error { return e.Err }
@@ -309,17 +313,25 @@ func Load(flags map[string]string, getenv func(string) string, configDir string)
 		}
 		c.Sources[s.env] = src
 	}
-	if c.ClientID == "" {
-		if !c.UsesDevIdP() {
-			return nil, &Error{Setting: "AUTH0_CLIENT_ID", Source: c.Sources["AUTH0_ISSUER_BASE_URL"],
-				Err: errors.New("is required when an issuer is configured")}
-		}
+	if c.ClientID == "" && c.UsesDevIdP() {
 		c.ClientID = DefaultDevClientID
 	}
 	if err := c.checkDistinctPorts(); err != nil {
 		return nil, err
 	}
 	return c, nil
+}
+
+// RequireClientID is for what signs in (the window, run, login): with an issuer of its own the
+// client id has no default. Load does not ask for it, because the API, the component server and
+// status never use it.
+func (c *Config) RequireClientID() error {
+	if c.ClientID != "" {
+		return nil
+	}
+	return &Error{Setting: "AUTH0_CLIENT_ID", Err: fmt.Errorf(
+		"is required to sign in with the issuer %s (AUTH0_ISSUER_BASE_URL from %s): set it to the client id of your native application",
+		c.IssuerURL, c.Sources["AUTH0_ISSUER_BASE_URL"])}
 }
 
 func (c *Config) checkDistinctPorts() error {

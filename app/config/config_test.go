@@ -82,7 +82,6 @@ func TestLoadErrorsNameSettingAndSource(t *testing.T) {
 		{"unknown key in file", map[string]string{"config": unknown}, nil, []string{"unknown setting", "NOPE"}},
 		{"unreadable file", map[string]string{"config": filepath.Join(dir, "missing.env")}, nil, []string{"config file", "missing.env"}},
 		{"http issuer off loopback", nil, map[string]string{"AUTH0_ISSUER_BASE_URL": "http://example.com/"}, []string{"AUTH0_ISSUER_BASE_URL", "loopback"}},
-		{"issuer without client id", nil, map[string]string{"AUTH0_DOMAIN": "tenant.auth0.com"}, []string{"AUTH0_CLIENT_ID", "required"}},
 		{"bad login mode", nil, map[string]string{"DESKLIT_LOGIN_MODE": "popup"}, []string{"DESKLIT_LOGIN_MODE", "popup"}},
 		{"duplicate ports", nil, map[string]string{"DESKLIT_API_PORT": "4010"}, []string{"DESKLIT_API_PORT", "also used by DESKLIT_STREAMLIT_PORT"}},
 		{"scope without openid", nil, map[string]string{"AUTH0_SCOPE": "profile"}, []string{"AUTH0_SCOPE", "openid"}},
@@ -179,4 +178,34 @@ func TestEmptyValues(t *testing.T) {
 			t.Fatalf("port %d audience %q issuer %q", c.APIPort, c.Audience, c.IssuerURL)
 		}
 	})
+}
+
+// The client id is only needed to sign in: Load takes an issuer without one (the API, the
+// component and status never use it), and RequireClientID says what is missing and why.
+func TestClientIDRequiredOnlyToSignIn(t *testing.T) {
+	c, err := Load(nil, env(map[string]string{"AUTH0_DOMAIN": "tenant.auth0.com"}), t.TempDir())
+	if err != nil {
+		t.Fatalf("Load refused an issuer without a client id: %v", err)
+	}
+	err = c.RequireClientID()
+	var ce *Error
+	if !errors.As(err, &ce) || ce.Setting != "AUTH0_CLIENT_ID" {
+		t.Fatalf("RequireClientID = %v, want a *config.Error for AUTH0_CLIENT_ID", err)
+	}
+	for _, w := range []string{"AUTH0_CLIENT_ID", "required", "https://tenant.auth0.com/", "environment AUTH0_DOMAIN"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("error %q does not mention %q", err, w)
+		}
+	}
+	if strings.Contains(err.Error(), "AUTH0_CLIENT_ID (from environment AUTH0_DOMAIN)") {
+		t.Errorf("error %q names the issuer's variable as the client id's source", err)
+	}
+	dev, err := Load(nil, env(nil), t.TempDir())
+	if err != nil || dev.RequireClientID() != nil {
+		t.Fatalf("dev IdP: %v, %v", err, dev.RequireClientID())
+	}
+	given, err := Load(nil, env(map[string]string{"AUTH0_DOMAIN": "t.auth0.com", "AUTH0_CLIENT_ID": "abc"}), t.TempDir())
+	if err != nil || given.RequireClientID() != nil {
+		t.Fatalf("issuer and client id: %v, %v", err, given.RequireClientID())
+	}
 }
