@@ -74,15 +74,21 @@ func cmdLogin(ctx context.Context, e *Env, args []string) error {
 	if err := cfg.RequireClientID(); err != nil {
 		return err
 	}
+	store, st := openStore(ctx, e, cfg, paths)
+	switch st.Backend {
+	case keyringstore.BackendMemory:
+		// The session would live in this process only: refuse before the user signs in for nothing.
+		return fmt.Errorf("no system keyring is available (%s): a session signed in here would end with this command, "+
+			"so no sign-in was started. Sign in from the Desklit window or 'desklit run' (they keep the session while they run), "+
+			"or set DESKLIT_ALLOW_PLAINTEXT_SESSION=true to keep it in a 0600 file", st.Reason)
+	case keyringstore.BackendFile:
+		fmt.Fprintf(e.Stderr, "Warning: %s\n", st.Warning)
+	}
 	stop, err := ensureDevIdP(ctx, cfg, paths)
 	if err != nil {
 		return err
 	}
 	defer stop()
-	store, st := openStore(ctx, e, cfg, paths)
-	if st.Backend != "keyring" {
-		fmt.Fprintf(e.Stderr, "Warning: %s\n", st.Warning)
-	}
 	fmt.Fprintf(e.Stdout, "Opening the sign-in page of %s in your browser…\n", cfg.Issuer())
 	s, err := newFlow(cfg).Login(ctx, printingOpener{authflow.BrowserOpener{Getenv: e.Getenv}, e.Stdout})
 	if err != nil {

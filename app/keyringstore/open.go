@@ -20,6 +20,7 @@ const (
 type Status struct {
 	Backend string // BackendKeyring, BackendMemory or BackendFile
 	Warning string // empty for the keyring; a sentence for the user otherwise
+	Reason  string // why there is no keyring, in a few words; empty for the keyring
 }
 
 // Open returns a keyring Store when the keyring answers a probe (write, read back, delete).
@@ -38,6 +39,7 @@ func Open(ctx context.Context, opts Options) (session.Store, Status) {
 	if opts.AllowPlaintext && opts.PlaintextFile != "" {
 		return NewFileStore(opts.PlaintextFile, opts.Logger), Status{
 			Backend: BackendFile,
+			Reason:  why,
 			Warning: fmt.Sprintf("No system keyring is available (%s): as you allowed, your session is "+
 				"saved unencrypted in %s.", why, opts.PlaintextFile),
 		}
@@ -46,7 +48,7 @@ func Open(ctx context.Context, opts Options) (session.Store, Status) {
 	if opts.AllowPlaintext {
 		w += " Plain-text storage is allowed but no file is configured."
 	}
-	return NewMemoryStore(), Status{Backend: BackendMemory, Warning: w}
+	return NewMemoryStore(), Status{Backend: BackendMemory, Warning: w, Reason: why}
 }
 
 // reason says in a few words why the keyring is not available.

@@ -137,7 +137,8 @@ func TestOpenWithoutSessionBus(t *testing.T) {
 	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
 	log, _ := newLogger(t)
 	_, status := keyringstore.Open(context.Background(), keyringstore.Options{Logger: log, Service: "desklit-test-nobus"})
-	if status.Backend != keyringstore.BackendMemory || !strings.Contains(status.Warning, "no D-Bus session bus") {
+	if status.Backend != keyringstore.BackendMemory || !strings.Contains(status.Warning, "no D-Bus session bus") ||
+		!strings.Contains(status.Reason, "no D-Bus session bus") {
 		t.Fatalf("Open without a bus = %+v", status)
 	}
 	if _, err := (keyringstore.SystemBackend{}).Get("desklit-test-nobus", "x"); !errors.Is(err, keyringstore.ErrNoSessionBus) {
