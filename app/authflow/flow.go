@@ -29,6 +29,7 @@ import (
 
 	"github.com/desklit/desklit/app/httpguard"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/supervisor"
 )
 
 // DefaultTimeout bounds a sign-in the user abandons.
@@ -175,7 +176,7 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 
 	ln, err := httpguard.Listen(f.cfg.CallbackPort)
 	if err != nil {
-		return nil, fmt.Errorf("open the sign-in callback: %w", err)
+		return nil, fmt.Errorf("open the sign-in callback: %w", callbackPortError(f.cfg.CallbackPort, err))
 	}
 	port := httpguard.Port(ln)
 	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", port)
@@ -240,6 +241,19 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 	}
 	f.log.Info("signed in", "sub", s.User.Sub, "expiry", s.Expiry)
 	return s, nil
+}
+
+// callbackPortError names the program that holds the fixed callback port, as the services'
+// port errors do (supervisor.CheckPort); any other bind failure stays as it was.
+func callbackPortError(port int, err error) error {
+	if port == 0 {
+		return err
+	}
+	var pe *supervisor.PortInUseError
+	if errors.As(supervisor.CheckPort("sign-in callback", port), &pe) {
+		return pe
+	}
+	return err
 }
 
 // complete checks the callback, exchanges the code and verifies the ID token. The callback
