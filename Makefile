@@ -14,6 +14,7 @@ BIN       := build/bin/desklit
 WINBIN    := build/bin/desklit-window
 CACHE     := $(CURDIR)/.cache
 TESTVENV  := $(CACHE)/venv-test
+TESTWHEELS := $(CACHE)/test-wheelhouse
 PYTHON    ?= python3
 SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian/Ubuntu packages: build (GTK/WebKit), window and keyring tests, browser tests.
@@ -24,7 +25,7 @@ APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential pytho
 PORTABLE_PKGS = $(shell $(GO) list ./app/... | grep -v /app/desktop)
 
 .PHONY: deps apt-deps go-deps node-deps build frontend component run dev test test-go vet \
-        test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist wheelhouse bench clean
+        test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist wheelhouse uv test-wheels bench clean
 
 deps: apt-deps go-deps node-deps
 
@@ -56,7 +57,7 @@ component: node-deps
 # Two binaries from the one main package: desklit-window (the window, with Wails, GTK and WebKit)
 # and desklit (everything else, no cgo: the commands and the services start in milliseconds; it
 # hands the window commands to desklit-window beside it).
-build: deps frontend component
+build: deps frontend component uv
 	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(WINBIN) .
 	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
 
@@ -76,8 +77,9 @@ vet: frontend component
 
 # The runtime integration test builds the real Streamlit environment from the wheelhouse with the
 # package index switched off and checks /_stcore/health.
-test-go: frontend component wheelhouse
-	DESKLIT_TEST_WHEELHOUSE=$(CURDIR)/build/wheelhouse $(GO) test -race -tags webkit2_41 -count=1 ./...
+test-go: frontend component wheelhouse uv test-wheels
+	DESKLIT_TEST_WHEELHOUSE=$(CURDIR)/build/wheelhouse DESKLIT_TEST_WHEELS=$(TESTWHEELS) DESKLIT_UV=$(CURDIR)/build/bin/uv \
+	  $(GO) test -race -tags webkit2_41 -count=1 ./...
 
 test-keyring:
 	test/keyring/with-secret-service.sh $(GO) test -race -count=1 ./app/keyringstore/...
@@ -116,6 +118,19 @@ test: deps vet test-go test-keyring test-python test-frontend test-gui test-gui-
 
 wheelhouse:
 	scripts/wheelhouse.sh build/wheelhouse
+
+# uv builds every Python environment: the pinned, hash-checked wheel's binary, beside desklit.
+uv: build/bin/uv
+build/bin/uv: scripts/uv-requirements.txt scripts/uv.sh
+	scripts/uv.sh build/bin
+
+# The sample projects' wheels beyond Desklit's lock (test/projects/test-wheels.txt), hash-checked.
+test-wheels: $(TESTWHEELS)/.stamp
+$(TESTWHEELS)/.stamp: test/projects/test-wheels.txt
+	mkdir -p $(TESTWHEELS)
+	$(PYTHON) -m pip download -q --disable-pip-version-check --no-deps --require-hashes --only-binary=:all: \
+	  -r test/projects/test-wheels.txt -d $(TESTWHEELS)
+	touch $@
 
 bench:
 	bench/run.sh

@@ -23,12 +23,12 @@ func newWindow() cli.WindowRunner { return window{} }
 
 func windowExe(exe string) string { return exe }
 
-func (window) RunMain(ctx context.Context, e *cli.Env, cfg *config.Config) error {
+func (window) RunMain(ctx context.Context, e *cli.Env, cfg *config.Config, app cli.App) error {
 	paths := config.PathsFrom(e.Getenv)
 	logger, closeLog := cli.AppLogger(paths, e.Stderr)
 	defer closeLog()
 	var b *appwindow.Backend
-	sh := cli.NewShell(e, cfg, paths, logger, func(p pyruntime.Progress) { b.ProgressFunc()(p) })
+	sh := cli.NewShell(e, cfg, paths, logger, func(p pyruntime.Progress) { b.ProgressFunc()(p) }, app)
 	b = appwindow.New(sh, paths, logger)
 	if desktop.FirstInstance("") {
 		b.Prestart(ctx) // Streamlit starts while GTK and WebKit load

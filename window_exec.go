@@ -33,7 +33,7 @@ func windowExe(exe string) string {
 	return p
 }
 
-func (window) RunMain(ctx context.Context, e *cli.Env, cfg *config.Config) error {
+func (window) RunMain(ctx context.Context, e *cli.Env, cfg *config.Config, app cli.App) error {
 	return execWindow(e)
 }
 

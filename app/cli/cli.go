@@ -26,7 +26,7 @@ type Assets struct {
 
 // WindowRunner runs the desktop window; main injects it so that only one package imports Wails.
 type WindowRunner interface {
-	RunMain(ctx context.Context, e *Env, cfg *config.Config) error
+	RunMain(ctx context.Context, e *Env, cfg *config.Config, app App) error
 	RunSignin(ctx context.Context, e *Env, url string) error
 }
 
@@ -142,9 +142,10 @@ func Run(ctx context.Context, e *Env) error {
 }
 
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: desklit [command] [flags]")
+	fmt.Fprintln(w, "Usage: desklit [command] [flags] [PATH]")
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "With no command, desklit opens the desktop window.")
+	fmt.Fprintln(w, "With no command, desklit opens the desktop window on the Streamlit app at PATH (a folder")
+	fmt.Fprintln(w, "or a .py script); without PATH, on the app opened last, else on the bundled demo.")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Commands:")
 	for _, c := range commands() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"os/exec"
@@ -47,16 +48,22 @@ func cmdDoctor(ctx context.Context, e *Env, args []string) error {
 		check("python", false, err.Error(), "")
 	} else {
 		check("python", true, fmt.Sprintf("%s (Python %s)", py.Path, py.Version), "")
+	}
+	uv, err := pyruntime.FindUV(e.Exe, e.Getenv)
+	check("uv", err == nil, fmt.Sprintf("%s (pinned %s)", uvDetail(uv, err), pyruntime.UVVersion), "")
+	if py.Path != "" {
 		req, cleanup := requirementsPath(e, paths)
 		defer cleanup()
-		o := pyruntime.Options{DataDir: paths.Data, Python: py, Requirements: req}
+		o := pyruntime.Options{DataDir: paths.Data, Python: py, UV: uv, Source: pyruntime.Source{Kind: pyruntime.SourceLocked, File: req},
+			AuthPackage: filepath.Join(paths.Data, "app", "desklit_auth")}
 		state, key, err := pyruntime.Inspect(o)
-		detail := fmt.Sprintf("%s (key %s) in %s", state, key, filepath.Join(paths.Data, "runtime"))
+		detail := fmt.Sprintf("demo: %s (key %s)", state, key)
 		if err != nil {
-			detail = fmt.Sprintf("%s: %v", state, err)
+			detail = fmt.Sprintf("demo: %s: %v", state, err)
 		}
-		check("runtime", err == nil && (state == "ready" || state == "missing"), detail,
+		check("runtime", err == nil && (state == "ready" || state == "missing" || strings.HasPrefix(state, "broken: desklit_auth")), detail,
 			"it is built on the next start; delete the folder to force a rebuild")
+		printEnvironments(e.Stdout, o)
 	}
 
 	for _, p := range []struct {
@@ -132,6 +139,29 @@ func orDefault(s, d string) string {
 
 // requirementsPath is the requirements file this binary carries: doctor changes nothing, so it
 // reads the embedded copy (through a temporary file) rather than unpacking the app.
+func uvDetail(uv string, err error) string {
+	if err != nil {
+		return err.Error()
+	}
+	return uv
+}
+
+// printEnvironments lists the Python environments with their size and last use; those unused
+// for 30 days are removed at the next start.
+func printEnvironments(w io.Writer, o pyruntime.Options) {
+	envs := pyruntime.Environments(o)
+	if len(envs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "           environments in %s (unused for 30 days: removed at the next start):\n", filepath.Join(o.DataDir, "envs"))
+	for _, env := range envs {
+		fmt.Fprintf(w, "             %-34s %7s (%s of its own)  last used %s\n", env.Key, megabytes(env.Bytes), megabytes(env.OwnBytes),
+			env.LastUsed.Format("2006-01-02 15:04"))
+	}
+}
+
+func megabytes(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/1e6) }
+
 func requirementsPath(e *Env, paths config.Paths) (string, func()) {
 	unpacked := filepath.Join(paths.Data, "app", "requirements.txt")
 	if e.Assets.Streamlit == nil {

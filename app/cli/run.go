@@ -24,7 +24,8 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := noArgs(e, fs); err != nil {
+	app, err := resolveApp(fs, cfg, paths, e.Stderr)
+	if err != nil {
 		return err
 	}
 	if err := cfg.RequireClientID(); err != nil {
@@ -32,14 +33,14 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 	}
 	logger, closeLog := AppLogger(paths, e.Stderr)
 	defer closeLog()
-	sh := NewShell(e, cfg, paths, logger, pyruntime.NewTerminalProgress(e.Stderr, isTerminal(e.Stderr)))
+	sh := NewShell(e, cfg, paths, logger, pyruntime.NewTerminalProgress(e.Stderr, isTerminal(e.Stderr)), app)
 
 	events, unsubscribe := sh.Supervisor().Subscribe()
 	defer unsubscribe()
 	go printStates(e.Stdout, events)
 
-	fmt.Fprintf(e.Stdout, "Desklit %s: starting the services (logs in %s)\n", versionString(), paths.Logs)
-	if err := sh.Start(ctx); err != nil {
+	fmt.Fprintf(e.Stdout, "Desklit %s: starting %s (logs in %s)\n", versionString(), sh.AppName(), paths.Logs)
+	if err := sh.StartServices(ctx); err != nil {
 		stopShell(sh)
 		return err
 	}
@@ -59,13 +60,15 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 	return stopShell(sh)
 }
 
-// NewShell builds the shell for this process's configuration.
-func NewShell(e *Env, cfg *config.Config, paths config.Paths, logger *slog.Logger, progress func(pyruntime.Progress)) *shell.Shell {
+// NewShell builds the shell for this process's configuration and app.
+func NewShell(e *Env, cfg *config.Config, paths config.Paths, logger *slog.Logger, progress func(pyruntime.Progress), app App) *shell.Shell {
 	return shell.New(shell.Options{
 		Config:    cfg,
 		Paths:     paths,
 		Exe:       e.ServiceBinary(),
 		Streamlit: e.Assets.Streamlit,
+		Project:   app.Project,
+		OpenError: app.Err,
 		Opener:    SigninOpener(e, cfg),
 		Logger:    logger,
 		Progress:  progress,

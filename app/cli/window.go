@@ -9,13 +9,15 @@ import (
 
 // cmdWindow opens the desktop window: what a double-click runs.
 func cmdWindow(ctx context.Context, e *Env, args []string) error {
-	cfg, _, fs, err := parse(e, "", args, nil)
+	cfg, paths, fs, err := parse(e, "", args, nil)
 	if err != nil {
 		return err
 	}
-	if err := noArgs(e, fs); err != nil {
+	app, err := resolveApp(fs, cfg, paths, e.Stderr)
+	var ue *UsageError
+	if errors.As(err, &ue) {
 		return err
-	}
+	} // a project that cannot be opened is shown in the window, which runs the demo
 	if err := cfg.RequireClientID(); err != nil {
 		return err
 	}
@@ -25,7 +27,7 @@ func cmdWindow(ctx context.Context, e *Env, args []string) error {
 	if !hasDisplay(e.Getenv) {
 		return errors.New("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); use 'desklit run' to start the services without a window")
 	}
-	return e.Window.RunMain(ctx, e, cfg)
+	return e.Window.RunMain(ctx, e, cfg, app)
 }
 
 // cmdSigninWindow is the native sign-in window: a second process of this binary, because Wails v2

@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io/fs"
+	"maps"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -42,8 +43,13 @@ type Config struct {
 	Audience  string
 	Scope     string
 	LoginMode string
-	// AppPath is the Streamlit script; empty means the bundled demo app.
+	// AppPath is the project to open (a folder or a .py script); empty means the last one
+	// opened, else the bundled demo.
 	AppPath string
+	// Offline keeps the package index off: environments are built from local wheels only.
+	Offline bool
+	// FindLinks are more local wheel folders for the environments.
+	FindLinks []string
 	// Python is the interpreter to build the runtime from; empty means found automatically.
 	Python string
 
@@ -61,6 +67,9 @@ type Config struct {
 	File string
 	// Sources maps a setting's variable name to where its value came from.
 	Sources map[string]string
+
+	// global is the configuration before a project's [auth] was applied (ApplyProject).
+	global *Config
 }
 
 // UsesDevIdP reports whether the embedded provider is the issuer.
@@ -147,18 +156,19 @@ func settings() []setting {
 				return nil
 			},
 			assign: func(c *Config, v string) { c.LoginMode = v }},
-		{env: "DESKLIT_APP", flag: "app", usage: "path of the Streamlit script (default: the bundled demo app)",
+		{env: "DESKLIT_APP", flag: "app", usage: "the Streamlit project to open: a folder or a .py script (default: the last one opened, else the bundled demo)",
 			validate: func(v string) error {
-				st, err := os.Stat(v)
-				if err != nil {
+				if _, err := os.Stat(v); err != nil {
 					return errors.Unwrap(err)
-				}
-				if st.IsDir() {
-					return errors.New("is a directory, not a script")
 				}
 				return nil
 			},
 			assign: func(c *Config, v string) { c.AppPath, _ = filepath.Abs(v) }},
+		{env: "DESKLIT_OFFLINE", flag: "offline", usage: "never use the package index: environments come from local wheels only", def: "false",
+			validate: func(v string) error { _, err := strconv.ParseBool(v); return err },
+			assign:   func(c *Config, v string) { c.Offline, _ = strconv.ParseBool(v) }},
+		{env: "DESKLIT_FIND_LINKS", flag: "find-links", usage: "more folders of wheels for the environments, separated by " + string(os.PathListSeparator),
+			assign: func(c *Config, v string) { c.FindLinks = filepath.SplitList(v) }},
 		{env: "DESKLIT_PYTHON", flag: "python", usage: "the Python to build the runtime from",
 			assign: func(c *Config, v string) { c.Python = v }},
 		portSetting("DESKLIT_STREAMLIT_PORT", "streamlit-port", "Streamlit port", DefaultStreamlitPort, func(c *Config, p int) { c.StreamlitPort = p }),
@@ -322,6 +332,61 @@ func Load(flags map[string]string, getenv func(string) string, configDir string)
 	return c, nil
 }
 
+// AuthSettings are the sign-in settings a project's desklit.toml [auth] may set.
+var AuthSettings = []string{"AUTH0_ISSUER_BASE_URL", "AUTH0_CLIENT_ID", "AUTH0_AUDIENCE", "AUTH0_SCOPE"}
+
+// ApplyProject puts a project's [auth] settings (AUTH0_* name → value, and where each came from)
+// over the configuration file and the defaults; a flag or an environment variable still wins.
+func (c *Config) ApplyProject(values, sources map[string]string) {
+	if c.global == nil {
+		c.global = &Config{IssuerURL: c.IssuerURL, ClientID: c.ClientID, Audience: c.Audience, Scope: c.Scope,
+			File: c.File, Sources: maps.Clone(c.Sources)}
+	}
+	g := c.global
+	c.IssuerURL, c.ClientID, c.Audience, c.Scope = g.IssuerURL, g.ClientID, g.Audience, g.Scope
+	for _, name := range AuthSettings {
+		c.Sources[name] = g.Sources[name]
+	}
+	for _, name := range AuthSettings {
+		v := values[name]
+		src := g.Sources[name]
+		if v == "" || (src != "default" && src != "" && !strings.HasPrefix(src, c.File+" line ")) {
+			continue
+		}
+		switch name {
+		case "AUTH0_ISSUER_BASE_URL":
+			c.IssuerURL = v
+			if g.Sources["AUTH0_CLIENT_ID"] == "default" {
+				c.ClientID = "" // the dev IdP's client is not the project issuer's
+			}
+		case "AUTH0_CLIENT_ID":
+			c.ClientID = v
+		case "AUTH0_AUDIENCE":
+			c.Audience = v
+		case "AUTH0_SCOPE":
+			c.Scope = v
+		}
+		c.Sources[name] = sources[name]
+	}
+	if c.ClientID == "" && c.UsesDevIdP() {
+		c.ClientID = DefaultDevClientID
+	}
+}
+
+// Auth is the effective sign-in settings (AuthSettings → value).
+func (c *Config) Auth() map[string]string {
+	return map[string]string{"AUTH0_ISSUER_BASE_URL": c.IssuerURL, "AUTH0_CLIENT_ID": c.ClientID,
+		"AUTH0_AUDIENCE": c.Audience, "AUTH0_SCOPE": c.Scope}
+}
+
+// AuthFor is what Auth would be with another project's [auth] applied, c unchanged.
+func (c *Config) AuthFor(values, sources map[string]string) map[string]string {
+	cp := *c
+	cp.Sources = maps.Clone(c.Sources)
+	cp.ApplyProject(values, sources)
+	return cp.Auth()
+}
+
 // RequireClientID is for what signs in (the window, run, login): with an issuer of its own the
 // client id has no default. Load does not ask for it, because the API, the component server and
 // status never use it.
@@ -409,6 +474,8 @@ func (c *Config) Effective() [][3]string {
 		"AUTH0_SCOPE":                     c.Scope,
 		"DESKLIT_LOGIN_MODE":              c.LoginMode,
 		"DESKLIT_APP":                     c.AppPath,
+		"DESKLIT_OFFLINE":                 strconv.FormatBool(c.Offline),
+		"DESKLIT_FIND_LINKS":              strings.Join(c.FindLinks, string(os.PathListSeparator)),
 		"DESKLIT_PYTHON":                  c.Python,
 		"DESKLIT_STREAMLIT_PORT":          strconv.Itoa(c.StreamlitPort),
 		"DESKLIT_COMPONENT_PORT":          strconv.Itoa(c.ComponentPort),

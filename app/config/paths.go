@@ -10,7 +10,8 @@ import (
 type Paths struct {
 	Config string // xdg.ConfigHome/desklit
 	State  string // xdg.StateHome/desklit: logs, pid files
-	Data   string // xdg.DataHome/desklit: runtime, keys, unpacked assets
+	Data   string // xdg.DataHome/desklit: environments, locks, keys, unpacked assets
+	Cache  string // xdg.CacheHome/desklit: uv's cache
 	Logs   string // State/logs
 	Run    string // State/run: pid files
 }
@@ -28,6 +29,7 @@ func PathsFrom(getenv func(string) string) Paths {
 		Config: filepath.Join(pick("XDG_CONFIG_HOME", xdg.ConfigHome), "desklit"),
 		State:  filepath.Join(pick("XDG_STATE_HOME", xdg.StateHome), "desklit"),
 		Data:   filepath.Join(pick("XDG_DATA_HOME", xdg.DataHome), "desklit"),
+		Cache:  filepath.Join(pick("XDG_CACHE_HOME", xdg.CacheHome), "desklit"),
 	}
 	p.Logs = filepath.Join(p.State, "logs")
 	p.Run = filepath.Join(p.State, "run")

@@ -8,156 +8,195 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
-// Inspect reports the environment's state without changing anything: "ready", "missing" or
-// "broken: <reason>", and its key.
+// Inspect reports the environment's state without changing anything or running uv: "ready",
+// "missing", "not resolved" (the project's lock was never made), or "broken: <reason>", and
+// its key.
 func Inspect(o Options) (state string, key string, err error) {
-	key, _, err = o.key()
+	lock, ok, err := o.knownLock()
 	if err != nil {
 		return "", "", err
 	}
-	dir := filepath.Join(o.runtimeDir(), key)
-	if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-		return "missing", key, nil
+	if !ok {
+		return "not resolved", "", nil
 	}
-	if err := validate(dir, key); err != nil {
-		return "broken: " + err.Error(), key, nil
+	env := o.envFor(lock)
+	if _, err := os.Stat(env.Dir); errors.Is(err, os.ErrNotExist) {
+		return "missing", env.Key, nil
 	}
-	return "ready", key, nil
+	if err := o.validate(env); err != nil {
+		return "broken: " + err.Error(), env.Key, nil
+	}
+	return "ready", env.Key, nil
 }
 
-// key is the environment's key for o, and the requirements it was computed from.
-func (o Options) key() (string, []byte, error) {
+// knownLock is the source's lock when it is at hand without resolving: a locked source, or a
+// lock resolved before from the same inputs.
+func (o Options) knownLock() (Lock, bool, error) {
 	if o.Python.Path == "" || o.Python.Version == "" {
-		return "", nil, errors.New("no python given (call Find first)")
+		return Lock{}, false, errors.New("no python given (call Find first)")
 	}
-	req, err := os.ReadFile(o.Requirements)
+	src := o.Source
+	if src.Kind == SourceLocked || (src.Kind == SourceRequirements && hashLocked(src.File)) {
+		lock, err := o.checkedLock(src.File, src.File)
+		return lock, err == nil, err
+	}
+	key, err := o.lockKey()
 	if err != nil {
-		return "", nil, fmt.Errorf("read requirements: %w", err)
+		return Lock{}, false, err
 	}
-	return Key(o.Python, req), req, nil
+	file := filepath.Join(o.lockDir(), key+".txt")
+	if !isFile(file) {
+		return Lock{}, false, nil
+	}
+	lock, err := o.checkedLock(file, src.File)
+	return lock, err == nil, err
 }
 
-// env is the environment of key (built or not).
-func (o Options) env(key string) Env {
+// envFor is the environment of a lock (built or not).
+func (o Options) envFor(lock Lock) Env {
+	data, _ := os.ReadFile(lock.File)
+	key := Key(o.Python, data)
 	dir := filepath.Join(o.runtimeDir(), key)
-	return Env{Dir: dir, Python: venvPython(dir), Key: key}
+	return Env{Dir: dir, Python: venvPython(dir), Key: key, Lock: lock}
 }
 
-// Plausible returns the environment for o when its completion marker names the right key and its
-// interpreter exists: the quick half of Ensure's check (no stat of every file), enough to start
-// Streamlit while Ensure does the rest. An environment that passes here and fails Ensure is rare
-// (files deleted from a finished environment): Ensure calls BeforeBuild before rebuilding it.
+// Plausible returns the environment for o when its lock is known and its completion marker
+// names the right key: the quick half of Ensure's check (no stat of every file, no uv run),
+// enough to start Streamlit while Ensure does the rest. An environment that passes here and
+// fails Ensure is rare (files deleted from a finished environment): Ensure calls BeforeBuild
+// before rebuilding it.
 func Plausible(o Options) (Env, bool) {
-	key, _, err := o.key()
-	if err != nil {
+	lock, ok, err := o.knownLock()
+	if err != nil || !ok {
 		return Env{}, false
 	}
-	env := o.env(key)
-	if err := checkMarker(env.Dir, key); err != nil {
+	env := o.envFor(lock)
+	m, err := readMarker(env.Dir, env.Key)
+	if err != nil || m.AuthSHA256 != o.authHash() {
 		return Env{}, false
 	}
 	return env, true
 }
 
-// Ensure returns a valid environment, building it first when it is missing or broken. A warm
-// start reads the marker and stats the manifest's files and runs no process.
+// Ensure returns a valid environment: it resolves the lock when the project's inputs changed,
+// and builds the environment when it is missing or broken. A warm start reads the lock and the
+// marker and stats the manifest's files; it runs no process.
 func Ensure(ctx context.Context, o Options) (Env, error) {
-	key, req, err := o.key()
+	lock, err := Resolve(ctx, o)
 	if err != nil {
-		return Env{}, fmt.Errorf("ensure runtime: %w", err)
+		o.report(Progress{Step: StepFailed, Message: "the dependencies of " + o.name() + " could not be resolved"})
+		return Env{}, err
 	}
-	env := o.env(key)
-	dir := env.Dir
-	log := o.logger().With("key", key)
+	env := o.envFor(lock)
+	log := o.logger().With("key", env.Key)
 
-	verr := validate(dir, key)
-	if verr == nil {
-		log.Debug("python runtime ready")
-		o.report(Progress{Step: StepReady, Percent: 100, Message: "python runtime ready"})
+	if err := o.validate(env); err == nil {
+		log.Debug("python environment ready")
+		o.ready(env)
 		return env, nil
 	}
-
 	if o.BeforeBuild != nil {
 		o.BeforeBuild()
 	}
 	if err := os.MkdirAll(o.runtimeDir(), 0o755); err != nil {
-		return Env{}, fmt.Errorf("create runtime dir: %w", err)
+		return Env{}, fmt.Errorf("create the environments folder: %w", err)
 	}
-	lock, err := acquireLock(ctx, filepath.Join(o.runtimeDir(), ".lock"), func() {
-		o.report(Progress{Step: StepLock, Message: "waiting for another Desklit to finish the python runtime"})
+	lk, err := acquireLock(ctx, filepath.Join(o.runtimeDir(), ".lock"), func() {
+		o.report(Progress{Step: StepLock, Message: "waiting for another Desklit to finish the python environment"})
 	})
 	if err != nil {
 		return Env{}, err
 	}
-	defer lock.release()
+	defer lk.release()
 
-	// Another process may have built it while we waited.
-	verr = validate(dir, key)
+	// Another process may have built it while we waited; an environment whose only fault is an
+	// older desklit_auth is updated in place.
+	verr := o.validate(env)
+	if errors.Is(verr, errAuthOutdated) {
+		if verr = o.updateAuth(ctx, env); verr != nil {
+			log.Warn("desklit_auth update failed, rebuilding", "err", verr)
+		}
+	}
 	if verr == nil {
-		o.report(Progress{Step: StepReady, Percent: 100, Message: "python runtime ready"})
+		o.ready(env)
 		return env, nil
 	}
-	if _, err := os.Stat(dir); err == nil {
-		log.Warn("python runtime broken, rebuilding", "reason", verr.Error())
+	if _, err := os.Stat(env.Dir); err == nil {
+		log.Warn("python environment broken, rebuilding", "reason", verr.Error())
 	} else {
-		log.Info("python runtime missing, building")
+		log.Info("python environment missing, building", "packages", lock.Packages)
 	}
-	o.cleanup(key, true) // stale temporary dirs and the broken environment
-
-	if err := o.build(ctx, key, req, dir); err != nil {
-		o.report(Progress{Step: StepFailed, Message: "python runtime not built"})
+	o.removeBroken(env.Key)
+	if err := o.build(ctx, env); err != nil {
+		o.report(Progress{Step: StepFailed, Message: "the python environment of " + o.name() + " was not built"})
 		return Env{}, err
 	}
-	o.cleanup(key, false) // environments of other keys
-	o.report(Progress{Step: StepReady, Percent: 100, Message: "python runtime ready"})
+	o.ready(env)
 	return env, nil
 }
 
-// cleanup runs under the lock. Before a build it removes stale temporary directories (their
-// builder died or was cancelled) and the broken environment of key; after a successful build it
-// removes the environments of other keys.
-func (o Options) cleanup(key string, beforeBuild bool) {
+// ready records the environment's use (Prune keeps what was used in the last 30 days) and says so.
+func (o Options) ready(env Env) {
+	touchUsed(env.Dir, time.Now())
+	o.report(Progress{Step: StepReady, Percent: 100, Message: "python environment ready"})
+}
+
+// validate is the warm check of env: the marker (with the current desklit_auth), the interpreter
+// and every file of the manifest.
+func (o Options) validate(env Env) error {
+	if err := validate(env.Dir, env.Key); err != nil {
+		return err
+	}
+	m, err := readMarker(env.Dir, env.Key)
+	if err != nil {
+		return err
+	}
+	if m.AuthSHA256 != o.authHash() {
+		return errAuthOutdated
+	}
+	return nil
+}
+
+var errAuthOutdated = broken("desklit_auth is from another Desklit version")
+
+// removeBroken runs under the lock: it removes stale temporary directories (their builder died
+// or was cancelled) and the broken environment of key.
+func (o Options) removeBroken(key string) {
 	entries, err := os.ReadDir(o.runtimeDir())
 	if err != nil {
 		return
 	}
 	for _, e := range entries {
-		name := e.Name()
-		tmp := strings.HasPrefix(name, ".tmp-")
-		var remove bool
-		switch {
-		case !e.IsDir():
-		case beforeBuild:
-			remove = tmp || name == key
-		default:
-			remove = tmp || (strings.HasPrefix(name, "py") && name != key)
-		}
-		if !remove {
-			continue
-		}
-		p := filepath.Join(o.runtimeDir(), name)
-		if !tmp {
-			// Rename first so a half-deleted environment can never pass for a valid one.
-			aside := filepath.Join(o.runtimeDir(), ".tmp-old-"+name)
-			if err := os.Rename(p, aside); err != nil {
-				o.logger().Warn("cannot remove old python runtime", "dir", p, "err", err)
-				continue
-			}
-			p = aside
-		}
-		if err := os.RemoveAll(p); err != nil {
-			o.logger().Warn("cannot remove old python runtime", "dir", p, "err", err)
-		} else {
-			o.logger().Info("removed old python runtime", "dir", p)
+		if name := e.Name(); e.IsDir() && (strings.HasPrefix(name, ".tmp-") || name == key) {
+			o.removeEnv(filepath.Join(o.runtimeDir(), name))
 		}
 	}
 }
 
-// build makes the environment in a temporary directory and renames it to dir when complete.
-func (o Options) build(ctx context.Context, key string, req []byte, dir string) (err error) {
-	tmp, err := os.MkdirTemp(o.runtimeDir(), ".tmp-"+key+"-")
+// removeEnv renames an environment aside first, so that a half-deleted one can never pass for a
+// valid one, then deletes it.
+func (o Options) removeEnv(p string) {
+	if !strings.HasPrefix(filepath.Base(p), ".tmp-") {
+		aside := filepath.Join(filepath.Dir(p), ".tmp-old-"+filepath.Base(p))
+		if err := os.Rename(p, aside); err != nil {
+			o.logger().Warn("cannot remove python environment", "dir", p, "err", err)
+			return
+		}
+		p = aside
+	}
+	if err := os.RemoveAll(p); err != nil {
+		o.logger().Warn("cannot remove python environment", "dir", p, "err", err)
+	} else {
+		o.logger().Info("removed python environment", "dir", p)
+	}
+}
+
+// build makes the environment in a temporary directory and renames it into place when complete.
+func (o Options) build(ctx context.Context, env Env) (err error) {
+	tmp, err := os.MkdirTemp(o.runtimeDir(), ".tmp-"+env.Key+"-")
 	if err != nil {
 		return fmt.Errorf("create build dir: %w", err)
 	}
@@ -166,123 +205,111 @@ func (o Options) build(ctx context.Context, key string, req []byte, dir string) 
 			_ = os.RemoveAll(tmp)
 		}
 	}()
-	logw := o.log()
-	environ := baseEnviron()
-
-	o.report(Progress{Step: StepVenv, Percent: 0, Message: "creating the python environment with " + o.Python.Version})
-	// pip straight from the interpreter's bundled wheel saves installing pip into the environment
-	// (seconds); without one, venv bootstraps pip with ensurepip.
-	venvArgs := []string{o.Python.Path, "-m", "venv", tmp}
-	pip := []string{venvPython(tmp), "-m", "pip"}
-	if wheel := bundledPip(ctx, o.Python.Path, environ); wheel != "" {
-		venvArgs = append(venvArgs, "--without-pip")
-		pip = []string{venvPython(tmp), filepath.Join(wheel, "pip")}
+	o.report(Progress{Step: StepVenv, Percent: 0, Message: "creating the python environment with Python " + o.Python.Version})
+	venv := []string{"venv", "--relocatable", "--no-config", "--quiet", "--python", o.Python.Path, tmp}
+	if err := o.runUV(ctx, false, venv, nil, nil); err != nil {
+		return buildError("create the environment", err)
 	}
-	if err := runLogged(ctx, venvArgs, environ, logw, nil); err != nil {
-		return buildError("create venv", err)
+	py := venvPython(tmp)
+	o.report(Progress{Step: StepInstall, Total: env.Lock.Packages, Percent: pctVenvEnd,
+		Message: fmt.Sprintf("installing %d packages", env.Lock.Packages)})
+	if err := o.withIndexFallback(ctx, func(online bool) error {
+		pp := newUVProgress(env.Lock.Packages, o.report)
+		args := []string{"pip", "sync", "--python", py}
+		if env.Lock.Hashed {
+			args = append(args, "--require-hashes")
+		}
+		args = append(append(args, o.installArgs(online)...), env.Lock.File)
+		return o.runUV(ctx, online, args, []string{"RUST_LOG=" + progressLog}, pp.line)
+	}); err != nil {
+		return installError(err)
 	}
-
-	t := targetFor(o.Python)
-	pins := needed(parseRequirements(req), t)
-	args := append(pip, "install", "--disable-pip-version-check", "--no-input",
-		"--progress-bar", "off", "--no-warn-script-location")
-	pipEnv := environ
-	if wh := pickWheelhouse(o.Wheelhouses, pins, t); wh != "" {
-		abs, _ := filepath.Abs(wh)
-		args = append(args, "--no-index", "--find-links", abs)
-		// Offline: ignore pip configuration and PIP_* variables that could add an index or links.
-		pipEnv = append(withoutPIP(environ), "PIP_CONFIG_FILE="+os.DevNull, "PIP_NO_INDEX=1")
-		o.logger().Info("installing python runtime from wheelhouse", "dir", abs)
-	} else {
-		o.logger().Info("installing python runtime from the package index")
-	}
-	if bytes.Contains(req, []byte("--hash=")) {
-		args = append(args, "--require-hashes", "--no-deps")
-	}
-	args = append(args, "-r", o.Requirements)
-	o.report(Progress{Step: StepInstall, Total: len(pins), Percent: pctVenvEnd, Message: fmt.Sprintf("installing %d packages", len(pins))})
-	pp := newPipProgress(len(pins), o.report)
-	if err := runLogged(ctx, args, pipEnv, logw, pp.line); err != nil {
-		return buildError("pip install", err)
-	}
-
-	o.report(Progress{Step: StepCheck, Percent: pctInstallEnd, Message: "checking the python environment"})
-	check := fmt.Sprintf("import %s\n%s", strings.Join(o.imports(), ", "), listScript)
-	// The file list is long: it goes to the log only when the check fails.
-	var listed bytes.Buffer
-	if err := runLogged(ctx, []string{venvPython(tmp), "-I", "-c", check}, environ, &listed, nil); err != nil {
-		_, _ = logw.Write(listed.Bytes())
-		return buildError("import check", err)
-	}
-	sum, n, err := writeManifest(tmp, listed.Bytes())
-	if err != nil {
+	if err := o.installAuth(ctx, py); err != nil {
 		return err
 	}
-	if err := writeMarker(tmp, marker{Key: key, Python: o.Python.Version, BasePython: o.Python.Path, Files: n, ManifestSHA256: sum}); err != nil {
+	o.report(Progress{Step: StepCheck, Percent: pctInstallEnd, Message: "checking the python environment"})
+	if err := o.writeChecked(ctx, tmp, env.Key); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return buildError("build", err)
 	}
-	if err := validate(tmp, key); err != nil {
-		return fmt.Errorf("validate new runtime: %w", err)
+	if err := os.Rename(tmp, env.Dir); err != nil {
+		return fmt.Errorf("move the environment into place: %w", err)
 	}
-	if err := os.Rename(tmp, dir); err != nil {
-		return fmt.Errorf("move runtime into place: %w", err)
+	o.logger().Info("python environment built", "dir", env.Dir, "packages", env.Lock.Packages)
+	return nil
+}
+
+// installArgs are the package sources of an install: offline the local wheels and uv's cache
+// (a wheel fetched once is not fetched again); online the index too.
+func (o Options) installArgs(online bool) []string {
+	args := o.sourceArgs(true)
+	if !online {
+		args = append([]string{"--offline"}, args...)
 	}
-	o.logger().Info("python runtime built", "dir", dir, "files", n)
+	return args
+}
+
+func installError(err error) error {
+	var nf *NotFoundError
+	var re *ResolveError
+	if errors.As(err, &nf) || errors.As(err, &re) {
+		return err
+	}
+	return buildError("install the packages", err)
+}
+
+// writeChecked imports the app's modules in the new environment (isolated, outside any project
+// folder, so that only what is installed can be found), and writes the manifest of its files and
+// the completion marker.
+func (o Options) writeChecked(ctx context.Context, dir, key string) error {
+	imports := o.imports()
+	check := fmt.Sprintf("import %s\n", strings.Join(imports, ", "))
+	if o.AuthPackage != "" {
+		check += "import sys, desklit_auth\nassert desklit_auth.__file__.startswith(sys.prefix), desklit_auth.__file__\n"
+	}
+	check += listScript
+	// The file list is long: it goes to the log only when the check fails.
+	var listed bytes.Buffer
+	if err := runLoggedIn(ctx, dir, []string{venvPython(dir), "-I", "-c", check}, baseEnviron(), &listed, nil); err != nil {
+		_, _ = o.log().Write(listed.Bytes())
+		return buildError("import check", err)
+	}
+	sum, n, err := writeManifest(dir, listed.Bytes())
+	if err != nil {
+		return err
+	}
+	m := marker{Key: key, Python: o.Python.Version, BasePython: o.Python.Path, Files: n, ManifestSHA256: sum,
+		AuthSHA256: o.authHash(), UV: UVVersion}
+	if err := writeMarker(dir, m); err != nil {
+		return err
+	}
+	if err := validate(dir, key); err != nil {
+		return fmt.Errorf("validate the new environment: %w", err)
+	}
 	return nil
 }
 
 func buildError(step string, err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("build python runtime: %s: %w", step, err)
+		return fmt.Errorf("build python environment: %s: %w", step, err)
 	}
-	return fmt.Errorf("build python runtime: %s: %w (the full output is in the log)", step, err)
+	return fmt.Errorf("build python environment: %s: %w (the full output is in the log)", step, err)
 }
 
-// baseEnviron is the process environment without variables that would make Python or pip use
+// baseEnviron is the process environment without variables that would make Python or uv use
 // another environment or the user's site-packages.
 func baseEnviron() []string {
 	var out []string
 	for _, kv := range os.Environ() {
 		k, _, _ := strings.Cut(kv, "=")
 		switch strings.ToUpper(k) {
-		case "PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", "PYTHONUSERBASE", "PIP_REQUIRE_VIRTUALENV", "PIP_USER", "PIP_TARGET", "PIP_PREFIX":
+		case "PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV", "CONDA_PREFIX", "PYTHONUSERBASE", "UV_PYTHON", "UV_SYSTEM_PYTHON",
+			"UV_PROJECT_ENVIRONMENT", "UV_NO_CACHE", "UV_CACHE_DIR", "UV_OFFLINE", "RUST_LOG":
 			continue
 		}
 		out = append(out, kv)
 	}
-	return append(out, "PYTHONNOUSERSITE=1", "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_INPUT=1")
-}
-
-func withoutPIP(env []string) []string {
-	var out []string
-	for _, kv := range env {
-		if k, _, _ := strings.Cut(kv, "="); strings.HasPrefix(strings.ToUpper(k), "PIP_") {
-			continue
-		}
-		out = append(out, kv)
-	}
-	return append(out, "PIP_DISABLE_PIP_VERSION_CHECK=1", "PIP_NO_INPUT=1")
-}
-
-// bundledPipScript prints the pip wheel that the interpreter's ensurepip would install.
-const bundledPipScript = `import glob, os, ensurepip
-d = os.path.join(os.path.dirname(ensurepip.__file__), "_bundled")
-c = sorted(glob.glob(os.path.join(d, "pip-*.whl"))) or sorted(glob.glob("/usr/share/python-wheels/pip-*.whl"))
-print(c[-1] if c else "")`
-
-// bundledPip returns the path of the pip wheel bundled with python, or "" when there is none.
-func bundledPip(ctx context.Context, python string, environ []string) string {
-	var out bytes.Buffer
-	if err := runLogged(ctx, []string{python, "-I", "-c", bundledPipScript}, environ, &out, nil); err != nil {
-		return ""
-	}
-	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-	p := strings.TrimSpace(lines[len(lines)-1])
-	if p == "" || !isFile(p) {
-		return ""
-	}
-	return p
+	return append(out, "PYTHONNOUSERSITE=1")
 }

@@ -19,15 +19,19 @@ import (
 type NoPythonError struct {
 	GOOS       string
 	Configured string   // DESKLIT_PYTHON or the configured path, when one was given
+	Want       string   // the version range asked for (a project's python), when one was given
 	Tried      []string // "<candidate>: <why not>"
 }
 
 func (e *NoPythonError) Error() string {
 	var b strings.Builder
-	if e.Configured != "" {
+	switch {
+	case e.Configured != "":
 		fmt.Fprintf(&b, "the configured Python %q cannot be used", e.Configured)
-	} else {
-		fmt.Fprintf(&b, "no Python 3.%d or newer with the venv module was found", MinMinor)
+	case e.Want != "":
+		fmt.Fprintf(&b, "no Python %s (3.%d or newer) was found", e.Want, MinMinor)
+	default:
+		fmt.Fprintf(&b, "no Python 3.%d or newer was found", MinMinor)
 	}
 	b.WriteString(". ")
 	b.WriteString(installHint(e.GOOS))
@@ -49,7 +53,7 @@ func installHint(goos string) string {
 		return "Install Python " + v + " from https://www.python.org/downloads/windows/ (tick \"Add python.exe to PATH\") or with " +
 			"winget install Python.Python." + v + ", or set DESKLIT_PYTHON to the full path of python.exe."
 	default:
-		return "Install python3 and its venv module with your package manager (Debian/Ubuntu: sudo apt install python3 python3-venv; " +
+		return "Install python3 with your package manager (Debian/Ubuntu: sudo apt install python3; " +
 			"Fedora: sudo dnf install python3), or set DESKLIT_PYTHON to the full path of a python3 executable."
 	}
 }
@@ -65,20 +69,25 @@ func (c candidate) String() string { return strings.Join(c.argv, " ") }
 // the only one tried — else python3/python on the PATH, else the usual install locations that an
 // app started from a GUI does not inherit in its PATH.
 func Find(ctx context.Context, configured string, getenv func(string) string) (Python, error) {
+	return FindIn(ctx, configured, getenv, Range{})
+}
+
+// FindIn is Find for a project that asks for a version range: the first qualifying Python in it.
+func FindIn(ctx context.Context, configured string, getenv func(string) string, want Range) (Python, error) {
 	if configured == "" {
 		configured = getenv("DESKLIT_PYTHON")
 	}
 	if configured != "" {
-		return find(ctx, runtime.GOOS, configured, []candidate{{argv: []string{configured}}})
+		return find(ctx, runtime.GOOS, configured, want, []candidate{{argv: []string{configured}}})
 	}
 	cands := pathCandidates(runtime.GOOS, getenv)
 	cands = append(cands, knownLocations(runtime.GOOS, getenv)...)
-	return find(ctx, runtime.GOOS, "", cands)
+	return find(ctx, runtime.GOOS, "", want, cands)
 }
 
-func find(ctx context.Context, goos, configured string, cands []candidate) (Python, error) {
+func find(ctx context.Context, goos, configured string, want Range, cands []candidate) (Python, error) {
 	seen := map[string]bool{}
-	e := &NoPythonError{GOOS: goos, Configured: configured}
+	e := &NoPythonError{GOOS: goos, Configured: configured, Want: want.String()}
 	for _, c := range cands {
 		id := c.String()
 		if real, err := filepath.EvalSymlinks(c.argv[0]); err == nil && len(c.argv) == 1 {
@@ -89,6 +98,9 @@ func find(ctx context.Context, goos, configured string, cands []candidate) (Pyth
 		}
 		seen[id] = true
 		py, err := probe(ctx, c)
+		if err == nil && !want.Admits(py.Version) {
+			err = fmt.Errorf("version %s is not %s", py.Version, want)
+		}
 		if err == nil {
 			return py, nil
 		}
@@ -102,21 +114,13 @@ func find(ctx context.Context, goos, configured string, cands []candidate) (Pyth
 
 // probeScript reports what Find needs in one interpreter start.
 const probeScript = `import sys, json
-def has(m):
-    try:
-        __import__(m)
-        return True
-    except Exception:
-        return False
 print(json.dumps({"exe": sys.executable, "version": "%d.%d.%d" % sys.version_info[:3],
-    "impl": sys.implementation.name, "venv": has("venv"), "ensurepip": has("ensurepip")}))`
+    "impl": sys.implementation.name}))`
 
 type probeResult struct {
-	Exe       string `json:"exe"`
-	Version   string `json:"version"`
-	Impl      string `json:"impl"`
-	Venv      bool   `json:"venv"`
-	Ensurepip bool   `json:"ensurepip"`
+	Exe     string `json:"exe"`
+	Version string `json:"version"`
+	Impl    string `json:"impl"`
 }
 
 func probe(ctx context.Context, c candidate) (Python, error) {
@@ -147,8 +151,6 @@ func probe(ctx context.Context, c candidate) (Python, error) {
 		return Python{}, fmt.Errorf("%s %s is not CPython", r.Impl, r.Version)
 	case major != 3 || minor < MinMinor:
 		return Python{}, fmt.Errorf("version %s is older than 3.%d", r.Version, MinMinor)
-	case !r.Venv || !r.Ensurepip:
-		return Python{}, fmt.Errorf("python %s lacks the venv module (ensurepip)", r.Version)
 	}
 	exe := r.Exe
 	if exe == "" {

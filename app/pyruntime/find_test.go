@@ -39,11 +39,15 @@ func TestFindPicksFirstQualifying(t *testing.T) {
 		name      string
 		cands     []string
 		want      string
+		rng       string
 		wantTried []string // substrings of the error, when none qualifies
 	}{
-		{"first good wins", []string{good, alsoGood}, good, nil},
-		{"skips unusable", []string{missing, old, novenv, pypy, alsoGood}, alsoGood, nil},
-		{"none", []string{old, novenv, pypy, missing}, "", []string{"older than 3.11", "lacks the venv module", "not CPython", "missing"}},
+		{"first good wins", []string{good, alsoGood}, good, "", nil},
+		{"skips unusable", []string{missing, old, pypy, alsoGood}, alsoGood, "", nil},
+		{"no venv module is fine: uv makes the environment", []string{novenv, good}, novenv, "", nil},
+		{"in the project's range", []string{alsoGood, good}, good, ">=3.12", nil},
+		{"none", []string{old, pypy, missing}, "", "", []string{"older than 3.11", "not CPython", "missing"}},
+		{"none in range", []string{alsoGood}, "", ">=3.12,<3.13", []string{"3.11.7 is not >=3.12,<3.13", "no Python >=3.12,<3.13"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -51,7 +55,11 @@ func TestFindPicksFirstQualifying(t *testing.T) {
 			for _, c := range tt.cands {
 				cands = append(cands, candidate{argv: []string{c}})
 			}
-			py, err := find(context.Background(), "linux", "", cands)
+			rng, err := ParseRange(tt.rng)
+			if err != nil {
+				t.Fatal(err)
+			}
+			py, err := find(context.Background(), "linux", "", rng, cands)
 			if tt.want != "" {
 				if err != nil || py.Path != tt.want {
 					t.Fatalf("find = %+v, %v; want %s", py, err, tt.want)
@@ -76,13 +84,13 @@ func TestFindNoPythonMessage(t *testing.T) {
 		goos string
 		want []string
 	}{
-		{"linux", []string{"apt install python3 python3-venv", "DESKLIT_PYTHON"}},
+		{"linux", []string{"apt install python3", "DESKLIT_PYTHON"}},
 		{"darwin", []string{"brew install python@", "python.org/downloads/macos", "DESKLIT_PYTHON"}},
 		{"windows", []string{"winget install Python.Python.", "Add python.exe to PATH", "DESKLIT_PYTHON"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.goos, func(t *testing.T) {
-			_, err := find(context.Background(), tt.goos, "", nil)
+			_, err := find(context.Background(), tt.goos, "", Range{}, nil)
 			var np *NoPythonError
 			if !errors.As(err, &np) {
 				t.Fatalf("find with no candidates = %v, want *NoPythonError", err)

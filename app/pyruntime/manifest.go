@@ -20,11 +20,11 @@ const (
 	manifestName = "desklit-manifest.txt"
 )
 
-// Key names the environment for a Python version and the exact bytes of the requirements.
-func Key(py Python, requirements []byte) string {
+// Key names the environment for a Python version and the exact bytes of its lock.
+func Key(py Python, lock []byte) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "desklit-runtime/1\x00%s\x00%s/%s\x00", py.Version, runtime.GOOS, runtime.GOARCH)
-	h.Write(requirements)
+	fmt.Fprintf(h, "desklit-env/2\x00%s\x00%s/%s\x00", py.Version, runtime.GOOS, runtime.GOARCH)
+	h.Write(lock)
 	return "py" + py.Version + "-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
@@ -35,6 +35,8 @@ type marker struct {
 	BasePython     string `json:"base_python"` // the interpreter the environment was made from
 	Files          int    `json:"files"`
 	ManifestSHA256 string `json:"manifest_sha256"`
+	AuthSHA256     string `json:"auth_sha256,omitempty"` // the desklit_auth installed (authHash)
+	UV             string `json:"uv,omitempty"`          // the uv that built it
 }
 
 // listScript prints, one per line, every file that the installed distributions' RECORDs list,

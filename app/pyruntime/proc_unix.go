@@ -3,6 +3,7 @@
 package pyruntime
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 )
@@ -17,4 +18,13 @@ func ownGroup(cmd *exec.Cmd) {
 	cmd.Cancel = func() error {
 		return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
 	}
+}
+
+// linkCount is how many hard links a file has (files hard-linked from uv's cache cost no disk
+// of their own).
+func linkCount(fi os.FileInfo) uint64 {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Nlink)
+	}
+	return 1
 }

@@ -3,6 +3,7 @@
 package pyruntime
 
 import (
+	"os"
 	"os/exec"
 	"syscall"
 )
@@ -24,3 +25,6 @@ func ownGroup(cmd *exec.Cmd) {
 	hideWindow(cmd)
 	cmd.Cancel = func() error { return cmd.Process.Kill() }
 }
+
+// linkCount is 1 on Windows: os.FileInfo does not report hard links there.
+func linkCount(os.FileInfo) uint64 { return 1 }

@@ -1,11 +1,13 @@
 // Package pyruntime finds a Python interpreter and builds, validates and reuses the virtual
-// environment that Desklit's Streamlit app runs in.
+// environments that Streamlit apps run in: the bundled demo's and each project's.
 //
-// The environment lives in <DataDir>/runtime/<key>, where the key hashes the locked requirements
-// and the Python version. It is built in a temporary sibling directory and renamed into place only
-// after pip and an import check succeed, so a half-built environment is never used. A warm start
-// reads a marker and stats the files listed in a manifest written at build time: no process is
-// started and pip is not run.
+// uv does the work. A project's dependencies are resolved into a lock once per change of their
+// inputs (kept in <DataDir>/locks); the environment lives in <DataDir>/envs/<key>, where the key
+// hashes the lock and the Python version, so projects on the same stack share one. It is built in
+// a temporary sibling directory from uv's one shared cache (files hard-linked, so a second
+// environment costs little disk) and renamed into place only after an import check succeeds, so
+// a half-built environment is never used. A warm start reads a marker and stats the files listed
+// in a manifest written at build time: no process is started.
 package pyruntime
 
 import (
@@ -19,7 +21,8 @@ import (
 // MinMinor is the oldest Python 3 minor version accepted. streamlit 1.67.0 requires Python 3.11.
 const MinMinor = 11
 
-// Python is an interpreter that qualified: CPython >= 3.MinMinor with the venv and ensurepip modules.
+// Python is an interpreter that qualified: CPython >= 3.MinMinor (uv makes the environment, so
+// neither venv nor ensurepip is needed).
 type Python struct {
 	Path    string // the interpreter's sys.executable (shims and launchers resolved)
 	Version string // "3.11.7"
@@ -27,9 +30,10 @@ type Python struct {
 
 // Progress is one step of building the environment, for the window and the terminal.
 type Progress struct {
-	Step     string  // StepLock, StepVenv, StepInstall, StepCheck, StepReady, StepFailed
-	Package  string  // current package, when pip reports one
-	N, Total int     // package N of Total (from the requirements)
+	Step     string  // StepLock, StepResolve, StepVenv, StepInstall, StepCheck, StepReady, StepFailed
+	App      string  // the name of the app whose environment this is
+	Package  string  // current package, when uv reports one
+	N, Total int     // package N of Total
 	Percent  float64 // 0..100 over the whole build
 	Message  string  // a short line for people
 }
@@ -37,23 +41,35 @@ type Progress struct {
 // Steps reported in Progress.Step.
 const (
 	StepLock    = "lock"    // waiting for another Desklit process that builds the same runtime
+	StepResolve = "resolve" // uv: resolving the project's dependencies into a lock
 	StepVenv    = "venv"    // creating the virtual environment
-	StepInstall = "install" // pip: collecting and installing packages
+	StepInstall = "install" // uv: preparing and installing packages
 	StepCheck   = "check"   // import check and manifest
 	StepReady   = "ready"   // the environment is usable
 	StepFailed  = "failed"  // the build stopped; Ensure returns the error
 )
 
-// Options configure Ensure and Inspect.
+// Options configure Resolve, Ensure and Inspect.
 type Options struct {
-	DataDir      string   // xdg.DataHome/desklit; the environments go to DataDir/runtime
-	Requirements string   // path of the locked requirements file
-	Wheelhouses  []string // directories tried in order; the first holding every needed wheel is used offline
-	Python       Python   // from Find
-	Imports      []string // modules the build-time check imports; default streamlit, requests
-	Progress     func(Progress)
-	Log          io.Writer    // the full output of venv, pip and the import check
-	Logger       *slog.Logger // decisions (warm, rebuild, cleanup)
+	DataDir  string // xdg.DataHome/desklit; environments go to DataDir/envs, locks to DataDir/locks
+	CacheDir string // uv's cache, shared by every environment (xdg.CacheHome/desklit/uv)
+	UV       string // the uv binary (FindUV)
+	Source   Source // the dependencies
+	// FindLinks are local wheel folders (the bundled wheelhouse, the project's wheels/,
+	// DESKLIT_FIND_LINKS); they are all uv looks in offline.
+	FindLinks []string
+	// Offline never uses the package index; otherwise it is tried when a package is not in
+	// FindLinks.
+	Offline bool
+	// AuthPackage is the folder of desklit_auth, installed into every environment at the
+	// version of the running Desklit ("" installs none).
+	AuthPackage string
+	Python      Python   // from Find
+	Name        string   // the app's name, for progress and messages
+	Imports     []string // modules the build-time check imports; default streamlit, requests
+	Progress    func(Progress)
+	Log         io.Writer    // the full output of uv and the import check
+	Logger      *slog.Logger // decisions (warm, rebuild, cleanup)
 	// BeforeBuild, when set, is called once the environment has failed its check and before
 	// Ensure rebuilds it (the shell stops a Streamlit it started early from it).
 	BeforeBuild func()
@@ -61,9 +77,10 @@ type Options struct {
 
 // Env is a built and validated environment.
 type Env struct {
-	Dir    string // DataDir/runtime/<key>
+	Dir    string // DataDir/envs/<key>
 	Python string // the environment's interpreter
 	Key    string
+	Lock   Lock // what it was built from
 }
 
 // DefaultImports are the modules the build-time check imports when Options.Imports is empty.
@@ -75,7 +92,11 @@ const Launcher = "desklit_serve.py"
 
 // StreamlitArgv is the command line of the supervisor's streamlit service (ARCHITECTURE.md):
 // through the Launcher when the app has one beside it (the bundled app), else `python -m
-// streamlit` (an app of the user's own, DESKLIT_APP).
+// streamlit` (a project of the user's own). The settings Desklit must own are flags, which
+// Streamlit ranks above a project's .streamlit/config.toml and STREAMLIT_* variables: the
+// address, the port, headless, and the window's XSRF/CORS choice (the window frames the app
+// cross-site, so WebKit never sends Streamlit's SameSite XSRF cookie; CORS stays on, so no other
+// origin may upload: see runtime/streamlit/.streamlit/config.toml).
 func StreamlitArgv(env Env, app string, port int) []string {
 	start := []string{env.Python, "-m", "streamlit"}
 	if launcher := filepath.Join(filepath.Dir(app), Launcher); isFile(launcher) {
@@ -85,6 +106,8 @@ func StreamlitArgv(env Env, app string, port int) []string {
 		"--server.port", strconv.Itoa(port),
 		"--server.address", "127.0.0.1",
 		"--server.headless", "true",
+		"--server.enableXsrfProtection", "false",
+		"--server.enableCORS", "true",
 		"--browser.gatherUsageStats", "false",
 		"--global.developmentMode", "false",
 	)
@@ -98,7 +121,7 @@ func venvPython(dir string) string {
 	return filepath.Join(dir, "bin", "python")
 }
 
-func (o Options) runtimeDir() string { return filepath.Join(o.DataDir, "runtime") }
+func (o Options) runtimeDir() string { return filepath.Join(o.DataDir, "envs") }
 
 func (o Options) logger() *slog.Logger {
 	if o.Logger != nil {
@@ -123,6 +146,7 @@ func (o Options) imports() []string {
 
 func (o Options) report(p Progress) {
 	if o.Progress != nil {
+		p.App = o.Name
 		o.Progress(p)
 	}
 }

@@ -2,7 +2,6 @@ package pyruntime
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"runtime"
 	"strings"
@@ -172,94 +171,4 @@ func needed(reqs []requirement, t target) []requirement {
 		}
 	}
 	return out
-}
-
-// wheelFits reports whether a wheel file name is r's and installable on t.
-func (t target) wheelFits(file string, r requirement) bool {
-	if !strings.HasSuffix(file, ".whl") {
-		return false
-	}
-	parts := strings.Split(strings.TrimSuffix(file, ".whl"), "-")
-	if len(parts) != 5 && len(parts) != 6 {
-		return false
-	}
-	if normalizeName(parts[0]) != r.Name || parts[1] != r.Version {
-		return false
-	}
-	py, abi, plat := parts[len(parts)-3], parts[len(parts)-2], parts[len(parts)-1]
-	return t.pyTagFits(py, abi) && t.platformFits(plat)
-}
-
-func (t target) pyTagFits(pyTags, abi string) bool {
-	for _, tag := range strings.Split(pyTags, ".") {
-		switch {
-		case tag == "py3" || tag == fmt.Sprintf("py3%d", t.minor):
-			return true
-		case tag == fmt.Sprintf("cp3%d", t.minor):
-			return true
-		case abi == "abi3" && strings.HasPrefix(tag, "cp3"):
-			var m int
-			if _, err := fmt.Sscanf(tag, "cp3%d", &m); err == nil && m <= t.minor {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-func (t target) platformFits(platTags string) bool {
-	for _, p := range strings.Split(platTags, ".") {
-		if p == "any" {
-			return true
-		}
-		switch t.goos {
-		case "linux":
-			arch := map[string]string{"amd64": "_x86_64", "arm64": "_aarch64"}[t.goarch]
-			if arch != "" && (strings.HasPrefix(p, "manylinux") || strings.HasPrefix(p, "linux_")) && strings.HasSuffix(p, arch) {
-				return true
-			}
-		case "darwin":
-			if strings.HasPrefix(p, "macosx_") && (strings.HasSuffix(p, "_universal2") ||
-				(t.goarch == "arm64" && strings.HasSuffix(p, "_arm64")) ||
-				(t.goarch == "amd64" && (strings.HasSuffix(p, "_x86_64") || strings.HasSuffix(p, "_intel")))) {
-				return true
-			}
-		case "windows":
-			if p == map[string]string{"amd64": "win_amd64", "arm64": "win_arm64", "386": "win32"}[t.goarch] {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// pickWheelhouse returns the first directory holding a fitting wheel for every needed pin, or "".
-func pickWheelhouse(dirs []string, reqs []requirement, t target) string {
-	if len(reqs) == 0 {
-		return ""
-	}
-	for _, dir := range dirs {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			continue
-		}
-		complete := true
-		for _, r := range reqs {
-			found := false
-			for _, e := range entries {
-				if t.wheelFits(e.Name(), r) {
-					found = true
-					break
-				}
-			}
-			if !found {
-				complete = false
-				break
-			}
-		}
-		if complete {
-			return dir
-		}
-	}
-	return ""
 }

@@ -1,7 +1,6 @@
 package pyruntime
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"net"
@@ -10,7 +9,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 )
@@ -23,19 +21,23 @@ func TestStreamlitFromWheelhouse(t *testing.T) {
 	if wh == "" {
 		t.Skip("set DESKLIT_TEST_WHEELHOUSE to a wheelhouse filled by scripts/wheelhouse.sh")
 	}
-	t.Setenv("PIP_NO_INDEX", "1")
 	py := testPython(t)
 	req, err := filepath.Abs("../../runtime/streamlit/requirements.txt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var log bytes.Buffer
+	auth, _ := filepath.Abs("../../runtime/streamlit/desklit_auth")
+	var log syncBuffer
 	o := Options{
-		DataDir:      t.TempDir(),
-		Requirements: req,
-		Wheelhouses:  []string{wh},
-		Python:       py,
-		Log:          &log,
+		DataDir:     t.TempDir(),
+		CacheDir:    t.TempDir(),
+		UV:          testUV(t),
+		Source:      Source{Kind: SourceLocked, File: req},
+		FindLinks:   []string{wh},
+		Offline:     true,
+		AuthPackage: auth,
+		Python:      py,
+		Log:         &log,
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -99,22 +101,4 @@ func TestStreamlitFromWheelhouse(t *testing.T) {
 		}
 		t.Fatalf("health = %d %q", resp.StatusCode, body)
 	}
-}
-
-// syncBuffer is written by the child's output copier while the test may read it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

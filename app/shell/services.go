@@ -80,15 +80,17 @@ func childEnv(inherited, config []string) []string {
 	return append(env, config...)
 }
 
-// streamlitSpec is the Streamlit service; it needs only the Python runtime, so it can start
-// while the session side is still coming up.
+// streamlitSpec is the Streamlit service of the running project; it needs only the Python
+// environment, so it can start while the session side is still coming up. The project runs in
+// its own folder, so that its data files, .streamlit/config.toml and secrets.toml are found.
 func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	s.mu.Lock()
-	env := s.env
+	env, p := s.env, s.project
 	s.mu.Unlock()
 	if env.Python == "" {
-		return supervisor.Spec{}, fmt.Errorf("the Python runtime is not ready")
+		return supervisor.Spec{}, fmt.Errorf("the Python environment is not ready")
 	}
+	script, dir := s.script(p)
 	streamlitEnv := append(s.childEnv(),
 		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
 		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
@@ -98,8 +100,8 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
 	return supervisor.Spec{
-		Name: "streamlit", Argv: pyruntime.StreamlitArgv(env, s.AppPath(), s.cfg.StreamlitPort),
-		Env: streamlitEnv, Dir: s.appDir(),
+		Name: "streamlit", Argv: pyruntime.StreamlitArgv(env, script, s.cfg.StreamlitPort),
+		Env: streamlitEnv, Dir: dir,
 		Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
 		ReadyTimeout: 60 * time.Second, Restart: restartPolicy,
 		StopSignal: syscall.SIGTERM, Grace: time.Second,

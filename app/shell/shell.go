@@ -23,11 +23,11 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/app/authflow"
-	"github.com/desklit/desklit/app/bundle"
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/control"
 	"github.com/desklit/desklit/app/devidp"
 	"github.com/desklit/desklit/app/keyringstore"
+	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/supervisor"
@@ -39,12 +39,20 @@ type Options struct {
 	Paths  config.Paths
 	// Exe is this binary; the api and component services are `Exe serve <name>`.
 	Exe string
+	// UV builds the Python environments; empty: pyruntime.FindUV beside Exe.
+	UV string
 	// Streamlit is the bundled Streamlit app and its Python package.
 	Streamlit fs.FS
+	// Project is the analyst's project to run; nil runs the bundled demo.
+	Project *project.Project
+	// OpenError is why the project asked for could not be opened (the demo runs instead); the
+	// window shows it at start.
+	OpenError error
 	// Opener shows the authorize URL: a native window or the system browser.
 	Opener authflow.Opener
 	Logger *slog.Logger
-	// Progress receives the runtime build's progress; PipLog its full output.
+	// Progress receives the environment build's progress (its full output goes to
+	// <logs>/runtime-build.log).
 	Progress func(pyruntime.Progress)
 	// Environ is the environment the services inherit (os.Environ() in the app).
 	Environ []string
@@ -58,18 +66,22 @@ type Shell struct {
 	launchSecret string
 	controlToken string
 
-	mu       sync.Mutex
-	sessMu   sync.Mutex // serialises StartSession
-	sup      *supervisor.Supervisor
-	sessions *session.Manager
-	store    session.Store
-	storeSt  keyringstore.Status
-	idp      *devidp.Server
-	ctl      *control.Server
-	python   pyruntime.Python
-	env      pyruntime.Env
-	cancel   context.CancelFunc
-	bg       sync.WaitGroup
+	mu           sync.Mutex
+	sessMu       sync.Mutex // serialises StartSession
+	switchMu     sync.Mutex // one OpenProject at a time
+	rememberOnce sync.Once
+	uvErr        error // why there is no uv, if there is none
+	project      *project.Project
+	sup          *supervisor.Supervisor
+	sessions     *session.Manager
+	store        session.Store
+	storeSt      keyringstore.Status
+	idp          *devidp.Server
+	ctl          *control.Server
+	python       pyruntime.Python
+	env          pyruntime.Env
+	cancel       context.CancelFunc
+	bg           sync.WaitGroup
 }
 
 // New makes a Shell; nothing runs until Start.
@@ -80,8 +92,14 @@ func New(o Options) *Shell {
 	if o.Environ == nil {
 		o.Environ = os.Environ()
 	}
+	var uvErr error
+	if o.UV == "" {
+		o.UV, uvErr = pyruntime.FindUV(o.Exe, envLookup(o.Environ))
+	}
 	return &Shell{
 		o:            o,
+		project:      o.Project,
+		uvErr:        uvErr,
 		cfg:          o.Config,
 		log:          o.Logger,
 		launchSecret: randomToken(),
@@ -128,18 +146,38 @@ func (s *Shell) StreamlitURL() string {
 	return s.cfg.StreamlitURL() + "/?desklit_token=" + url.QueryEscape(s.launchSecret)
 }
 
-// AppPath is the Streamlit script that runs.
-func (s *Shell) AppPath() string {
-	if s.cfg.AppPath != "" {
-		return s.cfg.AppPath
+// Project is the project running (nil: the bundled demo).
+func (s *Shell) Project() *project.Project {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.project
+}
+
+// OpenError is why the project asked for at start could not be opened, if it could not.
+func (s *Shell) OpenError() error { return s.o.OpenError }
+
+// AppName is the running app's name.
+func (s *Shell) AppName() string { return appName(s.Project()) }
+
+func appName(p *project.Project) string {
+	if p == nil {
+		return DemoName
 	}
-	return filepath.Join(s.appDir(), "app.py")
+	return p.Name
+}
+
+// DemoName is the bundled demo's name in the window and in messages.
+const DemoName = "Desklit demo"
+
+// script and dir are the Streamlit script and its working directory for p (nil: the demo).
+func (s *Shell) script(p *project.Project) (script, dir string) {
+	if p == nil {
+		return filepath.Join(s.appDir(), "app.py"), s.appDir()
+	}
+	return p.Script, p.Dir
 }
 
 func (s *Shell) appDir() string { return filepath.Join(s.o.Paths.Data, "app") }
-
-// Start brings everything up; it is StartServices, which also starts the session side.
-func (s *Shell) Start(ctx context.Context) error { return s.StartServices(ctx) }
 
 // StartSession opens the session store and starts the dev IdP, the session manager and the
 // control channel; they live until Stop. Concurrent and later calls wait for the first one and
@@ -172,6 +210,7 @@ func (s *Shell) StartSession() error {
 // while the full check (a stat of every file, ~12 ms) runs beside it; should that check fail,
 // Streamlit is stopped before the runtime is rebuilt, and started again from the new one.
 func (s *Shell) StartServices(ctx context.Context) error {
+	s.rememberOnce.Do(func() { s.remember(s.Project()) })
 	sessErr := make(chan error, 1)
 	go func() { sessErr <- s.StartSession() }()
 	running := map[string]bool{}
@@ -199,13 +238,13 @@ func (s *Shell) StartServices(ctx context.Context) error {
 		}
 	}
 	if !running["streamlit"] {
-		if env, ok := pyruntime.Plausible(s.runtimeOptions(nil)); ok {
+		if env, ok := pyruntime.Plausible(s.currentOptions(nil)); ok {
 			s.mu.Lock()
 			s.env = env
 			s.mu.Unlock()
 			if sp, err := s.streamlitSpec(); err == nil {
 				early = true
-				go func() { stErr <- s.sup.Start(earlyCtx, sp) }()
+				go func() { stErr <- s.startStreamlit(earlyCtx, sp) }()
 			}
 		}
 	}
@@ -219,7 +258,7 @@ func (s *Shell) StartServices(ctx context.Context) error {
 		} else if sp, err := s.streamlitSpec(); err != nil {
 			stErr <- err
 		} else {
-			go func() { stErr <- s.sup.Start(ctx, sp) }()
+			go func() { stErr <- s.startStreamlit(ctx, sp) }()
 		}
 	}
 	var goErr error
@@ -231,6 +270,18 @@ func (s *Shell) StartServices(ctx context.Context) error {
 		goErr = s.sup.Start(ctx, specs...)
 	}
 	return errors.Join(goErr, <-stErr)
+}
+
+// startStreamlit checks the project's script (a syntax error is reported, not served) and
+// starts the Streamlit service.
+func (s *Shell) startStreamlit(ctx context.Context, sp supervisor.Spec) error {
+	s.mu.Lock()
+	env, p := s.env, s.project
+	s.mu.Unlock()
+	if err := checkScript(ctx, env, p); err != nil {
+		return err
+	}
+	return s.sup.Start(ctx, sp)
 }
 
 // SetPort moves a service to another port (the user chose one after a conflict); it takes effect
@@ -325,97 +376,6 @@ func (s *Shell) portError(service string, port int, err error) error {
 		}
 	}
 	return fmt.Errorf("%s: %w", service, err)
-}
-
-// prepareRuntime unpacks the bundled app and builds (or reuses) the Python environment.
-func (s *Shell) prepareRuntime(ctx context.Context) error {
-	if err := s.prepareApp(ctx); err != nil {
-		return err
-	}
-	return s.ensureRuntime(ctx, nil)
-}
-
-// prepareApp unpacks (or checks) the Streamlit app and finds the Python to build from.
-func (s *Shell) prepareApp(ctx context.Context) error {
-	if s.o.Streamlit != nil {
-		rep, err := bundle.Unpack(s.o.Streamlit, s.appDir())
-		if err != nil {
-			return fmt.Errorf("unpack the Streamlit app: %w", err)
-		}
-		if len(rep.Restored) > 0 {
-			s.log.Info("unpacked the Streamlit app", "dir", s.appDir(), "files", rep.Files, "written", len(rep.Restored))
-		}
-	}
-	py, err := s.findPython(ctx)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.python = py
-	s.mu.Unlock()
-	return nil
-}
-
-func (s *Shell) runtimeOptions(beforeBuild func()) pyruntime.Options {
-	s.mu.Lock()
-	py := s.python
-	s.mu.Unlock()
-	return pyruntime.Options{
-		DataDir:      s.o.Paths.Data,
-		Requirements: filepath.Join(s.appDir(), "requirements.txt"),
-		Wheelhouses:  s.wheelhouses(),
-		Python:       py,
-		Progress:     s.o.Progress,
-		Logger:       s.log.With("component", "runtime"),
-		BeforeBuild:  beforeBuild,
-	}
-}
-
-// ensureRuntime builds or reuses the Python runtime (prepareApp first); beforeBuild runs before
-// a rebuild.
-func (s *Shell) ensureRuntime(ctx context.Context, beforeBuild func()) error {
-	logw, closeLog := s.pipLog()
-	defer closeLog()
-	o := s.runtimeOptions(beforeBuild)
-	o.Log = logw
-	env, err := pyruntime.Ensure(ctx, o)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.env = env
-	s.mu.Unlock()
-	return nil
-}
-
-func (s *Shell) pipLog() (io.Writer, func()) {
-	if err := os.MkdirAll(s.o.Paths.Logs, 0o755); err != nil {
-		return io.Discard, func() {}
-	}
-	f, err := os.OpenFile(filepath.Join(s.o.Paths.Logs, "runtime-build.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return io.Discard, func() {}
-	}
-	return f, func() { f.Close() }
-}
-
-// wheelhouses are the local wheel folders tried before the package index: beside the binary
-// (a distribution), the installed share folder, and the source tree's build/wheelhouse.
-func (s *Shell) wheelhouses() []string {
-	var dirs []string
-	if s.o.Exe != "" {
-		exeDir := filepath.Dir(s.o.Exe)
-		dirs = append(dirs,
-			filepath.Join(exeDir, "wheelhouse"),
-			filepath.Join(exeDir, "..", "share", "desklit", "wheelhouse"),
-			filepath.Join(exeDir, "..", "wheelhouse"),
-			filepath.Join(exeDir, "..", "Resources", "wheelhouse"), // macOS: Desklit.app/Contents
-		)
-	}
-	if wd, err := os.Getwd(); err == nil {
-		dirs = append(dirs, filepath.Join(wd, "build", "wheelhouse"))
-	}
-	return dirs
 }
 
 // Stop stops the services (reverse order, grace, then kill), the IdP and the control channel.

@@ -62,8 +62,12 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if !*keep {
 		defer os.RemoveAll(data)
 	}
-	os.Setenv("PIP_NO_INDEX", "1")
-	o := pyruntime.Options{DataDir: data, Requirements: *requirements, Wheelhouses: []string{*wheelhouse}, Python: py}
+	uv, err := pyruntime.FindUV(filepath.Join("build", "bin", "desklit"), os.Getenv)
+	if err != nil {
+		return err
+	}
+	o := pyruntime.Options{DataDir: data, CacheDir: filepath.Join(data, "uv-cache"), UV: uv, Offline: true,
+		Source: pyruntime.Source{Kind: pyruntime.SourceLocked, File: *requirements}, FindLinks: []string{*wheelhouse}, Python: py}
 
 	fmt.Fprintf(out, "load average at start: %s\n", loadAvg())
 	fmt.Fprintf(out, "machine: %s/%s, %d CPUs, python %s (%s)\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), py.Version, py.Path)
@@ -73,7 +77,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	var colds, cpus []time.Duration
 	var env pyruntime.Env
 	for i := 0; i < *cold; i++ {
-		os.RemoveAll(filepath.Join(data, "runtime"))
+		os.RemoveAll(filepath.Join(data, "envs"))
+		os.RemoveAll(filepath.Join(data, "uv-cache"))
 		t0, c0 := time.Now(), childCPU()
 		env, err = pyruntime.Ensure(ctx, o)
 		if err != nil {

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/project"
+)
+
+// App is the Streamlit project a launch opens: nil Project is the bundled demo. Err is why the
+// project asked for could not be opened (the window shows it and runs the demo).
+type App struct {
+	Project *project.Project
+	Err     error
+}
+
+// OpenError is a project that could not be opened, naming the path.
+type OpenError struct {
+	Path string
+	Err  error
+}
+
+func (e *OpenError) Error() string { return fmt.Sprintf("cannot open the app %s: %v", e.Path, e.Err) }
+func (e *OpenError) Unwrap() error { return e.Err }
+
+// resolveApp finds what a launch opens: the PATH argument, else --app / DESKLIT_APP, else the
+// project opened last, else the bundled demo. A project asked for by name that cannot be opened
+// is an error; a last project that cannot be opened any more only a warning (the demo runs).
+// The project's [auth] settings go into cfg.
+func resolveApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, stderr io.Writer) (App, error) {
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return App{}, &UsageError{Msg: fmt.Sprintf("one app at a time: unexpected argument %q", fs.Arg(1))}
+	}
+	path, named := "", true
+	switch {
+	case fs.NArg() == 1:
+		path, _ = filepath.Abs(fs.Arg(0))
+		cfg.AppPath = path
+		cfg.Sources["DESKLIT_APP"] = "command line"
+	case cfg.AppPath != "":
+		path = cfg.AppPath
+	default:
+		path, named = project.Last(paths.State), false
+	}
+	if path == "" {
+		return App{}, nil
+	}
+	p, err := project.Load(path)
+	if err != nil {
+		if !named {
+			fmt.Fprintf(stderr, "desklit: the app opened last (%s) cannot be opened: %v; starting the demo\n", path, err)
+			return App{}, nil
+		}
+		return App{Err: &OpenError{Path: path, Err: err}}, &OpenError{Path: path, Err: err}
+	}
+	cfg.ApplyProject(p.Auth.Values(), p.Auth.Source)
+	return App{Project: p}, nil
+}

@@ -1,0 +1,95 @@
+package project
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Where a project's dependencies come from, first found wins.
+const (
+	DepsUVLock       = "uv.lock"          // uv.lock with pyproject.toml: exported as it is
+	DepsPyproject    = "pyproject.toml"   // [project].dependencies, resolved
+	DepsRequirements = "requirements.txt" // ranges or pins (hashes honoured), resolved
+	DepsNone         = "none"             // the demo's locked stack
+)
+
+// Deps is a project's dependency source.
+type Deps struct {
+	Kind string // one of the Deps* constants
+	// File is the file the dependencies are read from (uv.lock, pyproject.toml or
+	// requirements.txt); "" for DepsNone.
+	File string
+	// Requirements are pyproject.toml's [project].dependencies (DepsPyproject only).
+	Requirements []string
+	// RequiresPython is pyproject.toml's requires-python, when it has one.
+	RequiresPython string
+}
+
+type pyproject struct {
+	Project struct {
+		Dependencies   *[]string `toml:"dependencies"`
+		RequiresPython string    `toml:"requires-python"`
+	} `toml:"project"`
+}
+
+func findDeps(dir string) (Deps, error) {
+	var d Deps
+	pyprojectFile := filepath.Join(dir, "pyproject.toml")
+	var pp *pyproject
+	if data, err := os.ReadFile(pyprojectFile); err == nil {
+		pp = &pyproject{}
+		if err := toml.Unmarshal(data, pp); err != nil {
+			var de *toml.DecodeError
+			if errors.As(err, &de) {
+				row, _ := de.Position()
+				return d, &Error{File: pyprojectFile, Line: row, Msg: de.Error()}
+			}
+			return d, &Error{File: pyprojectFile, Msg: err.Error()}
+		}
+		d.RequiresPython = pp.Project.RequiresPython
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return d, err
+	}
+	switch {
+	case pp != nil && isFile(filepath.Join(dir, "uv.lock")):
+		d.Kind, d.File = DepsUVLock, filepath.Join(dir, "uv.lock")
+	case pp != nil && pp.Project.Dependencies != nil:
+		d.Kind, d.File, d.Requirements = DepsPyproject, pyprojectFile, *pp.Project.Dependencies
+	case isFile(filepath.Join(dir, "requirements.txt")):
+		d.Kind, d.File = DepsRequirements, filepath.Join(dir, "requirements.txt")
+	default:
+		d.Kind = DepsNone
+	}
+	return d, nil
+}
+
+// Inputs are the bytes that decide the project's lock: when none of them changes, the lock
+// resolved before still holds.
+func (d Deps) Inputs() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteString(d.Kind + "\x00")
+	for _, f := range d.inputFiles() {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		b.WriteString(filepath.Base(f) + "\x00")
+		b.Write(data)
+		b.WriteString("\x00")
+	}
+	return b.Bytes(), nil
+}
+
+func (d Deps) inputFiles() []string {
+	switch d.Kind {
+	case DepsUVLock:
+		return []string{filepath.Join(filepath.Dir(d.File), "pyproject.toml"), d.File}
+	case DepsPyproject, DepsRequirements:
+		return []string{d.File}
+	}
+	return nil
+}

@@ -1,0 +1,200 @@
+// Package project reads an analyst's Streamlit project from disk: a folder (or one .py file) with
+// its script, its dependencies and an optional desklit.toml. It only reads and checks; building
+// the project's environment is pyruntime's, running it the shell's.
+package project
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+)
+
+// SettingsFile is the optional per-project settings file.
+const SettingsFile = "desklit.toml"
+
+// scriptNames are tried in order when desklit.toml names no script.
+var scriptNames = []string{"streamlit_app.py", "app.py", "main.py"}
+
+// Project is a Streamlit app as found on disk.
+type Project struct {
+	// Path is what was opened (absolute): the folder, or the .py file.
+	Path string
+	// Dir is the project's folder: the app's working directory, where its .streamlit/, data files
+	// and dependency files are.
+	Dir string
+	// Script is the Streamlit script that runs (absolute).
+	Script string
+	// Name is desklit.toml's name, else the folder's name (the script's, for a lone .py file).
+	Name string
+	// Icon is desklit.toml's icon (absolute), if any.
+	Icon string
+	// Python is desklit.toml's python version range, else pyproject.toml's requires-python.
+	Python string
+	// Auth overrides the global sign-in settings for this project (empty fields override nothing).
+	Auth Auth
+	// Deps is where the dependencies come from.
+	Deps Deps
+	// Settings is the desklit.toml that was read ("" when there is none).
+	Settings string
+	// Wheels is the project's own wheels/ folder, when it has one (used offline).
+	Wheels string
+}
+
+// Auth is the [auth] table of desklit.toml. Source says where each value came from
+// ("desklit.toml line N"), for the configuration's provenance.
+type Auth struct {
+	Issuer   string
+	ClientID string
+	Audience string
+	Scope    string
+	Source   map[string]string // setting name (AUTH0_*) -> "<file> line N"
+}
+
+// Values are the overrides by setting name (AUTH0_*), for config.ApplyProject.
+func (a Auth) Values() map[string]string {
+	return map[string]string{"AUTH0_ISSUER_BASE_URL": a.Issuer, "AUTH0_CLIENT_ID": a.ClientID,
+		"AUTH0_AUDIENCE": a.Audience, "AUTH0_SCOPE": a.Scope}
+}
+
+// Empty reports whether the project overrides no sign-in setting.
+func (a Auth) Empty() bool {
+	return a.Issuer == "" && a.ClientID == "" && a.Audience == "" && a.Scope == ""
+}
+
+// Error is a problem with a project's files that names the file and, when it is about one
+// setting, the key and the line.
+type Error struct {
+	File string
+	Key  string
+	Line int
+	Msg  string
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, " line %d", e.Line)
+	}
+	if e.Key != "" {
+		fmt.Fprintf(&b, ": %s", e.Key)
+	}
+	b.WriteString(": ")
+	b.WriteString(e.Msg)
+	return b.String()
+}
+
+// NoScriptError says that a folder holds no script Desklit can pick, with the candidates.
+type NoScriptError struct {
+	Dir        string
+	Candidates []string // top-level .py files (none, or several)
+}
+
+func (e *NoScriptError) Error() string {
+	want := strings.Join(scriptNames, ", ")
+	if len(e.Candidates) == 0 {
+		return fmt.Sprintf("%s holds no Streamlit script: put your app in %s there (or name it with script = \"...\" in %s)", e.Dir, want, SettingsFile)
+	}
+	return fmt.Sprintf("%s holds several Python files and none is called %s: name the app's script with script = \"...\" in %s (candidates: %s)",
+		e.Dir, want, SettingsFile, strings.Join(e.Candidates, ", "))
+}
+
+// Load reads the project at path: a folder, or a .py file (then its folder is the project's).
+func Load(path string) (*Project, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, err
+	}
+	st, err := os.Stat(abs)
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return nil, fmt.Errorf("%s does not exist", abs)
+		}
+		return nil, err
+	}
+	p := &Project{Path: abs, Dir: abs}
+	if !st.IsDir() {
+		if !strings.EqualFold(filepath.Ext(abs), ".py") {
+			return nil, fmt.Errorf("%s is not a Python script (.py) or a folder", abs)
+		}
+		p.Dir, p.Script = filepath.Dir(abs), abs
+	}
+	s, err := readSettings(filepath.Join(p.Dir, SettingsFile))
+	if err != nil {
+		return nil, err
+	}
+	if s != nil {
+		p.Settings = s.file
+		p.Name, p.Python, p.Auth = s.Name, s.Python, s.auth()
+		if s.Icon != "" {
+			p.Icon = filepath.Join(p.Dir, filepath.FromSlash(s.Icon))
+		}
+		if p.Script == "" && s.Script != "" {
+			p.Script = filepath.Join(p.Dir, filepath.FromSlash(s.Script))
+		}
+	}
+	if p.Script == "" {
+		if p.Script, err = findScript(p.Dir); err != nil {
+			return nil, err
+		}
+	}
+	if p.Name == "" {
+		p.Name = defaultName(p)
+	}
+	if p.Deps, err = findDeps(p.Dir); err != nil {
+		return nil, err
+	}
+	if p.Python == "" {
+		p.Python = p.Deps.RequiresPython
+	}
+	if st, err := os.Stat(filepath.Join(p.Dir, "wheels")); err == nil && st.IsDir() {
+		p.Wheels = filepath.Join(p.Dir, "wheels")
+	}
+	return p, nil
+}
+
+// findScript picks the script of a folder: the first of scriptNames, else its only top-level .py.
+func findScript(dir string) (string, error) {
+	for _, n := range scriptNames {
+		if p := filepath.Join(dir, n); isFile(p) {
+			return p, nil
+		}
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	var py []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".py") {
+			py = append(py, e.Name())
+		}
+	}
+	slices.Sort(py)
+	if len(py) == 1 {
+		return filepath.Join(dir, py[0]), nil
+	}
+	return "", &NoScriptError{Dir: dir, Candidates: py}
+}
+
+// defaultName is the folder's name, or the script's for a lone .py file, made readable
+// ("sales_report" → "Sales report").
+func defaultName(p *Project) string {
+	base := filepath.Base(p.Dir)
+	if p.Path != p.Dir {
+		base = strings.TrimSuffix(filepath.Base(p.Script), filepath.Ext(p.Script))
+	}
+	base = strings.TrimSpace(strings.NewReplacer("_", " ", "-", " ").Replace(base))
+	if base == "" {
+		return "Streamlit app"
+	}
+	return strings.ToUpper(base[:1]) + base[1:]
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
+}

@@ -1,0 +1,231 @@
+package project
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// tree writes files (slash path → body) under a new folder and returns it.
+func tree(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestScriptChoice(t *testing.T) {
+	tests := []struct {
+		name  string
+		files map[string]string
+		want  string   // the script's base name
+		cands []string // a NoScriptError's candidates
+	}{
+		{"streamlit_app.py first", map[string]string{"streamlit_app.py": "", "app.py": "", "main.py": ""}, "streamlit_app.py", nil},
+		{"then app.py", map[string]string{"app.py": "", "main.py": "", "x.py": ""}, "app.py", nil},
+		{"then main.py", map[string]string{"main.py": "", "x.py": ""}, "main.py", nil},
+		{"the only .py", map[string]string{"dashboard.py": "", "data.csv": ""}, "dashboard.py", nil},
+		{"desklit.toml names it", map[string]string{"desklit.toml": "script = \"src/report.py\"\n", "src/report.py": "", "app.py": ""}, "report.py", nil},
+		{"several, none known", map[string]string{"b.py": "", "a.py": ""}, "", []string{"a.py", "b.py"}},
+		{"none", map[string]string{"README.md": ""}, "", []string{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Load(tree(t, tt.files))
+			if tt.cands != nil {
+				var ns *NoScriptError
+				if !errors.As(err, &ns) {
+					t.Fatalf("Load = %v, want a NoScriptError", err)
+				}
+				if strings.Join(ns.Candidates, ",") != strings.Join(tt.cands, ",") {
+					t.Errorf("candidates %v, want %v", ns.Candidates, tt.cands)
+				}
+				if !strings.Contains(err.Error(), "streamlit_app.py, app.py, main.py") || !strings.Contains(err.Error(), "desklit.toml") {
+					t.Errorf("message %q does not say what to do", err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if filepath.Base(p.Script) != tt.want || !filepath.IsAbs(p.Script) {
+				t.Errorf("script %s, want …/%s", p.Script, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadScriptFile(t *testing.T) {
+	dir := tree(t, map[string]string{"sales_report.py": "", "other.py": "", "requirements.txt": "tabulate\n"})
+	p, err := Load(filepath.Join(dir, "sales_report.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Dir != dir || p.Script != filepath.Join(dir, "sales_report.py") || p.Name != "Sales report" {
+		t.Errorf("project %+v", p)
+	}
+	if p.Deps.Kind != DepsRequirements {
+		t.Errorf("deps %+v: a script's folder holds its dependencies", p.Deps)
+	}
+	if _, err := Load(filepath.Join(dir, "requirements.txt")); err == nil || !strings.Contains(err.Error(), "not a Python script") {
+		t.Errorf("Load(requirements.txt) = %v", err)
+	}
+	if _, err := Load(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "does not exist") {
+		t.Errorf("Load(missing) = %v", err)
+	}
+}
+
+func TestDependencies(t *testing.T) {
+	pyproject := "[project]\nname = \"x\"\nrequires-python = \">=3.11\"\ndependencies = [\"tabulate>=0.9\"]\n"
+	tests := []struct {
+		name  string
+		files map[string]string
+		kind  string
+		file  string
+	}{
+		{"uv.lock wins", map[string]string{"uv.lock": "", "pyproject.toml": pyproject, "requirements.txt": ""}, DepsUVLock, "uv.lock"},
+		{"uv.lock without pyproject is ignored", map[string]string{"uv.lock": "", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
+		{"pyproject dependencies", map[string]string{"pyproject.toml": pyproject, "requirements.txt": ""}, DepsPyproject, "pyproject.toml"},
+		{"pyproject without dependencies", map[string]string{"pyproject.toml": "[tool.black]\n", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
+		{"none", map[string]string{}, DepsNone, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.files["app.py"] = ""
+			dir := tree(t, tt.files)
+			p, err := Load(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Deps.Kind != tt.kind || (tt.file != "" && p.Deps.File != filepath.Join(dir, tt.file)) {
+				t.Errorf("deps %+v, want %s from %s", p.Deps, tt.kind, tt.file)
+			}
+		})
+	}
+	p, err := Load(tree(t, map[string]string{"app.py": "", "pyproject.toml": pyproject}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Python != ">=3.11" || strings.Join(p.Deps.Requirements, ",") != "tabulate>=0.9" {
+		t.Errorf("pyproject: python %q, requirements %v", p.Python, p.Deps.Requirements)
+	}
+	inputs, _ := p.Deps.Inputs()
+	if !strings.Contains(string(inputs), "tabulate>=0.9") {
+		t.Errorf("inputs %q", inputs)
+	}
+}
+
+func TestSettings(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"desklit.toml": "name = \"Sales dashboard\"\npython = \">=3.11,<3.14\"\nicon = \"icon.png\"\n\n[auth]\nissuer = \"team.eu.auth0.com\"\nclient_id = \"abc\"\naudience = \"https://api.team\"\n",
+		"app.py":       "", "icon.png": "",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Name != "Sales dashboard" || p.Python != ">=3.11,<3.14" || p.Icon != filepath.Join(dir, "icon.png") {
+		t.Errorf("project %+v", p)
+	}
+	if p.Auth.Issuer != "https://team.eu.auth0.com/" || p.Auth.ClientID != "abc" || p.Auth.Audience != "https://api.team" || p.Auth.Scope != "" {
+		t.Errorf("auth %+v", p.Auth)
+	}
+	if got := p.Auth.Source["AUTH0_CLIENT_ID"]; got != filepath.Join(dir, "desklit.toml")+" line 7" {
+		t.Errorf("client id from %q", got)
+	}
+}
+
+// TestSettingsErrors: unknown keys and bad values name the file, the key and the line.
+func TestSettingsErrors(t *testing.T) {
+	tests := []struct {
+		name string
+		toml string
+		key  string
+		line int
+		msg  string
+	}{
+		{"unknown key", "name = \"x\"\nscritp = \"app.py\"\n", "scritp", 2, "unknown key"},
+		{"unknown [auth] key", "[auth]\nissuerr = \"x\"\n", "auth.issuerr", 2, "unknown key"},
+		{"not a string", "name = 3\n", "name", 1, "must be a string"},
+		{"empty name", "\nname = \"  \"\n", "name", 2, "must not be empty"},
+		{"script outside", "script = \"../x.py\"\n", "script", 1, "inside the project"},
+		{"script missing", "script = \"nope.py\"\n", "script", 1, "does not exist"},
+		{"script not .py", "script = \"app.txt\"\n", "script", 1, ".py"},
+		{"icon not an image", "icon = \"app.py\"\n", "icon", 1, ".png or .svg"},
+		{"bad python range", "python = \"3.11\"\n", "python", 1, "not a version range"},
+		{"http issuer", "[auth]\nissuer = \"http://idp.example\"\nclient_id = \"a\"\n", "auth.issuer", 2, "loopback"},
+		{"issuer without client", "[auth]\nissuer = \"https://idp.example\"\n", "auth.issuer", 2, "client_id"},
+		{"scope without openid", "[auth]\nscope = \"profile\"\n", "auth.scope", 2, "openid"},
+		{"syntax", "name = \n", "", 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tree(t, map[string]string{"desklit.toml": tt.toml, "app.py": "", "app.txt": ""})
+			_, err := Load(dir)
+			var pe *Error
+			if !errors.As(err, &pe) {
+				t.Fatalf("Load = %v, want a project.Error", err)
+			}
+			if pe.File != filepath.Join(dir, "desklit.toml") || pe.Key != tt.key || pe.Line != tt.line || !strings.Contains(pe.Msg, tt.msg) {
+				t.Errorf("error %+v, want key %q line %d with %q", pe, tt.key, tt.line, tt.msg)
+			}
+			if want := "desklit.toml line "; !strings.Contains(err.Error(), want) {
+				t.Errorf("message %q lacks %q", err, want)
+			}
+		})
+	}
+}
+
+func TestRecent(t *testing.T) {
+	state := t.TempDir()
+	if ReadRecent(state) != nil || Last(state) != "" {
+		t.Fatal("a new state folder has recent apps")
+	}
+	var dirs []string
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	for i := 0; i < MaxRecent+2; i++ {
+		dir := tree(t, map[string]string{"app.py": ""})
+		dirs = append(dirs, dir)
+		p, err := Load(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := Touch(state, p, now.Add(time.Duration(i)*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := ReadRecent(state)
+	if len(list) != MaxRecent || list[0].Path != dirs[len(dirs)-1] || list[MaxRecent-1].Path != dirs[2] {
+		t.Fatalf("recent = %+v", list)
+	}
+	// Opening one again moves it to the top; a deleted one is marked and skipped by Last.
+	p, _ := Load(dirs[5])
+	Touch(state, p, now.Add(time.Hour))
+	if err := os.RemoveAll(dirs[5]); err != nil {
+		t.Fatal(err)
+	}
+	list = ReadRecent(state)
+	if list[0].Path != dirs[5] || !list[0].Missing || len(list) != MaxRecent {
+		t.Errorf("after reopening and deleting: %+v", list[0])
+	}
+	if Last(state) != dirs[len(dirs)-1] {
+		t.Errorf("Last = %s, want the newest that exists", Last(state))
+	}
+	if err := os.WriteFile(filepath.Join(state, RecentFile), []byte("{broken"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if ReadRecent(state) != nil {
+		t.Error("a broken recent file is not an empty list")
+	}
+}

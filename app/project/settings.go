@@ -1,0 +1,196 @@
+package project
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"unicode"
+
+	"github.com/pelletier/go-toml/v2"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/pyruntime"
+)
+
+// settings is desklit.toml. Every key is optional; unknown keys are errors.
+type settings struct {
+	Name   string       `toml:"name"`
+	Script string       `toml:"script"`
+	Icon   string       `toml:"icon"`
+	Python string       `toml:"python"`
+	Auth   authSettings `toml:"auth"`
+
+	file  string
+	lines map[string]int // "key" or "auth.key" -> line
+}
+
+type authSettings struct {
+	Issuer   string `toml:"issuer"`
+	ClientID string `toml:"client_id"`
+	Audience string `toml:"audience"`
+	Scope    string `toml:"scope"`
+}
+
+// readSettings reads and checks desklit.toml; nil when the project has none.
+func readSettings(path string) (*settings, error) {
+	data, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	s := &settings{file: path, lines: keyLines(data)}
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(s); err != nil {
+		return nil, decodeError(path, err)
+	}
+	if err := s.check(filepath.Dir(path)); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// decodeError turns go-toml's errors (which carry the position and the key) into an Error.
+func decodeError(file string, err error) error {
+	var strict *toml.StrictMissingError
+	if errors.As(err, &strict) && len(strict.Errors) > 0 {
+		e := strict.Errors[0]
+		row, _ := e.Position()
+		return &Error{File: file, Key: strings.Join(e.Key(), "."), Line: row,
+			Msg: "unknown key (known: name, script, icon, python, [auth] issuer, client_id, audience, scope)"}
+	}
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, _ := de.Position()
+		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		if strings.Contains(msg, "cannot decode") {
+			msg = "must be a string"
+		}
+		return &Error{File: file, Key: strings.Join(de.Key(), "."), Line: row, Msg: msg}
+	}
+	return &Error{File: file, Msg: err.Error()}
+}
+
+func (s *settings) bad(key, format string, a ...any) error {
+	return &Error{File: s.file, Key: key, Line: s.lines[key], Msg: fmt.Sprintf(format, a...)}
+}
+
+// check validates the values; dir is the project's folder.
+func (s *settings) check(dir string) error {
+	if s.lines["name"] > 0 {
+		if strings.TrimSpace(s.Name) == "" {
+			return s.bad("name", "must not be empty")
+		}
+		if len(s.Name) > 80 || strings.IndexFunc(s.Name, unicode.IsControl) >= 0 {
+			return s.bad("name", "must be one line of at most 80 characters")
+		}
+		s.Name = strings.TrimSpace(s.Name)
+	}
+	if s.lines["script"] > 0 {
+		if err := s.checkFile(dir, "script", s.Script, ".py"); err != nil {
+			return err
+		}
+	}
+	if s.lines["icon"] > 0 {
+		if err := s.checkFile(dir, "icon", s.Icon, ".png", ".svg"); err != nil {
+			return err
+		}
+	}
+	if s.lines["python"] > 0 {
+		if _, err := pyruntime.ParseRange(s.Python); err != nil {
+			return s.bad("python", "%v", err)
+		}
+	}
+	return s.checkAuth()
+}
+
+func (s *settings) checkFile(dir, key, rel string, exts ...string) error {
+	if strings.TrimSpace(rel) == "" {
+		return s.bad(key, "must not be empty")
+	}
+	if filepath.IsAbs(rel) || strings.HasPrefix(filepath.ToSlash(filepath.Clean(rel)), "../") || filepath.Clean(rel) == ".." {
+		return s.bad(key, "%q must be a path inside the project's folder", rel)
+	}
+	ok := false
+	for _, e := range exts {
+		ok = ok || strings.EqualFold(filepath.Ext(rel), e)
+	}
+	if !ok {
+		return s.bad(key, "%q must be a %s file", rel, strings.Join(exts, " or "))
+	}
+	if !isFile(filepath.Join(dir, filepath.FromSlash(rel))) {
+		return s.bad(key, "%q does not exist in %s", rel, dir)
+	}
+	return nil
+}
+
+func (s *settings) checkAuth() error {
+	a := &s.Auth
+	if s.lines["auth.issuer"] > 0 {
+		iss, err := config.NormalizeIssuer(a.Issuer)
+		if err != nil || iss == "" {
+			if err == nil {
+				err = errors.New("must not be empty")
+			}
+			return s.bad("auth.issuer", "%v", err)
+		}
+		a.Issuer = iss
+	}
+	for _, k := range []struct {
+		key string
+		val *string
+	}{{"auth.client_id", &a.ClientID}, {"auth.audience", &a.Audience}, {"auth.scope", &a.Scope}} {
+		if s.lines[k.key] > 0 && strings.TrimSpace(*k.val) == "" {
+			return s.bad(k.key, "must not be empty")
+		}
+	}
+	if s.lines["auth.scope"] > 0 && !strings.Contains(" "+a.Scope+" ", " openid ") {
+		return s.bad("auth.scope", `must include "openid"`)
+	}
+	if a.Issuer != "" && a.ClientID == "" {
+		return s.bad("auth.issuer", "an issuer needs its client_id in [auth] too")
+	}
+	return nil
+}
+
+func (s *settings) auth() Auth {
+	src := map[string]string{}
+	for key, name := range map[string]string{"auth.issuer": "AUTH0_ISSUER_BASE_URL", "auth.client_id": "AUTH0_CLIENT_ID",
+		"auth.audience": "AUTH0_AUDIENCE", "auth.scope": "AUTH0_SCOPE"} {
+		if n := s.lines[key]; n > 0 {
+			src[name] = fmt.Sprintf("%s line %d", s.file, n)
+		}
+	}
+	return Auth{Issuer: s.Auth.Issuer, ClientID: strings.TrimSpace(s.Auth.ClientID), Audience: strings.TrimSpace(s.Auth.Audience),
+		Scope: strings.Join(strings.Fields(s.Auth.Scope), " "), Source: src}
+}
+
+var (
+	tableRE = regexp.MustCompile(`^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]`)
+	keyRE   = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+)\s*=`)
+)
+
+// keyLines maps each key ("name", "auth.issuer") to the line it is set on, for error messages
+// about values (go-toml reports positions only for errors of its own).
+func keyLines(data []byte) map[string]int {
+	out := map[string]int{}
+	table := ""
+	for i, line := range strings.Split(string(data), "\n") {
+		if m := tableRE.FindStringSubmatch(line); m != nil {
+			table = m[1] + "."
+			continue
+		}
+		if m := keyRE.FindStringSubmatch(line); m != nil {
+			if _, seen := out[table+m[1]]; !seen {
+				out[table+m[1]] = i + 1
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,230 @@
+package pyruntime
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// testPython finds the machine's Python the way Desklit does (DESKLIT_TEST_PYTHON overrides).
+func testPython(t *testing.T) Python {
+	t.Helper()
+	py, err := Find(context.Background(), os.Getenv("DESKLIT_TEST_PYTHON"), os.Getenv)
+	var np *NoPythonError
+	if errors.As(err, &np) {
+		t.Skipf("no python 3.%d+ on this machine: %v", MinMinor, err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return py
+}
+
+// makeWheel writes a pure-Python wheel with one module, <module>/__init__.py setting VALUE, and
+// returns its sha256.
+func makeWheel(t *testing.T, dir, dist, version, value string) string {
+	t.Helper()
+	module := strings.ReplaceAll(dist, "-", "_")
+	info := module + "-" + version + ".dist-info"
+	files := []struct{ name, body string }{
+		{module + "/__init__.py", fmt.Sprintf("VALUE = %q\n", value)},
+		{module + "/data.txt", "some package data\n"},
+		{info + "/METADATA", "Metadata-Version: 2.1\nName: " + dist + "\nVersion: " + version + "\n"},
+		{info + "/WHEEL", "Wheel-Version: 1.0\nGenerator: desklit-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	var record strings.Builder
+	for _, f := range files {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write([]byte(f.body))
+		sum := sha256.Sum256([]byte(f.body))
+		fmt.Fprintf(&record, "%s,sha256=%s,%d\n", f.name, base64.RawURLEncoding.EncodeToString(sum[:]), len(f.body))
+	}
+	record.WriteString(info + "/RECORD,,\n")
+	w, _ := zw.Create(info + "/RECORD")
+	w.Write([]byte(record.String()))
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	name := module + "-" + version + "-py3-none-any.whl"
+	if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sum := sha256.Sum256(buf.Bytes())
+	return hex.EncodeToString(sum[:])
+}
+
+// testUV is the uv the tests build with: DESKLIT_UV, else the repository's build/bin/uv (`make
+// uv`). CI always has it; elsewhere the tests that need it are skipped without one.
+func testUV(t *testing.T) string {
+	t.Helper()
+	uv, err := FindUV(filepath.Join("..", "..", "build", "bin", "desklit"), os.Getenv)
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("CI has no uv: %v", err)
+		}
+		t.Skipf("no uv: %v (run `make uv`)", err)
+	}
+	abs, _ := filepath.Abs(uv)
+	return abs
+}
+
+type fixture struct {
+	opts       Options
+	wheelhouse string
+	root       string
+	events     *eventLog
+}
+
+type eventLog struct {
+	mu  sync.Mutex
+	all []Progress
+}
+
+func (l *eventLog) add(p Progress) { l.mu.Lock(); l.all = append(l.all, p); l.mu.Unlock() }
+
+func (l *eventLog) take() []Progress {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := l.all
+	l.all = nil
+	return out
+}
+
+func steps(ps []Progress) []string {
+	var out []string
+	for _, p := range ps {
+		if len(out) == 0 || out[len(out)-1] != p.Step {
+			out = append(out, p.Step)
+		}
+	}
+	return out
+}
+
+// newFixture makes a wheelhouse of tiny wheels (two packages, and stand-ins for streamlit and
+// requests, which every lock must hold), a hash-locked requirements file for them (the demo's
+// kind of source), a desklit_auth package folder and a uv cache: everything offline.
+func newFixture(t *testing.T, py Python) *fixture {
+	t.Helper()
+	root := t.TempDir()
+	wh := filepath.Join(root, "wheelhouse")
+	os.Mkdir(wh, 0o755)
+	var lock strings.Builder
+	lock.WriteString("# test lock\n")
+	for _, w := range []struct{ dist, version, value string }{
+		{"desklit-fake-a", "1.0", "a1"}, {"desklit-fake-b", "2.0", "b2"}, {"streamlit", "1.67.0", "st"}, {"requests", "2.34.2", "rq"},
+	} {
+		sum := makeWheel(t, wh, w.dist, w.version, w.value)
+		fmt.Fprintf(&lock, "%s==%s \\\n    --hash=sha256:%s\n", w.dist, w.version, sum)
+	}
+	req := filepath.Join(root, "requirements.txt")
+	writeFile(t, req, lock.String())
+	auth := filepath.Join(root, "desklit_auth")
+	os.Mkdir(auth, 0o755)
+	writeFile(t, filepath.Join(auth, "__init__.py"), "VALUE = 'auth1'\n")
+	ev := &eventLog{}
+	return &fixture{
+		wheelhouse: wh,
+		root:       root,
+		events:     ev,
+		opts: Options{
+			DataDir:     filepath.Join(root, "data"),
+			CacheDir:    filepath.Join(root, "cache"),
+			UV:          testUV(t),
+			Source:      Source{Kind: SourceLocked, File: req},
+			FindLinks:   []string{filepath.Join(root, "no-such-wheelhouse"), wh},
+			Offline:     true,
+			AuthPackage: auth,
+			Python:      py,
+			Name:        "Test app",
+			Imports:     []string{"desklit_fake_a", "desklit_fake_b"},
+			Progress:    ev.add,
+			Log:         &syncBuffer{},
+		},
+	}
+}
+
+// project writes a project folder with files (name → body) and returns a Source for its
+// dependency file, with the fixture's lock as Desklit's own.
+func (f *fixture) project(t *testing.T, kind string, files map[string]string) Source {
+	t.Helper()
+	dir, err := os.MkdirTemp(f.root, "project-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range files {
+		writeFile(t, filepath.Join(dir, name), body)
+	}
+	return Source{Kind: kind, File: filepath.Join(dir, kind), Base: f.opts.Source.File}
+}
+
+func writeFile(t *testing.T, path, body string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func runPy(t *testing.T, python, code string) string {
+	t.Helper()
+	cmd := exec.Command(python, "-I", "-c", code)
+	cmd.Dir = t.TempDir()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s -c %q: %v\n%s", python, code, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func sitePackages(t *testing.T, env Env) string {
+	t.Helper()
+	return runPy(t, env.Python, "import sysconfig; print(sysconfig.get_paths()['purelib'])")
+}
+
+func runtimeEntries(t *testing.T, o Options) []string {
+	t.Helper()
+	entries, err := os.ReadDir(o.runtimeDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		if e.IsDir() {
+			names = append(names, e.Name())
+		}
+	}
+	return names
+}
+
+// syncBuffer is written by a child's output copier while the test may read it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}

@@ -1,0 +1,398 @@
+package pyruntime
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"time"
+)
+
+// Kinds of Source.
+const (
+	SourceLocked       = "locked"           // a hash-locked requirements file, installed as it is
+	SourceRequirements = "requirements.txt" // ranges or pins, resolved by uv pip compile
+	SourcePyproject    = "pyproject.toml"   // [project].dependencies, resolved by uv pip compile
+	SourceUVLock       = "uv.lock"          // exported by uv export --frozen
+)
+
+// MinStreamlit is the oldest Streamlit that desklit_auth works with (st.query_params,
+// st.rerun and st.link_button).
+const MinStreamlit = "1.30.0"
+
+// Source is what an environment is made from.
+type Source struct {
+	Kind string // one of the Source* constants
+	// File is the dependency file (the lock itself for SourceLocked, uv.lock for SourceUVLock).
+	File string
+	// Requirements are pyproject.toml's dependencies (SourcePyproject).
+	Requirements []string
+	// Base is Desklit's own lock (runtime/streamlit/requirements.txt): when a project names no
+	// Streamlit its pin is added, and its versions are preferred, so that a project on the same
+	// stack installs from the bundled wheels.
+	Base string
+}
+
+func (s Source) dir() string { return filepath.Dir(s.File) }
+
+// Lock is a resolved, pinned set of packages.
+type Lock struct {
+	File      string // the lock file (in DataDir/locks, or the source itself when it is locked)
+	Hash      string // sha256 of its bytes
+	Streamlit string // the Streamlit version it installs
+	Packages  int    // packages it installs on this Python
+	Hashed    bool   // every requirement carries a hash (installed with --require-hashes)
+}
+
+// NotFoundError is a package that no wheel folder (and, online, no index) has.
+type NotFoundError struct {
+	Package   string
+	Name      string   // the project's name
+	FindLinks []string // the folders looked in
+	Wheels    string   // the project's wheels/ folder (where to put it)
+	Offline   bool     // the index was not tried (offline mode) or could not be reached
+	// Explanation is the resolver's own account (which requirement needed what).
+	Explanation string
+}
+
+func (e *NotFoundError) Error() string {
+	pkg := e.Package
+	if pkg == "" || pkg == "?" {
+		pkg = "a package it needs"
+	}
+	where := "the bundled wheels"
+	if len(e.FindLinks) > 0 {
+		where = strings.Join(e.FindLinks, ", ")
+	}
+	var msg string
+	if e.Offline {
+		msg = fmt.Sprintf("%s needs %s, which is not in %s and the package index is not reachable (or Desklit is offline): put its wheel in %s, or connect to the internet and open the app again",
+			e.Name, pkg, where, e.Wheels)
+	} else {
+		msg = fmt.Sprintf("%s needs %s, which is neither in %s nor on the package index: check its name and version in the project's dependencies, or put its wheel in %s",
+			e.Name, pkg, where, e.Wheels)
+	}
+	if e.Explanation != "" {
+		msg += "\n" + e.Explanation
+	}
+	return msg
+}
+
+// ResolveError is a set of requirements that cannot be satisfied, with the resolver's own words.
+type ResolveError struct {
+	Name        string
+	File        string
+	Explanation string
+}
+
+func (e *ResolveError) Error() string {
+	return fmt.Sprintf("the dependencies of %s (%s) cannot be satisfied:\n%s", e.Name, e.File, e.Explanation)
+}
+
+// Resolve returns the lock for o.Source, resolving it with uv only when its inputs changed since
+// the last time (the lock is kept in DataDir/locks).
+func Resolve(ctx context.Context, o Options) (Lock, error) {
+	src := o.Source
+	if src.Kind == SourceLocked || (src.Kind == SourceRequirements && hashLocked(src.File)) {
+		return o.checkedLock(src.File, src.File)
+	}
+	key, err := o.lockKey()
+	if err != nil {
+		return Lock{}, err
+	}
+	out := filepath.Join(o.lockDir(), key+".txt")
+	if isFile(out) {
+		now := time.Now()
+		_ = os.Chtimes(out, now, now) // Prune keeps the locks in use
+		return o.checkedLock(out, src.File)
+	}
+	o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name()})
+	if err := os.MkdirAll(o.lockDir(), 0o755); err != nil {
+		return Lock{}, err
+	}
+	tmp, err := os.MkdirTemp(o.lockDir(), ".tmp-")
+	if err != nil {
+		return Lock{}, err
+	}
+	defer os.RemoveAll(tmp)
+	resolved := filepath.Join(tmp, "lock.txt")
+	if err := o.resolveInto(ctx, tmp, resolved); err != nil {
+		return Lock{}, err
+	}
+	lock, err := o.checkedLock(resolved, src.File)
+	if err != nil {
+		return Lock{}, err
+	}
+	if err := os.Rename(resolved, out); err != nil {
+		return Lock{}, fmt.Errorf("keep the lock: %w", err)
+	}
+	lock.File = out
+	o.logger().Info("resolved dependencies", "project", o.name(), "lock", out, "packages", lock.Packages)
+	return lock, nil
+}
+
+// lockKey hashes everything that decides the lock: the source's bytes, Desklit's own lock (the
+// Streamlit pin and the preferences), the Python version and platform, and uv's version.
+func (o Options) lockKey() (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "desklit-lock/1\x00%s\x00%s\x00%s/%s\x00uv %s\x00", o.Source.Kind, o.Python.Version, runtime.GOOS, runtime.GOARCH, UVVersion)
+	files := []string{o.Source.File, o.Source.Base}
+	if o.Source.Kind == SourceUVLock {
+		files = append(files, filepath.Join(o.Source.dir(), "pyproject.toml"))
+	}
+	for _, f := range files {
+		if f == "" {
+			continue
+		}
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return "", fmt.Errorf("read %s: %w", f, err)
+		}
+		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(f), len(data))
+		h.Write(data)
+	}
+	for _, r := range o.Source.Requirements {
+		fmt.Fprintf(h, "%s\x00", r)
+	}
+	return hex.EncodeToString(h.Sum(nil))[:20], nil
+}
+
+// resolveInto writes the lock for the source to out: uv export for a uv.lock, uv pip compile for
+// requirements, with Desklit's Streamlit added when the project names none.
+func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
+	src := o.Source
+	var inputs []string
+	switch src.Kind {
+	case SourceUVLock:
+		exported := filepath.Join(tmp, "exported.txt")
+		args := []string{"export", "--frozen", "--format", "requirements-txt", "--no-dev", "--no-emit-project",
+			"--no-header", "--directory", src.dir(), "-o", exported}
+		if err := o.runUV(ctx, false, args, nil, nil); err != nil {
+			return fmt.Errorf("read %s: %w", src.File, err)
+		}
+		if data, _ := os.ReadFile(exported); namesPackage(data, "streamlit") {
+			return os.Rename(exported, out)
+		}
+		inputs = append(inputs, exported)
+	case SourcePyproject:
+		in := filepath.Join(tmp, "pyproject-dependencies.in")
+		if err := os.WriteFile(in, []byte(strings.Join(src.Requirements, "\n")+"\n"), 0o644); err != nil {
+			return err
+		}
+		inputs = append(inputs, in)
+	case SourceRequirements:
+		inputs = append(inputs, src.File)
+	default:
+		return fmt.Errorf("unknown dependency source %q", src.Kind)
+	}
+	extra, err := o.extraRequirements(inputs)
+	if err != nil {
+		return err
+	}
+	if len(extra) > 0 {
+		in := filepath.Join(tmp, "desklit.in")
+		if err := os.WriteFile(in, []byte(strings.Join(extra, "\n")+"\n"), 0o644); err != nil {
+			return err
+		}
+		inputs = append(inputs, in)
+	}
+	if src.Base != "" {
+		// uv prefers the versions already in the output file: Desklit's own stack, whose wheels
+		// are bundled.
+		if data, err := os.ReadFile(src.Base); err == nil {
+			_ = os.WriteFile(out, data, 0o644)
+		}
+	}
+	return o.withIndexFallback(ctx, func(online bool) error {
+		args := append([]string{"pip", "compile", "--python", o.Python.Path, "--generate-hashes", "--no-header",
+			"--quiet", "--directory", src.dir(), "-o", out}, o.sourceArgs(online)...)
+		return o.runUV(ctx, online, append(args, inputs...), nil, nil)
+	})
+}
+
+// withIndexFallback runs step offline first (the local wheel folders); when a package is not
+// found there and Desklit may go online, it runs step again with the package index.
+func (o Options) withIndexFallback(ctx context.Context, step func(online bool) error) error {
+	err := step(false)
+	if err == nil || ctx.Err() != nil {
+		return err
+	}
+	pkg := missingPackage(err)
+	if pkg == "" {
+		return o.resolveError(err)
+	}
+	if o.Offline {
+		return o.notFound(pkg, true, err)
+	}
+	o.logger().Info("not in the local wheels, trying the package index", "project", o.name(), "package", pkg)
+	err = step(true)
+	switch {
+	case err == nil || ctx.Err() != nil:
+		return err
+	case unreachable(err):
+		return o.notFound(pkg, true, nil)
+	case missingPackage(err) != "":
+		return o.notFound(missingPackage(err), false, err)
+	}
+	return o.resolveError(err)
+}
+
+func (o Options) notFound(pkg string, offline bool, cause error) error {
+	wheels := filepath.Join(o.Source.dir(), "wheels")
+	var dirs []string
+	for _, d := range o.FindLinks {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			dirs = append(dirs, d)
+		}
+	}
+	nf := &NotFoundError{Package: pkg, Name: o.name(), FindLinks: dirs, Wheels: wheels, Offline: offline}
+	var ue *uvError
+	if errors.As(cause, &ue) {
+		nf.Explanation = ue.Error()
+	}
+	return nf
+}
+
+func (o Options) resolveError(err error) error {
+	var ue *uvError
+	if errors.As(err, &ue) {
+		return &ResolveError{Name: o.name(), File: o.Source.File, Explanation: ue.Error()}
+	}
+	return err
+}
+
+// extraRequirements are what Desklit adds to a project's requirements: its own Streamlit when
+// the project names none, and requests (desklit_auth's one dependency).
+func (o Options) extraRequirements(inputs []string) ([]string, error) {
+	var all []byte
+	for _, f := range inputs {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		all = append(append(all, data...), '\n')
+	}
+	var extra []string
+	if !namesPackage(all, "streamlit") {
+		v := ""
+		if base, err := os.ReadFile(o.Source.Base); err == nil {
+			v = pinnedVersion(base, "streamlit")
+		}
+		if v == "" {
+			return nil, fmt.Errorf("%s names no streamlit and Desklit's own lock has none to add", o.Source.File)
+		}
+		extra = append(extra, "streamlit=="+v)
+	}
+	if !namesPackage(all, "requests") {
+		extra = append(extra, "requests")
+	}
+	return extra, nil
+}
+
+var reqNameRE = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)`)
+
+// namesPackage reports whether a requirements text has a line for the package.
+func namesPackage(data []byte, name string) bool {
+	for _, line := range strings.Split(string(data), "\n") {
+		if m := reqNameRE.FindStringSubmatch(line); m != nil && normalizeName(m[1]) == name {
+			return true
+		}
+	}
+	return false
+}
+
+// pinnedVersion is the version a lock pins for name ("" when none).
+func pinnedVersion(lock []byte, name string) string {
+	for _, r := range parseRequirements(lock) {
+		if r.Name == name {
+			return r.Version
+		}
+	}
+	return ""
+}
+
+// hashLocked reports whether a requirements file uses hashes: pip's and uv's hash-checking
+// mode, in which the file is a complete lock and is installed as it is.
+func hashLocked(file string) bool {
+	data, err := os.ReadFile(file)
+	return err == nil && bytes.Contains(data, []byte("--hash="))
+}
+
+// checkedLock reads a lock and checks what Desklit needs of it: a Streamlit desklit_auth works
+// with, and requests. from names the project's file in messages.
+func (o Options) checkedLock(file, from string) (Lock, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return Lock{}, fmt.Errorf("read the lock: %w", err)
+	}
+	pins := needed(parseRequirements(data), targetFor(o.Python))
+	lock := Lock{File: file, Packages: len(pins), Hashed: len(pins) > 0}
+	sum := sha256.Sum256(data)
+	lock.Hash = hex.EncodeToString(sum[:])
+	for _, p := range pins {
+		if p.Name == "streamlit" {
+			lock.Streamlit = p.Version
+		}
+	}
+	lock.Hashed = bytes.Count(data, []byte("--hash=")) > 0 && allHashed(data)
+	switch {
+	case lock.Streamlit == "":
+		return Lock{}, fmt.Errorf("%s installs no streamlit: add streamlit==%s (with its hashes when the file uses them)", from, o.baseStreamlit())
+	case compareVersions(lock.Streamlit, MinStreamlit) < 0:
+		return Lock{}, fmt.Errorf("%s pins streamlit %s, but Desklit's sign-in needs streamlit %s or newer: change the pin (Desklit's own is %s)",
+			from, lock.Streamlit, MinStreamlit, o.baseStreamlit())
+	}
+	if !slicesHas(pins, "requests") {
+		return Lock{}, fmt.Errorf("%s installs no requests, which Desklit's sign-in package needs: add requests", from)
+	}
+	return lock, nil
+}
+
+func (o Options) baseStreamlit() string {
+	if base, err := os.ReadFile(o.Source.Base); err == nil {
+		if v := pinnedVersion(base, "streamlit"); v != "" {
+			return v
+		}
+	}
+	return "a recent version"
+}
+
+// allHashed reports whether every requirement line of a lock carries a hash.
+func allHashed(data []byte) bool {
+	text := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\\\n", " ")
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "-") {
+			continue
+		}
+		if !strings.Contains(line, "--hash=") {
+			return false
+		}
+	}
+	return true
+}
+
+func slicesHas(reqs []requirement, name string) bool {
+	for _, r := range reqs {
+		if r.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (o Options) lockDir() string { return filepath.Join(o.DataDir, "locks") }
+
+func (o Options) name() string {
+	if o.Name != "" {
+		return o.Name
+	}
+	return "the app"
+}

@@ -1,0 +1,203 @@
+package pyruntime
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestResolveRequirements: a project's ranges are resolved offline into a hash lock with
+// Desklit's Streamlit added, once per change of its inputs; its environment then builds.
+func TestResolveRequirements(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	o := f.opts
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "desklit-fake-a>=1\n"})
+	lock, err := Resolve(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Resolve: %v\n%s", err, o.Log)
+	}
+	data, _ := os.ReadFile(lock.File)
+	for _, want := range []string{"desklit-fake-a==1.0", "streamlit==1.67.0", "requests==2.34.2", "--hash=sha256:"} {
+		if !strings.Contains(string(data), want) {
+			t.Errorf("lock lacks %q:\n%s", want, data)
+		}
+	}
+	if strings.Contains(string(data), "desklit-fake-b") {
+		t.Errorf("lock holds a package nobody asked for:\n%s", data)
+	}
+	if !lock.Hashed || lock.Streamlit != "1.67.0" || lock.Packages != 3 || filepath.Dir(lock.File) != o.lockDir() {
+		t.Errorf("lock = %+v", lock)
+	}
+	// The same inputs: the kept lock, no uv run.
+	before := len(o.Log.(*syncBuffer).String())
+	again, err := Resolve(context.Background(), o)
+	if err != nil || again != lock {
+		t.Fatalf("second Resolve = %+v %v, want %+v", again, err, lock)
+	}
+	if ran := o.Log.(*syncBuffer).String()[before:]; ran != "" {
+		t.Errorf("second Resolve ran uv:\n%s", ran)
+	}
+	// Changed inputs: a new lock.
+	writeFile(t, o.Source.File, "desklit-fake-a>=1\ndesklit-fake-b\n")
+	changed, err := Resolve(context.Background(), o)
+	if err != nil || changed.File == lock.File || changed.Packages != 4 {
+		t.Fatalf("Resolve after a change = %+v %v", changed, err)
+	}
+	env, err := Ensure(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, o.Log)
+	}
+	if got := runPy(t, env.Python, "import desklit_fake_a, desklit_fake_b, streamlit, desklit_auth; print(streamlit.VALUE)"); got != "st" {
+		t.Errorf("import = %q", got)
+	}
+}
+
+// TestResolvePyproject: [project].dependencies, with Streamlit named by the project.
+func TestResolvePyproject(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	o := f.opts
+	o.Source = f.project(t, SourcePyproject, map[string]string{"pyproject.toml": "[project]\nname = \"x\"\n"})
+	o.Source.Requirements = []string{"desklit-fake-b", "streamlit>=1.60"}
+	lock, err := Resolve(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Resolve: %v\n%s", err, o.Log)
+	}
+	data, _ := os.ReadFile(lock.File)
+	if !strings.Contains(string(data), "desklit-fake-b==2.0") || lock.Streamlit != "1.67.0" {
+		t.Errorf("lock %+v:\n%s", lock, data)
+	}
+}
+
+// TestResolveUVLock: a project's uv.lock is exported as it is (no resolution).
+func TestResolveUVLock(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	o := f.opts
+	o.Source = f.project(t, SourceUVLock, map[string]string{
+		"pyproject.toml": "[project]\nname = \"sales\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\ndependencies = [\"desklit-fake-a\", \"streamlit\", \"requests\"]\n",
+	})
+	o.Imports = []string{"desklit_fake_a", "streamlit"}
+	dir := filepath.Dir(o.Source.File)
+	lockArgs := []string{"lock", "--offline", "--no-index", "--no-config", "--find-links", f.wheelhouse, "--python", o.Python.Path, "--directory", dir}
+	if err := o.runUV(context.Background(), false, lockArgs, nil, nil); err != nil {
+		t.Fatalf("uv lock: %v\n%s", err, o.Log)
+	}
+	lock, err := Resolve(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Resolve: %v\n%s", err, o.Log)
+	}
+	if !strings.Contains(o.Log.(*syncBuffer).String(), "export --frozen") || strings.Contains(o.Log.(*syncBuffer).String(), "pip compile") {
+		t.Errorf("a uv.lock must be exported, not resolved:\n%s", o.Log)
+	}
+	data, _ := os.ReadFile(lock.File)
+	if !strings.Contains(string(data), "desklit-fake-a==1.0") || lock.Streamlit != "1.67.0" {
+		t.Errorf("lock %+v:\n%s", lock, data)
+	}
+	env, err := Ensure(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, o.Log)
+	}
+	if got := runPy(t, env.Python, "import desklit_fake_a; print(desklit_fake_a.VALUE)"); got != "a1" {
+		t.Errorf("import = %q", got)
+	}
+}
+
+// TestResolveErrors: what a user reads when the dependencies cannot be had.
+func TestResolveErrors(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	makeWheel(t, f.wheelhouse, "streamlit", "1.20.0", "old")
+	tests := []struct {
+		name string
+		req  string
+		want []string
+		kind any
+	}{
+		{"a package in no wheel folder, offline", "desklit-sample-missing==1.0\n",
+			[]string{"Test app needs desklit-sample-missing", "put its wheel in", "wheels"}, new(*NotFoundError)},
+		{"a conflict: the resolver's own words", "desklit-fake-a<1\ndesklit-fake-a>=1\n",
+			[]string{"cannot be satisfied", "desklit-fake-a<1", "desklit-fake-a>=1"}, new(*ResolveError)},
+		{"Streamlit older than desklit_auth supports", "streamlit==1.20.0\n",
+			[]string{"pins streamlit 1.20.0", "needs streamlit 1.30.0 or newer"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := f.opts
+			o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": tt.req})
+			_, err := Resolve(context.Background(), o)
+			if err == nil {
+				t.Fatal("Resolve succeeded")
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+			switch k := tt.kind.(type) {
+			case **NotFoundError:
+				if !errors.As(err, k) {
+					t.Errorf("error %T, want %T", err, *k)
+				}
+			case **ResolveError:
+				if !errors.As(err, k) {
+					t.Errorf("error %T, want %T", err, *k)
+				}
+			}
+			if entries, _ := os.ReadDir(o.lockDir()); len(entries) > 0 {
+				for _, e := range entries {
+					if strings.HasSuffix(e.Name(), ".txt") {
+						t.Errorf("a failed resolution left a lock: %s", e.Name())
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestParseRange(t *testing.T) {
+	tests := []struct {
+		in    string
+		admit []string
+		deny  []string
+		bad   bool
+	}{
+		{in: "", admit: []string{"3.11.7", "3.14.0"}},
+		{in: ">=3.11,<3.13", admit: []string{"3.11.0", "3.12.9"}, deny: []string{"3.10.14", "3.13.0"}},
+		{in: "~=3.12", admit: []string{"3.12.0", "3.13.1"}, deny: []string{"3.11.9", "4.0.0"}},
+		{in: "~=3.12.1", admit: []string{"3.12.1", "3.12.7"}, deny: []string{"3.12.0", "3.13.0"}},
+		{in: "==3.12.*", admit: []string{"3.12.0", "3.12.4"}, deny: []string{"3.11.2", "3.13.0"}},
+		{in: "!=3.12.*, >=3.11", admit: []string{"3.11.2", "3.13.0"}, deny: []string{"3.12.4"}},
+		{in: "==3.11.7", admit: []string{"3.11.7"}, deny: []string{"3.11.8"}},
+		{in: "3.11", bad: true},
+		{in: ">=three", bad: true},
+		{in: "~=3", bad: true},
+	}
+	for _, tt := range tests {
+		r, err := ParseRange(tt.in)
+		if tt.bad {
+			if err == nil {
+				t.Errorf("ParseRange(%q) accepted", tt.in)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("ParseRange(%q): %v", tt.in, err)
+			continue
+		}
+		for _, v := range tt.admit {
+			if !r.Admits(v) {
+				t.Errorf("%q does not admit %s", tt.in, v)
+			}
+		}
+		for _, v := range tt.deny {
+			if r.Admits(v) {
+				t.Errorf("%q admits %s", tt.in, v)
+			}
+		}
+	}
+}

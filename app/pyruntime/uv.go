@@ -1,0 +1,176 @@
+package pyruntime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+)
+
+// UVVersion is the uv that Desklit ships (scripts/uv-requirements.txt pins its wheels by hash).
+const UVVersion = "0.13.8"
+
+// uvName is uv's executable name on this system.
+func uvName() string {
+	if runtime.GOOS == "windows" {
+		return "uv.exe"
+	}
+	return "uv"
+}
+
+// FindUV returns the uv that builds the environments: DESKLIT_UV when set, else the uv beside
+// this program (every distribution ships it there; `make` puts it in build/bin), else in the
+// installed share folder.
+func FindUV(exe string, getenv func(string) string) (string, error) {
+	if p := getenv("DESKLIT_UV"); p != "" {
+		if !isFile(p) {
+			return "", fmt.Errorf("DESKLIT_UV is %s, which does not exist", p)
+		}
+		return p, nil
+	}
+	var tried []string
+	if exe != "" {
+		dir := filepath.Dir(exe)
+		for _, p := range []string{
+			filepath.Join(dir, uvName()),
+			filepath.Join(dir, "..", "lib", "desklit", uvName()),
+			filepath.Join(dir, "..", "share", "desklit", uvName()),
+			filepath.Join(dir, "..", "Resources", uvName()), // macOS: Desklit.app/Contents/MacOS/..
+		} {
+			if isFile(p) {
+				return filepath.Clean(p), nil
+			}
+			tried = append(tried, filepath.Clean(p))
+		}
+	}
+	return "", fmt.Errorf("uv, which builds the Python environments, is missing (looked in %s): reinstall Desklit, or run `make uv` in a source tree", strings.Join(tried, ", "))
+}
+
+// uvEnviron is the environment uv runs with: one shared cache, no Python downloads, links into
+// the environments from the cache, and nothing that points Python at another environment.
+// Online, the user's pip index settings are honoured as uv's own when uv's are not set.
+func (o Options) uvEnviron(online bool) []string {
+	env := baseEnviron()
+	set := map[string]bool{}
+	for _, kv := range env {
+		k, _, _ := strings.Cut(kv, "=")
+		set[k] = true
+	}
+	env = append(env, "UV_CACHE_DIR="+o.CacheDir, "UV_PYTHON_DOWNLOADS=never", "UV_NO_PROGRESS=1", "NO_COLOR=1")
+	if !set["UV_LINK_MODE"] {
+		env = append(env, "UV_LINK_MODE=hardlink") // uv falls back to copying across file systems
+	}
+	if !online {
+		return env
+	}
+	for pip, uv := range map[string]string{"PIP_INDEX_URL": "UV_INDEX_URL", "PIP_EXTRA_INDEX_URL": "UV_EXTRA_INDEX_URL"} {
+		if v := os.Getenv(pip); v != "" && !set[uv] && !set["UV_DEFAULT_INDEX"] {
+			env = append(env, uv+"="+v)
+		}
+	}
+	if !set["UV_SYSTEM_CERTS"] && !set["UV_NATIVE_TLS"] && !set["SSL_CERT_FILE"] {
+		env = append(env, "UV_SYSTEM_CERTS=1") // the system's certificates (a company proxy's CA)
+	}
+	return env
+}
+
+// sourceArgs are uv's package-source flags: offline the local wheel folders only, with the
+// index and the user's uv configuration off; online the index (as the user configured it) too.
+func (o Options) sourceArgs(online bool) []string {
+	var args []string
+	if !online {
+		args = append(args, "--offline", "--no-index", "--no-config")
+	}
+	for _, d := range o.FindLinks {
+		if st, err := os.Stat(d); err == nil && st.IsDir() {
+			abs, _ := filepath.Abs(d)
+			args = append(args, "--find-links", abs)
+		}
+	}
+	return args
+}
+
+// runUV runs uv with args, logging its output; onLine sees each line. It returns uv's error
+// lines (what follows "error:") with the error, for messages.
+func (o Options) runUV(ctx context.Context, online bool, args []string, extraEnv []string, onLine func(string)) error {
+	if o.UV == "" {
+		return errors.New("no uv given")
+	}
+	var errLines []string
+	collect := func(line string) {
+		if len(errLines) > 0 || strings.HasPrefix(line, "error:") || strings.HasPrefix(line, "  × ") {
+			if !strings.HasPrefix(line, "TRACE ") && !strings.HasPrefix(line, "DEBUG ") {
+				errLines = append(errLines, line)
+			}
+		}
+		if onLine != nil {
+			onLine(line)
+		}
+	}
+	err := runLogged(ctx, append([]string{o.UV}, args...), append(o.uvEnviron(online), extraEnv...), o.log(), collect)
+	if err != nil && ctx.Err() == nil && len(errLines) > 0 {
+		return &uvError{lines: errLines, err: err}
+	}
+	return err
+}
+
+// uvError is uv's own explanation of a failure (a resolver conflict, a missing package).
+type uvError struct {
+	lines []string
+	err   error
+}
+
+func (e *uvError) Error() string {
+	text := strings.TrimSpace(strings.Join(e.lines, "\n"))
+	text = strings.TrimPrefix(text, "error: ")
+	return text
+}
+
+func (e *uvError) Unwrap() error { return e.err }
+
+var notFoundRE = []*regexp.Regexp{
+	regexp.MustCompile(`Because ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])? was not found in the provided package locations`),
+	regexp.MustCompile(`Because there are no versions of ([A-Za-z0-9][A-Za-z0-9._-]*)`),
+	regexp.MustCompile(`Because ([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the package registry`),
+	regexp.MustCompile(`Because only [^ ]+ of ([A-Za-z0-9][A-Za-z0-9._-]*) is available`),
+	regexp.MustCompile(`Distribution not found at: .*?/([A-Za-z0-9_.]+)-[0-9]`),
+	regexp.MustCompile(`Network connectivity is disabled, but .* (?:for|of) ` + "`?" + `([A-Za-z0-9][A-Za-z0-9._-]*)`),
+}
+
+// missingPackage is the package uv could not find, if that is why it failed.
+func missingPackage(err error) string {
+	var ue *uvError
+	if !errors.As(err, &ue) {
+		return ""
+	}
+	text := strings.Join(ue.lines, " ")
+	for _, re := range notFoundRE {
+		if m := re.FindStringSubmatch(text); m != nil {
+			return normalizeName(m[1])
+		}
+	}
+	if strings.Contains(text, "Network connectivity is disabled") || strings.Contains(text, "was not found in the cache") {
+		return "?"
+	}
+	return ""
+}
+
+// unreachable reports whether an online uv run failed because the index could not be reached.
+func unreachable(err error) bool {
+	var ue *uvError
+	if !errors.As(err, &ue) {
+		return false
+	}
+	text := strings.ToLower(strings.Join(ue.lines, " "))
+	for _, s := range []string{"failed to fetch", "dns error", "connection refused", "could not connect", "timed out",
+		"error sending request", "network is unreachable", "failed to lookup address", "tcp connect error"} {
+		if strings.Contains(text, s) {
+			return true
+		}
+	}
+	return false
+}
