@@ -221,7 +221,7 @@ func (o Options) build(ctx context.Context, env Env) (err error) {
 		}
 		args = append(append(args, o.installArgs(online)...), env.Lock.File)
 		return o.runUV(ctx, online, args, []string{"RUST_LOG=" + progressLog}, pp.line)
-	}); err != nil {
+	}, func(err error) error { return err }); err != nil {
 		return installError(err)
 	}
 	if err := o.installAuth(ctx, py); err != nil {
@@ -253,8 +253,7 @@ func (o Options) installArgs(online bool) []string {
 
 func installError(err error) error {
 	var nf *NotFoundError
-	var re *ResolveError
-	if errors.As(err, &nf) || errors.As(err, &re) {
+	if errors.As(err, &nf) {
 		return err
 	}
 	return buildError("install the packages", err)

@@ -214,19 +214,20 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		args := append([]string{"pip", "compile", "--python", o.Python.Path, "--generate-hashes", "--no-header",
 			"--quiet", "--directory", src.dir(), "-o", out}, o.sourceArgs(online)...)
 		return o.runUV(ctx, online, append(args, inputs...), nil, nil)
-	})
+	}, o.resolveError)
 }
 
 // withIndexFallback runs step offline first (the local wheel folders); when a package is not
-// found there and Desklit may go online, it runs step again with the package index.
-func (o Options) withIndexFallback(ctx context.Context, step func(online bool) error) error {
+// found there and Desklit may go online, it runs step again with the package index. Other
+// failures go through other (a resolver conflict, a hash mismatch).
+func (o Options) withIndexFallback(ctx context.Context, step func(online bool) error, other func(error) error) error {
 	err := step(false)
 	if err == nil || ctx.Err() != nil {
 		return err
 	}
 	pkg := missingPackage(err)
 	if pkg == "" {
-		return o.resolveError(err)
+		return other(err)
 	}
 	if o.Offline {
 		return o.notFound(pkg, true, err)
@@ -241,7 +242,7 @@ func (o Options) withIndexFallback(ctx context.Context, step func(online bool) e
 	case missingPackage(err) != "":
 		return o.notFound(missingPackage(err), false, err)
 	}
-	return o.resolveError(err)
+	return other(err)
 }
 
 func (o Options) notFound(pkg string, offline bool, cause error) error {

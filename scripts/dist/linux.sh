@@ -43,6 +43,9 @@ for b in desklit desklit-window; do
 		echo "dist: $b does not report version $DIST_VERSION" >&2; exit 1; }
 done
 
+# uv, which builds the Python environments (pinned and hash-checked: scripts/uv.sh).
+"$root/scripts/uv.sh" "$work" >/dev/null
+
 # 2. Icons for the hicolor theme.
 sizes="16 22 24 32 48 64 128 256 512"
 icons="$work/icons"
@@ -59,11 +62,15 @@ Desklit $DIST_VERSION (commit $COMMIT, built $DATE)
 Your Streamlit app on the desktop, signed in and offline-ready.
 
 Run: $([ "${2:-}" = tarball ] && echo "./desklit (or double-click it)" || echo "Desklit in the application menu, or desklit"). It needs GTK 3 and WebKitGTK 4.1 (Debian/Ubuntu:
-libgtk-3-0 libwebkit2gtk-4.1-0) and Python 3.11 or newer with venv (python3-venv).
+libgtk-3-0 libwebkit2gtk-4.1-0) and Python 3.11 or newer (python3).
+
+Your own app: open its folder (or its .py script) with File > Open App..., or run
+desklit /path/to/your/app; its requirements.txt, pyproject.toml or uv.lock is installed
+into an environment of its own.
 
 First start: Desklit unpacks its Streamlit app into ~/.local/share/desklit/app (checked by
 SHA-256 at every start and restored when changed), then builds its Python environment in
-~/.local/share/desklit/runtime from the wheels in $1 with the package index
+~/.local/share/desklit/envs from the wheels in $1 with the package index
 switched off (under a minute; later starts take a second), and opens the window. The wheels
 are for CPython $(wheel_pythons "$wheelhouse"); with another Python the first start
 downloads the same pinned, hash-checked packages from PyPI instead.
@@ -88,7 +95,7 @@ wheel_pythons() {
 name="desklit-$DIST_VERSION-linux-amd64"
 tree="$work/tar/$name"
 mkdir -p "$tree/share/applications" "$tree/share/icons"
-install -m 0755 "$work/desklit" "$work/desklit-window" "$tree/"
+install -m 0755 "$work/desklit" "$work/desklit-window" "$work/uv" "$tree/"
 cp -r "$wheelhouse" "$tree/wheelhouse"
 rm -f "$tree/wheelhouse/README.md"
 install -m 0644 "$root/build/linux/desklit.desktop" "$tree/share/applications/desklit.desktop"
@@ -102,8 +109,10 @@ log "wrote $tarball"
 debver="${DIST_VERSION//-/\~}"
 pkg="$work/deb"
 mkdir -p "$pkg/DEBIAN" "$pkg/usr/bin" "$pkg/usr/share/applications" "$pkg/usr/share/icons" \
-	"$pkg/usr/share/desklit" "$pkg/usr/share/doc/desklit"
+	"$pkg/usr/share/desklit" "$pkg/usr/share/doc/desklit" "$pkg/usr/lib/desklit"
 install -m 0755 "$work/desklit" "$work/desklit-window" "$pkg/usr/bin/"
+# Desklit's own uv, out of the PATH so that it never shadows a uv the user installed.
+install -m 0755 "$work/uv" "$pkg/usr/lib/desklit/uv"
 install -m 0644 "$root/build/linux/desklit.desktop" "$pkg/usr/share/applications/desklit.desktop"
 cp -r "$icons" "$pkg/usr/share/icons/hicolor"
 cp -r "$wheelhouse" "$pkg/usr/share/desklit/wheelhouse"
@@ -124,7 +133,7 @@ Version: $debver
 Architecture: amd64
 Maintainer: $(sed -n 's/.*"name": *"\(Desklit contributors\)".*/\1/p' "$root/wails.json") <$(sed -n 's/.*"email": *"\([^"]*\)".*/\1/p' "$root/wails.json")>
 Installed-Size: $installed_kb
-Depends: libgtk-3-0, libwebkit2gtk-4.1-0, python3 (>= 3.11), python3-venv
+Depends: libgtk-3-0, libwebkit2gtk-4.1-0, python3 (>= 3.11)
 Recommends: gnome-keyring
 Section: devel
 Priority: optional

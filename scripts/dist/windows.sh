@@ -94,6 +94,9 @@ if [ "$wheelhouse" != none ]; then
 	check_wheelhouse "$wheelhouse"
 fi
 
+# uv.exe beside desklit.exe: it builds the Python environments.
+PLATFORM=win_amd64 "$root/scripts/uv.sh" "$work"
+
 # 4. The installer. wails_tools.nsh is Wails's template: fill in the fields and drop the file
 # association and protocol loops (Desklit registers none).
 cp "$root/build/windows/installer/project.nsi" "$work/installer/project.nsi"
@@ -105,7 +108,7 @@ wails_dir=$(cd "$root" && "$GO" list -m -f '{{.Dir}}' github.com/wailsapp/wails/
 cp "$wails_dir/internal/webview2runtime/MicrosoftEdgeWebview2Setup.exe" "$work/installer/tmp/"
 installer="$DIST_DIR/desklit-$DIST_VERSION-windows-amd64-installer.exe"
 args=(-WX -V4 "-DARG_WAILS_AMD64_BINARY=$exe" "-DINFO_PRODUCTVERSION=$numver"
-	"-DARG_DESKLIT_VERSION=$DIST_VERSION" "-DARG_DESKLIT_OUTFILE=$installer")
+	"-DARG_DESKLIT_VERSION=$DIST_VERSION" "-DARG_DESKLIT_OUTFILE=$installer" "-DARG_DESKLIT_UV=$work/uv.exe")
 [ "$wheelhouse" = none ] || args+=("-DARG_DESKLIT_WHEELHOUSE=$wheelhouse")
 log "makensis ${args[*]}"
 (cd "$work/installer" && makensis "${args[@]}" project.nsi) >"$work/makensis.log" 2>&1 || {

@@ -85,11 +85,11 @@ start "first start"
 [ -f "$data/app/app.py" ] || fail "the Streamlit app is not unpacked in $data/app"
 buildlog=$(find "$home" -name runtime-build.log | head -1)
 [ -n "$buildlog" ] || fail "no runtime-build.log under $home"
-grep -E -- '-m pip install|/pip install' "$buildlog" | grep -q -- '--no-index --find-links /usr/share/desklit/wheelhouse' ||
-	fail "the runtime was not installed with --no-index from /usr/share/desklit/wheelhouse ($buildlog)"
-if grep -Ei 'https?://|Downloading ' "$buildlog"; then fail "the runtime build touched the network ($buildlog)"; fi
-grep -q 'Successfully installed' "$buildlog" || fail "pip did not report success ($buildlog)"
-log "runtime built offline from /usr/share/desklit/wheelhouse ($(grep -c '^Processing ' "$buildlog") wheels)"
+grep -E -- '/usr/lib/desklit/uv pip sync' "$buildlog" | grep -q -- '--offline --find-links /usr/share/desklit/wheelhouse' ||
+	fail "the environment was not installed offline by Desklit's uv from /usr/share/desklit/wheelhouse ($buildlog)"
+if grep -Ei 'https?://|Downloading ' "$buildlog"; then fail "the environment build touched the network ($buildlog)"; fi
+grep -qE '^Installed [0-9]+ packages' "$buildlog" || fail "uv did not report success ($buildlog)"
+log "environment built offline from /usr/share/desklit/wheelhouse ($(grep -oE '^Installed [0-9]+' "$buildlog" | tail -1 | cut -d' ' -f2) packages)"
 sleep "${DESKLIT_E2E_SETTLE:-8}" # let the window draw the Streamlit page
 import -window root "$shot"
 colours=$(convert "$shot" -format '%k' info:)
@@ -106,8 +106,9 @@ got=$(sha256sum "$data/app/app.py" | cut -d' ' -f1)
 log "corrupted app.py restored at the next start"
 stop "after corruption"
 
-# A tampered wheel in the installed wheelhouse: the runtime build must refuse it (pip checks
+# A tampered wheel in the installed wheelhouse: the environment build must refuse it (uv checks
 # every wheel against the SHA-256 in the lock, requirements.txt) and never fall back to an index.
+# uv's cache holds the good wheel from the first start: it goes too, so the tampered one is read.
 wh=/usr/share/desklit/wheelhouse
 victim=$(ls "$wh"/idna-*.whl | head -1)
 cp "$victim" "$home/victim.bak"
@@ -117,19 +118,19 @@ import sys, zipfile
 with zipfile.ZipFile(sys.argv[1], "a") as z:
     z.writestr("idna/tampered.py", "x = 1\n")
 PY
-rm -rf "$data/runtime"
+rm -rf "$data/envs" "$home/.cache/desklit/uv"
 : >"$buildlog"
 (cd / && exec env -i DISPLAY="$DISPLAY" HOME="$home" DBUS_SESSION_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS" \
 	/usr/bin/desklit) >>"$home/app.log" 2>&1 &
 pid=$!
 deadline=$((SECONDS + 120))
-until grep -q 'DO NOT MATCH THE HASHES' "$buildlog" 2>/dev/null; do
+until grep -q 'Hash mismatch for' "$buildlog" 2>/dev/null; do
 	[ $SECONDS -lt $deadline ] || { restore; fail "a tampered wheel was not rejected within 120 s ($buildlog)"; }
 	alive "$pid" || break
 	sleep 0.5
 done
 restore
-grep -q 'DO NOT MATCH THE HASHES' "$buildlog" || fail "a tampered wheel was not rejected ($buildlog)"
+grep -q 'Hash mismatch for' "$buildlog" || fail "a tampered wheel was not rejected ($buildlog)"
 if grep -Ei 'https?://|Downloading ' "$buildlog"; then fail "the rejected build touched the network"; fi
 if curl -fsS -o /dev/null --max-time 1 "${urls%% *}" 2>/dev/null; then fail "Streamlit runs on a rejected runtime"; fi
 log "a tampered wheel is rejected by its hash; no runtime is built from it"

@@ -5,7 +5,8 @@
 #     (io.desklit.desktop, per-monitor DPI awareness) and the icon of build/windows/icon.ico;
 #   - desklit-*-windows-amd64-installer.exe: an NSIS installer (PE32 GUI, "Nullsoft Installer");
 #     its makensis log shows -WX (warnings are errors), no warning, the binary, the WebView2
-#     bootstrapper, and every wheel of the wheelhouse with its SHA256SUMS.
+#     bootstrapper, uv.exe, every wheel of the wheelhouse with its SHA256SUMS, and the "Open with
+#     Desklit" entries for folders and .py files.
 #
 #   test/dist/windows-check.sh [DIST_DIR] [MAKENSIS_LOG]
 #   (defaults: dist, .cache/dist-work/windows/makensis.log)
@@ -66,5 +67,7 @@ grep -q 'MicrosoftEdgeWebview2Setup.exe' "$mlog" || fail "the installer does not
 wheels=$(grep -cE '^File: "[^"]+\.whl"' "$mlog" || true)
 grep -qE '^File: "SHA256SUMS"' "$mlog" || fail "the installer does not carry the wheelhouse's SHA256SUMS"
 [ "$wheels" -gt 0 ] || fail "the installer carries no wheels"
-ok "makensis: no warning (-WX), binary, WebView2 bootstrapper, $wheels wheels and SHA256SUMS"
+grep -qE '^File: "uv.exe"' "$mlog" || fail "the installer does not carry uv.exe (it builds the Python environments)"
+grep -q 'SystemFileAssociations\\.py\\shell\\Desklit' "$mlog" || fail "the installer does not offer Open with Desklit for .py files"
+ok "makensis: no warning (-WX), binary, WebView2 bootstrapper, uv.exe, $wheels wheels and SHA256SUMS, Open with for folders and .py"
 echo "windows-check: PASS" >&2

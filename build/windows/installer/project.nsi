@@ -114,6 +114,17 @@ Section
       SetOutPath $INSTDIR
     !endif
 
+    # Desklit: uv builds the Python environments.
+    File "${ARG_DESKLIT_UV}"
+
+    # "Open with Desklit" on a folder and on a .py file (Explorer's context menu).
+    WriteRegStr SHCTX "Software\Classes\Directory\shell\Desklit" "" "Open with ${INFO_PRODUCTNAME}"
+    WriteRegStr SHCTX "Software\Classes\Directory\shell\Desklit" "Icon" "$INSTDIR\${PRODUCT_EXECUTABLE}"
+    WriteRegStr SHCTX "Software\Classes\Directory\shell\Desklit\command" "" '"$INSTDIR\${PRODUCT_EXECUTABLE}" "%1"'
+    WriteRegStr SHCTX "Software\Classes\SystemFileAssociations\.py\shell\Desklit" "" "Open with ${INFO_PRODUCTNAME}"
+    WriteRegStr SHCTX "Software\Classes\SystemFileAssociations\.py\shell\Desklit" "Icon" "$INSTDIR\${PRODUCT_EXECUTABLE}"
+    WriteRegStr SHCTX "Software\Classes\SystemFileAssociations\.py\shell\Desklit\command" "" '"$INSTDIR\${PRODUCT_EXECUTABLE}" "%1"'
+
     CreateShortcut "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
     CreateShortCut "$DESKTOP\${INFO_PRODUCTNAME}.lnk" "$INSTDIR\${PRODUCT_EXECUTABLE}"
 
@@ -132,6 +143,8 @@ Section "uninstall"
 
     Delete "$SMPROGRAMS\${INFO_PRODUCTNAME}.lnk"
     Delete "$DESKTOP\${INFO_PRODUCTNAME}.lnk"
+    DeleteRegKey SHCTX "Software\Classes\Directory\shell\Desklit"
+    DeleteRegKey SHCTX "Software\Classes\SystemFileAssociations\.py\shell\Desklit"
 
     !insertmacro wails.unassociateFiles
     !insertmacro wails.unassociateCustomProtocols
