@@ -28,7 +28,7 @@ shot firstrun 3 -- -scenario firstrun -pace 700ms
 shot ready 4 -- -scenario ready -pace 200ms
 shot signedin 4 -- -scenario signedin -pace 200ms
 shot logs 3 -a "key ctrl+l" -- -scenario signedin -pace 200ms
-shot pill-menu 3 -a "mousemove 170 47 click 1" -- -scenario signedin -pace 200ms
+shot pill-menu 3 -a "mousemove 240 47 click 1" -- -scenario signedin -pace 200ms
 shot port-conflict 3 -- -scenario port_in_use
 shot no-python 3 -- -scenario no_python
 shot crash-loop 3 -- -scenario crash_loop -pace 200ms
