@@ -26,6 +26,7 @@ type recEvents struct {
 func (r *recEvents) Services([]desktop.ServiceView) { r.mu.Lock(); r.svcs++; r.mu.Unlock() }
 func (r *recEvents) Session(desktop.SessionView)    {}
 func (r *recEvents) LogLine(string, string)         {}
+func (r *recEvents) App(desktop.AppView)            {}
 func (r *recEvents) Progress(p desktop.ProgressView) {
 	r.mu.Lock()
 	if p.Done {

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/menu"
 )
 
 // Event names the frontend subscribes to (frontend/src/api.ts mirrors them).
@@ -19,9 +21,16 @@ const (
 	EvProgress = "desklit:progress"
 	EvError    = "desklit:error"
 	EvLog      = "desklit:log"
-	EvView     = "desklit:view"   // menu → UI: "app", "logs", "reload"
+	EvView     = "desklit:view"   // menu → UI: "app", "apps", "logs", "reload"
 	EvNotice   = "desklit:notice" // a short message for the UI's toast
 	EvAppURL   = "desklit:appurl" // the Streamlit URL (with the launch secret) once it is ready
+)
+
+// Event names of the user's own apps (issue #14).
+const (
+	EvApp     = "desklit:app"     // AppView: the current app changed
+	EvApps    = "desklit:apps"    // []AppView: the recent apps changed (after a switch)
+	EvOpening = "desklit:opening" // the name of the app being opened; "" when the switch ended
 )
 
 // startupWait bounds how long a bound method waits for the window's start-up.
@@ -33,6 +42,13 @@ type shell interface {
 	OpenURL(url string)
 	SetClipboard(text string) error
 	SaveFileDialog(defaultName string) (string, error)
+	// OpenDirectoryDialog and OpenFileDialog return "" when the user cancels; pattern is
+	// semicolon-separated ("*.py").
+	OpenDirectoryDialog(title, defaultDir string) (string, error)
+	OpenFileDialog(title, defaultDir, filterName, pattern string) (string, error)
+	SetTitle(title string)
+	// SetMenu replaces the application menu (not on Linux: see menuRebuilds).
+	SetMenu(m *menu.Menu)
 	Message(title, text string)
 	Quit()
 }
@@ -45,6 +61,8 @@ type Snapshot struct {
 	Error        *ErrorView        `json:"error"`
 	StreamlitURL string            `json:"streamlitUrl"`
 	Versions     map[string]string `json:"versions"`
+	App          AppView           `json:"app"`
+	Apps         []AppView         `json:"apps"`
 }
 
 // LogLine is one line of a service's log, as sent to the UI.
@@ -56,16 +74,23 @@ type LogLine struct {
 // App is bound to the frontend: its exported methods are what the UI calls. Each waits until
 // the window's start-up is complete.
 type App struct {
-	b   Backend
-	log *slog.Logger
+	b    Backend
+	log  *slog.Logger
+	opts Options // for the menu's rebuilds and the window title; set by Run
 
 	startupDone chan struct{}
 	sh          shell
 	ctx         context.Context // the window's context, set at start-up
 	cancelStart context.CancelFunc
 
-	mu   sync.Mutex
-	snap Snapshot
+	mu      sync.Mutex
+	snap    Snapshot
+	opening string // the app being opened, "" when no switch runs
+	// menuRebuilds: the menu is replaced after a switch (see the package variable).
+	menuRebuilds bool
+	// appsMu serialises reading Backend.Apps and publishing it, so a slower read never
+	// overwrites a newer list.
+	appsMu sync.Mutex
 
 	stopOnce sync.Once
 	stopErr  error
@@ -93,7 +118,7 @@ func NewApp(b Backend, log *slog.Logger, stopTimeout time.Duration) *App {
 	if stopTimeout <= 0 {
 		stopTimeout = 2500 * time.Millisecond
 	}
-	return &App{b: b, log: log, startupDone: make(chan struct{}), stopWait: stopTimeout}
+	return &App{b: b, log: log, startupDone: make(chan struct{}), stopWait: stopTimeout, menuRebuilds: menuRebuilds}
 }
 
 // startup records the window's context and shell, starts the backend and opens the gate.
@@ -104,6 +129,11 @@ func (a *App) startup(ctx context.Context, sh shell) {
 	a.mu.Lock()
 	a.snap.Versions = a.b.Versions()
 	a.mu.Unlock()
+	a.loadApps()
+	a.mu.Lock()
+	cur := a.snap.App
+	a.mu.Unlock()
+	sh.SetTitle(a.windowTitle(cur))
 	close(a.startupDone)
 	go func() {
 		if err := a.b.Start(startCtx, appEvents{a}); err != nil && !errors.Is(err, context.Canceled) {
@@ -172,6 +202,7 @@ func (a *App) Snapshot() (Snapshot, error) {
 	defer a.mu.Unlock()
 	s := a.snap
 	s.Services = slices.Clone(s.Services)
+	s.Apps = slices.Clone(s.Apps)
 	return s, nil
 }
 
@@ -334,6 +365,9 @@ func (a *App) Act(action string) error {
 		}
 	case ActOpenLogs:
 		return a.OpenLogFolder()
+	case ActOpenApp:
+		_, err := a.ChooseApp()
+		return err
 	case ActQuit:
 		a.quit()
 	case ActDismiss:
@@ -435,4 +469,16 @@ func (e appEvents) Error(v ErrorView) {
 
 func (e appEvents) LogLine(service, line string) {
 	e.emit(EvLog, LogLine{Service: service, Line: line})
+}
+
+func (e appEvents) App(v AppView) {
+	v.Current = true
+	e.a.mu.Lock()
+	e.a.snap.App = v
+	e.a.mu.Unlock()
+	if e.a.sh != nil {
+		e.a.sh.SetTitle(e.a.windowTitle(v))
+	}
+	e.emit(EvApp, v)
+	go e.a.refreshApps() // not here: the Backend may call App with its own lock held
 }

@@ -13,6 +13,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/wailsapp/wails/v2/pkg/menu"
+
 	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/desktop/desktoptest"
 )
@@ -26,6 +28,12 @@ type fakeShell struct {
 	quit    int
 	saveTo  string
 	message string
+	// chooseDir and chooseFile are what the open dialogs return ("" = cancelled); dialogs
+	// records each dialog shown as "dir:<title>" or "file:<pattern>".
+	chooseDir, chooseFile string
+	dialogs               []string
+	titles                chan string
+	menus                 chan *menu.Menu
 }
 
 type event struct {
@@ -33,7 +41,9 @@ type event struct {
 	data any
 }
 
-func newShell() *fakeShell { return &fakeShell{events: make(chan event, 1000)} }
+func newShell() *fakeShell {
+	return &fakeShell{events: make(chan event, 1000), titles: make(chan string, 100), menus: make(chan *menu.Menu, 100)}
+}
 
 func (s *fakeShell) Emit(name string, data any) { s.events <- event{name, data} }
 func (s *fakeShell) OpenURL(string)             {}
@@ -45,7 +55,21 @@ func (s *fakeShell) SetClipboard(t string) error {
 }
 func (s *fakeShell) SaveFileDialog(string) (string, error) { return s.saveTo, nil }
 func (s *fakeShell) Message(_, text string)                { s.message = text }
-func (s *fakeShell) Quit()                                 { s.mu.Lock(); s.quit++; s.mu.Unlock() }
+func (s *fakeShell) OpenDirectoryDialog(title, _ string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dialogs = append(s.dialogs, "dir:"+title)
+	return s.chooseDir, nil
+}
+func (s *fakeShell) OpenFileDialog(_, _, _, pattern string) (string, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.dialogs = append(s.dialogs, "file:"+pattern)
+	return s.chooseFile, nil
+}
+func (s *fakeShell) SetTitle(t string)    { s.titles <- t }
+func (s *fakeShell) SetMenu(m *menu.Menu) { s.menus <- m }
+func (s *fakeShell) Quit()                { s.mu.Lock(); s.quit++; s.mu.Unlock() }
 
 // waitFor reads events until one named name satisfies ok.
 func (s *fakeShell) waitFor(t *testing.T, name string, ok func(any) bool) any {
@@ -397,11 +421,14 @@ func TestApplicationMenu(t *testing.T) {
 	a := desktop.NewApp(&desktoptest.FakeBackend{}, nil, time.Second)
 	got := desktop.MenuForTest(a, []string{"streamlit", "api"})
 	for _, want := range []string{
-		"File/Open in Browser [cmdorctrl+o]",
+		"File/Open App… [cmdorctrl+o]",
+		"File/Open Script… [cmdorctrl+shift+o]",
+		"File/Open in Browser [cmdorctrl+shift+b]",
 		"File/Save Diagnostics… [cmdorctrl+s]",
 		"File/Open Log Folder",
 		"File/Quit [cmdorctrl+q]",
 		"View/App [cmdorctrl+1]",
+		"View/Apps [cmdorctrl+2]",
 		"View/Logs [cmdorctrl+l]",
 		"View/Reload App [cmdorctrl+r]",
 		"Account/Log In…",

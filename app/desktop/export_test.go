@@ -4,6 +4,8 @@ import (
 	"context"
 	"io/fs"
 	"time"
+
+	"github.com/wailsapp/wails/v2/pkg/menu"
 )
 
 // Test hooks: the shell is unexported so that only Run can give the App a real one.
@@ -13,6 +15,10 @@ func StartForTest(a *App, ctx context.Context, sh interface {
 	OpenURL(string)
 	SetClipboard(string) error
 	SaveFileDialog(string) (string, error)
+	OpenDirectoryDialog(string, string) (string, error)
+	OpenFileDialog(string, string, string, string) (string, error)
+	SetTitle(string)
+	SetMenu(*menu.Menu)
 	Message(string, string)
 	Quit()
 }) {
@@ -31,18 +37,26 @@ func DistFSForTest(f fs.FS) (fs.FS, error)       { return distFS(f) }
 func CheckSigninURLForTest(u string) error       { return checkSigninURL(u) }
 func SigninPageForTest(u string) ([]byte, error) { return signinPage(u) }
 
-// MenuForTest lists the application menu as "Top/Item" labels with their accelerators.
+// MenuForTest lists the application menu (with the Backend's apps) as "Top/Item" labels.
 func MenuForTest(a *App, services []string) []string {
+	a.loadApps()
+	return MenuLabelsForTest(a.menu(Options{Services: services}))
+}
+
+// MenuLabelsForTest lists a menu as "Top/Sub/Item [accelerator]" labels, " (disabled)" marked.
+func MenuLabelsForTest(m *menu.Menu) []string {
 	var out []string
-	for _, top := range a.menu(Options{Services: services}).Items {
-		if top.SubMenu == nil {
-			continue
-		}
-		for _, it := range top.SubMenu.Items {
+	var walk func(prefix string, items []*menu.MenuItem)
+	walk = func(prefix string, items []*menu.MenuItem) {
+		for _, it := range items {
 			if it.Label == "" {
 				continue
 			}
-			s := top.Label + "/" + it.Label
+			if it.SubMenu != nil {
+				walk(prefix+it.Label+"/", it.SubMenu.Items)
+				continue
+			}
+			s := prefix + it.Label
 			if acc := it.Accelerator; acc != nil {
 				s += " ["
 				for _, m := range acc.Modifiers {
@@ -50,8 +64,20 @@ func MenuForTest(a *App, services []string) []string {
 				}
 				s += acc.Key + "]"
 			}
+			if it.Disabled {
+				s += " (disabled)"
+			}
 			out = append(out, s)
+		}
+	}
+	for _, top := range m.Items {
+		if top.SubMenu != nil {
+			walk(top.Label+"/", top.SubMenu.Items)
 		}
 	}
 	return out
 }
+
+// SetMenuRebuildsForTest makes the App replace the menu after a switch (as on macOS and
+// Windows); call it before StartForTest.
+func SetMenuRebuildsForTest(a *App, on bool) { a.menuRebuilds = on }

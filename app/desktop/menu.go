@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"runtime"
+	"slices"
 
 	"github.com/wailsapp/wails/v2/pkg/menu"
 	"github.com/wailsapp/wails/v2/pkg/menu/keys"
@@ -30,7 +31,11 @@ func (a *App) menu(opts Options) *menu.Menu {
 	}
 
 	file := m.AddSubmenu("File")
-	file.AddText("Open in Browser", keys.CmdOrCtrl("o"), bg(a.OpenInBrowser))
+	file.AddText("Open App…", keys.CmdOrCtrl("o"), bg(func() error { _, err := a.ChooseApp(); return err }))
+	file.AddText("Open Script…", keys.Combo("o", keys.CmdOrCtrlKey, keys.ShiftKey), bg(func() error { _, err := a.ChooseScript(); return err }))
+	a.recentMenu(file.AddSubmenu("Open Recent"), bg, view)
+	file.AddSeparator()
+	file.AddText("Open in Browser", keys.Combo("b", keys.CmdOrCtrlKey, keys.ShiftKey), bg(a.OpenInBrowser))
 	file.AddText("Save Diagnostics…", keys.CmdOrCtrl("s"), bg(func() error {
 		path, err := a.SaveDiagnostics()
 		if err == nil && path != "" {
@@ -48,6 +53,7 @@ func (a *App) menu(opts Options) *menu.Menu {
 
 	v := m.AddSubmenu("View")
 	v.AddText("App", keys.CmdOrCtrl("1"), view("app"))
+	v.AddText("Apps", keys.CmdOrCtrl("2"), view("apps"))
 	v.AddText("Logs", keys.CmdOrCtrl("l"), view("logs"))
 	v.AddSeparator()
 	v.AddText("Reload App", keys.CmdOrCtrl("r"), view("reload"))
@@ -82,6 +88,46 @@ func (a *App) menu(opts Options) *menu.Menu {
 		}()
 	})
 	return m
+}
+
+// recentMenu fills File › Open Recent: the recent apps (a missing one shown, disabled), then
+// the demo and the whole list. Built from the snapshot, so it is as fresh as the last switch.
+func (a *App) recentMenu(sub *menu.Menu, bg func(func() error) func(*menu.CallbackData), view func(string) func(*menu.CallbackData)) {
+	a.mu.Lock()
+	apps := slices.Clone(a.snap.Apps)
+	a.mu.Unlock()
+	open := func(path string) func(*menu.CallbackData) {
+		return bg(func() error { return a.OpenApp(path) })
+	}
+	names := map[string]int{}
+	for _, v := range apps {
+		names[v.Name]++
+	}
+	demo := demoName
+	recent := 0
+	for _, v := range apps {
+		if v.Demo {
+			demo = v.Name
+			continue
+		}
+		label := v.Name
+		if names[v.Name] > 1 { // two folders called "app": tell them apart
+			label += " — " + v.Path
+		}
+		if v.Missing {
+			label += " (missing)"
+		}
+		it := sub.AddText(label, nil, open(v.Path))
+		it.Disabled = v.Missing
+		recent++
+	}
+	if recent == 0 {
+		sub.AddText("No recent apps", nil, nil).Disabled = true
+	}
+	sub.AddSeparator()
+	sub.AddText(demo, nil, open(""))
+	sub.AddSeparator()
+	sub.AddText("All Apps…", nil, view("apps"))
 }
 
 // notice shows a short message in the window.

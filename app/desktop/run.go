@@ -9,6 +9,7 @@ import (
 
 	"github.com/wailsapp/wails/v2"
 	"github.com/wailsapp/wails/v2/pkg/logger"
+	"github.com/wailsapp/wails/v2/pkg/menu"
 	"github.com/wailsapp/wails/v2/pkg/options"
 	"github.com/wailsapp/wails/v2/pkg/options/assetserver"
 	"github.com/wailsapp/wails/v2/pkg/options/linux"
@@ -49,6 +50,8 @@ func Run(b Backend, opts Options) error {
 	}
 
 	a := NewApp(b, log, opts.StopTimeout)
+	a.opts = opts
+	a.loadApps() // the title and File › Open Recent are made before the window exists
 
 	saveState := func() {
 		if opts.WindowStatePath == "" || a.wait() != nil {
@@ -73,7 +76,7 @@ func Run(b Backend, opts Options) error {
 		startState = options.Maximised
 	}
 	app := &options.App{
-		Title:              opts.Title,
+		Title:              a.windowTitle(a.snap.App),
 		Width:              ws.Width,
 		Height:             ws.Height,
 		MinWidth:           minWidth,
@@ -167,6 +170,22 @@ func (s wailsShell) SaveFileDialog(name string) (string, error) {
 		Title: "Save diagnostics", DefaultFilename: name, CanCreateDirectories: true,
 	})
 }
+func (s wailsShell) OpenDirectoryDialog(title, dir string) (string, error) {
+	return wruntime.OpenDirectoryDialog(s.ctx, wruntime.OpenDialogOptions{
+		Title: title, DefaultDirectory: dir,
+	})
+}
+func (s wailsShell) OpenFileDialog(title, dir, filterName, pattern string) (string, error) {
+	return wruntime.OpenFileDialog(s.ctx, wruntime.OpenDialogOptions{
+		Title: title, DefaultDirectory: dir,
+		Filters: []wruntime.FileFilter{{DisplayName: filterName, Pattern: pattern}},
+	})
+}
+func (s wailsShell) SetTitle(t string) { wruntime.WindowSetTitle(s.ctx, t) }
+
+// SetMenu: MenuSetApplicationMenu alone redraws the menu on macOS and Windows (both rebuild
+// the native menu in it); MenuUpdateApplicationMenu would only build it a second time.
+func (s wailsShell) SetMenu(m *menu.Menu) { wruntime.MenuSetApplicationMenu(s.ctx, m) }
 func (s wailsShell) Message(title, text string) {
 	_, _ = wruntime.MessageDialog(s.ctx, wruntime.MessageDialogOptions{
 		Type: wruntime.InfoDialog, Title: title, Message: text,

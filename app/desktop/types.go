@@ -29,6 +29,7 @@ const (
 	ErrNoKeyring    = "no_keyring"
 	ErrCrashLoop    = "crash_loop"
 	ErrRuntimeBuild = "runtime_build"
+	ErrAppFailed    = "app_failed" // the app's script failed (e.g. a syntax error); Detail: its last log lines
 	ErrOther        = "other"
 )
 
@@ -43,6 +44,7 @@ const (
 	ActShowLogs     = "show_logs"     // handled by the UI: the logs view
 	ActQuit         = "quit"          // quits the app
 	ActDismiss      = "dismiss"       // handled by the UI: hides a banner
+	ActOpenApp      = "open_app"      // the Open App chooser (App.ChooseApp)
 )
 
 // ServiceView is one supervised service as the window shows it.
@@ -71,8 +73,10 @@ type SessionView struct {
 	Busy bool `json:"busy"`
 }
 
-// ProgressView is the first-run runtime build.
+// ProgressView is the first-run runtime build, or the build of a project's environment.
 type ProgressView struct {
+	// App is the name of the project whose environment is being built ("" for Desklit's own runtime).
+	App     string  `json:"app"`
 	Step    string  `json:"step"`
 	Package string  `json:"package"`
 	N       int     `json:"n"`
@@ -97,6 +101,18 @@ type ErrorView struct {
 	Actions []string `json:"actions"`
 }
 
+// AppView is a Streamlit project the window can open: the one running, or one of the recent ones.
+type AppView struct {
+	Name       string    `json:"name"`       // desklit.toml name, else the folder's (or script's) name; "Desklit demo" for the demo
+	Path       string    `json:"path"`       // the folder or .py file as opened; "" for the bundled demo
+	Script     string    `json:"script"`     // the script that runs (absolute)
+	LastOpened time.Time `json:"lastOpened"` // zero for the demo when never opened
+	Missing    bool      `json:"missing"`    // the path no longer exists (shown, not openable)
+	EnvReady   bool      `json:"envReady"`   // its Python environment is built (opening it takes seconds)
+	Current    bool      `json:"current"`    // the app running now
+	Demo       bool      `json:"demo"`
+}
+
 // Events is how the Backend reports to the window. Calls may come from any goroutine.
 type Events interface {
 	Services([]ServiceView)
@@ -104,6 +120,9 @@ type Events interface {
 	Progress(ProgressView)
 	Error(ErrorView)
 	LogLine(service, line string)
+	// App: the current app changed (sent at start and after each switch). The window then
+	// reads Backend.Apps on a goroutine of its own, so App may be called with a lock held.
+	App(AppView)
 }
 
 // Backend is what the window drives: the supervisor, the session and the runtime builder behind
@@ -128,6 +147,16 @@ type Backend interface {
 	CancelStart()
 	RetryStart(ctx context.Context) error
 	UsePort(service string, port int) error
+	// Apps is the recent apps, newest first, at most 10, plus the demo (last, Demo=true); the
+	// current one has Current=true. Also called before Start (the menu and the title need it).
+	Apps() []AppView
+	// OpenApp switches to the project at path (a folder or a .py file; "" = the bundled demo). It
+	// returns once the new app's Streamlit is Ready, or with the error (also reported through
+	// Events.Error / Progress as during start-up). Only the Streamlit service restarts; the
+	// session stays signed in. While a switch runs, a second OpenApp returns an error.
+	OpenApp(ctx context.Context, path string) error
+	// CurrentApp is the app running (or starting) now; also called before Start.
+	CurrentApp() AppView
 }
 
 // Options configure the main window.

@@ -26,6 +26,7 @@ export interface SessionView {
 }
 
 export interface ProgressView {
+  app: string; // the project whose environment is being built; "" for Desklit's own runtime
   step: string;
   package: string;
   n: number;
@@ -35,7 +36,7 @@ export interface ProgressView {
   done: boolean;
 }
 
-export type ErrorKind = 'port_in_use' | 'no_python' | 'no_keyring' | 'crash_loop' | 'runtime_build' | 'other' | '';
+export type ErrorKind = 'port_in_use' | 'no_python' | 'no_keyring' | 'crash_loop' | 'runtime_build' | 'app_failed' | 'other' | '';
 
 export interface ErrorView {
   kind: ErrorKind | string;
@@ -46,6 +47,18 @@ export interface ErrorView {
   actions: string[] | null;
 }
 
+/** A Streamlit project the window can open (Go: desktop.AppView). */
+export interface AppView {
+  name: string;
+  path: string; // the folder or .py file; "" for the bundled demo
+  script: string;
+  lastOpened: string; // RFC 3339; "0001-01-01T00:00:00Z" when never
+  missing: boolean;
+  envReady: boolean;
+  current: boolean;
+  demo: boolean;
+}
+
 export interface Snapshot {
   services: ServiceView[] | null;
   session: SessionView;
@@ -53,6 +66,8 @@ export interface Snapshot {
   error: ErrorView | null;
   streamlitUrl: string;
   versions: Record<string, string> | null;
+  app: AppView | null;
+  apps: AppView[] | null;
 }
 
 export interface LogLine {
@@ -69,6 +84,9 @@ export const Ev = {
   view: 'desklit:view',
   notice: 'desklit:notice',
   appUrl: 'desklit:appurl',
+  app: 'desklit:app', // AppView: the current app changed
+  apps: 'desklit:apps', // AppView[]: the recent apps changed
+  opening: 'desklit:opening', // the name of the app being opened; "" when the switch ended
 } as const;
 
 export interface Api {
@@ -83,6 +101,11 @@ export interface Api {
   copyText(text: string): Promise<void>;
   cancelStart(): Promise<void>;
   act(action: string): Promise<void>;
+  apps(): Promise<AppView[]>;
+  openApp(path: string): Promise<void>;
+  /** chooseApp and chooseScript open a native chooser, then the app; "" when cancelled. */
+  chooseApp(): Promise<string>;
+  chooseScript(): Promise<string>;
   on(event: string, cb: (data: any) => void): () => void;
 }
 
@@ -111,6 +134,10 @@ export function wailsApi(w: WailsWindow = window as unknown as WailsWindow): Api
     copyText: (text) => call('CopyText', text),
     cancelStart: () => call('CancelStart'),
     act: (action) => call('Act', action),
+    apps: async () => (await call('Apps')) ?? [],
+    openApp: (path) => call('OpenApp', path),
+    chooseApp: () => call('ChooseApp'),
+    chooseScript: () => call('ChooseScript'),
     on: (event, cb) => w.runtime?.EventsOn(event, (data: any) => cb(data)) ?? (() => {}),
   };
 }

@@ -53,6 +53,8 @@ export function actionLabel(action: string, err?: ErrorView | null): string {
       return 'Quit Desklit';
     case 'dismiss':
       return err?.kind === 'no_keyring' ? 'OK' : 'Dismiss';
+    case 'open_app':
+      return 'Open App…';
     default:
       return action;
   }
@@ -69,6 +71,7 @@ const defaultTitles: Record<string, string> = {
   no_keyring: 'Your sign-in will not be remembered',
   crash_loop: 'A service keeps stopping',
   runtime_build: 'Setting up the app did not finish',
+  app_failed: 'The app could not start',
   other: 'Something went wrong',
 };
 
@@ -97,6 +100,9 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
     case 'crash_loop':
       lines.push(['Its last lines of output are below. Restart it, or save diagnostics to report the problem.', 'last lines']);
       break;
+    case 'app_failed':
+      lines.push(['Its last lines of output are below. Fix the script and try again, or open another app.', 'last lines']);
+      break;
     case 'runtime_build':
       lines.push(['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.', 'try again']);
       break;
@@ -111,4 +117,21 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
 export function looksRaw(text: string): boolean {
   const t = text.trim();
   return /^[[{]/.test(t) || /goroutine \d+ \[|Traceback \(most recent call last\)|^\s+at .+\(.+:\d+:\d+\)$|panic: /m.test(t);
+}
+
+/** "just now", "5 minutes ago", "yesterday", "2 days ago", "3 weeks ago", else the date; "" for
+ * a zero or unknown time (the demo never opened). */
+export function formatAgo(iso: string, now: Date = new Date()): string {
+  const t = new Date(iso);
+  if (!iso || isNaN(t.getTime()) || t.getUTCFullYear() < 2000) return '';
+  const s = Math.max(0, (now.getTime() - t.getTime()) / 1000);
+  const n = (v: number, unit: string) => `${v} ${unit}${v === 1 ? '' : 's'} ago`;
+  if (s < 60) return 'just now';
+  if (s < 3600) return n(Math.floor(s / 60), 'minute');
+  if (s < 86400) return n(Math.floor(s / 3600), 'hour');
+  const days = Math.floor(s / 86400);
+  if (days === 1) return 'yesterday';
+  if (days < 14) return n(days, 'day');
+  if (days < 60) return n(Math.floor(days / 7), 'week');
+  return t.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' });
 }

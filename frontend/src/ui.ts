@@ -1,8 +1,10 @@
-// The window: header (services, session, actions), banners, and one main view at a time:
-// an error a user can act on, the first-run progress, the logs, or the Streamlit app.
+// The window: header (the app's name, services, session, actions), banners, and one main view
+// at a time: an error a user can act on, the first-run progress, the logs, the apps, or the
+// Streamlit app.
 // State changes arrive as events from Go; nothing here polls.
 
-import { Ev, type Api, type ErrorView, type LogLine, type ProgressView, type ServiceView, type SessionView, type Snapshot } from './api';
+import { Ev, type Api, type AppView, type ErrorView, type LogLine, type ProgressView, type ServiceView, type SessionView, type Snapshot } from './api';
+import { appsView } from './apps';
 import { h } from './dom';
 import {
   actionLabel, errorHelp, errorTitle, formatExpiry, looksRaw, serviceLabel, serviceTooltip, splitAction,
@@ -10,7 +12,7 @@ import {
 
 const maxLogLines = 5000;
 
-export type View = 'app' | 'logs';
+export type View = 'app' | 'logs' | 'apps';
 
 export interface State {
   services: ServiceView[];
@@ -24,6 +26,9 @@ export interface State {
   keyringDismissed: boolean;
   notice: { text: string; isError: boolean } | null;
   menuFor: string; // the service whose pill menu is open
+  app: AppView | null; // the current app
+  apps: AppView[];
+  opening: string; // the name of the app being opened, "" when none
 }
 
 const emptySession: SessionView = {
@@ -34,6 +39,7 @@ export class UI {
   state: State = {
     services: [], session: emptySession, progress: null, error: null, streamlitUrl: '',
     view: 'app', logService: 'streamlit', filter: '', keyringDismissed: false, notice: null, menuFor: '',
+    app: null, apps: [], opening: '',
   };
   private logs = new Map<string, string[]>();
   private frame: HTMLIFrameElement | null = null;
@@ -48,6 +54,8 @@ export class UI {
   private headerKey = '';
   private paneKey = '';
   private noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  // reloadFrame: another app now runs on the same address; the frame loads it once Streamlit is ready.
+  private reloadFrame = false;
   private unsub: (() => void)[] = [];
 
   constructor(private root: HTMLElement, private api: Api) {
@@ -70,6 +78,9 @@ export class UI {
     on(Ev.view, (v: string) => this.onView(v));
     on(Ev.appUrl, (u: string) => this.set({ streamlitUrl: u }));
     on(Ev.notice, (t: string) => this.notify(t, false));
+    on(Ev.app, (a: AppView) => this.onApp(a));
+    on(Ev.apps, (a: AppView[]) => this.set({ apps: a ?? [] }));
+    on(Ev.opening, (name: string) => this.set({ opening: name ?? '', view: name && this.state.view === 'apps' ? 'app' : this.state.view }));
     this.render();
     try {
       this.apply(await this.api.snapshot());
@@ -87,7 +98,9 @@ export class UI {
       session: s.session ?? emptySession,
       progress: s.progress && !s.progress.done ? s.progress : null,
       error: s.error && s.error.kind ? s.error : null,
+      apps: s.apps ?? [],
     });
+    if (s.app) this.onApp(s.app);
     this.onServices(s.services ?? [], s.streamlitUrl);
   }
 
@@ -103,6 +116,23 @@ export class UI {
     const patch: Partial<State> = { services };
     if (url) patch.streamlitUrl = url;
     this.set(patch);
+    if (this.reloadFrame && this.streamlitReady()) this.loadNewApp();
+  }
+
+  private onApp(a: AppView): void {
+    const before = this.state.app;
+    const other = !!before && (before.path !== a.path || before.demo !== a.demo);
+    this.set({ app: a });
+    if (other && this.frame) {
+      this.reloadFrame = true;
+      if (this.streamlitReady()) this.loadNewApp();
+    }
+  }
+
+  /** loadNewApp points the frame at the new app: the address is the same, the page is not. */
+  private loadNewApp(): void {
+    this.reloadFrame = false;
+    if (this.frame) this.frame.src = this.state.streamlitUrl;
   }
 
   private onLog(l: LogLine): void {
@@ -124,6 +154,8 @@ export class UI {
       this.set({ view: 'app' });
     } else if (v === 'logs') {
       this.showLogs(this.state.logService);
+    } else if (v === 'apps') {
+      this.set({ view: 'apps', menuFor: '' });
     } else {
       this.set({ view: 'app' });
     }
@@ -143,7 +175,7 @@ export class UI {
   private onKey(e: KeyboardEvent): void {
     if (e.key === 'Escape') {
       if (this.state.menuFor) this.set({ menuFor: '' });
-      else if (this.state.view === 'logs') this.set({ view: 'app' });
+      else if (this.state.view === 'logs' || this.state.view === 'apps') this.set({ view: 'app' });
     } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f' && this.state.view === 'logs') {
       e.preventDefault();
       (this.root.querySelector('.log-filter') as HTMLInputElement | null)?.focus();
@@ -179,7 +211,7 @@ export class UI {
   private renderHeader(): void {
     const { services, session, view } = this.state;
     // Rebuild only when something shown changed, so a hover or a focus survives other events.
-    const key = JSON.stringify([services, session, view, this.state.menuFor, this.streamlitReady()]);
+    const key = JSON.stringify([services, session, view, this.state.menuFor, this.streamlitReady(), this.state.app]);
     if (key === this.headerKey) return;
     this.headerKey = key;
     const pills = h('nav', { class: 'pills', 'aria-label': 'Services' },
@@ -197,13 +229,13 @@ export class UI {
           session.busy ? 'Signing in…' : 'Log in');
     const appReady = this.streamlitReady();
     this.header.replaceChildren(
-      h('div', { class: 'brand' }, h('span', { class: 'logo', 'aria-hidden': 'true' }, 'D'), h('span', { class: 'brand-name' }, 'Desklit')),
+      this.brand(),
       pills,
       h('div', { class: 'spacer' }),
       who,
       authBtn,
       h('button', {
-        class: 'btn', disabled: !appReady, title: 'Open the app in your web browser (Ctrl+O)',
+        class: 'btn', disabled: !appReady, title: 'Open the app in your web browser (Ctrl+Shift+B)',
         onclick: () => this.run(() => this.api.openInBrowser()),
       }, 'Open in browser'),
       h('button', {
@@ -211,6 +243,19 @@ export class UI {
         onclick: () => (view === 'logs' ? this.set({ view: 'app' }) : this.showLogs(this.state.logService)),
       }, 'Logs'),
     );
+  }
+
+  /** brand is the current app's name; it opens the Apps view, where another can be opened. */
+  private brand(): HTMLElement {
+    const { app, view } = this.state;
+    const name = app?.name || 'Desklit';
+    return h('div', { class: 'brand' },
+      h('span', { class: 'logo', 'aria-hidden': 'true' }, 'D'),
+      h('button', {
+        class: 'app-switch' + (view === 'apps' ? ' active' : ''), 'aria-pressed': String(view === 'apps'),
+        'aria-label': `${name}: show the apps`, title: `${app && !app.demo ? app.path : name} — show the apps (Ctrl+2)`,
+        onclick: () => this.set({ view: view === 'apps' ? 'app' : 'apps', menuFor: '' }),
+      }, h('span', { class: 'brand-name' }, name), h('span', { class: 'caret', 'aria-hidden': 'true' }, '▾')));
   }
 
   private login(): void {
@@ -262,11 +307,13 @@ export class UI {
   }
 
   /** mainView says which view is in front; exported through data-view for tests and styles. */
-  mainView(): 'error' | 'progress' | 'logs' | 'app' | 'starting' {
+  mainView(): 'error' | 'progress' | 'logs' | 'apps' | 'opening' | 'app' | 'starting' {
     const { error, progress, view } = this.state;
     if (error && error.kind !== 'no_keyring') return 'error';
     if (progress) return 'progress';
     if (view === 'logs') return 'logs';
+    if (this.state.opening) return 'opening';
+    if (view === 'apps') return 'apps';
     if (this.streamlitReady() || (this.frame && this.state.streamlitUrl)) return 'app';
     return 'starting';
   }
@@ -299,6 +346,8 @@ export class UI {
       v === 'error' ? s.error
         : v === 'progress' ? s.progress
         : v === 'logs' ? [s.logService, s.services.map((x) => x.name)]
+        : v === 'apps' ? s.apps
+        : v === 'opening' ? s.opening
         : s.services.map((x) => [x.name, x.state]));
     if (key === this.paneKey) return;
     this.paneKey = key;
@@ -306,6 +355,13 @@ export class UI {
     const view = v === 'error' ? this.errorView(s.error!)
       : v === 'progress' ? this.progressView(s.progress!)
       : v === 'logs' ? this.logsView()
+      : v === 'apps' ? appsView(s.apps, s.opening, {
+          open: (a) => this.openApp(a),
+          chooseApp: () => this.choose(() => this.api.chooseApp()),
+          chooseScript: () => this.choose(() => this.api.chooseScript()),
+          close: () => this.set({ view: 'app' }),
+        })
+      : v === 'opening' ? this.openingView(s.opening)
       : this.startingView();
     this.otherPane.replaceChildren(view);
     const pre = this.logPre as HTMLElement | null; // set by logsView
@@ -334,11 +390,32 @@ export class UI {
         : h('p', { class: 'muted' }, 'Preparing the services.'));
   }
 
+  private openingView(name: string): HTMLElement {
+    return h('div', { class: 'card center-card' },
+      h('div', { class: 'spinner', 'aria-hidden': 'true' }),
+      h('h1', {}, `Opening ${name}…`),
+      h('p', { class: 'muted' }, 'Only the app restarts: you stay signed in.'));
+  }
+
+  /** openApp opens a row of the Apps view; the one running just goes back to it. */
+  private openApp(a: AppView): void {
+    this.set({ view: 'app' });
+    if (!a.current) this.run(() => this.api.openApp(a.path));
+  }
+
+  private choose(f: () => Promise<string>): void {
+    this.run(async () => {
+      if (await f()) this.set({ view: 'app' });
+    });
+  }
+
   private progressView(p: ProgressView): HTMLElement {
     const pct = Math.max(0, Math.min(100, p.percent || (p.total ? (100 * p.n) / p.total : 0)));
     return h('div', { class: 'card center-card progress-card' },
-      h('h1', {}, 'Setting up Desklit'),
-      h('p', { class: 'muted' }, 'This happens once, on first start. It can take a few minutes.'),
+      h('h1', {}, `Setting up ${p.app || 'Desklit'}`),
+      h('p', { class: 'muted' }, p.app
+        ? 'Desklit builds this app\'s Python environment once; later it opens in seconds.'
+        : 'This happens once, on first start. It can take a few minutes.'),
       h('p', { class: 'step' }, p.step || 'Preparing…'),
       h('p', { class: 'pkg' },
         h('span', {}, p.total ? `Package ${p.n} of ${p.total}${p.package ? ': ' + p.package : ''}` : ''),
@@ -354,7 +431,8 @@ export class UI {
     const raw = looksRaw(e.message);
     const message = raw ? 'Desklit ran into a problem it could not explain. The details are in the logs.' : e.message;
     const detailRaw = raw ? e.message + (e.detail ? '\n' + e.detail : '') : e.detail;
-    const showDetailOpen = !raw && (e.kind === 'crash_loop' || e.kind === 'port_in_use') && !looksRaw(e.detail);
+    // A failed app's Traceback is what its author needs to see: shown as it is, not collapsed.
+    const showDetailOpen = !raw && (e.kind === 'app_failed' || ((e.kind === 'crash_loop' || e.kind === 'port_in_use') && !looksRaw(e.detail)));
     const actions = (e.actions?.length ? e.actions : ['retry']).map((a, i) =>
       h('button', { class: 'btn' + (i === 0 ? ' primary' : ''), 'data-action': a, onclick: () => this.doAction(a) }, actionLabel(a, e)));
     if (!actions.some((b) => b.dataset.action === 'show_logs' || b.dataset.action === 'open_logs')) {

@@ -11,12 +11,16 @@ bin=$(mktemp -d)/devharness
 (cd frontend && { [ -d node_modules ] || npm ci; } && npm run build >/dev/null)
 go build -tags desktop,production,webkit2_41 -o "$bin" ./app/desktop/internal/devharness
 
-shot() { # name settle-seconds [-a action] -- harness args
+# The Apps view (Ctrl+2), then a click on "churn" (its environment not yet built): the progress
+# screen names it. The row is the second of the list at 1280x800.
+APP_SETUP_CLICKS="key ctrl+2 sleep 1 mousemove 640 231 click 1 sleep 2.5"
+
+shot() { # name settle-seconds [-a action] [-t title] -- harness args
   local name=$1 settle=$2; shift 2
-  local action=()
-  if [ "$1" = "-a" ]; then action=(-a "$2"); shift 2; fi
+  local opts=()
+  while [ "$1" = "-a" ] || [ "$1" = "-t" ]; do opts+=("$1" "$2"); shift 2; done
   if [ "$1" = "--" ]; then shift; fi
-  test/gui/smoke.sh -o "$out/window-fake-$name.png" -w "$settle" "${action[@]}" -- "$bin" "$@"
+  test/gui/smoke.sh -o "$out/window-fake-$name.png" -w "$settle" "${opts[@]}" -- "$bin" "$@"
   rm -f "$out/window-fake-$name.log"
 }
 
@@ -24,12 +28,15 @@ shot firstrun 3 -- -scenario firstrun -pace 700ms
 shot ready 4 -- -scenario ready -pace 200ms
 shot signedin 4 -- -scenario signedin -pace 200ms
 shot logs 3 -a "key ctrl+l" -- -scenario signedin -pace 200ms
-shot pill-menu 3 -a "mousemove 170 47 click 1" -- -scenario signedin -pace 200ms
+shot pill-menu 3 -a "mousemove 240 47 click 1" -- -scenario signedin -pace 200ms
 shot port-conflict 3 -- -scenario port_in_use
 shot no-python 3 -- -scenario no_python
 shot crash-loop 3 -- -scenario crash_loop -pace 200ms
 shot runtime-build-failed 4 -- -scenario runtime_build -pace 200ms
 shot no-keyring 4 -- -scenario no_keyring -pace 200ms
+shot apps 3 -a "key ctrl+2" -- -scenario signedin -pace 200ms
+shot app-setup 2 -a "$APP_SETUP_CLICKS" -- -scenario signedin -pace 700ms
+shot app-failed 4 -t "Quarterly report — Desklit" -- -scenario app_failed -pace 200ms
 test/gui/smoke.sh -t "Sign in — Desklit" -o "$out/window-fake-signin.png" -w 3 -- "$bin" -signin
 rm -f "$out/window-fake-signin.log"
 echo "screenshots in $out"

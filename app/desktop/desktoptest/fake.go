@@ -24,6 +24,7 @@ const (
 	CrashLoop    = "crash_loop"    // the API keeps crashing
 	RuntimeBuild = "runtime_build" // the runtime build fails half-way
 	Other        = "other"         // an unexpected error with raw detail
+	AppFailed    = "app_failed"    // the current app (Quarterly report) has a syntax error
 )
 
 // FakeBackend implements desktop.Backend. Zero values are usable; set AppURL to a page the
@@ -35,6 +36,9 @@ type FakeBackend struct {
 	Pace     time.Duration // the delay between scripted steps; 150 ms when zero
 	// StopDelay makes Stop take this long (to test the close timeout).
 	StopDelay time.Duration
+	// Recent is the recent apps at start (newest first, without the demo); nil = a few samples
+	// (SalesPath, ChurnPath, BrokenPath, OldPath), empty = none.
+	Recent []desktop.AppView
 
 	mu       sync.Mutex
 	ev       desktop.Events
@@ -45,6 +49,13 @@ type FakeBackend struct {
 	calls    []string
 	stopped  chan struct{}
 	stopOnce sync.Once
+
+	appsReady  bool
+	recent     []desktop.AppView
+	demo       desktop.AppView
+	current    string             // the current app's path, "" = the demo
+	opening    bool               // OpenApp runs
+	cancelOpen context.CancelFunc // set while OpenApp builds an environment
 }
 
 var names = []string{"streamlit", "component", "api"}
@@ -98,6 +109,7 @@ func (f *FakeBackend) Start(ctx context.Context, ev desktop.Events) error {
 	f.logs = map[string][]string{}
 	f.mu.Unlock()
 	f.Stopped() // make the channel before anyone waits on it
+	ev.App(f.CurrentApp())
 	go f.play(ctx, f.Scenario)
 	return nil
 }
@@ -125,7 +137,7 @@ func (f *FakeBackend) play(ctx context.Context, scenario string) {
 			}
 		}
 		f.ev.Progress(desktop.ProgressView{Done: true})
-		f.startServices(ctx, false)
+		f.startServices(ctx, false, "")
 	case PortInUse:
 		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrPortInUse, Service: "api",
 			Title:   "Port 8888 is used by another program",
@@ -137,7 +149,7 @@ func (f *FakeBackend) play(ctx context.Context, scenario string) {
 			Message: "Desklit needs Python 3.10 or newer to run the Streamlit app, and none was found on this computer.",
 			Actions: []string{desktop.ActRetry, desktop.ActQuit}})
 	case CrashLoop:
-		f.startServices(ctx, false)
+		f.startServices(ctx, false, "")
 		if !sleep(ctx, 2*f.pace()) {
 			return
 		}
@@ -147,12 +159,17 @@ func (f *FakeBackend) play(ctx context.Context, scenario string) {
 			Message: "The API stopped 5 times in a minute (exit status 1), so Desklit stopped restarting it.",
 			Detail:  "12:01:07 starting api on 127.0.0.1:8888\n12:01:07 loading signing keys from http://127.0.0.1:9010/jwks\n12:01:08 error: jwks: connection refused\n12:01:08 exiting with status 1",
 			Actions: []string{"restart:api", desktop.ActShowLogs, desktop.ActOpenLogs}})
+	case AppFailed:
+		f.startServices(ctx, true, "streamlit")
+		if sleep(ctx, f.pace()) {
+			f.failApp(f.CurrentApp())
+		}
 	case Other:
 		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrOther,
 			Message: `{"error":"internal","trace":"goroutine 1 [running]"}`,
 			Actions: []string{desktop.ActRetry}})
 	default:
-		f.startServices(ctx, scenario == SignedIn || scenario == NoKeyring)
+		f.startServices(ctx, scenario == SignedIn || scenario == NoKeyring, "")
 		if scenario == NoKeyring {
 			f.mu.Lock()
 			f.session.StoreWarning = "No Secret Service is running, so the session is kept in memory."
@@ -163,7 +180,8 @@ func (f *FakeBackend) play(ctx context.Context, scenario string) {
 	}
 }
 
-func (f *FakeBackend) startServices(ctx context.Context, signIn bool) {
+// startServices starts the three services; the one named notReady stays Starting.
+func (f *FakeBackend) startServices(ctx context.Context, signIn bool, notReady string) {
 	f.mu.Lock()
 	f.services = nil
 	for i, n := range names {
@@ -178,13 +196,18 @@ func (f *FakeBackend) startServices(ctx context.Context, signIn bool) {
 		f.ev.Session(desktop.SessionView{})
 	}
 	for _, n := range []string{"api", "component", "streamlit"} {
+		if n == notReady {
+			continue
+		}
 		if !sleep(ctx, f.pace()) {
 			return
 		}
 		f.line(n, "listening on "+f.urlOf(n))
 		f.setState(n, desktop.StateReady, 0, "")
 	}
-	f.line("streamlit", "You can now view your Streamlit app in your browser.")
+	if notReady != "streamlit" {
+		f.line("streamlit", "You can now view your Streamlit app in your browser.")
+	}
 }
 
 func (f *FakeBackend) urlOf(name string) string {
@@ -329,6 +352,13 @@ func (f *FakeBackend) Versions() map[string]string {
 
 func (f *FakeBackend) CancelStart() {
 	f.record("CancelStart")
+	f.mu.Lock()
+	cancelOpen := f.cancelOpen
+	f.mu.Unlock()
+	if cancelOpen != nil { // a switch is building an environment: the running app stays
+		cancelOpen()
+		return
+	}
 	f.ev.Progress(desktop.ProgressView{Done: true})
 	f.ev.Error(desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "Setup cancelled",
 		Message: "You cancelled setting up the Python runtime. Desklit needs it to run the app.",

@@ -34,7 +34,7 @@ func main() {
 }
 
 func run() error {
-	scenario := flag.String("scenario", desktoptest.Ready, "ready|signedin|firstrun|port_in_use|no_python|no_keyring|crash_loop|runtime_build|other")
+	scenario := flag.String("scenario", desktoptest.Ready, "ready|signedin|firstrun|port_in_use|no_python|no_keyring|crash_loop|runtime_build|app_failed|other")
 	signin := flag.Bool("signin", false, "open the sign-in window on a stand-in provider page instead")
 	pace := flag.Duration("pace", 400*time.Millisecond, "delay between scripted steps")
 	home, _ := os.UserHomeDir()

@@ -1,0 +1,166 @@
+package desktop
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+)
+
+// menuRebuilds says whether the application menu can be replaced once the window runs (App's
+// default; tests turn it on). Not on
+// Linux: Wails v2.16's GTK MenuSetApplicationMenu builds a new menu bar that it never packs into
+// the window, and it empties the table its click handler looks items up in, so the next click on
+// the visible (old) menu bar dereferences nil and the app crashes; MenuUpdateApplicationMenu
+// goes through the same code. There, File › Open Recent keeps the list of the start-up (each
+// item still opens what it names) and the Apps view is the current list.
+var menuRebuilds = runtime.GOOS != "linux"
+
+// demoName is the demo's name when the Backend gives none.
+const demoName = "Desklit demo"
+
+// Apps lists the recent apps, newest first, then the bundled demo.
+func (a *App) Apps() ([]AppView, error) {
+	if err := a.wait(); err != nil {
+		return nil, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.snap.Apps), nil
+}
+
+// OpenApp switches to the project at path (a folder or a .py file; "" = the bundled demo). It
+// returns once the app runs, or with what went wrong; the Backend reports its progress and its
+// errors as during start-up. Only Streamlit restarts: the session stays signed in.
+func (a *App) OpenApp(path string) error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	name := a.nameFor(path)
+	a.mu.Lock()
+	if a.opening != "" {
+		busy := a.opening
+		a.mu.Unlock()
+		return errors.New("another app is opening (" + busy + "); wait until it runs")
+	}
+	a.opening = name
+	stale := a.snap.Error != nil && aboutTheApp(*a.snap.Error)
+	a.mu.Unlock()
+	if stale {
+		a.clearError() // the failure of the app being replaced
+	}
+	appEvents{a}.emit(EvOpening, name)
+	defer func() {
+		a.mu.Lock()
+		a.opening = ""
+		a.mu.Unlock()
+		appEvents{a}.emit(EvOpening, "")
+	}()
+	a.log.Info("opening app", "name", name, "path", path)
+	if err := a.b.OpenApp(a.ctx, path); err != nil {
+		if errors.Is(err, context.Canceled) {
+			a.notice("Opening " + name + " was cancelled")
+			return nil
+		}
+		a.log.Warn("open app", "path", path, "err", err)
+		return userError("Could not open "+name, err)
+	}
+	return nil
+}
+
+// ChooseApp asks for a project folder and opens it. It returns the folder, or "" when the user
+// cancelled (and then does nothing).
+func (a *App) ChooseApp() (string, error) {
+	if err := a.wait(); err != nil {
+		return "", err
+	}
+	path, err := a.sh.OpenDirectoryDialog("Open a Streamlit app (its folder)", a.dialogDir())
+	if err != nil || path == "" {
+		return "", err
+	}
+	return path, a.OpenApp(path)
+}
+
+// ChooseScript asks for one Streamlit script (.py) and opens it; "" when the user cancelled.
+func (a *App) ChooseScript() (string, error) {
+	if err := a.wait(); err != nil {
+		return "", err
+	}
+	path, err := a.sh.OpenFileDialog("Open a Streamlit script", a.dialogDir(), "Python scripts (*.py)", "*.py")
+	if err != nil || path == "" {
+		return "", err
+	}
+	return path, a.OpenApp(path)
+}
+
+// dialogDir starts the choosers beside the current project, where the next one often is.
+func (a *App) dialogDir() string {
+	a.mu.Lock()
+	p := a.snap.App.Path
+	a.mu.Unlock()
+	if p == "" {
+		return ""
+	}
+	return filepath.Dir(p)
+}
+
+// loadApps reads the current app and the recent list from the Backend into the snapshot.
+func (a *App) loadApps() {
+	a.appsMu.Lock()
+	defer a.appsMu.Unlock()
+	cur, list := a.b.CurrentApp(), a.b.Apps()
+	cur.Current = true
+	a.mu.Lock()
+	a.snap.App, a.snap.Apps = cur, list
+	a.mu.Unlock()
+}
+
+// refreshApps re-reads the recent list after a switch and sends it to the UI and the menu.
+func (a *App) refreshApps() {
+	a.appsMu.Lock()
+	defer a.appsMu.Unlock()
+	list := a.b.Apps()
+	a.mu.Lock()
+	a.snap.Apps = list
+	a.mu.Unlock()
+	appEvents{a}.emit(EvApps, slices.Clone(list))
+	if a.menuRebuilds && a.sh != nil && a.ctx.Err() == nil { // not once the window is closing
+		a.sh.SetMenu(a.menu(a.opts))
+	}
+}
+
+// windowTitle is "<app> — Desklit", or just "Desklit" for the demo.
+func (a *App) windowTitle(v AppView) string {
+	base := a.opts.Title
+	if base == "" {
+		base = "Desklit"
+	}
+	if v.Demo || v.Name == "" {
+		return base
+	}
+	return v.Name + " — " + base
+}
+
+// nameFor is what the window calls the app at path while it opens, before the Backend has read
+// its desklit.toml: its name in the recent list, else its folder's or script's name.
+func (a *App) nameFor(path string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	for _, v := range a.snap.Apps {
+		if v.Path == path || (path == "" && v.Demo) {
+			return v.Name
+		}
+	}
+	if path == "" {
+		return demoName
+	}
+	return strings.TrimSuffix(filepath.Base(path), ".py")
+}
+
+// aboutTheApp says whether an error concerns the running app (and is moot once another runs).
+// Errors of the API or the sign-in service stay: a switch restarts only Streamlit.
+func aboutTheApp(e ErrorView) bool {
+	return e.Kind == ErrAppFailed || e.Kind == ErrRuntimeBuild || e.Service == "streamlit"
+}
