@@ -40,6 +40,8 @@ type Backend struct {
 	// lastProgress is the runtime build's latest progress, replayed when the window attaches.
 	early        *startResult
 	lastProgress *pyruntime.Progress
+	// failedOpen is the path of the switch that failed last (Retry tries it again).
+	failedOpen *string
 }
 
 type startResult struct{ err error }
@@ -59,7 +61,7 @@ func (b *Backend) ProgressFunc() func(pyruntime.Progress) {
 		ev := b.ev
 		b.mu.Unlock()
 		if ev != nil {
-			ev.Progress(progressView(p))
+			ev.Progress(appProgress(progressView(p), p))
 		}
 	}
 }
@@ -71,14 +73,16 @@ func progressView(p pyruntime.Progress) desktop.ProgressView {
 	switch p.Step {
 	case pyruntime.StepLock:
 		v.Step = "Waiting for another Desklit to finish setting up"
+	case pyruntime.StepResolve:
+		v.Step = "Resolving the dependencies"
 	case pyruntime.StepVenv:
 		v.Step = "Creating the Python environment"
 	case pyruntime.StepInstall:
 		switch {
 		case p.Package != "":
-			v.Step, v.Package, v.N, v.Total = "Collecting packages", p.Package, p.N, p.Total
+			v.Step, v.Package, v.N, v.Total = "Unpacking packages", p.Package, p.N, p.Total
 		case p.Percent < 90 && p.Total > 0:
-			v.Step = fmt.Sprintf("Installing %d packages (the longest step)", p.Total)
+			v.Step = fmt.Sprintf("Installing %d packages", p.Total)
 		default:
 			v.Step = "Packages installed"
 		}
@@ -123,8 +127,9 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 	}
 	b.mu.Unlock()
 	if progress != nil {
-		ev.Progress(progressView(*progress))
+		ev.Progress(appProgress(progressView(*progress), *progress))
 	}
+	ev.App(b.CurrentApp())
 
 	events, unsub := b.sh.Supervisor().Subscribe()
 	logs, unsubLogs := b.sh.Supervisor().SubscribeLogs()
@@ -153,6 +158,7 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 		return nil // startServices reports it
 	}
 	b.forwardSession(ev)
+	b.reportOpenError(ev)
 	return nil
 }
 
@@ -274,6 +280,9 @@ func (b *Backend) report(ev desktop.Events, err error) {
 
 // classify turns a start-up error into something a user can act on.
 func (b *Backend) classify(err error) desktop.ErrorView {
+	if v, ok := classifyApp(err); ok {
+		return v
+	}
 	var pe *supervisor.PortInUseError
 	var np *pyruntime.NoPythonError
 	switch {
@@ -304,8 +313,6 @@ func (b *Backend) classify(err error) desktop.ErrorView {
 		return desktop.ErrorView{Kind: desktop.ErrNoPython, Title: "Python is needed", Message: np.Error(), Actions: []string{desktop.ActRetry}}
 	case errors.Is(err, context.Canceled):
 		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "Start-up cancelled", Message: "The start was cancelled. Nothing half-built is kept.", Actions: []string{desktop.ActRetry, desktop.ActQuit}}
-	case strings.Contains(err.Error(), "runtime") || strings.Contains(err.Error(), "pip"):
-		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "The Python runtime could not be built", Message: firstLine(err.Error()), Detail: err.Error(), Actions: []string{desktop.ActRetry, desktop.ActOpenLogs}}
 	default:
 		return desktop.ErrorView{Kind: desktop.ErrOther, Title: "Desklit could not start", Message: firstLine(err.Error()), Detail: err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs}}
 	}
@@ -414,6 +421,9 @@ func (b *Backend) RetryStart(ctx context.Context) error {
 	ev := b.events()
 	if ev == nil {
 		return errors.New("the window is not ready")
+	}
+	if b.retryOpen(ctx) {
+		return nil
 	}
 	if b.sh.Sessions() == nil {
 		if err := b.sh.StartSession(); err != nil {

@@ -22,8 +22,9 @@ func TestProgressViewIsInAUsersWords(t *testing.T) {
 		wantN    int
 	}{
 		{pyruntime.Progress{Step: pyruntime.StepVenv}, "Creating the Python environment", 0},
-		{pyruntime.Progress{Step: pyruntime.StepInstall, Package: "streamlit", N: 28, Total: 34, Percent: 40}, "Collecting packages", 28},
-		{pyruntime.Progress{Step: pyruntime.StepInstall, N: 34, Total: 34, Percent: 50, Message: "installing 34 packages"}, "Installing 34 packages (the longest step)", 0},
+		{pyruntime.Progress{Step: pyruntime.StepResolve}, "Resolving the dependencies", 0},
+		{pyruntime.Progress{Step: pyruntime.StepInstall, Package: "streamlit", N: 28, Total: 34, Percent: 40}, "Unpacking packages", 28},
+		{pyruntime.Progress{Step: pyruntime.StepInstall, N: 34, Total: 34, Percent: 50, Message: "installing 34 packages"}, "Installing 34 packages", 0},
 		{pyruntime.Progress{Step: pyruntime.StepInstall, N: 34, Total: 34, Percent: 90}, "Packages installed", 0},
 		{pyruntime.Progress{Step: pyruntime.StepReady}, "Ready", 0},
 	}
@@ -71,6 +72,22 @@ func TestClassify(t *testing.T) {
 	np := b.classify(&pyruntime.NoPythonError{GOOS: "linux"})
 	if np.Kind != desktop.ErrNoPython {
 		t.Errorf("no python: %+v", np)
+	}
+	script := b.classify(fmt.Errorf("open: %w", &shell.ScriptError{Name: "Sales", Script: "/p/app.py", Output: "SyntaxError: '(' was never closed"}))
+	if script.Kind != desktop.ErrAppFailed || script.Title != "Sales could not start" || !strings.Contains(script.Detail, "SyntaxError") ||
+		strings.Join(script.Actions, ",") != "retry,show_logs,open_app" {
+		t.Errorf("script error: %+v", script)
+	}
+	missing := b.classify(&pyruntime.NotFoundError{Package: "plotly", Name: "Sales", Wheels: "/p/wheels", Offline: true})
+	if missing.Kind != desktop.ErrRuntimeBuild || !strings.Contains(missing.Message, "plotly") || !strings.Contains(missing.Message, "/p/wheels") {
+		t.Errorf("missing package: %+v", missing)
+	}
+	build := b.classify(fmt.Errorf("start: %w", &pyruntime.BuildError{Step: "install the packages", Err: errors.New("uv failed")}))
+	if build.Kind != desktop.ErrRuntimeBuild {
+		t.Errorf("build error: %+v", build)
+	}
+	if words := b.classify(errors.New("the runtime said pip")); words.Kind != desktop.ErrOther {
+		t.Errorf("an error is classified by its type, not its words: %+v", words)
 	}
 	other := b.classify(errors.New("boom\nsecond line"))
 	if other.Kind != desktop.ErrOther || other.Message != "boom" {

@@ -137,8 +137,20 @@ func Run(ctx context.Context, e *Env) error {
 			return c.run(ctx, e, args[1:])
 		}
 	}
+	if looksLikePath(args[0]) {
+		return cmdWindow(ctx, e, args) // `desklit ./myapp`: the window on a project
+	}
 	usage(e.Stderr)
 	return &UsageError{Msg: fmt.Sprintf("unknown command %q", args[0])}
+}
+
+// looksLikePath tells a project path from a mistyped command: it exists, or it is written as a
+// path (a separator, a .py name).
+func looksLikePath(arg string) bool {
+	if _, err := os.Stat(arg); err == nil {
+		return true
+	}
+	return strings.ContainsRune(arg, filepath.Separator) || strings.ContainsRune(arg, '/') || strings.HasSuffix(strings.ToLower(arg), ".py")
 }
 
 func usage(w io.Writer) {
@@ -166,7 +178,7 @@ func parse(e *Env, name string, args []string, extra func(*flag.FlagSet)) (*conf
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseInterspersed(fs, args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil, config.Paths{}, nil, &UsageError{Msg: "help requested"}
 		}
@@ -178,6 +190,27 @@ func parse(e *Env, name string, args []string, extra func(*flag.FlagSet)) (*conf
 		return nil, paths, fs, err
 	}
 	return cfg, paths, fs, nil
+}
+
+// parseInterspersed parses flags before and after positional arguments (`desklit run ./app
+// --offline`); fs.Args() are then the positional ones. "--" ends the flags as usual.
+func parseInterspersed(fs *flag.FlagSet, args []string) error {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		if i := len(args) - fs.NArg(); i > 0 && args[i-1] == "--" {
+			pos = append(pos, fs.Args()...)
+			break
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
+	}
+	return fs.Parse(append([]string{"--"}, pos...))
 }
 
 // noArgs rejects stray positional arguments.

@@ -49,6 +49,8 @@ type shell interface {
 	SetTitle(title string)
 	// SetMenu replaces the application menu (not on Linux: see menuRebuilds).
 	SetMenu(m *menu.Menu)
+	// UpdateRecent relabels File › Open Recent's fixed items in place (Linux).
+	UpdateRecent(items []RecentItem)
 	Message(title, text string)
 	Quit()
 }
@@ -134,6 +136,9 @@ func (a *App) startup(ctx context.Context, sh shell) {
 	cur := a.snap.App
 	a.mu.Unlock()
 	sh.SetTitle(a.windowTitle(cur))
+	if !a.menuRebuilds {
+		sh.UpdateRecent(a.recentItems()) // hide the fixed items the list does not fill
+	}
 	close(a.startupDone)
 	go func() {
 		if err := a.b.Start(startCtx, appEvents{a}); err != nil && !errors.Is(err, context.Canceled) {

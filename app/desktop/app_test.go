@@ -34,6 +34,7 @@ type fakeShell struct {
 	dialogs               []string
 	titles                chan string
 	menus                 chan *menu.Menu
+	recent                [][]desktop.RecentItem // UpdateRecent's calls
 }
 
 type event struct {
@@ -69,7 +70,17 @@ func (s *fakeShell) OpenFileDialog(_, _, _, pattern string) (string, error) {
 }
 func (s *fakeShell) SetTitle(t string)    { s.titles <- t }
 func (s *fakeShell) SetMenu(m *menu.Menu) { s.menus <- m }
-func (s *fakeShell) Quit()                { s.mu.Lock(); s.quit++; s.mu.Unlock() }
+func (s *fakeShell) recentCalls() [][]desktop.RecentItem {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.recent)
+}
+func (s *fakeShell) UpdateRecent(items []desktop.RecentItem) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.recent = append(s.recent, items)
+}
+func (s *fakeShell) Quit() { s.mu.Lock(); s.quit++; s.mu.Unlock() }
 
 // waitFor reads events until one named name satisfies ok.
 func (s *fakeShell) waitFor(t *testing.T, name string, ok func(any) bool) any {

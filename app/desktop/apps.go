@@ -3,6 +3,7 @@ package desktop
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -10,12 +11,11 @@ import (
 )
 
 // menuRebuilds says whether the application menu can be replaced once the window runs (App's
-// default; tests turn it on). Not on
-// Linux: Wails v2.16's GTK MenuSetApplicationMenu builds a new menu bar that it never packs into
-// the window, and it empties the table its click handler looks items up in, so the next click on
-// the visible (old) menu bar dereferences nil and the app crashes; MenuUpdateApplicationMenu
-// goes through the same code. There, File › Open Recent keeps the list of the start-up (each
-// item still opens what it names) and the Apps view is the current list.
+// default; tests turn it on). Not on Linux: Wails v2.16's GTK MenuSetApplicationMenu builds a new
+// menu bar that it never packs into the window, and it empties the table its click handler looks
+// items up in, so the next click on the visible (old) menu bar dereferences nil and the app
+// crashes; MenuUpdateApplicationMenu goes through the same code. There, File › Open Recent's
+// fixed items are relabelled in place instead (shell.UpdateRecent).
 var menuRebuilds = runtime.GOOS != "linux"
 
 // demoName is the demo's name when the Backend gives none.
@@ -101,7 +101,10 @@ func (a *App) dialogDir() string {
 	p := a.snap.App.Path
 	a.mu.Unlock()
 	if p == "" {
-		return ""
+		// The demo has no folder: the home folder (GTK's "Recent" view, its default, cannot
+		// choose a folder typed into the location bar).
+		home, _ := os.UserHomeDir()
+		return home
 	}
 	return filepath.Dir(p)
 }
@@ -126,8 +129,19 @@ func (a *App) refreshApps() {
 	a.snap.Apps = list
 	a.mu.Unlock()
 	appEvents{a}.emit(EvApps, slices.Clone(list))
-	if a.menuRebuilds && a.sh != nil && a.ctx.Err() == nil { // not once the window is closing
+	a.updateRecentMenu()
+}
+
+// updateRecentMenu brings File › Open Recent up to date: a new menu where the platform can
+// replace it, else its fixed items relabelled.
+func (a *App) updateRecentMenu() {
+	if a.sh == nil || a.ctx == nil || a.ctx.Err() != nil { // not once the window is closing
+		return
+	}
+	if a.menuRebuilds {
 		a.sh.SetMenu(a.menu(a.opts))
+	} else {
+		a.sh.UpdateRecent(a.recentItems())
 	}
 }
 

@@ -213,6 +213,7 @@ func TestRecentMenu(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			a := desktop.NewApp(&desktoptest.FakeBackend{Recent: tt.recent}, nil, time.Second)
+			desktop.SetMenuRebuildsForTest(a, true) // the menu as built where it can be replaced
 			var got []string
 			for _, l := range desktop.MenuForTest(a, nil) {
 				if strings.HasPrefix(l, "File/Open Recent/") {
@@ -223,6 +224,55 @@ func TestRecentMenu(t *testing.T) {
 				t.Errorf("Open Recent =\n%q\nwant\n%q", got, tt.want)
 			}
 		})
+	}
+}
+
+// TestRecentRelabelledInPlace: where the menu cannot be replaced (Linux), Open Recent is made of
+// fixed items, the unused ones hidden at start, relabelled after a switch; each item opens what
+// its slot holds when clicked.
+func TestRecentRelabelledInPlace(t *testing.T) {
+	fb := &desktoptest.FakeBackend{Scenario: desktoptest.Ready, Pace: time.Millisecond}
+	a, sh := startedWith(t, fb, false)
+	var fixed []string
+	for _, l := range desktop.MenuForTest(a, nil) {
+		if strings.HasPrefix(l, "File/Open Recent/") {
+			fixed = append(fixed, l)
+		}
+	}
+	if len(fixed) != 10+1+2 { // the slots, "No recent apps", the demo, All Apps
+		t.Fatalf("Open Recent has %d items, want the 10 fixed slots and three more: %q", len(fixed), fixed)
+	}
+	visible := func(items []desktop.RecentItem) []string {
+		var out []string
+		for _, it := range items {
+			if it.Visible {
+				out = append(out, it.Label)
+			}
+		}
+		return out
+	}
+	first := sh.recentCalls()
+	if len(first) == 0 || !slices.Equal(visible(first[0]), []string{"Sales dashboard", "churn", "Quarterly report", "Forecast 2023 (missing)"}) {
+		t.Fatalf("at start UpdateRecent = %v", first)
+	}
+	if err := a.OpenApp(desktoptest.ChurnPath); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		calls := sh.recentCalls()
+		if last := calls[len(calls)-1]; len(calls) > 1 && visible(last)[0] == "churn" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("Open Recent not relabelled after the switch: %v", calls)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case m := <-sh.menus:
+		t.Fatalf("the menu was replaced (%d items) where it cannot be", len(desktop.MenuLabelsForTest(m)))
+	default:
 	}
 }
 

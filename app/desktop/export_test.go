@@ -19,6 +19,7 @@ func StartForTest(a *App, ctx context.Context, sh interface {
 	OpenFileDialog(string, string, string, string) (string, error)
 	SetTitle(string)
 	SetMenu(*menu.Menu)
+	UpdateRecent([]RecentItem)
 	Message(string, string)
 	Quit()
 }) {
@@ -43,13 +44,14 @@ func MenuForTest(a *App, services []string) []string {
 	return MenuLabelsForTest(a.menu(Options{Services: services}))
 }
 
-// MenuLabelsForTest lists a menu as "Top/Sub/Item [accelerator]" labels, " (disabled)" marked.
+// MenuLabelsForTest lists a menu as "Top/Sub/Item [accelerator]" labels, " (disabled)" marked,
+// hidden items left out.
 func MenuLabelsForTest(m *menu.Menu) []string {
 	var out []string
 	var walk func(prefix string, items []*menu.MenuItem)
 	walk = func(prefix string, items []*menu.MenuItem) {
 		for _, it := range items {
-			if it.Label == "" {
+			if it.Label == "" || it.Hidden {
 				continue
 			}
 			if it.SubMenu != nil {

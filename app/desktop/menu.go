@@ -2,7 +2,6 @@ package desktop
 
 import (
 	"runtime"
-	"slices"
 
 	"github.com/wailsapp/wails/v2/pkg/menu"
 	"github.com/wailsapp/wails/v2/pkg/menu/keys"
@@ -90,26 +89,32 @@ func (a *App) menu(opts Options) *menu.Menu {
 	return m
 }
 
-// recentMenu fills File › Open Recent: the recent apps (a missing one shown, disabled), then
-// the demo and the whole list. Built from the snapshot, so it is as fresh as the last switch.
-func (a *App) recentMenu(sub *menu.Menu, bg func(func() error) func(*menu.CallbackData), view func(string) func(*menu.CallbackData)) {
-	a.mu.Lock()
-	apps := slices.Clone(a.snap.Apps)
-	a.mu.Unlock()
-	open := func(path string) func(*menu.CallbackData) {
-		return bg(func() error { return a.OpenApp(path) })
-	}
+// recentSlots is how many recent apps File › Open Recent can show.
+const recentSlots = 10
+
+// RecentItem is one fixed item of File › Open Recent as it should read now.
+type RecentItem struct {
+	Label   string
+	Enabled bool
+	Visible bool
+}
+
+// recentItems are File › Open Recent's fixed items for the current list: recentSlots items (the
+// recent apps in order; a missing one shown, disabled; the rest hidden), then "No recent apps".
+// The items are made once; after a switch only their labels and states change (see
+// shell.UpdateRecent), so each item's click opens what its slot holds at that moment.
+func (a *App) recentItems() []RecentItem {
+	recent := a.recentApps()
 	names := map[string]int{}
-	for _, v := range apps {
+	for _, v := range recent {
 		names[v.Name]++
 	}
-	demo := demoName
-	recent := 0
-	for _, v := range apps {
-		if v.Demo {
-			demo = v.Name
+	items := make([]RecentItem, recentSlots+1)
+	for i := range recentSlots {
+		if i >= len(recent) {
 			continue
 		}
+		v := recent[i]
 		label := v.Name
 		if names[v.Name] > 1 { // two folders called "app": tell them apart
 			label += " — " + v.Path
@@ -117,12 +122,61 @@ func (a *App) recentMenu(sub *menu.Menu, bg func(func() error) func(*menu.Callba
 		if v.Missing {
 			label += " (missing)"
 		}
-		it := sub.AddText(label, nil, open(v.Path))
-		it.Disabled = v.Missing
-		recent++
+		items[i] = RecentItem{Label: label, Enabled: !v.Missing, Visible: true}
 	}
-	if recent == 0 {
-		sub.AddText("No recent apps", nil, nil).Disabled = true
+	items[recentSlots] = RecentItem{Label: "No recent apps", Visible: len(recent) == 0}
+	return items
+}
+
+// recentApps are the snapshot's apps without the demo, at most recentSlots.
+func (a *App) recentApps() []AppView {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var out []AppView
+	for _, v := range a.snap.Apps {
+		if !v.Demo && len(out) < recentSlots {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// recentMenu fills File › Open Recent: the fixed items of recentItems, then the demo and the
+// whole list.
+func (a *App) recentMenu(sub *menu.Menu, bg func(func() error) func(*menu.CallbackData), view func(string) func(*menu.CallbackData)) {
+	a.mu.Lock()
+	demo := demoName
+	for _, v := range a.snap.Apps {
+		if v.Demo {
+			demo = v.Name
+		}
+	}
+	a.mu.Unlock()
+	open := func(path string) func(*menu.CallbackData) {
+		return bg(func() error { return a.OpenApp(path) })
+	}
+	slot := func(i int) func(*menu.CallbackData) {
+		return bg(func() error {
+			if recent := a.recentApps(); i < len(recent) && !recent[i].Missing {
+				return a.OpenApp(recent[i].Path)
+			}
+			return nil
+		})
+	}
+	for i, it := range a.recentItems() {
+		label := it.Label
+		if label == "" {
+			label = " "
+		}
+		var click func(*menu.CallbackData)
+		if i < recentSlots {
+			click = slot(i)
+		}
+		item := sub.AddText(label, nil, click)
+		item.Disabled = !it.Enabled
+		// Where the menu cannot be rebuilt, every item is made (hidden later by UpdateRecent):
+		// an item left out now could never be shown.
+		item.Hidden = !it.Visible && a.menuRebuilds
 	}
 	sub.AddSeparator()
 	sub.AddText(demo, nil, open(""))

@@ -185,7 +185,8 @@ func (s wailsShell) SetTitle(t string) { wruntime.WindowSetTitle(s.ctx, t) }
 
 // SetMenu: MenuSetApplicationMenu alone redraws the menu on macOS and Windows (both rebuild
 // the native menu in it); MenuUpdateApplicationMenu would only build it a second time.
-func (s wailsShell) SetMenu(m *menu.Menu) { wruntime.MenuSetApplicationMenu(s.ctx, m) }
+func (s wailsShell) SetMenu(m *menu.Menu)            { wruntime.MenuSetApplicationMenu(s.ctx, m) }
+func (s wailsShell) UpdateRecent(items []RecentItem) { updateRecentItems(items) }
 func (s wailsShell) Message(title, text string) {
 	_, _ = wruntime.MessageDialog(s.ctx, wruntime.MessageDialogOptions{
 		Type: wruntime.InfoDialog, Title: title, Message: text,

@@ -290,12 +290,22 @@ func (o Options) writeChecked(ctx context.Context, dir, key string) error {
 	return nil
 }
 
-func buildError(step string, err error) error {
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return fmt.Errorf("build python environment: %s: %w", step, err)
-	}
-	return fmt.Errorf("build python environment: %s: %w (the full output is in the log)", step, err)
+// BuildError is a step of an environment build that failed (uv's or Python's words in Err).
+type BuildError struct {
+	Step string
+	Err  error
 }
+
+func (e *BuildError) Error() string {
+	if errors.Is(e.Err, context.Canceled) || errors.Is(e.Err, context.DeadlineExceeded) {
+		return fmt.Sprintf("build python environment: %s: %v", e.Step, e.Err)
+	}
+	return fmt.Sprintf("build python environment: %s: %v (the full output is in the log)", e.Step, e.Err)
+}
+
+func (e *BuildError) Unwrap() error { return e.Err }
+
+func buildError(step string, err error) error { return &BuildError{Step: step, Err: err} }
 
 // baseEnviron is the process environment without variables that would make Python or uv use
 // another environment or the user's site-packages.

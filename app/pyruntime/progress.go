@@ -22,7 +22,7 @@ func NewTerminalProgress(w io.Writer, isTTY bool) func(Progress) {
 		}
 		if !isTTY {
 			if msg != last {
-				fmt.Fprintf(w, "python runtime: %s\n", msg)
+				fmt.Fprintf(w, "python environment: %s\n", msg)
 				last = msg
 			}
 			return

@@ -15,6 +15,9 @@
 #                               and Streamlit's log names the file's SHA-256 (WebKitGTK frames the
 #                               app cross-site, where a SameSite cookie, e.g. Streamlit's XSRF
 #                               cookie, is never sent: this is the check that uploads work there)
+#  4c gui-8-open-app.png       File › Open App…: GTK's folder chooser opens test/projects/data-and-secrets;
+#                               the window shows it (its name in the title), still signed in
+#     gui-9-open-recent.png     File › Open Recent lists it; the demo and the project again from there
 #   5 gui-5-logs.png            the logs view (Ctrl+L)
 #   6 (no picture)              window closed: desklit and every process it started gone within 3 s
 #   7 gui-6-port-conflict.png   a foreign http.server holds 8888: the port-conflict error screen;
@@ -287,7 +290,16 @@ log "binary $bin, HOME $HOME, display $DISPLAY"
 # 1. First run: a fresh XDG_DATA_HOME, so the runtime is built from ./build/wheelhouse.
 step "1 first-run progress"
 [ ! -e "$XDG_DATA_HOME/desklit" ] || fail "$XDG_DATA_HOME/desklit exists: not a first run" # (keyrings/ is gnome-keyring's)
-"$bin" >"$out/gui-e2e-run1.log" 2>&1 &
+# uv builds the environment from the wheelhouse in a few seconds, faster than this script can
+# photograph the progress screen: for this first run only, a wrapper holds uv's install step
+# for a few seconds (DESKLIT_UV), as a slow disk would.
+cat >"$work/slow-uv" <<SH
+#!/bin/sh
+case " \$* " in *" pip sync "*) sleep 8 ;; esac
+exec "$(dirname "$bin")/uv" "\$@"
+SH
+chmod +x "$work/slow-uv"
+DESKLIT_UV="$work/slow-uv" "$bin" >"$out/gui-e2e-run1.log" 2>&1 &
 pid=$!
 log "started desklit (pid $pid), output in test/out/gui-e2e-run1.log"
 wid=$(wait_window "$title" 60 "$pid")
@@ -395,6 +407,64 @@ settled "$wid" 15
 shot gui-7-upload.png "$wid" "$title"
 step "4b ok: gui-7-upload.png (uploaded inside the window; SHA-256 matches)"
 
+# 4c. Open a project of the user's own: File › Open App… (Ctrl+O), GTK's folder chooser (Ctrl+L,
+# the path; the location bar completes the only subfolder, .streamlit/, which Delete takes back;
+# Enter), the window shows the project (its name in the title) and the session stays signed in.
+# Then File › Open Recent: back to the demo, and the project is the list's first item.
+step "4c open a project of one's own"
+project_dir=$root/test/projects/data-and-secrets
+project_title="Data and secrets — $title"
+xdotool mousemove --window "$wid" 640 300
+xdotool key ctrl+o
+cwid=$(wait_window "Open a Streamlit app (its folder)" 20)
+xdotool windowfocus --sync "$cwid" 2>/dev/null || xdotool windowfocus "$cwid"
+xdotool mousemove --window "$cwid" 300 200
+sleep 0.5
+xdotool key ctrl+l
+sleep 0.5
+xdotool type --delay 20 "$project_dir"
+sleep 0.5
+xdotool key Delete
+sleep 0.3
+xdotool key Return
+retitled() { [ "$(xdotool getwindowname "$wid" 2>/dev/null)" = "$1" ]; }
+wait_for 120 "the window to show the project (title '$project_title')" retitled "$project_title"
+wait_for 60 "Streamlit health after the switch" healthy
+streamlit_cwd() { [ "$(readlink "/proc/$(ss -Hltnp 'sport = :4010' | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2)/cwd")" = "$project_dir" ]; }
+wait_for 30 "Streamlit to run in the project's folder" streamlit_cwd
+sleep 2
+settled "$wid" 20
+shot gui-8-open-app.png "$wid" "$project_title"
+signed_in || fail "the session was lost by the switch"
+# open_recent N: clicks File › Open Recent's item N (1 = the first) in the window's native menu.
+open_recent() {
+  xdotool mousemove --window "$wid" 19 12 click 1
+  sleep 1
+  xdotool mousemove --window "$wid" 60 87
+  sleep 0.3
+  xdotool mousemove --window "$wid" 300 88
+  sleep 1
+  [ "$1" = shot ] && { import -window root "$shots/gui-9-open-recent.png"; log "gui-9-open-recent.png: File › Open Recent"; return 0; }
+  xdotool mousemove --window "$wid" 300 $((87 + 26 * ($1 - 1))) click 1
+}
+open_recent shot
+xdotool key Escape
+sleep 0.3
+xdotool key Escape
+sleep 0.5
+open_recent 2 # the demo: the only recent app first, then "Desklit demo"
+wait_for 120 "Open Recent › Desklit demo to switch back (title '$title')" retitled "$title"
+wait_for 60 "Streamlit health after switching back" healthy
+open_recent 1 # the project, first in the list
+wait_for 120 "Open Recent's first item to open the project again" retitled "$project_title"
+wait_for 60 "Streamlit health" healthy
+open_recent 2
+wait_for 120 "the switch back to the demo" retitled "$title"
+wait_for 60 "Streamlit health" healthy
+signed_in || fail "the session was lost by switching apps"
+app_settled "$wid" "back on the demo"
+step "4c ok: gui-8-open-app.png, gui-9-open-recent.png (opened through the chooser, found in Open Recent, back to the demo, still signed in)"
+
 # 5. Logs: the View menu's accelerator, with the pointer (and so the keyboard) on the main window.
 step "5 logs view"
 import -window "$wid" "$work/before-logs.png"
@@ -440,4 +510,4 @@ fpid=""
 step "7 ok: gui-6-port-conflict.png (foreign process left alone, then ended by its PID)"
 
 if grep -Eq 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$out"/gui-e2e-run*.log; then fail "a token appears in a desklit log"; fi
-printf 'gui-e2e: PASS: 6 screenshots in docs/screenshots/gui-*.png, %d s\n' $((SECONDS - t_start))
+printf 'gui-e2e: PASS: 8 screenshots in docs/screenshots/gui-*.png, %d s\n' $((SECONDS - t_start))
