@@ -64,8 +64,7 @@ func (v *service) run(waiter chan error) {
 	defer close(v.done)
 	defer v.out.close()
 	pol := v.spec.Restart
-	bo := backoff{min: pol.MinBackoff, max: pol.MaxBackoff, rand: v.sup.rand}
-	var crashes []time.Time
+	book := newCrashBook(pol, v.sup.rand)
 	waiters := []chan error{waiter}
 	notify := func(err error) {
 		for _, w := range waiters {
@@ -75,8 +74,7 @@ func (v *service) run(waiter chan error) {
 	}
 	restart := func(reply chan error) { // a requested restart forgives earlier crashes
 		waiters = append(waiters, reply)
-		bo.reset()
-		crashes = nil
+		book.forgive()
 	}
 	// failed parks the service until a restart request (true) or a stop (false).
 	failed := func(exit string, err error) bool {
@@ -143,22 +141,11 @@ func (v *service) run(waiter chan error) {
 			}
 		}
 
-		// A crash. A long stable run forgives the past.
-		now := v.sup.clock.Now()
-		if now.Sub(p.started) >= pol.StableAfter {
-			bo.reset()
-			crashes = crashes[:0]
-		}
-		kept := crashes[:0]
-		for _, t := range crashes {
-			if now.Sub(t) < pol.Window {
-				kept = append(kept, t)
-			}
-		}
-		crashes = append(kept, now)
+		// A crash.
 		exit := p.exitStatus()
-		if pol.Never || len(crashes) >= pol.MaxCrashes {
-			why := "crashed " + strconv.Itoa(len(crashes)) + " times within " + pol.Window.String()
+		d, trip, n := book.crash(v.sup.clock.Now(), p.started)
+		if trip {
+			why := "crashed " + strconv.Itoa(n) + " times within " + pol.Window.String()
 			if pol.Never {
 				why = "crashed and is not restarted"
 			}
@@ -167,7 +154,6 @@ func (v *service) run(waiter chan error) {
 			}
 			return
 		}
-		d := bo.next()
 		v.set(Backoff, func(s *Status) { s.PID, s.RetryIn, s.ExitStatus, s.LastError = 0, d, exit, crashMsg })
 		t := v.sup.clock.NewTimer(d)
 		select {
