@@ -11,14 +11,16 @@ import (
 	"github.com/desklit/desklit/app/version"
 )
 
-// restartPolicy: back off from 250 ms to 10 s, forgive after 30 s of stable running, and give up
-// (Failed) after 5 crashes in 60 s.
+// restartPolicy: a service that crashes after being Ready for a second comes back after the
+// shortest delay (125-250 ms); crashes before Ready or soon after it back off up to 10 s; give up
+// (Failed) after 5 crashes in 60 s; 30 s of stable running forgives them.
 var restartPolicy = supervisor.RestartPolicy{
 	MaxCrashes:  5,
 	Window:      60 * time.Second,
 	MinBackoff:  250 * time.Millisecond,
 	MaxBackoff:  10 * time.Second,
 	StableAfter: 30 * time.Second,
+	HealthyFor:  time.Second,
 }
 
 // goSpecs are the api and component services: `Exe serve <name>` (this binary or its plain

@@ -15,12 +15,19 @@ func newCrashBook(pol RestartPolicy, rand func() float64) *crashBook {
 	return &crashBook{pol: pol, bo: backoff{min: pol.MinBackoff, max: pol.MaxBackoff, rand: rand}}
 }
 
-// crash records a crash at now of a process started at started. It returns the delay before the
+// crash records a crash at now of a process started at started that became Ready at ready (zero:
+// never). It returns the delay before the
 // restart, or trip=true when the service must be marked Failed, and the crashes counted.
-func (b *crashBook) crash(now, started time.Time) (delay time.Duration, trip bool, n int) {
+func (b *crashBook) crash(now, started, ready time.Time) (delay time.Duration, trip bool, n int) {
 	// A long stable run forgives the past.
 	if now.Sub(started) >= b.pol.StableAfter {
 		b.forgive()
+	}
+	// A service that was healthy for a while crashed once: it comes back at once. The delay
+	// grows only over crashes before Ready or soon after it; the breaker still counts every
+	// crash within the window, so a service that keeps crashing ends Failed all the same.
+	if !ready.IsZero() && now.Sub(ready) >= b.pol.HealthyFor {
+		b.bo.reset()
 	}
 	kept := b.crashes[:0]
 	for _, t := range b.crashes {

@@ -107,6 +107,7 @@ func (v *service) run(waiter chan error) {
 		v.set(Starting, func(s *Status) { s.PID = p.pid })
 
 		var crashMsg string
+		var readyAt time.Time // zero: this run never became Ready
 		switch ready, reply, err := v.awaitReady(p); {
 		case reply != nil:
 			v.halt(p, false)
@@ -126,6 +127,7 @@ func (v *service) run(waiter chan error) {
 			// A restart that does not come up is one more crash.
 			crashMsg = strings.TrimPrefix(err.Error(), v.spec.Name+": ")
 		default:
+			readyAt = v.sup.clock.Now()
 			v.set(Ready, nil)
 			notify(nil)
 			select {
@@ -143,7 +145,7 @@ func (v *service) run(waiter chan error) {
 
 		// A crash.
 		exit := p.exitStatus()
-		d, trip, n := book.crash(v.sup.clock.Now(), p.started)
+		d, trip, n := book.crash(v.sup.clock.Now(), p.started, readyAt)
 		if trip {
 			why := "crashed " + strconv.Itoa(n) + " times within " + pol.Window.String()
 			if pol.Never {

@@ -114,7 +114,7 @@ func TestCrashRestartsWithGrowingDelay(t *testing.T) {
 	events, cancel := s.Subscribe()
 	defer cancel()
 	sp := helperSpec("api", "serve", freePort(t), "HELPER_CRASH_AFTER=100ms")
-	sp.Restart = RestartPolicy{MaxCrashes: 100, Window: time.Hour, MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour, StableAfter: time.Hour}
+	sp.Restart = RestartPolicy{MaxCrashes: 100, Window: time.Hour, MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour, StableAfter: time.Hour, HealthyFor: time.Hour}
 	if err := s.Start(context.Background(), sp); err != nil {
 		t.Fatal(err)
 	}

@@ -14,6 +14,7 @@ type RestartPolicy struct {
 	MinBackoff  time.Duration // first restart delay before jitter (default 250 ms)
 	MaxBackoff  time.Duration // cap of the restart delay (default 10 s)
 	StableAfter time.Duration // running this long forgives earlier crashes (default 30 s)
+	HealthyFor  time.Duration // Ready this long before a crash: restart after the shortest delay (default 1 s)
 	Never       bool          // never restart: the first crash marks the service Failed
 }
 
@@ -35,6 +36,9 @@ func (p RestartPolicy) withDefaults() RestartPolicy {
 	}
 	if p.StableAfter <= 0 {
 		p.StableAfter = 30 * time.Second
+	}
+	if p.HealthyFor <= 0 {
+		p.HealthyFor = time.Second
 	}
 	return p
 }
