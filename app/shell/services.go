@@ -23,6 +23,12 @@ var restartPolicy = supervisor.RestartPolicy{
 	HealthyFor:  time.Second,
 }
 
+// streamlitWatch: a script may hold Python's GIL in a long C call, and Streamlit answers its
+// health check only between two such calls; it is restarted (losing its sessions) only after a
+// minute or more without an answer. The Go services take the supervisor's defaults: a probe
+// every 5 s, Unhealthy after 3 failures of 2 s.
+var streamlitWatch = supervisor.Watch{Interval: 5 * time.Second, Timeout: 5 * time.Second, Failures: 12}
+
 // goSpecs are the api and component services: `Exe serve <name>` (this binary or its plain
 // desklit sibling). They need the session side
 // (the control channel and the store).
@@ -103,7 +109,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		Name: "streamlit", Argv: pyruntime.StreamlitArgv(env, s.AppPath(), s.cfg.StreamlitPort),
 		Env: streamlitEnv, Dir: s.appDir(),
 		Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
-		ReadyTimeout: 60 * time.Second, Restart: restartPolicy,
+		ReadyTimeout: 60 * time.Second, Restart: restartPolicy, Watch: streamlitWatch,
 		StopSignal: syscall.SIGTERM, Grace: time.Second,
 	}, nil
 }

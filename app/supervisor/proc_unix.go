@@ -17,12 +17,17 @@ type group struct{ pgid int }
 
 func newGroup(cmd *exec.Cmd) (*group, error) { return &group{pgid: cmd.Process.Pid}, nil }
 
+// signal sends sig to the group, then SIGCONT: a stopped process (SIGSTOP, a debugger) would
+// otherwise hold the signal pending until the grace period ends in a kill.
 func (g *group) signal(sig os.Signal) error {
 	s, ok := sig.(syscall.Signal)
 	if !ok {
 		s = syscall.SIGTERM
 	}
-	return ignoreGone(syscall.Kill(-g.pgid, s))
+	if err := ignoreGone(syscall.Kill(-g.pgid, s)); err != nil {
+		return err
+	}
+	return ignoreGone(syscall.Kill(-g.pgid, syscall.SIGCONT))
 }
 
 func (g *group) kill() error { return ignoreGone(syscall.Kill(-g.pgid, syscall.SIGKILL)) }

@@ -190,7 +190,8 @@ func (s *Supervisor) newService(sp Spec) *service {
 		stopCh: make(chan struct{}),
 		killCh: make(chan struct{}),
 		done:   make(chan struct{}),
-		st:     Status{Name: sp.Name, State: Stopped, Port: sp.Port, Since: s.clock.Now()},
+		st: Status{Name: sp.Name, State: Stopped, Port: sp.Port, Since: s.clock.Now(),
+			Breaker: Breaker{Max: sp.Restart.MaxCrashes, Window: sp.Restart.Window}},
 	}
 	if sp.Port > 0 {
 		v.st.URL = "http://127.0.0.1:" + strconv.Itoa(sp.Port)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -496,5 +497,38 @@ func TestStopServiceStopsOneAndItCanStartAgain(t *testing.T) {
 		if st.Name == "one" && (st.State != Ready || st.PID == pids["one"]) {
 			t.Errorf("one after its second Start: %+v", st)
 		}
+	}
+}
+
+// When a restart does not come up because another program took the port meanwhile, the status
+// names that program, not only "exit status 1".
+func TestFailedRestartNamesThePortHolder(t *testing.T) {
+	clock := newManualClock()
+	s := newTestSupervisor(t, Options{Clock: clock})
+	events, cancel := s.Subscribe()
+	defer cancel()
+	port := freePort(t)
+	sp := helperSpec("api", "serve", port, "HELPER_CRASH_AFTER=10ms")
+	sp.Watch.Interval = -1 // the clock's only timers are the backoff's
+	if err := s.Start(context.Background(), sp); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, events, isState(Backoff))
+	backoffTimer := <-clock.created
+	// Another program (here: this test) takes the port while the service waits to restart.
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	backoffTimer.fire()
+	ev := waitFor(t, events, isState(Backoff))
+	t.Logf("reason: %s", ev.Status.Reason)
+	want := fmt.Sprintf("exited during start-up (exit status 1): port %d (api) is in use by ", port)
+	if st := ev.Status; !strings.HasPrefix(st.Reason, want) || !strings.Contains(st.Reason, fmt.Sprintf("(pid %d: ", os.Getpid())) {
+		t.Errorf("reason %q, want it to start %q and name pid %d", st.Reason, want, os.Getpid())
+	}
+	if st := ev.Status; st.Breaker != (Breaker{Crashes: 2, Max: 5, Window: time.Minute}) || !strings.Contains(st.LastError, "in use by") {
+		t.Errorf("breaker %+v, last error %q", st.Breaker, st.LastError)
 	}
 }

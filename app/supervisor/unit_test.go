@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -203,5 +204,22 @@ func TestCrashPolicy(t *testing.T) {
 				t.Errorf("delays %v, tripped %v; want %v, %v", delays, tripped, tt.wantDelay, tt.wantTrip)
 			}
 		})
+	}
+}
+
+func TestCPUTracker(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	c := cpuTracker{limit: 90, hold: 30 * time.Second}
+	var flips []string
+	// Samples every 5 s: high for 35 s, a dip, high again for 10 s, then low.
+	for i, pct := range []float64{99, 99, 99, 99, 99, 99, 99, 50, 99, 99, 10} {
+		start := t0.Add(time.Duration(i) * 5 * time.Second)
+		if c.observe(start, start.Add(5*time.Second), pct) {
+			flips = append(flips, fmt.Sprintf("%d:%v", i, c.high))
+		}
+	}
+	// Sample 5 ends 30 s after sample 0 began: high; the dip clears it; 10 s is not enough.
+	if want := []string{"5:true", "7:false"}; !slices.Equal(flips, want) {
+		t.Errorf("flips %v, want %v", flips, want)
 	}
 }
