@@ -100,7 +100,9 @@ func helperServe() int {
 	return 1
 }
 
-// helperSupervise is a supervisor process of its own, for the kill -9 test.
+// helperSupervise is a supervisor process of its own, for the kill -9 tests. It runs the helper
+// serving HELPER_PORT, or the shell script HELPER_SH; it prints "child <pid>", then the
+// service's output.
 func helperSupervise() int {
 	sup := New(Options{RunDir: os.Getenv("HELPER_RUNDIR")})
 	port, _ := strconv.Atoi(os.Getenv("HELPER_PORT"))
@@ -109,12 +111,19 @@ func helperSupervise() int {
 		Env:       append(os.Environ(), helperEnv+"=serve"),
 		HealthURL: fmt.Sprintf("http://127.0.0.1:%d/healthz", port), ReadyTimeout: 20 * time.Second,
 	}
+	if script := os.Getenv("HELPER_SH"); script != "" {
+		sp = Spec{Name: "child", Argv: []string{"/bin/sh", "-c", script}}
+	}
+	lines, _ := sup.SubscribeLogs()
 	if err := sup.Start(context.Background(), sp); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	fmt.Printf("child %d\n", sup.Snapshot()[0].PID)
-	select {}
+	for l := range lines {
+		fmt.Println(l.Text)
+	}
+	return 0
 }
 
 // freePort returns a port that was free a moment ago.

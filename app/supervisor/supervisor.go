@@ -129,21 +129,23 @@ func (s *Supervisor) Start(ctx context.Context, specs ...Spec) error {
 // preflight stops a leftover of this service from an earlier run, then checks its port.
 func (s *Supervisor) preflight(ctx context.Context, sp Spec) error {
 	if dir := s.opts.RunDir; dir != "" {
-		rec, ok, err := leftover(dir, sp.Name)
+		rec, ok, err := readPIDFile(dir, sp.Name)
 		if err != nil {
 			s.log.Warn("pid file unreadable", "service", sp.Name, "err", err)
 		}
-		if ok {
-			s.log.Info("stopping a leftover from an earlier run", "service", sp.Name, "pid", rec.PID)
-			if err := reap(ctx, rec, sp.Grace); err != nil {
+		if pids := leftovers(rec); ok && len(pids) > 0 {
+			s.log.Info("stopping a leftover from an earlier run", "service", sp.Name, "pid", rec.PID, "pids", pids)
+			if err := reap(ctx, rec, pids, sp.Grace); err != nil {
 				return fmt.Errorf("%s: %w", sp.Name, err)
 			}
-			removePIDFile(dir, sp.Name)
 			if sp.Port > 0 {
 				// A process counts as gone once it is a zombie, but its threads may hold
 				// the socket a moment longer.
 				waitPortFree(ctx, sp.Port, 3*time.Second)
 			}
+		}
+		if ok {
+			removePIDFile(dir, sp.Name)
 		}
 	}
 	if sp.Port > 0 {

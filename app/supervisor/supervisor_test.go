@@ -45,8 +45,8 @@ func TestStartReadyAndStop(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	rec, ok, err := leftover(s.opts.RunDir, "api")
-	if err != nil || !ok || int(rec.PID) != st.PID {
+	rec, ok, err := readPIDFile(s.opts.RunDir, "api")
+	if err != nil || !ok || int(rec.PID) != st.PID || !leaderIsOurs(rec) {
 		t.Fatalf("pid file: %+v ok=%v err=%v, want pid %d", rec, ok, err, st.PID)
 	}
 
@@ -267,6 +267,90 @@ func TestSupervisorKilledChildrenGone(t *testing.T) {
 	}
 	_ = cmd.Wait()
 	waitGoneT(t, child, "child of the killed supervisor")
+}
+
+// A service's own children outlive a supervisor killed with SIGKILL (Pdeathsig reaches only the
+// service's main process); the next start finds them by the service's session and stops them.
+func TestGrandchildOfAKilledSupervisorIsReapedAtTheNextStart(t *testing.T) {
+	run := t.TempDir()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_RUNDIR="+run,
+		"HELPER_SH=sleep 1000 & echo grandchild $!; wait")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	child := readPIDLine(t, sc, "child")
+	gc := readPIDLine(t, sc, "grandchild")
+	gcRec, err := identify(int32(gc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // never leave the sleep behind, nor kill a process that reused its pid
+		if now, err := identify(int32(gc)); err == nil && now == gcRec {
+			_ = syscall.Kill(gc, syscall.SIGKILL)
+		}
+	})
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if runtime.GOOS == "linux" {
+		waitGoneT(t, child, "service of the killed supervisor")
+	}
+	if !alive(int32(gc)) {
+		t.Fatal("the grandchild died with the supervisor: nothing left to reap")
+	}
+
+	s := newTestSupervisor(t, Options{RunDir: run})
+	if err := s.Start(context.Background(), Spec{Name: "child", Argv: []string{"/bin/sh", "-c", "exec sleep 1000"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitGoneT(t, gc, "grandchild of the killed supervisor")
+}
+
+// A process in the recorded session that was not started by that service (it lacks the
+// service's mark, as after a reused pid) is never touched.
+func TestStrangerInARecordedSessionIsLeftAlone(t *testing.T) {
+	sh := exec.Command("/bin/sh", "-c", "sleep 1000 & echo stranger $!; wait")
+	sh.Env = []string{"PATH=" + os.Getenv("PATH")}
+	sh.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	out, err := sh.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stranger := readPIDLine(t, bufio.NewScanner(out), "stranger")
+	t.Cleanup(func() { _ = syscall.Kill(stranger, syscall.SIGKILL) })
+	rec, err := identify(int32(sh.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.PGID, rec.SID, _ = groupOf(rec.PID)
+	rec.Mark = "child-0123456789abcdef"
+	_ = sh.Process.Kill() // the session's leader is gone; its pid is not reused while the session lives
+	_ = sh.Wait()
+
+	s := newTestSupervisor(t, Options{})
+	if err := writePIDFile(s.opts.RunDir, "child", rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := leftovers(rec); len(got) != 0 {
+		t.Errorf("leftovers %v, want none", got)
+	}
+	if err := s.Start(context.Background(), Spec{Name: "child", Argv: []string{"/bin/sh", "-c", "exec sleep 1000"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !alive(int32(stranger)) {
+		t.Fatal("the stranger was stopped")
+	}
 }
 
 func TestLeftoverIsReaped(t *testing.T) {

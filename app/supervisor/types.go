@@ -47,7 +47,7 @@ func (p RestartPolicy) withDefaults() RestartPolicy {
 type Spec struct {
 	Name string
 	Argv []string
-	Env  []string // the child's whole environment (nil: inherit this process's)
+	Env  []string // the child's whole environment (nil: inherit this process's), plus its mark
 	Dir  string
 
 	Port         int           // checked before the start; 0 = none
