@@ -133,7 +133,11 @@ func (s *Supervisor) preflight(ctx context.Context, sp Spec) error {
 		if err != nil {
 			s.log.Warn("pid file unreadable", "service", sp.Name, "err", err)
 		}
-		if pids := leftovers(rec); ok && len(pids) > 0 {
+		var pids []int32
+		if ok {
+			pids = leftovers(rec)
+		}
+		if len(pids) > 0 {
 			s.log.Info("stopping a leftover from an earlier run", "service", sp.Name, "pid", rec.PID, "pids", pids)
 			if err := reap(ctx, rec, pids, sp.Grace); err != nil {
 				return fmt.Errorf("%s: %w", sp.Name, err)
