@@ -1,7 +1,9 @@
 package shell
 
 import (
+	"context"
 	"os"
+	"time"
 
 	"github.com/desklit/desklit/app/control"
 )
@@ -12,6 +14,16 @@ func (s *Shell) publishStatus(ctl *control.Server) {
 	if err := ctl.EnableStatus(s.statusToken, s.serviceStatuses); err != nil {
 		s.log.Warn("desklit status will not see this instance", "err", err)
 		return
+	}
+	// Another Desklit that answers keeps its file (this one may be about to fail on a port).
+	if old, err := control.ReadEndpoint(s.o.Paths.Run); err == nil {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+		_, err := control.FetchStatus(ctx, old)
+		cancel()
+		if err == nil {
+			s.log.Warn("another Desklit runs; desklit status shows that one", "pid", old.PID)
+			return
+		}
 	}
 	if err := control.WriteEndpoint(s.o.Paths.Run, s.statusEndpoint(ctl)); err != nil {
 		s.log.Warn("desklit status will not see this instance", "err", err)
