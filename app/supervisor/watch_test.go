@@ -17,7 +17,7 @@ func TestHungServiceIsRestarted(t *testing.T) {
 	events, cancel := s.Subscribe()
 	defer cancel()
 	sp := helperSpec("api", "serve", freePort(t))
-	sp.Watch = Watch{Interval: 20 * time.Millisecond, Timeout: 200 * time.Millisecond, Failures: 2}
+	sp.Watch = Watch{Interval: 20 * time.Millisecond, Timeout: 500 * time.Millisecond, Failures: 2}
 	if err := s.Start(context.Background(), sp); err != nil {
 		t.Fatal(err)
 	}
