@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"regexp"
 	"runtime"
 	"slices"
 	"strconv"
@@ -211,13 +212,30 @@ func (b *Backend) forwardServices(events <-chan supervisor.Event) {
 func (b *Backend) views() []desktop.ServiceView {
 	var out []desktop.ServiceView
 	for _, st := range b.sh.Supervisor().Snapshot() {
-		out = append(out, desktop.ServiceView{
-			Name: st.Name, State: string(st.State), URL: st.URL, PID: st.PID, Restarts: st.Restarts,
-			CPUPercent: st.CPUPercent, RSSBytes: st.RSSBytes, LastError: st.LastError,
-		})
+		out = append(out, serviceView(st))
 	}
 	sortServices(out)
 	return out
+}
+
+// stateViews are the window's states for the supervisor's; the frontend's pills know each.
+var stateViews = map[supervisor.State]string{
+	supervisor.Starting: desktop.StateStarting, supervisor.Ready: desktop.StateReady,
+	supervisor.Unhealthy: desktop.StateUnhealthy, supervisor.Backoff: desktop.StateBackoff,
+	supervisor.Failed: desktop.StateFailed, supervisor.Stopping: desktop.StateStopping,
+	supervisor.Stopped: desktop.StateStopped,
+}
+
+func serviceView(st supervisor.Status) desktop.ServiceView {
+	state, ok := stateViews[st.State]
+	if !ok {
+		state = string(st.State)
+	}
+	return desktop.ServiceView{
+		Name: st.Name, State: state, URL: st.URL, PID: st.PID, Restarts: st.Restarts,
+		CPUPercent: st.CPUPercent, RSSBytes: st.RSSBytes, CPUHigh: st.CPUHigh,
+		LastError: st.LastError, Reason: st.Reason,
+	}
 }
 
 // serviceOrder is where each service's pill sits in the header, whatever order the services were
@@ -363,9 +381,22 @@ func freePortNear(p int, taken []int) int {
 	return 0
 }
 
+// formatLine puts our timestamp (when the supervisor read the line) in front of a log line and
+// drops the one the service wrote itself: Streamlit's logger begins a line with
+// "2006-01-02 15:04:05.000 " and the Go services' JSON lines with a "time" member.
 func formatLine(l supervisor.LogLine) string {
-	return l.Time.Format("15:04:05.000") + " " + l.Text
+	text := l.Text
+	if m := ownTimestamp.FindStringIndex(text); m != nil {
+		text = text[m[1]:]
+	} else if rest, ok := strings.CutPrefix(text, `{"time":"`); ok {
+		if _, after, ok := strings.Cut(rest, `",`); ok {
+			text = "{" + after
+		}
+	}
+	return l.Time.Format("15:04:05.000") + " " + text
 }
+
+var ownTimestamp = regexp.MustCompile(`^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)? `)
 
 // Stop stops everything; the window calls it on close.
 func (b *Backend) Stop(ctx context.Context) error {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/desklit/desklit/app/authflow"
 	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/control"
 	"github.com/desklit/desklit/app/devidp"
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
@@ -157,19 +158,21 @@ func cmdStatus(ctx context.Context, e *Env, args []string) error {
 	if err := noArgs(e, fs); err != nil {
 		return err
 	}
-	fmt.Fprintln(e.Stdout, "Services:")
-	for _, s := range []struct {
-		name, url string
-	}{
-		{"streamlit", cfg.StreamlitURL() + "/_stcore/health"},
-		{"component", cfg.ComponentURL() + "/healthz"},
-		{"api", cfg.APIURL() + "/healthz"},
-	} {
-		state := "not running"
-		if healthy(ctx, s.url) {
-			state = "ready"
+	if !printInstance(ctx, e, paths) {
+		fmt.Fprintln(e.Stdout, "Services:")
+		for _, s := range []struct {
+			name, url string
+		}{
+			{"streamlit", cfg.StreamlitURL() + "/_stcore/health"},
+			{"component", cfg.ComponentURL() + "/healthz"},
+			{"api", cfg.APIURL() + "/healthz"},
+		} {
+			state := "not running"
+			if healthy(ctx, s.url) {
+				state = "ready"
+			}
+			fmt.Fprintf(e.Stdout, "  %-10s %-12s %s\n", s.name, state, strings.TrimSuffix(strings.TrimSuffix(s.url, "/healthz"), "/_stcore/health"))
 		}
-		fmt.Fprintf(e.Stdout, "  %-10s %-12s %s\n", s.name, state, strings.TrimSuffix(strings.TrimSuffix(s.url, "/healthz"), "/_stcore/health"))
 	}
 	if cfg.UsesDevIdP() {
 		state := "not running"
@@ -204,6 +207,57 @@ func cmdStatus(ctx context.Context, e *Env, args []string) error {
 		}
 	}
 	return nil
+}
+
+// printInstance shows the services as the running Desklit reports them (through the endpoint
+// file in the run directory): their states, restarts, last exit and the breaker, which the
+// health URLs cannot tell during a crash loop. It reports false when no instance answers.
+func printInstance(ctx context.Context, e *Env, paths config.Paths) bool {
+	ep, err := control.ReadEndpoint(paths.Run)
+	if err != nil {
+		if !errors.Is(err, control.ErrNoEndpoint) {
+			fmt.Fprintf(e.Stderr, "Warning: %v\n", err)
+		}
+		return false
+	}
+	st, err := control.FetchStatus(ctx, ep)
+	if err != nil {
+		// A file left by a Desklit that was killed names a port nobody answers on: say nothing.
+		var ae *control.AnswerError
+		if errors.As(err, &ae) {
+			fmt.Fprintf(e.Stderr, "Warning: the running Desklit did not report its services: %v\n", err)
+		}
+		return false
+	}
+	fmt.Fprintf(e.Stdout, "Services (Desklit pid %d):\n", st.PID)
+	for _, s := range st.Services {
+		where := s.URL
+		if s.PID > 0 {
+			where += fmt.Sprintf(" (pid %d)", s.PID)
+		}
+		fmt.Fprintln(e.Stdout, strings.TrimRight(fmt.Sprintf("  %-10s %-12s %s", s.Name, s.State, where), " "))
+		var facts []string
+		if s.Restarts > 0 || s.Crashes > 0 {
+			facts = append(facts, fmt.Sprintf("restarts %d", s.Restarts),
+				fmt.Sprintf("crashes %d of %d within %s", s.Crashes, s.MaxCrashes, time.Duration(s.WindowMS)*time.Millisecond))
+		}
+		if s.ExitStatus != "" {
+			facts = append(facts, "last exit: "+s.ExitStatus)
+		}
+		if s.RetryInMS > 0 {
+			facts = append(facts, fmt.Sprintf("retry in %s", time.Duration(s.RetryInMS)*time.Millisecond))
+		}
+		if s.CPUHigh {
+			facts = append(facts, fmt.Sprintf("CPU high (%.0f %%)", s.CPUPercent))
+		}
+		if len(facts) > 0 {
+			fmt.Fprintf(e.Stdout, "  %-10s %s\n", "", strings.Join(facts, ", "))
+		}
+		if s.Reason != "" && s.State != "Ready" {
+			fmt.Fprintf(e.Stdout, "  %-10s %s\n", "", s.Reason)
+		}
+	}
+	return true
 }
 
 func healthy(ctx context.Context, url string) bool {

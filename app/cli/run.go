@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -90,19 +91,36 @@ func stopShell(sh *shell.Shell) error {
 	return sh.Stop(ctx)
 }
 
+// printStates prints each service's state changes with why a service is Unhealthy, in Backoff
+// or Failed (e.g. the program that took its port), and a warning, once, when a service keeps a
+// core busy for a while.
 func printStates(w io.Writer, events <-chan supervisor.Event) {
+	last := map[string]supervisor.State{}
+	cpuWarned := map[string]bool{}
 	for ev := range events {
 		st := ev.Status
-		line := fmt.Sprintf("%s  %-10s %s", ev.Time.Format("15:04:05"), st.Name, st.State)
-		if st.PID > 0 && (st.State == supervisor.Ready || st.State == supervisor.Starting) {
-			line += fmt.Sprintf(" (pid %d)", st.PID)
-		}
-		if st.State == supervisor.Backoff || st.State == supervisor.Failed {
-			if st.ExitStatus != "" {
-				line += ": " + st.ExitStatus
+		at := ev.Time.Format("15:04:05")
+		if st.State != last[st.Name] {
+			last[st.Name] = st.State
+			line := fmt.Sprintf("%s  %-10s %s", at, st.Name, st.State)
+			if st.PID > 0 && (st.State == supervisor.Ready || st.State == supervisor.Starting || st.State == supervisor.Unhealthy) {
+				line += fmt.Sprintf(" (pid %d)", st.PID)
 			}
+			if st.State == supervisor.Backoff || st.State == supervisor.Failed || st.State == supervisor.Unhealthy {
+				if why := cmp.Or(st.Reason, st.ExitStatus); why != "" {
+					line += ": " + why
+				}
+			}
+			fmt.Fprintln(w, line)
 		}
-		fmt.Fprintln(w, line)
+		switch {
+		case st.CPUHigh && !cpuWarned[st.Name]:
+			cpuWarned[st.Name] = true
+			fmt.Fprintf(w, "%s  %-10s Warning: uses %.0f %% CPU for a while; if that is not wanted (a script stuck in a loop keeps running after its page is closed), restart it\n",
+				at, st.Name, st.CPUPercent)
+		case !st.CPUHigh:
+			cpuWarned[st.Name] = false
+		}
 	}
 }
 

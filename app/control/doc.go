@@ -6,6 +6,10 @@
 // session changes by server-sent events (push, no polling), and, when the shell has no keyring,
 // to read the session that the shell keeps in memory.
 //
+// The shell also lets `desklit status` ask for the services' states: it enables GET /status with
+// a token of its own, which grants nothing else, and writes the URL and that token to a 0600 file
+// in the run directory (EndpointFile) while it runs.
+//
 // Routes (all but /healthz need "Authorization: Bearer <token>", else 401):
 //
 //	GET  /healthz   "ok"
@@ -13,4 +17,5 @@
 //	GET  /events    text/event-stream: "changed" events carrying only {"generation": n}
 //	POST /login     signs in through the shell; answers when the sign-in ends
 //	POST /logout    signs out through the shell
+//	GET  /status    the services' states, restarts, last exit and breaker (the status token)
 package control

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/httpguard"
@@ -43,6 +44,7 @@ type Server struct {
 	life   context.Context // ends when Serve returns; bounds sign-ins started for a client
 	end    context.CancelFunc
 	flight flights
+	status atomic.Pointer[statusRoute] // set by EnableStatus
 }
 
 // NewServer binds 127.0.0.1 on a free port. token must be a random secret of at least
@@ -108,6 +110,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /events", s.authorized(http.HandlerFunc(s.handleEvents)))
 	mux.Handle("POST /login", s.authorized(s.action("login", s.shell.Login)))
 	mux.Handle("POST /logout", s.authorized(s.action("logout", s.shell.Logout)))
+	mux.HandleFunc("GET /status", s.handleStatus) // its own token: see EnableStatus
 	return mux
 }
 

@@ -16,10 +16,13 @@ import (
 const (
 	StateStarting = "Starting"
 	StateReady    = "Ready"
-	StateBackoff  = "Backoff"
-	StateFailed   = "Failed"
-	StateStopping = "Stopping"
-	StateStopped  = "Stopped"
+	// StateUnhealthy: it was Ready, then stopped answering its health check; it is being
+	// restarted.
+	StateUnhealthy = "Unhealthy"
+	StateBackoff   = "Backoff"
+	StateFailed    = "Failed"
+	StateStopping  = "Stopping"
+	StateStopped   = "Stopped"
 )
 
 // Error kinds the window knows how to explain.
@@ -49,15 +52,18 @@ const (
 
 // ServiceView is one supervised service as the window shows it.
 type ServiceView struct {
-	Name       string   `json:"name"`
-	State      string   `json:"state"` // one of the State* constants
-	URL        string   `json:"url"`
-	PID        int      `json:"pid"`
-	Restarts   int      `json:"restarts"`
-	CPUPercent float64  `json:"cpuPercent"`
-	RSSBytes   uint64   `json:"rssBytes"`
-	LastError  string   `json:"lastError"`
-	LogTail    []string `json:"logTail"`
+	Name       string  `json:"name"`
+	State      string  `json:"state"` // one of the State* constants
+	URL        string  `json:"url"`
+	PID        int     `json:"pid"`
+	Restarts   int     `json:"restarts"`
+	CPUPercent float64 `json:"cpuPercent"`
+	RSSBytes   uint64  `json:"rssBytes"`
+	// CPUHigh: CPU stayed high for a while (e.g. > 90 % for 30 s); the window offers a restart.
+	CPUHigh   bool     `json:"cpuHigh"`
+	LastError string   `json:"lastError"`
+	Reason    string   `json:"reason"` // LastError in one line
+	LogTail   []string `json:"logTail"`
 }
 
 // SessionView is who is signed in; never a token.

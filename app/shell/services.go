@@ -11,15 +11,23 @@ import (
 	"github.com/desklit/desklit/app/version"
 )
 
-// restartPolicy: back off from 250 ms to 10 s, forgive after 30 s of stable running, and give up
-// (Failed) after 5 crashes in 60 s.
+// restartPolicy: a service that crashes after being Ready for a second comes back after the
+// shortest delay (125-250 ms); crashes before Ready or soon after it back off up to 10 s; give up
+// (Failed) after 5 crashes in 60 s; 30 s of stable running forgives them.
 var restartPolicy = supervisor.RestartPolicy{
 	MaxCrashes:  5,
 	Window:      60 * time.Second,
 	MinBackoff:  250 * time.Millisecond,
 	MaxBackoff:  10 * time.Second,
 	StableAfter: 30 * time.Second,
+	HealthyFor:  time.Second,
 }
+
+// streamlitWatch: a script may hold Python's GIL in a long C call, and Streamlit answers its
+// health check only between two such calls; it is restarted (losing its sessions) only after a
+// minute or more without an answer. The Go services take the supervisor's defaults: a probe
+// every 5 s, Unhealthy after 3 failures of 2 s.
+var streamlitWatch = supervisor.Watch{Interval: 5 * time.Second, Timeout: 5 * time.Second, Failures: 12}
 
 // goSpecs are the api and component services: `Exe serve <name>` (this binary or its plain
 // desklit sibling). They need the session side
@@ -103,7 +111,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		Name: "streamlit", Argv: pyruntime.StreamlitArgv(env, script, s.cfg.StreamlitPort),
 		Env: streamlitEnv, Dir: dir,
 		Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
-		ReadyTimeout: 60 * time.Second, Restart: restartPolicy,
+		ReadyTimeout: 60 * time.Second, Restart: restartPolicy, Watch: streamlitWatch,
 		StopSignal: syscall.SIGTERM, Grace: time.Second,
 	}, nil
 }

@@ -65,6 +65,7 @@ type Shell struct {
 	log          *slog.Logger
 	launchSecret string
 	controlToken string
+	statusToken  string // for `desklit status` (status.go)
 
 	mu           sync.Mutex
 	sessMu       sync.Mutex // serialises StartSession
@@ -104,6 +105,7 @@ func New(o Options) *Shell {
 		log:          o.Logger,
 		launchSecret: randomToken(),
 		controlToken: randomToken(),
+		statusToken:  randomToken(),
 		sup: supervisor.New(supervisor.Options{
 			LogDir: o.Paths.Logs,
 			RunDir: o.Paths.Run,
@@ -365,6 +367,7 @@ func (s *Shell) startSession(ctx context.Context) error {
 	s.mu.Lock()
 	s.store, s.storeSt, s.sessions, s.ctl = store, st, mgr, ctl
 	s.mu.Unlock()
+	s.publishStatus(ctl)
 	return nil
 }
 
@@ -381,6 +384,7 @@ func (s *Shell) portError(service string, port int, err error) error {
 // Stop stops the services (reverse order, grace, then kill), the IdP and the control channel.
 func (s *Shell) Stop(ctx context.Context) error {
 	err := s.sup.Stop(ctx)
+	s.unpublishStatus()
 	s.mu.Lock()
 	cancel := s.cancel
 	s.mu.Unlock()

@@ -32,12 +32,9 @@ var healthClient = &http.Client{
 // waitReady probes until the service answers healthy or ctx ends; it returns nil when ready,
 // else the last probe's error.
 func waitReady(ctx context.Context, sp Spec) error {
-	probe := func(ctx context.Context) error { return nil }
-	switch {
-	case sp.HealthURL != "":
-		probe = func(ctx context.Context) error { return probeHTTP(ctx, sp.HealthURL, sp.HealthBody) }
-	case sp.Port > 0:
-		probe = func(ctx context.Context) error { return probeTCP(ctx, sp.Port) }
+	probe := healthProbe(sp)
+	if probe == nil {
+		return nil
 	}
 	gap := firstPollGap
 	for {
@@ -56,6 +53,18 @@ func waitReady(ctx context.Context, sp Spec) error {
 		}
 		gap = min(gap*3/2, maxPollGap)
 	}
+}
+
+// healthProbe is one probe of the service's health: its health URL, else a connection to its
+// port; nil when it has neither (ready as soon as it runs).
+func healthProbe(sp Spec) func(ctx context.Context) error {
+	switch {
+	case sp.HealthURL != "":
+		return func(ctx context.Context) error { return probeHTTP(ctx, sp.HealthURL, sp.HealthBody) }
+	case sp.Port > 0:
+		return func(ctx context.Context) error { return probeTCP(ctx, sp.Port) }
+	}
+	return nil
 }
 
 func probeHTTP(ctx context.Context, url, want string) error {

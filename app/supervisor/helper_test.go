@@ -57,6 +57,12 @@ func helperServe() int {
 	}
 	fmt.Println("hello stdout")
 	fmt.Fprintln(os.Stderr, "hello stderr")
+	if os.Getenv("HELPER_SPIN") != "" { // a script stuck in a busy loop; its server still answers
+		go func() {
+			for {
+			}
+		}()
+	}
 	n, _ := strconv.Atoi(os.Getenv("HELPER_LINES"))
 	for i := range n {
 		fmt.Printf("line %d\n", i)
@@ -94,7 +100,9 @@ func helperServe() int {
 	return 1
 }
 
-// helperSupervise is a supervisor process of its own, for the kill -9 test.
+// helperSupervise is a supervisor process of its own, for the kill -9 tests. It runs the helper
+// serving HELPER_PORT, or the shell script HELPER_SH; it prints "child <pid>", then the
+// service's output.
 func helperSupervise() int {
 	sup := New(Options{RunDir: os.Getenv("HELPER_RUNDIR")})
 	port, _ := strconv.Atoi(os.Getenv("HELPER_PORT"))
@@ -103,12 +111,19 @@ func helperSupervise() int {
 		Env:       append(os.Environ(), helperEnv+"=serve"),
 		HealthURL: fmt.Sprintf("http://127.0.0.1:%d/healthz", port), ReadyTimeout: 20 * time.Second,
 	}
+	if script := os.Getenv("HELPER_SH"); script != "" {
+		sp = Spec{Name: "child", Argv: []string{"/bin/sh", "-c", script}}
+	}
+	lines, _ := sup.SubscribeLogs()
 	if err := sup.Start(context.Background(), sp); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	fmt.Printf("child %d\n", sup.Snapshot()[0].PID)
-	select {}
+	for l := range lines {
+		fmt.Println(l.Text)
+	}
+	return 0
 }
 
 // freePort returns a port that was free a moment ago.
@@ -232,4 +247,45 @@ func readPIDLine(t *testing.T, sc *bufio.Scanner, prefix string) int {
 	}
 	t.Fatalf("no %q line: %v", prefix, sc.Err())
 	return 0
+}
+
+// manualClock is real time whose timers fire only when the test says so; created receives each
+// new timer.
+type manualClock struct{ created chan *manualTimer }
+
+func newManualClock() *manualClock { return &manualClock{created: make(chan *manualTimer, 100)} }
+
+func (c *manualClock) Now() time.Time { return time.Now() }
+
+func (c *manualClock) NewTimer(d time.Duration) Timer {
+	t := &manualTimer{c: make(chan time.Time, 1), d: d}
+	c.created <- t
+	return t
+}
+
+type manualTimer struct {
+	c  chan time.Time
+	d  time.Duration
+	mu sync.Mutex
+	// done: fired or stopped
+	done bool
+}
+
+func (t *manualTimer) C() <-chan time.Time { return t.c }
+
+func (t *manualTimer) Stop() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	was := !t.done
+	t.done = true
+	return was
+}
+
+func (t *manualTimer) fire() {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if !t.done {
+		t.done = true
+		t.c <- time.Now()
+	}
 }

@@ -14,12 +14,22 @@ import (
 	"github.com/shirou/gopsutil/v3/process"
 )
 
-// pidRecord identifies a child across runs. A pid alone can be reused; pid, create time and
-// command line together name one process.
+// pidRecord identifies a child and what it spawned across runs. A pid alone can be reused; pid,
+// create time and command line together name one process. Its descendants are the processes of
+// its session (Linux) or process group that were created after it and carry Mark in their
+// environment.
 type pidRecord struct {
 	PID          int32  `json:"pid"`
 	CreateTimeMS int64  `json:"create_time_ms"`
 	Cmdline      string `json:"cmdline"`
+	PGID         int32  `json:"pgid,omitempty"` // its process group, = PID when it leads one
+	SID          int32  `json:"sid,omitempty"`  // its session, = PID when it leads one (Linux)
+	Mark         string `json:"mark,omitempty"` // the value of markEnv it was started with
+}
+
+// sameProcess reports whether b is the process a names (ignoring what only a records).
+func (a pidRecord) sameProcess(b pidRecord) bool {
+	return a.PID == b.PID && a.CreateTimeMS == b.CreateTimeMS && a.Cmdline == b.Cmdline
 }
 
 func pidPath(dir, service string) string { return filepath.Join(dir, service+".pid") }
@@ -66,9 +76,9 @@ func removePIDFile(dir, service string) {
 	}
 }
 
-// leftover returns the live process recorded in dir for service, or ok=false. A pid file whose
-// process is gone or is some other process now (pid reused) is stale and removed.
-func leftover(dir, service string) (rec pidRecord, ok bool, err error) {
+// readPIDFile returns the record in dir for service; ok is false when there is none (a malformed
+// file is removed).
+func readPIDFile(dir, service string) (rec pidRecord, ok bool, err error) {
 	b, err := os.ReadFile(pidPath(dir, service))
 	if errors.Is(err, fs.ErrNotExist) {
 		return pidRecord{}, false, nil
@@ -80,16 +90,77 @@ func leftover(dir, service string) (rec pidRecord, ok bool, err error) {
 		removePIDFile(dir, service)
 		return pidRecord{}, false, nil
 	}
+	return rec, true, nil
+}
+
+// leaderIsOurs reports whether the recorded process itself still runs.
+func leaderIsOurs(rec pidRecord) bool {
 	if !alive(rec.PID) {
-		removePIDFile(dir, service)
-		return pidRecord{}, false, nil
+		return false
 	}
 	now, err := identify(rec.PID)
-	if err != nil || now != rec {
-		removePIDFile(dir, service)
-		return pidRecord{}, false, nil
+	return err == nil && rec.sameProcess(now)
+}
+
+// leftovers returns what still runs of the recorded service: its main process, if it still runs,
+// and its descendants. When the recorded pid runs as another process, the pid was reused, which
+// the kernel does only once nothing of the old session or group is left: nothing is ours then.
+func leftovers(rec pidRecord) []int32 {
+	var pids []int32
+	if alive(rec.PID) {
+		if !leaderIsOurs(rec) {
+			return nil
+		}
+		pids = append(pids, rec.PID)
 	}
-	return rec, true, nil
+	return append(pids, descendants(rec)...)
+}
+
+// descendants are the processes of rec's session or group, other than rec's own, that are
+// ours: created after rec and carrying its mark. A record without a mark (an older pid file)
+// names no descendants.
+func descendants(rec pidRecord) []int32 {
+	if rec.Mark == "" || (rec.SID != rec.PID && rec.PGID != rec.PID) {
+		return nil
+	}
+	all, err := process.Pids()
+	if err != nil {
+		return nil
+	}
+	self := int32(os.Getpid())
+	var out []int32
+	for _, pid := range all {
+		if pid == rec.PID || pid == self {
+			continue
+		}
+		if isDescendant(rec, pid) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// isDescendant checks one process against rec: same session (or group), created no earlier, and
+// started with rec's mark in its environment.
+func isDescendant(rec pidRecord, pid int32) bool {
+	pgid, sid, ok := groupOf(pid)
+	switch {
+	case !ok:
+		return false
+	case rec.SID == rec.PID && sid != rec.SID:
+		return false
+	case rec.SID != rec.PID && pgid != rec.PGID:
+		return false
+	}
+	p, err := process.NewProcess(pid)
+	if err != nil {
+		return false
+	}
+	if ct, err := p.CreateTime(); err != nil || ct < rec.CreateTimeMS {
+		return false
+	}
+	env, err := p.Environ()
+	return err == nil && slices.Contains(env, markEnv+"="+rec.Mark)
 }
 
 // alive reports whether pid runs (a zombie does not count).
@@ -105,22 +176,54 @@ func alive(pid int32) bool {
 	return !slices.Contains(st, process.Zombie)
 }
 
-// reap stops a leftover of an earlier run: stop signal to its group, grace, then kill. A
-// leftover is not our child, so there is nothing to wait on but its disappearance.
-func reap(ctx context.Context, rec pidRecord, grace time.Duration) error {
-	if err := signalTree(int(rec.PID), false); err != nil {
-		return fmt.Errorf("stop leftover pid %d: %w", rec.PID, err)
+// reap stops what is left of a service from an earlier run (leftovers): the stop signal, the
+// grace period, then a kill. Each process is checked again right before each signal, so a pid
+// that was reused meanwhile is never touched. A leftover is not our child, so there is nothing
+// to wait on but its disappearance.
+func reap(ctx context.Context, rec pidRecord, pids []int32, grace time.Duration) error {
+	signal := func(kill bool) error {
+		var errs []error
+		for _, pid := range pids {
+			switch {
+			case pid == rec.PID && leaderIsOurs(rec):
+				errs = append(errs, signalTree(int(pid), kill))
+			case pid != rec.PID && isDescendant(rec, pid):
+				errs = append(errs, signalOne(int(pid), kill))
+			}
+		}
+		return errors.Join(errs...)
 	}
-	if waitGone(ctx, rec.PID, grace) {
+	if err := signal(false); err != nil {
+		return fmt.Errorf("stop leftover of pid %d: %w", rec.PID, err)
+	}
+	if waitAllGone(ctx, pids, grace) {
 		return nil
 	}
-	if err := signalTree(int(rec.PID), true); err != nil {
-		return fmt.Errorf("kill leftover pid %d: %w", rec.PID, err)
+	if err := signal(true); err != nil {
+		return fmt.Errorf("kill leftover of pid %d: %w", rec.PID, err)
 	}
-	if waitGone(ctx, rec.PID, 5*time.Second) {
+	if waitAllGone(ctx, pids, 5*time.Second) {
 		return nil
 	}
-	return fmt.Errorf("leftover pid %d did not exit", rec.PID)
+	return fmt.Errorf("leftover of pid %d did not exit (pids %v)", rec.PID, slices.DeleteFunc(pids, func(p int32) bool { return !alive(p) }))
+}
+
+// sweep kills the descendants of a service whose main process ended (they left its process
+// group, so the group's kill missed them).
+func sweep(rec pidRecord) {
+	for _, pid := range descendants(rec) {
+		_ = signalOne(int(pid), true)
+	}
+}
+
+func waitAllGone(ctx context.Context, pids []int32, d time.Duration) bool {
+	deadline := time.Now().Add(d)
+	for _, pid := range pids {
+		if !waitGone(ctx, pid, time.Until(deadline)) {
+			return false
+		}
+	}
+	return true
 }
 
 // waitGone watches for pid to disappear, checking often at first and less later, up to d.

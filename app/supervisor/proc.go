@@ -1,6 +1,8 @@
 package supervisor
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"os"
 	"os/exec"
@@ -13,6 +15,17 @@ import (
 // drainTimeout bounds reading a service's output after it exited; a process outside the group
 // that inherited the pipes cannot hold the supervisor up longer than this.
 const drainTimeout = 2 * time.Second
+
+// markEnv is set in every service's environment to a value unique to that start; the processes
+// it spawns inherit it, which tells them from a stranger that happens to share a reused session
+// or group id.
+const markEnv = "DESKLIT_SUPERVISED"
+
+func newMark(service string) string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return service + "-" + hex.EncodeToString(b)
+}
 
 // proc is one run of a service's process.
 type proc struct {
@@ -31,7 +44,12 @@ type proc struct {
 func (v *service) launch() (*proc, error) {
 	sp := v.spec
 	cmd := exec.Command(sp.Argv[0], sp.Argv[1:]...)
-	cmd.Env = sp.Env
+	env := sp.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	mark := newMark(sp.Name)
+	cmd.Env = append(env[:len(env):len(env)], markEnv+"="+mark)
 	cmd.Dir = sp.Dir
 	cmd.SysProcAttr = sysProcAttr()
 	outR, outW, err := os.Pipe()
@@ -72,8 +90,13 @@ func (v *service) launch() (*proc, error) {
 		_, _ = ps.Percent(0) // the baseline for the first Snapshot
 		p.ps = ps
 	}
+	rec, recErr := identify(int32(p.pid))
+	if recErr == nil {
+		rec.PGID, rec.SID, _ = groupOf(rec.PID)
+		rec.Mark = mark
+	}
 	if dir := v.sup.opts.RunDir; dir != "" {
-		rec, err := identify(int32(p.pid))
+		err := recErr
 		if err == nil {
 			err = writePIDFile(dir, sp.Name, rec)
 		}
@@ -83,8 +106,12 @@ func (v *service) launch() (*proc, error) {
 	}
 	go func() {
 		_ = cmd.Wait()
-		// Nothing of a service outlives its main process.
+		// Nothing of a service outlives its main process: its group, and what left the group
+		// but not the session.
 		_ = grp.kill()
+		if recErr == nil {
+			sweep(rec)
+		}
 		if !waitTimeout(&readers, drainTimeout) {
 			outR.Close()
 			errR.Close()

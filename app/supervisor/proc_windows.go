@@ -78,6 +78,13 @@ func signalTree(pid int, kill bool) error {
 	return p.Kill()
 }
 
+// signalOne stops or kills one process.
+func signalOne(pid int, kill bool) error { return signalTree(pid, kill) }
+
+// groupOf: Windows has no process groups to search; a service's job object kills its tree
+// when the supervisor goes away.
+func groupOf(int32) (pgid, sid int32, ok bool) { return 0, 0, false }
+
 func isAddrInUse(err error) bool {
 	return errors.Is(err, windows.WSAEADDRINUSE) || errors.Is(err, syscall.EADDRINUSE)
 }

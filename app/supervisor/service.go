@@ -38,15 +38,24 @@ type service struct {
 func (v *service) requestStop() { v.stopOnce.Do(func() { close(v.stopCh) }) }
 func (v *service) requestKill() { v.killOnce.Do(func() { close(v.killCh) }) }
 
-// set changes the state and publishes the change.
+// set changes the state and publishes the change. CPU figures belong to one Ready run.
 func (v *service) set(state State, f func(*Status)) {
 	v.mu.Lock()
 	v.st.State = state
 	v.st.Since = v.sup.clock.Now()
-	v.st.RetryIn = 0
+	v.st.RetryIn, v.st.CPUHigh, v.st.CPUPercent = 0, false, 0
 	if f != nil {
 		f(&v.st)
 	}
+	st := v.st
+	v.mu.Unlock()
+	v.sup.emit(st)
+}
+
+// update changes the status within its state and publishes the change.
+func (v *service) update(f func(*Status)) {
+	v.mu.Lock()
+	f(&v.st)
 	st := v.st
 	v.mu.Unlock()
 	v.sup.emit(st)
@@ -64,8 +73,8 @@ func (v *service) run(waiter chan error) {
 	defer close(v.done)
 	defer v.out.close()
 	pol := v.spec.Restart
-	bo := backoff{min: pol.MinBackoff, max: pol.MaxBackoff, rand: v.sup.rand}
-	var crashes []time.Time
+	book := newCrashBook(pol, v.sup.rand)
+	breaker := func(n int) Breaker { return Breaker{Crashes: n, Max: pol.MaxCrashes, Window: pol.Window} }
 	waiters := []chan error{waiter}
 	notify := func(err error) {
 		for _, w := range waiters {
@@ -75,13 +84,20 @@ func (v *service) run(waiter chan error) {
 	}
 	restart := func(reply chan error) { // a requested restart forgives earlier crashes
 		waiters = append(waiters, reply)
-		bo.reset()
-		crashes = nil
+		book.forgive()
+		v.mu.Lock()
+		v.st.Breaker = breaker(0)
+		v.mu.Unlock()
 	}
 	// failed parks the service until a restart request (true) or a stop (false).
-	failed := func(exit string, err error) bool {
+	failed := func(exit string, err error, n int) bool {
 		notify(err)
-		v.set(Failed, func(s *Status) { s.PID, s.ExitStatus, s.LastError = 0, exit, err.Error() })
+		v.set(Failed, func(s *Status) {
+			s.PID, s.ExitStatus, s.LastError, s.Reason = 0, exit, err.Error(), oneLine(err.Error())
+			if n > 0 {
+				s.Breaker = breaker(n)
+			}
+		})
 		select {
 		case <-v.stopCh:
 			v.set(Stopped, nil)
@@ -100,7 +116,7 @@ func (v *service) run(waiter chan error) {
 		}
 		p, err := v.launch()
 		if err != nil {
-			if failed("", fmt.Errorf("%s: start %s: %w", v.spec.Name, v.spec.Argv[0], err)) {
+			if failed("", fmt.Errorf("%s: start %s: %w", v.spec.Name, v.spec.Argv[0], err), 0) {
 				continue
 			}
 			return
@@ -109,6 +125,7 @@ func (v *service) run(waiter chan error) {
 		v.set(Starting, func(s *Status) { s.PID = p.pid })
 
 		var crashMsg string
+		var readyAt time.Time // zero: this run never became Ready
 		switch ready, reply, err := v.awaitReady(p); {
 		case reply != nil:
 			v.halt(p, false)
@@ -120,7 +137,7 @@ func (v *service) run(waiter chan error) {
 			return
 		case !ready:
 			if len(waiters) > 0 { // someone asked for this start: report, do not retry
-				if failed(p.exitStatus(), err) {
+				if failed(p.exitStatus(), err, 0) {
 					continue
 				}
 				return
@@ -128,47 +145,41 @@ func (v *service) run(waiter chan error) {
 			// A restart that does not come up is one more crash.
 			crashMsg = strings.TrimPrefix(err.Error(), v.spec.Name+": ")
 		default:
+			readyAt = v.sup.clock.Now()
 			v.set(Ready, nil)
 			notify(nil)
-			select {
-			case <-p.exited:
-				crashMsg = fmt.Sprintf("%s; last output:\n%s", p.exitStatus(), v.out.tail(tailLines))
-			case <-v.stopCh:
+			switch end, why, reply := v.whileReady(p); end {
+			case endStop:
 				v.halt(p, true)
 				return
-			case reply := <-v.reqs:
+			case endRestart:
 				v.halt(p, false)
 				restart(reply)
 				continue
+			case endUnhealthy:
+				crashMsg = fmt.Sprintf("unhealthy: %s; stopped (%s); last output:\n%s", why, p.exitStatus(), v.out.tail(tailLines))
+			default:
+				crashMsg = fmt.Sprintf("%s%s; last output:\n%s", p.exitStatus(), v.portTaken(), v.out.tail(tailLines))
 			}
 		}
 
-		// A crash. A long stable run forgives the past.
-		now := v.sup.clock.Now()
-		if now.Sub(p.started) >= pol.StableAfter {
-			bo.reset()
-			crashes = crashes[:0]
-		}
-		kept := crashes[:0]
-		for _, t := range crashes {
-			if now.Sub(t) < pol.Window {
-				kept = append(kept, t)
-			}
-		}
-		crashes = append(kept, now)
+		// A crash.
 		exit := p.exitStatus()
-		if pol.Never || len(crashes) >= pol.MaxCrashes {
-			why := "crashed " + strconv.Itoa(len(crashes)) + " times within " + pol.Window.String()
+		d, trip, n := book.crash(v.sup.clock.Now(), p.started, readyAt)
+		if trip {
+			why := "crashed " + strconv.Itoa(n) + " times within " + pol.Window.String()
 			if pol.Never {
 				why = "crashed and is not restarted"
 			}
-			if failed(exit, fmt.Errorf("%s %s; the last time: %s", v.spec.Name, why, crashMsg)) {
+			if failed(exit, fmt.Errorf("%s %s; the last time: %s", v.spec.Name, why, crashMsg), n) {
 				continue
 			}
 			return
 		}
-		d := bo.next()
-		v.set(Backoff, func(s *Status) { s.PID, s.RetryIn, s.ExitStatus, s.LastError = 0, d, exit, crashMsg })
+		v.set(Backoff, func(s *Status) {
+			s.PID, s.RetryIn, s.ExitStatus, s.LastError, s.Reason = 0, d, exit, crashMsg, oneLine(crashMsg)
+			s.Breaker = breaker(n)
+		})
 		t := v.sup.clock.NewTimer(d)
 		select {
 		case <-t.C():
@@ -179,6 +190,47 @@ func (v *service) run(waiter chan error) {
 		case reply := <-v.reqs:
 			t.Stop()
 			restart(reply)
+		}
+	}
+}
+
+// oneLine is an error message without the log lines it carries.
+func oneLine(msg string) string {
+	msg, _, _ = strings.Cut(msg, "; last output:")
+	msg, _, _ = strings.Cut(msg, "\n")
+	return msg
+}
+
+// How a Ready run ends.
+type readyEnd int
+
+const (
+	endExit      readyEnd = iota // the process exited by itself
+	endUnhealthy                 // the liveness check gave up; the process was stopped
+	endStop                      // Stop was called
+	endRestart                   // a restart was requested
+)
+
+// whileReady watches a Ready service until its process exits, its liveness check fails (it is
+// then shown Unhealthy and stopped), a stop or a restart request. Its CPU reports update the
+// status meanwhile.
+func (v *service) whileReady(p *proc) (end readyEnd, why string, reply chan error) {
+	w := v.watch(p)
+	defer w.stop()
+	for {
+		select {
+		case <-p.exited:
+			return endExit, "", nil
+		case why := <-w.unhealthy:
+			v.set(Unhealthy, func(s *Status) { s.LastError, s.Reason = why, why })
+			v.terminate(p)
+			return endUnhealthy, why, nil
+		case c := <-w.cpu:
+			v.update(func(s *Status) { s.CPUHigh, s.CPUPercent = c.high, c.percent })
+		case <-v.stopCh:
+			return endStop, "", nil
+		case reply := <-v.reqs:
+			return endRestart, "", reply
 		}
 	}
 }
@@ -195,16 +247,30 @@ func (v *service) awaitReady(p *proc) (ready bool, restart chan error, err error
 			return true, nil, nil
 		}
 		v.terminate(p)
-		return false, nil, fmt.Errorf("%s: not ready within %s (last health check: %v); last output:\n%s",
-			v.spec.Name, v.spec.ReadyTimeout, err, v.out.tail(tailLines))
+		return false, nil, fmt.Errorf("%s: not ready within %s (last health check: %v)%s; last output:\n%s",
+			v.spec.Name, v.spec.ReadyTimeout, err, v.portTaken(), v.out.tail(tailLines))
 	case <-p.exited:
-		return false, nil, fmt.Errorf("%s: exited during start-up (%s); last output:\n%s",
-			v.spec.Name, p.exitStatus(), v.out.tail(tailLines))
+		return false, nil, fmt.Errorf("%s: exited during start-up (%s)%s; last output:\n%s",
+			v.spec.Name, p.exitStatus(), v.portTaken(), v.out.tail(tailLines))
 	case <-v.stopCh:
 		return false, nil, errStoppedBeforeReady
 	case reply := <-v.reqs:
 		return false, reply, nil
 	}
+}
+
+// portTaken names the program holding the service's port once its process is gone (": port 8888
+// (api) is in use by nc (pid 42: nc -l 8888)"), the likely reason why a restart did not come up;
+// empty when the port is free or the service has none.
+func (v *service) portTaken() string {
+	if v.spec.Port <= 0 {
+		return ""
+	}
+	var pe *PortInUseError
+	if err := CheckPort(v.spec.Name, v.spec.Port); errors.As(err, &pe) {
+		return ": " + pe.Error()
+	}
+	return ""
 }
 
 // halt stops the process, passing through Stopping; final marks the service Stopped.

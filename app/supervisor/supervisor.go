@@ -129,21 +129,27 @@ func (s *Supervisor) Start(ctx context.Context, specs ...Spec) error {
 // preflight stops a leftover of this service from an earlier run, then checks its port.
 func (s *Supervisor) preflight(ctx context.Context, sp Spec) error {
 	if dir := s.opts.RunDir; dir != "" {
-		rec, ok, err := leftover(dir, sp.Name)
+		rec, ok, err := readPIDFile(dir, sp.Name)
 		if err != nil {
 			s.log.Warn("pid file unreadable", "service", sp.Name, "err", err)
 		}
+		var pids []int32
 		if ok {
-			s.log.Info("stopping a leftover from an earlier run", "service", sp.Name, "pid", rec.PID)
-			if err := reap(ctx, rec, sp.Grace); err != nil {
+			pids = leftovers(rec)
+		}
+		if len(pids) > 0 {
+			s.log.Info("stopping a leftover from an earlier run", "service", sp.Name, "pid", rec.PID, "pids", pids)
+			if err := reap(ctx, rec, pids, sp.Grace); err != nil {
 				return fmt.Errorf("%s: %w", sp.Name, err)
 			}
-			removePIDFile(dir, sp.Name)
 			if sp.Port > 0 {
 				// A process counts as gone once it is a zombie, but its threads may hold
 				// the socket a moment longer.
 				waitPortFree(ctx, sp.Port, 3*time.Second)
 			}
+		}
+		if ok {
+			removePIDFile(dir, sp.Name)
 		}
 	}
 	if sp.Port > 0 {
@@ -190,7 +196,8 @@ func (s *Supervisor) newService(sp Spec) *service {
 		stopCh: make(chan struct{}),
 		killCh: make(chan struct{}),
 		done:   make(chan struct{}),
-		st:     Status{Name: sp.Name, State: Stopped, Port: sp.Port, Since: s.clock.Now()},
+		st: Status{Name: sp.Name, State: Stopped, Port: sp.Port, Since: s.clock.Now(),
+			Breaker: Breaker{Max: sp.Restart.MaxCrashes, Window: sp.Restart.Window}},
 	}
 	if sp.Port > 0 {
 		v.st.URL = "http://127.0.0.1:" + strconv.Itoa(sp.Port)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -44,8 +45,8 @@ func TestStartReadyAndStop(t *testing.T) {
 	}
 	resp.Body.Close()
 
-	rec, ok, err := leftover(s.opts.RunDir, "api")
-	if err != nil || !ok || int(rec.PID) != st.PID {
+	rec, ok, err := readPIDFile(s.opts.RunDir, "api")
+	if err != nil || !ok || int(rec.PID) != st.PID || !leaderIsOurs(rec) {
 		t.Fatalf("pid file: %+v ok=%v err=%v, want pid %d", rec, ok, err, st.PID)
 	}
 
@@ -114,7 +115,7 @@ func TestCrashRestartsWithGrowingDelay(t *testing.T) {
 	events, cancel := s.Subscribe()
 	defer cancel()
 	sp := helperSpec("api", "serve", freePort(t), "HELPER_CRASH_AFTER=100ms")
-	sp.Restart = RestartPolicy{MaxCrashes: 100, Window: time.Hour, MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour, StableAfter: time.Hour}
+	sp.Restart = RestartPolicy{MaxCrashes: 100, Window: time.Hour, MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour, StableAfter: time.Hour, HealthyFor: time.Hour}
 	if err := s.Start(context.Background(), sp); err != nil {
 		t.Fatal(err)
 	}
@@ -266,6 +267,90 @@ func TestSupervisorKilledChildrenGone(t *testing.T) {
 	}
 	_ = cmd.Wait()
 	waitGoneT(t, child, "child of the killed supervisor")
+}
+
+// A service's own children outlive a supervisor killed with SIGKILL (Pdeathsig reaches only the
+// service's main process); the next start finds them by the service's session and stops them.
+func TestGrandchildOfAKilledSupervisorIsReapedAtTheNextStart(t *testing.T) {
+	run := t.TempDir()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_RUNDIR="+run,
+		"HELPER_SH=sleep 1000 & echo grandchild $!; wait")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	child := readPIDLine(t, sc, "child")
+	gc := readPIDLine(t, sc, "grandchild")
+	gcRec, err := identify(int32(gc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // never leave the sleep behind, nor kill a process that reused its pid
+		if now, err := identify(int32(gc)); err == nil && now == gcRec {
+			_ = syscall.Kill(gc, syscall.SIGKILL)
+		}
+	})
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if runtime.GOOS == "linux" {
+		waitGoneT(t, child, "service of the killed supervisor")
+	}
+	if !alive(int32(gc)) {
+		t.Fatal("the grandchild died with the supervisor: nothing left to reap")
+	}
+
+	s := newTestSupervisor(t, Options{RunDir: run})
+	if err := s.Start(context.Background(), Spec{Name: "child", Argv: []string{"/bin/sh", "-c", "exec sleep 1000"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitGoneT(t, gc, "grandchild of the killed supervisor")
+}
+
+// A process in the recorded session that was not started by that service (it lacks the
+// service's mark, as after a reused pid) is never touched.
+func TestStrangerInARecordedSessionIsLeftAlone(t *testing.T) {
+	sh := exec.Command("/bin/sh", "-c", "sleep 1000 & echo stranger $!; wait")
+	sh.Env = []string{"PATH=" + os.Getenv("PATH")}
+	sh.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	out, err := sh.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stranger := readPIDLine(t, bufio.NewScanner(out), "stranger")
+	t.Cleanup(func() { _ = syscall.Kill(stranger, syscall.SIGKILL) })
+	rec, err := identify(int32(sh.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.PGID, rec.SID, _ = groupOf(rec.PID)
+	rec.Mark = "child-0123456789abcdef"
+	_ = sh.Process.Kill() // the session's leader is gone; its pid is not reused while the session lives
+	_ = sh.Wait()
+
+	s := newTestSupervisor(t, Options{})
+	if err := writePIDFile(s.opts.RunDir, "child", rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := leftovers(rec); len(got) != 0 {
+		t.Errorf("leftovers %v, want none", got)
+	}
+	if err := s.Start(context.Background(), Spec{Name: "child", Argv: []string{"/bin/sh", "-c", "exec sleep 1000"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !alive(int32(stranger)) {
+		t.Fatal("the stranger was stopped")
+	}
 }
 
 func TestLeftoverIsReaped(t *testing.T) {
@@ -496,5 +581,38 @@ func TestStopServiceStopsOneAndItCanStartAgain(t *testing.T) {
 		if st.Name == "one" && (st.State != Ready || st.PID == pids["one"]) {
 			t.Errorf("one after its second Start: %+v", st)
 		}
+	}
+}
+
+// When a restart does not come up because another program took the port meanwhile, the status
+// names that program, not only "exit status 1".
+func TestFailedRestartNamesThePortHolder(t *testing.T) {
+	clock := newManualClock()
+	s := newTestSupervisor(t, Options{Clock: clock})
+	events, cancel := s.Subscribe()
+	defer cancel()
+	port := freePort(t)
+	sp := helperSpec("api", "serve", port, "HELPER_CRASH_AFTER=10ms")
+	sp.Watch.Interval = -1 // the clock's only timers are the backoff's
+	if err := s.Start(context.Background(), sp); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, events, isState(Backoff))
+	backoffTimer := <-clock.created
+	// Another program (here: this test) takes the port while the service waits to restart.
+	ln, err := net.Listen("tcp", fmt.Sprintf("127.0.0.1:%d", port))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	backoffTimer.fire()
+	ev := waitFor(t, events, isState(Backoff))
+	t.Logf("reason: %s", ev.Status.Reason)
+	want := fmt.Sprintf("exited during start-up (exit status 1): port %d (api) is in use by ", port)
+	if st := ev.Status; !strings.HasPrefix(st.Reason, want) || !strings.Contains(st.Reason, fmt.Sprintf("(pid %d: ", os.Getpid())) {
+		t.Errorf("reason %q, want it to start %q and name pid %d", st.Reason, want, os.Getpid())
+	}
+	if st := ev.Status; st.Breaker != (Breaker{Crashes: 2, Max: 5, Window: time.Minute}) || !strings.Contains(st.LastError, "in use by") {
+		t.Errorf("breaker %+v, last error %q", st.Breaker, st.LastError)
 	}
 }

@@ -14,6 +14,7 @@ type RestartPolicy struct {
 	MinBackoff  time.Duration // first restart delay before jitter (default 250 ms)
 	MaxBackoff  time.Duration // cap of the restart delay (default 10 s)
 	StableAfter time.Duration // running this long forgives earlier crashes (default 30 s)
+	HealthyFor  time.Duration // Ready this long before a crash: restart after the shortest delay (default 1 s)
 	Never       bool          // never restart: the first crash marks the service Failed
 }
 
@@ -36,6 +37,9 @@ func (p RestartPolicy) withDefaults() RestartPolicy {
 	if p.StableAfter <= 0 {
 		p.StableAfter = 30 * time.Second
 	}
+	if p.HealthyFor <= 0 {
+		p.HealthyFor = time.Second
+	}
 	return p
 }
 
@@ -43,7 +47,7 @@ func (p RestartPolicy) withDefaults() RestartPolicy {
 type Spec struct {
 	Name string
 	Argv []string
-	Env  []string // the child's whole environment (nil: inherit this process's)
+	Env  []string // the child's whole environment (nil: inherit this process's), plus its mark
 	Dir  string
 
 	Port         int           // checked before the start; 0 = none
@@ -52,6 +56,7 @@ type Spec struct {
 	ReadyTimeout time.Duration // default 30 s
 
 	Restart    RestartPolicy
+	Watch      Watch         // checks while Ready: liveness and CPU
 	StopSignal os.Signal     // default SIGTERM (Windows: CTRL_BREAK to the process group)
 	Grace      time.Duration // between StopSignal and kill (default 5 s)
 }
@@ -67,7 +72,39 @@ func (sp Spec) withDefaults() Spec {
 		sp.StopSignal = defaultStopSignal
 	}
 	sp.Restart = sp.Restart.withDefaults()
+	sp.Watch = sp.Watch.withDefaults()
 	return sp
+}
+
+// Watch configures the checks that run while a service is Ready: its health check again (a hung
+// process keeps its port open but stops answering) and its CPU use (a script stuck in a loop).
+// One timer drives both, one check per Interval; nothing runs while the service is not Ready.
+// Zero fields take the defaults noted on each field.
+type Watch struct {
+	Interval time.Duration // between two checks (default 5 s); negative: no checks
+	Timeout  time.Duration // of one health probe (default 2 s)
+	Failures int           // failed probes in a row that make the service Unhealthy (default 3)
+	CPUHigh  float64       // CPU % (100 = one core) that counts as high (default 90)
+	CPUFor   time.Duration // that long above CPUHigh sets Status.CPUHigh (default 30 s)
+}
+
+func (w Watch) withDefaults() Watch {
+	if w.Interval == 0 {
+		w.Interval = 5 * time.Second
+	}
+	if w.Timeout <= 0 {
+		w.Timeout = probeTimeout
+	}
+	if w.Failures <= 0 {
+		w.Failures = 3
+	}
+	if w.CPUHigh <= 0 {
+		w.CPUHigh = 90
+	}
+	if w.CPUFor <= 0 {
+		w.CPUFor = 30 * time.Second
+	}
+	return w
 }
 
 // State is where a service is in its life.
@@ -77,10 +114,13 @@ type State string
 const (
 	Starting State = "Starting" // launched, health check not yet passed
 	Ready    State = "Ready"    // health check passed
-	Backoff  State = "Backoff"  // crashed; restarts after Status.RetryIn
-	Failed   State = "Failed"   // gave up: crash loop or start-up failure; see LastError
-	Stopping State = "Stopping" // stop signal sent, within the grace period
-	Stopped  State = "Stopped"
+	// Unhealthy: Ready, then its health check failed Watch.Failures times in a row; it is
+	// stopped and restarted like a crashed service.
+	Unhealthy State = "Unhealthy"
+	Backoff   State = "Backoff"  // crashed; restarts after Status.RetryIn
+	Failed    State = "Failed"   // gave up: crash loop or start-up failure; see LastError
+	Stopping  State = "Stopping" // stop signal sent, within the grace period
+	Stopped   State = "Stopped"
 )
 
 // Status is a service's observable state.
@@ -94,13 +134,23 @@ type Status struct {
 	RetryIn    time.Duration // in Backoff: delay before the next start
 	ExitStatus string        // of the last exit, e.g. "exit status 3" or "signal: killed"
 	LastError  string        // why the service is in Backoff or Failed, with its last log lines
+	Reason     string        // the same in one line (e.g. the program now holding its port)
+	Breaker    Breaker       // the crashes that count towards Failed
+	CPUHigh    bool          // while Ready: CPU stayed above Watch.CPUHigh for Watch.CPUFor
 	CPUPercent float64       // since the previous Snapshot (or the start); filled in by Snapshot
 	RSSBytes   uint64        // filled in by Snapshot
 	Port       int
 	URL        string // http://127.0.0.1:<port> when a port is set
 }
 
-// Event is one state change. Events of one supervisor carry increasing Seq numbers and are
+// Breaker is the crash count behind Failed: Max crashes within Window stop the restarts.
+type Breaker struct {
+	Crashes int // counted at the last crash (those within Window)
+	Max     int
+	Window  time.Duration
+}
+
+// Event is one state change, or a change within a state (Status.CPUHigh). Events of one supervisor carry increasing Seq numbers and are
 // delivered to each subscriber in that order.
 type Event struct {
 	Seq    uint64

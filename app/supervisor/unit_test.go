@@ -1,6 +1,7 @@
 package supervisor
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -149,5 +150,76 @@ func TestRingBufferKeepsLastLines(t *testing.T) {
 	}
 	if tail := o.tail(2); tail != "  d\n  e" {
 		t.Errorf("tail %q", tail)
+	}
+}
+
+// TestCrashPolicy replays crash histories with synthetic times: an isolated crash of a service
+// that had been Ready comes back after the shortest delay, however many isolated crashes came
+// before; crashes before Ready, or soon after it, grow the delay and trip the breaker.
+func TestCrashPolicy(t *testing.T) {
+	pol := RestartPolicy{MaxCrashes: 5, Window: time.Minute, MinBackoff: 250 * time.Millisecond,
+		MaxBackoff: 10 * time.Second, StableAfter: 30 * time.Second, HealthyFor: time.Second}.withDefaults()
+	const shortest = 125 * time.Millisecond       // MinBackoff/2 with a zero jitter draw
+	type run struct{ ready, crash time.Duration } // after the start; ready < 0: never Ready
+	tests := []struct {
+		name      string
+		run       run
+		runs      int
+		wantDelay []time.Duration // per crash; the last crash trips when wantTrip
+		wantTrip  bool
+	}{
+		{"kill -9 every 16 s of a Ready service", run{500 * time.Millisecond, 16 * time.Second}, 8,
+			[]time.Duration{shortest, shortest, shortest, shortest, shortest, shortest, shortest, shortest}, false},
+		{"crash loop before Ready", run{-1, 200 * time.Millisecond}, 5,
+			[]time.Duration{shortest, 250 * time.Millisecond, 500 * time.Millisecond, time.Second, 0}, true},
+		{"crash loop soon after Ready", run{300 * time.Millisecond, 500 * time.Millisecond}, 5,
+			[]time.Duration{shortest, 250 * time.Millisecond, 500 * time.Millisecond, time.Second, 0}, true},
+		{"Ready for a while, but crashing every few seconds", run{300 * time.Millisecond, 3 * time.Second}, 5,
+			[]time.Duration{shortest, shortest, shortest, shortest, 0}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b := newCrashBook(pol, func() float64 { return 0 })
+			now := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+			var delays []time.Duration
+			tripped := false
+			for i := range tt.runs {
+				started := now
+				var ready time.Time
+				if tt.run.ready >= 0 {
+					ready = started.Add(tt.run.ready)
+				}
+				now = started.Add(tt.run.crash)
+				d, trip, n := b.crash(now, started, ready)
+				if trip {
+					tripped = true
+					if i != tt.runs-1 || n != pol.MaxCrashes {
+						t.Fatalf("tripped at crash %d (%d counted)", i+1, n)
+					}
+				}
+				delays = append(delays, d)
+				now = now.Add(d)
+			}
+			if tripped != tt.wantTrip || !slices.Equal(delays, tt.wantDelay) {
+				t.Errorf("delays %v, tripped %v; want %v, %v", delays, tripped, tt.wantDelay, tt.wantTrip)
+			}
+		})
+	}
+}
+
+func TestCPUTracker(t *testing.T) {
+	t0 := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	c := cpuTracker{limit: 90, hold: 30 * time.Second}
+	var flips []string
+	// Samples every 5 s: high for 35 s, a dip, high again for 10 s, then low.
+	for i, pct := range []float64{99, 99, 99, 99, 99, 99, 99, 50, 99, 99, 10} {
+		start := t0.Add(time.Duration(i) * 5 * time.Second)
+		if c.observe(start, start.Add(5*time.Second), pct) {
+			flips = append(flips, fmt.Sprintf("%d:%v", i, c.high))
+		}
+	}
+	// Sample 5 ends 30 s after sample 0 began: high; the dip clears it; 10 s is not enough.
+	if want := []string{"5:true", "7:false"}; !slices.Equal(flips, want) {
+		t.Errorf("flips %v, want %v", flips, want)
 	}
 }

@@ -1,7 +1,7 @@
 // The window's view of the Go side (app/desktop): the types mirror its JSON, the event names its
 // Ev* constants. The UI talks only to the Api interface, so tests can hand it a fake.
 
-export type ServiceState = 'Starting' | 'Ready' | 'Backoff' | 'Failed' | 'Stopping' | 'Stopped';
+export type ServiceState = 'Starting' | 'Ready' | 'Unhealthy' | 'Backoff' | 'Failed' | 'Stopping' | 'Stopped';
 
 export interface ServiceView {
   name: string;
@@ -11,7 +11,9 @@ export interface ServiceView {
   restarts: number;
   cpuPercent: number;
   rssBytes: number;
+  cpuHigh?: boolean; // CPU stayed high for a while: the window offers a restart
   lastError: string;
+  reason?: string; // lastError in one line
   logTail: string[] | null;
 }
 

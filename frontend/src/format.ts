@@ -14,12 +14,26 @@ export function formatBytes(n: number): string {
   return mb >= 1024 ? `${(mb / 1024).toFixed(1)} GB` : `${mb.toFixed(mb < 10 ? 1 : 0)} MB`;
 }
 
+/** A state in a user's words. */
+export function stateWord(state: string): string {
+  switch (state) {
+    case 'Backoff':
+      return 'Restarting';
+    case 'Unhealthy':
+      return 'Not responding';
+    default:
+      return state;
+  }
+}
+
 /** The pill's tooltip: CPU and memory, pid and restarts. */
 export function serviceTooltip(s: ServiceView): string {
-  const parts = [`${serviceLabel(s.name)}: ${s.state}`];
+  const parts = [`${serviceLabel(s.name)}: ${stateWord(s.state)}`];
   if (s.pid) parts.push(`CPU ${s.cpuPercent.toFixed(1)} %`, `Memory ${formatBytes(s.rssBytes)}`, `PID ${s.pid}`);
   if (s.restarts) parts.push(`${s.restarts} restart${s.restarts === 1 ? '' : 's'}`);
-  if (s.lastError && s.state !== 'Ready') parts.push(s.lastError);
+  if (s.cpuHigh) parts.push('CPU high for a while');
+  const why = s.reason || s.lastError;
+  if (why && s.state !== 'Ready') parts.push(why);
   return parts.join(' · ');
 }
 

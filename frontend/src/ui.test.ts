@@ -105,6 +105,7 @@ describe('services', () => {
     ['Ready', 'state-ready', 'Ready'],
     ['Backoff', 'state-backoff', 'Restarting'],
     ['Failed', 'state-failed', 'Failed'],
+    ['Unhealthy', 'state-unhealthy', 'Not responding'],
   ])('%s has its own pill', (state, cls, word) => {
     api.emit(Ev.services, [svc('api', state, { pid: 7, cpuPercent: 2.25, rssBytes: 20 << 20, restarts: 2 })]);
     const pill = q('.pill')!;
@@ -114,6 +115,38 @@ describe('services', () => {
     expect(pill.title).toContain('CPU 2.3 %');
     expect(pill.title).toContain('Memory 20 MB');
     expect(pill.title).toContain('2 restarts');
+  });
+
+  it('an unhealthy service says why in its tooltip', () => {
+    api.emit(Ev.services, [svc('api', 'Unhealthy', { pid: 7, reason: 'health check failed 3 times in a row', lastError: 'health check failed 3 times in a row' })]);
+    expect(q('.pill')!.title).toContain('API: Not responding');
+    expect(q('.pill')!.title).toContain('health check failed 3 times in a row');
+  });
+
+  it('high CPU shows a badge and a banner that restarts the service', async () => {
+    api.emit(Ev.services, allReady());
+    expect(q('.pill .badge')).toBeNull();
+    const busy = allReady().map((s) => (s.name === 'streamlit' ? { ...s, cpuPercent: 99.4, cpuHigh: true } : s));
+    api.emit(Ev.services, busy);
+    const badge = q('.pill[data-service="streamlit"] .badge')!;
+    expect(badge.textContent).toBe('CPU');
+    expect(q('.banner.cpu')!.textContent).toContain('App has used 99 % CPU for a while');
+    (q('.banner.cpu button[data-action="restart:streamlit"]') as HTMLButtonElement).click();
+    await flush();
+    expect(api.calls).toContain('restart:streamlit');
+  });
+
+  it('the CPU banner can be dismissed until the CPU falls and rises again', () => {
+    const busy = () => allReady().map((s) => (s.name === 'streamlit' ? { ...s, cpuPercent: 99, cpuHigh: true } : s));
+    api.emit(Ev.services, busy());
+    button('Dismiss')!.click();
+    expect(q('.banner.cpu')).toBeNull();
+    api.emit(Ev.services, busy());
+    expect(q('.banner.cpu')).toBeNull();
+    expect(q('.pill .badge')).not.toBeNull(); // the pill still says so
+    api.emit(Ev.services, allReady());
+    api.emit(Ev.services, busy());
+    expect(q('.banner.cpu')).not.toBeNull();
   });
 
   it('restarts a service from its pill', async () => {

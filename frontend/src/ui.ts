@@ -7,7 +7,7 @@ import { Ev, type Api, type AppView, type ErrorView, type LogLine, type Progress
 import { appsView } from './apps';
 import { h } from './dom';
 import {
-  actionLabel, errorHelp, errorTitle, formatExpiry, looksRaw, serviceLabel, serviceTooltip, splitAction,
+  actionLabel, errorHelp, errorTitle, formatExpiry, looksRaw, serviceLabel, serviceTooltip, splitAction, stateWord,
 } from './format';
 
 const maxLogLines = 5000;
@@ -24,6 +24,7 @@ export interface State {
   logService: string;
   filter: string;
   keyringDismissed: boolean;
+  cpuDismissed: string[]; // services whose high-CPU banner was dismissed while their CPU stays high
   notice: { text: string; isError: boolean } | null;
   menuFor: string; // the service whose pill menu is open
   app: AppView | null; // the current app
@@ -38,7 +39,7 @@ const emptySession: SessionView = {
 export class UI {
   state: State = {
     services: [], session: emptySession, progress: null, error: null, streamlitUrl: '',
-    view: 'app', logService: 'streamlit', filter: '', keyringDismissed: false, notice: null, menuFor: '',
+    view: 'app', logService: 'streamlit', filter: '', keyringDismissed: false, cpuDismissed: [], notice: null, menuFor: '',
     app: null, apps: [], opening: '',
   };
   private logs = new Map<string, string[]>();
@@ -113,7 +114,9 @@ export class UI {
     for (const s of services) {
       if (s.logTail?.length && !this.logs.has(s.name)) this.logs.set(s.name, [...s.logTail]);
     }
-    const patch: Partial<State> = { services };
+    // A dismissed CPU banner comes back when the CPU falls and then stays high again.
+    const cpuDismissed = this.state.cpuDismissed.filter((n) => services.some((s) => s.name === n && s.cpuHigh));
+    const patch: Partial<State> = { services, cpuDismissed };
     if (url) patch.streamlitUrl = url;
     this.set(patch);
     if (this.reloadFrame && this.streamlitReady()) this.loadNewApp();
@@ -272,24 +275,41 @@ export class UI {
       'aria-label': `${serviceLabel(s.name)}: ${stateWord(s.state)}`,
       'aria-expanded': String(open), 'data-service': s.name,
       onclick: () => this.set({ menuFor: open ? '' : s.name }),
-    }, h('span', { class: 'dot', 'aria-hidden': 'true' }), serviceLabel(s.name), h('span', { class: 'pill-state' }, stateWord(s.state)));
+    }, h('span', { class: 'dot', 'aria-hidden': 'true' }), serviceLabel(s.name), h('span', { class: 'pill-state' }, stateWord(s.state)),
+    s.cpuHigh ? h('span', { class: 'badge', title: `High CPU: ${Math.round(s.cpuPercent)} %` }, 'CPU') : null);
     const menu = open
       ? h('div', { class: 'pill-menu', role: 'menu' },
           h('div', { class: 'pill-menu-info' }, serviceTooltip(s)),
-          h('button', { role: 'menuitem', onclick: () => { this.set({ menuFor: '' }); this.run(() => this.api.restartService(s.name), `${serviceLabel(s.name)} is restarting`); } }, `Restart ${serviceLabel(s.name)}`),
+          h('button', { role: 'menuitem', onclick: () => { this.set({ menuFor: '' }); this.restart(s.name); } }, `Restart ${serviceLabel(s.name)}`),
           h('button', { role: 'menuitem', onclick: () => this.showLogs(s.name) }, 'Show logs'))
       : null;
     return h('div', { class: 'pill-wrap' }, btn, menu);
   }
 
+  private restart(name: string): void {
+    this.run(() => this.api.restartService(name), `${serviceLabel(name)} is restarting`);
+  }
+
   private renderBanners(): void {
+    this.banners.replaceChildren(...this.cpuBanners(), ...this.keyringBanner());
+  }
+
+  /** A service that keeps a core busy (a script stuck in a loop keeps running after its page is
+   * closed) gets a banner that offers a restart. */
+  private cpuBanners(): HTMLElement[] {
+    return this.state.services.filter((s) => s.cpuHigh && !this.state.cpuDismissed.includes(s.name)).map((s) =>
+      h('div', { class: 'banner warn cpu', role: 'status' },
+        h('strong', {}, `${serviceLabel(s.name)} has used ${Math.round(s.cpuPercent)} % CPU for a while. `),
+        h('span', {}, 'If it should be idle, a script may be stuck in a loop: it keeps running after its page is closed. Restarting stops it.'),
+        h('button', { class: 'btn small', 'data-action': `restart:${s.name}`, onclick: () => this.restart(s.name) }, `Restart ${serviceLabel(s.name)}`),
+        h('button', { class: 'btn small', onclick: () => this.set({ cpuDismissed: [...this.state.cpuDismissed, s.name] }) }, 'Dismiss')));
+  }
+
+  private keyringBanner(): HTMLElement[] {
     const { session, error, keyringDismissed } = this.state;
     const warn = session.storeWarning || (error?.kind === 'no_keyring' ? error.message : '');
-    if (!warn || keyringDismissed) {
-      this.banners.replaceChildren();
-      return;
-    }
-    this.banners.replaceChildren(
+    if (!warn || keyringDismissed) return [];
+    return [
       h('div', { class: 'banner warn', role: 'alert' },
         h('strong', {}, 'Your sign-in will not be remembered. '),
         h('span', {}, [warn, ...errorHelp({ kind: 'no_keyring', message: warn } as ErrorView)].join(' ')),
@@ -299,7 +319,7 @@ export class UI {
             if (this.state.error?.kind === 'no_keyring') this.run(() => this.api.act('dismiss'));
           },
         }, 'OK')),
-    );
+    ];
   }
 
   private streamlitReady(): boolean {
@@ -520,10 +540,6 @@ export class UI {
       this.notify(errMessage(err), true);
     }
   }
-}
-
-function stateWord(state: string): string {
-  return state === 'Backoff' ? 'Restarting' : state;
 }
 
 function initials(name: string): string {

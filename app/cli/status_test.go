@@ -1,0 +1,109 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/session"
+)
+
+// idleShell is a control.Shell with nobody signed in.
+type idleShell struct{}
+
+func (idleShell) Login(context.Context) error          { return nil }
+func (idleShell) Logout(context.Context) error         { return nil }
+func (idleShell) Current() *session.Session            { return nil }
+func (idleShell) Subscribe() (<-chan struct{}, func()) { return make(chan struct{}), func() {} }
+
+// freePorts are the settings of ports nothing listens on, so that no Desklit running on this
+// machine answers the health probes.
+func freePorts(t *testing.T, env map[string]string) {
+	t.Helper()
+	for _, k := range []string{"DESKLIT_STREAMLIT_PORT", "DESKLIT_COMPONENT_PORT", "DESKLIT_API_PORT", "DESKLIT_IDP_PORT", "DESKLIT_CALLBACK_PORT"} {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		env[k] = fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
+		ln.Close()
+	}
+}
+
+// During a crash loop the health URLs do not answer; status asks the running instance instead.
+func TestStatusAsksTheRunningInstance(t *testing.T) {
+	state := t.TempDir()
+	env := map[string]string{"XDG_STATE_HOME": state}
+	freePorts(t, env)
+	const statusToken = "status-token-SECRET-0123456789"
+	srv, err := control.NewServer(idleShell{}, "control-token-SECRET-0123456789", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = srv.EnableStatus(statusToken, func() []control.ServiceStatus {
+		return []control.ServiceStatus{
+			{Name: "api", State: "Backoff", URL: "http://127.0.0.1:8888", Restarts: 3, RetryInMS: 500,
+				ExitStatus: "exit status 1", Reason: "exited during start-up (exit status 1): port 8888 (api) is in use by nc (pid 42: nc -l 8888)",
+				Crashes: 3, MaxCrashes: 5, WindowMS: time.Minute.Milliseconds()},
+			{Name: "streamlit", State: "Failed", Restarts: 4, ExitStatus: "exit status 2",
+				Reason: "streamlit crashed 5 times within 1m0s; the last time: exit status 2", Crashes: 5, MaxCrashes: 5, WindowMS: 60000},
+			{Name: "component", State: "Ready", PID: 77, URL: "http://127.0.0.1:3001", Crashes: 0, MaxCrashes: 5, WindowMS: 60000},
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx) }()
+	defer func() { cancel(); <-done }()
+	run := config.PathsFrom(func(k string) string { return env[k] }).Run
+	if err := control.WriteEndpoint(run, control.Endpoint{URL: srv.URL(), Token: statusToken, PID: 1234}); err != nil {
+		t.Fatal(err)
+	}
+
+	stdout, stderr, code := runCLI(t, env, "status")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	t.Logf("stdout:\n%s", stdout)
+	for _, want := range []string{
+		"api        Backoff",
+		"restarts 3, crashes 3 of 5 within 1m0s, last exit: exit status 1, retry in 500ms",
+		"port 8888 (api) is in use by nc (pid 42: nc -l 8888)",
+		"streamlit  Failed",
+		"streamlit crashed 5 times within 1m0s",
+		"component  Ready        http://127.0.0.1:3001 (pid 77)",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q", want)
+		}
+	}
+	if strings.Contains(stdout+stderr, "SECRET") {
+		t.Error("a token value was printed")
+	}
+}
+
+func TestStatusWhenNothingRuns(t *testing.T) {
+	state := t.TempDir()
+	env := map[string]string{"XDG_STATE_HOME": state}
+	freePorts(t, env)
+	// A file left by an instance that was killed names a port nobody answers on.
+	run := filepath.Join(state, "desklit", "run")
+	if err := control.WriteEndpoint(run, control.Endpoint{URL: "http://127.0.0.1:" + env["DESKLIT_API_PORT"], Token: "status-token-SECRET-0123456789"}); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := runCLI(t, env, "status")
+	if code != 0 || !strings.Contains(stdout, "api        not running") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout+stderr, "SECRET") {
+		t.Error("a token value was printed")
+	}
+}
