@@ -76,7 +76,7 @@ func TestTerminalProgress(t *testing.T) {
 		for _, e := range events {
 			r(e)
 		}
-		want := "python runtime: creating\npython runtime: collecting a (1/2)\npython runtime: python runtime ready\n"
+		want := "python environment: creating\npython environment: collecting a (1/2)\npython environment: python runtime ready\n"
 		if b.String() != want {
 			t.Errorf("plain output %q, want %q", b.String(), want)
 		}
