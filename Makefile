@@ -104,7 +104,7 @@ test-gui: build
 test-gui-e2e: build wheelhouse
 	test/gui/e2e.sh $(BIN)
 
-test-e2e: build wheelhouse
+test-e2e: build wheelhouse test-wheels
 	test/e2e/run.sh $(BIN)
 
 # Packaging: build dist/ (the .deb, tarball, Windows .exe and installer), check the Windows and

@@ -472,5 +472,5 @@ func (b *Backend) UsePort(service string, port int) error { return b.sh.SetPort(
 
 // Diagnostics is a zip of the logs, the effective configuration and versions, tokens redacted.
 func (b *Backend) Diagnostics() ([]byte, error) {
-	return diagnostics(b.paths, b.sh.Config(), b.Versions(), b.sh.Supervisor().Snapshot(), time.Now())
+	return diagnostics(b.paths, b.sh.Config(), b.Versions(), b.sh.Supervisor().Snapshot(), b.sh.LockFile(), time.Now())
 }

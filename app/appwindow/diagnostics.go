@@ -37,7 +37,9 @@ func Redact(b []byte) []byte {
 	return b
 }
 
-func diagnostics(paths config.Paths, cfg *config.Config, versions map[string]string, services []supervisor.Status, now time.Time) ([]byte, error) {
+// diagnostics zips the configuration, versions, services, logs and the running app's lock file
+// (lockFile, "" when there is none yet), tokens redacted.
+func diagnostics(paths config.Paths, cfg *config.Config, versions map[string]string, services []supervisor.Status, lockFile string, now time.Time) ([]byte, error) {
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
 	add := func(name string, data []byte) error {
@@ -70,6 +72,13 @@ func diagnostics(paths config.Paths, cfg *config.Config, versions map[string]str
 	svc, _ := json.MarshalIndent(services, "", "  ")
 	if err := add("services.json", svc); err != nil {
 		return nil, err
+	}
+	if lockFile != "" {
+		if data, err := os.ReadFile(lockFile); err == nil {
+			if err := add("app-lock.txt", append([]byte("# "+lockFile+"\n"), data...)); err != nil {
+				return nil, err
+			}
+		}
 	}
 	entries, _ := os.ReadDir(paths.Logs)
 	for _, e := range entries {

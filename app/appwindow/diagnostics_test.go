@@ -46,7 +46,11 @@ func TestDiagnosticsBundleHasLogsConfigAndNoTokens(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := diagnostics(paths, cfg, map[string]string{"desklit": "test"}, nil, time.Now())
+	lock := filepath.Join(dir, "lock.txt")
+	if err := os.WriteFile(lock, []byte("tabulate==0.10.0 \\\n    --hash=sha256:f0b0\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	data, err := diagnostics(paths, cfg, map[string]string{"desklit": "test"}, nil, lock, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,6 +67,9 @@ func TestDiagnosticsBundleHasLogsConfigAndNoTokens(t *testing.T) {
 		if strings.Contains(string(b), secret) {
 			t.Errorf("%s contains a token", f.Name)
 		}
+	}
+	if !strings.Contains(names["app-lock.txt"], "tabulate==0.10.0") {
+		t.Errorf("app-lock.txt: %q (the running app's lock is part of the bundle)", names["app-lock.txt"])
 	}
 	for _, want := range []string{"configuration.txt", "versions.txt", "services.json", "logs/api.log"} {
 		if _, ok := names[want]; !ok {

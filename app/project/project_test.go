@@ -220,7 +220,18 @@ func TestRecent(t *testing.T) {
 		t.Errorf("after reopening and deleting: %+v", list[0])
 	}
 	if Last(state) != dirs[len(dirs)-1] {
-		t.Errorf("Last = %s, want the newest that exists", Last(state))
+		t.Errorf("Last = %s, want the newest that exists (the last opened is gone)", Last(state))
+	}
+	if err := TouchDemo(state); err != nil || Last(state) != "" {
+		t.Errorf("after the demo was opened: Last = %q, %v; want the demo", Last(state), err)
+	}
+	if got := ReadRecent(state); len(got) != MaxRecent {
+		t.Errorf("opening the demo changed the list: %d entries", len(got))
+	}
+	p, _ = Load(dirs[7])
+	Touch(state, p, now.Add(2*time.Hour))
+	if Last(state) != dirs[7] {
+		t.Errorf("Last = %s after opening %s", Last(state), dirs[7])
 	}
 	if err := os.WriteFile(filepath.Join(state, RecentFile), []byte("{broken"), 0o644); err != nil {
 		t.Fatal(err)

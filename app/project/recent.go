@@ -27,25 +27,28 @@ type Recent struct {
 
 type recentFile struct {
 	Projects []Recent `json:"projects"`
+	// Last is what was open last: a project's path, or "" for the bundled demo (nil in a file
+	// written before it existed: the first project).
+	Last *string `json:"last,omitempty"`
 }
 
 // ReadRecent returns the recent projects in stateDir, newest first, each marked Missing when its
 // path is gone. A missing or unreadable file is an empty list.
-func ReadRecent(stateDir string) []Recent {
-	data, err := os.ReadFile(filepath.Join(stateDir, RecentFile))
-	if err != nil {
-		return nil
-	}
+func ReadRecent(stateDir string) []Recent { return readRecent(stateDir).Projects }
+
+func readRecent(stateDir string) recentFile {
 	var f recentFile
-	if json.Unmarshal(data, &f) != nil {
-		return nil
+	data, err := os.ReadFile(filepath.Join(stateDir, RecentFile))
+	if err != nil || json.Unmarshal(data, &f) != nil {
+		return recentFile{}
 	}
-	out := f.Projects[:min(len(f.Projects), MaxRecent)]
+	f.Projects = f.Projects[:min(len(f.Projects), MaxRecent)]
+	out := f.Projects
 	for i := range out {
 		_, err := os.Stat(out[i].Path)
 		out[i].Missing = errors.Is(err, os.ErrNotExist)
 	}
-	return out
+	return f
 }
 
 // Touch records that p was opened now: it moves to the top of the list, which keeps MaxRecent.
@@ -53,7 +56,22 @@ func Touch(stateDir string, p *Project, now time.Time) error {
 	list := slices.DeleteFunc(ReadRecent(stateDir), func(r Recent) bool { return r.Path == p.Path })
 	list = slices.Insert(list, 0, Recent{Path: p.Path, Name: p.Name, LastOpened: now.UTC()})
 	list = list[:min(len(list), MaxRecent)]
-	data, err := json.MarshalIndent(recentFile{Projects: list}, "", "  ")
+	return writeRecent(stateDir, recentFile{Projects: list, Last: &p.Path})
+}
+
+// TouchDemo records that the bundled demo is what was opened last (the list stays).
+func TouchDemo(stateDir string) error {
+	f := readRecent(stateDir)
+	if f.Last != nil && *f.Last == "" {
+		return nil
+	}
+	demo := ""
+	f.Last = &demo
+	return writeRecent(stateDir, f)
+}
+
+func writeRecent(stateDir string, f recentFile) error {
+	data, err := json.MarshalIndent(f, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -73,9 +91,16 @@ func Touch(stateDir string, p *Project, now time.Time) error {
 	return os.Rename(tmp.Name(), filepath.Join(stateDir, RecentFile))
 }
 
-// Last is the most recently opened project that still exists ("" when there is none).
+// Last is what was open last, if it still exists: a project's path, or "" for the demo (also
+// when nothing was opened yet).
 func Last(stateDir string) string {
-	for _, r := range ReadRecent(stateDir) {
+	f := readRecent(stateDir)
+	if f.Last != nil {
+		if _, err := os.Stat(*f.Last); *f.Last == "" || err == nil {
+			return *f.Last
+		}
+	}
+	for _, r := range f.Projects {
 		if !r.Missing {
 			return r.Path
 		}

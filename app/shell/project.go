@@ -96,12 +96,13 @@ func (s *Shell) OpenProject(ctx context.Context, path string) error {
 	return s.sup.Start(ctx, sp)
 }
 
-// remember puts p at the top of the recent list.
+// remember puts p at the top of the recent list (nil: the demo is what was open last).
 func (s *Shell) remember(p *project.Project) {
-	if p == nil {
-		return
+	err := project.TouchDemo(s.o.Paths.State)
+	if p != nil {
+		err = project.Touch(s.o.Paths.State, p, time.Now())
 	}
-	if err := project.Touch(s.o.Paths.State, p, time.Now()); err != nil {
+	if err != nil {
 		s.log.Warn("recent apps", "err", err)
 	}
 }

@@ -1,9 +1,21 @@
-// Command pyruntime measures the Python runtime: a cold build of the real Streamlit environment
-// from a local wheelhouse with the index off, and the warm Ensure check that every later start
-// pays. Run from the repository root:
+// Command pyruntime measures the Python environments. Run from the repository root (after `make
+// build wheelhouse test-wheels`):
 //
-//	scripts/wheelhouse.sh && go run ./bench/pyruntime
-//	go run ./bench/pyruntime -wheelhouse build/wheelhouse -cold 2 -warm 50
+//	go run ./bench/pyruntime                       # 3 interleaved rounds
+//	go run ./bench/pyruntime -rounds 5 -warm 50
+//
+// Each round, in turn:
+//  1. cold build of the demo's environment from the wheelhouse with uv, as Desklit does
+//     (pyruntime.Ensure: an empty uv cache and no environment; venv, uv pip sync, desklit_auth,
+//     import check, manifest);
+//  2. the same environment built the way Desklit did before uv: `python -m venv --without-pip`,
+//     pip from the interpreter's bundled wheel, `pip install --no-index --find-links
+//     --require-hashes --no-deps -r requirements.txt`, the same import check;
+//  3. a second project on the same stack plus one package (test/projects/extra-package, tabulate
+//     from the test wheelhouse) with uv's cache warm from step 1: its resolution, its build, and
+//     the disk it adds (files not hard-linked from uv's cache).
+//
+// Then the warm Ensure check every later start pays. Nothing is asserted: figures go to stdout.
 package main
 
 import (
@@ -13,10 +25,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/desklit/desklit/app/pyruntime"
@@ -29,77 +43,138 @@ func main() {
 	}
 }
 
+type options struct {
+	wheelhouse, testWheels, requirements, auth, project string
+	py                                                  pyruntime.Python
+	uv                                                  string
+}
+
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fl := flag.NewFlagSet("pyruntime", flag.ContinueOnError)
-	wheelhouse := fl.String("wheelhouse", "build/wheelhouse", "wheelhouse filled by scripts/wheelhouse.sh")
-	requirements := fl.String("requirements", "runtime/streamlit/requirements.txt", "locked requirements")
+	var o options
+	fl.StringVar(&o.wheelhouse, "wheelhouse", "build/wheelhouse", "wheelhouse filled by scripts/wheelhouse.sh")
+	fl.StringVar(&o.testWheels, "test-wheels", ".cache/test-wheelhouse", "the sample projects' extra wheels (make test-wheels)")
+	fl.StringVar(&o.requirements, "requirements", "runtime/streamlit/requirements.txt", "Desklit's lock")
+	fl.StringVar(&o.auth, "auth", "runtime/streamlit/desklit_auth", "desklit_auth")
+	fl.StringVar(&o.project, "project", "test/projects/extra-package/requirements.txt", "the second project's requirements")
 	python := fl.String("python", "", "interpreter (default: found like Desklit does)")
-	cold := fl.Int("cold", 1, "cold builds")
-	warm := fl.Int("warm", 30, "warm Ensure checks (>= 20)")
-	keep := fl.Bool("keep", false, "keep the data dir")
+	rounds := fl.Int("rounds", 3, "interleaved rounds")
+	warm := fl.Int("warm", 30, "warm Ensure checks")
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
-
-	t0 := time.Now()
-	py, err := pyruntime.Find(ctx, *python, os.Getenv)
-	if err != nil {
+	var err error
+	if o.py, err = pyruntime.Find(ctx, *python, os.Getenv); err != nil {
 		return err
 	}
-	findTime := time.Since(t0)
-	t0 = time.Now()
-	if _, err := pyruntime.Find(ctx, py.Path, os.Getenv); err != nil {
+	if o.uv, err = pyruntime.FindUV(filepath.Join("build", "bin", "desklit"), os.Getenv); err != nil {
 		return err
 	}
-	findResolved := time.Since(t0)
-
-	size, _ := dirSize(*wheelhouse)
-	wheels, _ := filepath.Glob(filepath.Join(*wheelhouse, "*.whl"))
-	data, err := os.MkdirTemp("", "desklit-bench-")
-	if err != nil {
-		return err
+	for _, p := range []*string{&o.wheelhouse, &o.testWheels, &o.requirements, &o.auth, &o.project, &o.uv} {
+		*p, _ = filepath.Abs(*p)
 	}
-	if !*keep {
-		defer os.RemoveAll(data)
-	}
-	uv, err := pyruntime.FindUV(filepath.Join("build", "bin", "desklit"), os.Getenv)
-	if err != nil {
-		return err
-	}
-	o := pyruntime.Options{DataDir: data, CacheDir: filepath.Join(data, "uv-cache"), UV: uv, Offline: true,
-		Source: pyruntime.Source{Kind: pyruntime.SourceLocked, File: *requirements}, FindLinks: []string{*wheelhouse}, Python: py}
-
+	wheels, _ := filepath.Glob(filepath.Join(o.wheelhouse, "*.whl"))
+	size, _ := dirSize(o.wheelhouse)
 	fmt.Fprintf(out, "load average at start: %s\n", loadAvg())
-	fmt.Fprintf(out, "machine: %s/%s, %d CPUs, python %s (%s)\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), py.Version, py.Path)
-	fmt.Fprintf(out, "wheelhouse: %s, %d wheels, %.1f MB\n", *wheelhouse, len(wheels), float64(size)/1e6)
-	fmt.Fprintf(out, "find python: %v (search), %v (resolved path)\n", findTime.Round(time.Millisecond), findResolved.Round(time.Millisecond))
+	fmt.Fprintf(out, "machine: %s/%s, %d CPUs, python %s (%s), uv %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), o.py.Version, o.py.Path, pyruntime.UVVersion)
+	fmt.Fprintf(out, "wheelhouse: %s, %d wheels, %.1f MB\n", o.wheelhouse, len(wheels), float64(size)/1e6)
 
-	var colds, cpus []time.Duration
-	var env pyruntime.Env
-	for i := 0; i < *cold; i++ {
-		os.RemoveAll(filepath.Join(data, "envs"))
-		os.RemoveAll(filepath.Join(data, "uv-cache"))
-		t0, c0 := time.Now(), childCPU()
-		env, err = pyruntime.Ensure(ctx, o)
+	var uvs, pips, resolves, seconds []time.Duration
+	var addMB []float64
+	var last pyruntime.Options
+	for i := range *rounds {
+		data, err := os.MkdirTemp("", "desklit-bench-")
 		if err != nil {
-			return fmt.Errorf("cold build: %w", err)
+			return err
 		}
-		colds = append(colds, time.Since(t0))
-		cpus = append(cpus, childCPU()-c0)
+		defer os.RemoveAll(data)
+		demo := o.desklit(data, pyruntime.Source{Kind: pyruntime.SourceLocked, File: o.requirements})
+		t0 := time.Now()
+		env, err := pyruntime.Ensure(ctx, demo)
+		if err != nil {
+			return fmt.Errorf("uv build: %w", err)
+		}
+		uvs = append(uvs, time.Since(t0))
+
+		t0 = time.Now()
+		if err := o.pipBuild(ctx, filepath.Join(data, "pip-env")); err != nil {
+			return fmt.Errorf("pip build: %w", err)
+		}
+		pips = append(pips, time.Since(t0))
+
+		second := o.desklit(data, pyruntime.Source{Kind: pyruntime.SourceRequirements, File: o.project, Base: o.requirements})
+		second.FindLinks = append(second.FindLinks, o.testWheels)
+		before := diskUsed(data)
+		t0 = time.Now()
+		if _, err := pyruntime.Resolve(ctx, second); err != nil {
+			return fmt.Errorf("second project: resolve: %w", err)
+		}
+		resolves = append(resolves, time.Since(t0))
+		t0 = time.Now()
+		env2, err := pyruntime.Ensure(ctx, second)
+		if err != nil {
+			return fmt.Errorf("second project: %w", err)
+		}
+		seconds = append(seconds, time.Since(t0))
+		addMB = append(addMB, float64(diskUsed(data)-before)/1e6)
+		fmt.Fprintf(out, "round %d: uv %v, pip %v (%.1f×), second project resolve %v + build %v, +%.1f MB (env %s, %s)\n", i+1,
+			uvs[i].Round(10*time.Millisecond), pips[i].Round(10*time.Millisecond), float64(pips[i])/float64(uvs[i]),
+			resolves[i].Round(time.Millisecond), seconds[i].Round(time.Millisecond), addMB[i], env.Key, env2.Key)
+		last = demo
 	}
-	envSize, envFiles := dirSize(env.Dir)
-	fmt.Fprintf(out, "cold build x%d: %s (env %.0f MB, %d files)\n", *cold, summary(colds), float64(envSize)/1e6, envFiles)
-	fmt.Fprintf(out, "cold build CPU (children user+sys): %s\n", summary(cpus))
+	ratios := make([]time.Duration, len(uvs))
+	for i := range uvs {
+		ratios[i] = time.Duration(float64(pips[i]) / float64(uvs[i]) * 1000)
+	}
+	fmt.Fprintf(out, "cold demo environment, uv:  %s\n", summary(uvs))
+	fmt.Fprintf(out, "cold demo environment, pip: %s\n", summary(pips))
+	fmt.Fprintf(out, "pip / uv per round (×1000): %s\n", summary(ratios))
+	fmt.Fprintf(out, "second project on the same stack: resolve %s; build %s; new disk %v MB\n", summary(resolves), summary(seconds), addMB)
 
 	var warms []time.Duration
-	for i := 0; i < *warm; i++ {
+	for range *warm {
 		t0 := time.Now()
-		if _, err := pyruntime.Ensure(ctx, o); err != nil {
+		if _, err := pyruntime.Ensure(ctx, last); err != nil {
 			return fmt.Errorf("warm check: %w", err)
 		}
 		warms = append(warms, time.Since(t0))
 	}
-	fmt.Fprintf(out, "warm Ensure x%d: %s (goal: median <= 100ms)\n", *warm, summary(warms))
+	fmt.Fprintf(out, "warm Ensure x%d: %s\n", *warm, summary(warms))
+	return nil
+}
+
+// desklit are the options Desklit's shell gives pyruntime, in data (uv's cache inside it, empty).
+func (o options) desklit(data string, src pyruntime.Source) pyruntime.Options {
+	return pyruntime.Options{DataDir: data, CacheDir: filepath.Join(data, "uv-cache"), UV: o.uv, Offline: true,
+		Source: src, FindLinks: []string{o.wheelhouse}, AuthPackage: o.auth, Python: o.py, Name: "bench"}
+}
+
+// pipBuild is the build before uv (Desklit's pyruntime up to this change): a venv without pip,
+// pip from the interpreter's bundled wheel, the wheelhouse with the index off, hashes required,
+// then the same import check.
+func (o options) pipBuild(ctx context.Context, dir string) error {
+	wheel, err := exec.CommandContext(ctx, o.py.Path, "-I", "-c", `import glob, os, ensurepip
+d = os.path.join(os.path.dirname(ensurepip.__file__), "_bundled")
+c = sorted(glob.glob(os.path.join(d, "pip-*.whl"))) or sorted(glob.glob("/usr/share/python-wheels/pip-*.whl"))
+print(c[-1] if c else "")`).Output()
+	if err != nil || strings.TrimSpace(string(wheel)) == "" {
+		return fmt.Errorf("no bundled pip wheel: %v", err)
+	}
+	py := filepath.Join(dir, "bin", "python")
+	steps := [][]string{
+		{o.py.Path, "-m", "venv", "--without-pip", dir},
+		{py, filepath.Join(strings.TrimSpace(string(wheel)), "pip"), "install", "--disable-pip-version-check", "--no-input",
+			"--progress-bar", "off", "--no-warn-script-location", "--no-index", "--find-links", o.wheelhouse,
+			"--require-hashes", "--no-deps", "-r", o.requirements},
+		{py, "-I", "-c", "import streamlit, requests"},
+	}
+	for _, argv := range steps {
+		cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+		cmd.Env = append(os.Environ(), "PIP_CONFIG_FILE="+os.DevNull, "PIP_NO_INDEX=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%s: %v\n%s", filepath.Base(argv[1]), err, out)
+		}
+	}
 	return nil
 }
 
@@ -113,14 +188,39 @@ func summary(ds []time.Duration) string {
 	if len(s)%2 == 0 {
 		med = (s[len(s)/2-1] + s[len(s)/2]) / 2
 	}
-	p90 := s[min(len(s)-1, len(s)*9/10)]
 	r := func(d time.Duration) time.Duration {
 		if d > time.Second {
 			return d.Round(10 * time.Millisecond)
 		}
 		return d.Round(10 * time.Microsecond)
 	}
-	return fmt.Sprintf("median %v, min %v, p90 %v, max %v", r(med), r(s[0]), r(p90), r(s[len(s)-1]))
+	return fmt.Sprintf("median %v, min %v, max %v (n=%d)", r(med), r(s[0]), r(s[len(s)-1]), len(s))
+}
+
+// diskUsed is the disk a tree takes, each hard-linked file counted once (as `du` does).
+func diskUsed(dir string) int64 {
+	seen := map[uint64]bool{}
+	var total int64
+	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			if seen[st.Ino] {
+				return nil
+			}
+			seen[st.Ino] = true
+			total += st.Blocks * 512
+			return nil
+		}
+		total += fi.Size()
+		return nil
+	})
+	return total
 }
 
 func dirSize(dir string) (bytes int64, files int) {

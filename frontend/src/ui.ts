@@ -435,7 +435,7 @@ export class UI {
       h('h1', {}, `Setting up ${p.app || 'Desklit'}`),
       h('p', { class: 'muted' }, p.app
         ? 'Desklit builds this app\'s Python environment once; later it opens in seconds.'
-        : 'This happens once, on first start. It can take a few minutes.'),
+        : 'This happens once, on first start, and takes a few seconds.'),
       h('p', { class: 'step' }, p.step || 'Preparing…'),
       h('p', { class: 'pkg' },
         h('span', {}, p.total ? `Package ${p.n} of ${p.total}${p.package ? ': ' + p.package : ''}` : ''),

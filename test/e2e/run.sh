@@ -21,37 +21,42 @@ work=$(mktemp -d)
 export DESKLIT_LOGIN_MODE=browser
 export DESKLIT_E2E_URL_FILE="$work/authorize-urls" BROWSER="$here/capture-url.sh" DESKLIT_E2E_SHOTS="$out"
 : >"$DESKLIT_E2E_URL_FILE"
-log="$out/e2e-desklit-run.log"
 
-# The runtime comes from the local wheelhouse when it has the wheels (no index), else from PyPI.
-cd "$root"
-"$bin" run >"$log" 2>&1 &
-pid=$!
-stop() {
-  if kill -0 "$pid" 2>/dev/null; then kill -TERM "$pid"; wait "$pid" || true; fi
+# run_case LOG TEST [ARGS...]: `desklit run ARGS` until it is running, the browser test against
+# its page, then SIGTERM: Desklit and everything it started must be gone, no token in its log.
+run_case() {
+  local log=$1 test=$2 pid url kids k status=0
+  shift 2
+  "$bin" run "$@" >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 600); do
+    grep -q "Desklit is running" "$log" && break
+    kill -0 "$pid" 2>/dev/null || { echo "e2e: desklit run $* exited:"; cat "$log"; return 1; }
+    sleep 0.5
+  done
+  grep -q "Desklit is running" "$log" || { echo "e2e: desklit run $* did not become ready:"; cat "$log"; kill -TERM "$pid"; return 1; }
+  url=$(grep -o 'http://127.0.0.1:[0-9]*/?desklit_token=[A-Za-z0-9_%-]*' "$log" | head -1)
+  kids=$(descendants "$pid")
+  DESKLIT_URL="$url" node --test "$here/$test" || status=$?
+  kill -TERM "$pid"
+  for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then echo "e2e: desklit run still running 3 s after SIGTERM"; status=1; fi
+  wait "$pid" 2>/dev/null || true
+  for k in $kids; do
+    if kill -0 "$k" 2>/dev/null; then echo "e2e: child $k ($(ps -o args= -p "$k")) outlived desklit"; status=1; fi
+  done
+  if grep -Eq 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$log"; then echo "e2e: a token appears in $log"; status=1; fi
+  return $status
 }
-trap 'stop; rm -rf "$work"' EXIT
-
-for _ in $(seq 1 600); do
-  grep -q "Desklit is running" "$log" && break
-  kill -0 "$pid" 2>/dev/null || { echo "e2e: desklit run exited:"; cat "$log"; exit 1; }
-  sleep 0.5
-done
-grep -q "Desklit is running" "$log" || { echo "e2e: desklit run did not become ready:"; cat "$log"; exit 1; }
-url=$(grep -o 'http://127.0.0.1:[0-9]*/?desklit_token=[A-Za-z0-9_%-]*' "$log" | head -1)
 descendants() { local p; for p in $(ps -o pid= --ppid "$1"); do echo "$p"; descendants "$p"; done; }
-kids=$(descendants "$pid")
+trap 'rm -rf "$work"' EXIT
 
+# The demo's environment comes from the local wheelhouse; the project's too, with the index off
+# and its one extra wheel from the test wheelhouse (make test-wheels).
+cd "$root"
 status=0
-DESKLIT_URL="$url" node --test "$here/e2e.test.mjs" || status=$?
-
-kill -TERM "$pid"
-for _ in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-if kill -0 "$pid" 2>/dev/null; then echo "e2e: desklit run still running 3 s after SIGTERM"; status=1; fi
-wait "$pid" 2>/dev/null || true
-for k in $kids; do
-  if kill -0 "$k" 2>/dev/null; then echo "e2e: child $k ($(ps -o args= -p "$k")) outlived desklit"; status=1; fi
-done
-if grep -Eq 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$log"; then echo "e2e: a token appears in the log"; status=1; fi
+run_case "$out/e2e-desklit-run.log" e2e.test.mjs || status=1
+DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
+  run_case "$out/e2e-desklit-run-project.log" project.test.mjs "$root/test/projects/extra-package" || status=1
 [ $status = 0 ] && echo "e2e: passed"
 exit $status

@@ -136,8 +136,9 @@ fail() {
 # find_window TITLE: the id of a visible window whose name is exactly TITLE (xdotool matches
 # names as a case-insensitive regular expression, so compare exactly afterwards).
 find_window() {
-  local w
-  for w in $(xdotool search --onlyvisible --name "^$1\$" 2>/dev/null || true); do
+  local w re
+  re=$(printf '%s' "$1" | sed 's/[][\.*^$()+?{}|]/\\&/g') # a title is text, not a pattern
+  for w in $(xdotool search --onlyvisible --name "^$re\$" 2>/dev/null || true); do
     [ "$(xdotool getwindowname "$w" 2>/dev/null)" = "$1" ] && { echo "$w"; return 0; }
   done
   return 1
@@ -295,7 +296,7 @@ step "1 first-run progress"
 # for a few seconds (DESKLIT_UV), as a slow disk would.
 cat >"$work/slow-uv" <<SH
 #!/bin/sh
-case " \$* " in *" pip sync "*) sleep 8 ;; esac
+case " \$* " in *" pip sync "*) sleep 30 ;; esac
 exec "$(dirname "$bin")/uv" "\$@"
 SH
 chmod +x "$work/slow-uv"
@@ -304,7 +305,7 @@ pid=$!
 log "started desklit (pid $pid), output in test/out/gui-e2e-run1.log"
 wid=$(wait_window "$title" 60 "$pid")
 # The first-run screen's progress bar (the accent colour below the header) has moved off 0 %.
-bar_shown() { [ "$(content_accent_pixels "$wid")" -ge 100 ]; }
+bar_shown() { [ "$(content_accent_pixels "$wid")" -ge 40 ]; }
 wait_for 120 "the first-run progress bar" bar_shown
 healthy && fail "the app was already healthy: no cold runtime build to photograph"
 shot gui-1-first-run.png "$wid" "$title"

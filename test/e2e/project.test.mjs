@@ -1,0 +1,69 @@
+// End to end in a real browser, inside an analyst's own project (test/projects/extra-package,
+// started by run.sh as `desklit run <project>` with the index off): the project's own package
+// (tabulate, outside Desklit's lock) imports, sign-in through the dev IdP's page works there, and
+// the Secure API answers through desklit_auth.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const appURL = process.env.DESKLIT_URL;
+const urlFile = process.env.DESKLIT_E2E_URL_FILE;
+const shots = process.env.DESKLIT_E2E_SHOTS || "test/out";
+const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
+assert.ok(appURL && urlFile, "run through test/e2e/run.sh");
+mkdirSync(shots, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+const component = (page) => page.frameLocator('iframe[src*="127.0.0.1:3001"]');
+
+async function waitFor(fn, what, ms = 30000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test("a project of one's own: its package, sign-in, the Secure API through desklit_auth", async () => {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(appURL);
+  await page.getByText("tabulate 0.10.0 says:").waitFor({ timeout: 60000 });
+  const table = await page.locator("code").first().innerText();
+  assert.match(table, /alpha\s+1/, "tabulate's table is on the page");
+  const button = component(page).getByRole("button", { name: /log in/i });
+  await button.waitFor({ timeout: 60000 });
+  await page.screenshot({ path: `${shots}/e2e-project-1-signed-out.png` });
+
+  writeFileSync(urlFile, "");
+  await button.click();
+  const authURL = await waitFor(() => {
+    const u = existsSync(urlFile) ? readFileSync(urlFile, "utf8").split("\n").filter(Boolean) : [];
+    return u[0];
+  }, "the authorize URL");
+  assert.match(authURL, /code_challenge_method=S256/);
+  const idp = await ctx.newPage();
+  await idp.goto(authURL);
+  await idp.locator("#password").fill(password);
+  await idp.getByRole("button", { name: "Sign in" }).click();
+  await idp.waitForURL(/127\.0\.0\.1:\d+\/callback/);
+  await idp.close();
+
+  await page.getByText("Signed in as Ada Analyst").waitFor({ timeout: 30000 });
+  await page.getByRole("button", { name: "Call the Secure API" }).click();
+  await page.getByText(/Secure API: 200 Hello from a SECURE endpoint!/).waitFor({ timeout: 30000 });
+  await page.screenshot({ path: `${shots}/e2e-project-2-secure-api.png` });
+  await ctx.close();
+});
