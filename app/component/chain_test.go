@@ -12,8 +12,8 @@ import (
 
 	"github.com/desklit/desklit/app/component"
 	"github.com/desklit/desklit/app/control"
-	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
 
 // memShell is a shell that keeps the session in memory (no keyring).

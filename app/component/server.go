@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/httpguard"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
 
 // SessionSource reads the session the shell keeps: the keyring store, or the control client

@@ -12,8 +12,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
 
 // Client is the component server's end of the control channel.

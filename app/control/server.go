@@ -13,9 +13,9 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/httpguard"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
 
 // Shell is what the control channel asks of the shell.

@@ -27,8 +27,8 @@ import (
 
 	"github.com/desklit/desklit/app/component"
 	"github.com/desklit/desklit/app/control"
-	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
 
 func main() {

@@ -1,6 +1,7 @@
-// Package sse is the small server-sent events toolkit that the control channel and the
-// component server share: a hub that fans change notifications out, a stream writer that sends
-// "changed" events carrying only a generation number, and a reader for Go clients.
+// Package sse is the small server-sent events toolkit that the control channel (app/control) and
+// the component server (app/component) share: a hub that fans change notifications out, a
+// stream writer that sends "changed" events carrying only a generation number, and a reader for
+// Go clients.
 package sse
 
 import (
