@@ -337,7 +337,8 @@ func clean(s string, n int) string {
 	return s
 }
 
-// Bind returns the session.Provider that signs in with o, for session.NewManager.
+// Bind returns the session.Provider that signs in with o, for session.NewManager: the one the
+// shell runs and the one the tests drive.
 func (f *Flow) Bind(o Opener) session.Provider { return bound{f, o} }
 
 type bound struct {

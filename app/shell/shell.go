@@ -298,7 +298,7 @@ func (s *Shell) startSession(ctx context.Context) error {
 		CallbackPort: s.cfg.CallbackPort,
 		Logger:       s.log.With("component", "signin"),
 	})
-	mgr := session.NewManager(store, providerFor(flow, s.o.Opener), s.log.With("component", "session"), nil)
+	mgr := session.NewManager(store, flow.Bind(s.o.Opener), s.log.With("component", "session"), nil)
 	mgr.Start(ctx)
 	ctl, err := control.NewServer(controlShell{mgr}, s.controlToken, s.log.With("component", "control"))
 	if err != nil {
