@@ -3,7 +3,7 @@
 //
 //	GET  /, /assets/...        the built component (index.html and its assets)
 //	POST /api/events/ticket    a one-time ticket for the event stream            [launch secret]
-//	GET  /api/events?ticket=   server-sent events: "changed" + {"generation": n} [ticket]
+//	GET  /api/events?ticket=   server-sent events: "changed", never a token      [ticket]
 //	GET  /api/session          the signed-in session, Cache-Control: no-store   [launch secret]
 //	POST /api/login            sign in through the shell                        [launch secret]
 //	POST /api/logout           sign out through the shell                       [launch secret]

@@ -35,7 +35,6 @@ func (s *Server) routes() http.Handler {
 type sessionInfo struct {
 	SignedIn    bool      `json:"signed_in"`
 	Hostname    string    `json:"hostname"`
-	Generation  uint64    `json:"generation"`
 	APIURL      string    `json:"api_url,omitempty"`
 	User        *userInfo `json:"user,omitempty"`
 	AccessToken string    `json:"access_token,omitempty"`
@@ -58,10 +57,9 @@ type apiError struct {
 }
 
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
-	gen := s.hub.Generation() // read first: a change during the load makes the client fetch again
 	ctx, cancel := context.WithTimeout(r.Context(), loadTimeout)
 	defer cancel()
-	info := sessionInfo{Hostname: r.Host, Generation: gen, APIURL: s.o.APIURL}
+	info := sessionInfo{Hostname: r.Host, APIURL: s.o.APIURL}
 	sess, err := s.o.Sessions.Load(ctx)
 	switch {
 	case errors.Is(err, session.ErrNotFound) || (err == nil && sess == nil):

@@ -117,8 +117,8 @@ func (s *Server) relay(ctx context.Context, changes <-chan struct{}) {
 			if !ok {
 				return
 			}
-			gen := s.hub.Publish()
-			s.log.Debug("session changed", "generation", gen)
+			s.hub.Publish()
+			s.log.Debug("session changed")
 		}
 	}
 }

@@ -88,7 +88,7 @@ func testSession() *session.Session {
 		User:        session.User{Sub: "user-1", Name: "Ada Analyst", Email: "ada@example.test"},
 		AccessToken: "ACCESS-TOKEN-SECRET-VALUE", IDToken: "ID-TOKEN-SECRET-VALUE",
 		RefreshToken: "REFRESH-TOKEN-SECRET-VALUE", TokenType: "Bearer", Scope: "openid",
-		Expiry: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), Generation: 7,
+		Expiry: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC),
 	}
 }
 

@@ -10,7 +10,7 @@
 //
 //	GET  /healthz   "ok"
 //	GET  /session   the current session without its refresh token (404 when signed out)
-//	GET  /events    text/event-stream: "changed" events carrying only {"generation": n}
+//	GET  /events    text/event-stream: "changed" events that carry nothing (data {})
 //	POST /login     signs in through the shell; answers when the sign-in ends
 //	POST /logout    signs out through the shell
 package control

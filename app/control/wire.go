@@ -17,14 +17,13 @@ type wireSession struct {
 	TokenType   string       `json:"token_type,omitempty"`
 	Scope       string       `json:"scope,omitempty"`
 	Expiry      time.Time    `json:"expiry"`
-	Generation  uint64       `json:"generation,omitempty"`
 }
 
 func toWire(s *session.Session) wireSession {
 	return wireSession{
 		Issuer: s.Issuer, ClientID: s.ClientID, User: s.User,
 		AccessToken: s.AccessToken, IDToken: s.IDToken, TokenType: s.TokenType,
-		Scope: s.Scope, Expiry: s.Expiry.UTC(), Generation: s.Generation,
+		Scope: s.Scope, Expiry: s.Expiry.UTC(),
 	}
 }
 
@@ -32,7 +31,7 @@ func (w wireSession) session() *session.Session {
 	return &session.Session{
 		Issuer: w.Issuer, ClientID: w.ClientID, User: w.User,
 		AccessToken: w.AccessToken, IDToken: w.IDToken, TokenType: w.TokenType,
-		Scope: w.Scope, Expiry: w.Expiry, Generation: w.Generation,
+		Scope: w.Scope, Expiry: w.Expiry,
 	}
 }
 

@@ -27,7 +27,6 @@ type Session struct {
 	TokenType    string    `json:"token_type,omitempty"`
 	Scope        string    `json:"scope,omitempty"`
 	Expiry       time.Time `json:"expiry"`
-	Generation   uint64    `json:"generation,omitempty"`
 }
 
 // Expired reports whether the access token has expired at now (with no margin).

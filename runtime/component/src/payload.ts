@@ -4,7 +4,6 @@
 export interface SessionAnswer {
   signed_in: boolean;
   hostname: string;
-  generation: number;
   api_url?: string;
   user?: { sub: string; name?: string; email?: string };
   access_token?: string;
