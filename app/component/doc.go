@@ -8,7 +8,7 @@
 //	POST /api/login            sign in through the shell                        [launch secret]
 //	POST /api/logout           sign out through the shell                       [launch secret]
 //	GET  /api/ping             a local liveness answer for the component (no secret)
-//	GET  /healthz              "ok"
+//	GET  /healthz              {"status":"ok"}
 //
 // [launch secret] routes answer 403 unless the request is same-origin (Origin absent or this
 // server's own origin; Sec-Fetch-Site, when sent, "same-origin") and carries the per-launch

@@ -2,22 +2,18 @@ package component
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/desklit/desklit/app/httpjson"
 	"github.com/desklit/desklit/app/session"
 )
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write([]byte("ok\n"))
-	})
+	mux.HandleFunc("GET /healthz", httpjson.Health(nil))
 	mux.HandleFunc("GET /api/ping", s.handlePing)
 	mux.Handle("GET /api/session", s.guarded(s.handleSession))
 	mux.Handle("POST /api/events/ticket", s.guarded(s.handleTicket))
@@ -25,7 +21,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/login", s.guarded(s.action("login", func(sh Shell) func(context.Context) error { return sh.Login })))
 	mux.Handle("POST /api/logout", s.guarded(s.action("logout", func(sh Shell) func(context.Context) error { return sh.Logout })))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusNotFound, apiError{"not_found", "no such endpoint"})
+		httpjson.WriteError(w, http.StatusNotFound, "not_found", "no such endpoint")
 	})
 	mux.Handle("/", s.assets())
 	return mux
@@ -51,11 +47,6 @@ type userInfo struct {
 	Email string `json:"email,omitempty"`
 }
 
-type apiError struct {
-	Code        string `json:"code"`
-	Description string `json:"description"`
-}
-
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), loadTimeout)
 	defer cancel()
@@ -65,7 +56,7 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, session.ErrNotFound) || (err == nil && sess == nil):
 	case err != nil:
 		s.log.Warn("session unavailable", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, apiError{"session_unavailable", "the session store did not answer: " + err.Error()})
+		httpjson.WriteError(w, http.StatusServiceUnavailable, "session_unavailable", "the session store did not answer: "+err.Error())
 		return
 	default:
 		info.SignedIn = true
@@ -77,16 +68,16 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 			info.Expired = sess.Expired(time.Now())
 		}
 	}
-	writeJSON(w, http.StatusOK, info)
+	httpjson.Write(w, http.StatusOK, info)
 }
 
 func (s *Server) handleTicket(w http.ResponseWriter, _ *http.Request) {
 	tk, err := s.tickets.issue()
 	if err != nil {
-		writeJSON(w, http.StatusTooManyRequests, apiError{"too_many_tickets", err.Error()})
+		httpjson.WriteError(w, http.StatusTooManyRequests, "too_many_tickets", err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, struct {
+	httpjson.Write(w, http.StatusOK, struct {
 		Ticket    string `json:"ticket"`
 		ExpiresIn int    `json:"expires_in"`
 	}{tk, int(TicketTTL / time.Second)})
@@ -105,7 +96,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 func (s *Server) action(name string, pick func(Shell) func(context.Context) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.o.Shell == nil {
-			writeJSON(w, http.StatusServiceUnavailable, apiError{"no_shell", "sign-in is not available without the shell"})
+			httpjson.WriteError(w, http.StatusServiceUnavailable, "no_shell", "sign-in is not available without the shell")
 			return
 		}
 		if err := pick(s.o.Shell)(r.Context()); err != nil {
@@ -113,16 +104,16 @@ func (s *Server) action(name string, pick func(Shell) func(context.Context) erro
 				return // the page went away; the shell carries on
 			}
 			s.log.Warn("shell action failed", "action", name, "err", err)
-			writeJSON(w, http.StatusBadGateway, apiError{name + "_failed", err.Error()})
+			httpjson.WriteError(w, http.StatusBadGateway, name+"_failed", err.Error())
 			return
 		}
 		s.log.Info("shell action done", "action", name)
-		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+		httpjson.Write(w, http.StatusOK, map[string]bool{"ok": true})
 	}
 }
 
 func (s *Server) handlePing(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{
+	httpjson.Write(w, http.StatusOK, map[string]string{
 		"status": "ok", "service": "component", "time": time.Now().UTC().Format(time.RFC3339Nano),
 	})
 }
@@ -149,12 +140,4 @@ func (s *Server) assets() http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

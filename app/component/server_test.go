@@ -276,6 +276,9 @@ func TestSecurityHeaders(t *testing.T) {
 			if got := resp.Header.Get("Referrer-Policy"); got != "no-referrer" {
 				t.Errorf("Referrer-Policy %q", got)
 			}
+			if got := resp.Header.Get("Cross-Origin-Resource-Policy"); strings.HasPrefix(path, "/api/") && got != "same-origin" {
+				t.Errorf("Cross-Origin-Resource-Policy %q", got)
+			}
 		})
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/desklit/desklit/app/httpjson"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/sse"
 )
@@ -183,7 +184,7 @@ func (e *AnswerError) Unwrap() error {
 }
 
 func answerError(op string, resp *http.Response) error {
-	var body apiError
+	var body httpjson.Error
 	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
 	return &AnswerError{Op: op, Status: resp.StatusCode, Code: body.Code, Description: body.Description}
 }

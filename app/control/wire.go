@@ -35,12 +35,6 @@ func (w wireSession) session() *session.Session {
 	}
 }
 
-// apiError is the body of every error answer.
-type apiError struct {
-	Code        string `json:"code"`
-	Description string `json:"description"`
-}
-
 const (
 	actionLimit  = 10 * time.Minute // a sign-in waits for a person
 	sessionLimit = 5 * time.Second
