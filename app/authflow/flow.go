@@ -287,15 +287,17 @@ func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Conf
 	}
 	scope, _ := tok.Extra("scope").(string)
 	return &session.Session{
-		Issuer:       f.issuer(),
-		ClientID:     f.cfg.ClientID,
-		User:         session.User{Sub: idt.Subject, Name: claims.Name, Email: claims.Email, Picture: claims.Picture},
-		AccessToken:  tok.AccessToken,
-		IDToken:      raw,
+		View: session.View{
+			Issuer:      f.issuer(),
+			ClientID:    f.cfg.ClientID,
+			User:        session.User{Sub: idt.Subject, Name: claims.Name, Email: claims.Email, Picture: claims.Picture},
+			AccessToken: tok.AccessToken,
+			IDToken:     raw,
+			TokenType:   tok.TokenType,
+			Scope:       scope,
+			Expiry:      tok.Expiry,
+		},
 		RefreshToken: tok.RefreshToken,
-		TokenType:    tok.TokenType,
-		Scope:        scope,
-		Expiry:       tok.Expiry,
 	}, nil
 }
 

@@ -612,7 +612,7 @@ func TestCallbackAcceptsOneRequest(t *testing.T) {
 	cb := newCallbackServer(80, "y")
 	go func() {
 		c := <-cb.results
-		c.reply <- outcome{session: &session.Session{User: session.User{Name: "Ada"}}}
+		c.reply <- outcome{session: &session.Session{View: session.View{User: session.User{Name: "Ada"}}}}
 	}()
 	for i, want := range []int{http.StatusOK, http.StatusConflict} {
 		rr := httptest.NewRecorder()

@@ -24,8 +24,14 @@ type memShell struct {
 }
 
 func (m *memShell) Login(context.Context) error {
-	m.set(&session.Session{User: session.User{Sub: "u-42", Name: "Grace", Email: "grace@example.test"},
-		AccessToken: "AT-CHAIN", IDToken: "IDT-CHAIN", Expiry: time.Now().Add(time.Hour)})
+	m.set(&session.Session{
+		View: session.View{
+			User:        session.User{Sub: "u-42", Name: "Grace", Email: "grace@example.test"},
+			AccessToken: "AT-CHAIN",
+			IDToken:     "IDT-CHAIN",
+			Expiry:      time.Now().Add(time.Hour),
+		},
+	})
 	return nil
 }
 func (m *memShell) Logout(context.Context) error { m.set(nil); return nil }

@@ -56,11 +56,17 @@ func (f *fakeShell) Logout(context.Context) error { f.logouts.Add(1); return f.e
 
 func testSession() *session.Session {
 	return &session.Session{
-		Issuer: "http://127.0.0.1:9010", ClientID: "desklit-desktop",
-		User:        session.User{Sub: "user-1", Name: "Ada Analyst", Email: "ada@example.test"},
-		AccessToken: "ACCESS-TOKEN-SECRET-VALUE", IDToken: "ID-TOKEN-SECRET-VALUE",
-		RefreshToken: "REFRESH-TOKEN-SECRET-VALUE", TokenType: "Bearer", Scope: "openid profile",
-		Expiry: time.Date(2030, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600)),
+		View: session.View{
+			Issuer:      "http://127.0.0.1:9010",
+			ClientID:    "desklit-desktop",
+			User:        session.User{Sub: "user-1", Name: "Ada Analyst", Email: "ada@example.test"},
+			AccessToken: "ACCESS-TOKEN-SECRET-VALUE",
+			IDToken:     "ID-TOKEN-SECRET-VALUE",
+			TokenType:   "Bearer",
+			Scope:       "openid profile",
+			Expiry:      time.Date(2030, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600)),
+		},
+		RefreshToken: "REFRESH-TOKEN-SECRET-VALUE",
 	}
 }
 

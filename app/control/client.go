@@ -17,6 +17,9 @@ import (
 	"github.com/desklit/desklit/app/sse"
 )
 
+// sessionLimit bounds a session read.
+const sessionLimit = 5 * time.Second
+
 // Client is the component server's end of the control channel.
 type Client struct {
 	base  string
@@ -60,11 +63,11 @@ func (c *Client) Session(ctx context.Context) (*session.Session, error) {
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusOK:
-		var w wireSession
-		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&w); err != nil {
+		var v session.View
+		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&v); err != nil {
 			return nil, fmt.Errorf("control session: decode: %w", err)
 		}
-		return w.session(), nil
+		return &session.Session{View: v}, nil
 	case http.StatusNotFound:
 		return nil, session.ErrNotFound
 	default:

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/desklit/desklit/app/httpguard"
 	"github.com/desklit/desklit/app/httpjson"
@@ -31,6 +32,9 @@ type Shell interface {
 
 // MinTokenLen is the shortest bearer token NewServer accepts.
 const MinTokenLen = 16
+
+// actionLimit bounds a sign-in or sign-out run for a client: a sign-in waits for a person.
+const actionLimit = 10 * time.Minute
 
 // Server is the shell's end of the control channel.
 type Server struct {
@@ -129,7 +133,9 @@ func (s *Server) handleSession(w http.ResponseWriter, _ *http.Request) {
 		httpjson.WriteError(w, http.StatusNotFound, "signed_out", session.ErrNotFound.Error())
 		return
 	}
-	httpjson.Write(w, http.StatusOK, toWire(cur))
+	v := cur.View // never the refresh token
+	v.Expiry = v.Expiry.UTC()
+	httpjson.Write(w, http.StatusOK, v)
 }
 
 // action runs a sign-in or sign-out. It runs detached from the request, so that a page reload in

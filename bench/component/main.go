@@ -164,8 +164,14 @@ func run() error {
 		time.Sleep(2 * time.Millisecond) // let the previous change settle everywhere
 		drain(events)
 		start := time.Now()
-		sh.publish(&session.Session{User: session.User{Sub: sub, Name: "Bench"}, AccessToken: "bench-at",
-			IDToken: "bench-idt", Expiry: start.Add(time.Hour)})
+		sh.publish(&session.Session{
+			View: session.View{
+				User:        session.User{Sub: sub, Name: "Bench"},
+				AccessToken: "bench-at",
+				IDToken:     "bench-idt",
+				Expiry:      start.Add(time.Hour),
+			},
+		})
 		var got time.Time
 		select {
 		case got = <-events:
