@@ -27,31 +27,52 @@ func (s *Server) routes() http.Handler {
 	return mux
 }
 
-// sessionInfo is the answer of /api/session. Signed out, only the first fields are set.
-type sessionInfo struct {
-	SignedIn    bool      `json:"signed_in"`
-	Hostname    string    `json:"hostname"`
-	APIURL      string    `json:"api_url,omitempty"`
-	User        *userInfo `json:"user,omitempty"`
-	AccessToken string    `json:"access_token,omitempty"`
-	IDToken     string    `json:"id_token,omitempty"`
-	TokenType   string    `json:"token_type,omitempty"`
-	Scope       string    `json:"scope,omitempty"`
-	Expiry      string    `json:"expiry,omitempty"` // RFC 3339, UTC
-	Expired     bool      `json:"expired,omitempty"`
+// sessionAnswer is the answer of /api/session, made from the session.View by answerFor. The
+// component reads it (SessionAnswer in runtime/component/src/payload.ts) and turns it into the
+// events for Python; testdata/session-contract.json pins all of it. Signed out, only the first
+// fields are set.
+type sessionAnswer struct {
+	SignedIn    bool        `json:"signed_in"`
+	Hostname    string      `json:"hostname"`
+	APIURL      string      `json:"api_url,omitempty"`
+	User        *answerUser `json:"user,omitempty"`
+	AccessToken string      `json:"access_token,omitempty"`
+	IDToken     string      `json:"id_token,omitempty"`
+	TokenType   string      `json:"token_type,omitempty"`
+	Scope       string      `json:"scope,omitempty"`
+	Expiry      string      `json:"expiry,omitempty"` // RFC 3339, UTC
+	Expired     bool        `json:"expired,omitempty"`
 }
 
-type userInfo struct {
+// answerUser is what the component shows of the user (not the picture).
+type answerUser struct {
 	Sub   string `json:"sub"`
 	Name  string `json:"name,omitempty"`
 	Email string `json:"email,omitempty"`
 }
 
+// answerFor is the answer at now about v (nil when signed out) to a request for host.
+func answerFor(v *session.View, host, apiURL string, now time.Time) sessionAnswer {
+	a := sessionAnswer{Hostname: host, APIURL: apiURL}
+	if v == nil {
+		return a
+	}
+	a.SignedIn = true
+	a.User = &answerUser{Sub: v.User.Sub, Name: v.User.Name, Email: v.User.Email}
+	a.AccessToken, a.IDToken = v.AccessToken, v.IDToken
+	a.TokenType, a.Scope = v.TokenType, v.Scope
+	if !v.Expiry.IsZero() {
+		a.Expiry = v.Expiry.UTC().Format(time.RFC3339)
+		a.Expired = v.Expired(now)
+	}
+	return a
+}
+
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), loadTimeout)
 	defer cancel()
-	info := sessionInfo{Hostname: r.Host, APIURL: s.o.APIURL}
 	sess, err := s.o.Sessions.Load(ctx)
+	var view *session.View
 	switch {
 	case errors.Is(err, session.ErrNotFound) || (err == nil && sess == nil):
 	case err != nil:
@@ -59,16 +80,9 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(w, http.StatusServiceUnavailable, "session_unavailable", "the session store did not answer: "+err.Error())
 		return
 	default:
-		info.SignedIn = true
-		info.User = &userInfo{Sub: sess.User.Sub, Name: sess.User.Name, Email: sess.User.Email}
-		info.AccessToken, info.IDToken = sess.AccessToken, sess.IDToken
-		info.TokenType, info.Scope = sess.TokenType, sess.Scope
-		if !sess.Expiry.IsZero() {
-			info.Expiry = sess.Expiry.UTC().Format(time.RFC3339)
-			info.Expired = sess.Expired(time.Now())
-		}
+		view = &sess.View
 	}
-	httpjson.Write(w, http.StatusOK, info)
+	httpjson.Write(w, http.StatusOK, answerFor(view, r.Host, s.o.APIURL, time.Now()))
 }
 
 func (s *Server) handleTicket(w http.ResponseWriter, _ *http.Request) {
