@@ -4,7 +4,7 @@
 // requests the component makes in the browser). It reports the median, p95, min and max over
 // -n changes, for the push alone and for push + fetch.
 //
-//	go run ./bench/component [-n 200] [-source control|memory]
+//	go -C bench run ./component [-n 200] [-source control|memory]
 //
 // -source control reads the session over the control channel (the shell has no keyring);
 // -source memory reads it in process (the cost of a keyring read is not included).

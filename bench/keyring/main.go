@@ -4,7 +4,7 @@
 //
 // Run it against a throw-away gnome-keyring:
 //
-//	test/keyring/with-secret-service.sh go run ./bench/keyring
+//	test/keyring/with-secret-service.sh go -C bench run ./keyring
 //
 // The goal is a median of at most 20 ms.
 package main

@@ -1,9 +1,9 @@
 // Command pyruntime measures the Python runtime: a cold build of the real Streamlit environment
 // from a local wheelhouse with the index off, and the warm Ensure check that every later start
-// pays. Run from the repository root:
+// pays. Run from the repository root (the paths are relative to bench/, where it runs):
 //
-//	scripts/wheelhouse.sh && go run ./bench/pyruntime
-//	go run ./bench/pyruntime -wheelhouse build/wheelhouse -cold 2 -warm 50
+//	scripts/wheelhouse.sh && go -C bench run ./pyruntime
+//	go -C bench run ./pyruntime -wheelhouse ../build/wheelhouse -cold 2 -warm 50
 package main
 
 import (
@@ -31,8 +31,8 @@ func main() {
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fl := flag.NewFlagSet("pyruntime", flag.ContinueOnError)
-	wheelhouse := fl.String("wheelhouse", "build/wheelhouse", "wheelhouse filled by scripts/wheelhouse.sh")
-	requirements := fl.String("requirements", "runtime/streamlit/requirements.txt", "locked requirements")
+	wheelhouse := fl.String("wheelhouse", "../build/wheelhouse", "wheelhouse filled by scripts/wheelhouse.sh")
+	requirements := fl.String("requirements", "../runtime/streamlit/requirements.txt", "locked requirements")
 	python := fl.String("python", "", "interpreter (default: found like Desklit does)")
 	cold := fl.Int("cold", 1, "cold builds")
 	warm := fl.Int("warm", 30, "warm Ensure checks (>= 20)")

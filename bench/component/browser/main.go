@@ -5,7 +5,7 @@
 // (shell publish -> control channel -> component server -> EventSource -> /api/session ->
 // setComponentValue). It also checks the pages opened without or with a wrong launch token.
 //
-//	go run ./bench/component/browser [-n 100] [-dist runtime/component/dist] [-screenshot out.png]
+//	go -C bench run ./component/browser [-n 100] [-dist ../runtime/component/dist] [-screenshot out.png]
 package main
 
 import (
@@ -95,7 +95,7 @@ type result struct {
 
 func run() error {
 	n := flag.Int("n", 100, "measured session changes (at least 50)")
-	dist := flag.String("dist", "runtime/component/dist", "the built component")
+	dist := flag.String("dist", "../runtime/component/dist", "the built component")
 	browser := flag.String("chromium", "chromium", "the Chromium binary")
 	shot := flag.String("screenshot", "", "also write screenshots of the signed-in component (light and dark) to this PNG path prefix")
 	flag.Parse()
