@@ -98,7 +98,8 @@ test-gui: build
 	mkdir -p test/out && test/gui/smoke.sh -o test/out/smoke.png -- $(BIN)
 
 # The window end to end on the production build: first-run progress, ready, the sign-in window,
-# signed in, the logs, a clean close, and a foreign program on 8888 (screenshots in docs/screenshots).
+# signed in, the logs, a clean close, and a foreign program on 8888 (screenshots in
+# test/out/screenshots: tests write nothing that git tracks).
 test-gui-e2e: build wheelhouse
 	test/gui/e2e.sh $(BIN)
 
@@ -119,6 +120,19 @@ wheelhouse:
 
 bench:
 	bench/run.sh
+
+# The docs' pictures (docs/screenshots, tracked) are refreshed on purpose, never by `make test`:
+# the window end to end and every UI state on the scripted backend, taken into
+# test/out/screenshots and copied over; deb-installed.png too when `make test-dist` left one.
+SHOTS := test/out/screenshots
+.PHONY: screenshots
+screenshots: build wheelhouse
+	test/gui/e2e.sh $(BIN) $(SHOTS)
+	test/gui/screenshots-fake.sh $(SHOTS)/ui-states
+	cp $(SHOTS)/gui-*.png docs/screenshots/
+	cp $(SHOTS)/ui-states/*.png docs/screenshots/ui-states/
+	@if [ -f test/out/deb-installed.png ]; then cp test/out/deb-installed.png docs/screenshots/; \
+	else echo "screenshots: no test/out/deb-installed.png (make test-dist makes it); kept the old one"; fi
 
 include dist.mk
 
