@@ -76,3 +76,20 @@ def test_handled_events_are_traced_without_tokens(tmp_path, monkeypatch):
                                                             ("onStatusUpdate", True)]
     assert all(before <= x["t"] <= time.time() * 1000 for x in lines)
     assert TOKEN not in trace.read_text() and "eyJ" not in trace.read_text()
+
+
+def test_launch_marks_in_a_streamlit_process(tmp_path):
+    """KIND "launch" in a fresh interpreter, as a .pth line starts it in `python -m streamlit`:
+    the interpreter's mark at once, and Starlette and the script runner wrapped on import."""
+    import subprocess
+
+    trace = tmp_path / "trace.jsonl"
+    code = ("import sys; sys.path.insert(0, %r); import desklit_bench_trace as p; "
+            "p.start(%r, 'launch', argv=['-m']); "
+            "import starlette.applications as a; "
+            "import streamlit.runtime.scriptrunner.script_runner as r; "
+            "print(a.Starlette.__call__.__name__, r.ScriptRunner._run_script.__name__)"
+            ) % (str(Path(__file__).resolve().parent), str(trace))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["traced", "traced"]
+    assert [json.loads(x)["phase"] for x in trace.read_text().splitlines()] == ["python"]
