@@ -25,13 +25,9 @@ type OpenerFunc func(ctx context.Context, url string) (<-chan error, error)
 // Open calls f.
 func (f OpenerFunc) Open(ctx context.Context, url string) (<-chan error, error) { return f(ctx, url) }
 
-// BrowserOpener opens the URL in the system browser (RFC 8252), with app/browser's rules
-// ($BROWSER the way xdg-utils reads it, else xdg-open, open or rundll32).
-type BrowserOpener struct {
-	Getenv func(string) string // default os.Getenv
-	Stderr io.Writer           // the browser's output; default discarded
-	GOOS   string              // default runtime.GOOS (tests)
-}
+// BrowserOpener opens the URL in the system browser (RFC 8252): a browser.Launcher, with its
+// rules ($BROWSER the way xdg-utils reads it, else xdg-open, open or rundll32) and its fields.
+type BrowserOpener browser.Launcher
 
 // Open starts the browser and returns at once; the browser's lifetime is not the sign-in's.
 func (b BrowserOpener) Open(_ context.Context, url string) (<-chan error, error) {
