@@ -6,7 +6,9 @@ GO        ?= go
 TAGS      := desktop,production,webkit2_41
 VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1.0-dev)
 COMMIT    ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-DATE      ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+# The last commit's date, not the clock's: a build of an unchanged tree is the same build, and
+# make sees nothing to relink.
+DATE      ?= $(shell TZ=UTC git log -1 --date=format-local:%Y-%m-%dT%H:%M:%SZ --format=%cd 2>/dev/null || echo unknown)
 LDFLAGS   := -s -w -X github.com/desklit/desklit/app/version.Version=$(VERSION) \
              -X github.com/desklit/desklit/app/version.Commit=$(COMMIT) \
              -X github.com/desklit/desklit/app/version.Date=$(DATE)
@@ -47,19 +49,51 @@ node-deps: frontend/node_modules/.stamp runtime/component/node_modules/.stamp
 	cd $* && npm ci --no-audit --no-fund
 	touch $@
 
-frontend: node-deps
-	cd frontend && npm run build
+# The two web UIs are files made from their sources: built again only when a source changed
+# (dist/index.html, rewritten by every build, stands for the whole dist/).
+FRONTEND_SRC  := $(shell find frontend/src -type f) \
+                 $(addprefix frontend/,index.html package.json vite.config.ts tsconfig.json)
+COMPONENT_SRC := $(shell find runtime/component/src runtime/component/public -type f) \
+                 $(addprefix runtime/component/,index.html package.json vite.config.ts tsconfig.json)
 
-component: node-deps
+frontend: frontend/dist/index.html
+component: runtime/component/dist/index.html
+
+frontend/dist/index.html: $(FRONTEND_SRC) frontend/node_modules/.stamp
+	cd frontend && npm run build
+	touch $@
+
+runtime/component/dist/index.html: $(COMPONENT_SRC) runtime/component/node_modules/.stamp
 	cd runtime/component && npm run build
-	touch runtime/component/dist/.gitkeep
+	touch runtime/component/dist/.gitkeep $@
+
+# What the binaries are made of: the module's Go files (main.go's folder, app/, frontend/), what
+# they embed (the built UIs, the Streamlit app and its package, the icon) and the link flags.
+GO_SRC := go.mod go.sum build/appicon.png frontend/dist/index.html runtime/component/dist/index.html \
+          $(wildcard *.go) $(shell find app frontend -name node_modules -prune -o -name '*.go' -print) \
+          $(shell find runtime/streamlit \( -name tests -o -name __pycache__ -o -name .pytest_cache \) -prune -o -type f -print)
+
+# The link flags in a file that changes only when they do (a new VERSION or COMMIT relinks).
+build/bin/.ldflags: FORCE
+	@mkdir -p $(@D)
+	@echo '$(LDFLAGS)' | cmp -s - $@ || echo '$(LDFLAGS)' >$@
+
+.PHONY: FORCE
+FORCE:
 
 # Two binaries from the one main package: desklit-window (the window, with Wails, GTK and WebKit)
 # and desklit (everything else, no cgo: the commands and the services start in milliseconds; it
-# hands the window commands to desklit-window beside it).
-build: deps frontend component uv
-	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(WINBIN) .
-	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $(BIN) .
+# hands the window commands to desklit-window beside it). `go build` may find the binary up to
+# date and leave it alone: touch tells make so.
+$(WINBIN): $(GO_SRC) build/bin/.ldflags
+	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $@ .
+	@touch $@
+
+$(BIN): $(GO_SRC) build/bin/.ldflags
+	CGO_ENABLED=0 $(GO) build -ldflags "$(LDFLAGS)" -o $@ .
+	@touch $@
+
+build: deps $(WINBIN) $(BIN) uv
 
 run: build
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then ./$(BIN); \
@@ -73,6 +107,7 @@ vet: frontend component
 	$(GO) vet -tags $(TAGS) .
 	GOOS=windows $(GO) vet $(PORTABLE_PKGS)
 	GOOS=darwin $(GO) vet $(PORTABLE_PKGS)
+	$(GO) -C bench vet ./...
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$unformatted" ]; then echo "gofmt: $$unformatted"; exit 1; fi
 
 # The runtime integration test builds the real Streamlit environment from the wheelhouse with the
@@ -91,6 +126,7 @@ $(TESTVENV)/.stamp: runtime/streamlit/requirements.txt runtime/streamlit/require
 
 test-python: $(TESTVENV)/.stamp
 	cd runtime/streamlit && $(TESTVENV)/bin/python -m pytest -q
+	$(TESTVENV)/bin/python -m pytest -q bench/e2e/probe
 
 test-frontend: node-deps
 	cd frontend && npm test
@@ -100,7 +136,8 @@ test-gui: build
 	mkdir -p test/out && test/gui/smoke.sh -o test/out/smoke.png -- $(BIN)
 
 # The window end to end on the production build: first-run progress, ready, the sign-in window,
-# signed in, the logs, a clean close, and a foreign program on 8888 (screenshots in docs/screenshots).
+# signed in, the logs, a clean close, and a foreign program on 8888 (screenshots in
+# test/out/screenshots: tests write nothing that git tracks).
 test-gui-e2e: build wheelhouse
 	test/gui/e2e.sh $(BIN)
 
@@ -134,6 +171,19 @@ $(TESTWHEELS)/.stamp: test/projects/test-wheels.txt
 
 bench:
 	bench/run.sh
+
+# The docs' pictures (docs/screenshots, tracked) are refreshed on purpose, never by `make test`:
+# the window end to end and every UI state on the scripted backend, taken into
+# test/out/screenshots and copied over; deb-installed.png too when `make test-dist` left one.
+SHOTS := test/out/screenshots
+.PHONY: screenshots
+screenshots: build wheelhouse
+	test/gui/e2e.sh $(BIN) $(SHOTS)
+	test/gui/screenshots-fake.sh $(SHOTS)/ui-states
+	cp $(SHOTS)/gui-*.png docs/screenshots/
+	cp $(SHOTS)/ui-states/*.png docs/screenshots/ui-states/
+	@if [ -f test/out/deb-installed.png ]; then cp test/out/deb-installed.png docs/screenshots/; \
+	else echo "screenshots: no test/out/deb-installed.png (make test-dist makes it); kept the old one"; fi
 
 include dist.mk
 

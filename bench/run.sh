@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark once, from the repository root. Benchmarks are not tests: they print
 # figures (median, spread, method) and assert nothing. Results are kept in docs/benchmarks.md.
+# The Go benchmarks are a module of their own (bench/go.mod, on this checkout's code through a
+# replace), so they run from bench/: `go -C bench run ./api`.
 #
 #   bench/run.sh            # all
 #   bench/run.sh api keyring
@@ -12,10 +14,10 @@ status=0
 for b in "${sel[@]}"; do
   echo "=== bench/$b ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
   case $b in
-    keyring)   test/keyring/with-secret-service.sh go run ./bench/keyring ;;
-    pyruntime) scripts/wheelhouse.sh >/dev/null && go run ./bench/pyruntime -cold 1 -warm 50 ;;
+    keyring)   test/keyring/with-secret-service.sh go -C bench run ./keyring ;;
+    pyruntime) scripts/wheelhouse.sh >/dev/null && go -C bench run ./pyruntime -cold 1 -warm 50 ;;
     e2e)       [ -x bench/e2e/run.sh ] && bench/e2e/run.sh ;;
-    *)         go run ./bench/"$b" ;;
+    *)         go -C bench run ./"$b" ;;
   esac || { echo "bench/$b failed"; status=1; }
 done
 exit $status

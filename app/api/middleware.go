@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
+
+	"github.com/desklit/desklit/app/httpjson"
 )
 
 // recoverPanics turns a panic into a logged 500, so that one bad request cannot end the process.
@@ -23,7 +25,7 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 					panic(v)
 				}
 				log.Error("panic in handler", "request_id", w.Header().Get("X-Request-Id"), "panic", v, "stack", string(debug.Stack()))
-				writeJSON(w, http.StatusInternalServerError, map[string]string{"code": "internal_error", "description": "internal error"})
+				httpjson.WriteError(w, http.StatusInternalServerError, "internal_error", "internal error")
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -129,7 +131,7 @@ func newRequestID() string {
 func limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBodyBytes {
-			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"code": "body_too_large", "description": "request body is too large"})
+			httpjson.WriteError(w, http.StatusRequestEntityTooLarge, "body_too_large", "request body is too large")
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxBodyBytes)
@@ -150,7 +152,7 @@ func cors(allowed []string, next http.Handler) http.Handler {
 			h.Add("Vary", "Access-Control-Request-Method")
 			h.Add("Vary", "Access-Control-Request-Headers")
 			if !ok {
-				writeJSON(w, http.StatusForbidden, map[string]string{"code": "origin_not_allowed", "description": "this origin may not call the API"})
+				httpjson.WriteError(w, http.StatusForbidden, "origin_not_allowed", "this origin may not call the API")
 				return
 			}
 			h.Set("Access-Control-Allow-Origin", origins[0])

@@ -2,11 +2,11 @@ package api
 
 import (
 	"context"
-	"encoding/json"
 	"net/http"
 	"time"
 
 	"github.com/desklit/desklit/app/httpguard"
+	"github.com/desklit/desklit/app/httpjson"
 )
 
 // maxBodyBytes bounds request bodies; no route reads one, but nothing may make us buffer much.
@@ -17,30 +17,29 @@ const maxBodyBytes = 64 << 10
 func (s *Server) routes(o Options, port int, v *validator) http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/ping", func(w http.ResponseWriter, r *http.Request) {
-		writeJSON(w, http.StatusOK, map[string]string{
+		httpjson.Write(w, http.StatusOK, map[string]string{
 			"data": "Hello from a PUBLIC endpoint! " + o.Now().UTC().Format(time.RFC3339),
 		})
 	})
 	mux.Handle("GET /api/pong", requireToken(v, "", func(w http.ResponseWriter, r *http.Request, c *claims) {
-		writeJSON(w, http.StatusOK, map[string]string{
+		httpjson.Write(w, http.StatusOK, map[string]string{
 			"data": "Hello from a SECURE endpoint! " + o.Now().UTC().Format(time.RFC3339),
 			"sub":  c.Subject,
 		})
 	}))
 	mux.Handle("GET /api/pong-scoped", requireToken(v, "read:messages", func(w http.ResponseWriter, r *http.Request, c *claims) {
-		writeJSON(w, http.StatusOK, map[string]string{
+		httpjson.Write(w, http.StatusOK, map[string]string{
 			"data": "Hello from a SECURE and SCOPED endpoint! " + o.Now().UTC().Format(time.RFC3339),
 			"sub":  c.Subject,
 		})
 	}))
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		keys := "unavailable"
+	// Always 200: the API is up even while the issuer is not, and must not be restarted for it.
+	mux.HandleFunc("GET /healthz", httpjson.Health(func() map[string]string {
 		if s.keys.ready() {
-			keys = "ready"
+			return map[string]string{"jwks": "ready"}
 		}
-		// Always 200: the API is up even while the issuer is not, and must not be restarted for it.
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "jwks": keys})
-	})
+		return map[string]string{"jwks": "unavailable"}
+	}))
 
 	var h http.Handler = mux
 	h = cors(o.AllowedOrigins, h)
@@ -84,19 +83,7 @@ func writeAuthError(w http.ResponseWriter, e *authError, scope string) {
 	case e.status == http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "5")
 	}
-	writeJSON(w, e.status, map[string]string{"code": e.code, "description": e.description})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		status, b = http.StatusInternalServerError, []byte(`{"code":"internal_error","description":"internal error"}`)
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	httpjson.WriteError(w, e.status, e.code, e.description)
 }
 
 // outcome lets a handler tell the access log why it refused a request (the code, never the token).

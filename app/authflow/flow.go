@@ -11,9 +11,7 @@ package authflow
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/subtle"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,6 +26,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/desklit/desklit/app/httpguard"
+	"github.com/desklit/desklit/app/randtoken"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/supervisor"
 )
@@ -153,12 +152,6 @@ func (f *Flow) oauthConfig(p *oidc.Provider, redirect string) *oauth2.Config {
 	return &oauth2.Config{ClientID: f.cfg.ClientID, Endpoint: ep, RedirectURL: redirect, Scopes: f.cfg.Scopes}
 }
 
-func randomString() string {
-	b := make([]byte, 32)
-	_, _ = rand.Read(b)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 // Login runs one interactive sign-in: it opens the authorize URL with o, waits for the single
 // callback, exchanges the code and verifies the ID token. It returns the new session; storing
 // it is the caller's job (see session.Manager).
@@ -181,7 +174,7 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 	port := httpguard.Port(ln)
 	redirect := fmt.Sprintf("http://127.0.0.1:%d/callback", port)
 	verifier := oauth2.GenerateVerifier()
-	state, nonce := randomString(), randomString()
+	state, nonce := randtoken.New(32), randtoken.New(32)
 	cb := newCallbackServer(port, state)
 	srv := httpguard.NewServer(cb)
 	served := make(chan struct{})
@@ -294,15 +287,17 @@ func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Conf
 	}
 	scope, _ := tok.Extra("scope").(string)
 	return &session.Session{
-		Issuer:       f.issuer(),
-		ClientID:     f.cfg.ClientID,
-		User:         session.User{Sub: idt.Subject, Name: claims.Name, Email: claims.Email, Picture: claims.Picture},
-		AccessToken:  tok.AccessToken,
-		IDToken:      raw,
+		View: session.View{
+			Issuer:      f.issuer(),
+			ClientID:    f.cfg.ClientID,
+			User:        session.User{Sub: idt.Subject, Name: claims.Name, Email: claims.Email, Picture: claims.Picture},
+			AccessToken: tok.AccessToken,
+			IDToken:     raw,
+			TokenType:   tok.TokenType,
+			Scope:       scope,
+			Expiry:      tok.Expiry,
+		},
 		RefreshToken: tok.RefreshToken,
-		TokenType:    tok.TokenType,
-		Scope:        scope,
-		Expiry:       tok.Expiry,
 	}, nil
 }
 
@@ -337,7 +332,8 @@ func clean(s string, n int) string {
 	return s
 }
 
-// Bind returns the session.Provider that signs in with o, for session.NewManager.
+// Bind returns the session.Provider that signs in with o, for session.NewManager: the one the
+// shell runs and the one the tests drive.
 func (f *Flow) Bind(o Opener) session.Provider { return bound{f, o} }
 
 type bound struct {

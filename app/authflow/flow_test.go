@@ -535,32 +535,6 @@ func TestEndSessionURL(t *testing.T) {
 	}
 }
 
-func TestBrowserCommands(t *testing.T) {
-	const u = "http://127.0.0.1:9010/authorize?x=1"
-	tests := []struct {
-		env, goos string
-		want      [][]string
-	}{
-		{"", "linux", [][]string{{"xdg-open", u}}},
-		{"", "darwin", [][]string{{"open", u}}},
-		{"", "windows", [][]string{{"rundll32", "url.dll,FileProtocolHandler", u}}},
-		{"firefox -new-window:chromium %s --incognito", "linux", [][]string{
-			{"firefox", "-new-window", u}, {"chromium", u, "--incognito"}, {"xdg-open", u}}},
-	}
-	for _, tt := range tests {
-		got := browserCommands(tt.env, tt.goos, u)
-		if len(got) != len(tt.want) {
-			t.Errorf("%q/%s: got %q", tt.env, tt.goos, got)
-			continue
-		}
-		for i := range got {
-			if strings.Join(got[i], " ") != strings.Join(tt.want[i], " ") {
-				t.Errorf("%q/%s: got %q want %q", tt.env, tt.goos, got, tt.want)
-			}
-		}
-	}
-}
-
 func TestBrowserOpenerHonoursBROWSER(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "opened")
@@ -638,7 +612,7 @@ func TestCallbackAcceptsOneRequest(t *testing.T) {
 	cb := newCallbackServer(80, "y")
 	go func() {
 		c := <-cb.results
-		c.reply <- outcome{session: &session.Session{User: session.User{Name: "Ada"}}}
+		c.reply <- outcome{session: &session.Session{View: session.View{User: session.User{Name: "Ada"}}}}
 	}()
 	for i, want := range []int{http.StatusOK, http.StatusConflict} {
 		rr := httptest.NewRecorder()

@@ -2,14 +2,14 @@ package authflow
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"runtime"
-	"strings"
 	"time"
+
+	"github.com/desklit/desklit/app/browser"
 )
 
 // Opener shows the authorize URL to the user. closed, when not nil, reports that the user closed
@@ -25,68 +25,13 @@ type OpenerFunc func(ctx context.Context, url string) (<-chan error, error)
 // Open calls f.
 func (f OpenerFunc) Open(ctx context.Context, url string) (<-chan error, error) { return f(ctx, url) }
 
-// BrowserOpener opens the URL in the system browser (RFC 8252). It honours $BROWSER the way
-// xdg-utils does: a ':'-separated list of commands tried in order, "%s" replaced by the URL
-// (appended when absent). Otherwise xdg-open, open (macOS) or rundll32 (Windows).
-type BrowserOpener struct {
-	Getenv func(string) string // default os.Getenv
-	Stderr io.Writer           // the browser's output; default discarded
-	GOOS   string              // default runtime.GOOS (tests)
-}
+// BrowserOpener opens the URL in the system browser (RFC 8252): a browser.Launcher, with its
+// rules ($BROWSER the way xdg-utils reads it, else xdg-open, open or rundll32) and its fields.
+type BrowserOpener browser.Launcher
 
 // Open starts the browser and returns at once; the browser's lifetime is not the sign-in's.
 func (b BrowserOpener) Open(_ context.Context, url string) (<-chan error, error) {
-	getenv, goos := b.Getenv, b.GOOS
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	if goos == "" {
-		goos = runtime.GOOS
-	}
-	var errs []error
-	for _, argv := range browserCommands(getenv("BROWSER"), goos, url) {
-		cmd := exec.Command(argv[0], argv[1:]...)
-		cmd.Stdout, cmd.Stderr = b.Stderr, b.Stderr
-		if err := cmd.Start(); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		go func() { _ = cmd.Wait() }() // reap; its exit status says nothing about the sign-in
-		return nil, nil
-	}
-	return nil, fmt.Errorf("open the system browser (set $BROWSER to choose one): %w", errors.Join(errs...))
-}
-
-// browserCommands lists the command lines to try, $BROWSER's first.
-func browserCommands(env, goos, url string) [][]string {
-	var out [][]string
-	for _, entry := range strings.Split(env, ":") {
-		fields := strings.Fields(entry)
-		if len(fields) == 0 {
-			continue
-		}
-		subst := false
-		for i, f := range fields {
-			if strings.Contains(f, "%s") {
-				fields[i] = strings.ReplaceAll(f, "%s", url)
-				subst = true
-			}
-			fields[i] = strings.ReplaceAll(fields[i], "%%", "%")
-		}
-		if !subst {
-			fields = append(fields, url)
-		}
-		out = append(out, fields)
-	}
-	switch goos {
-	case "windows":
-		out = append(out, []string{"rundll32", "url.dll,FileProtocolHandler", url})
-	case "darwin":
-		out = append(out, []string{"open", url})
-	default:
-		out = append(out, []string{"xdg-open", url})
-	}
-	return out
+	return nil, browser.Launcher(b).Open(url)
 }
 
 // SignInURLEnv is the variable through which ProcessWindowOpener hands the authorize URL to the

@@ -12,7 +12,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
 )
@@ -80,25 +79,6 @@ func Unpack(fsys fs.FS, dest string) (Report, error) {
 		return rep, fmt.Errorf("write manifest: %w", err)
 	}
 	return rep, nil
-}
-
-// Hash returns the SHA-256 over every file's path and content in fsys: a version key for a bundle.
-func Hash(fsys fs.FS) (string, error) {
-	h := sha256.New()
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		f, err := fsys.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		io.WriteString(h, path.Clean(p)+"\x00")
-		_, err = io.Copy(h, f)
-		return err
-	})
-	return hex.EncodeToString(h.Sum(nil)), err
 }
 
 func readManifest(p string) manifest {

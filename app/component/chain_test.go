@@ -12,8 +12,8 @@ import (
 
 	"github.com/desklit/desklit/app/component"
 	"github.com/desklit/desklit/app/control"
-	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
 
 // memShell is a shell that keeps the session in memory (no keyring).
@@ -24,8 +24,14 @@ type memShell struct {
 }
 
 func (m *memShell) Login(context.Context) error {
-	m.set(&session.Session{User: session.User{Sub: "u-42", Name: "Grace", Email: "grace@example.test"},
-		AccessToken: "AT-CHAIN", IDToken: "IDT-CHAIN", Expiry: time.Now().Add(time.Hour)})
+	m.set(&session.Session{
+		View: session.View{
+			User:        session.User{Sub: "u-42", Name: "Grace", Email: "grace@example.test"},
+			AccessToken: "AT-CHAIN",
+			IDToken:     "IDT-CHAIN",
+			Expiry:      time.Now().Add(time.Hour),
+		},
+	})
 	return nil
 }
 func (m *memShell) Logout(context.Context) error { m.set(nil); return nil }

@@ -3,12 +3,12 @@
 //
 //	GET  /, /assets/...        the built component (index.html and its assets)
 //	POST /api/events/ticket    a one-time ticket for the event stream            [launch secret]
-//	GET  /api/events?ticket=   server-sent events: "changed" + {"generation": n} [ticket]
+//	GET  /api/events?ticket=   server-sent events: "changed", never a token      [ticket]
 //	GET  /api/session          the signed-in session, Cache-Control: no-store   [launch secret]
 //	POST /api/login            sign in through the shell                        [launch secret]
 //	POST /api/logout           sign out through the shell                       [launch secret]
 //	GET  /api/ping             a local liveness answer for the component (no secret)
-//	GET  /healthz              "ok"
+//	GET  /healthz              {"status":"ok"}
 //
 // [launch secret] routes answer 403 unless the request is same-origin (Origin absent or this
 // server's own origin; Sec-Fetch-Site, when sent, "same-origin") and carries the per-launch

@@ -6,7 +6,10 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/desklit/desklit/app/httpjson"
 )
 
 // LaunchHeader carries the per-launch secret on the component's requests.
@@ -53,7 +56,7 @@ func (s *Server) guarded(next http.HandlerFunc) http.Handler {
 func (s *Server) forbid(w http.ResponseWriter, r *http.Request) {
 	s.log.Warn("request refused", "method", r.Method, "path", r.URL.Path,
 		"origin", r.Header.Get("Origin"), "fetch_site", r.Header.Get("Sec-Fetch-Site"))
-	writeJSON(w, http.StatusForbidden, apiError{"forbidden", "this page may not use the Desklit session"})
+	httpjson.WriteError(w, http.StatusForbidden, "forbidden", "this page may not use the Desklit session")
 }
 
 // desktopWindowOrigins are the origins of the Desklit window's own page (Wails serves it from
@@ -76,6 +79,10 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			// What the API answers is for this origin's pages only, never another site's <script>.
+			h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		}
 		next.ServeHTTP(w, r)
 	})
 }

@@ -2,22 +2,18 @@ package component
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/desklit/desklit/app/httpjson"
 	"github.com/desklit/desklit/app/session"
 )
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		_, _ = w.Write([]byte("ok\n"))
-	})
+	mux.HandleFunc("GET /healthz", httpjson.Health(nil))
 	mux.HandleFunc("GET /api/ping", s.handlePing)
 	mux.Handle("GET /api/session", s.guarded(s.handleSession))
 	mux.Handle("POST /api/events/ticket", s.guarded(s.handleTicket))
@@ -25,70 +21,77 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /api/login", s.guarded(s.action("login", func(sh Shell) func(context.Context) error { return sh.Login })))
 	mux.Handle("POST /api/logout", s.guarded(s.action("logout", func(sh Shell) func(context.Context) error { return sh.Logout })))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, http.StatusNotFound, apiError{"not_found", "no such endpoint"})
+		httpjson.WriteError(w, http.StatusNotFound, "not_found", "no such endpoint")
 	})
 	mux.Handle("/", s.assets())
 	return mux
 }
 
-// sessionInfo is the answer of /api/session. Signed out, only the first fields are set.
-type sessionInfo struct {
-	SignedIn    bool      `json:"signed_in"`
-	Hostname    string    `json:"hostname"`
-	Generation  uint64    `json:"generation"`
-	APIURL      string    `json:"api_url,omitempty"`
-	User        *userInfo `json:"user,omitempty"`
-	AccessToken string    `json:"access_token,omitempty"`
-	IDToken     string    `json:"id_token,omitempty"`
-	TokenType   string    `json:"token_type,omitempty"`
-	Scope       string    `json:"scope,omitempty"`
-	Expiry      string    `json:"expiry,omitempty"` // RFC 3339, UTC
-	Expired     bool      `json:"expired,omitempty"`
+// sessionAnswer is the answer of /api/session, made from the session.View by answerFor. The
+// component reads it (SessionAnswer in runtime/component/src/payload.ts) and turns it into the
+// events for Python; testdata/session-contract.json pins all of it. Signed out, only the first
+// fields are set.
+type sessionAnswer struct {
+	SignedIn    bool        `json:"signed_in"`
+	Hostname    string      `json:"hostname"`
+	APIURL      string      `json:"api_url,omitempty"`
+	User        *answerUser `json:"user,omitempty"`
+	AccessToken string      `json:"access_token,omitempty"`
+	IDToken     string      `json:"id_token,omitempty"`
+	TokenType   string      `json:"token_type,omitempty"`
+	Scope       string      `json:"scope,omitempty"`
+	Expiry      string      `json:"expiry,omitempty"` // RFC 3339, UTC
+	Expired     bool        `json:"expired,omitempty"`
 }
 
-type userInfo struct {
+// answerUser is what the component shows of the user (not the picture).
+type answerUser struct {
 	Sub   string `json:"sub"`
 	Name  string `json:"name,omitempty"`
 	Email string `json:"email,omitempty"`
 }
 
-type apiError struct {
-	Code        string `json:"code"`
-	Description string `json:"description"`
+// answerFor is the answer at now about v (nil when signed out) to a request for host.
+func answerFor(v *session.View, host, apiURL string, now time.Time) sessionAnswer {
+	a := sessionAnswer{Hostname: host, APIURL: apiURL}
+	if v == nil {
+		return a
+	}
+	a.SignedIn = true
+	a.User = &answerUser{Sub: v.User.Sub, Name: v.User.Name, Email: v.User.Email}
+	a.AccessToken, a.IDToken = v.AccessToken, v.IDToken
+	a.TokenType, a.Scope = v.TokenType, v.Scope
+	if !v.Expiry.IsZero() {
+		a.Expiry = v.Expiry.UTC().Format(time.RFC3339)
+		a.Expired = v.Expired(now)
+	}
+	return a
 }
 
 func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
-	gen := s.hub.Generation() // read first: a change during the load makes the client fetch again
 	ctx, cancel := context.WithTimeout(r.Context(), loadTimeout)
 	defer cancel()
-	info := sessionInfo{Hostname: r.Host, Generation: gen, APIURL: s.o.APIURL}
 	sess, err := s.o.Sessions.Load(ctx)
+	var view *session.View
 	switch {
 	case errors.Is(err, session.ErrNotFound) || (err == nil && sess == nil):
 	case err != nil:
 		s.log.Warn("session unavailable", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, apiError{"session_unavailable", "the session store did not answer: " + err.Error()})
+		httpjson.WriteError(w, http.StatusServiceUnavailable, "session_unavailable", "the session store did not answer: "+err.Error())
 		return
 	default:
-		info.SignedIn = true
-		info.User = &userInfo{Sub: sess.User.Sub, Name: sess.User.Name, Email: sess.User.Email}
-		info.AccessToken, info.IDToken = sess.AccessToken, sess.IDToken
-		info.TokenType, info.Scope = sess.TokenType, sess.Scope
-		if !sess.Expiry.IsZero() {
-			info.Expiry = sess.Expiry.UTC().Format(time.RFC3339)
-			info.Expired = sess.Expired(time.Now())
-		}
+		view = &sess.View
 	}
-	writeJSON(w, http.StatusOK, info)
+	httpjson.Write(w, http.StatusOK, answerFor(view, r.Host, s.o.APIURL, time.Now()))
 }
 
 func (s *Server) handleTicket(w http.ResponseWriter, _ *http.Request) {
 	tk, err := s.tickets.issue()
 	if err != nil {
-		writeJSON(w, http.StatusTooManyRequests, apiError{"too_many_tickets", err.Error()})
+		httpjson.WriteError(w, http.StatusTooManyRequests, "too_many_tickets", err.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, struct {
+	httpjson.Write(w, http.StatusOK, struct {
 		Ticket    string `json:"ticket"`
 		ExpiresIn int    `json:"expires_in"`
 	}{tk, int(TicketTTL / time.Second)})
@@ -107,7 +110,7 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 func (s *Server) action(name string, pick func(Shell) func(context.Context) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if s.o.Shell == nil {
-			writeJSON(w, http.StatusServiceUnavailable, apiError{"no_shell", "sign-in is not available without the shell"})
+			httpjson.WriteError(w, http.StatusServiceUnavailable, "no_shell", "sign-in is not available without the shell")
 			return
 		}
 		if err := pick(s.o.Shell)(r.Context()); err != nil {
@@ -115,16 +118,16 @@ func (s *Server) action(name string, pick func(Shell) func(context.Context) erro
 				return // the page went away; the shell carries on
 			}
 			s.log.Warn("shell action failed", "action", name, "err", err)
-			writeJSON(w, http.StatusBadGateway, apiError{name + "_failed", err.Error()})
+			httpjson.WriteError(w, http.StatusBadGateway, name+"_failed", err.Error())
 			return
 		}
 		s.log.Info("shell action done", "action", name)
-		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+		httpjson.Write(w, http.StatusOK, map[string]bool{"ok": true})
 	}
 }
 
 func (s *Server) handlePing(w http.ResponseWriter, _ *http.Request) {
-	writeJSON(w, http.StatusOK, map[string]string{
+	httpjson.Write(w, http.StatusOK, map[string]string{
 		"status": "ok", "service": "component", "time": time.Now().UTC().Format(time.RFC3339Nano),
 	})
 }
@@ -151,12 +154,4 @@ func (s *Server) assets() http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.Header().Set("Cross-Origin-Resource-Policy", "same-origin")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }

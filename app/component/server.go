@@ -12,9 +12,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/httpguard"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
 
 // SessionSource reads the session the shell keeps: the keyring store, or the control client
@@ -117,8 +117,8 @@ func (s *Server) relay(ctx context.Context, changes <-chan struct{}) {
 			if !ok {
 				return
 			}
-			gen := s.hub.Publish()
-			s.log.Debug("session changed", "generation", gen)
+			s.hub.Publish()
+			s.log.Debug("session changed")
 		}
 	}
 }

@@ -1,12 +1,12 @@
 package component
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/desklit/desklit/app/randtoken"
 )
 
 // TicketTTL is how long an event-stream ticket stays valid if unused.
@@ -30,11 +30,7 @@ func newTickets(ttl time.Duration) *tickets {
 }
 
 func (t *tickets) issue() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", err
-	}
-	tk := base64.RawURLEncoding.EncodeToString(b)
+	tk := randtoken.New(32)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	now := t.now()

@@ -12,9 +12,13 @@ import (
 	"strings"
 	"time"
 
-	"github.com/desklit/desklit/app/control/sse"
+	"github.com/desklit/desklit/app/httpjson"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
+
+// sessionLimit bounds a session read.
+const sessionLimit = 5 * time.Second
 
 // Client is the component server's end of the control channel.
 type Client struct {
@@ -59,11 +63,11 @@ func (c *Client) Session(ctx context.Context) (*session.Session, error) {
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusOK:
-		var w wireSession
-		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&w); err != nil {
+		var v session.View
+		if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&v); err != nil {
 			return nil, fmt.Errorf("control session: decode: %w", err)
 		}
-		return w.session(), nil
+		return &session.Session{View: v}, nil
 	case http.StatusNotFound:
 		return nil, session.ErrNotFound
 	default:
@@ -183,7 +187,7 @@ func (e *AnswerError) Unwrap() error {
 }
 
 func answerError(op string, resp *http.Response) error {
-	var body apiError
+	var body httpjson.Error
 	_ = json.NewDecoder(io.LimitReader(resp.Body, 64<<10)).Decode(&body)
 	return &AnswerError{Op: op, Status: resp.StatusCode, Code: body.Code, Description: body.Description}
 }

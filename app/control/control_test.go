@@ -84,11 +84,17 @@ func (f *fakeShell) set(s *session.Session) {
 
 func testSession() *session.Session {
 	return &session.Session{
-		Issuer: "http://127.0.0.1:9010", ClientID: "desklit-desktop",
-		User:        session.User{Sub: "user-1", Name: "Ada Analyst", Email: "ada@example.test"},
-		AccessToken: "ACCESS-TOKEN-SECRET-VALUE", IDToken: "ID-TOKEN-SECRET-VALUE",
-		RefreshToken: "REFRESH-TOKEN-SECRET-VALUE", TokenType: "Bearer", Scope: "openid",
-		Expiry: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC), Generation: 7,
+		View: session.View{
+			Issuer:      "http://127.0.0.1:9010",
+			ClientID:    "desklit-desktop",
+			User:        session.User{Sub: "user-1", Name: "Ada Analyst", Email: "ada@example.test"},
+			AccessToken: "ACCESS-TOKEN-SECRET-VALUE",
+			IDToken:     "ID-TOKEN-SECRET-VALUE",
+			TokenType:   "Bearer",
+			Scope:       "openid",
+			Expiry:      time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC),
+		},
+		RefreshToken: "REFRESH-TOKEN-SECRET-VALUE",
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,10 +12,12 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
-	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/httpguard"
+	"github.com/desklit/desklit/app/httpjson"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
 
 // Shell is what the control channel asks of the shell.
@@ -32,6 +33,9 @@ type Shell interface {
 
 // MinTokenLen is the shortest bearer token NewServer accepts.
 const MinTokenLen = 16
+
+// actionLimit bounds a sign-in or sign-out run for a client: a sign-in waits for a person.
+const actionLimit = 10 * time.Minute
 
 // Server is the shell's end of the control channel.
 type Server struct {
@@ -102,10 +106,7 @@ func (s *Server) Serve(ctx context.Context) error {
 
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		_, _ = w.Write([]byte("ok\n"))
-	})
+	mux.HandleFunc("GET /healthz", httpjson.Health(nil))
 	mux.Handle("GET /session", s.authorized(http.HandlerFunc(s.handleSession)))
 	mux.Handle("GET /events", s.authorized(http.HandlerFunc(s.handleEvents)))
 	mux.Handle("POST /login", s.authorized(s.action("login", s.shell.Login)))
@@ -122,7 +123,7 @@ func (s *Server) authorized(next http.Handler) http.Handler {
 		if !ok || subtle.ConstantTimeCompare(sum[:], s.token[:]) != 1 {
 			s.log.Warn("control request refused: bad or missing token", "method", r.Method, "path", r.URL.Path)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="desklit-control"`)
-			writeJSON(w, http.StatusUnauthorized, apiError{"unauthorized", "missing or wrong control token"})
+			httpjson.WriteError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong control token")
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -132,10 +133,12 @@ func (s *Server) authorized(next http.Handler) http.Handler {
 func (s *Server) handleSession(w http.ResponseWriter, _ *http.Request) {
 	cur := s.shell.Current()
 	if cur == nil {
-		writeJSON(w, http.StatusNotFound, apiError{"signed_out", session.ErrNotFound.Error()})
+		httpjson.WriteError(w, http.StatusNotFound, "signed_out", session.ErrNotFound.Error())
 		return
 	}
-	writeJSON(w, http.StatusOK, toWire(cur))
+	v := cur.View // never the refresh token
+	v.Expiry = v.Expiry.UTC()
+	httpjson.Write(w, http.StatusOK, v)
 }
 
 // action runs a sign-in or sign-out. It runs detached from the request, so that a page reload in
@@ -153,24 +156,17 @@ func (s *Server) action(name string, do func(context.Context) error) http.Handle
 		case err := <-done:
 			if err != nil {
 				s.log.Warn("control action failed", "action", name, "err", err)
-				writeJSON(w, http.StatusBadGateway, apiError{name + "_failed", err.Error()})
+				httpjson.WriteError(w, http.StatusBadGateway, name+"_failed", err.Error())
 				return
 			}
 			s.log.Info("control action done", "action", name)
-			writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+			httpjson.Write(w, http.StatusOK, map[string]bool{"ok": true})
 		}
 	})
 }
 
 func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	s.hub.Stream(w, r, s.life.Done())
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
 }
 
 // flights lets concurrent callers of the same action share one run.

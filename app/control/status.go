@@ -11,6 +11,8 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/desklit/desklit/app/httpjson"
 )
 
 // ServiceStatus is one supervised service as `desklit status` shows it.
@@ -57,7 +59,7 @@ func (s *Server) EnableStatus(token string, services func() []ServiceStatus) err
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	route := s.status.Load()
 	if route == nil {
-		writeJSON(w, http.StatusNotFound, apiError{"no_status", "this instance does not report its services"})
+		httpjson.WriteError(w, http.StatusNotFound, "no_status", "this instance does not report its services")
 		return
 	}
 	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
@@ -65,10 +67,10 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	if !ok || subtle.ConstantTimeCompare(sum[:], route.token[:]) != 1 {
 		s.log.Warn("status request refused: bad or missing token")
 		w.Header().Set("WWW-Authenticate", `Bearer realm="desklit-status"`)
-		writeJSON(w, http.StatusUnauthorized, apiError{"unauthorized", "missing or wrong status token"})
+		httpjson.WriteError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong status token")
 		return
 	}
-	writeJSON(w, http.StatusOK, Status{PID: os.Getpid(), Services: route.services()})
+	httpjson.Write(w, http.StatusOK, Status{PID: os.Getpid(), Services: route.services()})
 }
 
 // FetchStatus asks the instance that e names for its services.

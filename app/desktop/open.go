@@ -7,14 +7,16 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"time"
+
+	"github.com/desklit/desklit/app/browser"
 )
 
 // openInBrowser opens u in the system browser. The URL carries the launch secret, so it must
 // not appear on a command line where other local users can read it: like Jupyter, we write a
-// private redirect page and open that file instead. $BROWSER is honoured. The page lives under
-// the user's cache folder, not /tmp: sandboxed browsers (snap, flatpak) have a /tmp of their own.
+// private redirect page and open that file instead, by app/browser's rules (those of the
+// sign-in: $BROWSER as xdg-utils reads it). The page lives under the user's cache folder, not
+// /tmp: sandboxed browsers (snap, flatpak) have a /tmp of their own.
 func openInBrowser(u string) error {
 	base, err := os.UserCacheDir()
 	if err != nil {
@@ -39,10 +41,7 @@ func openInBrowser(u string) error {
 	}
 	// The browser reads the page within moments; remove it later rather than leave it behind.
 	time.AfterFunc(2*time.Minute, func() { os.RemoveAll(dir) })
-	if b := os.Getenv("BROWSER"); b != "" {
-		return startDetached(strings.Fields(b)[0], page)
-	}
-	return openPath(page)
+	return browser.Launcher{}.Open(page)
 }
 
 var redirectPage = template.Must(template.New("r").Parse(`<!doctype html>

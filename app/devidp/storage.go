@@ -2,9 +2,7 @@ package devidp
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -20,6 +18,8 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 	"github.com/zitadel/oidc/v3/pkg/oidc"
 	"github.com/zitadel/oidc/v3/pkg/op"
+
+	"github.com/desklit/desklit/app/randtoken"
 )
 
 // storage is the dev IdP's op.Storage: one public native client, the demo users, auth requests
@@ -111,12 +111,6 @@ func hashToken(tok string) string {
 	return hex.EncodeToString(h[:])
 }
 
-func randomID(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b) // never fails (crypto/rand panics on failure)
-	return base64.RawURLEncoding.EncodeToString(b)
-}
-
 func (s *storage) loadState() error {
 	s.state = tokenState{Refresh: map[string]*refreshRecord{}, Access: map[string]*accessRecord{}, Used: map[string]*usedRecord{}}
 	b, err := os.ReadFile(s.stateFile)
@@ -193,7 +187,7 @@ func (s *storage) CreateAuthRequest(ctx context.Context, req *oidc.AuthRequest, 
 		return nil, oidc.ErrInvalidRequest().WithDescription("unknown audience")
 	}
 	ar := &authRequest{
-		ID:           randomID(16),
+		ID:           randtoken.New(16),
 		Created:      time.Now(),
 		ClientID:     req.ClientID,
 		RedirectURI:  req.RedirectURI,
@@ -378,7 +372,7 @@ func tokenInfo(req op.TokenRequest) (clientID string, aud []string, authTime tim
 }
 
 func (s *storage) newAccessLocked(clientID, sub string, scopes []string, refreshID string) (string, time.Time) {
-	id := randomID(16)
+	id := randtoken.New(16)
 	exp := time.Now().Add(s.accessTTL)
 	s.state.Access[id] = &accessRecord{ClientID: clientID, UserID: sub, Scopes: scopes, Expiry: exp, RefreshID: refreshID}
 	return id, exp
@@ -407,7 +401,7 @@ func (s *storage) CreateAccessAndRefreshTokens(_ context.Context, req op.TokenRe
 	if err := s.redeemLocked(req); err != nil {
 		return "", "", time.Time{}, err
 	}
-	family := randomID(12)
+	family := randtoken.New(12)
 	if current != "" {
 		h := hashToken(current)
 		old, ok := s.state.Refresh[h]
@@ -419,7 +413,7 @@ func (s *storage) CreateAccessAndRefreshTokens(_ context.Context, req op.TokenRe
 		family = old.Family
 		s.state.Used[h] = &usedRecord{Family: family, Expiry: old.Expiry}
 	}
-	tok := randomID(32)
+	tok := randtoken.New(32)
 	h := hashToken(tok)
 	accessID, exp := s.newAccessLocked(clientID, req.GetSubject(), req.GetScopes(), h)
 	s.state.Refresh[h] = &refreshRecord{

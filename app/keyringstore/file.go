@@ -64,7 +64,7 @@ func (f *FileStore) load() (*session.Session, error) {
 	return &sess, nil
 }
 
-// Save writes sess as a new generation, atomically (a temporary file renamed over the old).
+// Save writes sess, atomically (a temporary file renamed over the old).
 func (f *FileStore) Save(ctx context.Context, sess *session.Session) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -74,12 +74,7 @@ func (f *FileStore) Save(ctx context.Context, sess *session.Session) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	c := *sess
-	c.Generation = 1
-	if old, err := f.load(); err == nil {
-		c.Generation = old.Generation + 1
-	}
-	b, err := json.Marshal(&c)
+	b, err := json.Marshal(sess)
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}

@@ -12,7 +12,6 @@ import (
 type MemoryStore struct {
 	mu   sync.Mutex
 	sess *session.Session
-	gen  uint64
 }
 
 var _ session.Store = (*MemoryStore)(nil)
@@ -34,7 +33,7 @@ func (m *MemoryStore) Load(ctx context.Context) (*session.Session, error) {
 	return &c, nil
 }
 
-// Save keeps a copy of sess as a new generation.
+// Save keeps a copy of sess.
 func (m *MemoryStore) Save(ctx context.Context, sess *session.Session) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -44,9 +43,7 @@ func (m *MemoryStore) Save(ctx context.Context, sess *session.Session) error {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.gen++
 	c := *sess
-	c.Generation = m.gen
 	m.sess = &c
 	return nil
 }

@@ -160,7 +160,7 @@ type corruptError struct{ reason string }
 func (e corruptError) Error() string { return e.reason }
 
 // Load returns the stored session, or ErrNotFound. Corrupt entries are cleared with a warning
-// and reported as ErrNotFound. The session's Generation is the manifest's.
+// and reported as ErrNotFound.
 func (s *Store) Load(ctx context.Context) (*session.Session, error) {
 	var (
 		last    string // the manifest behind the last inconsistency
@@ -226,7 +226,6 @@ func (s *Store) readChunks(ctx context.Context, m manifest) (*session.Session, e
 	if err := json.Unmarshal(payload, &sess); err != nil {
 		return nil, corruptError{fmt.Sprintf("generation %d is not a valid session", m.Gen)}
 	}
-	sess.Generation = m.Gen
 	return &sess, nil
 }
 
@@ -269,9 +268,7 @@ func (s *Store) Save(ctx context.Context, sess *session.Session) error {
 	if prev != nil {
 		m.Gen = prev.Gen + 1
 	}
-	c := *sess
-	c.Generation = m.Gen
-	payload, err := json.Marshal(&c)
+	payload, err := json.Marshal(sess)
 	if err != nil {
 		return fmt.Errorf("save session: %w", err)
 	}

@@ -184,8 +184,15 @@ func (s *syncWriter) Write(p []byte) (int, error) {
 }
 
 func testSession(clk *fakeClock) *Session {
-	return &Session{User: User{Sub: "u1", Name: "Ada"}, AccessToken: "AT-secret", IDToken: "ID-secret",
-		RefreshToken: "RT-secret", Expiry: clk.Now().Add(100 * time.Second)}
+	return &Session{
+		View: View{
+			User:        User{Sub: "u1", Name: "Ada"},
+			AccessToken: "AT-secret",
+			IDToken:     "ID-secret",
+			Expiry:      clk.Now().Add(100 * time.Second),
+		},
+		RefreshToken: "RT-secret",
+	}
 }
 
 func TestManagerRefreshesAheadOfExpiry(t *testing.T) {

@@ -16,29 +16,44 @@ type User struct {
 	Picture string `json:"picture,omitempty"`
 }
 
-// Session is what a sign-in produces. Token fields are secrets: never log or print them.
+// View is the session as everything past the shell sees it: who is signed in and the tokens
+// they may use, never the refresh token (only the shell refreshes). It is the one token-bearing
+// shape: the control channel carries it as this JSON, and the component server's /api/session
+// answer is made from it, which in turn makes the component's events for Python
+// (testdata/session-contract.json pins both for the Go, TypeScript and Python suites). Token
+// fields are secrets: never log or print them.
+type View struct {
+	Issuer      string    `json:"issuer"`
+	ClientID    string    `json:"client_id"`
+	User        User      `json:"user"`
+	AccessToken string    `json:"access_token"`
+	IDToken     string    `json:"id_token"`
+	TokenType   string    `json:"token_type,omitempty"`
+	Scope       string    `json:"scope,omitempty"`
+	Expiry      time.Time `json:"expiry"`
+}
+
+// Session is what a sign-in produces: the View and the refresh token. Its JSON, flat, is what
+// the keyring keeps on users' machines (app/keyringstore tests that today's entries still load).
 type Session struct {
-	Issuer       string    `json:"issuer"`
-	ClientID     string    `json:"client_id"`
-	User         User      `json:"user"`
-	AccessToken  string    `json:"access_token"`
-	IDToken      string    `json:"id_token"`
-	RefreshToken string    `json:"refresh_token,omitempty"`
-	TokenType    string    `json:"token_type,omitempty"`
-	Scope        string    `json:"scope,omitempty"`
-	Expiry       time.Time `json:"expiry"`
-	Generation   uint64    `json:"generation,omitempty"`
+	View
+	RefreshToken string `json:"refresh_token,omitempty"`
 }
 
 // Expired reports whether the access token has expired at now (with no margin).
-func (s *Session) Expired(now time.Time) bool { return !s.Expiry.IsZero() && !now.Before(s.Expiry) }
+func (v *View) Expired(now time.Time) bool { return !v.Expiry.IsZero() && !now.Before(v.Expiry) }
+
+// String never reveals a token.
+func (v View) String() string {
+	return "session{user=" + v.User.Sub + " expiry=" + v.Expiry.UTC().Format(time.RFC3339) + "}"
+}
 
 // String never reveals a token.
 func (s *Session) String() string {
 	if s == nil {
 		return "<no session>"
 	}
-	return "session{user=" + s.User.Sub + " expiry=" + s.Expiry.UTC().Format(time.RFC3339) + "}"
+	return s.View.String()
 }
 
 // ErrNotFound means no session is stored.

@@ -70,8 +70,7 @@ func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 }
 
 // childEnv is the inherited environment with the effective configuration on top, minus anything
-// that must not leak into the services. DESKLIT_TRACE_EVENTS (a benchmark's trace file for the
-// Streamlit handler, bench/e2e/session.sh) passes through.
+// that must not leak into the services.
 func (s *Shell) childEnv() []string {
 	return childEnv(s.o.Environ, s.cfg.Environ())
 }
@@ -80,7 +79,7 @@ func childEnv(inherited, config []string) []string {
 	var env []string
 	for _, kv := range inherited {
 		k, _, _ := strings.Cut(kv, "=")
-		if k != "DESKLIT_TRACE_EVENTS" && (strings.HasPrefix(k, "AUTH0_") || strings.HasPrefix(k, "DESKLIT_")) {
+		if strings.HasPrefix(k, "AUTH0_") || strings.HasPrefix(k, "DESKLIT_") {
 			continue
 		}
 		env = append(env, kv)

@@ -6,8 +6,6 @@ package shell
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -29,6 +27,7 @@ import (
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/randtoken"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/supervisor"
 )
@@ -114,13 +113,7 @@ func New(o Options) *Shell {
 	}
 }
 
-func randomToken() string {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		panic(fmt.Sprintf("crypto/rand: %v", err)) // the platform is broken; nothing is safe
-	}
-	return base64.RawURLEncoding.EncodeToString(b)
-}
+func randomToken() string { return randtoken.New(32) }
 
 // Supervisor exposes the services' state, logs and restarts.
 func (s *Shell) Supervisor() *supervisor.Supervisor { return s.sup }
@@ -351,7 +344,7 @@ func (s *Shell) startSession(ctx context.Context) error {
 		CallbackPort: s.cfg.CallbackPort,
 		Logger:       s.log.With("component", "signin"),
 	})
-	mgr := session.NewManager(store, providerFor(flow, s.o.Opener), s.log.With("component", "session"), nil)
+	mgr := session.NewManager(store, flow.Bind(s.o.Opener), s.log.With("component", "session"), nil)
 	mgr.Start(ctx)
 	ctl, err := control.NewServer(controlShell{mgr}, s.controlToken, s.log.With("component", "control"))
 	if err != nil {

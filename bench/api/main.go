@@ -2,7 +2,7 @@
 // bare net/http handler, both on loopback, measured in the same run with the same built-in
 // closed-loop load generator (N connections, one request in flight on each).
 //
-//	go run ./bench/api [-conns 64] [-duration 5s] [-rounds 5] [-rate 2000]
+//	go -C bench run ./api [-conns 64] [-duration 5s] [-rounds 5] [-rate 2000]
 //
 // It starts an in-process OIDC issuer (discovery + JWKS), the real api.Server (with its
 // JSON access log going to io.Discard), and a bare server, then alternates rounds bare/api so

@@ -4,7 +4,7 @@
 // requests the component makes in the browser). It reports the median, p95, min and max over
 // -n changes, for the push alone and for push + fetch.
 //
-//	go run ./bench/component [-n 200] [-source control|memory]
+//	go -C bench run ./component [-n 200] [-source control|memory]
 //
 // -source control reads the session over the control channel (the shell has no keyring);
 // -source memory reads it in process (the cost of a keyring read is not included).
@@ -27,8 +27,8 @@ import (
 
 	"github.com/desklit/desklit/app/component"
 	"github.com/desklit/desklit/app/control"
-	"github.com/desklit/desklit/app/control/sse"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/sse"
 )
 
 func main() {
@@ -164,8 +164,14 @@ func run() error {
 		time.Sleep(2 * time.Millisecond) // let the previous change settle everywhere
 		drain(events)
 		start := time.Now()
-		sh.publish(&session.Session{User: session.User{Sub: sub, Name: "Bench"}, AccessToken: "bench-at",
-			IDToken: "bench-idt", Expiry: start.Add(time.Hour)})
+		sh.publish(&session.Session{
+			View: session.View{
+				User:        session.User{Sub: sub, Name: "Bench"},
+				AccessToken: "bench-at",
+				IDToken:     "bench-idt",
+				Expiry:      start.Add(time.Hour),
+			},
+		})
 		var got time.Time
 		select {
 		case got = <-events:

@@ -1,7 +1,8 @@
 // Session change → onStatusUpdate handled in Python, measured from outside in headless Chromium
 // (issue 6: median ≤ 50 ms, p95 ≤ 150 ms). Started by bench/e2e/session.sh, which runs
-// `desklit run` and passes DESKLIT_URL (the page with the launch secret) and DESKLIT_E2E_URL_FILE
-// (where $BROWSER records the authorize URL).
+// `desklit run` and passes DESKLIT_URL (the page with the launch secret), DESKLIT_E2E_URL_FILE
+// (where $BROWSER records the authorize URL) and BENCH_HANDLED (where the bench's probe in
+// Streamlit records each handled event).
 //
 // Each cycle signs in through the dev IdP's form and signs out with the component's button.
 // Timestamps are taken inside the browser (performance.timeOrigin + performance.now(), one
@@ -15,8 +16,8 @@
 //   msg     Streamlit's page receives the component's setComponentValue (onStatusUpdate)
 //   ws      the first frame on Streamlit's websocket after msg (the server started the rerun)
 //   py      Python has handled onStatusUpdate: the handler's own timestamp (time.time(), the
-//           same wall clock), appended to DESKLIT_TRACE_EVENTS by desklit_auth after the
-//           handler returned (the figure issue 6 asks for: sse → py)
+//           same wall clock), appended to BENCH_HANDLED by the probe (bench/e2e/probe) right
+//           after desklit_auth's handler returned (the figure issue 6 asks for: sse → py)
 //   dom     the sidebar's "Secure API" link appears / disappears: Python has handled
 //           onStatusUpdate, run the script to st.navigation, and the page has applied the delta
 //           (a MutationObserver, before paint)
@@ -28,7 +29,7 @@ const { chromium } = require(process.env.PLAYWRIGHT_CORE || path.join(root, "tes
 
 const appURL = process.env.DESKLIT_URL;
 const urlFile = process.env.DESKLIT_E2E_URL_FILE;
-const traceFile = process.env.DESKLIT_TRACE_EVENTS;
+const traceFile = process.env.BENCH_HANDLED;
 const cycles = Number(process.env.BENCH_CYCLES || 20);
 const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
 if (!appURL || !urlFile || !traceFile) throw new Error("run through bench/e2e/session.sh");

@@ -9,7 +9,7 @@ root=$(cd "$here/../.." && pwd)
 if [ -z "${DESKLIT_BENCH_INNER:-}" ]; then
   [ -x "$root/build/bin/desklit" ] || { echo "bench: build/bin/desklit missing: run make build" >&2; exit 2; }
   mkdir -p "${DESKLIT_BENCH_CACHE:-/tmp/desklit-bench-cache}"
-  (cd "$root" && go build -o "${DESKLIT_BENCH_CACHE:-/tmp/desklit-bench-cache}/bench-start" ./bench/e2e/start)
+  (cd "$root/bench" && go build -o "${DESKLIT_BENCH_CACHE:-/tmp/desklit-bench-cache}/bench-start" ./e2e/start)
   export DESKLIT_BENCH_INNER=1
   exec "$root/test/keyring/with-secret-service.sh" "$0" "$@"
 fi

@@ -5,7 +5,7 @@
 #
 # Marks, in ms from the exec of build/bin/desklit (medians over -n launches after one warm-up):
 #  - Go (the shell's log): Streamlit spawned, Streamlit Ready (health answered);
-#  - Python (bench/e2e/timeline/desklit_bench_trace.py, put into the bench cache's runtime with a
+#  - Python (bench/e2e/probe/desklit_bench_trace.py, put into the bench cache's runtime with a
 #    .pth file for this run only, removed on exit): interpreter running, WebKit's GET / answered,
 #    /_stcore/host-config answered (Streamlit's JS has run in WebKit), websocket accepted, the
 #    first script run's start and end;
@@ -31,7 +31,7 @@ cache=${DESKLIT_BENCH_CACHE:-/tmp/desklit-bench-cache}
 if [ -z "${DESKLIT_BENCH_INNER:-}" ]; then
   [ -x "$root/build/bin/desklit" ] || { echo "bench: build/bin/desklit missing: run make build" >&2; exit 2; }
   mkdir -p "$cache"
-  [ -z "$baseline" ] || (cd "$root" && go build -tags desktop,production,webkit2_41 -o "$cache/bareapp" ./bench/e2e/bareapp)
+  [ -z "$baseline" ] || (cd "$root/bench" && go build -tags desktop,production,webkit2_41 -o "$cache/bareapp" ./e2e/bareapp)
   export DESKLIT_BENCH_INNER=1
   exec xvfb-run -a -s "-screen 0 1280x800x24" "$root/test/keyring/with-secret-service.sh" "$0" -n "$runs" ${baseline:+-b}
 fi
@@ -47,15 +47,17 @@ runtime=$(ls -td "$XDG_DATA_HOME"/desklit/runtime/*/ 2>/dev/null | head -1)
 site=$(ls -d "$runtime"lib/python3*/site-packages 2>/dev/null | head -1)
 app=$XDG_DATA_HOME/desklit/app/app.py
 [ -n "$site" ] && [ -f "$app" ] || { echo "bench: no warm runtime in $XDG_DATA_HOME: run bench/e2e/start.sh -n 1 first" >&2; exit 1; }
+trace=$out/trace.jsonl
 pth=$site/zz_desklit_bench_trace.pth
-printf 'import sys; sys.path.insert(0, %s); import desklit_bench_trace\n' "'$here/timeline'" >"$pth"
+# The probe learns where to write from this line: Desklit passes no variable of ours to Streamlit.
+printf 'import sys; sys.path.insert(0, %s); import desklit_bench_trace; desklit_bench_trace.start(%s, "launch")\n' \
+  "'$here/probe'" "'$trace'" >"$pth"
 trap 'rm -f "$pth"' EXIT
 logs=${XDG_STATE_HOME:-$HOME/.local/state}/desklit/logs
-export DESKLIT_TRACE_EVENTS=$out/trace.jsonl
 
 # marks KIND T0 MAPPED VISIBLE CPU: one JSON line of marks (ms from T0) on stdout.
 marks() {
-  python3 - "$@" "$logs/desklit.log" "$DESKLIT_TRACE_EVENTS" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
+  python3 - "$@" "$logs/desklit.log" "$trace" "$(cut -d' ' -f1 /proc/loadavg)" <<'PY'
 import json, sys, datetime
 kind, t0, tw, tv, cpu, golog, trace, load = sys.argv[1:]
 t0 = int(t0)
@@ -105,7 +107,7 @@ cpu_of() { # cpu_of PIDS: "comm=ms …" (utime+stime so far)
 }
 
 launch_desklit() { # one launch of the window app; marks on stdout
-  rm -f "$logs/desklit.log" "$DESKLIT_TRACE_EVENTS"
+  rm -f "$logs/desklit.log" "$trace"
   local t0 pid tw="" tv="" cpu
   t0=$(now_ms)
   "$bin" >"$out/window.log" 2>&1 &
@@ -124,7 +126,7 @@ launch_desklit() { # one launch of the window app; marks on stdout
 }
 
 launch_bare() { # the baseline: bare Streamlit + bare window, started together; marks on stdout
-  rm -f "$DESKLIT_TRACE_EVENTS"
+  rm -f "$trace"
   local t0 py wpid spid tw="" ok="" cpu
   py=${runtime}bin/python
   t0=$(now_ms)
@@ -134,7 +136,7 @@ launch_bare() { # the baseline: bare Streamlit + bare window, started together; 
   wpid=$!
   while [ $(( $(now_ms) - t0 )) -lt 60000 ]; do
     [ -z "$tw" ] && xdotool search --onlyvisible --name '^Bare$' >/dev/null 2>&1 && tw=$(( $(now_ms) - t0 ))
-    if grep -q '"script end", "run": 1' "$DESKLIT_TRACE_EVENTS" 2>/dev/null; then ok=1; break; fi
+    if grep -q '"script end", "run": 1' "$trace" 2>/dev/null; then ok=1; break; fi
     sleep 0.02
   done
   [ -n "$ok" ] || { echo "bench: the bare app's first run did not end within 60 s" >&2; tail "$out/bare-streamlit.log" >&2; exit 1; }

@@ -36,8 +36,8 @@ cache=${DESKLIT_BENCH_CACHE:-/tmp/desklit-bench-cache}
 if [ -z "${DESKLIT_BENCH_INNER:-}" ]; then
   [ -x "$root/build/bin/desklit" ] || { echo "bench: build/bin/desklit missing: run make build" >&2; exit 2; }
   mkdir -p "$cache"
-  (cd "$root" && go build -tags desktop,production,webkit2_41 -o "$cache/hello" ./bench/e2e/hello)
-  [ -z "$baseline" ] || (cd "$root" && go build -tags desktop,production,webkit2_41 -o "$cache/bareapp" ./bench/e2e/bareapp)
+  (cd "$root/bench" && go build -tags desktop,production,webkit2_41 -o "$cache/hello" ./e2e/hello)
+  [ -z "$baseline" ] || (cd "$root/bench" && go build -tags desktop,production,webkit2_41 -o "$cache/bareapp" ./e2e/bareapp)
   export DESKLIT_BENCH_INNER=1
   exec xvfb-run -a -s "-screen 0 1280x800x24" "$root/test/keyring/with-secret-service.sh" "$0" -n "$pairs" -i "$idle" -s "$settle" ${baseline:+-b}
 fi

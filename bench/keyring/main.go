@@ -4,7 +4,7 @@
 //
 // Run it against a throw-away gnome-keyring:
 //
-//	test/keyring/with-secret-service.sh go run ./bench/keyring
+//	test/keyring/with-secret-service.sh go -C bench run ./keyring
 //
 // The goal is a median of at most 20 ms.
 package main
@@ -97,16 +97,18 @@ func report(out io.Writer, what string, d []time.Duration) {
 // realisticSession is shaped like an Auth0 session: RS256 JWTs of ~1.5 KB and ~1.2 KB.
 func realisticSession() *session.Session {
 	return &session.Session{
-		Issuer:   "https://desklit.eu.auth0.com/",
-		ClientID: "b3J7q8kL0pXyZ1aN2cD4eF6gH8iJ0kLm",
-		User: session.User{Sub: "auth0|64f1c2d3e4b5a6978877a1b2", Name: "Ada Lovelace",
-			Email: "ada@example.com", Picture: "https://s.gravatar.com/avatar/0123456789abcdef0123456789abcdef?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fal.png"},
-		AccessToken:  jwtLike(1500),
-		IDToken:      jwtLike(1200),
+		View: session.View{
+			Issuer:   "https://desklit.eu.auth0.com/",
+			ClientID: "b3J7q8kL0pXyZ1aN2cD4eF6gH8iJ0kLm",
+			User: session.User{Sub: "auth0|64f1c2d3e4b5a6978877a1b2", Name: "Ada Lovelace",
+				Email: "ada@example.com", Picture: "https://s.gravatar.com/avatar/0123456789abcdef0123456789abcdef?s=480&r=pg&d=https%3A%2F%2Fcdn.auth0.com%2Favatars%2Fal.png"},
+			AccessToken: jwtLike(1500),
+			IDToken:     jwtLike(1200),
+			TokenType:   "Bearer",
+			Scope:       "openid profile email offline_access",
+			Expiry:      time.Now().Add(time.Hour).UTC(),
+		},
 		RefreshToken: jwtLike(600),
-		TokenType:    "Bearer",
-		Scope:        "openid profile email offline_access",
-		Expiry:       time.Now().Add(time.Hour).UTC(),
 	}
 }
 

@@ -1,8 +1,8 @@
-// Command pyruntime measures the Python environments. Run from the repository root (after `make
-// build wheelhouse test-wheels`):
+// Command pyruntime measures the Python environments. Run after `make build wheelhouse
+// test-wheels` (the paths are relative to bench/, where it runs):
 //
-//	go run ./bench/pyruntime                       # 3 interleaved rounds
-//	go run ./bench/pyruntime -rounds 5 -warm 50
+//	go -C bench run ./pyruntime                       # 3 interleaved rounds
+//	go -C bench run ./pyruntime -rounds 5 -warm 50
 //
 // Each round, in turn:
 //  1. cold build of the demo's environment from the wheelhouse with uv, as Desklit does
@@ -52,11 +52,11 @@ type options struct {
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fl := flag.NewFlagSet("pyruntime", flag.ContinueOnError)
 	var o options
-	fl.StringVar(&o.wheelhouse, "wheelhouse", "build/wheelhouse", "wheelhouse filled by scripts/wheelhouse.sh")
-	fl.StringVar(&o.testWheels, "test-wheels", ".cache/test-wheelhouse", "the sample projects' extra wheels (make test-wheels)")
-	fl.StringVar(&o.requirements, "requirements", "runtime/streamlit/requirements.txt", "Desklit's lock")
-	fl.StringVar(&o.auth, "auth", "runtime/streamlit/desklit_auth", "desklit_auth")
-	fl.StringVar(&o.project, "project", "test/projects/extra-package/requirements.txt", "the second project's requirements")
+	fl.StringVar(&o.wheelhouse, "wheelhouse", "../build/wheelhouse", "wheelhouse filled by scripts/wheelhouse.sh")
+	fl.StringVar(&o.testWheels, "test-wheels", "../.cache/test-wheelhouse", "the sample projects' extra wheels (make test-wheels)")
+	fl.StringVar(&o.requirements, "requirements", "../runtime/streamlit/requirements.txt", "Desklit's lock")
+	fl.StringVar(&o.auth, "auth", "../runtime/streamlit/desklit_auth", "desklit_auth")
+	fl.StringVar(&o.project, "project", "../test/projects/extra-package/requirements.txt", "the second project's requirements")
 	python := fl.String("python", "", "interpreter (default: found like Desklit does)")
 	rounds := fl.Int("rounds", 3, "interleaved rounds")
 	warm := fl.Int("warm", 30, "warm Ensure checks")
@@ -67,7 +67,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if o.py, err = pyruntime.Find(ctx, *python, os.Getenv); err != nil {
 		return err
 	}
-	if o.uv, err = pyruntime.FindUV(filepath.Join("build", "bin", "desklit"), os.Getenv); err != nil {
+	if o.uv, err = pyruntime.FindUV(filepath.Join("..", "build", "bin", "desklit"), os.Getenv); err != nil {
 		return err
 	}
 	for _, p := range []*string{&o.wheelhouse, &o.testWheels, &o.requirements, &o.auth, &o.project, &o.uv} {

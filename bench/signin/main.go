@@ -4,7 +4,7 @@
 // user's password and follows the redirects to the loopback callback. Everything runs on
 // 127.0.0.1 in one process; discovery is done once, before timing, as in the app.
 //
-//	go run ./bench/signin [-n 30] [-warmup 3]
+//	go -C bench run ./signin [-n 30] [-warmup 3]
 package main
 
 import (

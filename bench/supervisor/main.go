@@ -12,7 +12,7 @@
 //
 // Run it with:
 //
-//	go run ./bench/supervisor
+//	go -C bench run ./supervisor
 //
 // The goals: overhead at most 30 ms (median), idle CPU not measurable.
 package main

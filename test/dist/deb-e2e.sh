@@ -13,7 +13,7 @@
 #    Checks: the Streamlit app unpacked into ~/.local/share/desklit/app; the runtime built from
 #    /usr/share/desklit/wheelhouse with --no-index (runtime-build.log) and nothing fetched over
 #    http; the three services healthy (127.0.0.1:4010/_stcore/health, 3001/healthz,
-#    8888/healthz); a screenshot (default docs/screenshots/deb-installed.png); SIGTERM ends the
+#    8888/healthz); a screenshot (default test/out/deb-installed.png); SIGTERM ends the
 #    app and every process it started.
 # 4. Corrupt an unpacked file; the next start restores it (checked by hash); SIGTERM again.
 # 5. apt-get remove -y desklit: every file the package installed is gone; the user's data stays.
@@ -34,7 +34,8 @@ fi
 
 [ $# -ge 1 ] || { sed -n '2,25p' "$0" >&2; exit 2; }
 deb=$(readlink -f "$1")
-shot=$(readlink -f "${2:-$root/docs/screenshots/deb-installed.png}")
+shot=${2:-$root/test/out/deb-installed.png}
+mkdir -p "$(dirname "$shot")" && shot=$(readlink -f "$shot")
 [ -f "$deb" ] || fail "$deb: no such file"
 [ "$(id -u)" = 0 ] || fail "run as root (apt-get install)"
 for t in apt-get xvfb-run dbus-run-session gnome-keyring-daemon curl import; do

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # GUI end to end: the production build on the embedded defaults, in one Xvfb display (1280x800)
 # and one private D-Bus session with a throw-away, unlocked gnome-keyring and a throw-away HOME.
-# Takes a screenshot of each state into docs/screenshots/gui-*.png and checks each one
+# Takes a screenshot of each state into SHOTS/gui-*.png (default test/out/screenshots; `make
+# screenshots` copies them over docs/screenshots) and checks each one
 # automatically (the window's title; the window's content is not blank), then checks that
 # closing the window leaves no Desklit process behind within 3 s.
 #
-#   test/gui/e2e.sh build/bin/desklit          # from anywhere; it runs from the repository root
+#   test/gui/e2e.sh build/bin/desklit [SHOTS]  # from anywhere; it runs from the repository root
 #
 #   1 gui-1-first-run.png       first-run progress during the cold runtime build (empty XDG_DATA_HOME)
 #   2 gui-2-ready.png           every service ready, the Streamlit app in the window
@@ -33,8 +34,10 @@
 set -euo pipefail
 
 if [ -z "${DESKLIT_GUI_E2E_INNER:-}" ]; then
-  bin=$(readlink -f "${1:?usage: $0 path/to/desklit}")
+  bin=$(readlink -f "${1:?usage: $0 path/to/desklit [screenshot folder]}")
   [ -x "$bin" ] || { echo "gui-e2e: $bin is not an executable" >&2; exit 2; }
+  shots=${2:-$(cd "$(dirname "$0")/../.." && pwd)/test/out/screenshots}
+  mkdir -p "$shots" && shots=$(cd "$shots" && pwd)
   for tool in xvfb-run dbus-run-session dbus-send gnome-keyring-daemon xdotool import convert compare ps ss python3; do
     command -v "$tool" >/dev/null 2>&1 || { echo "gui-e2e: $tool not found" >&2; exit 2; }
   done
@@ -56,14 +59,13 @@ if [ -z "${DESKLIT_GUI_E2E_INNER:-}" ]; then
   # One display and one bus for every step: the keyring wrapper starts dbus-run-session, the
   # gnome-keyring daemon (unlocked, waits for org.freedesktop.secrets) and a throw-away HOME/XDG.
   exec xvfb-run -a -s "-screen 0 1280x800x24" \
-    "$here/../keyring/with-secret-service.sh" "$here/e2e.sh" "$bin"
+    "$here/../keyring/with-secret-service.sh" "$here/e2e.sh" "$bin" "$shots"
 fi
 
-bin=$1
+bin=$1 shots=$2
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root" # the shell finds ./build/wheelhouse from the working directory
-shots="$root/docs/screenshots"
 out="$root/test/out"
 mkdir -p "$shots" "$out"
 rm -f "$shots"/gui-*.png
@@ -210,7 +212,7 @@ settled() {
   log "(window $1 still changing after $2 s; taking the picture anyway)"
 }
 # shot NAME WID TITLE: checks the title, checks the content is not blank, saves the whole screen
-# (what a user sees at 1280x800) as docs/screenshots/NAME.
+# (what a user sees at 1280x800) as $shots/NAME.
 shot() {
   local name
   name=$(xdotool getwindowname "$2" 2>/dev/null) || fail "window $2 is gone"
@@ -511,4 +513,4 @@ fpid=""
 step "7 ok: gui-6-port-conflict.png (foreign process left alone, then ended by its PID)"
 
 if grep -Eq 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$out"/gui-e2e-run*.log; then fail "a token appears in a desklit log"; fi
-printf 'gui-e2e: PASS: 8 screenshots in docs/screenshots/gui-*.png, %d s\n' $((SECONDS - t_start))
+printf 'gui-e2e: PASS: 8 screenshots in %s/gui-*.png, %d s\n' "$shots" $((SECONDS - t_start))

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Screenshots of the real window on the FakeBackend (app/desktop/desktoptest), one per UI state,
-# each taken and checked by smoke.sh (title, not blank, clean exit), into docs/screenshots/.
+# each taken and checked by smoke.sh (title, not blank, clean exit), into OUT (default
+# test/out/screenshots/ui-states; `make screenshots` copies them over docs/screenshots/ui-states).
 #
-#   test/gui/screenshots-fake.sh            # from the repository root; builds the dev harness
+#   test/gui/screenshots-fake.sh [OUT]      # OUT relative to the repository root; builds the dev harness
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=docs/screenshots/ui-states
+out=${1:-test/out/screenshots/ui-states}
 mkdir -p "$out"
 bin=$(mktemp -d)/devharness
 (cd frontend && { [ -d node_modules ] || npm ci; } && npm run build >/dev/null)

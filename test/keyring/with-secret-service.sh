@@ -8,7 +8,7 @@
 # dbus-run-session ends the bus. The exit status is CMD's.
 #
 #   test/keyring/with-secret-service.sh go test -race ./app/keyringstore/...
-#   test/keyring/with-secret-service.sh go run ./bench/keyring
+#   test/keyring/with-secret-service.sh go -C bench run ./keyring
 #
 # Needs: dbus (dbus-run-session, dbus-send) and gnome-keyring.
 set -euo pipefail

@@ -5,7 +5,7 @@
 // (shell publish -> control channel -> component server -> EventSource -> /api/session ->
 // setComponentValue). It also checks the pages opened without or with a wrong launch token.
 //
-//	go run ./bench/component/browser [-n 100] [-dist runtime/component/dist] [-screenshot out.png]
+//	go -C bench run ./component/browser [-n 100] [-dist ../runtime/component/dist] [-screenshot out.png]
 package main
 
 import (
@@ -49,8 +49,14 @@ type shell struct {
 }
 
 func (s *shell) Login(context.Context) error {
-	s.publish(&session.Session{User: session.User{Sub: "auth0|ada", Name: "Ada Analyst", Email: "ada@example.test"},
-		AccessToken: "bench-at", IDToken: "bench-idt", Expiry: time.Now().Add(42 * time.Minute)})
+	s.publish(&session.Session{
+		View: session.View{
+			User:        session.User{Sub: "auth0|ada", Name: "Ada Analyst", Email: "ada@example.test"},
+			AccessToken: "bench-at",
+			IDToken:     "bench-idt",
+			Expiry:      time.Now().Add(42 * time.Minute),
+		},
+	})
 	return nil
 }
 func (s *shell) Logout(context.Context) error { s.publish(nil); return nil }
@@ -89,7 +95,7 @@ type result struct {
 
 func run() error {
 	n := flag.Int("n", 100, "measured session changes (at least 50)")
-	dist := flag.String("dist", "runtime/component/dist", "the built component")
+	dist := flag.String("dist", "../runtime/component/dist", "the built component")
 	browser := flag.String("chromium", "chromium", "the Chromium binary")
 	shot := flag.String("screenshot", "", "also write screenshots of the signed-in component (light and dark) to this PNG path prefix")
 	flag.Parse()
@@ -157,8 +163,14 @@ func run() error {
 	})
 	mux.HandleFunc("GET /publish", func(w http.ResponseWriter, r *http.Request) {
 		sub := "user-" + r.URL.Query().Get("i")
-		sh.publish(&session.Session{User: session.User{Sub: sub, Name: "Ada Analyst", Email: "ada@example.test"},
-			AccessToken: "bench-at-" + sub, IDToken: "bench-idt", Expiry: time.Now().Add(42*time.Minute + 17*time.Second)})
+		sh.publish(&session.Session{
+			View: session.View{
+				User:        session.User{Sub: sub, Name: "Ada Analyst", Email: "ada@example.test"},
+				AccessToken: "bench-at-" + sub,
+				IDToken:     "bench-idt",
+				Expiry:      time.Now().Add(42*time.Minute + 17*time.Second),
+			},
+		})
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /results", func(w http.ResponseWriter, r *http.Request) {
@@ -243,8 +255,14 @@ func run() error {
 			}
 			fmt.Printf("frame heights reported (%s): %v\n", theme, res.Heights)
 			// The session is still published: a screenshot run shows the signed-in component.
-			sh.publish(&session.Session{User: session.User{Sub: "user-view", Name: "Ada Analyst", Email: "ada@example.test"},
-				AccessToken: "x", IDToken: "y", Expiry: time.Now().Add(42*time.Minute + 17*time.Second)})
+			sh.publish(&session.Session{
+				View: session.View{
+					User:        session.User{Sub: "user-view", Name: "Ada Analyst", Email: "ada@example.test"},
+					AccessToken: "x",
+					IDToken:     "y",
+					Expiry:      time.Now().Add(42*time.Minute + 17*time.Second),
+				},
+			})
 			sctx, scancel := context.WithTimeout(ctx, 60*time.Second)
 			cmd := exec.CommandContext(sctx, *browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
 				profile(), "--window-size=760,140", "--timeout=5000",

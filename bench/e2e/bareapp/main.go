@@ -3,7 +3,7 @@
 // soon as that server answers. bench/e2e/baseline.sh starts it beside a bare Streamlit and
 // compares its launch timeline with Desklit's window.
 //
-//	go build -tags desktop,production,webkit2_41 -o build/bench/bareapp ./bench/e2e/bareapp
+//	go -C bench build -tags desktop,production,webkit2_41 -o ../build/bench/bareapp ./e2e/bareapp
 package main
 
 import (

@@ -2,7 +2,7 @@
 // measures Desklit's window against (memory, idle CPU). It uses the same window options that
 // matter for cost (size, GPU policy, background colour) and nothing else.
 //
-//	go build -tags desktop,production,webkit2_41 -o build/bench/hello ./bench/e2e/hello
+//	go -C bench build -tags desktop,production,webkit2_41 -o ../build/bench/hello ./e2e/hello
 package main
 
 import (

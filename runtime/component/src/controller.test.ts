@@ -1,6 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { AuthComponent, LAUNCH_HEADER, type EventSourceLike } from "./controller";
-import { formatRemaining, type ComponentEvent, type SessionAnswer } from "./payload";
+import { formatRemaining, statusFrom, type ComponentEvent, type SessionAnswer } from "./payload";
+// The session's contract, shared with the Go (app/component, app/control) and Python suites.
+import contractJSON from "../../../testdata/session-contract.json";
 
 const TOKEN = "launch-secret-0123456789abcdef";
 const NOW = Date.parse("2026-11-27T12:00:00Z");
@@ -8,13 +10,12 @@ const NOW = Date.parse("2026-11-27T12:00:00Z");
 const signedIn: SessionAnswer = {
   signed_in: true,
   hostname: "127.0.0.1:3001",
-  generation: 1,
   user: { sub: "auth0|ada", name: "Ada Analyst", email: "ada@example.test" },
   access_token: "ACCESS.TOKEN.VALUE",
   id_token: "ID.TOKEN.VALUE",
   expiry: "2026-11-27T12:30:00Z",
 };
-const signedOut: SessionAnswer = { signed_in: false, hostname: "127.0.0.1:3001", generation: 2 };
+const signedOut: SessionAnswer = { signed_in: false, hostname: "127.0.0.1:3001" };
 
 class FakeEventSource implements EventSourceLike {
   static all: FakeEventSource[] = [];
@@ -30,8 +31,8 @@ class FakeEventSource implements EventSourceLike {
   close(): void {
     this.closed = true;
   }
-  push(generation: number): void {
-    const ev = new MessageEvent("changed", { data: JSON.stringify({ generation }) });
+  push(): void {
+    const ev = new MessageEvent("changed", { data: "{}" });
     for (const fn of this.listeners.get("changed") ?? []) fn(ev);
   }
   fail(): void {
@@ -140,7 +141,7 @@ describe("AuthComponent", () => {
     expect(t.server.calls[0].headers[LAUNCH_HEADER]).toBe(TOKEN);
 
     t.server.setSession(signedIn);
-    t.stream().push(1);
+    t.stream().push();
     await settle();
 
     const sessionCall = t.server.calls.find((c) => c.url === "/api/session")!;
@@ -170,7 +171,7 @@ describe("AuthComponent", () => {
   it("sends the signed-out state with sessioninfo null", async () => {
     const t = setup();
     await settle();
-    t.stream().push(0);
+    t.stream().push();
     await settle();
     const last = t.values[t.values.length - 1];
     expect(last).toMatchObject({
@@ -185,16 +186,16 @@ describe("AuthComponent", () => {
   it("sends a status only when it changed, with an increasing seq", async () => {
     const t = setup();
     await settle();
-    t.stream().push(0);
+    t.stream().push();
     await settle();
-    t.stream().push(0); // the same signed-out state again: no rerun for Python
+    t.stream().push(); // the same signed-out state again: no rerun for Python
     await settle();
     expect(t.values.filter((v) => v.event === "onStatusUpdate")).toHaveLength(1);
     t.server.setSession(signedIn);
-    t.stream().push(1);
+    t.stream().push();
     await settle();
     t.server.setSession(signedOut);
-    t.stream().push(2);
+    t.stream().push();
     await settle();
     const seqs = t.values.map((v) => v.seq);
     expect(seqs).toHaveLength(3);
@@ -209,7 +210,7 @@ describe("AuthComponent", () => {
     t.server.setSession(
       () => new Response(JSON.stringify({ code: "session_unavailable", description: "the keyring is locked" }), { status: 503 }),
     );
-    t.stream().push(1);
+    t.stream().push();
     await settle();
     const last = t.values[t.values.length - 1];
     expect(last).toMatchObject({
@@ -254,7 +255,7 @@ describe("AuthComponent", () => {
     await vi.waitFor(() => expect(FakeEventSource.all).toHaveLength(2), { timeout: 1000 });
     expect(t.stream().url).toBe("/api/events?ticket=ticket-2");
     t.server.setSession(signedIn);
-    t.stream().push(1);
+    t.stream().push();
     await settle();
     expect(t.values[t.values.length - 1]).toMatchObject({ event: "onStatusUpdate", data: { message: "Signed in as Ada Analyst" } });
   });
@@ -262,7 +263,7 @@ describe("AuthComponent", () => {
   it("posts sign-in and sign-out with the launch header, and reports a failed sign-in", async () => {
     const t = setup();
     await settle();
-    t.stream().push(0);
+    t.stream().push();
     await settle();
     t.button().click();
     expect(t.button().textContent).toBe("Signing in…");
@@ -274,14 +275,14 @@ describe("AuthComponent", () => {
     expect(t.button().textContent).toBe("Log in"); // the session arrives as a pushed change
 
     t.server.setSession(signedIn);
-    t.stream().push(1);
+    t.stream().push();
     await settle();
     t.button().click();
     await settle();
     expect(t.server.calls.some((c) => c.url === "/api/logout" && c.method === "POST")).toBe(true);
 
     t.server.setSession(signedOut);
-    t.stream().push(2);
+    t.stream().push();
     await settle();
     t.server.setLoginStatus(502);
     t.button().click();
@@ -297,7 +298,7 @@ describe("AuthComponent", () => {
     const t = setup();
     await settle();
     t.server.setSession({ ...signedIn, expiry: "2026-11-27T12:01:05Z" });
-    t.stream().push(1);
+    t.stream().push();
     await settle();
     expect(t.root.querySelector("time")!.textContent).toBe("1m 05s");
     expect(t.root.querySelector("time")!.dateTime).toBe("2026-11-27T12:01:05Z");
@@ -316,7 +317,7 @@ describe("AuthComponent", () => {
     await settle();
     expect(t.root.querySelector(".dl-secondary")).toBeNull(); // only when signed in
     t.server.setSession(signedIn);
-    t.stream().push(1);
+    t.stream().push();
     await settle();
     t.root.querySelector<HTMLButtonElement>(".dl-secondary")!.click();
     expect(t.values[t.values.length - 1]).toEqual({
@@ -345,7 +346,7 @@ describe("AuthComponent", () => {
     const t = setup();
     await settle();
     t.server.setSession(signedIn);
-    t.stream().push(1);
+    t.stream().push();
     await settle();
     expect(t.root.innerHTML).not.toContain("ACCESS.TOKEN.VALUE");
     expect(t.root.innerHTML).not.toContain(TOKEN);
@@ -363,5 +364,51 @@ describe("formatRemaining", () => {
     [7_380_000, "2h 03m"],
   ])("%d ms -> %s", (ms, want) => {
     expect(formatRemaining(ms)).toBe(want);
+  });
+});
+
+interface ContractCase {
+  now: string;
+  answer: SessionAnswer;
+  event: ComponentEvent;
+}
+const contract = contractJSON as unknown as Record<"signedIn" | "expired" | "signedOut", ContractCase> & {
+  action: { arg: { label: string; action: string; [k: string]: unknown }; event: ComponentEvent };
+  error: { event: ComponentEvent };
+};
+
+describe("the session contract (testdata/session-contract.json)", () => {
+  for (const name of ["signedIn", "expired", "signedOut"] as const) {
+    it(`turns the ${name} answer into its onStatusUpdate`, async () => {
+      const c = contract[name];
+      expect(statusFrom(c.answer)).toEqual(c.event.data);
+      const t = setup();
+      await settle();
+      if (name === "signedOut") {
+        t.server.setSession(contract.signedIn.answer); // so that signed out is news
+        t.stream().push();
+        await settle();
+      }
+      t.server.setSession(c.answer);
+      t.stream().push();
+      await settle();
+      expect(t.values[t.values.length - 1]).toEqual({ ...c.event, seq: expect.any(Number) });
+    });
+  }
+
+  it("sends the contract's onActionRequest", async () => {
+    const t = setup({ launch_token: TOKEN, actions: [contract.action.arg] });
+    await settle();
+    t.server.setSession(contract.signedIn.answer);
+    t.stream().push();
+    await settle();
+    t.root.querySelector<HTMLButtonElement>(".dl-secondary")!.click();
+    expect(t.values[t.values.length - 1]).toEqual({ ...contract.action.event, seq: expect.any(Number) });
+  });
+
+  it("sends the contract's onError", async () => {
+    const t = setup({ api_url: "http://127.0.0.1:8888" }); // no launch token
+    await settle();
+    expect(t.values[t.values.length - 1]).toEqual({ ...contract.error.event, seq: expect.any(Number) });
   });
 });

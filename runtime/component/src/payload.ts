@@ -1,10 +1,10 @@
 // The events the component sends to the Python host (the original Component Auth0 contract).
 
-/** The answer of the component server's GET /api/session. */
+/** The answer of the component server's GET /api/session (sessionAnswer in app/component, made
+ * from the shell's session.View); testdata/session-contract.json pins it and the events below. */
 export interface SessionAnswer {
   signed_in: boolean;
   hostname: string;
-  generation: number;
   api_url?: string;
   user?: { sub: string; name?: string; email?: string };
   access_token?: string;

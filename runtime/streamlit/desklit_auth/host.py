@@ -10,9 +10,6 @@ Streamlit's ``key`` and ``default``.
 from __future__ import annotations
 
 import hmac
-import json
-import os
-import time
 from typing import Any, Callable, MutableMapping
 
 import requests as _http
@@ -34,26 +31,6 @@ LAUNCH_REJECTED_KEY = "desklit_auth.launch_rejected"
 _LAST_EVENT_KEY = "desklit_auth.last_event."  # + component key: (seq, digest) of the last handled
 
 Handler = Callable[[ComponentEvent, MutableMapping[str, Any]], "HandlerResult | None"]
-
-
-TRACE_ENV = "DESKLIT_TRACE_EVENTS"
-
-
-def _trace(event: ComponentEvent, state: MutableMapping[str, Any]) -> None:
-    """With DESKLIT_TRACE_EVENTS set to a file (benchmarks only), append one JSON line per handled
-    event: the wall-clock time in ms, the event's name and whether a user is now signed in. Never
-    a token; failures to write are ignored."""
-    path = os.environ.get(TRACE_ENV)
-    if not path:
-        return
-    status = current_status(state)
-    line = json.dumps({"t": time.time() * 1000.0, "event": event.name,
-                       "signed_in": bool(status and status.signed_in)})
-    try:
-        with open(path, "a", encoding="utf-8") as f:
-            f.write(line + "\n")
-    except OSError:
-        pass
 
 
 def _declare():
@@ -152,7 +129,6 @@ class ComponentHost:
                                            "error": type(e).__name__}
             return HandlerResult(event=event.name, ok=False,
                                  message=f"Handling {event.name} failed: {type(e).__name__}.")
-        _trace(event, st.session_state)
         if self.args() != self._rendered_args:
             # The event changed what the component should be told (e.g. signin_required):
             # render again now rather than at the next interaction. The event is not handled

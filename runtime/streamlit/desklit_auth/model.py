@@ -71,7 +71,8 @@ class SessionInfo:
 
 @dataclass(frozen=True)
 class Status:
-    """One ``onStatusUpdate`` payload: ``{hostname, message, isError, error, sessioninfo}``."""
+    """One ``onStatusUpdate`` payload: ``{hostname, message, isError, error, sessioninfo}``
+    (pinned, with the component's other events, by testdata/session-contract.json)."""
 
     hostname: str | None = None
     message: str | None = None

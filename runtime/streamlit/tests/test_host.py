@@ -1,6 +1,5 @@
 """ComponentHost, run_component and the README's three-line sign-in, in AppTest scripts."""
 
-import json
 import time
 
 import pytest
@@ -115,30 +114,3 @@ def test_actions_are_passed_only_when_given(component):
     a, b = component.calls[-2:]
     assert "actions" not in a
     assert b["actions"][0]["label"] == "Ping"
-
-
-def test_trace_events_only_when_asked_and_without_tokens(component, monkeypatch, tmp_path):
-    def script():
-        import desklit_auth as auth
-
-        auth.sign_in(notices=False)
-
-    trace = tmp_path / "trace.jsonl"
-    monkeypatch.delenv(host.TRACE_ENV, raising=False)
-    at = AppTest.from_function(script)
-    component.sign_in()
-    at.run()
-    assert not trace.exists()  # off unless asked
-
-    monkeypatch.setenv(host.TRACE_ENV, str(trace))
-    before = time.time() * 1000
-    component.sign_out()
-    at.run()
-    component.sign_in()
-    at.run()
-    at.run()  # the same value again: not handled, not traced
-    lines = [json.loads(x) for x in trace.read_text().splitlines()]
-    assert [(x["event"], x["signed_in"]) for x in lines] == [("onStatusUpdate", False),
-                                                            ("onStatusUpdate", True)]
-    assert all(before <= x["t"] <= time.time() * 1000 for x in lines)
-    assert GOOD_TOKEN not in trace.read_text() and "eyJ" not in trace.read_text()

@@ -1,12 +1,11 @@
-// Package sse is the small server-sent events toolkit that the control channel and the
-// component server share: a hub that fans change notifications out, a stream writer that sends
-// "changed" events carrying only a generation number, and a reader for Go clients.
+// Package sse is the small server-sent events toolkit that the control channel (app/control) and
+// the component server (app/component) share: a hub that fans change notifications out, a
+// stream writer that sends "changed" events carrying nothing, and a reader for Go clients.
 package sse
 
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -18,76 +17,63 @@ import (
 // KeepAlive is how often an idle stream sends a comment, so that a dead peer is noticed.
 const KeepAlive = 15 * time.Second
 
-// Change is the data of one "changed" event. It never carries a token.
-type Change struct {
-	Generation uint64 `json:"generation"`
-}
+// changed is the one event a stream sends. It carries nothing, a token least of all: it only
+// tells the client to fetch the session again. (An event needs a data line to be dispatched.)
+const changed = "event: changed\ndata: {}\n\n"
 
 // Hub fans change notifications out to streams. Each subscriber holds at most one pending
-// notification: a slow reader sees the latest generation, never a backlog.
+// notification: a slow reader is told once that something changed, never sent a backlog.
 type Hub struct {
 	mu   sync.Mutex
-	gen  uint64
 	subs map[chan struct{}]struct{}
 }
 
-// NewHub returns a hub at generation 0.
+// NewHub returns a hub with no subscribers.
 func NewHub() *Hub { return &Hub{subs: map[chan struct{}]struct{}{}} }
 
-// Publish records one change and wakes every subscriber. It returns the new generation.
-func (h *Hub) Publish() uint64 {
+// Publish tells every subscriber that the session changed.
+func (h *Hub) Publish() {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.gen++
 	for c := range h.subs {
 		select {
 		case c <- struct{}{}:
 		default:
 		}
 	}
-	return h.gen
 }
 
-// Generation is the number of changes published so far.
-func (h *Hub) Generation() uint64 {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.gen
-}
-
-// Subscribe returns a channel woken after each change, the generation at the time of
-// subscribing, and a function that ends the subscription.
-func (h *Hub) Subscribe() (<-chan struct{}, uint64, func()) {
+// Subscribe returns a channel woken after each change and a function that ends the
+// subscription.
+func (h *Hub) Subscribe() (<-chan struct{}, func()) {
 	c := make(chan struct{}, 1)
 	h.mu.Lock()
 	h.subs[c] = struct{}{}
-	gen := h.gen
 	h.mu.Unlock()
-	return c, gen, func() {
+	return c, func() {
 		h.mu.Lock()
 		delete(h.subs, c)
 		h.mu.Unlock()
 	}
 }
 
-// Stream answers r with an event stream: one "changed" event at once with the current
-// generation, then one per change, until the client goes away or done ends.
+// Stream answers r with an event stream: one "changed" event at once (the client fetches what
+// is current), then one per change, until the client goes away or done ends.
 func (h *Hub) Stream(w http.ResponseWriter, r *http.Request, done <-chan struct{}) {
-	sub, gen, cancel := h.Subscribe()
+	sub, cancel := h.Subscribe()
 	defer cancel()
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	send := func(g uint64) bool {
-		data, _ := json.Marshal(Change{Generation: g})
-		if _, err := fmt.Fprintf(w, "id: %d\nevent: changed\ndata: %s\n\n", g, data); err != nil {
+	send := func(event string) bool {
+		if _, err := io.WriteString(w, event); err != nil {
 			return false
 		}
 		return rc.Flush() == nil
 	}
-	if !send(gen) {
+	if !send(changed) {
 		return
 	}
 	tick := time.NewTicker(KeepAlive)
@@ -99,11 +85,11 @@ func (h *Hub) Stream(w http.ResponseWriter, r *http.Request, done <-chan struct{
 		case <-done:
 			return
 		case <-tick.C:
-			if _, err := io.WriteString(w, ": keep-alive\n\n"); err != nil || rc.Flush() != nil {
+			if !send(": keep-alive\n\n") {
 				return
 			}
 		case <-sub:
-			if !send(h.Generation()) {
+			if !send(changed) {
 				return
 			}
 		}
