@@ -27,9 +27,11 @@ type pidRecord struct {
 	Mark         string `json:"mark,omitempty"` // the value of markEnv it was started with
 }
 
-// sameProcess reports whether b is the process a names (ignoring what only a records).
+// sameProcess reports whether b is the process a names (ignoring what only a records). The
+// command line counts when a has one: read the instant after the start, /proc may not show it yet
+// (seen under -race), and pid with creation time already tell one process from another.
 func (a pidRecord) sameProcess(b pidRecord) bool {
-	return a.PID == b.PID && a.CreateTimeMS == b.CreateTimeMS && a.Cmdline == b.Cmdline
+	return a.PID == b.PID && a.CreateTimeMS == b.CreateTimeMS && (a.Cmdline == "" || a.Cmdline == b.Cmdline)
 }
 
 func pidPath(dir, service string) string { return filepath.Join(dir, service+".pid") }
