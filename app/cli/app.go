@@ -58,5 +58,8 @@ func resolveApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, stderr
 		return App{Err: &OpenError{Path: path, Err: err}}, &OpenError{Path: path, Err: err}
 	}
 	cfg.ApplyProject(p.Auth.Values(), p.Auth.Source)
+	if err := cfg.ApplyPorts(p.Ports, p.PortSources); err != nil {
+		return App{}, err
+	}
 	return App{Project: p}, nil
 }

@@ -22,6 +22,7 @@ type Assets struct {
 	Frontend  fs.FS // the window UI (frontend/dist)
 	Component fs.FS // the built Streamlit component (runtime/component/dist)
 	Streamlit fs.FS // the Streamlit app and its Python package (runtime/streamlit)
+	Icon      []byte // Desklit's icon (PNG)
 }
 
 // WindowRunner runs the desktop window; main injects it so that only one package imports Wails.
@@ -108,6 +109,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{name: "run", summary: "start the services without a window; prints their URLs; Ctrl-C stops everything", run: cmdRun},
+		{name: "package", summary: "make a project into a branded, offline installer: package PATH [--name --version --icon --target -o]", run: cmdPackage},
 		{name: "serve", summary: "run one service in the foreground: api | component | idp", run: cmdServe},
 		{name: "login", summary: "sign in with the system browser", run: cmdLogin},
 		{name: "logout", summary: "sign out: delete the session, revoke the refresh token", run: cmdLogout},

@@ -373,6 +373,23 @@ func (c *Config) ApplyProject(values, sources map[string]string) {
 	}
 }
 
+// ApplyPorts puts a project's [ports] (DESKLIT_*_PORT → port, and where each came from) over the
+// configuration file and the defaults; a flag or an environment variable still wins.
+func (c *Config) ApplyPorts(values map[string]int, sources map[string]string) error {
+	set := map[string]*int{"DESKLIT_STREAMLIT_PORT": &c.StreamlitPort, "DESKLIT_COMPONENT_PORT": &c.ComponentPort,
+		"DESKLIT_API_PORT": &c.APIPort, "DESKLIT_CALLBACK_PORT": &c.CallbackPort, "DESKLIT_IDP_PORT": &c.IdPPort}
+	for name, port := range values {
+		dst, ok := set[name]
+		src := c.Sources[name]
+		if !ok || (src != "default" && src != "" && !strings.HasPrefix(src, c.File+" line ")) {
+			continue
+		}
+		*dst = port
+		c.Sources[name] = sources[name]
+	}
+	return c.checkDistinctPorts()
+}
+
 // Auth is the effective sign-in settings (AuthSettings → value).
 func (c *Config) Auth() map[string]string {
 	return map[string]string{"AUTH0_ISSUER_BASE_URL": c.IssuerURL, "AUTH0_CLIENT_ID": c.ClientID,

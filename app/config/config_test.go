@@ -209,3 +209,34 @@ func TestClientIDRequiredOnlyToSignIn(t *testing.T) {
 		t.Fatalf("issuer and client id: %v, %v", err, given.RequireClientID())
 	}
 }
+
+// TestApplyPorts: a project's [ports] go over the defaults and config.env, not over a flag or
+// the environment, and must stay distinct.
+func TestApplyPorts(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, ConfigFileName), []byte("DESKLIT_COMPONENT_PORT=3101\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	getenv := func(k string) string { return map[string]string{"DESKLIT_API_PORT": "8899"}[k] }
+	c, err := Load(map[string]string{"DESKLIT_IDP_PORT": "9020"}, getenv, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ports := map[string]int{"DESKLIT_STREAMLIT_PORT": 4110, "DESKLIT_COMPONENT_PORT": 3201, "DESKLIT_API_PORT": 8988, "DESKLIT_IDP_PORT": 9110}
+	src := map[string]string{"DESKLIT_STREAMLIT_PORT": "desklit.toml line 3", "DESKLIT_COMPONENT_PORT": "desklit.toml line 4"}
+	if err := c.ApplyPorts(ports, src); err != nil {
+		t.Fatal(err)
+	}
+	if c.StreamlitPort != 4110 || c.ComponentPort != 3201 || c.APIPort != 8899 || c.IdPPort != 9020 {
+		t.Errorf("ports %d %d %d %d: want the project's over the default and the file, not over env or flag",
+			c.StreamlitPort, c.ComponentPort, c.APIPort, c.IdPPort)
+	}
+	if c.Sources["DESKLIT_STREAMLIT_PORT"] != "desklit.toml line 3" {
+		t.Errorf("source %q", c.Sources["DESKLIT_STREAMLIT_PORT"])
+	}
+	var ce *Error
+	c2, _ := Load(nil, getenv, dir)
+	if err := c2.ApplyPorts(map[string]int{"DESKLIT_STREAMLIT_PORT": 8899}, src); !errors.As(err, &ce) {
+		t.Errorf("a project port that another setting uses: %v", err)
+	}
+}

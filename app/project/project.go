@@ -29,6 +29,12 @@ type Project struct {
 	Script string
 	// Name is desklit.toml's name, else the folder's name (the script's, for a lone .py file).
 	Name string
+	// Version is desklit.toml's version (a package's version), if any.
+	Version string
+	// Ports are desklit.toml's [ports] by setting name (DESKLIT_STREAMLIT_PORT…), and
+	// PortSources where each came from; they apply when Desklit starts on the project.
+	Ports       map[string]int
+	PortSources map[string]string
 	// Icon is desklit.toml's icon (absolute), if any.
 	Icon string
 	// Python is desklit.toml's python version range, else pyproject.toml's requires-python.
@@ -128,7 +134,8 @@ func Load(path string) (*Project, error) {
 	}
 	if s != nil {
 		p.Settings = s.file
-		p.Name, p.Python, p.Auth = s.Name, s.Python, s.auth()
+		p.Name, p.Version, p.Python, p.Auth = s.Name, s.Version, s.Python, s.auth()
+		p.Ports, p.PortSources = s.portValues()
 		if s.Icon != "" {
 			p.Icon = filepath.Join(p.Dir, filepath.FromSlash(s.Icon))
 		}

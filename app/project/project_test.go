@@ -128,7 +128,7 @@ func TestDependencies(t *testing.T) {
 
 func TestSettings(t *testing.T) {
 	dir := tree(t, map[string]string{
-		"desklit.toml": "name = \"Sales dashboard\"\npython = \">=3.11,<3.14\"\nicon = \"icon.png\"\n\n[auth]\nissuer = \"team.eu.auth0.com\"\nclient_id = \"abc\"\naudience = \"https://api.team\"\n",
+		"desklit.toml": "name = \"Sales dashboard\"\npython = \">=3.11,<3.14\"\nicon = \"icon.png\"\n\n[auth]\nissuer = \"team.eu.auth0.com\"\nclient_id = \"abc\"\naudience = \"https://api.team\"\n\n[ports]\nstreamlit = 4110\napi = 8988\n",
 		"app.py":       "", "icon.png": "",
 	})
 	p, err := Load(dir)
@@ -143,6 +143,10 @@ func TestSettings(t *testing.T) {
 	}
 	if got := p.Auth.Source["AUTH0_CLIENT_ID"]; got != filepath.Join(dir, "desklit.toml")+" line 7" {
 		t.Errorf("client id from %q", got)
+	}
+	if len(p.Ports) != 2 || p.Ports["DESKLIT_STREAMLIT_PORT"] != 4110 || p.Ports["DESKLIT_API_PORT"] != 8988 ||
+		p.PortSources["DESKLIT_API_PORT"] != filepath.Join(dir, "desklit.toml")+" line 12" {
+		t.Errorf("ports %v from %v", p.Ports, p.PortSources)
 	}
 }
 
@@ -168,6 +172,11 @@ func TestSettingsErrors(t *testing.T) {
 		{"issuer without client", "[auth]\nissuer = \"https://idp.example\"\n", "auth.issuer", 2, "client_id"},
 		{"scope without openid", "[auth]\nscope = \"profile\"\n", "auth.scope", 2, "openid"},
 		{"syntax", "name = \n", "", 1, ""},
+		{"bad version", "version = \"one\"\n", "version", 1, "not a version"},
+		{"port not a number", "[ports]\napi = \"x\"\n", "ports.api", 2, "must be a port number"},
+		{"port out of range", "[ports]\napi = 80\n", "ports.api", 2, "outside 1024-65535"},
+		{"ports twice", "[ports]\napi = 8988\nstreamlit = 8988\n", "ports.streamlit", 3, "also ports.api"},
+		{"unknown port", "[ports]\nweb = 8000\n", "ports.web", 2, "unknown key"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

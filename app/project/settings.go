@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -18,14 +19,25 @@ import (
 
 // settings is desklit.toml. Every key is optional; unknown keys are errors.
 type settings struct {
-	Name   string       `toml:"name"`
-	Script string       `toml:"script"`
-	Icon   string       `toml:"icon"`
-	Python string       `toml:"python"`
-	Auth   authSettings `toml:"auth"`
+	Name    string        `toml:"name"`
+	Version string        `toml:"version"`
+	Script  string        `toml:"script"`
+	Icon    string        `toml:"icon"`
+	Python  string        `toml:"python"`
+	Auth    authSettings  `toml:"auth"`
+	Ports   portsSettings `toml:"ports"`
 
 	file  string
 	lines map[string]int // "key" or "auth.key" -> line
+}
+
+// portsSettings are the ports a launch on this project uses (a package's own ports).
+type portsSettings struct {
+	Streamlit int `toml:"streamlit"`
+	Component int `toml:"component"`
+	API       int `toml:"api"`
+	Callback  int `toml:"callback"`
+	IdP       int `toml:"idp"`
 }
 
 type authSettings struct {
@@ -63,7 +75,7 @@ func decodeError(file string, err error) error {
 		e := strict.Errors[0]
 		row, _ := e.Position()
 		return &Error{File: file, Key: strings.Join(e.Key(), "."), Line: row,
-			Msg: "unknown key (known: name, script, icon, python, [auth] issuer, client_id, audience, scope)"}
+			Msg: "unknown key (known: name, version, script, icon, python, [auth] issuer, client_id, audience, scope, [ports] streamlit, component, api, callback, idp)"}
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
@@ -71,6 +83,9 @@ func decodeError(file string, err error) error {
 		msg := strings.TrimPrefix(de.Error(), "toml: ")
 		if strings.Contains(msg, "cannot decode") {
 			msg = "must be a string"
+			if len(de.Key()) == 2 && de.Key()[0] == "ports" {
+				msg = "must be a port number"
+			}
 		}
 		return &Error{File: file, Key: strings.Join(de.Key(), "."), Line: row, Msg: msg}
 	}
@@ -107,7 +122,60 @@ func (s *settings) check(dir string) error {
 			return s.bad("python", "%v", err)
 		}
 	}
+	if s.lines["version"] > 0 && !versionRE.MatchString(s.Version) {
+		return s.bad("version", "%q is not a version such as 1.2.0", s.Version)
+	}
+	if err := s.checkPorts(); err != nil {
+		return err
+	}
 	return s.checkAuth()
+}
+
+var versionRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+){0,3}([.+~-][0-9A-Za-z.]+)?$`)
+
+func (s *settings) checkPorts() error {
+	seen := map[int]string{}
+	ports := s.ports()
+	slices.SortFunc(ports, func(a, b portSetting) int { return s.lines[a.key] - s.lines[b.key] }) // the later line is the one to fix
+	for _, p := range ports {
+		if s.lines[p.key] == 0 {
+			continue
+		}
+		if p.port < 1024 || p.port > 65535 {
+			return s.bad(p.key, "port %d is outside 1024-65535", p.port)
+		}
+		if other, dup := seen[p.port]; dup {
+			return s.bad(p.key, "port %d is also %s", p.port, other)
+		}
+		seen[p.port] = p.key
+	}
+	return nil
+}
+
+type portSetting struct {
+	key, setting string
+	port         int
+}
+
+func (s *settings) ports() []portSetting {
+	return []portSetting{
+		{"ports.streamlit", "DESKLIT_STREAMLIT_PORT", s.Ports.Streamlit},
+		{"ports.component", "DESKLIT_COMPONENT_PORT", s.Ports.Component},
+		{"ports.api", "DESKLIT_API_PORT", s.Ports.API},
+		{"ports.callback", "DESKLIT_CALLBACK_PORT", s.Ports.Callback},
+		{"ports.idp", "DESKLIT_IDP_PORT", s.Ports.IdP},
+	}
+}
+
+// portValues are the ports set, by setting name (DESKLIT_*_PORT), and where each came from.
+func (s *settings) portValues() (map[string]int, map[string]string) {
+	values, sources := map[string]int{}, map[string]string{}
+	for _, p := range s.ports() {
+		if n := s.lines[p.key]; n > 0 {
+			values[p.setting], sources[p.setting] = p.port, fmt.Sprintf("%s line %d", s.file, n)
+		}
+	}
+	return values, sources
 }
 
 func (s *settings) checkFile(dir, key, rel string, exts ...string) error {

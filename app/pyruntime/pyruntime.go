@@ -64,12 +64,15 @@ type Options struct {
 	// AuthPackage is the folder of desklit_auth, installed into every environment at the
 	// version of the running Desklit ("" installs none).
 	AuthPackage string
-	Python      Python   // from Find
-	Name        string   // the app's name, for progress and messages
-	Imports     []string // modules the build-time check imports; default streamlit, requests
-	Progress    func(Progress)
-	Log         io.Writer    // the full output of uv and the import check
-	Logger      *slog.Logger // decisions (warm, rebuild, cleanup)
+	Python      Python // from Find
+	// Platform, when set, resolves the lock for another system (a package's target) instead of
+	// for Python; such a lock is only resolved, never installed here.
+	Platform *Platform
+	Name     string   // the app's name, for progress and messages
+	Imports  []string // modules the build-time check imports; default streamlit, requests
+	Progress func(Progress)
+	Log      io.Writer    // the full output of uv and the import check
+	Logger   *slog.Logger // decisions (warm, rebuild, cleanup)
 	// BeforeBuild, when set, is called once the environment has failed its check and before
 	// Ensure rebuilds it (the shell stops a Streamlit it started early from it).
 	BeforeBuild func()

@@ -12,6 +12,7 @@ type requirement struct {
 	Name    string // normalized (PEP 503)
 	Version string
 	Marker  string
+	Hashes  []string // "sha256:<hex>", from --hash options
 }
 
 var pinRE = regexp.MustCompile(`^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*==\s*([^\s;]+)`)
@@ -29,16 +30,22 @@ func parseRequirements(data []byte) []requirement {
 		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "-") {
 			continue
 		}
-		req, _, _ := strings.Cut(line, " --")
+		req, opts, _ := strings.Cut(line, " --")
 		spec, marker, _ := strings.Cut(req, ";")
 		m := pinRE.FindStringSubmatch(strings.TrimSpace(spec))
 		if m == nil {
 			continue
 		}
-		out = append(out, requirement{Name: normalizeName(m[1]), Version: m[2], Marker: strings.TrimSpace(marker)})
+		var hashes []string
+		for _, h := range hashRE.FindAllStringSubmatch(" --"+opts, -1) {
+			hashes = append(hashes, h[1])
+		}
+		out = append(out, requirement{Name: normalizeName(m[1]), Version: m[2], Marker: strings.TrimSpace(marker), Hashes: hashes})
 	}
 	return out
 }
+
+var hashRE = regexp.MustCompile(`--hash[= ](sha256:[0-9a-fA-F]{64})`)
 
 var nameSepRE = regexp.MustCompile(`[-_.]+`)
 

@@ -142,7 +142,11 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 // Streamlit pin and the preferences), the Python version and platform, and uv's version.
 func (o Options) lockKey() (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "desklit-lock/1\x00%s\x00%s\x00%s/%s\x00uv %s\x00", o.Source.Kind, o.Python.Version, runtime.GOOS, runtime.GOARCH, UVVersion)
+	where := fmt.Sprintf("%s\x00%s/%s", o.Python.Version, runtime.GOOS, runtime.GOARCH)
+	if o.Platform != nil {
+		where = "target " + o.Platform.String()
+	}
+	fmt.Fprintf(h, "desklit-lock/1\x00%s\x00%s\x00uv %s\x00", o.Source.Kind, where, UVVersion)
 	files := []string{o.Source.File, o.Source.Base}
 	if o.Source.Kind == SourceUVLock {
 		files = append(files, filepath.Join(o.Source.dir(), "pyproject.toml"))
@@ -210,11 +214,29 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 			_ = os.WriteFile(out, data, 0o644)
 		}
 	}
+	pyArgs, err := o.pythonArgs()
+	if err != nil {
+		return err
+	}
 	return o.withIndexFallback(ctx, func(online bool) error {
-		args := append([]string{"pip", "compile", "--python", o.Python.Path, "--generate-hashes", "--no-header",
-			"--quiet", "--directory", src.dir(), "-o", out}, o.sourceArgs(online)...)
+		args := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header",
+			"--quiet", "--directory", src.dir(), "-o", out)
+		args = append(args, o.sourceArgs(online)...)
 		return o.runUV(ctx, online, append(args, inputs...), nil, nil)
 	}, o.resolveError)
+}
+
+// pythonArgs say whom uv resolves for: o.Python, or the target Platform (with wheels only, as
+// nothing can be built for another system here).
+func (o Options) pythonArgs() ([]string, error) {
+	if o.Platform == nil {
+		return []string{"--python", o.Python.Path}, nil
+	}
+	triple, err := o.Platform.uvTriple()
+	if err != nil {
+		return nil, err
+	}
+	return []string{"--python-version", o.Platform.Python, "--python-platform", triple, "--only-binary", ":all:"}, nil
 }
 
 // withIndexFallback runs step offline first (the local wheel folders); when a package is not
@@ -333,7 +355,7 @@ func (o Options) checkedLock(file, from string) (Lock, error) {
 	if err != nil {
 		return Lock{}, fmt.Errorf("read the lock: %w", err)
 	}
-	pins := needed(parseRequirements(data), targetFor(o.Python))
+	pins := needed(parseRequirements(data), o.target())
 	lock := Lock{File: file, Packages: len(pins), Hashed: len(pins) > 0}
 	sum := sha256.Sum256(data)
 	lock.Hash = hex.EncodeToString(sum[:])

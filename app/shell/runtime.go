@@ -13,6 +13,26 @@ import (
 	"github.com/desklit/desklit/app/pyruntime"
 )
 
+// PrepareBundle unpacks (or checks) the bundled Streamlit app and desklit_auth, for what needs
+// them without starting anything (desklit package).
+func (s *Shell) PrepareBundle() error {
+	if s.o.Streamlit == nil {
+		return nil
+	}
+	if _, err := bundle.Unpack(s.o.Streamlit, s.appDir()); err != nil {
+		return fmt.Errorf("unpack the Streamlit app: %w", err)
+	}
+	return nil
+}
+
+// RuntimeOptions are the environment options of the demo built with py and uv: the data and
+// cache folders, Desklit's lock, the wheel folders, offline or not, desklit_auth.
+func (s *Shell) RuntimeOptions(py pyruntime.Python, uv string) pyruntime.Options {
+	o := s.runtimeOptions(nil, py, nil)
+	o.UV = uv
+	return o
+}
+
 // prepareApp unpacks (or checks) the bundled Streamlit app and its desklit_auth, and finds the
 // Python for the current project.
 func (s *Shell) prepareApp(ctx context.Context) error {

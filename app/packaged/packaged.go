@@ -1,0 +1,101 @@
+// Package packaged is what a packaged app (made by `desklit package`) knows about itself: the
+// manifest beside its binaries that names the app, its id, its version, its project and the
+// settings it was made with. Desklit's binaries read it at start; without one they are Desklit.
+package packaged
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+)
+
+// FileName is the manifest's name, beside the binaries (Contents/Resources on macOS).
+const FileName = "desklit-app.json"
+
+// Manifest describes a packaged app.
+type Manifest struct {
+	AppID   string `json:"app_id"`  // "sales-dashboard": folders, keyring entries, single instance
+	Name    string `json:"name"`    // "Sales dashboard": the window, the menus, the shortcuts
+	Version string `json:"version"` // the package's version
+	Desklit string `json:"desklit"` // the Desklit version it was made with
+	// Project is the folder (relative to the manifest) holding the project's files; Script is the
+	// script's slash path inside it. Files maps each file's slash path to its SHA-256 (hex).
+	Project string            `json:"project"`
+	Script  string            `json:"script"`
+	Files   map[string]string `json:"files"`
+	// Lock is the hash-locked requirements file (relative to the manifest) its environment is
+	// installed from, out of Wheelhouse (the wheels of that lock for this platform).
+	Lock       string `json:"lock"`
+	Wheelhouse string `json:"wheelhouse"`
+	// Python is the CPython version ("3.11") the wheels are for.
+	Python string `json:"python"`
+	// Auth and Ports are the project's desklit.toml [auth] (never a secret) and [ports].
+	Auth  map[string]string `json:"auth,omitempty"`  // AUTH0_* → value
+	Ports map[string]int    `json:"ports,omitempty"` // DESKLIT_*_PORT → port
+
+	// Dir is the folder the manifest was read from (not stored).
+	Dir string `json:"-"`
+}
+
+var appIDRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
+
+// Find reads the manifest beside exe (a packaged app's binary), or in ../Resources (macOS). It
+// returns nil, nil when there is none: the binary is Desklit itself.
+func Find(exe string) (*Manifest, error) {
+	if exe == "" {
+		return nil, nil
+	}
+	if real, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = real
+	}
+	dir := filepath.Dir(exe)
+	for _, d := range []string{dir, filepath.Join(dir, "..", "Resources")} {
+		m, err := Read(filepath.Join(d, FileName))
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		return m, err
+	}
+	return nil, nil
+}
+
+// Read reads and checks a manifest file.
+func Read(file string) (*Manifest, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var m Manifest
+	if err := json.Unmarshal(data, &m); err != nil {
+		return nil, fmt.Errorf("%s: %w (reinstall the app)", file, err)
+	}
+	switch {
+	case !appIDRE.MatchString(m.AppID) || m.AppID == "desklit":
+		return nil, fmt.Errorf("%s: app_id %q is not a valid app id (reinstall the app)", file, m.AppID)
+	case m.Name == "" || m.Project == "" || m.Script == "" || m.Lock == "" || len(m.Files) == 0:
+		return nil, fmt.Errorf("%s: incomplete manifest (reinstall the app)", file)
+	}
+	m.Dir = filepath.Dir(file)
+	return &m, nil
+}
+
+// Write writes m as dir/FileName.
+func (m *Manifest) Write(dir string) error {
+	data, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, FileName), append(data, '\n'), 0o644)
+}
+
+// ProjectDir is the folder of the project's files as installed.
+func (m *Manifest) ProjectDir() string { return filepath.Join(m.Dir, filepath.FromSlash(m.Project)) }
+
+// LockFile and WheelhouseDir are the lock and the wheels as installed.
+func (m *Manifest) LockFile() string { return filepath.Join(m.Dir, filepath.FromSlash(m.Lock)) }
+func (m *Manifest) WheelhouseDir() string {
+	return filepath.Join(m.Dir, filepath.FromSlash(m.Wheelhouse))
+}

@@ -1,0 +1,384 @@
+// Package packager makes a project into a branded, offline installer (`desklit package`): for each
+// target, Desklit's binaries, the project's files (checked by SHA-256 at every start), its lock,
+// every wheel of that lock for the target, uv, and a manifest (app id, name, version, settings),
+// laid out and packed the way the platform installs programs (.deb/.rpm and a tarball on Linux,
+// an NSIS installer and a zip on Windows, a zipped .app on macOS). Everything is built in a
+// temporary folder and moved into the output folder only when every artefact is made.
+package packager
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+
+	"github.com/desklit/desklit/app/packaged"
+	"github.com/desklit/desklit/app/project"
+	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/version"
+)
+
+// Options say what to package and how.
+type Options struct {
+	Project string   // the project's folder or script
+	Name    string   // default: the project's name
+	Version string   // default: desklit.toml's version, else 1.0.0
+	Icon    string   // PNG or SVG; default: desklit.toml's icon, else Desklit's
+	Targets []string // linux, windows, macos; default: this system
+	OutDir  string   // default: ./dist
+	// Binaries is a folder with Desklit's binaries for a target other than this system (make
+	// dist leaves them in .cache/dist-work/<os>); this system's come from beside Self.
+	Binaries string
+	// IncludeSecrets names secret-looking project files to package anyway (slash paths).
+	IncludeSecrets []string
+	// Python is the CPython version ("3.12") each target's wheels are for; default: this
+	// machine's Python for its own system, 3.12 for the others.
+	Python map[string]string
+
+	Self        string           // this program (its folder holds this system's binaries)
+	DefaultIcon []byte           // Desklit's icon (PNG), for a project without one
+	AuthPackage string           // desklit_auth, installed into the app's environment at its start
+	Runtime     pyruntime.Options // DataDir, CacheDir, UV, Python, FindLinks, Offline: for the locks
+	Log         io.Writer        // uv's and pip's output
+	Progress    func(string)     // a line per step
+}
+
+// Report says what was made.
+type Report struct {
+	AppID     string
+	Name      string
+	Version   string
+	Artefacts []string // in OutDir
+	LeftOut   []string // secret-looking files not packaged
+	Wheels    map[string]int
+}
+
+// target is one platform to package for.
+type target struct {
+	name     string // linux, windows, macos
+	platform pyruntime.Platform
+}
+
+func targets(names []string, python map[string]string, host pyruntime.Python) ([]target, error) {
+	if len(names) == 0 {
+		names = []string{map[string]string{"darwin": "macos"}[runtime.GOOS]}
+		if names[0] == "" {
+			names[0] = runtime.GOOS
+		}
+	}
+	var out []target
+	for _, n := range names {
+		goos, ok := map[string]string{"linux": "linux", "windows": "windows", "macos": "darwin"}[n]
+		if !ok {
+			return nil, fmt.Errorf("unknown target %q (want linux, windows or macos)", n)
+		}
+		py := python[n]
+		if py == "" {
+			py = "3.12"
+			if goos == runtime.GOOS {
+				py = pyruntime.ThisPlatform(host).Python
+			}
+		}
+		out = append(out, target{name: n, platform: pyruntime.Platform{OS: goos, Arch: "amd64", Python: py}})
+	}
+	return out, nil
+}
+
+// build is one packaging run.
+type build struct {
+	o       Options
+	p       *project.Project
+	man     packaged.Manifest
+	icon    *icon
+	files   []string
+	work    string // temporary folder
+	rep     Report
+	logger  *slog.Logger
+	targets []target
+}
+
+// Build packages the project for every target.
+func Build(ctx context.Context, o Options) (Report, error) {
+	b, err := prepare(o)
+	if err != nil {
+		return Report{}, err
+	}
+	defer os.RemoveAll(b.work)
+	var made []string
+	for _, t := range b.targets {
+		files, err := b.target(ctx, t)
+		if err != nil {
+			return b.rep, err
+		}
+		made = append(made, files...)
+	}
+	if err := os.MkdirAll(o.OutDir, 0o755); err != nil {
+		return b.rep, err
+	}
+	for _, f := range made { // only now: a failed target leaves no artefact at all
+		dst := filepath.Join(o.OutDir, filepath.Base(f))
+		if err := moveFile(f, dst); err != nil {
+			return b.rep, err
+		}
+		b.rep.Artefacts = append(b.rep.Artefacts, dst)
+	}
+	return b.rep, nil
+}
+
+// prepare reads the project and settles the name, id, version, icon, files and targets.
+func prepare(o Options) (*build, error) {
+	p, err := project.Load(o.Project)
+	if err != nil {
+		return nil, err
+	}
+	b := &build{o: o, p: p, logger: slog.New(slog.DiscardHandler)}
+	if o.Log == nil {
+		b.o.Log = io.Discard
+	}
+	if o.OutDir == "" {
+		b.o.OutDir = "dist"
+	}
+	name := o.Name
+	if name == "" {
+		name = p.Name
+	}
+	appID, err := AppID(name)
+	if err != nil {
+		return nil, err
+	}
+	ver := firstNonEmpty(o.Version, p.Version, "1.0.0")
+	rel, err := filepath.Rel(p.Dir, p.Script)
+	if err != nil || strings.HasPrefix(rel, "..") {
+		return nil, fmt.Errorf("the script %s is not inside the project's folder %s", p.Script, p.Dir)
+	}
+	b.man = packaged.Manifest{AppID: appID, Name: name, Version: ver, Desklit: version.Version, Project: "app",
+		Script: filepath.ToSlash(rel), Lock: "requirements.lock.txt", Wheelhouse: "wheelhouse", Files: map[string]string{}}
+	for k, v := range p.Auth.Values() {
+		if v != "" {
+			if b.man.Auth == nil {
+				b.man.Auth = map[string]string{}
+			}
+			b.man.Auth[k] = v
+		}
+	}
+	b.man.Ports = p.Ports
+	if b.files, b.rep.LeftOut, err = projectFiles(p.Dir, o.IncludeSecrets); err != nil {
+		return nil, err
+	}
+	for _, f := range b.files {
+		data, err := os.ReadFile(filepath.Join(p.Dir, filepath.FromSlash(f)))
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(data)
+		b.man.Files[f] = hex.EncodeToString(sum[:])
+	}
+	if b.icon, err = b.loadIcon(); err != nil {
+		return nil, err
+	}
+	if b.targets, err = targets(o.Targets, o.Python, o.Runtime.Python); err != nil {
+		return nil, err
+	}
+	b.rep = Report{AppID: appID, Name: name, Version: ver, LeftOut: b.rep.LeftOut, Wheels: map[string]int{}}
+	if b.work, err = os.MkdirTemp("", "desklit-package-"); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *build) loadIcon() (*icon, error) {
+	file := b.o.Icon
+	if file == "" {
+		file = b.p.Icon
+	}
+	if file != "" {
+		return loadIcon(file)
+	}
+	tmp, err := os.CreateTemp("", "desklit-icon-*.png")
+	if err != nil {
+		return nil, err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(b.o.DefaultIcon); err != nil {
+		return nil, err
+	}
+	tmp.Close()
+	return loadIcon(tmp.Name())
+}
+
+func (b *build) step(format string, a ...any) {
+	if b.o.Progress != nil {
+		b.o.Progress(fmt.Sprintf(format, a...))
+	}
+}
+
+// target stages and packs the app for t; it returns the artefacts' paths in the work folder.
+func (b *build) target(ctx context.Context, t target) ([]string, error) {
+	stage := filepath.Join(b.work, t.name, "stage")
+	b.step("%s: resolving the dependencies for %s", t.name, t.platform)
+	lock, err := b.lockFor(ctx, t)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(stage, 0o755); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(filepath.Join(stage, b.man.Lock), lock, 0o644); err != nil {
+		return nil, err
+	}
+	b.step("%s: collecting the wheels", t.name)
+	src := wheelSource{dirs: b.o.Runtime.FindLinks, cache: filepath.Join(b.o.Runtime.CacheDir, "package-wheels"),
+		python: b.o.Runtime.Python.Path, offline: b.o.Runtime.Offline, log: b.o.Log}
+	if b.p.Wheels != "" {
+		src.dirs = append([]string{b.p.Wheels}, src.dirs...)
+	}
+	n, err := src.fetch(ctx, lock, t.platform, filepath.Join(stage, b.man.Wheelhouse))
+	if err != nil {
+		return nil, err
+	}
+	b.rep.Wheels[t.name] = n
+	if err := writeSums(filepath.Join(stage, b.man.Wheelhouse)); err != nil {
+		return nil, err
+	}
+	for _, f := range b.files {
+		if err := copyFile(filepath.Join(b.p.Dir, filepath.FromSlash(f)), filepath.Join(stage, "app", filepath.FromSlash(f))); err != nil {
+			return nil, err
+		}
+	}
+	man := b.man
+	man.Python = t.platform.Python
+	if err := man.Write(stage); err != nil {
+		return nil, err
+	}
+	b.step("%s: Desklit's binaries", t.name)
+	if err := b.binaries(t, stage); err != nil {
+		return nil, err
+	}
+	switch t.name {
+	case "linux":
+		return b.linux(stage, filepath.Join(b.work, t.name))
+	case "windows":
+		return b.windows(ctx, stage, filepath.Join(b.work, t.name))
+	default:
+		return b.macos(stage, filepath.Join(b.work, t.name))
+	}
+}
+
+// lockFor resolves the project's lock for t (from its inputs, as Desklit does, for the target's
+// platform and Python); a project without dependencies takes Desklit's own lock.
+func (b *build) lockFor(ctx context.Context, t target) ([]byte, error) {
+	o := b.o.Runtime
+	base := o.Source.File // Desklit's own lock
+	plat := t.platform
+	o.Platform = &plat
+	o.Name = b.man.Name
+	o.Log = b.o.Log
+	if b.p.Wheels != "" {
+		o.FindLinks = append([]string{b.p.Wheels}, o.FindLinks...)
+	}
+	switch b.p.Deps.Kind {
+	case project.DepsNone:
+		o.Source = pyruntime.Source{Kind: pyruntime.SourceLocked, File: base}
+	case project.DepsUVLock:
+		o.Source = pyruntime.Source{Kind: pyruntime.SourceUVLock, File: b.p.Deps.File, Base: base}
+	case project.DepsPyproject:
+		o.Source = pyruntime.Source{Kind: pyruntime.SourcePyproject, File: b.p.Deps.File, Requirements: b.p.Deps.Requirements, Base: base}
+	default:
+		o.Source = pyruntime.Source{Kind: pyruntime.SourceRequirements, File: b.p.Deps.File, Base: base}
+	}
+	lock, err := pyruntime.Resolve(ctx, o)
+	if err != nil {
+		var nf *pyruntime.NotFoundError
+		if errors.As(err, &nf) {
+			return nil, &NoWheelError{Package: nf.Package, Platform: plat, Detail: nf.Explanation}
+		}
+		return nil, err
+	}
+	return os.ReadFile(lock.File)
+}
+
+// binaries copies Desklit's binaries for t and uv into the stage.
+func (b *build) binaries(t target, stage string) error {
+	dir := b.o.Binaries
+	if t.platform.OS == runtime.GOOS && dir == "" {
+		dir = filepath.Dir(b.o.Self)
+	}
+	var want []string
+	switch t.platform.OS {
+	case "linux":
+		want = []string{"desklit", "desklit-window", "uv"}
+	case "windows":
+		want = []string{"desklit.exe", "uv.exe"}
+	default:
+		want = []string{"desklit", "uv"}
+	}
+	if dir == "" {
+		return fmt.Errorf("packaging for %s needs Desklit's %s binaries (%s): give their folder with --binaries (a source tree's `make dist` leaves them in .cache/dist-work/%s)",
+			t.name, t.name, strings.Join(want, ", "), t.platform.OS)
+	}
+	for _, name := range want {
+		src := filepath.Join(dir, name)
+		if name == "uv" && t.platform.OS == runtime.GOOS {
+			if uv, err := pyruntime.FindUV(filepath.Join(dir, "desklit"), func(string) string { return "" }); err == nil {
+				src = uv
+			}
+		}
+		if _, err := os.Stat(src); err != nil {
+			return fmt.Errorf("packaging for %s: %s is missing in %s (give the folder of Desklit's %s binaries with --binaries)", t.name, name, dir, t.name)
+		}
+		if err := copyFile(src, filepath.Join(stage, name)); err != nil {
+			return err
+		}
+	}
+	return os.Chmod(filepath.Join(stage, want[0]), 0o755)
+}
+
+// writeSums writes dir/SHA256SUMS for its wheels.
+func writeSums(dir string) error {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	var lines []string
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".whl") {
+			continue
+		}
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		lines = append(lines, hex.EncodeToString(sum[:])+"  "+e.Name())
+	}
+	slices.Sort(lines)
+	return os.WriteFile(filepath.Join(dir, "SHA256SUMS"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+}
+
+// moveFile renames src to dst, copying across file systems.
+func moveFile(src, dst string) error {
+	if err := os.Rename(src, dst); err == nil {
+		return nil
+	}
+	if err := copyFile(src, dst+".tmp"); err != nil {
+		return err
+	}
+	return os.Rename(dst+".tmp", dst)
+}
+
+func firstNonEmpty(v ...string) string {
+	for _, s := range v {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
+}
