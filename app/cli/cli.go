@@ -19,9 +19,9 @@ import (
 
 // Assets are the files the binary carries (go:embed in package main).
 type Assets struct {
-	Frontend  fs.FS // the window UI (frontend/dist)
-	Component fs.FS // the built Streamlit component (runtime/component/dist)
-	Streamlit fs.FS // the Streamlit app and its Python package (runtime/streamlit)
+	Frontend  fs.FS  // the window UI (frontend/dist)
+	Component fs.FS  // the built Streamlit component (runtime/component/dist)
+	Streamlit fs.FS  // the Streamlit app and its Python package (runtime/streamlit)
 	Icon      []byte // Desklit's icon (PNG)
 }
 

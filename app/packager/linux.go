@@ -85,7 +85,7 @@ func (b *build) linux(stage, work string) ([]string, error) {
 			Recommends: []string{"gnome-keyring"},
 			Contents:   contents,
 			Scripts:    scripts,
-			RPM: nfpm.RPM{Summary: b.man.Name + ", a Streamlit app"},
+			RPM:        nfpm.RPM{Summary: b.man.Name + ", a Streamlit app"},
 		},
 	}
 	var out []string

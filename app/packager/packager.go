@@ -43,12 +43,12 @@ type Options struct {
 	// machine's Python for its own system, 3.12 for the others.
 	Python map[string]string
 
-	Self        string           // this program (its folder holds this system's binaries)
-	DefaultIcon []byte           // Desklit's icon (PNG), for a project without one
-	AuthPackage string           // desklit_auth, installed into the app's environment at its start
+	Self        string            // this program (its folder holds this system's binaries)
+	DefaultIcon []byte            // Desklit's icon (PNG), for a project without one
+	AuthPackage string            // desklit_auth, installed into the app's environment at its start
 	Runtime     pyruntime.Options // DataDir, CacheDir, UV, Python, FindLinks, Offline: for the locks
-	Log         io.Writer        // uv's and pip's output
-	Progress    func(string)     // a line per step
+	Log         io.Writer         // uv's and pip's output
+	Progress    func(string)      // a line per step
 }
 
 // Report says what was made.
