@@ -44,11 +44,11 @@ done
 
 # 1. The package.
 depends=$(dpkg-deb -f "$deb" Depends)
-for d in libgtk-3-0 libwebkit2gtk-4.1-0 'python3 (>= 3.11)' python3-venv; do
+for d in libgtk-3-0 libwebkit2gtk-4.1-0 'python3 (>= 3.11)'; do
 	case ", $depends," in *", $d,"*) ;; *) fail "Depends '$depends' lacks '$d'" ;; esac
 done
 contents=$(dpkg-deb -c "$deb" | awk '{print $6}')
-want="./usr/bin/desklit ./usr/bin/desklit-window ./usr/share/applications/desklit.desktop ./usr/share/desklit/wheelhouse/SHA256SUMS"
+want="./usr/bin/desklit ./usr/bin/desklit-window ./usr/lib/desklit/uv ./usr/share/applications/desklit.desktop ./usr/share/desklit/wheelhouse/SHA256SUMS"
 for s in 16 22 24 32 48 64 128 256 512; do want="$want ./usr/share/icons/hicolor/${s}x${s}/apps/desklit.png"; done
 for f in $want; do grep -qx -- "$f" <<<"$contents" || fail "the package lacks $f"; done
 log "package: Depends and files ok ($(grep -c '\.whl$' <<<"$contents") wheels)"
