@@ -146,6 +146,11 @@ func prepare(o Options) (*build, error) {
 	if o.OutDir == "" {
 		b.o.OutDir = "dist"
 	}
+	for _, p := range []*string{&b.o.OutDir, &b.o.Binaries, &b.o.Icon} {
+		if *p != "" {
+			*p, _ = filepath.Abs(*p)
+		}
+	}
 	name := o.Name
 	if name == "" {
 		name = p.Name

@@ -24,7 +24,7 @@ before(async () => {
 });
 after(async () => { await browser?.close(); });
 
-const component = (page) => page.frameLocator('iframe[src*="127.0.0.1:3001"]');
+const component = (page) => page.frameLocator('iframe[src*="127.0.0.1:3101"]'); // the project's [ports]
 
 async function waitFor(fn, what, ms = 30000) {
   const end = Date.now() + ms;
@@ -62,7 +62,6 @@ test("a project of one's own: its package, sign-in, the Secure API through deskl
   await idp.close();
 
   await page.getByText("Signed in as Ada Analyst").waitFor({ timeout: 30000 });
-  await page.getByRole("button", { name: "Call the Secure API" }).click();
   await page.getByText(/Secure API: 200 Hello from a SECURE endpoint!/).waitFor({ timeout: 30000 });
   await page.screenshot({ path: `${shots}/e2e-project-2-secure-api.png` });
   await ctx.close();
