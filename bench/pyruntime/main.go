@@ -122,13 +122,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			resolves[i].Round(time.Millisecond), seconds[i].Round(time.Millisecond), addMB[i], env.Key, env2.Key)
 		last = demo
 	}
-	ratios := make([]time.Duration, len(uvs))
+	ratios := make([]float64, len(uvs))
 	for i := range uvs {
-		ratios[i] = time.Duration(float64(pips[i]) / float64(uvs[i]) * 1000)
+		ratios[i] = float64(pips[i]) / float64(uvs[i])
 	}
+	slices.Sort(ratios)
 	fmt.Fprintf(out, "cold demo environment, uv:  %s\n", summary(uvs))
 	fmt.Fprintf(out, "cold demo environment, pip: %s\n", summary(pips))
-	fmt.Fprintf(out, "pip / uv per round (×1000): %s\n", summary(ratios))
+	fmt.Fprintf(out, "pip / uv per round: median %.1f×, min %.1f×, max %.1f×\n", ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1])
 	fmt.Fprintf(out, "second project on the same stack: resolve %s; build %s; new disk %v MB\n", summary(resolves), summary(seconds), addMB)
 
 	var warms []time.Duration
