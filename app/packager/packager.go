@@ -36,7 +36,7 @@ type Options struct {
 	Targets []string // linux, windows, macos; default: this system
 	OutDir  string   // default: ./dist
 	// Binaries is a folder with Desklit's binaries for a target other than this system (make
-	// dist leaves them in .cache/dist-work/<os>); this system's come from beside Self.
+	// dist leaves them in .cache/dist-work/<os>); this system's always come from beside Self.
 	Binaries string
 	// IncludeSecrets names secret-looking project files to package anyway (slash paths).
 	IncludeSecrets []string
@@ -322,9 +322,9 @@ var noWheelsRE = regexp.MustCompile(`Because ([A-Za-z0-9._-]+(?:==[^\s]+)?) has 
 
 // binaries copies Desklit's binaries for t and uv into the stage.
 func (b *build) binaries(t target, stage string) error {
-	dir := b.o.Binaries
-	if t.platform.OS == runtime.GOOS && dir == "" {
-		dir = filepath.Dir(b.o.Self)
+	dir := b.o.Binaries // another system's
+	if t.platform.OS == runtime.GOOS {
+		dir = filepath.Dir(b.o.Self) // this system's: beside this program
 	}
 	var want []string
 	switch t.platform.OS {

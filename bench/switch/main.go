@@ -1,0 +1,229 @@
+// Command switch measures switching the running app to a project whose environment is ready,
+// until its page is visible, against a bare `streamlit run` of the same script until its page is
+// visible (issue #14's goal: at most the bare start + 300 ms). Interleaved; nothing asserted.
+//
+//	make build wheelhouse test-wheels && (cd test/e2e && npm ci)
+//	test/keyring/with-secret-service.sh go -C bench run ./switch -n 8
+//
+// Desklit: the shell of `desklit run` (its services from ../build/bin/desklit, private ports,
+// a throw-away XDG home, offline) on the demo; each round switches to the project
+// (shell.OpenProject: only Streamlit restarts) and loads the page in a headless Chromium kept open
+// until the project's text is visible. Bare: the same environment's python, `-m streamlit run`
+// with the same flags in the project's folder, and the same page load. Both times run from the
+// switch (or the exec) to the text visible.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/shell"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/switch:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	n := flag.Int("n", 6, "rounds")
+	projectDir := flag.String("project", "../test/projects/data-and-secrets", "the project switched to")
+	text := flag.String("text", "Secret greeting", "text on its page that says it is visible")
+	flag.Parse()
+	root, _ := filepath.Abs("..")
+	project, _ := filepath.Abs(*projectDir)
+	home, err := os.MkdirTemp("", "desklit-bench-switch-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(home)
+	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"} {
+		os.Setenv(v, filepath.Join(home, strings.ToLower(v)))
+	}
+	ports := map[string]string{"DESKLIT_STREAMLIT_PORT": "14410", "DESKLIT_COMPONENT_PORT": "13401", "DESKLIT_API_PORT": "18488",
+		"DESKLIT_IDP_PORT": "19410", "DESKLIT_CALLBACK_PORT": "19411", "DESKLIT_OFFLINE": "true",
+		"DESKLIT_FIND_LINKS": filepath.Join(root, "build", "wheelhouse") + ":" + filepath.Join(root, ".cache", "test-wheelhouse")}
+	paths := config.PathsFrom(os.Getenv)
+	cfg, err := config.Load(ports, os.Getenv, paths.Config)
+	if err != nil {
+		return err
+	}
+	// The services' binary, built like this program (so the two halves' versions agree), uv beside it.
+	exe := filepath.Join(home, "bin", "desklit")
+	build := exec.Command("go", "build", "-o", exe, ".")
+	build.Dir, build.Env, build.Stderr = root, append(os.Environ(), "CGO_ENABLED=0"), os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("build desklit: %w", err)
+	}
+	if err := os.Symlink(filepath.Join(root, "build", "bin", "uv"), filepath.Join(home, "bin", "uv")); err != nil {
+		return err
+	}
+	sh := shell.New(shell.Options{Config: cfg, Paths: paths, Exe: exe,
+		Streamlit: os.DirFS(filepath.Join(root, "runtime", "streamlit"))})
+	ctx := context.Background()
+	defer func() {
+		c, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		sh.Stop(c)
+	}()
+	if err := sh.StartServices(ctx); err != nil {
+		return fmt.Errorf("start: %w", err)
+	}
+	if err := sh.OpenProject(ctx, project); err != nil { // builds its environment: not measured
+		return fmt.Errorf("first open: %w", err)
+	}
+	python := streamlitPython(sh)
+	if err := sh.OpenProject(ctx, ""); err != nil {
+		return err
+	}
+	browser, err := newBrowser(root)
+	if err != nil {
+		return err
+	}
+	defer browser.close()
+	fmt.Printf("load average at start: %s\nproject %s, %d rounds, interleaved\n", loadAvg(), project, *n)
+	var desk, bare []time.Duration
+	for i := range *n {
+		t0 := time.Now()
+		if err := sh.OpenProject(ctx, project); err != nil {
+			return fmt.Errorf("round %d: switch: %w", i+1, err)
+		}
+		ready := time.Since(t0)
+		if err := browser.visible(sh.StreamlitURL(), *text); err != nil {
+			return err
+		}
+		desk = append(desk, time.Since(t0))
+		if err := sh.OpenProject(ctx, ""); err != nil {
+			return err
+		}
+		b, err := bareRun(ctx, browser, python, project, *text)
+		if err != nil {
+			return fmt.Errorf("round %d: bare: %w", i+1, err)
+		}
+		bare = append(bare, b)
+		fmt.Printf("round %d: switch → visible %v (Ready after %v); bare streamlit run → visible %v\n", i+1,
+			desk[i].Round(time.Millisecond), ready.Round(time.Millisecond), b.Round(time.Millisecond))
+	}
+	dm, bm := median(desk), median(bare)
+	fmt.Printf("switch → visible: median %v (%v–%v)\nbare → visible:   median %v (%v–%v)\ndifference of the medians: %+v (goal ≤ +300ms)\n",
+		dm, slices.Min(desk).Round(time.Millisecond), slices.Max(desk).Round(time.Millisecond),
+		bm, slices.Min(bare).Round(time.Millisecond), slices.Max(bare).Round(time.Millisecond), (dm - bm).Round(time.Millisecond))
+	fmt.Printf("load average at end: %s\n", loadAvg())
+	return nil
+}
+
+// streamlitPython is the interpreter the running Streamlit service uses (the project's
+// environment), read from its command line.
+func streamlitPython(sh *shell.Shell) string {
+	for _, st := range sh.Supervisor().Snapshot() {
+		if st.Name == "streamlit" && st.PID > 0 {
+			if cmd, err := os.ReadFile("/proc/" + strconv.Itoa(st.PID) + "/cmdline"); err == nil {
+				return strings.Split(string(cmd), "\x00")[0]
+			}
+		}
+	}
+	return ""
+}
+
+// bareRun starts `python -m streamlit run` in the project, waits for the page's text, stops it.
+func bareRun(ctx context.Context, b *browser, python, project, text string) (time.Duration, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	script := filepath.Join(project, "app.py")
+	argv := pyruntime.StreamlitArgv(pyruntime.Env{Python: python}, script, port)
+	t0 := time.Now()
+	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = project
+	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false")
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	url := "http://127.0.0.1:" + strconv.Itoa(port)
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get(url + "/_stcore/health"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("no health")
+		}
+	}
+	if err := b.visible(url+"/", text); err != nil {
+		return 0, err
+	}
+	return time.Since(t0), nil
+}
+
+type browser struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Scanner
+}
+
+func newBrowser(root string) (*browser, error) {
+	cmd := exec.Command("node", filepath.Join(root, "bench", "switch", "page.cjs"))
+	cmd.Env = append(os.Environ(), "PLAYWRIGHT="+filepath.Join(root, "test", "e2e", "node_modules", "playwright-core"))
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return &browser{cmd: cmd, in: in, out: bufio.NewScanner(out)}, nil
+}
+
+func (b *browser) visible(url, text string) error {
+	fmt.Fprintf(b.in, "%s\t%s\n", url, text)
+	if !b.out.Scan() {
+		return fmt.Errorf("the browser stopped")
+	}
+	if line := b.out.Text(); strings.HasPrefix(line, "error") {
+		return fmt.Errorf("page %s: %s", url, line)
+	}
+	return nil
+}
+
+func (b *browser) close() { b.in.Close(); b.cmd.Wait() }
+
+func median(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[len(s)/2].Round(time.Millisecond)
+}
+
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "unknown"
+	}
+	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
