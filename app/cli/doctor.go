@@ -89,7 +89,7 @@ func cmdDoctor(ctx context.Context, e *Env, args []string) error {
 		}
 	}
 
-	_, st := openStore(ctx, e, cfg, paths)
+	_, st := openStore(ctx, cfg, paths)
 	if st.Backend == "keyring" {
 		check("keyring", true, "the system keyring answers", "")
 	} else {

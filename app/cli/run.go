@@ -15,6 +15,7 @@ import (
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/wiring"
 )
 
 // stopTimeout bounds a clean stop: every service gets its grace period within it.
@@ -51,7 +52,7 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 	fmt.Fprintf(e.Stdout, "\nDesklit is running. Open the app at:\n  %s\n\n", sh.StreamlitURL())
 	fmt.Fprintf(e.Stdout, "  component  %s\n  api        %s\n", cfg.ComponentURL(), cfg.APIURL())
 	if cfg.UsesDevIdP() {
-		fmt.Fprintf(e.Stdout, "  dev IdP    %s (embedded; demo users in %s)\n", cfg.Issuer(), filepath.Join(paths.Data, "idp"))
+		fmt.Fprintf(e.Stdout, "  dev IdP    %s (embedded; demo users in %s)\n", cfg.Issuer(), wiring.IdPDir(paths))
 	} else {
 		fmt.Fprintf(e.Stdout, "  issuer     %s\n", cfg.Issuer())
 	}

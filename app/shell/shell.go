@@ -30,6 +30,7 @@ import (
 	"github.com/desklit/desklit/app/randtoken"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/wiring"
 )
 
 // Options are a Shell's dependencies.
@@ -304,24 +305,12 @@ func (s *Shell) SetPort(service string, port int) error {
 // startSession opens the store, starts the dev IdP when it is the issuer, the session manager and
 // the control channel the component server talks to.
 func (s *Shell) startSession(ctx context.Context) error {
-	kctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	store, st := keyringstore.Open(kctx, keyringstore.Options{
-		Logger:         s.log.With("component", "keyring"),
-		AllowPlaintext: s.cfg.AllowPlaintextSession,
-		PlaintextFile:  filepath.Join(s.o.Paths.Data, "session.json"),
-	})
-	cancel()
+	store, st := wiring.OpenStore(ctx, s.cfg, s.o.Paths, s.log.With("component", "keyring"))
 	if st.Warning != "" {
 		s.log.Warn("session store", "backend", st.Backend, "warning", st.Warning)
 	}
 	if s.cfg.UsesDevIdP() {
-		idp, err := devidp.New(devidp.Options{
-			Port:     s.cfg.IdPPort,
-			DataDir:  filepath.Join(s.o.Paths.Data, "idp"),
-			ClientID: s.cfg.ClientID,
-			Audience: s.cfg.Audience,
-			Logger:   s.log.With("component", "idp"),
-		})
+		idp, err := devidp.New(wiring.IdPOptions(s.cfg, s.o.Paths, s.log.With("component", "idp")))
 		if err != nil {
 			return s.portError("idp", s.cfg.IdPPort, err)
 		}
@@ -336,14 +325,7 @@ func (s *Shell) startSession(ctx context.Context) error {
 		s.idp = idp
 		s.mu.Unlock()
 	}
-	flow := authflow.New(authflow.Config{
-		Issuer:       s.cfg.Issuer(),
-		ClientID:     s.cfg.ClientID,
-		Audience:     s.cfg.Audience,
-		Scopes:       strings.Fields(s.cfg.Scope),
-		CallbackPort: s.cfg.CallbackPort,
-		Logger:       s.log.With("component", "signin"),
-	})
+	flow := authflow.New(wiring.FlowConfig(s.cfg, s.log.With("component", "signin")))
 	mgr := session.NewManager(store, flow.Bind(s.o.Opener), s.log.With("component", "session"), nil)
 	mgr.Start(ctx)
 	ctl, err := control.NewServer(controlShell{mgr}, s.controlToken, s.log.With("component", "control"))
