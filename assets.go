@@ -24,6 +24,7 @@ func bundledAssets() cli.Assets {
 		Frontend:  sub(frontend.Dist, "dist"),
 		Component: sub(bundled, "runtime/component/dist"),
 		Streamlit: sub(bundled, "runtime/streamlit"),
+		Icon:      appIcon,
 	}
 }
 

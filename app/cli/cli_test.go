@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -83,39 +81,6 @@ func TestCommandLine(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestServiceSibling(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name string, mode os.FileMode) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), mode); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	win := write("desklit-window", 0o755)
-	if got := ServiceSibling(win); got != win {
-		t.Errorf("no plain desklit beside it: %q, want itself", got)
-	}
-	plain := write("desklit", 0o644)
-	if got := ServiceSibling(win); got != win {
-		t.Errorf("a desklit that cannot run: %q, want itself", got)
-	}
-	if err := os.Chmod(plain, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if got := ServiceSibling(win); got != plain {
-		t.Errorf("installed pair: %q, want %q", got, plain)
-	}
-	// A window build under another name (wails build, wails dev) never picks up a desklit beside it.
-	dev := write("desklit-dev", 0o755)
-	if got := ServiceSibling(dev); got != dev {
-		t.Errorf("wails dev build: %q, want itself", got)
-	}
-	if got := ServiceSibling(plain); got != plain {
-		t.Errorf("the plain binary itself: %q", got)
 	}
 }
 

@@ -42,7 +42,7 @@ func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 	}
 	// The services may be another binary (the plain desklit beside desklit-window): it refuses
 	// to start if it comes from another build.
-	base := append(s.childEnv(), "DESKLIT_PEER_VERSION="+version.Version)
+	base := append(s.childEnv(), version.PeerEnviron())
 	sessionSource := "keyring"
 	if storeBackend != "keyring" {
 		sessionSource = "shell"

@@ -27,7 +27,7 @@ import (
 func TestMain(m *testing.M) {
 	if len(os.Args) > 2 && os.Args[1] == "serve" {
 		err := cli.Run(context.Background(), &cli.Env{
-			Args: os.Args[1:], Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin,
+			Args: os.Args[1:], Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr,
 			Assets: cli.Assets{Component: os.DirFS(repo("runtime", "component", "dist"))},
 		})
 		if err != nil {
