@@ -6,7 +6,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/supervisor"
 	"github.com/desklit/desklit/app/version"
 )
@@ -92,12 +91,12 @@ func childEnv(inherited, config []string) []string {
 // its own folder, so that its data files, .streamlit/config.toml and secrets.toml are found.
 func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	s.mu.Lock()
-	env, p := s.env, s.project
+	rt, p := s.rt, s.project
 	s.mu.Unlock()
-	if env.Python == "" {
+	if len(rt.Argv) == 0 {
 		return supervisor.Spec{}, fmt.Errorf("the Python environment is not ready")
 	}
-	script, dir := s.script(p)
+	_, dir := s.script(p)
 	streamlitEnv := append(s.childEnv(),
 		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
 		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
@@ -107,7 +106,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
 	return supervisor.Spec{
-		Name: "streamlit", Argv: pyruntime.StreamlitArgv(env, script, s.cfg.StreamlitPort),
+		Name: "streamlit", Argv: rt.Argv,
 		Env: streamlitEnv, Dir: dir,
 		Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
 		ReadyTimeout: 60 * time.Second, Restart: restartPolicy, Watch: streamlitWatch,

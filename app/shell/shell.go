@@ -39,7 +39,7 @@ type Options struct {
 	Paths  config.Paths
 	// Exe is this binary; the api and component services are `Exe serve <name>`.
 	Exe string
-	// UV builds the Python environments; empty: pyruntime.FindUV beside Exe.
+	// UV builds the Python environments; empty: pyruntime finds it beside Exe.
 	UV string
 	// Streamlit is the bundled Streamlit app and its Python package.
 	Streamlit fs.FS
@@ -71,7 +71,6 @@ type Shell struct {
 	sessMu       sync.Mutex // serialises StartSession
 	switchMu     sync.Mutex // one OpenProject at a time
 	rememberOnce sync.Once
-	uvErr        error // why there is no uv, if there is none
 	project      *project.Project
 	sup          *supervisor.Supervisor
 	sessions     *session.Manager
@@ -79,8 +78,7 @@ type Shell struct {
 	storeSt      keyringstore.Status
 	idp          *devidp.Server
 	ctl          *control.Server
-	python       pyruntime.Python
-	env          pyruntime.Env
+	rt           pyruntime.Runtime // the running app's environment and Streamlit command line
 	cancel       context.CancelFunc
 	bg           sync.WaitGroup
 }
@@ -93,14 +91,9 @@ func New(o Options) *Shell {
 	if o.Environ == nil {
 		o.Environ = os.Environ()
 	}
-	var uvErr error
-	if o.UV == "" {
-		o.UV, uvErr = pyruntime.FindUV(o.Exe, envLookup(o.Environ))
-	}
 	return &Shell{
 		o:            o,
 		project:      o.Project,
-		uvErr:        uvErr,
 		cfg:          o.Config,
 		log:          o.Logger,
 		launchSecret: randomToken(),
@@ -213,66 +206,120 @@ func (s *Shell) StartServices(ctx context.Context) error {
 	for _, st := range s.sup.Snapshot() {
 		running[st.Name] = st.State != supervisor.Failed && st.State != supervisor.Stopped
 	}
-	if err := s.prepareApp(ctx); err != nil {
+	st := s.newStreamlitStart(ctx)
+	defer st.cancel()
+	if err := s.startRuntime(ctx, st, running["streamlit"]); err != nil {
 		return errors.Join(err, <-sessErr)
 	}
-	stErr := make(chan error, 1)
-	early := false
-	earlyCtx, cancelEarly := context.WithCancel(ctx)
-	defer cancelEarly()
-	dropEarly := func() { // Streamlit must not run from a runtime that is about to be rebuilt
-		if !early {
-			return
-		}
-		early = false
-		cancelEarly()
-		<-stErr
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := s.sup.StopService(stopCtx, "streamlit"); err != nil {
-			s.log.Warn("stop streamlit before the runtime rebuild", "err", err)
-		}
+	goErr := s.startGoServices(ctx, <-sessErr, running)
+	return errors.Join(goErr, <-st.done)
+}
+
+// startRuntime unpacks the app and builds or reuses its environment; unless Streamlit runs, it
+// starts Streamlit, early when the environment allows. st.done receives that start's outcome.
+func (s *Shell) startRuntime(ctx context.Context, st *streamlitStart, running bool) error {
+	if err := s.unpackApp(); err != nil {
+		return err
 	}
-	if !running["streamlit"] {
-		if env, ok := pyruntime.Plausible(s.currentOptions(nil)); ok {
-			s.mu.Lock()
-			s.env = env
-			s.mu.Unlock()
-			if sp, err := s.streamlitSpec(); err == nil {
-				early = true
-				go func() { stErr <- s.startStreamlit(earlyCtx, sp) }()
-			}
-		}
+	r, err := s.runtimeRequest(s.Project())
+	if err != nil {
+		return err
 	}
-	if err := s.ensureRuntime(ctx, dropEarly); err != nil {
-		dropEarly()
-		return errors.Join(err, <-sessErr)
+	r.BeforeBuild = st.dropEarly
+	if !running {
+		r.Early = st.startEarly
 	}
-	if !early {
-		if running["streamlit"] {
-			stErr <- nil
-		} else if sp, err := s.streamlitSpec(); err != nil {
-			stErr <- err
-		} else {
-			go func() { stErr <- s.startStreamlit(ctx, sp) }()
-		}
+	rt, err := s.prepare(ctx, r)
+	if err != nil {
+		st.dropEarly()
+		return err
 	}
-	var goErr error
-	if err := <-sessErr; err != nil {
-		goErr = err
-	} else if specs, err := s.goSpecs(); err != nil {
-		goErr = err
-	} else if specs = slices.DeleteFunc(specs, func(sp supervisor.Spec) bool { return running[sp.Name] }); len(specs) > 0 {
-		goErr = s.sup.Start(ctx, specs...)
+	s.mu.Lock()
+	s.rt = rt
+	s.mu.Unlock()
+	s.pruneEnvs(r.Options, rt.Env.Key)
+	switch {
+	case st.early:
+	case running:
+		st.done <- nil
+	default:
+		st.start(ctx)
 	}
-	return errors.Join(goErr, <-stErr)
+	return nil
+}
+
+// streamlitStart is StartServices' start of Streamlit, which may begin early: from an environment
+// that passed only pyruntime's quick check, while the full check runs.
+type streamlitStart struct {
+	s        *Shell
+	early    bool // begun early, and not dropped since
+	earlyCtx context.Context
+	cancel   context.CancelFunc // ends earlyCtx
+	done     chan error         // the start's outcome
+}
+
+func (s *Shell) newStreamlitStart(ctx context.Context) *streamlitStart {
+	earlyCtx, cancel := context.WithCancel(ctx)
+	return &streamlitStart{s: s, earlyCtx: earlyCtx, cancel: cancel, done: make(chan error, 1)}
+}
+
+// startEarly starts Streamlit from rt, whose environment looks built.
+func (st *streamlitStart) startEarly(rt pyruntime.Runtime) {
+	st.s.mu.Lock()
+	st.s.rt = rt
+	st.s.mu.Unlock()
+	if sp, err := st.s.streamlitSpec(); err == nil {
+		st.early = true
+		go func() { st.done <- st.s.startStreamlit(st.earlyCtx, sp) }()
+	}
+}
+
+// dropEarly stops an early Streamlit: it must not run from a runtime that is about to be rebuilt.
+func (st *streamlitStart) dropEarly() {
+	if !st.early {
+		return
+	}
+	st.early = false
+	st.cancel()
+	<-st.done
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(st.earlyCtx), 5*time.Second)
+	defer cancel()
+	if err := st.s.sup.StopService(stopCtx, "streamlit"); err != nil {
+		st.s.log.Warn("stop streamlit before the runtime rebuild", "err", err)
+	}
+}
+
+// start starts Streamlit from the ready runtime.
+func (st *streamlitStart) start(ctx context.Context) {
+	sp, err := st.s.streamlitSpec()
+	if err != nil {
+		st.done <- err
+		return
+	}
+	go func() { st.done <- st.s.startStreamlit(ctx, sp) }()
+}
+
+// startGoServices starts the api and component services that do not run yet, once the session
+// side is up (sessErr is how its start ended).
+func (s *Shell) startGoServices(ctx context.Context, sessErr error, running map[string]bool) error {
+	if sessErr != nil {
+		return sessErr
+	}
+	specs, err := s.goSpecs()
+	if err != nil {
+		return err
+	}
+	if specs = slices.DeleteFunc(specs, func(sp supervisor.Spec) bool { return running[sp.Name] }); len(specs) == 0 {
+		return nil
+	}
+	return s.sup.Start(ctx, specs...)
 }
 
 // startStreamlit checks the project's script (a syntax error is reported, not served) and
 // starts the Streamlit service.
 func (s *Shell) startStreamlit(ctx context.Context, sp supervisor.Spec) error {
 	s.mu.Lock()
-	env, p := s.env, s.project
+	env, p := s.rt.Env, s.project
 	s.mu.Unlock()
 	if err := checkScript(ctx, env, p); err != nil {
 		return err
