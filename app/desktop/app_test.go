@@ -3,6 +3,7 @@ package desktop_test
 import (
 	"context"
 	"errors"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -81,6 +82,27 @@ func (s *fakeShell) UpdateRecent(items []desktop.RecentItem) {
 	s.recent = append(s.recent, items)
 }
 func (s *fakeShell) Quit() { s.mu.Lock(); s.quit++; s.mu.Unlock() }
+
+// waitEach reads events until, for each name in want, one has come that satisfies its check
+// (nil: any), in whatever order, and returns their data.
+func (s *fakeShell) waitEach(t *testing.T, want map[string]func(any) bool) map[string]any {
+	t.Helper()
+	got := map[string]any{}
+	timeout := time.After(10 * time.Second)
+	for len(got) < len(want) {
+		select {
+		case e := <-s.events:
+			if ok, wanted := want[e.name]; wanted && (ok == nil || ok(e.data)) {
+				if _, seen := got[e.name]; !seen {
+					got[e.name] = e.data
+				}
+			}
+		case <-timeout:
+			t.Fatalf("of the events %v, only %v came", slices.Collect(maps.Keys(want)), slices.Collect(maps.Keys(got)))
+		}
+	}
+	return got
+}
 
 // waitFor reads events until one named name satisfies ok.
 func (s *fakeShell) waitFor(t *testing.T, name string, ok func(any) bool) any {
