@@ -98,7 +98,7 @@ func serveComponent(ctx context.Context, e *Env, cfg *config.Config, paths confi
 		StreamlitOrigin: cfg.StreamlitURL(),
 		LaunchSecret:    secret,
 		Sessions:        sessions,
-		Shell:           client,
+		SignIn:          client,
 		Changes:         client.Changes(ctx),
 		Assets:          assets,
 		APIURL:          cfg.APIURL(),

@@ -14,13 +14,13 @@ import (
 	"github.com/desklit/desklit/app/session"
 )
 
-// idleShell is a control.Shell with nobody signed in.
-type idleShell struct{}
+// idleSessions is a control.Sessions with nobody signed in.
+type idleSessions struct{}
 
-func (idleShell) Login(context.Context) error          { return nil }
-func (idleShell) Logout(context.Context) error         { return nil }
-func (idleShell) Current() *session.Session            { return nil }
-func (idleShell) Subscribe() (<-chan struct{}, func()) { return make(chan struct{}), func() {} }
+func (idleSessions) Login(context.Context) error          { return nil }
+func (idleSessions) Logout(context.Context) error         { return nil }
+func (idleSessions) Current() *session.Session            { return nil }
+func (idleSessions) Subscribe() (<-chan struct{}, func()) { return make(chan struct{}), func() {} }
 
 // freePorts are the settings of ports nothing listens on, so that no Desklit running on this
 // machine answers the health probes.
@@ -42,7 +42,7 @@ func TestStatusAsksTheRunningInstance(t *testing.T) {
 	env := map[string]string{"XDG_STATE_HOME": state}
 	freePorts(t, env)
 	const statusToken = "status-token-SECRET-0123456789"
-	srv, err := control.NewServer(idleShell{}, "control-token-SECRET-0123456789", nil)
+	srv, err := control.NewServer(idleSessions{}, "control-token-SECRET-0123456789", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

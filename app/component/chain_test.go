@@ -16,14 +16,14 @@ import (
 	"github.com/desklit/desklit/app/sse"
 )
 
-// memShell is a shell that keeps the session in memory (no keyring).
-type memShell struct {
+// memSessions is a shell's sessions: it keeps the session in memory (no keyring).
+type memSessions struct {
 	mu   sync.Mutex
 	cur  *session.Session
 	subs map[chan struct{}]struct{}
 }
 
-func (m *memShell) Login(context.Context) error {
+func (m *memSessions) Login(context.Context) error {
 	m.set(&session.Session{
 		View: session.View{
 			User:        session.User{Sub: "u-42", Name: "Grace", Email: "grace@example.test"},
@@ -34,20 +34,20 @@ func (m *memShell) Login(context.Context) error {
 	})
 	return nil
 }
-func (m *memShell) Logout(context.Context) error { m.set(nil); return nil }
-func (m *memShell) Current() *session.Session {
+func (m *memSessions) Logout(context.Context) error { m.set(nil); return nil }
+func (m *memSessions) Current() *session.Session {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.cur
 }
-func (m *memShell) Subscribe() (<-chan struct{}, func()) {
+func (m *memSessions) Subscribe() (<-chan struct{}, func()) {
 	c := make(chan struct{}, 1)
 	m.mu.Lock()
 	m.subs[c] = struct{}{}
 	m.mu.Unlock()
 	return c, func() { m.mu.Lock(); delete(m.subs, c); m.mu.Unlock() }
 }
-func (m *memShell) set(s *session.Session) {
+func (m *memSessions) set(s *session.Session) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.cur = s
@@ -67,7 +67,7 @@ func TestChainThroughTheControlChannel(t *testing.T) {
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
 
-	shell := &memShell{subs: map[chan struct{}]struct{}{}}
+	shell := &memSessions{subs: map[chan struct{}]struct{}{}}
 	ctl, err := control.NewServer(shell, "control-token-0123456789", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +76,7 @@ func TestChainThroughTheControlChannel(t *testing.T) {
 	const secret = "launch-secret-0123456789"
 	srv, err := component.New(component.Options{
 		StreamlitOrigin: "http://127.0.0.1:4010", LaunchSecret: secret,
-		Sessions: client, Shell: client, Changes: client.Changes(ctx),
+		Sessions: client, SignIn: client, Changes: client.Changes(ctx),
 		Assets: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}},
 	})
 	if err != nil {

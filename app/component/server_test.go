@@ -46,13 +46,13 @@ func (f *fakeSessions) set(s *session.Session, err error) {
 	f.sess, f.err = s, err
 }
 
-type fakeShell struct {
+type fakeSignIn struct {
 	logins, logouts atomic.Int32
 	err             error
 }
 
-func (f *fakeShell) Login(context.Context) error  { f.logins.Add(1); return f.err }
-func (f *fakeShell) Logout(context.Context) error { f.logouts.Add(1); return f.err }
+func (f *fakeSignIn) Login(context.Context) error  { f.logins.Add(1); return f.err }
+func (f *fakeSignIn) Logout(context.Context) error { f.logouts.Add(1); return f.err }
 
 func testSession() *session.Session {
 	return &session.Session{
@@ -78,7 +78,7 @@ var testAssets = fstest.MapFS{
 type harness struct {
 	srv      *Server
 	sessions *fakeSessions
-	shell    *fakeShell
+	signIn   *fakeSignIn
 	changes  chan struct{}
 	logs     *syncBuffer
 	stop     func()
@@ -86,10 +86,10 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{sessions: &fakeSessions{}, shell: &fakeShell{}, changes: make(chan struct{}), logs: &syncBuffer{}}
+	h := &harness{sessions: &fakeSessions{}, signIn: &fakeSignIn{}, changes: make(chan struct{}), logs: &syncBuffer{}}
 	srv, err := New(Options{
 		Port: 0, StreamlitOrigin: "http://127.0.0.1:4010", LaunchSecret: testSecret,
-		Sessions: h.sessions, Shell: h.shell, Changes: h.changes, Assets: testAssets,
+		Sessions: h.sessions, SignIn: h.signIn, Changes: h.changes, Assets: testAssets,
 		APIURL: "http://127.0.0.1:8888",
 		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
 	})
@@ -333,7 +333,7 @@ func TestLoginAndLogoutAreForwarded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h.shell.err = tt.shellErr
+			h.signIn.err = tt.shellErr
 			resp := h.request(t, "POST", tt.path, tt.hdr...)
 			body := readAll(t, resp)
 			if resp.StatusCode != tt.want {
@@ -342,13 +342,13 @@ func TestLoginAndLogoutAreForwarded(t *testing.T) {
 			if tt.shellErr != nil && !strings.Contains(body, tt.shellErr.Error()) {
 				t.Fatalf("the answer does not carry the shell's reason: %s", body)
 			}
-			if h.shell.logins.Load() != tt.logins || h.shell.logouts.Load() != tt.logouts {
-				t.Fatalf("logins %d logouts %d, want %d %d", h.shell.logins.Load(), h.shell.logouts.Load(), tt.logins, tt.logouts)
+			if h.signIn.logins.Load() != tt.logins || h.signIn.logouts.Load() != tt.logouts {
+				t.Fatalf("logins %d logouts %d, want %d %d", h.signIn.logins.Load(), h.signIn.logouts.Load(), tt.logins, tt.logouts)
 			}
 		})
 	}
-	if resp := h.request(t, "GET", "/api/login", LaunchHeader, testSecret); resp.StatusCode/100 != 4 || h.shell.logins.Load() != 2 {
-		t.Fatalf("GET /api/login: %d, %d logins; want a 4xx and no sign-in", resp.StatusCode, h.shell.logins.Load())
+	if resp := h.request(t, "GET", "/api/login", LaunchHeader, testSecret); resp.StatusCode/100 != 4 || h.signIn.logins.Load() != 2 {
+		t.Fatalf("GET /api/login: %d, %d logins; want a 4xx and no sign-in", resp.StatusCode, h.signIn.logins.Load())
 	}
 }
 

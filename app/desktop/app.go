@@ -36,8 +36,9 @@ const (
 // startupWait bounds how long a bound method waits for the window's start-up.
 var startupWait = 15 * time.Second
 
-// shell is the part of the Wails runtime the App uses, so that tests can fake it.
-type shell interface {
+// nativeUI is what the App asks of the Wails runtime: events to the page, dialogs, the clipboard,
+// the title and menu, quit. Tests fake it.
+type nativeUI interface {
 	Emit(name string, data any)
 	OpenURL(url string)
 	SetClipboard(text string) error
@@ -81,7 +82,7 @@ type App struct {
 	opts Options // for the menu's rebuilds and the window title; set by Run
 
 	startupDone chan struct{}
-	sh          shell
+	ui          nativeUI
 	ctx         context.Context // the window's context, set at start-up
 	cancelStart context.CancelFunc
 
@@ -107,8 +108,8 @@ func (a *App) quit() {
 	if a.beforeQuit != nil {
 		a.beforeQuit()
 	}
-	if a.sh != nil {
-		a.sh.Quit()
+	if a.ui != nil {
+		a.ui.Quit()
 	}
 }
 
@@ -123,9 +124,9 @@ func NewApp(b Backend, log *slog.Logger, stopTimeout time.Duration) *App {
 	return &App{b: b, log: log, startupDone: make(chan struct{}), stopWait: stopTimeout, menuRebuilds: menuRebuilds}
 }
 
-// startup records the window's context and shell, starts the backend and opens the gate.
-func (a *App) startup(ctx context.Context, sh shell) {
-	a.ctx, a.sh = ctx, sh
+// startup records the window's context and native UI, starts the backend and opens the gate.
+func (a *App) startup(ctx context.Context, ui nativeUI) {
+	a.ctx, a.ui = ctx, ui
 	startCtx, cancel := context.WithCancel(ctx)
 	a.cancelStart = cancel
 	a.mu.Lock()
@@ -135,9 +136,9 @@ func (a *App) startup(ctx context.Context, sh shell) {
 	a.mu.Lock()
 	cur := a.snap.App
 	a.mu.Unlock()
-	sh.SetTitle(a.windowTitle(cur))
+	ui.SetTitle(a.windowTitle(cur))
 	if !a.menuRebuilds {
-		sh.UpdateRecent(a.recentItems()) // hide the fixed items the list does not fill
+		ui.UpdateRecent(a.recentItems()) // hide the fixed items the list does not fill
 	}
 	close(a.startupDone)
 	go func() {
@@ -304,7 +305,7 @@ func (a *App) SaveDiagnostics() (string, error) {
 		return "", userError("Could not collect diagnostics", err)
 	}
 	name := "desklit-diagnostics-" + time.Now().Format("20060102-150405") + diagExt(data)
-	path, err := a.sh.SaveFileDialog(name)
+	path, err := a.ui.SaveFileDialog(name)
 	if err != nil || path == "" {
 		return "", err
 	}
@@ -320,7 +321,7 @@ func (a *App) CopyText(text string) error {
 	if err := a.wait(); err != nil {
 		return err
 	}
-	return a.sh.SetClipboard(text)
+	return a.ui.SetClipboard(text)
 }
 
 // CancelStart cancels the first-run build.
@@ -417,8 +418,8 @@ func userError(what string, err error) error {
 type appEvents struct{ a *App }
 
 func (e appEvents) emit(name string, data any) {
-	if e.a.sh != nil {
-		e.a.sh.Emit(name, data)
+	if e.a.ui != nil {
+		e.a.ui.Emit(name, data)
 	}
 }
 
@@ -481,8 +482,8 @@ func (e appEvents) App(v AppView) {
 	e.a.mu.Lock()
 	e.a.snap.App = v
 	e.a.mu.Unlock()
-	if e.a.sh != nil {
-		e.a.sh.SetTitle(e.a.windowTitle(v))
+	if e.a.ui != nil {
+		e.a.ui.SetTitle(e.a.windowTitle(v))
 	}
 	e.emit(EvApp, v)
 	go e.a.refreshApps() // not here: the Backend may call App with its own lock held

@@ -88,7 +88,7 @@ func Run(b Backend, opts Options) error {
 		LogLevel:           logger.WARNING,
 		LogLevelProduction: logger.ERROR,
 		OnStartup: func(ctx context.Context) {
-			a.startup(ctx, wailsShell{ctx})
+			a.startup(ctx, wailsUI{ctx})
 		},
 		// Moving the window from OnStartup blocks the page from loading on Linux, so the
 		// remembered position is applied once the page is there.
@@ -120,7 +120,7 @@ func Run(b Backend, opts Options) error {
 			ProgramName: "desklit",
 			// No accelerated compositing (Wails' own default on Linux): the Streamlit page made
 			// WebKit composite through GL, which cost ~115 MB more in the web process (RSS 343
-			// vs 229 MB, bench/e2e/window.sh). WebGL (st.map, 3D charts) still works
+			// vs 229 MB, bench/e2e/window.ui). WebGL (st.map, 3D charts) still works
 			// (WebKitGTK 2.50 renders it off-screen); a dashboard gains nothing visible from it.
 			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
 		},
@@ -157,42 +157,42 @@ func distFS(assets fs.FS) (fs.FS, error) {
 	return sub, nil
 }
 
-// wailsShell is the real shell: the Wails runtime bound to the window's context.
-type wailsShell struct{ ctx context.Context }
+// wailsUI is the real nativeUI: the Wails runtime bound to the window's context.
+type wailsUI struct{ ctx context.Context }
 
-func (s wailsShell) Emit(name string, data any) { wruntime.EventsEmit(s.ctx, name, data) }
-func (s wailsShell) OpenURL(u string)           { wruntime.BrowserOpenURL(s.ctx, u) }
-func (s wailsShell) SetClipboard(t string) error {
+func (s wailsUI) Emit(name string, data any) { wruntime.EventsEmit(s.ctx, name, data) }
+func (s wailsUI) OpenURL(u string)           { wruntime.BrowserOpenURL(s.ctx, u) }
+func (s wailsUI) SetClipboard(t string) error {
 	return wruntime.ClipboardSetText(s.ctx, t)
 }
-func (s wailsShell) SaveFileDialog(name string) (string, error) {
+func (s wailsUI) SaveFileDialog(name string) (string, error) {
 	return wruntime.SaveFileDialog(s.ctx, wruntime.SaveDialogOptions{
 		Title: "Save diagnostics", DefaultFilename: name, CanCreateDirectories: true,
 	})
 }
-func (s wailsShell) OpenDirectoryDialog(title, dir string) (string, error) {
+func (s wailsUI) OpenDirectoryDialog(title, dir string) (string, error) {
 	return wruntime.OpenDirectoryDialog(s.ctx, wruntime.OpenDialogOptions{
 		Title: title, DefaultDirectory: dir,
 	})
 }
-func (s wailsShell) OpenFileDialog(title, dir, filterName, pattern string) (string, error) {
+func (s wailsUI) OpenFileDialog(title, dir, filterName, pattern string) (string, error) {
 	return wruntime.OpenFileDialog(s.ctx, wruntime.OpenDialogOptions{
 		Title: title, DefaultDirectory: dir,
 		Filters: []wruntime.FileFilter{{DisplayName: filterName, Pattern: pattern}},
 	})
 }
-func (s wailsShell) SetTitle(t string) { wruntime.WindowSetTitle(s.ctx, t) }
+func (s wailsUI) SetTitle(t string) { wruntime.WindowSetTitle(s.ctx, t) }
 
 // SetMenu: MenuSetApplicationMenu alone redraws the menu on macOS and Windows (both rebuild
 // the native menu in it); MenuUpdateApplicationMenu would only build it a second time.
-func (s wailsShell) SetMenu(m *menu.Menu)            { wruntime.MenuSetApplicationMenu(s.ctx, m) }
-func (s wailsShell) UpdateRecent(items []RecentItem) { updateRecentItems(items) }
-func (s wailsShell) Message(title, text string) {
+func (s wailsUI) SetMenu(m *menu.Menu)            { wruntime.MenuSetApplicationMenu(s.ctx, m) }
+func (s wailsUI) UpdateRecent(items []RecentItem) { updateRecentItems(items) }
+func (s wailsUI) Message(title, text string) {
 	_, _ = wruntime.MessageDialog(s.ctx, wruntime.MessageDialogOptions{
 		Type: wruntime.InfoDialog, Title: title, Message: text,
 	})
 }
-func (s wailsShell) Quit() { wruntime.Quit(s.ctx) }
+func (s wailsUI) Quit() { wruntime.Quit(s.ctx) }
 
 // slogWails routes Wails' own log lines to slog.
 type slogWails struct{ l *slog.Logger }

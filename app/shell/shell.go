@@ -375,7 +375,7 @@ func (s *Shell) startSession(ctx context.Context) error {
 	flow := authflow.New(wiring.FlowConfig(s.cfg, s.log.With("component", "signin")))
 	mgr := session.NewManager(store, flow.Bind(s.o.Opener), s.log.With("component", "session"), nil)
 	mgr.Start(ctx)
-	ctl, err := control.NewServer(controlShell{mgr}, s.controlToken, s.log.With("component", "control"))
+	ctl, err := control.NewServer(controlSessions{mgr}, s.controlToken, s.log.With("component", "control"))
 	if err != nil {
 		return fmt.Errorf("control channel: %w", err)
 	}

@@ -104,7 +104,7 @@ func run() error {
 	}
 	srv, err := component.New(component.Options{
 		StreamlitOrigin: "http://127.0.0.1:4010", LaunchSecret: secret,
-		Sessions: sessions, Shell: client, Changes: client.Changes(ctx),
+		Sessions: sessions, SignIn: client, Changes: client.Changes(ctx),
 		Assets: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}},
 	})
 	if err != nil {

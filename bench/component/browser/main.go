@@ -123,7 +123,7 @@ func run() error {
 	}
 	client := control.NewClient(ctl.URL(), ctlToken)
 	srv, err := component.New(component.Options{
-		StreamlitOrigin: hostOrigin, LaunchSecret: secret, Sessions: client, Shell: client,
+		StreamlitOrigin: hostOrigin, LaunchSecret: secret, Sessions: client, SignIn: client,
 		Changes: client.Changes(ctx), Assets: os.DirFS(*dist), APIURL: "http://127.0.0.1:8888",
 	})
 	if err != nil {
