@@ -197,12 +197,12 @@ func serviceLogger(w io.Writer) *slog.Logger {
 
 // printConfig writes the effective settings and where each came from.
 func printConfig(w io.Writer, cfg *config.Config) {
-	for _, r := range cfg.Effective() {
-		v := r[1]
+	for _, s := range cfg.Effective() {
+		v := s.Value
 		if v == "" {
 			v = "(unset)"
 		}
-		fmt.Fprintf(w, "  %-32s %-40s %s\n", r[0], v, r[2])
+		fmt.Fprintf(w, "  %-32s %-40s %s\n", s.Name, v, s.Source)
 	}
 }
 

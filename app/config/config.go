@@ -463,10 +463,18 @@ func readFile(path string) (map[string]fileValue, error) {
 	return out, nil
 }
 
-// Effective lists the settings and their sources, for `desklit status` and diagnostics. It holds
+// Setting is one effective setting: its variable, its value ("" when unset) and where the value
+// came from.
+type Setting struct {
+	Name   string // the environment variable, e.g. DESKLIT_API_PORT
+	Value  string
+	Source string // "default", "flag --api-port", "environment DESKLIT_API_PORT", "<file> line 3"…
+}
+
+// Effective lists the settings and their sources, for `desklit doctor` and diagnostics. It holds
 // no secrets: the configuration has none.
-func (c *Config) Effective() [][3]string {
-	var rows [][3]string
+func (c *Config) Effective() []Setting {
+	var rows []Setting
 	get := map[string]string{
 		"AUTH0_ISSUER_BASE_URL":           c.Issuer(),
 		"AUTH0_CLIENT_ID":                 c.ClientID,
@@ -485,7 +493,7 @@ func (c *Config) Effective() [][3]string {
 		"DESKLIT_ALLOW_PLAINTEXT_SESSION": strconv.FormatBool(c.AllowPlaintextSession),
 	}
 	for _, s := range settings() {
-		rows = append(rows, [3]string{s.env, get[s.env], c.Sources[s.env]})
+		rows = append(rows, Setting{Name: s.env, Value: get[s.env], Source: c.Sources[s.env]})
 	}
 	return rows
 }
@@ -494,12 +502,12 @@ func (c *Config) Effective() [][3]string {
 // are the same binary and load their configuration the same way).
 func (c *Config) Environ() []string {
 	var env []string
-	for _, r := range c.Effective() {
-		if r[0] == "AUTH0_ISSUER_BASE_URL" && c.UsesDevIdP() {
+	for _, s := range c.Effective() {
+		if s.Name == "AUTH0_ISSUER_BASE_URL" && c.UsesDevIdP() {
 			continue
 		}
-		if r[1] != "" {
-			env = append(env, r[0]+"="+r[1])
+		if s.Value != "" {
+			env = append(env, s.Name+"="+s.Value)
 		}
 	}
 	return env
