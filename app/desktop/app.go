@@ -340,7 +340,7 @@ func (a *App) Act(action string) error {
 	}
 	verb, arg, _ := strings.Cut(action, ":")
 	switch verb {
-	case ActRetry, ActQuitLeftover:
+	case ActRetry:
 		a.clearError()
 		if err := a.b.RetryStart(a.ctx); err != nil {
 			return userError("Could not start again", err)

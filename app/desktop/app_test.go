@@ -204,7 +204,6 @@ func TestErrorsAndActions(t *testing.T) {
 	}{
 		{desktoptest.PortInUse, desktop.ErrPortInUse, "use_port:8889", "UsePort:api:8889", false},
 		{desktoptest.PortInUse, desktop.ErrPortInUse, "retry", "RetryStart", false},
-		{desktoptest.PortInUse, desktop.ErrPortInUse, "quit_leftover", "RetryStart", false},
 		{desktoptest.NoPython, desktop.ErrNoPython, "retry", "RetryStart", false},
 		{desktoptest.CrashLoop, desktop.ErrCrashLoop, "restart:api", "RestartService:api", false},
 		{desktoptest.RuntimeBuild, desktop.ErrRuntimeBuild, "retry", "RetryStart", false},

@@ -40,10 +40,10 @@ class FakeApi implements Api {
 }
 
 function signedOut(): SessionView {
-  return { signedIn: false, name: '', email: '', sub: '', expiry: '0001-01-01T00:00:00Z', storeWarning: '', busy: false };
+  return { signedIn: false, name: '', email: '', sub: '', expiry: '0001-01-01T00:00:00Z', storeWarning: '' };
 }
 function svc(name: string, state: string, extra: Partial<ServiceView> = {}): ServiceView {
-  return { name, state, url: '', pid: 0, restarts: 0, cpuPercent: 0, rssBytes: 0, lastError: '', logTail: null, ...extra };
+  return { name, state, url: '', pid: 0, restarts: 0, cpuPercent: 0, rssBytes: 0, lastError: '', ...extra };
 }
 const allReady = () => [svc('streamlit', 'Ready', { pid: 11, cpuPercent: 1.5, rssBytes: 150 << 20 }), svc('component', 'Ready'), svc('api', 'Ready')];
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -85,9 +85,15 @@ describe('session', () => {
     expect(api.calls).toContain('logout');
   });
 
-  it('a sign-in in progress disables the button', () => {
-    api.emit(Ev.session, { ...signedOut(), busy: true });
+  it('a sign-in in progress disables the button', async () => {
+    let finish = () => {};
+    api.login = () => { api.calls.push('login'); return new Promise<void>((resolve) => { finish = resolve; }); };
+    button('Log in')!.click();
     expect(button('Signing in…')!.disabled).toBe(true);
+    expect(text()).toContain('Signing in…');
+    finish();
+    await flush();
+    expect(button('Log in')!.disabled).toBe(false);
   });
 
   it('no keyring shows a banner that can be dismissed', () => {
@@ -382,12 +388,6 @@ describe('errors', () => {
     button('Restart API')!.click();
     await flush();
     expect(api.calls).toContain('act:restart:api');
-  });
-
-  it('no keyring is a banner, not a blocking screen', () => {
-    api.emit(Ev.error, err({ kind: 'no_keyring', message: 'The keyring is locked.' }));
-    expect(view()).not.toBe('error');
-    expect(q('.banner')!.textContent).toContain('The keyring is locked.');
   });
 
   it('never shows a raw stack trace or JSON as the message', () => {

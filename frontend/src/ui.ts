@@ -7,7 +7,7 @@ import { Ev, type Api, type AppView, type ErrorView, type LogLine, type Progress
 import { appsView } from './apps';
 import { h } from './dom';
 import {
-  actionLabel, errorHelp, errorTitle, formatExpiry, looksRaw, serviceLabel, serviceTooltip, splitAction, stateWord,
+  actionLabel, errorHelp, errorTitle, formatExpiry, keyringHelp, looksRaw, serviceLabel, serviceTooltip, splitAction, stateWord,
 } from './format';
 
 const maxLogLines = 5000;
@@ -30,17 +30,18 @@ export interface State {
   app: AppView | null; // the current app
   apps: AppView[];
   opening: string; // the name of the app being opened, "" when none
+  signingIn: boolean; // Log in was pressed and the sign-in has not ended
 }
 
 const emptySession: SessionView = {
-  signedIn: false, name: '', email: '', sub: '', expiry: '', storeWarning: '', busy: false,
+  signedIn: false, name: '', email: '', sub: '', expiry: '', storeWarning: '',
 };
 
 export class UI {
   state: State = {
     services: [], session: emptySession, progress: null, error: null, streamlitUrl: '',
     view: 'app', logService: 'streamlit', filter: '', keyringDismissed: false, cpuDismissed: [], notice: null, menuFor: '',
-    app: null, apps: [], opening: '',
+    app: null, apps: [], opening: '', signingIn: false,
   };
   private logs = new Map<string, string[]>();
   private frame: HTMLIFrameElement | null = null;
@@ -111,9 +112,6 @@ export class UI {
   }
 
   private onServices(services: ServiceView[], url?: string): void {
-    for (const s of services) {
-      if (s.logTail?.length && !this.logs.has(s.name)) this.logs.set(s.name, [...s.logTail]);
-    }
     // A dismissed CPU banner comes back when the CPU falls and then stays high again.
     const cpuDismissed = this.state.cpuDismissed.filter((n) => services.some((s) => s.name === n && s.cpuHigh));
     const patch: Partial<State> = { services, cpuDismissed };
@@ -212,9 +210,9 @@ export class UI {
   }
 
   private renderHeader(): void {
-    const { services, session, view } = this.state;
+    const { services, session, view, signingIn } = this.state;
     // Rebuild only when something shown changed, so a hover or a focus survives other events.
-    const key = JSON.stringify([services, session, view, this.state.menuFor, this.streamlitReady(), this.state.app]);
+    const key = JSON.stringify([services, session, signingIn, view, this.state.menuFor, this.streamlitReady(), this.state.app]);
     if (key === this.headerKey) return;
     this.headerKey = key;
     const pills = h('nav', { class: 'pills', 'aria-label': 'Services' },
@@ -225,11 +223,11 @@ export class UI {
           h('span', { class: 'who-text' },
             h('span', { class: 'who-name' }, session.name || session.email || 'Signed in'),
             h('span', { class: 'who-exp' }, formatExpiry(session.expiry))))
-      : h('div', { class: 'who signed-out' }, session.busy ? 'Signing in…' : 'Not signed in');
+      : h('div', { class: 'who signed-out' }, signingIn ? 'Signing in…' : 'Not signed in');
     const authBtn = session.signedIn
       ? h('button', { class: 'btn', onclick: () => this.run(() => this.api.logout()) }, 'Log out')
-      : h('button', { class: 'btn primary', disabled: session.busy, onclick: () => this.login() },
-          session.busy ? 'Signing in…' : 'Log in');
+      : h('button', { class: 'btn primary', disabled: signingIn, onclick: () => this.login() },
+          signingIn ? 'Signing in…' : 'Log in');
     const appReady = this.streamlitReady();
     this.header.replaceChildren(
       this.brand(),
@@ -262,10 +260,8 @@ export class UI {
   }
 
   private login(): void {
-    this.set({ session: { ...this.state.session, busy: true } });
-    this.run(() => this.api.login()).finally(() => {
-      if (this.state.session.busy) this.set({ session: { ...this.state.session, busy: false } });
-    });
+    this.set({ signingIn: true });
+    this.run(() => this.api.login()).finally(() => this.set({ signingIn: false }));
   }
 
   private pill(s: ServiceView): HTMLElement {
@@ -306,19 +302,14 @@ export class UI {
   }
 
   private keyringBanner(): HTMLElement[] {
-    const { session, error, keyringDismissed } = this.state;
-    const warn = session.storeWarning || (error?.kind === 'no_keyring' ? error.message : '');
+    const { session, keyringDismissed } = this.state;
+    const warn = session.storeWarning;
     if (!warn || keyringDismissed) return [];
     return [
       h('div', { class: 'banner warn', role: 'alert' },
         h('strong', {}, 'Your sign-in will not be remembered. '),
-        h('span', {}, [warn, ...errorHelp({ kind: 'no_keyring', message: warn } as ErrorView)].join(' ')),
-        h('button', {
-          class: 'btn small', onclick: () => {
-            this.set({ keyringDismissed: true });
-            if (this.state.error?.kind === 'no_keyring') this.run(() => this.api.act('dismiss'));
-          },
-        }, 'OK')),
+        h('span', {}, [warn, ...keyringHelp(warn)].join(' ')),
+        h('button', { class: 'btn small', onclick: () => this.set({ keyringDismissed: true }) }, 'OK')),
     ];
   }
 
@@ -329,7 +320,7 @@ export class UI {
   /** mainView says which view is in front; exported through data-view for tests and styles. */
   mainView(): 'error' | 'progress' | 'logs' | 'apps' | 'opening' | 'app' | 'starting' {
     const { error, progress, view } = this.state;
-    if (error && error.kind !== 'no_keyring') return 'error';
+    if (error) return 'error';
     if (progress) return 'progress';
     if (view === 'logs') return 'logs';
     if (this.state.opening) return 'opening';
@@ -454,7 +445,7 @@ export class UI {
     // A failed app's Traceback is what its author needs to see: shown as it is, not collapsed.
     const showDetailOpen = !raw && (e.kind === 'app_failed' || ((e.kind === 'crash_loop' || e.kind === 'port_in_use') && !looksRaw(e.detail)));
     const actions = (e.actions?.length ? e.actions : ['retry']).map((a, i) =>
-      h('button', { class: 'btn' + (i === 0 ? ' primary' : ''), 'data-action': a, onclick: () => this.doAction(a) }, actionLabel(a, e)));
+      h('button', { class: 'btn' + (i === 0 ? ' primary' : ''), 'data-action': a, onclick: () => this.doAction(a) }, actionLabel(a)));
     if (!actions.some((b) => b.dataset.action === 'show_logs' || b.dataset.action === 'open_logs')) {
       actions.push(h('button', { class: 'btn', 'data-action': 'show_logs', onclick: () => this.doAction('show_logs') }, 'Show logs'));
     }
@@ -480,7 +471,7 @@ export class UI {
       return;
     }
     if (verb === 'dismiss') this.set({ error: null });
-    if (verb === 'retry' || verb === 'quit_leftover' || verb === 'use_port' || verb === 'restart') {
+    if (verb === 'retry' || verb === 'use_port' || verb === 'restart') {
       this.set({ error: null }); // the Go side reports a new error if it fails again
     }
     this.run(() => this.api.act(action));
