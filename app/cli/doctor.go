@@ -137,8 +137,7 @@ func orDefault(s, d string) string {
 	return s
 }
 
-// requirementsPath is the requirements file this binary carries: doctor changes nothing, so it
-// reads the embedded copy (through a temporary file) rather than unpacking the app.
+// uvDetail is where uv is, or why there is none.
 func uvDetail(uv string, err error) string {
 	if err != nil {
 		return err.Error()
@@ -162,6 +161,8 @@ func printEnvironments(w io.Writer, o pyruntime.Options) {
 
 func megabytes(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/1e6) }
 
+// requirementsPath is the requirements file this binary carries: doctor changes nothing, so it
+// reads the embedded copy (through a temporary file) rather than unpacking the app.
 func requirementsPath(e *Env, paths config.Paths) (string, func()) {
 	unpacked := filepath.Join(paths.Data, "app", "requirements.txt")
 	if e.Assets.Streamlit == nil {

@@ -29,8 +29,7 @@ var restartPolicy = supervisor.RestartPolicy{
 var streamlitWatch = supervisor.Watch{Interval: 5 * time.Second, Timeout: 5 * time.Second, Failures: 12}
 
 // goSpecs are the api and component services: `Exe serve <name>` (this binary or its plain
-// desklit sibling). They need the session side
-// (the control channel and the store).
+// desklit sibling). They need the session side (the control channel and the store).
 func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 	s.mu.Lock()
 	ctl := s.ctl

@@ -16,8 +16,8 @@ func newCrashBook(pol RestartPolicy, rand func() float64) *crashBook {
 }
 
 // crash records a crash at now of a process started at started that became Ready at ready (zero:
-// never). It returns the delay before the
-// restart, or trip=true when the service must be marked Failed, and the crashes counted.
+// never). It returns the delay before the restart, or trip=true when the service must be marked
+// Failed, and the crashes counted.
 func (b *crashBook) crash(now, started, ready time.Time) (delay time.Duration, trip bool, n int) {
 	// A long stable run forgives the past.
 	if now.Sub(started) >= b.pol.StableAfter {
