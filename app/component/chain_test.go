@@ -12,52 +12,10 @@ import (
 
 	"github.com/desklit/desklit/app/component"
 	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/control/controltest"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/sse"
 )
-
-// memSessions is a shell's sessions: it keeps the session in memory (no keyring).
-type memSessions struct {
-	mu   sync.Mutex
-	cur  *session.Session
-	subs map[chan struct{}]struct{}
-}
-
-func (m *memSessions) Login(context.Context) error {
-	m.set(&session.Session{
-		View: session.View{
-			User:        session.User{Sub: "u-42", Name: "Grace", Email: "grace@example.test"},
-			AccessToken: "AT-CHAIN",
-			IDToken:     "IDT-CHAIN",
-			Expiry:      time.Now().Add(time.Hour),
-		},
-	})
-	return nil
-}
-func (m *memSessions) Logout(context.Context) error { m.set(nil); return nil }
-func (m *memSessions) Current() *session.Session {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.cur
-}
-func (m *memSessions) Subscribe() (<-chan struct{}, func()) {
-	c := make(chan struct{}, 1)
-	m.mu.Lock()
-	m.subs[c] = struct{}{}
-	m.mu.Unlock()
-	return c, func() { m.mu.Lock(); delete(m.subs, c); m.mu.Unlock() }
-}
-func (m *memSessions) set(s *session.Session) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.cur = s
-	for c := range m.subs {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
-	}
-}
 
 // The whole chain as the shell wires it when it has no keyring: the component asks the shell
 // to sign in over the control channel, the shell's change is pushed through the control channel
@@ -67,7 +25,14 @@ func TestChainThroughTheControlChannel(t *testing.T) {
 	var wg sync.WaitGroup
 	t.Cleanup(func() { cancel(); wg.Wait() })
 
-	shell := &memSessions{subs: map[chan struct{}]struct{}{}}
+	shell := &controltest.Sessions{LoginAs: &session.Session{ // a shell that keeps the session in memory (no keyring)
+		View: session.View{
+			User:        session.User{Sub: "u-42", Name: "Grace", Email: "grace@example.test"},
+			AccessToken: "AT-CHAIN",
+			IDToken:     "IDT-CHAIN",
+			Expiry:      time.Now().Add(time.Hour),
+		},
+	}}
 	ctl, err := control.NewServer(shell, "control-token-0123456789", nil)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package component
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -15,6 +14,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/sse"
 )
@@ -80,13 +80,13 @@ type harness struct {
 	sessions *fakeSessions
 	signIn   *fakeSignIn
 	changes  chan struct{}
-	logs     *syncBuffer
+	logs     *testutil.SyncBuffer
 	stop     func()
 }
 
 func newHarness(t *testing.T) *harness {
 	t.Helper()
-	h := &harness{sessions: &fakeSessions{}, signIn: &fakeSignIn{}, changes: make(chan struct{}), logs: &syncBuffer{}}
+	h := &harness{sessions: &fakeSessions{}, signIn: &fakeSignIn{}, changes: make(chan struct{}), logs: &testutil.SyncBuffer{}}
 	srv, err := New(Options{
 		Port: 0, StreamlitOrigin: "http://127.0.0.1:4010", LaunchSecret: testSecret,
 		Sessions: h.sessions, SignIn: h.signIn, Changes: h.changes, Assets: testAssets,
@@ -464,21 +464,4 @@ func TestSessionChangeReachesTheEventStream(t *testing.T) {
 	h.stop()
 	for range events {
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

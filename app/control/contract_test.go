@@ -36,7 +36,7 @@ func TestSessionIsTheContractView(t *testing.T) {
 	_ = json.Unmarshal(contract.SignedIn.View, &want)
 
 	sessions := newFakeSessions()
-	sessions.set(&session.Session{View: view, RefreshToken: "REFRESH-TOKEN-SECRET-VALUE"})
+	sessions.Set(&session.Session{View: view, RefreshToken: "REFRESH-TOKEN-SECRET-VALUE"})
 	srv, _ := start(t, sessions)
 
 	req, _ := http.NewRequest("GET", srv.URL()+"/session", nil)

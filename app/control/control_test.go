@@ -1,86 +1,23 @@
 package control
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/desklit/desklit/app/control/controltest"
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
 )
 
 const testToken = "control-token-0123456789abcdef"
 
-// fakeSessions is a hand-written Sessions: a session in memory and change subscribers.
-type fakeSessions struct {
-	mu       sync.Mutex
-	cur      *session.Session
-	subs     map[chan struct{}]struct{}
-	logins   atomic.Int32
-	logouts  atomic.Int32
-	loginErr error
-	gate     chan struct{} // when set, Login waits for it
-}
-
-func newFakeSessions() *fakeSessions { return &fakeSessions{subs: map[chan struct{}]struct{}{}} }
-
-func (f *fakeSessions) Login(ctx context.Context) error {
-	f.logins.Add(1)
-	if f.gate != nil {
-		select {
-		case <-f.gate:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	if f.loginErr != nil {
-		return f.loginErr
-	}
-	f.set(testSession())
-	return nil
-}
-
-func (f *fakeSessions) Logout(context.Context) error {
-	f.logouts.Add(1)
-	f.set(nil)
-	return nil
-}
-
-func (f *fakeSessions) Current() *session.Session {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.cur
-}
-
-func (f *fakeSessions) Subscribe() (<-chan struct{}, func()) {
-	c := make(chan struct{}, 1)
-	f.mu.Lock()
-	f.subs[c] = struct{}{}
-	f.mu.Unlock()
-	return c, func() {
-		f.mu.Lock()
-		delete(f.subs, c)
-		f.mu.Unlock()
-	}
-}
-
-func (f *fakeSessions) set(s *session.Session) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.cur = s
-	for c := range f.subs {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
-	}
-}
+// newFakeSessions is a session in memory whose Login signs in with testSession.
+func newFakeSessions() *controltest.Sessions { return &controltest.Sessions{LoginAs: testSession()} }
 
 func testSession() *session.Session {
 	return &session.Session{
@@ -99,9 +36,9 @@ func testSession() *session.Session {
 }
 
 // start runs a control server for the test and returns it with its log output.
-func start(t *testing.T, sessions Sessions) (*Server, *syncBuffer) {
+func start(t *testing.T, sessions Sessions) (*Server, *testutil.SyncBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &testutil.SyncBuffer{}
 	srv, err := NewServer(sessions, testToken, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
@@ -116,23 +53,6 @@ func start(t *testing.T, sessions Sessions) (*Server, *syncBuffer) {
 		}
 	})
 	return srv, logs
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func TestNewServerRefusesAShortToken(t *testing.T) {
@@ -202,7 +122,7 @@ func TestClientSession(t *testing.T) {
 	if _, err := c.Session(ctx); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("signed out: err %v, want session.ErrNotFound", err)
 	}
-	sessions.set(testSession())
+	sessions.Set(testSession())
 	got, err := c.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -233,17 +153,17 @@ func TestClientForwardsLoginAndLogout(t *testing.T) {
 	if err := c.Login(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if sessions.logins.Load() != 1 || sessions.Current() == nil {
-		t.Fatalf("login not forwarded: %d logins, session %v", sessions.logins.Load(), sessions.Current())
+	if sessions.Logins.Load() != 1 || sessions.Current() == nil {
+		t.Fatalf("login not forwarded: %d logins, session %v", sessions.Logins.Load(), sessions.Current())
 	}
 	if err := c.Logout(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if sessions.logouts.Load() != 1 || sessions.Current() != nil {
-		t.Fatalf("logout not forwarded: %d logouts, session %v", sessions.logouts.Load(), sessions.Current())
+	if sessions.Logouts.Load() != 1 || sessions.Current() != nil {
+		t.Fatalf("logout not forwarded: %d logouts, session %v", sessions.Logouts.Load(), sessions.Current())
 	}
 
-	sessions.loginErr = errors.New("the user closed the sign-in window")
+	sessions.LoginErr = errors.New("the user closed the sign-in window")
 	err := c.Login(ctx)
 	var ae *AnswerError
 	if !errors.As(err, &ae) || ae.Status != http.StatusBadGateway || !strings.Contains(err.Error(), "closed the sign-in window") {
@@ -254,7 +174,7 @@ func TestClientForwardsLoginAndLogout(t *testing.T) {
 // Concurrent sign-in requests share one sign-in, and a client that gives up does not cancel it.
 func TestLoginRunsOnceAndOutlivesTheRequest(t *testing.T) {
 	sessions := newFakeSessions()
-	sessions.gate = make(chan struct{})
+	sessions.Gate = make(chan struct{})
 	srv, _ := start(t, sessions)
 	c := NewClient(srv.URL(), testToken)
 
@@ -269,7 +189,7 @@ func TestLoginRunsOnceAndOutlivesTheRequest(t *testing.T) {
 	if err := <-errs; !errors.Is(err, context.Canceled) {
 		t.Fatalf("the cancelled request: err %v, want context.Canceled", err)
 	}
-	close(sessions.gate)
+	close(sessions.Gate)
 	if err := <-errs; err != nil {
 		t.Fatalf("the waiting request: %v", err)
 	}
@@ -278,7 +198,7 @@ func TestLoginRunsOnceAndOutlivesTheRequest(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the sign-in did not finish")
 	}
-	if n := sessions.logins.Load(); n != 1 {
+	if n := sessions.Logins.Load(); n != 1 {
 		t.Fatalf("%d sign-ins ran, want 1", n)
 	}
 }
@@ -304,9 +224,9 @@ func TestChangesArePushed(t *testing.T) {
 	receive("on connect")
 	for i := range 3 {
 		if i%2 == 0 {
-			sessions.set(testSession())
+			sessions.Set(testSession())
 		} else {
-			sessions.set(nil)
+			sessions.Set(nil)
 		}
 		receive("after a change")
 	}

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
@@ -24,7 +25,7 @@ const realKeyringEnv = "DESKLIT_TEST_REAL_KEYRING"
 type keyringEnv struct {
 	backend keyringstore.Backend
 	opts    keyringstore.Options
-	log     *logBuffer
+	log     *testutil.SyncBuffer
 	real    bool
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
@@ -18,7 +19,7 @@ var errInjected = errors.New("injected keyring failure")
 type faultEnv struct {
 	mock  *keyringstore.MockBackend
 	store *keyringstore.Store
-	log   *logBuffer
+	log   *testutil.SyncBuffer
 	held  chan struct{} // closed at the end of the test: releases hung calls
 }
 

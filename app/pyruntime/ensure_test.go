@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // TestEnsureLifecycle: offline build with uv, desklit_auth installed, warm start, a deleted file
@@ -39,7 +41,7 @@ func TestEnsureLifecycle(t *testing.T) {
 	if got != "auth1 True 0+" {
 		t.Fatalf("desklit_auth in env = %q", got)
 	}
-	log := f.opts.Log.(*syncBuffer).String()
+	log := f.opts.Log.(*testutil.SyncBuffer).String()
 	if !strings.Contains(log, "pip sync") || !strings.Contains(log, "--offline") || !strings.Contains(log, "--require-hashes") {
 		t.Errorf("uv did not sync offline with hashes:\n%s", log)
 	}
@@ -79,7 +81,7 @@ func TestEnsureLifecycle(t *testing.T) {
 	}
 
 	// Warm: nothing but "ready", and no uv run.
-	before := len(f.opts.Log.(*syncBuffer).String())
+	before := len(f.opts.Log.(*testutil.SyncBuffer).String())
 	env2, err := Ensure(ctx, f.opts)
 	if err != nil || env2 != env {
 		t.Fatalf("warm Ensure = %+v, %v; want %+v", env2, err, env)
@@ -90,7 +92,7 @@ func TestEnsureLifecycle(t *testing.T) {
 	if got := steps(f.events.take()); !slices.Equal(got, []string{StepReady}) {
 		t.Errorf("warm steps = %v, want only ready", got)
 	}
-	if after := f.opts.Log.(*syncBuffer).String()[before:]; after != "" {
+	if after := f.opts.Log.(*testutil.SyncBuffer).String()[before:]; after != "" {
 		t.Errorf("a warm start ran something:\n%s", after)
 	}
 

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // TestStreamlitFromWheelhouse builds the real runtime from DESKLIT_TEST_WHEELHOUSE (filled by
@@ -27,7 +29,7 @@ func TestStreamlitFromWheelhouse(t *testing.T) {
 		t.Fatal(err)
 	}
 	auth, _ := filepath.Abs("../../runtime/streamlit/desklit_auth")
-	var log syncBuffer
+	var log testutil.SyncBuffer
 	o := Options{
 		DataDir:     t.TempDir(),
 		CacheDir:    t.TempDir(),
@@ -63,7 +65,7 @@ func TestStreamlitFromWheelhouse(t *testing.T) {
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	ownGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/desklit/desklit/app/cli"
 	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
@@ -60,24 +60,6 @@ func need(t *testing.T) (wheelhouse, testWheels string) {
 	return wheelhouse, testWheels
 }
 
-func freePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var ports []int
-	var lns []net.Listener
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		lns = append(lns, ln)
-		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
-	}
-	for _, ln := range lns {
-		ln.Close()
-	}
-	return ports
-}
-
 type harness struct {
 	sh    *shell.Shell
 	paths config.Paths
@@ -96,7 +78,7 @@ func newShell(t *testing.T, p *project.Project) *harness {
 	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("UV_CACHE_DIR", "") // the shell's own cache folder
-	ports := freePorts(t, 5)
+	ports := testutil.FreePorts(t, 5)
 	flags := map[string]string{
 		"DESKLIT_STREAMLIT_PORT": strconv.Itoa(ports[0]), "DESKLIT_COMPONENT_PORT": strconv.Itoa(ports[1]),
 		"DESKLIT_API_PORT": strconv.Itoa(ports[2]), "DESKLIT_IDP_PORT": strconv.Itoa(ports[3]),

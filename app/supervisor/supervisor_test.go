@@ -19,11 +19,13 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 func TestStartReadyAndStop(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	ctx := context.Background()
 	if err := s.Start(ctx, helperSpec("api", "serve", port)); err != nil {
 		t.Fatalf("Start: %v", err)
@@ -78,7 +80,7 @@ func TestStartFailures(t *testing.T) {
 			s := newTestSupervisor(t, Options{})
 			events, cancel := s.Subscribe()
 			defer cancel()
-			sp := helperSpec("api", tt.mode, freePort(t))
+			sp := helperSpec("api", tt.mode, testutil.FreePort(t))
 			sp.ReadyTimeout = tt.timeout
 			if tt.mode == "" {
 				sp.Argv = []string{"/nonexistent/desklit-helper"}
@@ -114,7 +116,7 @@ func TestCrashRestartsWithGrowingDelay(t *testing.T) {
 	s := newTestSupervisor(t, Options{Rand: func() float64 { return 0 }})
 	events, cancel := s.Subscribe()
 	defer cancel()
-	sp := helperSpec("api", "serve", freePort(t), "HELPER_CRASH_AFTER=100ms")
+	sp := helperSpec("api", "serve", testutil.FreePort(t), "HELPER_CRASH_AFTER=100ms")
 	sp.Restart = RestartPolicy{MaxCrashes: 100, Window: time.Hour, MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour, StableAfter: time.Hour, HealthyFor: time.Hour}
 	if err := s.Start(context.Background(), sp); err != nil {
 		t.Fatal(err)
@@ -148,7 +150,7 @@ func TestCrashLoopFails(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
 	events, cancel := s.Subscribe()
 	defer cancel()
-	sp := helperSpec("api", "serve", freePort(t), "HELPER_CRASH_AFTER=50ms")
+	sp := helperSpec("api", "serve", testutil.FreePort(t), "HELPER_CRASH_AFTER=50ms")
 	sp.Restart = RestartPolicy{MaxCrashes: 3, Window: time.Hour, MinBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, StableAfter: time.Hour}
 	if err := s.Start(context.Background(), sp); err != nil {
 		t.Fatal(err)
@@ -205,7 +207,7 @@ func TestStopEscalation(t *testing.T) {
 			s := newTestSupervisor(t, Options{})
 			events, cancel := s.Subscribe()
 			defer cancel()
-			sp := helperSpec("api", "serve", freePort(t), "HELPER_IGNORE_TERM=1")
+			sp := helperSpec("api", "serve", testutil.FreePort(t), "HELPER_IGNORE_TERM=1")
 			sp.Grace = 300 * time.Millisecond
 			if tt.name != "grace period over" {
 				sp.Grace = time.Hour
@@ -228,7 +230,7 @@ func TestStopEscalation(t *testing.T) {
 
 func TestGrandchildDiesWithGroup(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
-	if err := s.Start(context.Background(), helperSpec("api", "serve", freePort(t), "HELPER_GRANDCHILD=1")); err != nil {
+	if err := s.Start(context.Background(), helperSpec("api", "serve", testutil.FreePort(t), "HELPER_GRANDCHILD=1")); err != nil {
 		t.Fatal(err)
 	}
 	gc := grepPID(s.Logs("api"), "grandchild")
@@ -249,7 +251,7 @@ func TestSupervisorKilledChildrenGone(t *testing.T) {
 		t.Skip("Pdeathsig is Linux only; elsewhere leftovers are reaped at the next start")
 	}
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_PORT="+strconv.Itoa(freePort(t)), "HELPER_RUNDIR="+t.TempDir())
+	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_PORT="+strconv.Itoa(testutil.FreePort(t)), "HELPER_RUNDIR="+t.TempDir())
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -355,7 +357,7 @@ func TestStrangerInARecordedSessionIsLeftAlone(t *testing.T) {
 
 func TestLeftoverIsReaped(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	old := startForeign(t, port)
 	rec, err := identify(int32(old.Process.Pid))
 	if err != nil {
@@ -393,7 +395,7 @@ func TestForeignProcessIsNamedAndLeftAlive(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := newTestSupervisor(t, Options{})
-			port := freePort(t)
+			port := testutil.FreePort(t)
 			foreign := startForeign(t, port)
 			pid := int32(foreign.Process.Pid)
 			if rec := tt.pidFile(pid); rec != nil {
@@ -431,7 +433,7 @@ func TestLogsReachFileRingAndSubscribers(t *testing.T) {
 	s := newTestSupervisor(t, Options{RingSize: 5})
 	lines, cancel := s.SubscribeLogs()
 	defer cancel()
-	if err := s.Start(context.Background(), helperSpec("api", "serve", freePort(t), "HELPER_LINES=10")); err != nil {
+	if err := s.Start(context.Background(), helperSpec("api", "serve", testutil.FreePort(t), "HELPER_LINES=10")); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Stop(context.Background()); err != nil {
@@ -491,7 +493,7 @@ func TestSubscribersSeeEveryChangeInOrder(t *testing.T) {
 	slow, cancelSlow := s.Subscribe() // read only at the end
 	defer cancelSlow()
 	ctx := context.Background()
-	if err := s.Start(ctx, helperSpec("api", "serve", freePort(t)), helperSpec("component", "serve", freePort(t))); err != nil {
+	if err := s.Start(ctx, helperSpec("api", "serve", testutil.FreePort(t)), helperSpec("component", "serve", testutil.FreePort(t))); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.Restart(ctx, "api"); err != nil {
@@ -548,7 +550,7 @@ func TestSubscribersSeeEveryChangeInOrder(t *testing.T) {
 func TestStopServiceStopsOneAndItCanStartAgain(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
 	ctx := context.Background()
-	a, b := freePort(t), freePort(t)
+	a, b := testutil.FreePort(t), testutil.FreePort(t)
 	if err := s.Start(ctx, helperSpec("one", "serve", a), helperSpec("two", "serve", b)); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
@@ -591,7 +593,7 @@ func TestFailedRestartNamesThePortHolder(t *testing.T) {
 	s := newTestSupervisor(t, Options{Clock: clock})
 	events, cancel := s.Subscribe()
 	defer cancel()
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	sp := helperSpec("api", "serve", port, "HELPER_CRASH_AFTER=10ms")
 	sp.Watch.Interval = -1 // the clock's only timers are the backoff's
 	if err := s.Start(context.Background(), sp); err != nil {

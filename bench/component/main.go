@@ -21,12 +21,12 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"sync"
 	"testing/fstest"
 	"time"
 
 	"github.com/desklit/desklit/app/component"
 	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/control/controltest"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/sse"
 )
@@ -35,45 +35,6 @@ func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/component:", err)
 		os.Exit(1)
-	}
-}
-
-// shell keeps a session in memory and publishes its changes, like the session manager.
-type shell struct {
-	mu   sync.Mutex
-	cur  *session.Session
-	subs map[chan struct{}]struct{}
-}
-
-func (s *shell) Login(context.Context) error  { return nil }
-func (s *shell) Logout(context.Context) error { return nil }
-func (s *shell) Current() *session.Session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cur
-}
-func (s *shell) Load(context.Context) (*session.Session, error) {
-	if c := s.Current(); c != nil {
-		return c, nil
-	}
-	return nil, session.ErrNotFound
-}
-func (s *shell) Subscribe() (<-chan struct{}, func()) {
-	c := make(chan struct{}, 1)
-	s.mu.Lock()
-	s.subs[c] = struct{}{}
-	s.mu.Unlock()
-	return c, func() { s.mu.Lock(); delete(s.subs, c); s.mu.Unlock() }
-}
-func (s *shell) publish(sess *session.Session) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cur = sess
-	for c := range s.subs {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
 	}
 }
 
@@ -87,7 +48,7 @@ func run() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	sh := &shell{subs: map[chan struct{}]struct{}{}}
+	sh := &controltest.Sessions{} // a session in memory whose changes are published, like the session manager's
 	const ctlToken, secret = "bench-control-token-0123456789", "bench-launch-secret-0123456789"
 	ctl, err := control.NewServer(sh, ctlToken, nil)
 	if err != nil {
@@ -146,7 +107,7 @@ func run() error {
 	// Wait until both streams are up: changes reach the client.
 	deadline := time.After(10 * time.Second)
 	for ready := false; !ready; {
-		sh.publish(nil)
+		sh.Set(nil)
 		select {
 		case <-events:
 			ready = true
@@ -164,7 +125,7 @@ func run() error {
 		time.Sleep(2 * time.Millisecond) // let the previous change settle everywhere
 		drain(events)
 		start := time.Now()
-		sh.publish(&session.Session{
+		sh.Set(&session.Session{
 			View: session.View{
 				User:        session.User{Sub: sub, Name: "Bench"},
 				AccessToken: "bench-at",

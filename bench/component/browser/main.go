@@ -23,11 +23,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/desklit/desklit/app/component"
 	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/control/controltest"
 	"github.com/desklit/desklit/app/httpguard"
 	"github.com/desklit/desklit/app/session"
 )
@@ -39,48 +39,6 @@ func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/component/browser:", err)
 		os.Exit(1)
-	}
-}
-
-type shell struct {
-	mu   sync.Mutex
-	cur  *session.Session
-	subs map[chan struct{}]struct{}
-}
-
-func (s *shell) Login(context.Context) error {
-	s.publish(&session.Session{
-		View: session.View{
-			User:        session.User{Sub: "auth0|ada", Name: "Ada Analyst", Email: "ada@example.test"},
-			AccessToken: "bench-at",
-			IDToken:     "bench-idt",
-			Expiry:      time.Now().Add(42 * time.Minute),
-		},
-	})
-	return nil
-}
-func (s *shell) Logout(context.Context) error { s.publish(nil); return nil }
-func (s *shell) Current() *session.Session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cur
-}
-func (s *shell) Subscribe() (<-chan struct{}, func()) {
-	c := make(chan struct{}, 1)
-	s.mu.Lock()
-	s.subs[c] = struct{}{}
-	s.mu.Unlock()
-	return c, func() { s.mu.Lock(); delete(s.subs, c); s.mu.Unlock() }
-}
-func (s *shell) publish(sess *session.Session) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cur = sess
-	for c := range s.subs {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
 	}
 }
 
@@ -115,7 +73,15 @@ func run() error {
 	}
 	hostOrigin := fmt.Sprintf("http://127.0.0.1:%d", httpguard.Port(hostLn))
 
-	sh := &shell{subs: map[chan struct{}]struct{}{}}
+	// A shell that keeps the session in memory; Login signs Ada in.
+	sh := &controltest.Sessions{LoginAs: &session.Session{
+		View: session.View{
+			User:        session.User{Sub: "auth0|ada", Name: "Ada Analyst", Email: "ada@example.test"},
+			AccessToken: "bench-at",
+			IDToken:     "bench-idt",
+			Expiry:      time.Now().Add(42 * time.Minute),
+		},
+	}}
 	const ctlToken, secret = "bench-control-token-0123456789", "bench-launch-secret-0123456789"
 	ctl, err := control.NewServer(sh, ctlToken, nil)
 	if err != nil {
@@ -163,7 +129,7 @@ func run() error {
 	})
 	mux.HandleFunc("GET /publish", func(w http.ResponseWriter, r *http.Request) {
 		sub := "user-" + r.URL.Query().Get("i")
-		sh.publish(&session.Session{
+		sh.Set(&session.Session{
 			View: session.View{
 				User:        session.User{Sub: sub, Name: "Ada Analyst", Email: "ada@example.test"},
 				AccessToken: "bench-at-" + sub,
@@ -197,7 +163,7 @@ func run() error {
 	}
 
 	open := func(query url.Values, extra ...string) (result, error) {
-		sh.publish(nil)
+		sh.Set(nil)
 		args := append([]string{"--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
 			"--no-default-browser-check", profile()}, extra...)
 		args = append(args, hostOrigin+"/?"+query.Encode())
@@ -255,7 +221,7 @@ func run() error {
 			}
 			fmt.Printf("frame heights reported (%s): %v\n", theme, res.Heights)
 			// The session is still published: a screenshot run shows the signed-in component.
-			sh.publish(&session.Session{
+			sh.Set(&session.Session{
 				View: session.View{
 					User:        session.User{Sub: "user-view", Name: "Ada Analyst", Email: "ada@example.test"},
 					AccessToken: "x",
