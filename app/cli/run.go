@@ -147,7 +147,3 @@ func isTerminal(w io.Writer) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
-
-func hasDisplay(getenv func(string) string) bool {
-	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" || isDesktopOS()
-}

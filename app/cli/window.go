@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"runtime"
 
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/pyruntime"
@@ -78,4 +79,10 @@ func cmdSigninWindow(ctx context.Context, e *Env, args []string) error {
 		return fmt.Errorf("this build of desklit has no window")
 	}
 	return e.Window.RunSignin(ctx, e, u)
+}
+
+// hasDisplay reports whether a window can be shown: an X or Wayland display, or macOS and
+// Windows, where a GUI program always has one.
+func hasDisplay(getenv func(string) string) bool {
+	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" || runtime.GOOS == "darwin" || runtime.GOOS == "windows"
 }
