@@ -152,11 +152,11 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 	switch {
 	case early != nil:
 		b.report(ev, early.err)
-	case !prestarted:
-		go b.startServices(ctx)
+	case !prestarted && b.claimStart():
+		go b.runStart(ctx)
 	}
 	if err := b.sh.StartSession(); err != nil {
-		return nil // startServices reports it
+		return nil // runStart reports it
 	}
 	b.forwardSession(ev)
 	b.reportOpenError(ev)
@@ -202,7 +202,7 @@ func (b *Backend) forwardServices(events <-chan supervisor.Event) {
 			b.mu.Lock()
 			starting := b.starting
 			b.mu.Unlock()
-			if !starting { // a failure during start-up is reported by startServices
+			if !starting { // a failure during start-up is reported by runStart
 				ev.Error(crashLoop(e.Status))
 			}
 		}
@@ -252,15 +252,15 @@ func sortServices(v []desktop.ServiceView) {
 	slices.SortStableFunc(v, func(a, b desktop.ServiceView) int { return rank(a.Name) - rank(b.Name) })
 }
 
-func (b *Backend) startServices(ctx context.Context) {
+// claimStart marks a start-up as running, unless one runs already: the caller then runs it.
+func (b *Backend) claimStart() bool {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.starting {
-		b.mu.Unlock()
-		return
+		return false
 	}
 	b.starting = true
-	b.mu.Unlock()
-	b.runStart(ctx)
+	return true
 }
 
 // runStart starts the services (b.starting is already set) and reports the outcome to the
@@ -464,7 +464,9 @@ func (b *Backend) RetryStart(ctx context.Context) error {
 		b.forwardSession(ev)
 	}
 	ev.Error(desktop.ErrorView{})
-	go b.startServices(context.WithoutCancel(ctx))
+	if b.claimStart() {
+		go b.runStart(context.WithoutCancel(ctx))
+	}
 	return nil
 }
 
