@@ -91,6 +91,7 @@ func childEnv(inherited, config []string) []string {
 func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	s.mu.Lock()
 	rt, p := s.rt, s.project
+	s.streamlitPorts = [3]int{s.cfg.StreamlitPort, s.cfg.ComponentPort, s.cfg.APIPort}
 	s.mu.Unlock()
 	if len(rt.Argv) == 0 {
 		return supervisor.Spec{}, fmt.Errorf("the Python environment is not ready")

@@ -79,8 +79,11 @@ type Shell struct {
 	idp          *devidp.Server
 	ctl          *control.Server
 	rt           pyruntime.Runtime // the running app's environment and Streamlit command line
-	cancel       context.CancelFunc
-	bg           sync.WaitGroup
+	// streamlitPorts are the Streamlit, component and API ports the Streamlit service was last
+	// made for: its page and its environment name them.
+	streamlitPorts [3]int
+	cancel         context.CancelFunc
+	bg             sync.WaitGroup
 }
 
 // New makes a Shell; nothing runs until Start.
@@ -202,10 +205,7 @@ func (s *Shell) StartServices(ctx context.Context) error {
 	s.rememberOnce.Do(func() { s.remember(s.Project()) })
 	sessErr := make(chan error, 1)
 	go func() { sessErr <- s.StartSession() }()
-	running := map[string]bool{}
-	for _, st := range s.sup.Snapshot() {
-		running[st.Name] = st.State != supervisor.Failed && st.State != supervisor.Stopped
-	}
+	running := s.runningServices(ctx)
 	st := s.newStreamlitStart(ctx)
 	defer st.cancel()
 	if err := s.startRuntime(ctx, st, running["streamlit"]); err != nil {
@@ -213,6 +213,28 @@ func (s *Shell) StartServices(ctx context.Context) error {
 	}
 	goErr := s.startGoServices(ctx, <-sessErr, running)
 	return errors.Join(goErr, <-st.done)
+}
+
+// runningServices are the services up from an earlier attempt. A Streamlit made before one of
+// the ports moved (the user chose another after a conflict) is stopped, to start again: its page
+// and its environment name the old ones.
+func (s *Shell) runningServices(ctx context.Context) map[string]bool {
+	running := map[string]bool{}
+	for _, st := range s.sup.Snapshot() {
+		running[st.Name] = st.State != supervisor.Failed && st.State != supervisor.Stopped
+	}
+	s.mu.Lock()
+	moved := s.streamlitPorts != [3]int{s.cfg.StreamlitPort, s.cfg.ComponentPort, s.cfg.APIPort}
+	s.mu.Unlock()
+	if running["streamlit"] && moved {
+		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := s.sup.StopService(stopCtx, "streamlit"); err != nil {
+			s.log.Warn("stop streamlit for the ports chosen", "err", err)
+		}
+		running["streamlit"] = false
+	}
+	return running
 }
 
 // startRuntime unpacks the app and builds or reuses its environment; unless Streamlit runs, it
