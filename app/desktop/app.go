@@ -6,31 +6,11 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/menu"
-)
-
-// Event names the frontend subscribes to (frontend/src/api.ts mirrors them).
-const (
-	EvServices = "desklit:services"
-	EvSession  = "desklit:session"
-	EvProgress = "desklit:progress"
-	EvError    = "desklit:error"
-	EvLog      = "desklit:log"
-	EvView     = "desklit:view"   // menu → UI: "app", "apps", "logs", "reload"
-	EvNotice   = "desklit:notice" // a short message for the UI's toast
-	EvAppURL   = "desklit:appurl" // the Streamlit URL (with the launch secret) once it is ready
-)
-
-// Event names of the user's own apps (issue #14).
-const (
-	EvApp     = "desklit:app"     // AppView: the current app changed
-	EvApps    = "desklit:apps"    // []AppView: the recent apps changed (after a switch)
-	EvOpening = "desklit:opening" // the name of the app being opened; "" when the switch ended
 )
 
 // startupWait bounds how long a bound method waits for the window's start-up.
@@ -66,12 +46,6 @@ type Snapshot struct {
 	Versions     map[string]string `json:"versions"`
 	App          AppView           `json:"app"`
 	Apps         []AppView         `json:"apps"`
-}
-
-// LogLine is one line of a service's log, as sent to the UI.
-type LogLine struct {
-	Service string `json:"service"`
-	Line    string `json:"line"`
 }
 
 // App is bound to the frontend: its exported methods are what the UI calls. Each waits until
@@ -333,61 +307,6 @@ func (a *App) CancelStart() error {
 	return nil
 }
 
-// Act performs one of an ErrorView's actions (see the Act* constants).
-func (a *App) Act(action string) error {
-	if err := a.wait(); err != nil {
-		return err
-	}
-	verb, arg, _ := strings.Cut(action, ":")
-	switch verb {
-	case ActRetry:
-		a.clearError()
-		if err := a.b.RetryStart(a.ctx); err != nil {
-			return userError("Could not start again", err)
-		}
-	case ActRestart:
-		if arg == "" {
-			return fmt.Errorf("restart: no service named")
-		}
-		a.clearError()
-		return a.RestartService(arg)
-	case ActUsePort:
-		port, err := strconv.Atoi(arg)
-		if err != nil || port < 1 || port > 65535 {
-			return fmt.Errorf("use port: %q is not a port", arg)
-		}
-		a.mu.Lock()
-		svc := ""
-		if a.snap.Error != nil {
-			svc = a.snap.Error.Service
-		}
-		a.mu.Unlock()
-		if svc == "" {
-			return errors.New("use port: no service is waiting for a port")
-		}
-		a.clearError()
-		if err := a.b.UsePort(svc, port); err != nil {
-			return userError(fmt.Sprintf("Could not move %s to port %d", svc, port), err)
-		}
-	case ActOpenLogs:
-		return a.OpenLogFolder()
-	case ActOpenApp:
-		_, err := a.ChooseApp()
-		return err
-	case ActQuit:
-		a.quit()
-	case ActDismiss:
-		a.clearError()
-	default:
-		return fmt.Errorf("unknown action %q", action)
-	}
-	return nil
-}
-
-func (a *App) clearError() {
-	appEvents{a}.Error(ErrorView{})
-}
-
 // about is the text of Help → About.
 func (a *App) about() string {
 	v := a.b.Versions()
@@ -402,89 +321,4 @@ func (a *App) about() string {
 		fmt.Fprintf(&sb, "%s: %s\n", k, v[k])
 	}
 	return sb.String()
-}
-
-// userError keeps what the user reads short; the full error is logged by the caller.
-func userError(what string, err error) error {
-	msg := err.Error()
-	if len(msg) > 200 {
-		msg = msg[:200] + "…"
-	}
-	return fmt.Errorf("%s: %s", what, msg)
-}
-
-// appEvents turns Backend reports into UI events and keeps the snapshot current. It is a
-// separate type so that these methods are not bound to the frontend.
-type appEvents struct{ a *App }
-
-func (e appEvents) emit(name string, data any) {
-	if e.a.ui != nil {
-		e.a.ui.Emit(name, data)
-	}
-}
-
-func (e appEvents) Services(s []ServiceView) {
-	s = slices.Clone(s)
-	url := ""
-	for _, sv := range s {
-		if sv.Name == "streamlit" && sv.State == StateReady {
-			url = e.a.b.StreamlitURL() // may change after UsePort
-		}
-	}
-	e.a.mu.Lock()
-	e.a.snap.Services = s
-	changed := url != "" && url != e.a.snap.StreamlitURL
-	if changed {
-		e.a.snap.StreamlitURL = url
-	}
-	e.a.mu.Unlock()
-	if changed {
-		e.emit(EvAppURL, url)
-	}
-	e.emit(EvServices, s)
-}
-
-func (e appEvents) Session(s SessionView) {
-	e.a.mu.Lock()
-	e.a.snap.Session = s
-	e.a.mu.Unlock()
-	e.emit(EvSession, s)
-}
-
-func (e appEvents) Progress(p ProgressView) {
-	e.a.mu.Lock()
-	if p.Done {
-		e.a.snap.Progress = nil
-	} else {
-		e.a.snap.Progress = &p
-	}
-	e.a.mu.Unlock()
-	e.emit(EvProgress, p)
-}
-
-func (e appEvents) Error(v ErrorView) {
-	e.a.mu.Lock()
-	if v.Kind == "" {
-		e.a.snap.Error = nil
-	} else {
-		e.a.snap.Error = &v
-	}
-	e.a.mu.Unlock()
-	e.emit(EvError, v)
-}
-
-func (e appEvents) LogLine(service, line string) {
-	e.emit(EvLog, LogLine{Service: service, Line: line})
-}
-
-func (e appEvents) App(v AppView) {
-	v.Current = true
-	e.a.mu.Lock()
-	e.a.snap.App = v
-	e.a.mu.Unlock()
-	if e.a.ui != nil {
-		e.a.ui.SetTitle(e.a.windowTitle(v))
-	}
-	e.emit(EvApp, v)
-	go e.a.refreshApps() // not here: the Backend may call App with its own lock held
 }

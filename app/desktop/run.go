@@ -27,55 +27,72 @@ func Run(b Backend, opts Options) error {
 	if b == nil {
 		return errors.New("desktop: no backend")
 	}
-	if opts.Title == "" {
-		opts.Title = "Desklit"
-	}
-	if opts.UniqueID == "" {
-		opts.UniqueID = DefaultUniqueID
-	}
-	if len(opts.Services) == 0 {
-		opts.Services = []string{"streamlit", "component", "api"}
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	opts = opts.withDefaults()
 	assets, err := distFS(opts.Assets)
 	if err != nil {
 		return err
 	}
 	ws, err := LoadWindowState(opts.WindowStatePath)
 	if err != nil {
-		log.Warn("window state ignored", "err", err)
+		opts.Logger.Warn("window state ignored", "err", err)
 	}
 
-	a := NewApp(b, log, opts.StopTimeout)
+	a := NewApp(b, opts.Logger, opts.StopTimeout)
 	a.opts = opts
 	a.loadApps() // the title and File › Open Recent are made before the window exists
-
-	saveState := func() {
-		if opts.WindowStatePath == "" || a.wait() != nil {
-			return
-		}
-		ctx := a.ctx
-		s := ws
-		s.Maximised = wruntime.WindowIsMaximised(ctx)
-		if !s.Maximised {
-			s.Width, s.Height = wruntime.WindowGetSize(ctx)
-			s.X, s.Y = wruntime.WindowGetPosition(ctx)
-			s.HasPosition = true
-		}
-		if err := SaveWindowState(opts.WindowStatePath, s); err != nil {
-			log.Warn("save window state", "err", err)
-		}
+	a.beforeQuit = func() { a.saveWindowState(ws) }
+	err = wails.Run(a.wailsOptions(assets, ws))
+	endWebViewHelpers()
+	if err != nil {
+		return fmt.Errorf("window: %w", err)
 	}
+	// wails.Run returns after OnShutdown; make sure the services are stopped even if the window
+	// never started.
+	return a.shutdown()
+}
 
-	a.beforeQuit = saveState
+func (o Options) withDefaults() Options {
+	if o.Title == "" {
+		o.Title = "Desklit"
+	}
+	if o.UniqueID == "" {
+		o.UniqueID = DefaultUniqueID
+	}
+	if len(o.Services) == 0 {
+		o.Services = []string{"streamlit", "component", "api"}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// saveWindowState remembers the window's size and position (its place at start is ws).
+func (a *App) saveWindowState(ws WindowState) {
+	if a.opts.WindowStatePath == "" || a.wait() != nil {
+		return
+	}
+	ctx := a.ctx
+	ws.Maximised = wruntime.WindowIsMaximised(ctx)
+	if !ws.Maximised {
+		ws.Width, ws.Height = wruntime.WindowGetSize(ctx)
+		ws.X, ws.Y = wruntime.WindowGetPosition(ctx)
+		ws.HasPosition = true
+	}
+	if err := SaveWindowState(a.opts.WindowStatePath, ws); err != nil {
+		a.log.Warn("save window state", "err", err)
+	}
+}
+
+// wailsOptions are the main window's: its size and place from ws, the frontend's assets, the
+// App bound to the page, the menu, one instance per user.
+func (a *App) wailsOptions(assets fs.FS, ws WindowState) *options.App {
+	opts, log := a.opts, a.opts.Logger
 	startState := options.Normal
 	if ws.Maximised {
 		startState = options.Maximised
 	}
-	app := &options.App{
+	return &options.App{
 		Title:              a.windowTitle(a.snap.App),
 		Width:              ws.Width,
 		Height:             ws.Height,
@@ -98,7 +115,7 @@ func Run(b Backend, opts Options) error {
 			}
 		},
 		OnBeforeClose: func(ctx context.Context) bool {
-			saveState()
+			a.saveWindowState(ws)
 			return false
 		},
 		OnShutdown: func(ctx context.Context) { _ = a.shutdown() },
@@ -120,7 +137,7 @@ func Run(b Backend, opts Options) error {
 			ProgramName: "desklit",
 			// No accelerated compositing (Wails' own default on Linux): the Streamlit page made
 			// WebKit composite through GL, which cost ~115 MB more in the web process (RSS 343
-			// vs 229 MB, bench/e2e/window.ui). WebGL (st.map, 3D charts) still works
+			// vs 229 MB, bench/e2e/window.sh). WebGL (st.map, 3D charts) still works
 			// (WebKitGTK 2.50 renders it off-screen); a dashboard gains nothing visible from it.
 			WebviewGpuPolicy: linux.WebviewGpuPolicyNever,
 		},
@@ -129,14 +146,6 @@ func Run(b Backend, opts Options) error {
 			About: &mac.AboutInfo{Title: opts.Title, Message: a.about(), Icon: opts.Icon},
 		},
 	}
-	err = wails.Run(app)
-	endWebViewHelpers()
-	if err != nil {
-		return fmt.Errorf("window: %w", err)
-	}
-	// wails.Run returns after OnShutdown; make sure the services are stopped even if the window
-	// never started.
-	return a.shutdown()
 }
 
 // distFS accepts the frontend's embed.FS (with a "dist" folder) or a folder with index.html.
