@@ -53,28 +53,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-
-	issuerURL, token, err := startIssuer(ctx)
+	targets, err := startTargets(ctx)
 	if err != nil {
 		return err
-	}
-	srv, err := api.New(api.Options{
-		Issuer:   issuerURL,
-		Audience: "https://api.desklit.local",
-		Logger:   slog.New(slog.NewJSONHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		return err
-	}
-	go func() { _ = srv.Serve(ctx) }()
-	bareURL, err := startBare(ctx)
-	if err != nil {
-		return err
-	}
-
-	targets := []target{
-		{name: "bare", url: bareURL + "/api/pong"},
-		{name: "api", url: srv.URL() + "/api/pong", token: token},
 	}
 	fmt.Fprintf(out, "GOMAXPROCS=%d conns=%d duration=%s rounds=%d (client and servers share the machine)\n",
 		runtime.GOMAXPROCS(0), *conns, *duration, *rounds)
@@ -83,10 +64,44 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("warm-up %s: %w", t.name, err)
 		}
 	}
+	if err := closedLoop(out, targets, *conns, *duration, *rounds); err != nil {
+		return err
+	}
+	return fixedRate(out, targets, *conns, *rate, *duration, *rounds)
+}
+
+// startTargets starts a test issuer, the protected API on it and a bare server answering the same
+// route: the two targets, the API with a valid token.
+func startTargets(ctx context.Context) ([]target, error) {
+	issuerURL, token, err := startIssuer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := api.New(api.Options{
+		Issuer:   issuerURL,
+		Audience: "https://api.desklit.local",
+		Logger:   slog.New(slog.NewJSONHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		return nil, err
+	}
+	go func() { _ = srv.Serve(ctx) }()
+	bareURL, err := startBare(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return []target{
+		{name: "bare", url: bareURL + "/api/pong"},
+		{name: "api", url: srv.URL() + "/api/pong", token: token},
+	}, nil
+}
+
+// closedLoop measures each target's throughput with conns busy connections, rounds alternating.
+func closedLoop(out io.Writer, targets []target, conns int, duration time.Duration, rounds int) error {
 	results := map[string][]result{}
-	for r := range *rounds {
+	for r := range rounds {
 		for _, t := range targets {
-			res, err := load(t, *conns, *duration)
+			res, err := load(t, conns, duration)
 			if err != nil {
 				return fmt.Errorf("%s round %d: %w", t.name, r+1, err)
 			}
@@ -96,7 +111,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	var ratios, apiRPS, bareRPS, p99s, p50s []float64
-	for i := range *rounds {
+	for i := range rounds {
 		b, a := results["bare"][i], results["api"][i]
 		ratios = append(ratios, a.rps/b.rps)
 		apiRPS = append(apiRPS, a.rps)
@@ -110,25 +125,28 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "closed loop: api p50 median %.2f ms, p99 median %.2f ms (min %.2f, max %.2f)\n",
 		median(p50s), median(p99s), slices.Min(p99s), slices.Max(p99s))
 	fmt.Fprintf(out, "  (in a closed loop, mean latency = conns / throughput, so it measures saturation, not service time)\n\n")
+	return nil
+}
 
-	// Fixed rate: the same connections, each sending on a schedule; latency counts from the
-	// scheduled send time, so a stalled server is not hidden (no coordinated omission).
+// fixedRate: the same connections, each sending on a schedule; latency counts from the
+// scheduled send time, so a stalled server is not hidden (no coordinated omission).
+func fixedRate(out io.Writer, targets []target, conns int, rate float64, duration time.Duration, rounds int) error {
 	fixed := map[string][]float64{}
-	for r := range *rounds {
+	for r := range rounds {
 		for _, t := range targets {
-			res, err := loadAtRate(t, *conns, *rate, *duration)
+			res, err := loadAtRate(t, conns, rate, duration)
 			if err != nil {
 				return fmt.Errorf("%s fixed-rate round %d: %w", t.name, r+1, err)
 			}
 			fixed[t.name] = append(fixed[t.name], ms(res.p99))
 			fmt.Fprintf(out, "fixed %4.0f req/s round %d %-4s achieved %6.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n",
-				*rate, r+1, t.name, res.rps, ms(res.p50), ms(res.p99))
+				rate, r+1, t.name, res.rps, ms(res.p50), ms(res.p99))
 		}
 	}
 	for _, t := range targets {
 		p := fixed[t.name]
 		fmt.Fprintf(out, "fixed rate %.0f req/s: %-4s p99 median %.2f ms (min %.2f, max %.2f)   goal (api) <= 5 ms\n",
-			*rate, t.name, median(p), slices.Min(p), slices.Max(p))
+			rate, t.name, median(p), slices.Min(p), slices.Max(p))
 	}
 	return nil
 }
