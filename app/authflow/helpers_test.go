@@ -209,3 +209,16 @@ func assertClosed(t *testing.T, redirectURI string) {
 }
 
 func isErr(err, target error) bool { return errors.Is(err, target) }
+
+const testAudience = "https://api.desklit.local"
+
+func flowFor(srv *devidp.Server, cfg Config) *Flow {
+	cfg.Issuer = srv.Issuer()
+	if cfg.ClientID == "" {
+		cfg.ClientID = devidp.DefaultClientID
+	}
+	if cfg.Audience == "" {
+		cfg.Audience = testAudience
+	}
+	return New(cfg)
+}
