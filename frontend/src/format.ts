@@ -150,3 +150,9 @@ export function formatAgo(iso: string, now: Date = new Date()): string {
   if (days < 60) return n(Math.floor(days / 7), 'week');
   return t.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' });
 }
+
+/** errMessage turns whatever a rejected call gives (a string from Go, an Error) into a sentence. */
+export function errMessage(err: unknown): string {
+  const s = err instanceof Error ? err.message : String(err);
+  return looksRaw(s) ? 'Something went wrong. The details are in the logs.' : s;
+}
