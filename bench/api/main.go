@@ -154,69 +154,13 @@ func fixedRate(out io.Writer, targets []target, conns int, rate float64, duratio
 // loadAtRate offers rate requests/s in total over conns connections for d. Worker i sends at
 // start + i*gap + k*conns*gap; latency is measured from that scheduled instant.
 func loadAtRate(t target, conns int, rate float64, d time.Duration) (result, error) {
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		lats  []time.Duration
-		first error
-	)
 	gap := time.Duration(float64(time.Second) / rate)
 	start := time.Now().Add(10 * time.Millisecond)
 	end := start.Add(d)
-	for i := range conns {
-		wg.Go(func() {
-			tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableCompression: true}
-			defer tr.CloseIdleConnections()
-			client := &http.Client{Transport: tr}
-			req, _ := http.NewRequest(http.MethodGet, t.url, nil)
-			if t.token != "" {
-				req.Header.Set("Authorization", "Bearer "+t.token)
-			}
-			var local []time.Duration
-			var err error
-			for k := 0; ; k++ {
-				at := start.Add(time.Duration(i)*gap + time.Duration(k*conns)*gap)
-				if !at.Before(end) {
-					break
-				}
-				if wait := time.Until(at); wait > 0 {
-					time.Sleep(wait)
-				}
-				var resp *http.Response
-				resp, err = client.Do(req)
-				if err != nil {
-					break
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					err = fmt.Errorf("status %d", resp.StatusCode)
-					break
-				}
-				local = append(local, time.Since(at))
-			}
-			mu.Lock()
-			lats = append(lats, local...)
-			if err != nil && first == nil {
-				first = err
-			}
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if first != nil {
-		return result{}, first
-	}
-	if len(lats) == 0 {
-		return result{}, errors.New("no request completed")
-	}
-	slices.Sort(lats)
-	return result{
-		rps: float64(len(lats)) / elapsed.Seconds(),
-		p50: lats[len(lats)*50/100],
-		p99: lats[len(lats)*99/100],
-	}, nil
+	return drive(t, conns, start, func(i, k int) (time.Time, bool) {
+		at := start.Add(time.Duration(i)*gap + time.Duration(k*conns)*gap)
+		return at, at.Before(end)
+	})
 }
 
 type target struct{ name, url, token string }
@@ -228,40 +172,26 @@ type result struct {
 
 // load runs conns closed-loop workers against t for d, each on its own keep-alive connection.
 func load(t target, conns int, d time.Duration) (result, error) {
+	deadline := time.Now().Add(d)
+	return drive(t, conns, time.Now(), func(int, int) (time.Time, bool) {
+		now := time.Now()
+		return now, now.Before(deadline)
+	})
+}
+
+// drive runs conns workers against t, each on its own keep-alive connection: worker i sends its
+// k-th request at next(i, k) (ok false: it is done) and measures its latency from then; the rate
+// counts from start.
+func drive(t target, conns int, start time.Time, next func(i, k int) (at time.Time, ok bool)) (result, error) {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		lats  []time.Duration
 		first error
 	)
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	for range conns {
+	for i := range conns {
 		wg.Go(func() {
-			tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableCompression: true}
-			defer tr.CloseIdleConnections()
-			client := &http.Client{Transport: tr}
-			req, _ := http.NewRequest(http.MethodGet, t.url, nil)
-			if t.token != "" {
-				req.Header.Set("Authorization", "Bearer "+t.token)
-			}
-			local := make([]time.Duration, 0, 4096)
-			var err error
-			for time.Now().Before(deadline) {
-				t0 := time.Now()
-				var resp *http.Response
-				resp, err = client.Do(req)
-				if err != nil {
-					break
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					err = fmt.Errorf("status %d", resp.StatusCode)
-					break
-				}
-				local = append(local, time.Since(t0))
-			}
+			local, err := worker(t, func(k int) (time.Time, bool) { return next(i, k) })
 			mu.Lock()
 			lats = append(lats, local...)
 			if err != nil && first == nil {
@@ -284,6 +214,38 @@ func load(t target, conns int, d time.Duration) (result, error) {
 		p50: lats[len(lats)*50/100],
 		p99: lats[len(lats)*99/100],
 	}, nil
+}
+
+// worker sends requests to t on one keep-alive connection when next says, until it says stop or
+// a request fails, and returns the latencies.
+func worker(t target, next func(k int) (time.Time, bool)) ([]time.Duration, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	req, _ := http.NewRequest(http.MethodGet, t.url, nil)
+	if t.token != "" {
+		req.Header.Set("Authorization", "Bearer "+t.token)
+	}
+	local := make([]time.Duration, 0, 4096)
+	for k := 0; ; k++ {
+		at, ok := next(k)
+		if !ok {
+			return local, nil
+		}
+		if wait := time.Until(at); wait > 0 {
+			time.Sleep(wait)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return local, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return local, fmt.Errorf("status %d", resp.StatusCode)
+		}
+		local = append(local, time.Since(at))
+	}
 }
 
 // startIssuer serves discovery and a one-key JWKS on loopback and returns a valid token for it.
