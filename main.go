@@ -4,7 +4,7 @@
 //
 // Built with the desktop tag it holds the window (Wails); on Linux `make build` also builds the
 // plain CLI without it (no cgo, no GTK/WebKit to load): build/bin/desklit runs the commands and
-// the services and replaces itself with build/bin/desklit-window to open a window.
+// the services and replaces itself with build/bin/desklit-window to open a window (app/window).
 package main
 
 import (
@@ -17,20 +17,13 @@ import (
 
 	"github.com/desklit/desklit/app/cli"
 	"github.com/desklit/desklit/app/version"
+	"github.com/desklit/desklit/app/window"
 )
 
-// peerVersionEnv carries the version of the desklit that started this one as its other half
-// (the CLI exec'ing the window, the window spawning a service): halves of different builds refuse
-// to run together rather than fail in odd ways.
-const peerVersionEnv = "DESKLIT_PEER_VERSION"
-
 func main() {
-	if v, ok := os.LookupEnv(peerVersionEnv); ok {
-		os.Unsetenv(peerVersionEnv)
-		if v != version.Version {
-			fmt.Fprintf(os.Stderr, "desklit: this program (version %s) was started by desklit version %s: the two come from different installs; reinstall Desklit\n", version.Version, v)
-			os.Exit(1)
-		}
+	if err := version.CheckPeer(); err != nil {
+		fmt.Fprintf(os.Stderr, "desklit: %v\n", err)
+		os.Exit(1)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
@@ -47,7 +40,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("find this program's path: %w", err)
 	}
 	return cli.Run(ctx, &cli.Env{
-		Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr, Stdin: os.Stdin,
-		Assets: bundledAssets(), Window: newWindow(), Exe: exe, WindowExe: windowExe(exe),
+		Args: args, Getenv: getenv, Stdout: stdout, Stderr: stderr, Assets: bundledAssets(),
+		Window: window.New(), Exe: exe, WindowExe: window.Program(exe), ServiceExe: window.ServiceProgram(exe),
 	})
 }

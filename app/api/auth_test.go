@@ -80,58 +80,102 @@ func b64(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s
 func TestBadTokens(t *testing.T) {
 	clock := newClock()
 	k1 := rsaKey(t, 0, "k1")
-	other := rsaKey(t, 1, "k1") // same kid, different key: a forged signature
 	ti := newTestIssuer(t, true, k1)
 	s := newTestServer(t, ti, clock, nil, nil)
 	sharedKeys(t)
-
-	valid := func(edit func(c map[string]any)) string {
-		c := claimsFor(ti, clock)
-		if edit != nil {
-			edit(c)
-		}
-		return sign(t, k1, c, nil)
+	f := &forger{t: t, ti: ti, clock: clock, k1: k1}
+	for _, tt := range append(malformedTokens(f), badClaims(f)...) {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := do(t, s, "GET", tt.path, tt.hdr)
+			code, desc := apiError(t, rec)
+			if rec.Code != tt.wantStatus || code != tt.wantCode {
+				t.Fatalf("got %d %q (%s), want %d %q", rec.Code, code, desc, tt.wantStatus, tt.wantCode)
+			}
+			wa := rec.Header().Get("WWW-Authenticate")
+			switch {
+			case tt.wantCode == "authorization_header_missing":
+				if wa != `Bearer realm="desklit-api"` {
+					t.Errorf("WWW-Authenticate %q", wa)
+				}
+			case tt.wantStatus == 401:
+				if !strings.Contains(wa, `error="invalid_token"`) {
+					t.Errorf("WWW-Authenticate %q", wa)
+				}
+			case tt.wantStatus == 403:
+				if !strings.Contains(wa, `error="insufficient_scope"`) {
+					t.Errorf("WWW-Authenticate %q", wa)
+				}
+			}
+		})
 	}
-	now := clock.Now()
+}
+
+// badTokenCase is a request the API must refuse, and how.
+type badTokenCase struct {
+	name       string
+	path       string
+	hdr        http.Header
+	wantStatus int
+	wantCode   string
+}
+
+// forger makes tokens for ti: valid ones (edited), and ones signed or shaped wrongly.
+type forger struct {
+	t     *testing.T
+	ti    *testIssuer
+	clock *fakeClock
+	k1    *testKey
+}
+
+// valid is a token k1 signs for the claims the API wants, after edit.
+func (f *forger) valid(edit func(c map[string]any)) string {
+	c := claimsFor(f.ti, f.clock)
+	if edit != nil {
+		edit(c)
+	}
+	return sign(f.t, f.k1, c, nil)
+}
+
+// resigned is a token with an arbitrary header and payload, correctly signed by k1.
+func (f *forger) resigned(header, payload string) string {
+	m := jwt.GetSigningMethod("RS256")
+	unsigned := b64(header) + "." + b64(payload)
+	sig, err := m.Sign(unsigned, rsaKeys[0])
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return unsigned + "." + base64.RawURLEncoding.EncodeToString(sig)
+}
+
+// hs256 is HMAC-signed with the issuer's public key as the secret (the classic confusion).
+func (f *forger) hs256() string {
 	pubDER, err := x509.MarshalPKIXPublicKey(&rsaKeys[0].PublicKey)
 	if err != nil {
-		t.Fatal(err)
+		f.t.Fatal(err)
 	}
 	pubPEM := pem.EncodeToMemory(&pem.Block{Type: "PUBLIC KEY", Bytes: pubDER})
-	hs256 := func() string {
-		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(claimsFor(ti, clock)))
-		tok.Header["kid"] = "k1"
-		s, err := tok.SignedString(pubPEM)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return s
-	}()
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, jwt.MapClaims(claimsFor(f.ti, f.clock)))
+	tok.Header["kid"] = "k1"
+	s, err := tok.SignedString(pubPEM)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return s
+}
+
+// malformedTokens: headers, segments, algorithms and signatures the API must refuse.
+func malformedTokens(f *forger) []badTokenCase {
+	t, ti, clock, k1 := f.t, f.ti, f.clock, f.k1
+	other := rsaKey(t, 1, "k1") // same kid, different key: a forged signature
+	valid := f.valid
 	parts := strings.Split(valid(nil), ".")
 	claimsJSON, _ := json.Marshal(claimsFor(ti, clock))
 	none := b64(`{"alg":"none","typ":"JWT","kid":"k1"}`) + "." + b64(string(claimsJSON)) + "."
 	noneUpper := b64(`{"alg":"NONE","typ":"JWT","kid":"k1"}`) + "." + b64(string(claimsJSON)) + "."
 	es256 := sign(t, &testKey{kid: "k1", alg: "ES256", signer: ecKeyP56}, claimsFor(ti, clock), nil)
 	rs384 := sign(t, &testKey{kid: "k1", alg: "RS384", signer: rsaKeys[0]}, claimsFor(ti, clock), nil)
-	resigned := func(header, payload string) string {
-		// A token with an arbitrary header and payload, correctly signed by k1.
-		m := jwt.GetSigningMethod("RS256")
-		unsigned := b64(header) + "." + b64(payload)
-		sig, err := m.Sign(unsigned, rsaKeys[0])
-		if err != nil {
-			t.Fatal(err)
-		}
-		return unsigned + "." + base64.RawURLEncoding.EncodeToString(sig)
-	}
-	huge := valid(func(c map[string]any) { c["pad"] = strings.Repeat("x", 17<<10) })
-
-	tests := []struct {
-		name       string
-		path       string
-		hdr        http.Header
-		wantStatus int
-		wantCode   string
-	}{
+	hs256 := f.hs256()
+	return []badTokenCase{
 		{"no header", "/api/pong", nil, 401, "authorization_header_missing"},
 		{"empty header", "/api/pong", http.Header{"Authorization": {""}}, 401, "authorization_header_missing"},
 		{"wrong scheme", "/api/pong", http.Header{"Authorization": {"Basic " + valid(nil)}}, 401, "invalid_header"},
@@ -154,6 +198,17 @@ func TestBadTokens(t *testing.T) {
 		{"bad signature", "/api/pong", bearer(sign(t, other, claimsFor(ti, clock), nil)), 401, "invalid_header"},
 		{"signature of another token", "/api/pong", bearer(parts[0] + "." + strings.Split(valid(func(c map[string]any) { c["sub"] = "mallory" }), ".")[1] + "." + parts[2]), 401, "invalid_header"},
 		{"empty signature", "/api/pong", bearer(parts[0] + "." + parts[1] + "."), 401, "invalid_header"},
+	}
+}
+
+// badClaims: tokens well signed whose claims the API must refuse, and scopes it must want.
+func badClaims(f *forger) []badTokenCase {
+	ti, valid, resigned := f.ti, f.valid, f.resigned
+	now := f.clock.Now()
+	claimsJSON, _ := json.Marshal(claimsFor(ti, f.clock))
+	none := b64(`{"alg":"none","typ":"JWT","kid":"k1"}`) + "." + b64(string(claimsJSON)) + "."
+	huge := valid(func(c map[string]any) { c["pad"] = strings.Repeat("x", 17<<10) })
+	return []badTokenCase{
 		{"payload not JSON", "/api/pong", bearer(resigned(`{"alg":"RS256","kid":"k1"}`, "not json")), 401, "invalid_header"},
 		{"exp is a string", "/api/pong", bearer(valid(func(c map[string]any) { c["exp"] = "tomorrow" })), 401, "invalid_header"},
 		{"exp is a numeric string", "/api/pong", bearer(valid(func(c map[string]any) { c["exp"] = strconv.FormatInt(now.Add(time.Hour).Unix(), 10) })), 401, "invalid_header"},
@@ -177,30 +232,6 @@ func TestBadTokens(t *testing.T) {
 		{"no scope on scoped route", "/api/pong-scoped", bearer(valid(nil)), 403, "insufficient_scope"},
 		{"other scopes only", "/api/pong-scoped", bearer(valid(func(c map[string]any) { c["scope"] = "read:messagesX write:messages" })), 403, "insufficient_scope"},
 		{"scoped route, bad token", "/api/pong-scoped", bearer(none), 401, "invalid_header"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			rec := do(t, s, "GET", tt.path, tt.hdr)
-			code, desc := apiError(t, rec)
-			if rec.Code != tt.wantStatus || code != tt.wantCode {
-				t.Fatalf("got %d %q (%s), want %d %q", rec.Code, code, desc, tt.wantStatus, tt.wantCode)
-			}
-			wa := rec.Header().Get("WWW-Authenticate")
-			switch {
-			case tt.wantCode == "authorization_header_missing":
-				if wa != `Bearer realm="desklit-api"` {
-					t.Errorf("WWW-Authenticate %q", wa)
-				}
-			case tt.wantStatus == 401:
-				if !strings.Contains(wa, `error="invalid_token"`) {
-					t.Errorf("WWW-Authenticate %q", wa)
-				}
-			case tt.wantStatus == 403:
-				if !strings.Contains(wa, `error="insufficient_scope"`) {
-					t.Errorf("WWW-Authenticate %q", wa)
-				}
-			}
-		})
 	}
 }
 

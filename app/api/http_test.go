@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 func TestCORS(t *testing.T) {
@@ -154,7 +156,7 @@ func TestBodyLimit(t *testing.T) {
 }
 
 func TestPanicBecomes500(t *testing.T) {
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	log := slog.New(slog.NewJSONHandler(&logs, nil))
 	h := accessLog(log, recoverPanics(log, http.HandlerFunc(func(http.ResponseWriter, *http.Request) { panic("boom") })))
 	rec := httptest.NewRecorder()
@@ -188,7 +190,7 @@ func TestLogsCarryRequestFieldsButNoToken(t *testing.T) {
 	clock := newClock()
 	k1 := rsaKey(t, 0, "k1")
 	ti := newTestIssuer(t, false, k1)
-	var logs syncBuffer
+	var logs testutil.SyncBuffer
 	s := newTestServer(t, ti, clock, &logs, nil)
 
 	good := sign(t, k1, claimsFor(ti, clock), nil)

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"crypto"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -180,24 +179,6 @@ func claimsFor(ti *testIssuer, clock *fakeClock) map[string]any {
 		"scope": "openid profile email",
 		"azp":   testClientID,
 	}
-}
-
-// syncBuffer is a goroutine-safe log sink.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 // newTestServer makes an API server for ti on a free port with the fake clock; edit may change

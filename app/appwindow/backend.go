@@ -6,13 +6,8 @@ package appwindow
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"net"
-	"regexp"
 	"runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -65,38 +60,6 @@ func (b *Backend) ProgressFunc() func(pyruntime.Progress) {
 			ev.Progress(appProgress(progressView(p), p))
 		}
 	}
-}
-
-// progressView puts the runtime build's steps in a user's words. pip reports each package while
-// it collects them, then nothing until the install is done: that phase shows no package count.
-func progressView(p pyruntime.Progress) desktop.ProgressView {
-	v := desktop.ProgressView{Percent: p.Percent}
-	switch p.Step {
-	case pyruntime.StepLock:
-		v.Step = "Waiting for another Desklit to finish setting up"
-	case pyruntime.StepResolve:
-		v.Step = "Resolving the dependencies"
-	case pyruntime.StepVenv:
-		v.Step = "Creating the Python environment"
-	case pyruntime.StepInstall:
-		switch {
-		case p.Package != "":
-			v.Step, v.Package, v.N, v.Total = "Unpacking packages", p.Package, p.N, p.Total
-		case p.Percent < 90 && p.Total > 0:
-			v.Step = fmt.Sprintf("Installing %d packages", p.Total)
-		default:
-			v.Step = "Packages installed"
-		}
-	case pyruntime.StepCheck:
-		v.Step = "Checking the environment"
-	case pyruntime.StepReady:
-		v.Step, v.Percent = "Ready", 100
-	case pyruntime.StepFailed:
-		v.Step = "The environment could not be built"
-	default:
-		v.Step = "Preparing"
-	}
-	return v
 }
 
 func (b *Backend) events() desktop.Events {
@@ -152,11 +115,11 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 	switch {
 	case early != nil:
 		b.report(ev, early.err)
-	case !prestarted:
-		go b.startServices(ctx)
+	case !prestarted && b.claimStart():
+		go b.runStart(ctx)
 	}
 	if err := b.sh.StartSession(); err != nil {
-		return nil // startServices reports it
+		return nil // runStart reports it
 	}
 	b.forwardSession(ev)
 	b.reportOpenError(ev)
@@ -182,15 +145,6 @@ func (b *Backend) forwardSession(ev desktop.Events) {
 	}()
 }
 
-func sessionView(s *session.Session, warning string) desktop.SessionView {
-	v := desktop.SessionView{StoreWarning: warning}
-	if s != nil {
-		v.SignedIn = true
-		v.Name, v.Email, v.Sub, v.Expiry = s.User.Name, s.User.Email, s.User.Sub, s.Expiry
-	}
-	return v
-}
-
 func (b *Backend) forwardServices(events <-chan supervisor.Event) {
 	for e := range events {
 		ev := b.events()
@@ -202,7 +156,7 @@ func (b *Backend) forwardServices(events <-chan supervisor.Event) {
 			b.mu.Lock()
 			starting := b.starting
 			b.mu.Unlock()
-			if !starting { // a failure during start-up is reported by startServices
+			if !starting { // a failure during start-up is reported by runStart
 				ev.Error(crashLoop(e.Status))
 			}
 		}
@@ -218,49 +172,15 @@ func (b *Backend) views() []desktop.ServiceView {
 	return out
 }
 
-// stateViews are the window's states for the supervisor's; the frontend's pills know each.
-var stateViews = map[supervisor.State]string{
-	supervisor.Starting: desktop.StateStarting, supervisor.Ready: desktop.StateReady,
-	supervisor.Unhealthy: desktop.StateUnhealthy, supervisor.Backoff: desktop.StateBackoff,
-	supervisor.Failed: desktop.StateFailed, supervisor.Stopping: desktop.StateStopping,
-	supervisor.Stopped: desktop.StateStopped,
-}
-
-func serviceView(st supervisor.Status) desktop.ServiceView {
-	state, ok := stateViews[st.State]
-	if !ok {
-		state = string(st.State)
-	}
-	return desktop.ServiceView{
-		Name: st.Name, State: state, URL: st.URL, PID: st.PID, Restarts: st.Restarts,
-		CPUPercent: st.CPUPercent, RSSBytes: st.RSSBytes, CPUHigh: st.CPUHigh,
-		LastError: st.LastError, Reason: st.Reason,
-	}
-}
-
-// serviceOrder is where each service's pill sits in the header, whatever order the services were
-// registered in (Streamlit may start before or after the Go services).
-var serviceOrder = map[string]int{"api": 0, "component": 1, "streamlit": 2}
-
-func sortServices(v []desktop.ServiceView) {
-	rank := func(name string) int {
-		if r, ok := serviceOrder[name]; ok {
-			return r
-		}
-		return len(serviceOrder)
-	}
-	slices.SortStableFunc(v, func(a, b desktop.ServiceView) int { return rank(a.Name) - rank(b.Name) })
-}
-
-func (b *Backend) startServices(ctx context.Context) {
+// claimStart marks a start-up as running, unless one runs already: the caller then runs it.
+func (b *Backend) claimStart() bool {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	if b.starting {
-		b.mu.Unlock()
-		return
+		return false
 	}
 	b.starting = true
-	b.mu.Unlock()
-	b.runStart(ctx)
+	return true
 }
 
 // runStart starts the services (b.starting is already set) and reports the outcome to the
@@ -295,108 +215,6 @@ func (b *Backend) report(ev desktop.Events, err error) {
 	ev.Error(desktop.ErrorView{}) // clears an earlier error
 	ev.Services(b.views())
 }
-
-// classify turns a start-up error into something a user can act on.
-func (b *Backend) classify(err error) desktop.ErrorView {
-	if v, ok := classifyApp(err); ok {
-		return v
-	}
-	var pe *supervisor.PortInUseError
-	var np *pyruntime.NoPythonError
-	switch {
-	case errors.As(err, &pe):
-		holder := "another program"
-		if pe.Name != "" {
-			holder = fmt.Sprintf("%s (pid %d)", pe.Name, pe.PID)
-		}
-		v := desktop.ErrorView{
-			Kind: desktop.ErrPortInUse, Title: fmt.Sprintf("Port %d is in use", pe.Port), Service: pe.Service,
-			Message: fmt.Sprintf("Desklit needs port %d for %s, but %s is using it. Desklit does not stop programs it did not start: quit that program, or let Desklit use another port.",
-				pe.Port, serviceWords[pe.Service], holder),
-			Detail: pe.Cmdline,
-		}
-		// The services can move; the dev IdP and the callback cannot (the issuer URL and the
-		// registered redirect URI name their ports).
-		if movable[pe.Service] {
-			if p := freePortNear(pe.Port, b.sh.Config().Ports()); p > 0 {
-				v.Actions = append(v.Actions, desktop.ActUsePort+":"+strconv.Itoa(p))
-			}
-		} else {
-			v.Message = fmt.Sprintf("Desklit needs port %d for %s, but %s is using it. Quit that program and try again.",
-				pe.Port, serviceWords[pe.Service], holder)
-		}
-		v.Actions = append(v.Actions, desktop.ActRetry)
-		return v
-	case errors.As(err, &np):
-		return desktop.ErrorView{Kind: desktop.ErrNoPython, Title: "Python is needed", Message: np.Error(), Actions: []string{desktop.ActRetry}}
-	case errors.Is(err, context.Canceled):
-		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "Start-up cancelled", Message: "The start was cancelled. Nothing half-built is kept.", Actions: []string{desktop.ActRetry, desktop.ActQuit}}
-	default:
-		return desktop.ErrorView{Kind: desktop.ErrOther, Title: "Desklit could not start", Message: firstLine(err.Error()), Detail: err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs}}
-	}
-}
-
-func crashLoop(st supervisor.Status) desktop.ErrorView {
-	return desktop.ErrorView{
-		Kind: desktop.ErrCrashLoop, Service: st.Name,
-		Title:   fmt.Sprintf("%s keeps stopping", st.Name),
-		Message: fmt.Sprintf("%s stopped %d times in a short while (%s); Desklit stopped restarting it.", st.Name, st.Restarts+1, orDash(st.ExitStatus)),
-		Detail:  st.LastError,
-		Actions: []string{desktop.ActRestart + ":" + st.Name, desktop.ActShowLogs},
-	}
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "no exit status"
-	}
-	return s
-}
-
-var serviceWords = map[string]string{
-	"streamlit": "the Streamlit app", "component": "the sign-in component", "api": "the protected API",
-	"idp": "the built-in sign-in provider", "callback": "sign-in",
-}
-
-var movable = map[string]bool{"streamlit": true, "component": true, "api": true}
-
-// freePortNear finds a free loopback port above p that no other setting uses, for the "use
-// another port" button.
-func freePortNear(p int, taken []int) int {
-	for c := p + 1; c < p+50 && c < 65536; c++ {
-		if slices.Contains(taken, c) {
-			continue
-		}
-		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(c)))
-		if err == nil {
-			ln.Close()
-			return c
-		}
-	}
-	return 0
-}
-
-// formatLine puts our timestamp (when the supervisor read the line) in front of a log line and
-// drops the one the service wrote itself: Streamlit's logger begins a line with
-// "2006-01-02 15:04:05.000 " and the Go services' JSON lines with a "time" member.
-func formatLine(l supervisor.LogLine) string {
-	text := l.Text
-	if m := ownTimestamp.FindStringIndex(text); m != nil {
-		text = text[m[1]:]
-	} else if rest, ok := strings.CutPrefix(text, `{"time":"`); ok {
-		if _, after, ok := strings.Cut(rest, `",`); ok {
-			text = "{" + after
-		}
-	}
-	return l.Time.Format("15:04:05.000") + " " + text
-}
-
-var ownTimestamp = regexp.MustCompile(`^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:[.,]\d+)? `)
 
 // Stop stops everything; the window calls it on close.
 func (b *Backend) Stop(ctx context.Context) error {
@@ -464,7 +282,9 @@ func (b *Backend) RetryStart(ctx context.Context) error {
 		b.forwardSession(ev)
 	}
 	ev.Error(desktop.ErrorView{})
-	go b.startServices(context.WithoutCancel(ctx))
+	if b.claimStart() {
+		go b.runStart(context.WithoutCancel(ctx))
+	}
 	return nil
 }
 

@@ -51,8 +51,8 @@ func diagnostics(paths config.Paths, cfg *config.Config, versions map[string]str
 		return err
 	}
 	var cfgText bytes.Buffer
-	for _, r := range cfg.Effective() {
-		fmt.Fprintf(&cfgText, "%s=%s\t# %s\n", r[0], r[1], r[2])
+	for _, s := range cfg.Effective() {
+		fmt.Fprintf(&cfgText, "%s=%s\t# %s\n", s.Name, s.Value, s.Source)
 	}
 	if err := add("configuration.txt", cfgText.Bytes()); err != nil {
 		return nil, err

@@ -3,8 +3,6 @@ package appwindow
 import (
 	"io"
 	"log/slog"
-	"net"
-	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +11,7 @@ import (
 
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/desktop"
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/shell"
 )
 
@@ -42,16 +41,6 @@ func (r *recEvents) Error(e desktop.ErrorView) {
 	r.mu.Unlock()
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
-}
-
 // A start-up begun before the window (Prestart) that fails before the window attaches is
 // reported once when it does attach, and Start does not begin a second one.
 func TestPrestartOutcomeReachesTheWindowOnce(t *testing.T) {
@@ -60,10 +49,9 @@ func TestPrestartOutcomeReachesTheWindowOnce(t *testing.T) {
 	t.Setenv("XDG_RUNTIME_DIR", dir)
 	env := map[string]string{
 		"XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir,
-		"DESKLIT_PYTHON":         dir + "/no-such-python",
-		"DESKLIT_STREAMLIT_PORT": freePort(t), "DESKLIT_COMPONENT_PORT": freePort(t), "DESKLIT_API_PORT": freePort(t),
-		"DESKLIT_IDP_PORT": freePort(t), "DESKLIT_CALLBACK_PORT": freePort(t),
+		"DESKLIT_PYTHON": dir + "/no-such-python",
 	}
+	testutil.SetFreePorts(t, env, "DESKLIT_STREAMLIT_PORT", "DESKLIT_COMPONENT_PORT", "DESKLIT_API_PORT", "DESKLIT_IDP_PORT", "DESKLIT_CALLBACK_PORT")
 	getenv := func(k string) string { return env[k] }
 	paths := config.PathsFrom(getenv)
 	cfg, err := config.Load(nil, getenv, paths.Config)
@@ -96,7 +84,14 @@ func TestPrestartOutcomeReachesTheWindowOnce(t *testing.T) {
 	if err := b.Start(ctx, ev); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(300 * time.Millisecond) // a second start-up, if Start began one, would report by now
+	// Start reports the early outcome before it returns, and it claims a start-up of its own, if
+	// it begins one, before it returns too.
+	b.mu.Lock()
+	second := b.starting
+	b.mu.Unlock()
+	if second {
+		t.Error("Start began a second start-up")
+	}
 	stopCtx, stopCancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer stopCancel()
 	_ = b.Stop(stopCtx)

@@ -1,7 +1,6 @@
 package authflow
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"io"
@@ -15,30 +14,13 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
 )
 
-// logBuf collects every log line of a test so that it can be searched for token values.
-type logBuf struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *logBuf) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuf) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
-
-func newLogger(t *testing.T) (*slog.Logger, *logBuf) {
+func newLogger(t *testing.T) (*slog.Logger, *testutil.SyncBuffer) {
 	t.Helper()
-	lb := &logBuf{}
+	lb := &testutil.SyncBuffer{}
 	log := slog.New(slog.NewTextHandler(lb, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	prev := slog.Default()
 	slog.SetDefault(log) // zitadel's op logs through the default logger
@@ -227,3 +209,16 @@ func assertClosed(t *testing.T, redirectURI string) {
 }
 
 func isErr(err, target error) bool { return errors.Is(err, target) }
+
+const testAudience = "https://api.desklit.local"
+
+func flowFor(srv *devidp.Server, cfg Config) *Flow {
+	cfg.Issuer = srv.Issuer()
+	if cfg.ClientID == "" {
+		cfg.ClientID = devidp.DefaultClientID
+	}
+	if cfg.Audience == "" {
+		cfg.Audience = testAudience
+	}
+	return New(cfg)
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,27 +15,15 @@ import (
 	"github.com/desklit/desklit/app/devidp"
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/wiring"
 )
 
 // openStore opens the keyring (or says why not and falls back as the shell does).
-func openStore(ctx context.Context, e *Env, cfg *config.Config, paths config.Paths) (session.Store, keyringstore.Status) {
-	kctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	return keyringstore.Open(kctx, keyringstore.Options{
-		AllowPlaintext: cfg.AllowPlaintextSession,
-		PlaintextFile:  filepath.Join(paths.Data, "session.json"),
-	})
+func openStore(ctx context.Context, cfg *config.Config, paths config.Paths) (session.Store, keyringstore.Status) {
+	return wiring.OpenStore(ctx, cfg, paths, nil)
 }
 
-func newFlow(cfg *config.Config) *authflow.Flow {
-	return authflow.New(authflow.Config{
-		Issuer:       cfg.Issuer(),
-		ClientID:     cfg.ClientID,
-		Audience:     cfg.Audience,
-		Scopes:       strings.Fields(cfg.Scope),
-		CallbackPort: cfg.CallbackPort,
-	})
-}
+func newFlow(cfg *config.Config) *authflow.Flow { return authflow.New(wiring.FlowConfig(cfg, nil)) }
 
 // ensureDevIdP starts the embedded provider in this process when it is the issuer and no running
 // Desklit already serves it. The returned stop function is a no-op when nothing was started.
@@ -44,12 +31,7 @@ func ensureDevIdP(ctx context.Context, cfg *config.Config, paths config.Paths) (
 	if !cfg.UsesDevIdP() || issuerUp(ctx, cfg.Issuer()) {
 		return func() {}, nil
 	}
-	srv, err := devidp.New(devidp.Options{
-		Port:     cfg.IdPPort,
-		DataDir:  filepath.Join(paths.Data, "idp"),
-		ClientID: cfg.ClientID,
-		Audience: cfg.Audience,
-	})
+	srv, err := devidp.New(wiring.IdPOptions(cfg, paths, nil))
 	if err != nil {
 		return nil, fmt.Errorf("start the embedded dev IdP: %w", err)
 	}
@@ -75,7 +57,7 @@ func cmdLogin(ctx context.Context, e *Env, args []string) error {
 	if err := cfg.RequireClientID(); err != nil {
 		return err
 	}
-	store, st := openStore(ctx, e, cfg, paths)
+	store, st := openStore(ctx, cfg, paths)
 	switch st.Backend {
 	case keyringstore.BackendMemory:
 		// The session would live in this process only: refuse before the user signs in for nothing.
@@ -112,7 +94,7 @@ func cmdLogout(ctx context.Context, e *Env, args []string) error {
 	if err := noArgs(e, fs); err != nil {
 		return err
 	}
-	store, _ := openStore(ctx, e, cfg, paths)
+	store, _ := openStore(ctx, cfg, paths)
 	lctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
 	s, err := store.Load(lctx)
@@ -181,7 +163,7 @@ func cmdStatus(ctx context.Context, e *Env, args []string) error {
 		}
 		fmt.Fprintf(e.Stdout, "  %-10s %-12s %s\n", "dev IdP", state, cfg.Issuer())
 	}
-	store, st := openStore(ctx, e, cfg, paths)
+	store, st := openStore(ctx, cfg, paths)
 	fmt.Fprintln(e.Stdout, "\nSession:")
 	if st.Backend != "keyring" {
 		fmt.Fprintf(e.Stdout, "  %s\n", st.Warning)

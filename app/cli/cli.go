@@ -22,13 +22,7 @@ type Assets struct {
 	Frontend  fs.FS  // the window UI (frontend/dist)
 	Component fs.FS  // the built Streamlit component (runtime/component/dist)
 	Streamlit fs.FS  // the Streamlit app and its Python package (runtime/streamlit)
-	Icon      []byte // Desklit's icon (PNG)
-}
-
-// WindowRunner runs the desktop window; main injects it so that only one package imports Wails.
-type WindowRunner interface {
-	RunMain(ctx context.Context, e *Env, cfg *config.Config, app App) error
-	RunSignin(ctx context.Context, e *Env, url string) error
+	Icon      []byte // the app's icon, a PNG (build/appicon.png), for the windows
 }
 
 // Env is everything a command may touch. Tests build one with fakes.
@@ -37,46 +31,19 @@ type Env struct {
 	Getenv func(string) string
 	Stdout io.Writer
 	Stderr io.Writer
-	Stdin  io.Reader
 	Assets Assets
+	// Window opens the windows (app/window, injected by main so that only a window build links
+	// Wails); nil when this build has none.
 	Window WindowRunner
-	// Exe is the path of this binary; the sign-in window is `Exe signin-window`, the services
-	// run from ServiceBinary.
+	// Exe is the path of this binary; the sign-in window is `Exe signin-window`.
 	Exe string
 	// WindowExe is the program that opens the window (this binary in a window build, else
 	// desklit-window beside it); empty when there is none. For doctor.
 	WindowExe string
+	// ServiceExe runs the api and component services (`ServiceExe serve <name>`): this binary, or
+	// the plain desklit beside an installed desklit-window.
+	ServiceExe string
 }
-
-// ServiceSibling is the binary a window build runs its services with: when this is an installed
-// desklit-window, the plain desklit beside it (it does not load GTK and WebKit: on Linux it starts
-// ~60 ms sooner and ~45 MB smaller per service); any other window build (wails build, wails dev,
-// Windows, macOS) runs them itself, so that a stale desklit left beside it is never picked up.
-func ServiceSibling(exe string) string {
-	if strings.TrimSuffix(filepath.Base(exe), ".exe") != "desklit-window" {
-		return exe
-	}
-	if sibling, ok := ProgramBeside(exe, "desklit"); ok {
-		return sibling
-	}
-	return exe
-}
-
-// ProgramBeside is the executable file name in exe's folder, if there is one other than exe.
-func ProgramBeside(exe, name string) (string, bool) {
-	p := filepath.Join(filepath.Dir(exe), name)
-	a, err := os.Stat(p)
-	if err != nil || !a.Mode().IsRegular() || a.Mode().Perm()&0o111 == 0 {
-		return "", false
-	}
-	if b, err := os.Stat(exe); err == nil && os.SameFile(a, b) {
-		return "", false
-	}
-	return p, true
-}
-
-// ServiceBinary runs the api and component services (`ServiceBinary serve <name>`).
-func (e *Env) ServiceBinary() string { return ServiceSibling(e.Exe) }
 
 // UsageError makes main exit with status 2 after printing the usage.
 type UsageError struct{ Msg string }
@@ -231,12 +198,12 @@ func serviceLogger(w io.Writer) *slog.Logger {
 
 // printConfig writes the effective settings and where each came from.
 func printConfig(w io.Writer, cfg *config.Config) {
-	for _, r := range cfg.Effective() {
-		v := r[1]
+	for _, s := range cfg.Effective() {
+		v := s.Value
 		if v == "" {
 			v = "(unset)"
 		}
-		fmt.Fprintf(w, "  %-32s %-40s %s\n", r[0], v, r[2])
+		fmt.Fprintf(w, "  %-32s %-40s %s\n", s.Name, v, s.Source)
 	}
 }
 

@@ -5,14 +5,18 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 )
 
 func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	return runCLIWith(t, nil, env, args...)
+}
+
+// runCLIWith runs the command line on a build whose windows w opens (nil: a build without one).
+func runCLIWith(t *testing.T, w WindowRunner, env map[string]string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	dir := t.TempDir()
 	vars := map[string]string{"XDG_CONFIG_HOME": dir, "XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir}
@@ -22,7 +26,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr
 	var out, errb bytes.Buffer
 	err := Run(context.Background(), &Env{
 		Args: args, Getenv: func(k string) string { return vars[k] },
-		Stdout: &out, Stderr: &errb,
+		Stdout: &out, Stderr: &errb, Window: w,
 	})
 	if err != nil {
 		errb.WriteString("\nerror: " + err.Error())
@@ -33,6 +37,7 @@ func runCLI(t *testing.T, env map[string]string, args ...string) (stdout, stderr
 func TestCommandLine(t *testing.T) {
 	tests := []struct {
 		name       string
+		window     bool // a build with windows (a fake that must not be reached)
 		env        map[string]string
 		args       []string
 		wantCode   int
@@ -63,12 +68,18 @@ func TestCommandLine(t *testing.T) {
 			args: []string{"login"}, wantCode: 2, wantStderr: []string{"AUTH0_CLIENT_ID is required", "environment AUTH0_DOMAIN"}},
 		{name: "run with an issuer but no client id", env: map[string]string{"AUTH0_DOMAIN": "t.auth0.com"},
 			args: []string{"run"}, wantCode: 2, wantStderr: []string{"AUTH0_CLIENT_ID is required"}},
-		{name: "window without a display", args: []string{}, wantCode: 1, wantStderr: []string{"has no window"}},
+		{name: "window in a build without one", args: []string{}, wantCode: 1, wantStderr: []string{"has no window"}},
+		{name: "window without a display", window: true, args: []string{}, wantCode: 1,
+			wantStderr: []string{"no display to open the window on", "desklit run"}},
 		{name: "signin window without a URL", args: []string{"signin-window"}, wantCode: 2, wantStderr: []string{"DESKLIT_SIGNIN_URL"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			stdout, stderr, code := runCLI(t, tt.env, tt.args...)
+			var w *refusingWindow
+			if tt.window {
+				w = &refusingWindow{t: t}
+			}
+			stdout, stderr, code := runCLIWith(t, windowOrNil(w), tt.env, tt.args...)
 			if code != tt.wantCode {
 				t.Errorf("exit code %d, want %d\nstdout: %s\nstderr: %s", code, tt.wantCode, stdout, stderr)
 			}
@@ -83,39 +94,6 @@ func TestCommandLine(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestServiceSibling(t *testing.T) {
-	dir := t.TempDir()
-	write := func(name string, mode os.FileMode) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte("#!/bin/sh\n"), mode); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	win := write("desklit-window", 0o755)
-	if got := ServiceSibling(win); got != win {
-		t.Errorf("no plain desklit beside it: %q, want itself", got)
-	}
-	plain := write("desklit", 0o644)
-	if got := ServiceSibling(win); got != win {
-		t.Errorf("a desklit that cannot run: %q, want itself", got)
-	}
-	if err := os.Chmod(plain, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if got := ServiceSibling(win); got != plain {
-		t.Errorf("installed pair: %q, want %q", got, plain)
-	}
-	// A window build under another name (wails build, wails dev) never picks up a desklit beside it.
-	dev := write("desklit-dev", 0o755)
-	if got := ServiceSibling(dev); got != dev {
-		t.Errorf("wails dev build: %q, want itself", got)
-	}
-	if got := ServiceSibling(plain); got != plain {
-		t.Errorf("the plain binary itself: %q", got)
 	}
 }
 
@@ -138,4 +116,24 @@ func TestServeAPIWithoutClientID(t *testing.T) {
 	if err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatalf("serve api with an issuer and no client id: %v\n%s", err, errb.String())
 	}
+}
+
+// refusingWindow is a window build's runner that no test case may reach.
+type refusingWindow struct{ t *testing.T }
+
+func (w *refusingWindow) RunMain(context.Context, *Env, MainWindow) error {
+	w.t.Error("the main window was opened")
+	return nil
+}
+
+func (w *refusingWindow) RunSignin(context.Context, *Env, string) error {
+	w.t.Error("the sign-in window was opened")
+	return nil
+}
+
+func windowOrNil(w *refusingWindow) WindowRunner {
+	if w == nil {
+		return nil
+	}
+	return w
 }

@@ -29,43 +29,84 @@ func cmdDoctor(ctx context.Context, e *Env, args []string) error {
 	if err := noArgs(e, fs); err != nil {
 		return err
 	}
-	problems := 0
-	check := func(name string, ok bool, detail, fix string) {
-		mark := "ok  "
-		if !ok {
-			mark = "FAIL"
-			problems++
-		}
-		fmt.Fprintf(e.Stdout, "[%s] %-10s %s\n", mark, name, detail)
-		if !ok && fix != "" {
-			fmt.Fprintf(e.Stdout, "           → %s\n", fix)
+	fmt.Fprintf(e.Stdout, "Desklit %s (%s/%s)\n\n", version.Version, runtime.GOOS, runtime.GOARCH)
+	r := &doctorReport{w: e.Stdout}
+	r.python(ctx, e, cfg, paths)
+	r.ports(cfg)
+	_, st := openStore(ctx, cfg, paths)
+	if st.Backend == "keyring" {
+		r.check("keyring", true, "the system keyring answers", "")
+	} else {
+		r.check("keyring", false, st.Warning, keyringFix())
+	}
+	if e.WindowExe != "" {
+		r.check("window", true, e.WindowExe, "")
+	} else {
+		r.check("window", false, "no window program: desklit-window is not beside "+e.Exe,
+			"reinstall Desklit; 'desklit run' starts the services without a window")
+	}
+	if runtime.GOOS == "linux" {
+		out, _ := exec.CommandContext(ctx, "ldconfig", "-p").Output()
+		for _, lib := range []string{"libgtk-3.so.0", "libwebkit2gtk-4.1.so.0"} {
+			r.check("webview", strings.Contains(string(out), lib), lib, "sudo apt-get install libgtk-3-0 libwebkit2gtk-4.1-0")
 		}
 	}
-	fmt.Fprintf(e.Stdout, "Desklit %s (%s/%s)\n\n", version.Version, runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(e.Stdout, "\nConfiguration (%s):\n", orDefault(cfg.File, "no config file; "+filepath.Join(paths.Config, config.ConfigFileName)+" is read when present"))
+	printConfig(e.Stdout, cfg)
+	if r.problems > 0 {
+		return fmt.Errorf("doctor found %d problem(s)", r.problems)
+	}
+	fmt.Fprintln(e.Stdout, "\nEverything looks fine.")
+	return nil
+}
 
+// doctorReport prints doctor's checks and counts those that failed.
+type doctorReport struct {
+	w        io.Writer
+	problems int
+}
+
+func (r *doctorReport) check(name string, ok bool, detail, fix string) {
+	mark := "ok  "
+	if !ok {
+		mark = "FAIL"
+		r.problems++
+	}
+	fmt.Fprintf(r.w, "[%s] %-10s %s\n", mark, name, detail)
+	if !ok && fix != "" {
+		fmt.Fprintf(r.w, "           → %s\n", fix)
+	}
+}
+
+// python checks the interpreter, uv and the demo's environment, and lists the environments.
+func (r *doctorReport) python(ctx context.Context, e *Env, cfg *config.Config, paths config.Paths) {
 	py, err := pyruntime.Find(ctx, cfg.Python, e.Getenv)
 	if err != nil {
-		check("python", false, err.Error(), "")
+		r.check("python", false, err.Error(), "")
 	} else {
-		check("python", true, fmt.Sprintf("%s (Python %s)", py.Path, py.Version), "")
+		r.check("python", true, fmt.Sprintf("%s (Python %s)", py.Path, py.Version), "")
 	}
 	uv, err := pyruntime.FindUV(e.Exe, e.Getenv)
-	check("uv", err == nil, fmt.Sprintf("%s (pinned %s)", uvDetail(uv, err), pyruntime.UVVersion), "")
-	if py.Path != "" {
-		req, cleanup := requirementsPath(e, paths)
-		defer cleanup()
-		o := pyruntime.Options{DataDir: paths.Data, Python: py, UV: uv, Source: pyruntime.Source{Kind: pyruntime.SourceLocked, File: req},
-			AuthPackage: filepath.Join(paths.Data, "app", "desklit_auth")}
-		state, key, err := pyruntime.Inspect(o)
-		detail := fmt.Sprintf("demo: %s (key %s)", state, key)
-		if err != nil {
-			detail = fmt.Sprintf("demo: %s: %v", state, err)
-		}
-		check("runtime", err == nil && (state == "ready" || state == "missing" || strings.HasPrefix(state, "broken: desklit_auth")), detail,
-			"it is built on the next start; delete the folder to force a rebuild")
-		printEnvironments(e.Stdout, o)
+	r.check("uv", err == nil, fmt.Sprintf("%s (pinned %s)", uvDetail(uv, err), pyruntime.UVVersion), "")
+	if py.Path == "" {
+		return
 	}
+	req, cleanup := requirementsPath(e, paths)
+	defer cleanup()
+	o := pyruntime.Options{DataDir: paths.Data, Python: py, UV: uv, Source: pyruntime.Source{Kind: pyruntime.SourceLocked, File: req},
+		AuthPackage: filepath.Join(paths.Data, "app", "desklit_auth")}
+	state, key, err := pyruntime.Inspect(o)
+	detail := fmt.Sprintf("demo: %s (key %s)", state, key)
+	if err != nil {
+		detail = fmt.Sprintf("demo: %s: %v", state, err)
+	}
+	r.check("runtime", err == nil && (state == "ready" || state == "missing" || strings.HasPrefix(state, "broken: desklit_auth")), detail,
+		"it is built on the next start; delete the folder to force a rebuild")
+	printEnvironments(r.w, o)
+}
 
+// ports checks that every port Desklit needs is free, naming the program that holds one.
+func (r *doctorReport) ports(cfg *config.Config) {
 	for _, p := range []struct {
 		name string
 		port int
@@ -81,42 +122,13 @@ func cmdDoctor(ctx context.Context, e *Env, args []string) error {
 		var pe *supervisor.PortInUseError
 		switch {
 		case err == nil:
-			check("port", true, fmt.Sprintf("%d (%s) is free", p.port, p.name), "")
+			r.check("port", true, fmt.Sprintf("%d (%s) is free", p.port, p.name), "")
 		case errors.As(err, &pe):
-			check("port", false, err.Error(), fmt.Sprintf("quit that program or choose another port with %s", p.set))
+			r.check("port", false, err.Error(), fmt.Sprintf("quit that program or choose another port with %s", p.set))
 		default:
-			check("port", false, err.Error(), "")
+			r.check("port", false, err.Error(), "")
 		}
 	}
-
-	_, st := openStore(ctx, e, cfg, paths)
-	if st.Backend == "keyring" {
-		check("keyring", true, "the system keyring answers", "")
-	} else {
-		check("keyring", false, st.Warning, keyringFix())
-	}
-
-	if e.WindowExe != "" {
-		check("window", true, e.WindowExe, "")
-	} else {
-		check("window", false, "no window program: desklit-window is not beside "+e.Exe,
-			"reinstall Desklit; 'desklit run' starts the services without a window")
-	}
-
-	if runtime.GOOS == "linux" {
-		out, _ := exec.CommandContext(ctx, "ldconfig", "-p").Output()
-		for _, lib := range []string{"libgtk-3.so.0", "libwebkit2gtk-4.1.so.0"} {
-			ok := strings.Contains(string(out), lib)
-			check("webview", ok, lib, "sudo apt-get install libgtk-3-0 libwebkit2gtk-4.1-0")
-		}
-	}
-	fmt.Fprintf(e.Stdout, "\nConfiguration (%s):\n", orDefault(cfg.File, "no config file; "+filepath.Join(paths.Config, config.ConfigFileName)+" is read when present"))
-	printConfig(e.Stdout, cfg)
-	if problems > 0 {
-		return fmt.Errorf("doctor found %d problem(s)", problems)
-	}
-	fmt.Fprintln(e.Stdout, "\nEverything looks fine.")
-	return nil
 }
 
 func keyringFix() string {
@@ -137,8 +149,7 @@ func orDefault(s, d string) string {
 	return s
 }
 
-// requirementsPath is the requirements file this binary carries: doctor changes nothing, so it
-// reads the embedded copy (through a temporary file) rather than unpacking the app.
+// uvDetail is where uv is, or why there is none.
 func uvDetail(uv string, err error) string {
 	if err != nil {
 		return err.Error()
@@ -162,6 +173,8 @@ func printEnvironments(w io.Writer, o pyruntime.Options) {
 
 func megabytes(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/1e6) }
 
+// requirementsPath is the requirements file this binary carries: doctor changes nothing, so it
+// reads the embedded copy (through a temporary file) rather than unpacking the app.
 func requirementsPath(e *Env, paths config.Paths) (string, func()) {
 	unpacked := filepath.Join(paths.Data, "app", "requirements.txt")
 	if e.Assets.Streamlit == nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"runtime"
 )
 
 // fanout sends each record to every handler that wants its level.
@@ -44,6 +43,3 @@ func (f fanout) WithGroup(name string) slog.Handler {
 	}
 	return out
 }
-
-// isDesktopOS: macOS and Windows always have a display for a GUI program.
-func isDesktopOS() bool { return runtime.GOOS == "darwin" || runtime.GOOS == "windows" }

@@ -4,16 +4,16 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // helperBrowserEnv makes this test binary the system browser: TestHelperBrowser signs the
@@ -41,16 +41,6 @@ func TestHelperBrowser(t *testing.T) {
 	resp.Body.Close()
 }
 
-func freePort(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-}
-
 // loginWithoutKeyring runs `desklit login` against the embedded dev IdP with no D-Bus session
 // bus (so no keyring) and this test binary as the browser.
 func loginWithoutKeyring(t *testing.T, extra map[string]string) (stdout, stderr string, code int, data string) {
@@ -64,9 +54,9 @@ func loginWithoutKeyring(t *testing.T, extra map[string]string) (stdout, stderr 
 	dir := t.TempDir()
 	vars := map[string]string{
 		"XDG_CONFIG_HOME": dir, "XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir,
-		"DESKLIT_IDP_PORT": freePort(t), "DESKLIT_CALLBACK_PORT": freePort(t),
 		"BROWSER": os.Args[0] + " -test.run=^TestHelperBrowser$ --",
 	}
+	testutil.SetFreePorts(t, vars, "DESKLIT_IDP_PORT", "DESKLIT_CALLBACK_PORT")
 	for k, v := range extra {
 		vars[k] = v
 	}

@@ -50,7 +50,7 @@ func cmdPackage(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sh := NewShell(e, cfg, paths, nil, nil, App{})
+	sh := newShell(e, cfg, paths, nil, nil, App{})
 	if err := sh.PrepareBundle(); err != nil {
 		return err
 	}

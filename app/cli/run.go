@@ -15,6 +15,7 @@ import (
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/wiring"
 )
 
 // stopTimeout bounds a clean stop: every service gets its grace period within it.
@@ -32,9 +33,9 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 	if err := cfg.RequireClientID(); err != nil {
 		return err
 	}
-	logger, closeLog := AppLogger(paths, e.Stderr)
+	logger, closeLog := appLogger(paths, e.Stderr)
 	defer closeLog()
-	sh := NewShell(e, cfg, paths, logger, pyruntime.NewTerminalProgress(e.Stderr, isTerminal(e.Stderr)), app)
+	sh := newShell(e, cfg, paths, logger, pyruntime.NewTerminalProgress(e.Stderr, isTerminal(e.Stderr)), app)
 
 	events, unsubscribe := sh.Supervisor().Subscribe()
 	defer unsubscribe()
@@ -51,7 +52,7 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 	fmt.Fprintf(e.Stdout, "\nDesklit is running. Open the app at:\n  %s\n\n", sh.StreamlitURL())
 	fmt.Fprintf(e.Stdout, "  component  %s\n  api        %s\n", cfg.ComponentURL(), cfg.APIURL())
 	if cfg.UsesDevIdP() {
-		fmt.Fprintf(e.Stdout, "  dev IdP    %s (embedded; demo users in %s)\n", cfg.Issuer(), filepath.Join(paths.Data, "idp"))
+		fmt.Fprintf(e.Stdout, "  dev IdP    %s (embedded; demo users in %s)\n", cfg.Issuer(), wiring.IdPDir(paths))
 	} else {
 		fmt.Fprintf(e.Stdout, "  issuer     %s\n", cfg.Issuer())
 	}
@@ -61,24 +62,24 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 	return stopShell(sh)
 }
 
-// NewShell builds the shell for this process's configuration and app.
-func NewShell(e *Env, cfg *config.Config, paths config.Paths, logger *slog.Logger, progress func(pyruntime.Progress), app App) *shell.Shell {
+// newShell builds the shell for this process's configuration and app.
+func newShell(e *Env, cfg *config.Config, paths config.Paths, logger *slog.Logger, progress func(pyruntime.Progress), app App) *shell.Shell {
 	return shell.New(shell.Options{
 		Config:    cfg,
 		Paths:     paths,
-		Exe:       e.ServiceBinary(),
+		Exe:       e.ServiceExe,
 		Streamlit: e.Assets.Streamlit,
 		Project:   app.Project,
 		OpenError: app.Err,
-		Opener:    SigninOpener(e, cfg),
+		Opener:    signinOpener(e, cfg),
 		Logger:    logger,
 		Progress:  progress,
 	})
 }
 
-// SigninOpener picks how the authorize URL is shown: a native window (a second process of this binary,
-// as Wails v2 has one window per process) or the system browser.
-func SigninOpener(e *Env, cfg *config.Config) authflow.Opener {
+// signinOpener picks how the authorize URL is shown: a native window (a second process of this
+// binary, as Wails v2 has one window per process) or the system browser.
+func signinOpener(e *Env, cfg *config.Config) authflow.Opener {
 	if cfg.LoginMode == config.LoginWindow && e.Window != nil && e.Exe != "" && hasDisplay(e.Getenv) {
 		return &authflow.ProcessWindowOpener{Exe: e.Exe}
 	}
@@ -124,8 +125,8 @@ func printStates(w io.Writer, events <-chan supervisor.Event) {
 	}
 }
 
-// AppLogger writes the shell's own log to State/logs/desklit.log; warnings also go to stderr.
-func AppLogger(paths config.Paths, stderr io.Writer) (*slog.Logger, func()) {
+// appLogger writes the shell's own log to State/logs/desklit.log; warnings also go to stderr.
+func appLogger(paths config.Paths, stderr io.Writer) (*slog.Logger, func()) {
 	warnings := slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})
 	if err := os.MkdirAll(paths.Logs, 0o755); err != nil {
 		return slog.New(warnings), func() {}
@@ -145,8 +146,4 @@ func isTerminal(w io.Writer) bool {
 	}
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-func hasDisplay(getenv func(string) string) bool {
-	return getenv("DISPLAY") != "" || getenv("WAYLAND_DISPLAY") != "" || isDesktopOS()
 }

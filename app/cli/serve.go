@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path/filepath"
-	"time"
 
 	"github.com/desklit/desklit/app/api"
 	"github.com/desklit/desklit/app/component"
@@ -15,6 +13,7 @@ import (
 	"github.com/desklit/desklit/app/devidp"
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/wiring"
 )
 
 func cmdServe(ctx context.Context, e *Env, args []string) error {
@@ -50,13 +49,7 @@ func cmdServe(ctx context.Context, e *Env, args []string) error {
 		if !cfg.UsesDevIdP() {
 			return &UsageError{Msg: "an issuer is configured (AUTH0_ISSUER_BASE_URL); the embedded dev IdP is only used without one"}
 		}
-		srv, err := devidp.New(devidp.Options{
-			Port:     cfg.IdPPort,
-			DataDir:  filepath.Join(paths.Data, "idp"),
-			ClientID: cfg.ClientID,
-			Audience: cfg.Audience,
-			Logger:   logger,
-		})
+		srv, err := devidp.New(wiring.IdPOptions(cfg, paths, logger))
 		if err != nil {
 			return err
 		}
@@ -92,10 +85,7 @@ func serveComponent(ctx context.Context, e *Env, cfg *config.Config, paths confi
 	client := control.NewClient(ctlURL, ctlToken)
 	var sessions component.SessionSource = client
 	if e.Getenv("DESKLIT_SESSION_SOURCE") != "shell" {
-		kctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		store, st := keyringstore.Open(kctx, keyringstore.Options{})
-		cancel()
-		if st.Backend == "keyring" {
+		if store, st := wiring.OpenKeyring(ctx); st.Backend == keyringstore.BackendKeyring {
 			sessions = store
 		}
 	}
@@ -108,7 +98,7 @@ func serveComponent(ctx context.Context, e *Env, cfg *config.Config, paths confi
 		StreamlitOrigin: cfg.StreamlitURL(),
 		LaunchSecret:    secret,
 		Sessions:        sessions,
-		Shell:           client,
+		SignIn:          client,
 		Changes:         client.Changes(ctx),
 		Assets:          assets,
 		APIURL:          cfg.APIURL(),

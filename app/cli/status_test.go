@@ -2,8 +2,6 @@ package cli
 
 import (
 	"context"
-	"fmt"
-	"net"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,29 +9,15 @@ import (
 
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/control"
-	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/control/controltest"
+	"github.com/desklit/desklit/app/internal/testutil"
 )
-
-// idleShell is a control.Shell with nobody signed in.
-type idleShell struct{}
-
-func (idleShell) Login(context.Context) error          { return nil }
-func (idleShell) Logout(context.Context) error         { return nil }
-func (idleShell) Current() *session.Session            { return nil }
-func (idleShell) Subscribe() (<-chan struct{}, func()) { return make(chan struct{}), func() {} }
 
 // freePorts are the settings of ports nothing listens on, so that no Desklit running on this
 // machine answers the health probes.
 func freePorts(t *testing.T, env map[string]string) {
 	t.Helper()
-	for _, k := range []string{"DESKLIT_STREAMLIT_PORT", "DESKLIT_COMPONENT_PORT", "DESKLIT_API_PORT", "DESKLIT_IDP_PORT", "DESKLIT_CALLBACK_PORT"} {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		env[k] = fmt.Sprint(ln.Addr().(*net.TCPAddr).Port)
-		ln.Close()
-	}
+	testutil.SetFreePorts(t, env, "DESKLIT_STREAMLIT_PORT", "DESKLIT_COMPONENT_PORT", "DESKLIT_API_PORT", "DESKLIT_IDP_PORT", "DESKLIT_CALLBACK_PORT")
 }
 
 // During a crash loop the health URLs do not answer; status asks the running instance instead.
@@ -42,7 +26,7 @@ func TestStatusAsksTheRunningInstance(t *testing.T) {
 	env := map[string]string{"XDG_STATE_HOME": state}
 	freePorts(t, env)
 	const statusToken = "status-token-SECRET-0123456789"
-	srv, err := control.NewServer(idleShell{}, "control-token-SECRET-0123456789", nil)
+	srv, err := control.NewServer(&controltest.Sessions{}, "control-token-SECRET-0123456789", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,8 +18,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /api/session", s.guarded(s.handleSession))
 	mux.Handle("POST /api/events/ticket", s.guarded(s.handleTicket))
 	mux.HandleFunc("GET /api/events", s.handleEvents)
-	mux.Handle("POST /api/login", s.guarded(s.action("login", func(sh Shell) func(context.Context) error { return sh.Login })))
-	mux.Handle("POST /api/logout", s.guarded(s.action("logout", func(sh Shell) func(context.Context) error { return sh.Logout })))
+	mux.Handle("POST /api/login", s.guarded(s.action("login", func(si SignIn) func(context.Context) error { return si.Login })))
+	mux.Handle("POST /api/logout", s.guarded(s.action("logout", func(si SignIn) func(context.Context) error { return si.Logout })))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, _ *http.Request) {
 		httpjson.WriteError(w, http.StatusNotFound, "not_found", "no such endpoint")
 	})
@@ -107,13 +107,13 @@ func (s *Server) handleEvents(w http.ResponseWriter, r *http.Request) {
 	s.hub.Stream(w, r, s.closing)
 }
 
-func (s *Server) action(name string, pick func(Shell) func(context.Context) error) http.HandlerFunc {
+func (s *Server) action(name string, pick func(SignIn) func(context.Context) error) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		if s.o.Shell == nil {
+		if s.o.SignIn == nil {
 			httpjson.WriteError(w, http.StatusServiceUnavailable, "no_shell", "sign-in is not available without the shell")
 			return
 		}
-		if err := pick(s.o.Shell)(r.Context()); err != nil {
+		if err := pick(s.o.SignIn)(r.Context()); err != nil {
 			if r.Context().Err() != nil {
 				return // the page went away; the shell carries on
 			}

@@ -23,8 +23,8 @@ type SessionSource interface {
 	Load(ctx context.Context) (*session.Session, error)
 }
 
-// Shell signs in and out on the component's behalf (the control client).
-type Shell interface {
+// SignIn signs in and out on the component's behalf: the control client, which asks the shell.
+type SignIn interface {
 	Login(ctx context.Context) error
 	Logout(ctx context.Context) error
 }
@@ -38,7 +38,7 @@ type Options struct {
 	StreamlitOrigin string // e.g. http://127.0.0.1:4010: the only page allowed to frame the component
 	LaunchSecret    string
 	Sessions        SessionSource
-	Shell           Shell           // nil: sign-in and sign-out answer 503
+	SignIn          SignIn          // nil: sign-in and sign-out answer 503
 	Changes         <-chan struct{} // a value per session change (the control client's Changes)
 	Assets          fs.FS           // the built component, index.html at its root
 	APIURL          string          // the protected API, told to the component for display only

@@ -1,155 +1,18 @@
 package component
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
-	"io"
-	"log/slog"
-	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/sse"
 )
 
 const testSecret = "launch-secret-0123456789abcdef"
-
-type fakeSessions struct {
-	mu   sync.Mutex
-	sess *session.Session
-	err  error
-}
-
-func (f *fakeSessions) Load(context.Context) (*session.Session, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.err != nil {
-		return nil, f.err
-	}
-	if f.sess == nil {
-		return nil, session.ErrNotFound
-	}
-	c := *f.sess
-	return &c, nil
-}
-
-func (f *fakeSessions) set(s *session.Session, err error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.sess, f.err = s, err
-}
-
-type fakeShell struct {
-	logins, logouts atomic.Int32
-	err             error
-}
-
-func (f *fakeShell) Login(context.Context) error  { f.logins.Add(1); return f.err }
-func (f *fakeShell) Logout(context.Context) error { f.logouts.Add(1); return f.err }
-
-func testSession() *session.Session {
-	return &session.Session{
-		View: session.View{
-			Issuer:      "http://127.0.0.1:9010",
-			ClientID:    "desklit-desktop",
-			User:        session.User{Sub: "user-1", Name: "Ada Analyst", Email: "ada@example.test"},
-			AccessToken: "ACCESS-TOKEN-SECRET-VALUE",
-			IDToken:     "ID-TOKEN-SECRET-VALUE",
-			TokenType:   "Bearer",
-			Scope:       "openid profile",
-			Expiry:      time.Date(2030, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600)),
-		},
-		RefreshToken: "REFRESH-TOKEN-SECRET-VALUE",
-	}
-}
-
-var testAssets = fstest.MapFS{
-	"index.html":    {Data: []byte(`<!doctype html><title>desklit</title><script type="module" src="./assets/app.js"></script>`)},
-	"assets/app.js": {Data: []byte(`console.log("component")`)},
-}
-
-type harness struct {
-	srv      *Server
-	sessions *fakeSessions
-	shell    *fakeShell
-	changes  chan struct{}
-	logs     *syncBuffer
-	stop     func()
-}
-
-func newHarness(t *testing.T) *harness {
-	t.Helper()
-	h := &harness{sessions: &fakeSessions{}, shell: &fakeShell{}, changes: make(chan struct{}), logs: &syncBuffer{}}
-	srv, err := New(Options{
-		Port: 0, StreamlitOrigin: "http://127.0.0.1:4010", LaunchSecret: testSecret,
-		Sessions: h.sessions, Shell: h.shell, Changes: h.changes, Assets: testAssets,
-		APIURL: "http://127.0.0.1:8888",
-		Logger: slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	h.srv = srv
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	var once sync.Once
-	h.stop = func() {
-		once.Do(func() {
-			cancel()
-			if err := <-done; err != nil {
-				t.Errorf("serve: %v", err)
-			}
-		})
-	}
-	t.Cleanup(func() {
-		h.stop()
-		for _, secret := range []string{testSecret, "ACCESS-TOKEN-SECRET-VALUE", "ID-TOKEN-SECRET-VALUE", "REFRESH-TOKEN-SECRET-VALUE"} {
-			if strings.Contains(h.logs.String(), secret) {
-				t.Errorf("a secret appears in the log:\n%s", h.logs.String())
-			}
-		}
-	})
-	return h
-}
-
-// request sends a request; hdr holds header pairs.
-func (h *harness) request(t *testing.T, method, path string, hdr ...string) *http.Response {
-	t.Helper()
-	req, err := http.NewRequest(method, h.srv.URL()+path, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := 0; i+1 < len(hdr); i += 2 {
-		if hdr[i] == "Host" {
-			req.Host = hdr[i+1]
-			continue
-		}
-		req.Header.Set(hdr[i], hdr[i+1])
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp
-}
-
-func readAll(t *testing.T, resp *http.Response) string {
-	t.Helper()
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
-}
 
 func TestNewValidates(t *testing.T) {
 	good := Options{StreamlitOrigin: "http://127.0.0.1:4010", LaunchSecret: testSecret, Sessions: &fakeSessions{}, Assets: testAssets}
@@ -333,7 +196,7 @@ func TestLoginAndLogoutAreForwarded(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			h.shell.err = tt.shellErr
+			h.signIn.err = tt.shellErr
 			resp := h.request(t, "POST", tt.path, tt.hdr...)
 			body := readAll(t, resp)
 			if resp.StatusCode != tt.want {
@@ -342,13 +205,13 @@ func TestLoginAndLogoutAreForwarded(t *testing.T) {
 			if tt.shellErr != nil && !strings.Contains(body, tt.shellErr.Error()) {
 				t.Fatalf("the answer does not carry the shell's reason: %s", body)
 			}
-			if h.shell.logins.Load() != tt.logins || h.shell.logouts.Load() != tt.logouts {
-				t.Fatalf("logins %d logouts %d, want %d %d", h.shell.logins.Load(), h.shell.logouts.Load(), tt.logins, tt.logouts)
+			if h.signIn.logins.Load() != tt.logins || h.signIn.logouts.Load() != tt.logouts {
+				t.Fatalf("logins %d logouts %d, want %d %d", h.signIn.logins.Load(), h.signIn.logouts.Load(), tt.logins, tt.logouts)
 			}
 		})
 	}
-	if resp := h.request(t, "GET", "/api/login", LaunchHeader, testSecret); resp.StatusCode/100 != 4 || h.shell.logins.Load() != 2 {
-		t.Fatalf("GET /api/login: %d, %d logins; want a 4xx and no sign-in", resp.StatusCode, h.shell.logins.Load())
+	if resp := h.request(t, "GET", "/api/login", LaunchHeader, testSecret); resp.StatusCode/100 != 4 || h.signIn.logins.Load() != 2 {
+		t.Fatalf("GET /api/login: %d, %d logins; want a 4xx and no sign-in", resp.StatusCode, h.signIn.logins.Load())
 	}
 }
 
@@ -464,21 +327,4 @@ func TestSessionChangeReachesTheEventStream(t *testing.T) {
 	h.stop()
 	for range events {
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

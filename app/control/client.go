@@ -7,11 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/desklit/desklit/app/backoff"
 	"github.com/desklit/desklit/app/httpjson"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/sse"
@@ -82,26 +82,22 @@ func (c *Client) Changes(ctx context.Context) <-chan struct{} {
 	out := make(chan struct{}, 1)
 	go func() {
 		defer close(out)
-		wait := c.MinBackoff
+		bo := backoff.Backoff{Min: c.MinBackoff, Max: c.MaxBackoff}
 		for {
 			received, err := c.stream(ctx, out)
 			if ctx.Err() != nil {
 				return
 			}
 			if received {
-				wait = c.MinBackoff
+				bo.Reset()
 			}
+			wait := bo.Next()
 			if c.Logger != nil {
 				c.Logger.Warn("control event stream lost; reconnecting", "err", err, "in", wait)
 			}
-			t := time.NewTimer(wait + rand.N(wait/4+1))
-			select {
-			case <-ctx.Done():
-				t.Stop()
+			if bo.Sleep(ctx, wait) != nil {
 				return
-			case <-t.C:
 			}
-			wait = min(2*wait, c.MaxBackoff)
 		}
 	}()
 	return out

@@ -35,9 +35,9 @@ func TestSessionIsTheContractView(t *testing.T) {
 	}
 	_ = json.Unmarshal(contract.SignedIn.View, &want)
 
-	shell := newFakeShell()
-	shell.set(&session.Session{View: view, RefreshToken: "REFRESH-TOKEN-SECRET-VALUE"})
-	srv, _ := start(t, shell)
+	sessions := newFakeSessions()
+	sessions.Set(&session.Session{View: view, RefreshToken: "REFRESH-TOKEN-SECRET-VALUE"})
+	srv, _ := start(t, sessions)
 
 	req, _ := http.NewRequest("GET", srv.URL()+"/session", nil)
 	req.Header.Set("Authorization", "Bearer "+testToken)

@@ -1,86 +1,23 @@
 package control
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/desklit/desklit/app/control/controltest"
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
 )
 
 const testToken = "control-token-0123456789abcdef"
 
-// fakeShell is a hand-written Shell: a session in memory and change subscribers.
-type fakeShell struct {
-	mu       sync.Mutex
-	cur      *session.Session
-	subs     map[chan struct{}]struct{}
-	logins   atomic.Int32
-	logouts  atomic.Int32
-	loginErr error
-	gate     chan struct{} // when set, Login waits for it
-}
-
-func newFakeShell() *fakeShell { return &fakeShell{subs: map[chan struct{}]struct{}{}} }
-
-func (f *fakeShell) Login(ctx context.Context) error {
-	f.logins.Add(1)
-	if f.gate != nil {
-		select {
-		case <-f.gate:
-		case <-ctx.Done():
-			return ctx.Err()
-		}
-	}
-	if f.loginErr != nil {
-		return f.loginErr
-	}
-	f.set(testSession())
-	return nil
-}
-
-func (f *fakeShell) Logout(context.Context) error {
-	f.logouts.Add(1)
-	f.set(nil)
-	return nil
-}
-
-func (f *fakeShell) Current() *session.Session {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.cur
-}
-
-func (f *fakeShell) Subscribe() (<-chan struct{}, func()) {
-	c := make(chan struct{}, 1)
-	f.mu.Lock()
-	f.subs[c] = struct{}{}
-	f.mu.Unlock()
-	return c, func() {
-		f.mu.Lock()
-		delete(f.subs, c)
-		f.mu.Unlock()
-	}
-}
-
-func (f *fakeShell) set(s *session.Session) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.cur = s
-	for c := range f.subs {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
-	}
-}
+// newFakeSessions is a session in memory whose Login signs in with testSession.
+func newFakeSessions() *controltest.Sessions { return &controltest.Sessions{LoginAs: testSession()} }
 
 func testSession() *session.Session {
 	return &session.Session{
@@ -99,10 +36,10 @@ func testSession() *session.Session {
 }
 
 // start runs a control server for the test and returns it with its log output.
-func start(t *testing.T, shell Shell) (*Server, *syncBuffer) {
+func start(t *testing.T, sessions Sessions) (*Server, *testutil.SyncBuffer) {
 	t.Helper()
-	logs := &syncBuffer{}
-	srv, err := NewServer(shell, testToken, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	logs := &testutil.SyncBuffer{}
+	srv, err := NewServer(sessions, testToken, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,31 +55,14 @@ func start(t *testing.T, shell Shell) (*Server, *syncBuffer) {
 	return srv, logs
 }
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 func TestNewServerRefusesAShortToken(t *testing.T) {
-	if _, err := NewServer(newFakeShell(), "short", nil); err == nil {
+	if _, err := NewServer(newFakeSessions(), "short", nil); err == nil {
 		t.Fatal("NewServer accepted a 5-character token")
 	}
 }
 
 func TestServerRefusesWithoutTheToken(t *testing.T) {
-	srv, logs := start(t, newFakeShell())
+	srv, logs := start(t, newFakeSessions())
 	tests := []struct {
 		name, method, path, auth string
 		want                     int
@@ -179,7 +99,7 @@ func TestServerRefusesWithoutTheToken(t *testing.T) {
 }
 
 func TestServerRefusesAForeignHost(t *testing.T) {
-	srv, _ := start(t, newFakeShell())
+	srv, _ := start(t, newFakeSessions())
 	req, _ := http.NewRequest("GET", srv.URL()+"/session", nil)
 	req.Host = "attacker.example:80"
 	req.Header.Set("Authorization", "Bearer "+testToken)
@@ -194,21 +114,21 @@ func TestServerRefusesAForeignHost(t *testing.T) {
 }
 
 func TestClientSession(t *testing.T) {
-	shell := newFakeShell()
-	srv, logs := start(t, shell)
+	sessions := newFakeSessions()
+	srv, logs := start(t, sessions)
 	c := NewClient(srv.URL(), testToken)
 	ctx := context.Background()
 
 	if _, err := c.Session(ctx); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("signed out: err %v, want session.ErrNotFound", err)
 	}
-	shell.set(testSession())
+	sessions.Set(testSession())
 	got, err := c.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := testSession()
-	want.RefreshToken = "" // only the shell refreshes; the refresh token stays there
+	want.RefreshToken = "" // only the sessions refreshes; the refresh token stays there
 	if *got != *want {
 		t.Fatalf("session\n got %+v\nwant %+v", got, want)
 	}
@@ -225,51 +145,51 @@ func TestClientSession(t *testing.T) {
 }
 
 func TestClientForwardsLoginAndLogout(t *testing.T) {
-	shell := newFakeShell()
-	srv, _ := start(t, shell)
+	sessions := newFakeSessions()
+	srv, _ := start(t, sessions)
 	c := NewClient(srv.URL(), testToken)
 	ctx := context.Background()
 
 	if err := c.Login(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if shell.logins.Load() != 1 || shell.Current() == nil {
-		t.Fatalf("login not forwarded: %d logins, session %v", shell.logins.Load(), shell.Current())
+	if sessions.Logins.Load() != 1 || sessions.Current() == nil {
+		t.Fatalf("login not forwarded: %d logins, session %v", sessions.Logins.Load(), sessions.Current())
 	}
 	if err := c.Logout(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if shell.logouts.Load() != 1 || shell.Current() != nil {
-		t.Fatalf("logout not forwarded: %d logouts, session %v", shell.logouts.Load(), shell.Current())
+	if sessions.Logouts.Load() != 1 || sessions.Current() != nil {
+		t.Fatalf("logout not forwarded: %d logouts, session %v", sessions.Logouts.Load(), sessions.Current())
 	}
 
-	shell.loginErr = errors.New("the user closed the sign-in window")
+	sessions.LoginErr = errors.New("the user closed the sign-in window")
 	err := c.Login(ctx)
 	var ae *AnswerError
 	if !errors.As(err, &ae) || ae.Status != http.StatusBadGateway || !strings.Contains(err.Error(), "closed the sign-in window") {
-		t.Fatalf("failed login: err %v, want a 502 AnswerError with the shell's reason", err)
+		t.Fatalf("failed login: err %v, want a 502 AnswerError with the sign-in's reason", err)
 	}
 }
 
 // Concurrent sign-in requests share one sign-in, and a client that gives up does not cancel it.
 func TestLoginRunsOnceAndOutlivesTheRequest(t *testing.T) {
-	shell := newFakeShell()
-	shell.gate = make(chan struct{})
-	srv, _ := start(t, shell)
+	sessions := newFakeSessions()
+	sessions.Gate = make(chan struct{})
+	srv, _ := start(t, sessions)
 	c := NewClient(srv.URL(), testToken)
 
 	impatient, cancel := context.WithCancel(context.Background())
 	errs := make(chan error, 2)
 	go func() { errs <- c.Login(impatient) }()
 	go func() { errs <- c.Login(context.Background()) }()
-	changes, stop := shell.Subscribe()
+	changes, stop := sessions.Subscribe()
 	defer stop()
 	waitFor(t, func() bool { return srv.flight.waiting("login") == 2 })
 	cancel()
 	if err := <-errs; !errors.Is(err, context.Canceled) {
 		t.Fatalf("the cancelled request: err %v, want context.Canceled", err)
 	}
-	close(shell.gate)
+	close(sessions.Gate)
 	if err := <-errs; err != nil {
 		t.Fatalf("the waiting request: %v", err)
 	}
@@ -278,14 +198,14 @@ func TestLoginRunsOnceAndOutlivesTheRequest(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("the sign-in did not finish")
 	}
-	if n := shell.logins.Load(); n != 1 {
+	if n := sessions.Logins.Load(); n != 1 {
 		t.Fatalf("%d sign-ins ran, want 1", n)
 	}
 }
 
 func TestChangesArePushed(t *testing.T) {
-	shell := newFakeShell()
-	srv, _ := start(t, shell)
+	sessions := newFakeSessions()
+	srv, _ := start(t, sessions)
 	c := NewClient(srv.URL(), testToken)
 	ctx, cancel := context.WithCancel(context.Background())
 	changes := c.Changes(ctx)
@@ -304,9 +224,9 @@ func TestChangesArePushed(t *testing.T) {
 	receive("on connect")
 	for i := range 3 {
 		if i%2 == 0 {
-			shell.set(testSession())
+			sessions.Set(testSession())
 		} else {
-			shell.set(nil)
+			sessions.Set(nil)
 		}
 		receive("after a change")
 	}
@@ -328,8 +248,8 @@ func TestChangesArePushed(t *testing.T) {
 
 // The subscription reconnects when the server goes away and comes back on the same address.
 func TestChangesReconnect(t *testing.T) {
-	shell := newFakeShell()
-	srv1, err := NewServer(shell, testToken, nil)
+	sessions := newFakeSessions()
+	srv1, err := NewServer(sessions, testToken, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -348,7 +268,7 @@ func TestChangesReconnect(t *testing.T) {
 	addr := strings.TrimPrefix(srv1.URL(), "http://")
 	stop1()
 	<-done1
-	srv2, err := newServerAt(shell, addr)
+	srv2, err := newServerAt(sessions, addr)
 	if err != nil {
 		t.Skipf("could not rebind %s: %v", addr, err)
 	}

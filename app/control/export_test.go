@@ -6,10 +6,10 @@ import (
 )
 
 // newServerAt is NewServer on a given address, for the reconnect test.
-func newServerAt(shell Shell, addr string) (*Server, error) {
+func newServerAt(sessions Sessions, addr string) (*Server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
 	}
-	return newServer(shell, testToken, slog.New(slog.DiscardHandler), ln), nil
+	return newServer(sessions, testToken, slog.New(slog.DiscardHandler), ln), nil
 }

@@ -20,8 +20,9 @@ import (
 	"github.com/desklit/desklit/app/sse"
 )
 
-// Shell is what the control channel asks of the shell.
-type Shell interface {
+// Sessions is what the control channel serves: the shell's session, its changes, and sign-in
+// and sign-out on the component's behalf.
+type Sessions interface {
 	Login(ctx context.Context) error
 	Logout(ctx context.Context) error
 	// Current is the session in memory, nil when signed out.
@@ -39,7 +40,7 @@ const actionLimit = 10 * time.Minute
 
 // Server is the shell's end of the control channel.
 type Server struct {
-	shell  Shell
+	sess   Sessions
 	token  [32]byte // sha256 of the bearer token: compared in constant time
 	log    *slog.Logger
 	ln     net.Listener
@@ -53,9 +54,9 @@ type Server struct {
 
 // NewServer binds 127.0.0.1 on a free port. token must be a random secret of at least
 // MinTokenLen characters.
-func NewServer(shell Shell, token string, logger *slog.Logger) (*Server, error) {
-	if shell == nil {
-		return nil, errors.New("control server: no shell")
+func NewServer(sessions Sessions, token string, logger *slog.Logger) (*Server, error) {
+	if sessions == nil {
+		return nil, errors.New("control server: no sessions")
 	}
 	if len(token) < MinTokenLen {
 		return nil, fmt.Errorf("control server: the token must have at least %d characters", MinTokenLen)
@@ -67,12 +68,12 @@ func NewServer(shell Shell, token string, logger *slog.Logger) (*Server, error) 
 	if err != nil {
 		return nil, fmt.Errorf("control server: %w", err)
 	}
-	return newServer(shell, token, logger, ln), nil
+	return newServer(sessions, token, logger, ln), nil
 }
 
-func newServer(shell Shell, token string, logger *slog.Logger, ln net.Listener) *Server {
+func newServer(sessions Sessions, token string, logger *slog.Logger, ln net.Listener) *Server {
 	life, end := context.WithCancel(context.Background())
-	s := &Server{shell: shell, token: sha256.Sum256([]byte(token)), log: logger, ln: ln,
+	s := &Server{sess: sessions, token: sha256.Sum256([]byte(token)), log: logger, ln: ln,
 		hub: sse.NewHub(), life: life, end: end}
 	s.srv = httpguard.NewServer(httpguard.HostCheck(httpguard.Port(ln), s.routes()))
 	s.srv.RegisterOnShutdown(end) // ends the event streams, which never go idle by themselves
@@ -86,7 +87,7 @@ func (s *Server) URL() string { return fmt.Sprintf("http://127.0.0.1:%d", httpgu
 // until ctx ends.
 func (s *Server) Serve(ctx context.Context) error {
 	defer s.end()
-	changes, cancel := s.shell.Subscribe()
+	changes, cancel := s.sess.Subscribe()
 	go func() {
 		for {
 			select {
@@ -109,8 +110,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /healthz", httpjson.Health(nil))
 	mux.Handle("GET /session", s.authorized(http.HandlerFunc(s.handleSession)))
 	mux.Handle("GET /events", s.authorized(http.HandlerFunc(s.handleEvents)))
-	mux.Handle("POST /login", s.authorized(s.action("login", s.shell.Login)))
-	mux.Handle("POST /logout", s.authorized(s.action("logout", s.shell.Logout)))
+	mux.Handle("POST /login", s.authorized(s.action("login", s.sess.Login)))
+	mux.Handle("POST /logout", s.authorized(s.action("logout", s.sess.Logout)))
 	mux.HandleFunc("GET /status", s.handleStatus) // its own token: see EnableStatus
 	return mux
 }
@@ -131,7 +132,7 @@ func (s *Server) authorized(next http.Handler) http.Handler {
 }
 
 func (s *Server) handleSession(w http.ResponseWriter, _ *http.Request) {
-	cur := s.shell.Current()
+	cur := s.sess.Current()
 	if cur == nil {
 		httpjson.WriteError(w, http.StatusNotFound, "signed_out", session.ErrNotFound.Error())
 		return

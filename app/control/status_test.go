@@ -15,7 +15,7 @@ const testStatusToken = "status-token-0123456789abcdef"
 
 func statusServer(t *testing.T) *Server {
 	t.Helper()
-	srv, _ := start(t, newFakeShell())
+	srv, _ := start(t, newFakeSessions())
 	err := srv.EnableStatus(testStatusToken, func() []ServiceStatus {
 		return []ServiceStatus{{Name: "api", State: "Backoff", Restarts: 3, Crashes: 3, MaxCrashes: 5,
 			ExitStatus: "exit status 1", Reason: "port 8888 (api) is in use by nc (pid 42: nc -l 8888)"}}
@@ -68,7 +68,7 @@ func TestStatusAnswersOnlyToTheStatusToken(t *testing.T) {
 }
 
 func TestStatusIsOffUntilEnabled(t *testing.T) {
-	srv, _ := start(t, newFakeShell())
+	srv, _ := start(t, newFakeSessions())
 	if _, err := FetchStatus(context.Background(), Endpoint{URL: srv.URL(), Token: testStatusToken}); err == nil {
 		t.Fatal("status answered before EnableStatus")
 	}

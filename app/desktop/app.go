@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -14,30 +13,12 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/menu"
 )
 
-// Event names the frontend subscribes to (frontend/src/api.ts mirrors them).
-const (
-	EvServices = "desklit:services"
-	EvSession  = "desklit:session"
-	EvProgress = "desklit:progress"
-	EvError    = "desklit:error"
-	EvLog      = "desklit:log"
-	EvView     = "desklit:view"   // menu → UI: "app", "apps", "logs", "reload"
-	EvNotice   = "desklit:notice" // a short message for the UI's toast
-	EvAppURL   = "desklit:appurl" // the Streamlit URL (with the launch secret) once it is ready
-)
-
-// Event names of the user's own apps (issue #14).
-const (
-	EvApp     = "desklit:app"     // AppView: the current app changed
-	EvApps    = "desklit:apps"    // []AppView: the recent apps changed (after a switch)
-	EvOpening = "desklit:opening" // the name of the app being opened; "" when the switch ended
-)
-
 // startupWait bounds how long a bound method waits for the window's start-up.
 var startupWait = 15 * time.Second
 
-// shell is the part of the Wails runtime the App uses, so that tests can fake it.
-type shell interface {
+// nativeUI is what the App asks of the Wails runtime: events to the page, dialogs, the clipboard,
+// the title and menu, quit. Tests fake it.
+type nativeUI interface {
 	Emit(name string, data any)
 	OpenURL(url string)
 	SetClipboard(text string) error
@@ -67,12 +48,6 @@ type Snapshot struct {
 	Apps         []AppView         `json:"apps"`
 }
 
-// LogLine is one line of a service's log, as sent to the UI.
-type LogLine struct {
-	Service string `json:"service"`
-	Line    string `json:"line"`
-}
-
 // App is bound to the frontend: its exported methods are what the UI calls. Each waits until
 // the window's start-up is complete.
 type App struct {
@@ -81,7 +56,7 @@ type App struct {
 	opts Options // for the menu's rebuilds and the window title; set by Run
 
 	startupDone chan struct{}
-	sh          shell
+	ui          nativeUI
 	ctx         context.Context // the window's context, set at start-up
 	cancelStart context.CancelFunc
 
@@ -107,8 +82,8 @@ func (a *App) quit() {
 	if a.beforeQuit != nil {
 		a.beforeQuit()
 	}
-	if a.sh != nil {
-		a.sh.Quit()
+	if a.ui != nil {
+		a.ui.Quit()
 	}
 }
 
@@ -123,9 +98,9 @@ func NewApp(b Backend, log *slog.Logger, stopTimeout time.Duration) *App {
 	return &App{b: b, log: log, startupDone: make(chan struct{}), stopWait: stopTimeout, menuRebuilds: menuRebuilds}
 }
 
-// startup records the window's context and shell, starts the backend and opens the gate.
-func (a *App) startup(ctx context.Context, sh shell) {
-	a.ctx, a.sh = ctx, sh
+// startup records the window's context and native UI, starts the backend and opens the gate.
+func (a *App) startup(ctx context.Context, ui nativeUI) {
+	a.ctx, a.ui = ctx, ui
 	startCtx, cancel := context.WithCancel(ctx)
 	a.cancelStart = cancel
 	a.mu.Lock()
@@ -135,9 +110,9 @@ func (a *App) startup(ctx context.Context, sh shell) {
 	a.mu.Lock()
 	cur := a.snap.App
 	a.mu.Unlock()
-	sh.SetTitle(a.windowTitle(cur))
+	ui.SetTitle(a.windowTitle(cur))
 	if !a.menuRebuilds {
-		sh.UpdateRecent(a.recentItems()) // hide the fixed items the list does not fill
+		ui.UpdateRecent(a.recentItems()) // hide the fixed items the list does not fill
 	}
 	close(a.startupDone)
 	go func() {
@@ -304,7 +279,7 @@ func (a *App) SaveDiagnostics() (string, error) {
 		return "", userError("Could not collect diagnostics", err)
 	}
 	name := "desklit-diagnostics-" + time.Now().Format("20060102-150405") + diagExt(data)
-	path, err := a.sh.SaveFileDialog(name)
+	path, err := a.ui.SaveFileDialog(name)
 	if err != nil || path == "" {
 		return "", err
 	}
@@ -320,7 +295,7 @@ func (a *App) CopyText(text string) error {
 	if err := a.wait(); err != nil {
 		return err
 	}
-	return a.sh.SetClipboard(text)
+	return a.ui.SetClipboard(text)
 }
 
 // CancelStart cancels the first-run build.
@@ -330,61 +305,6 @@ func (a *App) CancelStart() error {
 	}
 	a.b.CancelStart()
 	return nil
-}
-
-// Act performs one of an ErrorView's actions (see the Act* constants).
-func (a *App) Act(action string) error {
-	if err := a.wait(); err != nil {
-		return err
-	}
-	verb, arg, _ := strings.Cut(action, ":")
-	switch verb {
-	case ActRetry, ActQuitLeftover:
-		a.clearError()
-		if err := a.b.RetryStart(a.ctx); err != nil {
-			return userError("Could not start again", err)
-		}
-	case ActRestart:
-		if arg == "" {
-			return fmt.Errorf("restart: no service named")
-		}
-		a.clearError()
-		return a.RestartService(arg)
-	case ActUsePort:
-		port, err := strconv.Atoi(arg)
-		if err != nil || port < 1 || port > 65535 {
-			return fmt.Errorf("use port: %q is not a port", arg)
-		}
-		a.mu.Lock()
-		svc := ""
-		if a.snap.Error != nil {
-			svc = a.snap.Error.Service
-		}
-		a.mu.Unlock()
-		if svc == "" {
-			return errors.New("use port: no service is waiting for a port")
-		}
-		a.clearError()
-		if err := a.b.UsePort(svc, port); err != nil {
-			return userError(fmt.Sprintf("Could not move %s to port %d", svc, port), err)
-		}
-	case ActOpenLogs:
-		return a.OpenLogFolder()
-	case ActOpenApp:
-		_, err := a.ChooseApp()
-		return err
-	case ActQuit:
-		a.quit()
-	case ActDismiss:
-		a.clearError()
-	default:
-		return fmt.Errorf("unknown action %q", action)
-	}
-	return nil
-}
-
-func (a *App) clearError() {
-	appEvents{a}.Error(ErrorView{})
 }
 
 // about is the text of Help → About.
@@ -401,89 +321,4 @@ func (a *App) about() string {
 		fmt.Fprintf(&sb, "%s: %s\n", k, v[k])
 	}
 	return sb.String()
-}
-
-// userError keeps what the user reads short; the full error is logged by the caller.
-func userError(what string, err error) error {
-	msg := err.Error()
-	if len(msg) > 200 {
-		msg = msg[:200] + "…"
-	}
-	return fmt.Errorf("%s: %s", what, msg)
-}
-
-// appEvents turns Backend reports into UI events and keeps the snapshot current. It is a
-// separate type so that these methods are not bound to the frontend.
-type appEvents struct{ a *App }
-
-func (e appEvents) emit(name string, data any) {
-	if e.a.sh != nil {
-		e.a.sh.Emit(name, data)
-	}
-}
-
-func (e appEvents) Services(s []ServiceView) {
-	s = slices.Clone(s)
-	url := ""
-	for _, sv := range s {
-		if sv.Name == "streamlit" && sv.State == StateReady {
-			url = e.a.b.StreamlitURL() // may change after UsePort
-		}
-	}
-	e.a.mu.Lock()
-	e.a.snap.Services = s
-	changed := url != "" && url != e.a.snap.StreamlitURL
-	if changed {
-		e.a.snap.StreamlitURL = url
-	}
-	e.a.mu.Unlock()
-	if changed {
-		e.emit(EvAppURL, url)
-	}
-	e.emit(EvServices, s)
-}
-
-func (e appEvents) Session(s SessionView) {
-	e.a.mu.Lock()
-	e.a.snap.Session = s
-	e.a.mu.Unlock()
-	e.emit(EvSession, s)
-}
-
-func (e appEvents) Progress(p ProgressView) {
-	e.a.mu.Lock()
-	if p.Done {
-		e.a.snap.Progress = nil
-	} else {
-		e.a.snap.Progress = &p
-	}
-	e.a.mu.Unlock()
-	e.emit(EvProgress, p)
-}
-
-func (e appEvents) Error(v ErrorView) {
-	e.a.mu.Lock()
-	if v.Kind == "" {
-		e.a.snap.Error = nil
-	} else {
-		e.a.snap.Error = &v
-	}
-	e.a.mu.Unlock()
-	e.emit(EvError, v)
-}
-
-func (e appEvents) LogLine(service, line string) {
-	e.emit(EvLog, LogLine{Service: service, Line: line})
-}
-
-func (e appEvents) App(v AppView) {
-	v.Current = true
-	e.a.mu.Lock()
-	e.a.snap.App = v
-	e.a.mu.Unlock()
-	if e.a.sh != nil {
-		e.a.sh.SetTitle(e.a.windowTitle(v))
-	}
-	e.emit(EvApp, v)
-	go e.a.refreshApps() // not here: the Backend may call App with its own lock held
 }

@@ -8,118 +8,13 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
 
-	"github.com/wailsapp/wails/v2/pkg/menu"
-
 	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/desktop/desktoptest"
 )
-
-// fakeShell records what the App asks of the Wails runtime; events go to a channel so tests
-// wait for them instead of sleeping.
-type fakeShell struct {
-	mu      sync.Mutex
-	events  chan event
-	clip    string
-	quit    int
-	saveTo  string
-	message string
-	// chooseDir and chooseFile are what the open dialogs return ("" = cancelled); dialogs
-	// records each dialog shown as "dir:<title>" or "file:<pattern>".
-	chooseDir, chooseFile string
-	dialogs               []string
-	titles                chan string
-	menus                 chan *menu.Menu
-	recent                [][]desktop.RecentItem // UpdateRecent's calls
-}
-
-type event struct {
-	name string
-	data any
-}
-
-func newShell() *fakeShell {
-	return &fakeShell{events: make(chan event, 1000), titles: make(chan string, 100), menus: make(chan *menu.Menu, 100)}
-}
-
-func (s *fakeShell) Emit(name string, data any) { s.events <- event{name, data} }
-func (s *fakeShell) OpenURL(string)             {}
-func (s *fakeShell) SetClipboard(t string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.clip = t
-	return nil
-}
-func (s *fakeShell) SaveFileDialog(string) (string, error) { return s.saveTo, nil }
-func (s *fakeShell) Message(_, text string)                { s.message = text }
-func (s *fakeShell) OpenDirectoryDialog(title, _ string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.dialogs = append(s.dialogs, "dir:"+title)
-	return s.chooseDir, nil
-}
-func (s *fakeShell) OpenFileDialog(_, _, _, pattern string) (string, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.dialogs = append(s.dialogs, "file:"+pattern)
-	return s.chooseFile, nil
-}
-func (s *fakeShell) SetTitle(t string)    { s.titles <- t }
-func (s *fakeShell) SetMenu(m *menu.Menu) { s.menus <- m }
-func (s *fakeShell) recentCalls() [][]desktop.RecentItem {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return slices.Clone(s.recent)
-}
-func (s *fakeShell) UpdateRecent(items []desktop.RecentItem) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.recent = append(s.recent, items)
-}
-func (s *fakeShell) Quit() { s.mu.Lock(); s.quit++; s.mu.Unlock() }
-
-// waitFor reads events until one named name satisfies ok.
-func (s *fakeShell) waitFor(t *testing.T, name string, ok func(any) bool) any {
-	t.Helper()
-	timeout := time.After(10 * time.Second)
-	for {
-		select {
-		case e := <-s.events:
-			if e.name == name && (ok == nil || ok(e.data)) {
-				return e.data
-			}
-		case <-timeout:
-			t.Fatalf("no %s event", name)
-			return nil
-		}
-	}
-}
-
-func started(t *testing.T, scenario string) (*desktop.App, *desktoptest.FakeBackend, *fakeShell) {
-	t.Helper()
-	fb := &desktoptest.FakeBackend{Scenario: scenario, Pace: time.Millisecond, AppURL: "http://127.0.0.1:4010/?desklit_token=s"}
-	a := desktop.NewApp(fb, nil, time.Second)
-	sh := newShell()
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	desktop.StartForTest(a, ctx, sh)
-	t.Cleanup(func() { _ = desktop.ShutdownForTest(a) })
-	return a, fb, sh
-}
-
-func allReady(d any) bool {
-	s := d.([]desktop.ServiceView)
-	for _, v := range s {
-		if v.State != desktop.StateReady {
-			return false
-		}
-	}
-	return len(s) == 3
-}
 
 func TestBoundMethodsWaitForStartup(t *testing.T) {
 	fb := &desktoptest.FakeBackend{Scenario: desktoptest.Ready, Pace: time.Millisecond}
@@ -134,8 +29,8 @@ func TestBoundMethodsWaitForStartup(t *testing.T) {
 		t.Fatalf("Snapshot returned before start-up: %v", err)
 	default:
 	}
-	sh := newShell()
-	desktop.StartForTest(a, context.Background(), sh)
+	ui := newFakeUI()
+	desktop.StartForTest(a, context.Background(), ui)
 	defer desktop.ShutdownForTest(a)
 	if err := <-got; err != nil {
 		t.Fatalf("Snapshot after start-up: %v", err)
@@ -152,17 +47,17 @@ func TestBoundMethodGivesUpWhenStartupNeverCompletes(t *testing.T) {
 }
 
 func TestFirstRunThenReady(t *testing.T) {
-	a, _, sh := started(t, desktoptest.FirstRun)
-	p := sh.waitFor(t, desktop.EvProgress, nil).(desktop.ProgressView)
+	a, _, ui := started(t, desktoptest.FirstRun)
+	p := ui.waitFor(t, desktop.EvProgress, nil).(desktop.ProgressView)
 	if p.Step == "" || p.Done {
 		t.Fatalf("first progress = %+v, want a step", p)
 	}
-	sh.waitFor(t, desktop.EvProgress, func(d any) bool { return d.(desktop.ProgressView).Done })
-	url := sh.waitFor(t, desktop.EvAppURL, nil).(string)
+	ui.waitFor(t, desktop.EvProgress, func(d any) bool { return d.(desktop.ProgressView).Done })
+	url := ui.waitFor(t, desktop.EvAppURL, nil).(string)
 	if !strings.Contains(url, "desklit_token=") {
 		t.Errorf("app url %q has no launch token", url)
 	}
-	sh.waitFor(t, desktop.EvServices, allReady)
+	ui.waitFor(t, desktop.EvServices, allReady)
 	snap, err := a.Snapshot()
 	if err != nil {
 		t.Fatal(err)
@@ -182,7 +77,6 @@ func TestErrorsAndActions(t *testing.T) {
 	}{
 		{desktoptest.PortInUse, desktop.ErrPortInUse, "use_port:8889", "UsePort:api:8889", false},
 		{desktoptest.PortInUse, desktop.ErrPortInUse, "retry", "RetryStart", false},
-		{desktoptest.PortInUse, desktop.ErrPortInUse, "quit_leftover", "RetryStart", false},
 		{desktoptest.NoPython, desktop.ErrNoPython, "retry", "RetryStart", false},
 		{desktoptest.CrashLoop, desktop.ErrCrashLoop, "restart:api", "RestartService:api", false},
 		{desktoptest.RuntimeBuild, desktop.ErrRuntimeBuild, "retry", "RetryStart", false},
@@ -192,8 +86,8 @@ func TestErrorsAndActions(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.scenario+"/"+tt.action, func(t *testing.T) {
-			a, fb, sh := started(t, tt.scenario)
-			e := sh.waitFor(t, desktop.EvError, nil).(desktop.ErrorView)
+			a, fb, ui := started(t, tt.scenario)
+			e := ui.waitFor(t, desktop.EvError, nil).(desktop.ErrorView)
 			if e.Kind != tt.kind || e.Message == "" {
 				t.Fatalf("error = %+v, want kind %s with a message", e, tt.kind)
 			}
@@ -210,7 +104,7 @@ func TestErrorsAndActions(t *testing.T) {
 			if !slices.Contains(fb.Calls(), tt.wantCall) {
 				t.Errorf("calls = %v, want %s", fb.Calls(), tt.wantCall)
 			}
-			cleared := sh.waitFor(t, desktop.EvError, nil).(desktop.ErrorView)
+			cleared := ui.waitFor(t, desktop.EvError, nil).(desktop.ErrorView)
 			if cleared.Kind != "" {
 				t.Errorf("after %s the error was not cleared: %+v", tt.action, cleared)
 			}
@@ -222,35 +116,35 @@ func TestErrorsAndActions(t *testing.T) {
 }
 
 func TestUsePortNeedsAService(t *testing.T) {
-	a, _, sh := started(t, desktoptest.NoPython)
-	sh.waitFor(t, desktop.EvError, nil)
+	a, _, ui := started(t, desktoptest.NoPython)
+	ui.waitFor(t, desktop.EvError, nil)
 	if err := a.Act("use_port:8889"); err == nil {
 		t.Fatal("use_port without a service in the error: want an error")
 	}
 }
 
 func TestLoginLogoutSessionEvents(t *testing.T) {
-	a, _, sh := started(t, desktoptest.Ready)
-	sh.waitFor(t, desktop.EvServices, allReady)
+	a, _, ui := started(t, desktoptest.Ready)
+	ui.waitFor(t, desktop.EvServices, allReady)
 	if err := a.Login(); err != nil {
 		t.Fatal(err)
 	}
-	s := sh.waitFor(t, desktop.EvSession, func(d any) bool { return d.(desktop.SessionView).SignedIn }).(desktop.SessionView)
+	s := ui.waitFor(t, desktop.EvSession, func(d any) bool { return d.(desktop.SessionView).SignedIn }).(desktop.SessionView)
 	if s.Name == "" || s.Expiry.IsZero() {
 		t.Errorf("session = %+v", s)
 	}
 	if err := a.Logout(); err != nil {
 		t.Fatal(err)
 	}
-	sh.waitFor(t, desktop.EvSession, func(d any) bool { return !d.(desktop.SessionView).SignedIn })
+	ui.waitFor(t, desktop.EvSession, func(d any) bool { return !d.(desktop.SessionView).SignedIn })
 	if snap, _ := a.Snapshot(); snap.Session.SignedIn {
 		t.Error("snapshot still signed in")
 	}
 }
 
 func TestLogsCopyAndDiagnostics(t *testing.T) {
-	a, _, sh := started(t, desktoptest.Ready)
-	line := sh.waitFor(t, desktop.EvLog, nil).(desktop.LogLine)
+	a, _, ui := started(t, desktoptest.Ready)
+	line := ui.waitFor(t, desktop.EvLog, nil).(desktop.LogLine)
 	if line.Service == "" || line.Line == "" {
 		t.Fatalf("log event = %+v", line)
 	}
@@ -258,12 +152,12 @@ func TestLogsCopyAndDiagnostics(t *testing.T) {
 	if err != nil || !slices.Contains(logs, line.Line) {
 		t.Fatalf("Logs(%s) = %v, %v; want it to hold %q", line.Service, logs, err, line.Line)
 	}
-	if err := a.CopyText("abc"); err != nil || sh.clip != "abc" {
-		t.Errorf("CopyText: %v, clipboard %q", err, sh.clip)
+	if err := a.CopyText("abc"); err != nil || ui.clip != "abc" {
+		t.Errorf("CopyText: %v, clipboard %q", err, ui.clip)
 	}
-	sh.saveTo = filepath.Join(t.TempDir(), "diag.txt")
+	ui.saveTo = filepath.Join(t.TempDir(), "diag.txt")
 	path, err := a.SaveDiagnostics()
-	if err != nil || path != sh.saveTo {
+	if err != nil || path != ui.saveTo {
 		t.Fatalf("SaveDiagnostics = %q, %v", path, err)
 	}
 	st, err := os.Stat(path)
@@ -273,7 +167,7 @@ func TestLogsCopyAndDiagnostics(t *testing.T) {
 	if runtime.GOOS != "windows" && st.Mode().Perm() != 0o600 {
 		t.Errorf("diagnostics mode %v, want 0600", st.Mode().Perm())
 	}
-	sh.saveTo = "" // cancelled
+	ui.saveTo = "" // cancelled
 	if path, err := a.SaveDiagnostics(); path != "" || err != nil {
 		t.Errorf("cancelled save = %q, %v", path, err)
 	}
@@ -282,7 +176,7 @@ func TestLogsCopyAndDiagnostics(t *testing.T) {
 func TestShutdownStopsOnceWithinTimeout(t *testing.T) {
 	fb := &desktoptest.FakeBackend{Scenario: desktoptest.Ready, Pace: time.Millisecond, StopDelay: time.Hour}
 	a := desktop.NewApp(fb, nil, 50*time.Millisecond)
-	desktop.StartForTest(a, context.Background(), newShell())
+	desktop.StartForTest(a, context.Background(), newFakeUI())
 	err := desktop.ShutdownForTest(a)
 	if !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("shutdown with a stuck backend = %v, want a deadline error", err)
@@ -398,8 +292,8 @@ func TestOpenInBrowserKeepsTheSecretOffTheCommandLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Setenv("BROWSER", script)
-	a, _, sh := started(t, desktoptest.Ready)
-	sh.waitFor(t, desktop.EvServices, allReady)
+	a, _, ui := started(t, desktoptest.Ready)
+	ui.waitFor(t, desktop.EvServices, allReady)
 	if err := a.OpenInBrowser(); err != nil {
 		t.Fatal(err)
 	}

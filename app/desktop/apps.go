@@ -15,7 +15,7 @@ import (
 // menu bar that it never packs into the window, and it empties the table its click handler looks
 // items up in, so the next click on the visible (old) menu bar dereferences nil and the app
 // crashes; MenuUpdateApplicationMenu goes through the same code. There, File › Open Recent's
-// fixed items are relabelled in place instead (shell.UpdateRecent).
+// fixed items are relabelled in place instead (nativeUI.UpdateRecent).
 var menuRebuilds = runtime.GOOS != "linux"
 
 // demoName is the demo's name when the Backend gives none.
@@ -76,7 +76,7 @@ func (a *App) ChooseApp() (string, error) {
 	if err := a.wait(); err != nil {
 		return "", err
 	}
-	path, err := a.sh.OpenDirectoryDialog("Open a Streamlit app (its folder)", a.dialogDir())
+	path, err := a.ui.OpenDirectoryDialog("Open a Streamlit app (its folder)", a.dialogDir())
 	if err != nil || path == "" {
 		return "", err
 	}
@@ -88,7 +88,7 @@ func (a *App) ChooseScript() (string, error) {
 	if err := a.wait(); err != nil {
 		return "", err
 	}
-	path, err := a.sh.OpenFileDialog("Open a Streamlit script", a.dialogDir(), "Python scripts (*.py)", "*.py")
+	path, err := a.ui.OpenFileDialog("Open a Streamlit script", a.dialogDir(), "Python scripts (*.py)", "*.py")
 	if err != nil || path == "" {
 		return "", err
 	}
@@ -135,13 +135,13 @@ func (a *App) refreshApps() {
 // updateRecentMenu brings File › Open Recent up to date: a new menu where the platform can
 // replace it, else its fixed items relabelled.
 func (a *App) updateRecentMenu() {
-	if a.sh == nil || a.ctx == nil || a.ctx.Err() != nil { // not once the window is closing
+	if a.ui == nil || a.ctx == nil || a.ctx.Err() != nil { // not once the window is closing
 		return
 	}
 	if a.menuRebuilds {
-		a.sh.SetMenu(a.menu(a.opts))
+		a.ui.SetMenu(a.menu(a.opts))
 	} else {
-		a.sh.UpdateRecent(a.recentItems())
+		a.ui.UpdateRecent(a.recentItems())
 	}
 }
 

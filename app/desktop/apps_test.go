@@ -12,21 +12,21 @@ import (
 )
 
 // startedWith starts an App on fb (for tests that need their own pace or list).
-func startedWith(t *testing.T, fb *desktoptest.FakeBackend, rebuildMenu bool) (*desktop.App, *fakeShell) {
+func startedWith(t *testing.T, fb *desktoptest.FakeBackend, rebuildMenu bool) (*desktop.App, *fakeUI) {
 	t.Helper()
 	a := desktop.NewApp(fb, nil, time.Second)
 	desktop.SetMenuRebuildsForTest(a, rebuildMenu)
-	sh := newShell()
+	ui := newFakeUI()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	desktop.StartForTest(a, ctx, sh)
+	desktop.StartForTest(a, ctx, ui)
 	t.Cleanup(func() { _ = desktop.ShutdownForTest(a) })
-	sh.waitFor(t, desktop.EvApp, nil) // the Backend has started (it sends the current app first)
-	return a, sh
+	ui.waitFor(t, desktop.EvApp, nil) // the Backend has started (it sends the current app first)
+	return a, ui
 }
 
 // waitTitle reads window titles until want comes.
-func (s *fakeShell) waitTitle(t *testing.T, want string) {
+func (s *fakeUI) waitTitle(t *testing.T, want string) {
 	t.Helper()
 	timeout := time.After(10 * time.Second)
 	var seen []string
@@ -44,8 +44,8 @@ func (s *fakeShell) waitTitle(t *testing.T, want string) {
 }
 
 func TestOpenAppSwitchesAndKeepsTheSession(t *testing.T) {
-	a, fb, sh := started(t, desktoptest.SignedIn)
-	sh.waitFor(t, desktop.EvServices, allReady)
+	a, fb, ui := started(t, desktoptest.SignedIn)
+	ui.waitFor(t, desktop.EvServices, allReady)
 	if err := a.OpenApp(desktoptest.SalesPath); err != nil {
 		t.Fatalf("OpenApp: %v", err)
 	}
@@ -55,12 +55,12 @@ func TestOpenAppSwitchesAndKeepsTheSession(t *testing.T) {
 	if slices.Contains(fb.Calls(), "Logout") || slices.Contains(fb.Calls(), "Stop") {
 		t.Errorf("a switch signed out or stopped everything: %v", fb.Calls())
 	}
-	app := sh.waitFor(t, desktop.EvApp, nil).(desktop.AppView)
+	app := ui.waitFor(t, desktop.EvApp, nil).(desktop.AppView)
 	if app.Name != "Sales dashboard" || app.Path != desktoptest.SalesPath || !app.Current {
 		t.Errorf("app event = %+v", app)
 	}
-	sh.waitTitle(t, "Sales dashboard — Desklit")
-	apps := sh.waitFor(t, desktop.EvApps, nil).([]desktop.AppView)
+	ui.waitTitle(t, "Sales dashboard — Desklit")
+	apps := ui.waitFor(t, desktop.EvApps, nil).([]desktop.AppView)
 	if len(apps) == 0 || apps[0].Path != desktoptest.SalesPath || !apps[0].Current || !apps[len(apps)-1].Demo {
 		t.Errorf("apps after the switch = %+v, want Sales first and current, the demo last", apps)
 	}
@@ -77,21 +77,24 @@ func TestOpenAppSwitchesAndKeepsTheSession(t *testing.T) {
 }
 
 func TestOpenAppBuildsAnEnvironmentWithProgress(t *testing.T) {
-	a, _, sh := started(t, desktoptest.Ready)
-	sh.waitFor(t, desktop.EvServices, allReady)
+	a, _, ui := started(t, desktoptest.Ready)
+	ui.waitFor(t, desktop.EvServices, allReady)
 	if err := a.OpenApp(desktoptest.ChurnPath); err != nil {
 		t.Fatalf("OpenApp: %v", err)
 	}
-	if name := sh.waitFor(t, desktop.EvOpening, nil).(string); name != "churn" {
+	if name := ui.waitFor(t, desktop.EvOpening, nil).(string); name != "churn" {
 		t.Errorf("opening %q, want churn", name)
 	}
-	p := sh.waitFor(t, desktop.EvProgress, func(d any) bool { return d.(desktop.ProgressView).Total > 0 }).(desktop.ProgressView)
+	p := ui.waitFor(t, desktop.EvProgress, func(d any) bool { return d.(desktop.ProgressView).Total > 0 }).(desktop.ProgressView)
 	if p.App != "churn" || p.N < 1 || p.Package == "" {
 		t.Errorf("progress = %+v, want churn's packages counted", p)
 	}
-	sh.waitFor(t, desktop.EvProgress, func(d any) bool { return d.(desktop.ProgressView).Done })
-	sh.waitFor(t, desktop.EvOpening, func(d any) bool { return d.(string) == "" })
-	apps := sh.waitFor(t, desktop.EvApps, nil).([]desktop.AppView)
+	ui.waitFor(t, desktop.EvProgress, func(d any) bool { return d.(desktop.ProgressView).Done })
+	// The list is read on a goroutine of its own: it may come before the opening ends, or after.
+	apps := ui.waitEach(t, map[string]func(any) bool{
+		desktop.EvOpening: func(d any) bool { return d.(string) == "" },
+		desktop.EvApps:    nil,
+	})[desktop.EvApps].([]desktop.AppView)
 	if apps[0].Path != desktoptest.ChurnPath || !apps[0].EnvReady {
 		t.Errorf("first app = %+v, want churn with its environment built", apps[0])
 	}
@@ -100,10 +103,10 @@ func TestOpenAppBuildsAnEnvironmentWithProgress(t *testing.T) {
 func TestOpenAppWhileAnotherOpensThenCancel(t *testing.T) {
 	// An hour's pace: the first switch stays in its environment build until cancelled.
 	fb := &desktoptest.FakeBackend{Scenario: desktoptest.Ready, Pace: time.Hour}
-	a, sh := startedWith(t, fb, false)
+	a, ui := startedWith(t, fb, false)
 	first := make(chan error, 1)
 	go func() { first <- a.OpenApp(desktoptest.ChurnPath) }()
-	sh.waitFor(t, desktop.EvProgress, func(d any) bool { return d.(desktop.ProgressView).App == "churn" })
+	ui.waitFor(t, desktop.EvProgress, func(d any) bool { return d.(desktop.ProgressView).App == "churn" })
 	err := a.OpenApp(desktoptest.SalesPath)
 	if err == nil || !strings.Contains(err.Error(), "another app is opening") {
 		t.Fatalf("second OpenApp = %v, want 'another app is opening'", err)
@@ -114,7 +117,7 @@ func TestOpenAppWhileAnotherOpensThenCancel(t *testing.T) {
 	if err := <-first; err != nil {
 		t.Errorf("a cancelled switch = %v, want nil (the running app stays)", err)
 	}
-	if msg := sh.waitFor(t, desktop.EvNotice, nil).(string); !strings.Contains(msg, "cancelled") {
+	if msg := ui.waitFor(t, desktop.EvNotice, nil).(string); !strings.Contains(msg, "cancelled") {
 		t.Errorf("notice %q, want it to say cancelled", msg)
 	}
 	if snap, _ := a.Snapshot(); !snap.App.Demo {
@@ -123,39 +126,39 @@ func TestOpenAppWhileAnotherOpensThenCancel(t *testing.T) {
 }
 
 func TestOpenAppFailedOffersOpenApp(t *testing.T) {
-	a, fb, sh := started(t, desktoptest.Ready)
-	sh.waitFor(t, desktop.EvServices, allReady)
+	a, fb, ui := started(t, desktoptest.Ready)
+	ui.waitFor(t, desktop.EvServices, allReady)
 	err := a.OpenApp(desktoptest.BrokenPath)
 	if err == nil || !strings.Contains(err.Error(), "Could not open Quarterly report") {
 		t.Fatalf("OpenApp(broken) = %v, want 'Could not open Quarterly report'", err)
 	}
-	e := sh.waitFor(t, desktop.EvError, nil).(desktop.ErrorView)
+	e := ui.waitFor(t, desktop.EvError, nil).(desktop.ErrorView)
 	if e.Kind != desktop.ErrAppFailed || !strings.Contains(e.Detail, "SyntaxError") ||
 		!slices.Equal(e.Actions, []string{desktop.ActRetry, desktop.ActShowLogs, desktop.ActOpenApp}) {
 		t.Fatalf("error = %+v, want app_failed with the log lines and Retry / Show Logs / Open App", e)
 	}
-	sh.chooseDir = desktoptest.SalesPath
+	ui.chooseDir = desktoptest.SalesPath
 	if err := a.Act(desktop.ActOpenApp); err != nil {
 		t.Fatalf("Act(open_app): %v", err)
 	}
 	if !slices.Contains(fb.Calls(), "OpenApp:"+desktoptest.SalesPath) {
 		t.Errorf("calls = %v, want the chosen folder opened", fb.Calls())
 	}
-	if cleared := sh.waitFor(t, desktop.EvError, nil).(desktop.ErrorView); cleared.Kind != "" {
+	if cleared := ui.waitFor(t, desktop.EvError, nil).(desktop.ErrorView); cleared.Kind != "" {
 		t.Errorf("the failed app's error stayed: %+v", cleared)
 	}
 }
 
 func TestChooseAppCancelledDoesNothing(t *testing.T) {
-	a, fb, sh := started(t, desktoptest.Ready)
-	sh.waitFor(t, desktop.EvServices, allReady)
-	sh.chooseDir = "" // the user closes the chooser
+	a, fb, ui := started(t, desktoptest.Ready)
+	ui.waitFor(t, desktop.EvServices, allReady)
+	ui.chooseDir = "" // the user closes the chooser
 	path, err := a.ChooseApp()
 	if path != "" || err != nil {
 		t.Fatalf("cancelled ChooseApp = %q, %v; want \"\", nil", path, err)
 	}
-	if len(sh.dialogs) != 1 || !strings.HasPrefix(sh.dialogs[0], "dir:") {
-		t.Errorf("dialogs = %v, want one folder chooser", sh.dialogs)
+	if len(ui.dialogs) != 1 || !strings.HasPrefix(ui.dialogs[0], "dir:") {
+		t.Errorf("dialogs = %v, want one folder chooser", ui.dialogs)
 	}
 	for _, c := range fb.Calls() {
 		if strings.HasPrefix(c, "OpenApp") {
@@ -168,20 +171,20 @@ func TestChooseAppCancelledDoesNothing(t *testing.T) {
 }
 
 func TestChooseScriptOpensAPythonFile(t *testing.T) {
-	a, fb, sh := started(t, desktoptest.Ready)
-	sh.waitFor(t, desktop.EvServices, allReady)
-	sh.chooseFile = "/home/ada/scratch/report.py"
+	a, fb, ui := started(t, desktoptest.Ready)
+	ui.waitFor(t, desktop.EvServices, allReady)
+	ui.chooseFile = "/home/ada/scratch/report.py"
 	path, err := a.ChooseScript()
-	if err != nil || path != sh.chooseFile {
+	if err != nil || path != ui.chooseFile {
 		t.Fatalf("ChooseScript = %q, %v", path, err)
 	}
-	if !slices.Equal(sh.dialogs, []string{"file:*.py"}) {
-		t.Errorf("dialogs = %v, want one file chooser for *.py", sh.dialogs)
+	if !slices.Equal(ui.dialogs, []string{"file:*.py"}) {
+		t.Errorf("dialogs = %v, want one file chooser for *.py", ui.dialogs)
 	}
 	if !slices.Contains(fb.Calls(), "OpenApp:/home/ada/scratch/report.py") {
 		t.Errorf("calls = %v", fb.Calls())
 	}
-	sh.waitTitle(t, "report — Desklit")
+	ui.waitTitle(t, "report — Desklit")
 }
 
 func TestRecentMenu(t *testing.T) {
@@ -232,7 +235,7 @@ func TestRecentMenu(t *testing.T) {
 // its slot holds when clicked.
 func TestRecentRelabelledInPlace(t *testing.T) {
 	fb := &desktoptest.FakeBackend{Scenario: desktoptest.Ready, Pace: time.Millisecond}
-	a, sh := startedWith(t, fb, false)
+	a, ui := startedWith(t, fb, false)
 	var fixed []string
 	for _, l := range desktop.MenuForTest(a, nil) {
 		if strings.HasPrefix(l, "File/Open Recent/") {
@@ -251,7 +254,7 @@ func TestRecentRelabelledInPlace(t *testing.T) {
 		}
 		return out
 	}
-	first := sh.recentCalls()
+	first := ui.recentCalls()
 	if len(first) == 0 || !slices.Equal(visible(first[0]), []string{"Sales dashboard", "churn", "Quarterly report", "Forecast 2023 (missing)"}) {
 		t.Fatalf("at start UpdateRecent = %v", first)
 	}
@@ -260,7 +263,7 @@ func TestRecentRelabelledInPlace(t *testing.T) {
 	}
 	deadline := time.Now().Add(10 * time.Second)
 	for {
-		calls := sh.recentCalls()
+		calls := ui.recentCalls()
 		if last := calls[len(calls)-1]; len(calls) > 1 && visible(last)[0] == "churn" {
 			break
 		}
@@ -270,7 +273,7 @@ func TestRecentRelabelledInPlace(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	select {
-	case m := <-sh.menus:
+	case m := <-ui.menus:
 		t.Fatalf("the menu was replaced (%d items) where it cannot be", len(desktop.MenuLabelsForTest(m)))
 	default:
 	}
@@ -278,14 +281,14 @@ func TestRecentRelabelledInPlace(t *testing.T) {
 
 func TestMenuRebuiltAfterASwitch(t *testing.T) {
 	fb := &desktoptest.FakeBackend{Scenario: desktoptest.Ready, Pace: time.Millisecond}
-	a, sh := startedWith(t, fb, true) // as on macOS and Windows
+	a, ui := startedWith(t, fb, true) // as on macOS and Windows
 	if err := a.OpenApp(desktoptest.ChurnPath); err != nil {
 		t.Fatal(err)
 	}
 	timeout := time.After(10 * time.Second)
 	for {
 		select {
-		case m := <-sh.menus:
+		case m := <-ui.menus:
 			labels := desktop.MenuLabelsForTest(m)
 			i := slices.IndexFunc(labels, func(l string) bool { return strings.HasPrefix(l, "File/Open Recent/") })
 			if i >= 0 && labels[i] == "File/Open Recent/churn" {
@@ -299,14 +302,14 @@ func TestMenuRebuiltAfterASwitch(t *testing.T) {
 
 func TestWindowTitleFollowsTheApp(t *testing.T) {
 	fb := &desktoptest.FakeBackend{Scenario: desktoptest.AppFailed, Pace: time.Millisecond}
-	a, sh := startedWith(t, fb, false)
-	sh.waitTitle(t, "Quarterly report — Desklit")
-	e := sh.waitFor(t, desktop.EvError, nil).(desktop.ErrorView)
+	a, ui := startedWith(t, fb, false)
+	ui.waitTitle(t, "Quarterly report — Desklit")
+	e := ui.waitFor(t, desktop.EvError, nil).(desktop.ErrorView)
 	if e.Kind != desktop.ErrAppFailed || e.Title != "Quarterly report could not start" {
 		t.Errorf("error = %+v", e)
 	}
 	if err := a.OpenApp(""); err != nil { // back to the demo
 		t.Fatal(err)
 	}
-	sh.waitTitle(t, "Desklit")
+	ui.waitTitle(t, "Desklit")
 }

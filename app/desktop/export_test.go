@@ -8,9 +8,9 @@ import (
 	"github.com/wailsapp/wails/v2/pkg/menu"
 )
 
-// Test hooks: the shell is unexported so that only Run can give the App a real one.
+// Test hooks: nativeUI is unexported so that only Run can give the App a real one.
 
-func StartForTest(a *App, ctx context.Context, sh interface {
+func StartForTest(a *App, ctx context.Context, ui interface {
 	Emit(string, any)
 	OpenURL(string)
 	SetClipboard(string) error
@@ -23,7 +23,7 @@ func StartForTest(a *App, ctx context.Context, sh interface {
 	Message(string, string)
 	Quit()
 }) {
-	a.startup(ctx, sh)
+	a.startup(ctx, ui)
 }
 
 func ShutdownForTest(a *App) error { return a.shutdown() }

@@ -82,7 +82,7 @@ func (a *App) menu(opts Options) *menu.Menu {
 	help.AddText("About Desklit", nil, func(*menu.CallbackData) {
 		go func() {
 			if a.wait() == nil {
-				a.sh.Message("About Desklit", a.about())
+				a.ui.Message("About Desklit", a.about())
 			}
 		}()
 	})
@@ -102,7 +102,7 @@ type RecentItem struct {
 // recentItems are File › Open Recent's fixed items for the current list: recentSlots items (the
 // recent apps in order; a missing one shown, disabled; the rest hidden), then "No recent apps".
 // The items are made once; after a switch only their labels and states change (see
-// shell.UpdateRecent), so each item's click opens what its slot holds at that moment.
+// nativeUI.UpdateRecent), so each item's click opens what its slot holds at that moment.
 func (a *App) recentItems() []RecentItem {
 	recent := a.recentApps()
 	names := map[string]int{}

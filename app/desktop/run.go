@@ -27,55 +27,72 @@ func Run(b Backend, opts Options) error {
 	if b == nil {
 		return errors.New("desktop: no backend")
 	}
-	if opts.Title == "" {
-		opts.Title = "Desklit"
-	}
-	if opts.UniqueID == "" {
-		opts.UniqueID = DefaultUniqueID
-	}
-	if len(opts.Services) == 0 {
-		opts.Services = []string{"streamlit", "component", "api"}
-	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
-	}
+	opts = opts.withDefaults()
 	assets, err := distFS(opts.Assets)
 	if err != nil {
 		return err
 	}
 	ws, err := LoadWindowState(opts.WindowStatePath)
 	if err != nil {
-		log.Warn("window state ignored", "err", err)
+		opts.Logger.Warn("window state ignored", "err", err)
 	}
 
-	a := NewApp(b, log, opts.StopTimeout)
+	a := NewApp(b, opts.Logger, opts.StopTimeout)
 	a.opts = opts
 	a.loadApps() // the title and File › Open Recent are made before the window exists
-
-	saveState := func() {
-		if opts.WindowStatePath == "" || a.wait() != nil {
-			return
-		}
-		ctx := a.ctx
-		s := ws
-		s.Maximised = wruntime.WindowIsMaximised(ctx)
-		if !s.Maximised {
-			s.Width, s.Height = wruntime.WindowGetSize(ctx)
-			s.X, s.Y = wruntime.WindowGetPosition(ctx)
-			s.HasPosition = true
-		}
-		if err := SaveWindowState(opts.WindowStatePath, s); err != nil {
-			log.Warn("save window state", "err", err)
-		}
+	a.beforeQuit = func() { a.saveWindowState(ws) }
+	err = wails.Run(a.wailsOptions(assets, ws))
+	endWebViewHelpers()
+	if err != nil {
+		return fmt.Errorf("window: %w", err)
 	}
+	// wails.Run returns after OnShutdown; make sure the services are stopped even if the window
+	// never started.
+	return a.shutdown()
+}
 
-	a.beforeQuit = saveState
+func (o Options) withDefaults() Options {
+	if o.Title == "" {
+		o.Title = "Desklit"
+	}
+	if o.UniqueID == "" {
+		o.UniqueID = DefaultUniqueID
+	}
+	if len(o.Services) == 0 {
+		o.Services = []string{"streamlit", "component", "api"}
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// saveWindowState remembers the window's size and position (its place at start is ws).
+func (a *App) saveWindowState(ws WindowState) {
+	if a.opts.WindowStatePath == "" || a.wait() != nil {
+		return
+	}
+	ctx := a.ctx
+	ws.Maximised = wruntime.WindowIsMaximised(ctx)
+	if !ws.Maximised {
+		ws.Width, ws.Height = wruntime.WindowGetSize(ctx)
+		ws.X, ws.Y = wruntime.WindowGetPosition(ctx)
+		ws.HasPosition = true
+	}
+	if err := SaveWindowState(a.opts.WindowStatePath, ws); err != nil {
+		a.log.Warn("save window state", "err", err)
+	}
+}
+
+// wailsOptions are the main window's: its size and place from ws, the frontend's assets, the
+// App bound to the page, the menu, one instance per user.
+func (a *App) wailsOptions(assets fs.FS, ws WindowState) *options.App {
+	opts, log := a.opts, a.opts.Logger
 	startState := options.Normal
 	if ws.Maximised {
 		startState = options.Maximised
 	}
-	app := &options.App{
+	return &options.App{
 		Title:              a.windowTitle(a.snap.App),
 		Width:              ws.Width,
 		Height:             ws.Height,
@@ -88,7 +105,7 @@ func Run(b Backend, opts Options) error {
 		LogLevel:           logger.WARNING,
 		LogLevelProduction: logger.ERROR,
 		OnStartup: func(ctx context.Context) {
-			a.startup(ctx, wailsShell{ctx})
+			a.startup(ctx, wailsUI{ctx})
 		},
 		// Moving the window from OnStartup blocks the page from loading on Linux, so the
 		// remembered position is applied once the page is there.
@@ -98,7 +115,7 @@ func Run(b Backend, opts Options) error {
 			}
 		},
 		OnBeforeClose: func(ctx context.Context) bool {
-			saveState()
+			a.saveWindowState(ws)
 			return false
 		},
 		OnShutdown: func(ctx context.Context) { _ = a.shutdown() },
@@ -129,14 +146,6 @@ func Run(b Backend, opts Options) error {
 			About: &mac.AboutInfo{Title: opts.Title, Message: a.about(), Icon: opts.Icon},
 		},
 	}
-	err = wails.Run(app)
-	endWebViewHelpers()
-	if err != nil {
-		return fmt.Errorf("window: %w", err)
-	}
-	// wails.Run returns after OnShutdown; make sure the services are stopped even if the window
-	// never started.
-	return a.shutdown()
 }
 
 // distFS accepts the frontend's embed.FS (with a "dist" folder) or a folder with index.html.
@@ -157,42 +166,42 @@ func distFS(assets fs.FS) (fs.FS, error) {
 	return sub, nil
 }
 
-// wailsShell is the real shell: the Wails runtime bound to the window's context.
-type wailsShell struct{ ctx context.Context }
+// wailsUI is the real nativeUI: the Wails runtime bound to the window's context.
+type wailsUI struct{ ctx context.Context }
 
-func (s wailsShell) Emit(name string, data any) { wruntime.EventsEmit(s.ctx, name, data) }
-func (s wailsShell) OpenURL(u string)           { wruntime.BrowserOpenURL(s.ctx, u) }
-func (s wailsShell) SetClipboard(t string) error {
+func (s wailsUI) Emit(name string, data any) { wruntime.EventsEmit(s.ctx, name, data) }
+func (s wailsUI) OpenURL(u string)           { wruntime.BrowserOpenURL(s.ctx, u) }
+func (s wailsUI) SetClipboard(t string) error {
 	return wruntime.ClipboardSetText(s.ctx, t)
 }
-func (s wailsShell) SaveFileDialog(name string) (string, error) {
+func (s wailsUI) SaveFileDialog(name string) (string, error) {
 	return wruntime.SaveFileDialog(s.ctx, wruntime.SaveDialogOptions{
 		Title: "Save diagnostics", DefaultFilename: name, CanCreateDirectories: true,
 	})
 }
-func (s wailsShell) OpenDirectoryDialog(title, dir string) (string, error) {
+func (s wailsUI) OpenDirectoryDialog(title, dir string) (string, error) {
 	return wruntime.OpenDirectoryDialog(s.ctx, wruntime.OpenDialogOptions{
 		Title: title, DefaultDirectory: dir,
 	})
 }
-func (s wailsShell) OpenFileDialog(title, dir, filterName, pattern string) (string, error) {
+func (s wailsUI) OpenFileDialog(title, dir, filterName, pattern string) (string, error) {
 	return wruntime.OpenFileDialog(s.ctx, wruntime.OpenDialogOptions{
 		Title: title, DefaultDirectory: dir,
 		Filters: []wruntime.FileFilter{{DisplayName: filterName, Pattern: pattern}},
 	})
 }
-func (s wailsShell) SetTitle(t string) { wruntime.WindowSetTitle(s.ctx, t) }
+func (s wailsUI) SetTitle(t string) { wruntime.WindowSetTitle(s.ctx, t) }
 
 // SetMenu: MenuSetApplicationMenu alone redraws the menu on macOS and Windows (both rebuild
 // the native menu in it); MenuUpdateApplicationMenu would only build it a second time.
-func (s wailsShell) SetMenu(m *menu.Menu)            { wruntime.MenuSetApplicationMenu(s.ctx, m) }
-func (s wailsShell) UpdateRecent(items []RecentItem) { updateRecentItems(items) }
-func (s wailsShell) Message(title, text string) {
+func (s wailsUI) SetMenu(m *menu.Menu)            { wruntime.MenuSetApplicationMenu(s.ctx, m) }
+func (s wailsUI) UpdateRecent(items []RecentItem) { updateRecentItems(items) }
+func (s wailsUI) Message(title, text string) {
 	_, _ = wruntime.MessageDialog(s.ctx, wruntime.MessageDialogOptions{
 		Type: wruntime.InfoDialog, Title: title, Message: text,
 	})
 }
-func (s wailsShell) Quit() { wruntime.Quit(s.ctx) }
+func (s wailsUI) Quit() { wruntime.Quit(s.ctx) }
 
 // slogWails routes Wails' own log lines to slog.
 type slogWails struct{ l *slog.Logger }

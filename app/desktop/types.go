@@ -29,7 +29,6 @@ const (
 const (
 	ErrPortInUse    = "port_in_use"
 	ErrNoPython     = "no_python"
-	ErrNoKeyring    = "no_keyring"
 	ErrCrashLoop    = "crash_loop"
 	ErrRuntimeBuild = "runtime_build"
 	ErrAppFailed    = "app_failed" // the app's script failed (e.g. a syntax error); Detail: its last log lines
@@ -39,15 +38,14 @@ const (
 // Actions an ErrorView may offer. Parameterised ones carry a suffix: "restart:<service>",
 // "use_port:<port>" (for ErrorView.Service).
 const (
-	ActRetry        = "retry"         // Backend.RetryStart
-	ActRestart      = "restart"       // "restart:<service>" → Backend.RestartService
-	ActUsePort      = "use_port"      // "use_port:<n>" → Backend.UsePort(ErrorView.Service, n)
-	ActQuitLeftover = "quit_leftover" // Backend.RetryStart: the supervisor reaps its own leftover on start
-	ActOpenLogs     = "open_logs"     // opens the log folder
-	ActShowLogs     = "show_logs"     // handled by the UI: the logs view
-	ActQuit         = "quit"          // quits the app
-	ActDismiss      = "dismiss"       // handled by the UI: hides a banner
-	ActOpenApp      = "open_app"      // the Open App chooser (App.ChooseApp)
+	ActRetry    = "retry"     // Backend.RetryStart
+	ActRestart  = "restart"   // "restart:<service>" → Backend.RestartService
+	ActUsePort  = "use_port"  // "use_port:<n>" → Backend.UsePort(ErrorView.Service, n)
+	ActOpenLogs = "open_logs" // opens the log folder
+	ActShowLogs = "show_logs" // handled by the UI: the logs view
+	ActQuit     = "quit"      // quits the app
+	ActDismiss  = "dismiss"   // handled by the UI: hides a banner
+	ActOpenApp  = "open_app"  // the Open App chooser (App.ChooseApp)
 )
 
 // ServiceView is one supervised service as the window shows it.
@@ -60,10 +58,9 @@ type ServiceView struct {
 	CPUPercent float64 `json:"cpuPercent"`
 	RSSBytes   uint64  `json:"rssBytes"`
 	// CPUHigh: CPU stayed high for a while (e.g. > 90 % for 30 s); the window offers a restart.
-	CPUHigh   bool     `json:"cpuHigh"`
-	LastError string   `json:"lastError"`
-	Reason    string   `json:"reason"` // LastError in one line
-	LogTail   []string `json:"logTail"`
+	CPUHigh   bool   `json:"cpuHigh"`
+	LastError string `json:"lastError"`
+	Reason    string `json:"reason"` // LastError in one line
 }
 
 // SessionView is who is signed in; never a token.
@@ -75,8 +72,6 @@ type SessionView struct {
 	Expiry   time.Time `json:"expiry"`
 	// StoreWarning is set when the session cannot be kept in the OS keyring (held in memory).
 	StoreWarning string `json:"storeWarning"`
-	// Busy is true while a sign-in is in progress.
-	Busy bool `json:"busy"`
 }
 
 // ProgressView is the first-run runtime build, or the build of a project's environment.

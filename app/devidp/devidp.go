@@ -66,42 +66,71 @@ func New(opts Options) (*Server, error) {
 	if opts.DataDir == "" {
 		return nil, errors.New("dev IdP: no data directory")
 	}
-	if opts.ClientID == "" {
-		opts.ClientID = DefaultClientID
+	opts = opts.withDefaults()
+	log := opts.Logger.With("component", "devidp")
+	st, perms, err := newStorage(opts, log)
+	if err != nil {
+		return nil, err
 	}
-	if opts.Audience == "" {
-		opts.Audience = DefaultAudience
+	ln, err := httpguard.Listen(opts.Port)
+	if err != nil {
+		return nil, fmt.Errorf("dev IdP: %w", err)
 	}
-	if opts.AccessTTL <= 0 {
-		opts.AccessTTL = DefaultAccessTTL
+	port := httpguard.Port(ln)
+	issuer := fmt.Sprintf("http://127.0.0.1:%d", port)
+	r, err := routes(st, issuer, perms)
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("dev IdP: %w", err)
 	}
-	if opts.RefreshTTL <= 0 {
-		opts.RefreshTTL = DefaultRefreshTTL
+	return &Server{
+		ln:      ln,
+		issuer:  issuer,
+		handler: httpguard.HostCheck(port, audienceParam(r)),
+		log:     log,
+	}, nil
+}
+
+func (o Options) withDefaults() Options {
+	if o.ClientID == "" {
+		o.ClientID = DefaultClientID
 	}
-	if opts.UsersFile == "" {
-		opts.UsersFile = filepath.Join(opts.DataDir, UsersFile)
+	if o.Audience == "" {
+		o.Audience = DefaultAudience
 	}
-	log := opts.Logger
-	if log == nil {
-		log = slog.Default()
+	if o.AccessTTL <= 0 {
+		o.AccessTTL = DefaultAccessTTL
 	}
-	log = log.With("component", "devidp")
+	if o.RefreshTTL <= 0 {
+		o.RefreshTTL = DefaultRefreshTTL
+	}
+	if o.UsersFile == "" {
+		o.UsersFile = filepath.Join(o.DataDir, UsersFile)
+	}
+	if o.Logger == nil {
+		o.Logger = slog.Default()
+	}
+	return o
+}
+
+// newStorage loads (or makes) the signing key, the users and the issued tokens from the data
+// directory; perms are every permission a user holds, which the provider offers as scopes.
+func newStorage(opts Options, log *slog.Logger) (st *storage, perms []string, err error) {
 	if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
-		return nil, fmt.Errorf("dev IdP data directory: %w", err)
+		return nil, nil, fmt.Errorf("dev IdP data directory: %w", err)
 	}
 	key, err := loadOrCreateKey(filepath.Join(opts.DataDir, KeyFile))
 	if err != nil {
-		return nil, fmt.Errorf("dev IdP: %w", err)
+		return nil, nil, fmt.Errorf("dev IdP: %w", err)
 	}
 	users, err := loadUsers(opts.UsersFile)
 	if err != nil {
-		return nil, fmt.Errorf("dev IdP: %w", err)
+		return nil, nil, fmt.Errorf("dev IdP: %w", err)
 	}
-	var perms []string
 	for _, u := range users {
 		perms = append(perms, u.Permissions...)
 	}
-	st := &storage{
+	st = &storage{
 		client:    &client{id: opts.ClientID, idTokenTTL: max(opts.AccessTTL, time.Minute), permissions: perms},
 		audience:  opts.Audience,
 		accessTTL: opts.AccessTTL,
@@ -115,16 +144,13 @@ func New(opts Options) (*Server, error) {
 		spent:     map[string]*spentCode{},
 	}
 	if err := st.loadState(); err != nil {
-		return nil, fmt.Errorf("dev IdP: %w", err)
+		return nil, nil, fmt.Errorf("dev IdP: %w", err)
 	}
+	return st, perms, nil
+}
 
-	ln, err := httpguard.Listen(opts.Port)
-	if err != nil {
-		return nil, fmt.Errorf("dev IdP: %w", err)
-	}
-	port := httpguard.Port(ln)
-	issuer := fmt.Sprintf("http://127.0.0.1:%d", port)
-
+// routes are the OpenID provider on st at issuer, with its sign-in page and token endpoint.
+func routes(st *storage, issuer string, perms []string) (http.Handler, error) {
 	var cryptoKey [32]byte // encrypts authorization codes; codes live only in memory
 	_, _ = rand.Read(cryptoKey[:])
 	provider, err := op.NewProvider(&op.Config{
@@ -136,10 +162,8 @@ func New(opts Options) (*Server, error) {
 		SupportedScopes:          append([]string{"openid", "profile", "email", "offline_access"}, perms...),
 	}, st, op.StaticIssuer(issuer), op.WithAllowInsecure())
 	if err != nil {
-		ln.Close()
-		return nil, fmt.Errorf("dev IdP: %w", err)
+		return nil, err
 	}
-
 	r := chi.NewRouter()
 	lp := &loginPage{storage: st, callback: op.AuthCallbackURL(provider), issuer: issuer,
 		deny: func(w http.ResponseWriter, r *http.Request, ar op.AuthRequest) {
@@ -151,13 +175,7 @@ func New(opts Options) (*Server, error) {
 	r.Get("/signed-out", signedOut)
 	r.Post(provider.TokenEndpoint().Relative(), tokenEndpoint(provider).ServeHTTP)
 	r.Mount("/", provider)
-
-	return &Server{
-		ln:      ln,
-		issuer:  issuer,
-		handler: httpguard.HostCheck(port, audienceParam(r)),
-		log:     log,
-	}, nil
+	return r, nil
 }
 
 // audienceParam hands the authorize request's `audience` parameter (an Auth0 extension that

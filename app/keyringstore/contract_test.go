@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
@@ -24,7 +25,7 @@ const realKeyringEnv = "DESKLIT_TEST_REAL_KEYRING"
 type keyringEnv struct {
 	backend keyringstore.Backend
 	opts    keyringstore.Options
-	log     *logBuffer
+	log     *testutil.SyncBuffer
 	real    bool
 }
 
@@ -227,134 +228,12 @@ func runStoreContract(t *testing.T, setup func(t *testing.T) func() session.Stor
 // TestKeyringContract checks the keyring layout and its guarantees on the mock and the real
 // Secret Service.
 func TestKeyringContract(t *testing.T) {
-	ctx := context.Background()
 	for _, tgt := range keyringTargets() {
 		t.Run(tgt.name, func(t *testing.T) {
-			t.Run("10 KB session in chunks of at most 2 KB", func(t *testing.T) {
-				e := newKeyringEnv(t, tgt)
-				want := newSession("big", 10<<10+300)
-				if err := e.store().Save(ctx, want); err != nil {
-					t.Fatal(err)
-				}
-				m := e.manifest(t)
-				if m.V != 1 || m.Len < 10<<10 || m.Chunks < 5 {
-					t.Fatalf("manifest %+v: want v1, len >= 10 KiB, >= 5 chunks", m)
-				}
-				for _, k := range m.chunkKeys() {
-					v, err := e.entry(t, k)
-					if err != nil {
-						t.Fatalf("chunk %s: %v", k, err)
-					}
-					if len(v) == 0 || len(v) > keyringstore.ChunkSize || keyringstore.ChunkSize > 2000 {
-						t.Fatalf("chunk %s is %d bytes, want 1..2000", k, len(v))
-					}
-					if strings.Contains(v, secretMarker) {
-						t.Fatalf("chunk %s holds the token in clear: want base64", k)
-					}
-				}
-				got, err := e.store().Load(ctx)
-				if err != nil || !sameSession(got, want) {
-					t.Fatalf("Load = %v, %v", got, err)
-				}
-			})
-			t.Run("old generation is removed", func(t *testing.T) {
-				e := newKeyringEnv(t, tgt)
-				if err := e.store().Save(ctx, newSession("old", 6000)); err != nil {
-					t.Fatal(err)
-				}
-				old := e.manifest(t)
-				if err := e.store().Save(ctx, newSession("new", 3000)); err != nil {
-					t.Fatal(err)
-				}
-				if m := e.manifest(t); m.Gen != old.Gen+1 {
-					t.Fatalf("generation %d after %d", m.Gen, old.Gen)
-				}
-				for _, k := range old.chunkKeys() {
-					if _, err := e.entry(t, k); !errors.Is(err, keyringstore.ErrEntryNotFound) {
-						t.Errorf("old chunk %s: %v, want it gone", k, err)
-					}
-				}
-			})
-			t.Run("delete removes every entry", func(t *testing.T) {
-				e := newKeyringEnv(t, tgt)
-				if err := e.store().Save(ctx, newSession("del", 6000)); err != nil {
-					t.Fatal(err)
-				}
-				m := e.manifest(t)
-				if err := e.store().Delete(ctx); err != nil {
-					t.Fatal(err)
-				}
-				for _, k := range append(m.chunkKeys(), "session", "probe") {
-					if _, err := e.entry(t, k); !errors.Is(err, keyringstore.ErrEntryNotFound) {
-						t.Errorf("entry %s after Delete: %v, want it gone", k, err)
-					}
-				}
-			})
-			corruptions := []struct {
-				name    string
-				orphans bool // the chunks cannot be found any more
-				corrupt func(t *testing.T, e *keyringEnv, m manifestJSON)
-			}{
-				{"manifest not JSON", true, func(t *testing.T, e *keyringEnv, _ manifestJSON) {
-					mustSet(t, e, "session", "{not json")
-				}},
-				{"manifest of another version", false, func(t *testing.T, e *keyringEnv, m manifestJSON) {
-					m.V = 7
-					b, _ := json.Marshal(m)
-					mustSet(t, e, "session", string(b))
-				}},
-				{"chunk altered", false, func(t *testing.T, e *keyringEnv, m manifestJSON) {
-					k := m.chunkKeys()[1]
-					v, err := e.entry(t, k)
-					if err != nil {
-						t.Fatal(err)
-					}
-					flipped := []byte(v)
-					if flipped[10] == 'A' {
-						flipped[10] = 'B'
-					} else {
-						flipped[10] = 'A'
-					}
-					mustSet(t, e, k, string(flipped))
-				}},
-				{"chunk missing", false, func(t *testing.T, e *keyringEnv, m manifestJSON) {
-					if err := e.backend.Delete(e.opts.Service, m.chunkKeys()[0]); err != nil {
-						t.Fatal(err)
-					}
-				}},
-				{"chunk not base64", false, func(t *testing.T, e *keyringEnv, m manifestJSON) {
-					mustSet(t, e, m.chunkKeys()[0], "%%%%")
-				}},
-			}
-			for _, c := range corruptions {
-				t.Run("corrupt: "+c.name+" is cleared with a warning", func(t *testing.T) {
-					e := newKeyringEnv(t, tgt)
-					if err := e.store().Save(ctx, newSession("c", 6000)); err != nil {
-						t.Fatal(err)
-					}
-					m := e.manifest(t)
-					c.corrupt(t, e, m)
-					_, err := e.store().Load(ctx)
-					if !errors.Is(err, session.ErrNotFound) {
-						t.Fatalf("Load of a corrupt session = %v, want ErrNotFound", err)
-					}
-					if !strings.Contains(e.log.String(), "corrupt") || !strings.Contains(e.log.String(), "level=WARN") {
-						t.Errorf("no warning logged; log:\n%s", e.log.String())
-					}
-					gone := []string{"session"}
-					if !c.orphans {
-						gone = append(gone, m.chunkKeys()...)
-					}
-					for _, k := range gone {
-						if _, err := e.entry(t, k); !errors.Is(err, keyringstore.ErrEntryNotFound) {
-							t.Errorf("entry %s after clearing: %v, want it gone", k, err)
-						}
-					}
-					if err := e.store().Save(ctx, newSession("c2", 2000)); err != nil {
-						t.Fatalf("Save after clearing: %v", err)
-					}
-				})
-			}
+			t.Run("10 KB session in chunks of at most 2 KB", func(t *testing.T) { checkChunks(t, tgt) })
+			t.Run("old generation is removed", func(t *testing.T) { checkOldGenerationRemoved(t, tgt) })
+			t.Run("delete removes every entry", func(t *testing.T) { checkDeleteRemovesAll(t, tgt) })
+			checkCorruptSessionsCleared(t, tgt)
 			t.Run("concurrent readers never see a torn session", func(t *testing.T) {
 				e := newKeyringEnv(t, tgt)
 				tornReads(t, e, tgt.iterations)
@@ -363,10 +242,69 @@ func TestKeyringContract(t *testing.T) {
 	}
 }
 
-func mustSet(t *testing.T, e *keyringEnv, user, val string) {
-	t.Helper()
-	if err := e.backend.Set(e.opts.Service, user, val); err != nil {
+func checkChunks(t *testing.T, tgt keyringTarget) {
+	ctx := context.Background()
+	e := newKeyringEnv(t, tgt)
+	want := newSession("big", 10<<10+300)
+	if err := e.store().Save(ctx, want); err != nil {
 		t.Fatal(err)
+	}
+	m := e.manifest(t)
+	if m.V != 1 || m.Len < 10<<10 || m.Chunks < 5 {
+		t.Fatalf("manifest %+v: want v1, len >= 10 KiB, >= 5 chunks", m)
+	}
+	for _, k := range m.chunkKeys() {
+		v, err := e.entry(t, k)
+		if err != nil {
+			t.Fatalf("chunk %s: %v", k, err)
+		}
+		if len(v) == 0 || len(v) > keyringstore.ChunkSize || keyringstore.ChunkSize > 2000 {
+			t.Fatalf("chunk %s is %d bytes, want 1..2000", k, len(v))
+		}
+		if strings.Contains(v, secretMarker) {
+			t.Fatalf("chunk %s holds the token in clear: want base64", k)
+		}
+	}
+	got, err := e.store().Load(ctx)
+	if err != nil || !sameSession(got, want) {
+		t.Fatalf("Load = %v, %v", got, err)
+	}
+}
+
+func checkOldGenerationRemoved(t *testing.T, tgt keyringTarget) {
+	ctx := context.Background()
+	e := newKeyringEnv(t, tgt)
+	if err := e.store().Save(ctx, newSession("old", 6000)); err != nil {
+		t.Fatal(err)
+	}
+	old := e.manifest(t)
+	if err := e.store().Save(ctx, newSession("new", 3000)); err != nil {
+		t.Fatal(err)
+	}
+	if m := e.manifest(t); m.Gen != old.Gen+1 {
+		t.Fatalf("generation %d after %d", m.Gen, old.Gen)
+	}
+	for _, k := range old.chunkKeys() {
+		if _, err := e.entry(t, k); !errors.Is(err, keyringstore.ErrEntryNotFound) {
+			t.Errorf("old chunk %s: %v, want it gone", k, err)
+		}
+	}
+}
+
+func checkDeleteRemovesAll(t *testing.T, tgt keyringTarget) {
+	ctx := context.Background()
+	e := newKeyringEnv(t, tgt)
+	if err := e.store().Save(ctx, newSession("del", 6000)); err != nil {
+		t.Fatal(err)
+	}
+	m := e.manifest(t)
+	if err := e.store().Delete(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range append(m.chunkKeys(), "session", "probe") {
+		if _, err := e.entry(t, k); !errors.Is(err, keyringstore.ErrEntryNotFound) {
+			t.Errorf("entry %s after Delete: %v, want it gone", k, err)
+		}
 	}
 }
 

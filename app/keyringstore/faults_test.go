@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
@@ -18,7 +19,7 @@ var errInjected = errors.New("injected keyring failure")
 type faultEnv struct {
 	mock  *keyringstore.MockBackend
 	store *keyringstore.Store
-	log   *logBuffer
+	log   *testutil.SyncBuffer
 	held  chan struct{} // closed at the end of the test: releases hung calls
 }
 
@@ -53,49 +54,53 @@ func (e *faultEnv) failOn(op keyringstore.Op, entry string, nth int, err error) 
 	})
 }
 
+// faultCase is a fault injected into one keyring call and what the store must make of it.
+type faultCase struct {
+	name   string
+	op     keyringstore.Op
+	prefix string // "session": the manifest; "session.": any chunk
+	nth    int
+	err    error // nil: the call hangs
+	action string
+	// wantErr: the error matches it; nil: the action succeeds.
+	wantErr     error
+	wantMessage string
+	wantBefore  bool // the previous session is still what Load returns afterwards
+	wantWarning string
+}
+
+var faultCases = []faultCase{
+	{name: "load: manifest read fails", op: keyringstore.OpGet, prefix: "session", nth: 1, err: errInjected,
+		action: "load", wantErr: errInjected, wantMessage: "keyring read desklit-faults/session: injected", wantBefore: true},
+	{name: "load: chunk read fails", op: keyringstore.OpGet, prefix: "session.", nth: 2, err: errInjected,
+		action: "load", wantErr: errInjected, wantMessage: "keyring read desklit-faults/session.g1.", wantBefore: true},
+	{name: "load: manifest read hangs", op: keyringstore.OpGet, prefix: "session", nth: 1,
+		action: "load", wantErr: keyringstore.ErrTimeout, wantMessage: "did not answer within 50ms (is it locked?)", wantBefore: true},
+	{name: "load: chunk read hangs", op: keyringstore.OpGet, prefix: "session.", nth: 1,
+		action: "load", wantErr: keyringstore.ErrTimeout, wantMessage: "did not answer within 50ms", wantBefore: true},
+	{name: "save: chunk write fails", op: keyringstore.OpSet, prefix: "session.", nth: 2, err: errInjected,
+		action: "save", wantErr: errInjected, wantMessage: "save session: keyring write", wantBefore: true},
+	{name: "save: chunk write hangs", op: keyringstore.OpSet, prefix: "session.", nth: 1,
+		action: "save", wantErr: keyringstore.ErrTimeout, wantMessage: "did not answer", wantBefore: true},
+	{name: "save: manifest write fails", op: keyringstore.OpSet, prefix: "session", nth: 1, err: errInjected,
+		action: "save", wantErr: errInjected, wantBefore: true},
+	{name: "save: manifest read fails", op: keyringstore.OpGet, prefix: "session", nth: 1, err: errInjected,
+		action: "save", wantErr: errInjected, wantBefore: true},
+	{name: "save: too big for Windows", op: keyringstore.OpSet, prefix: "session.", nth: 1,
+		err: errors.New("data passed to Set was too big"), action: "save", wantMessage: "too big", wantBefore: true},
+	{name: "save: old chunk delete fails", op: keyringstore.OpDelete, prefix: "session.", nth: 1, err: errInjected,
+		action: "save", wantWarning: "could not delete an old session chunk"},
+	{name: "delete: manifest delete fails", op: keyringstore.OpDelete, prefix: "session", nth: 1, err: errInjected,
+		action: "delete", wantErr: errInjected, wantBefore: true},
+	{name: "delete: chunk delete fails", op: keyringstore.OpDelete, prefix: "session.", nth: 1, err: errInjected,
+		action: "delete", wantMessage: "chunks are still in the keyring"},
+	{name: "delete: manifest delete hangs", op: keyringstore.OpDelete, prefix: "session", nth: 1,
+		action: "delete", wantErr: keyringstore.ErrTimeout},
+}
+
 func TestInjectedFaults(t *testing.T) {
 	ctx := context.Background()
-	tests := []struct {
-		name   string
-		op     keyringstore.Op
-		prefix string // "session": the manifest; "session.": any chunk
-		nth    int
-		err    error // nil: the call hangs
-		action string
-		// wantErr: the error matches it; nil: the action succeeds.
-		wantErr     error
-		wantMessage string
-		wantBefore  bool // the previous session is still what Load returns afterwards
-		wantWarning string
-	}{
-		{name: "load: manifest read fails", op: keyringstore.OpGet, prefix: "session", nth: 1, err: errInjected,
-			action: "load", wantErr: errInjected, wantMessage: "keyring read desklit-faults/session: injected", wantBefore: true},
-		{name: "load: chunk read fails", op: keyringstore.OpGet, prefix: "session.", nth: 2, err: errInjected,
-			action: "load", wantErr: errInjected, wantMessage: "keyring read desklit-faults/session.g1.", wantBefore: true},
-		{name: "load: manifest read hangs", op: keyringstore.OpGet, prefix: "session", nth: 1,
-			action: "load", wantErr: keyringstore.ErrTimeout, wantMessage: "did not answer within 50ms (is it locked?)", wantBefore: true},
-		{name: "load: chunk read hangs", op: keyringstore.OpGet, prefix: "session.", nth: 1,
-			action: "load", wantErr: keyringstore.ErrTimeout, wantMessage: "did not answer within 50ms", wantBefore: true},
-		{name: "save: chunk write fails", op: keyringstore.OpSet, prefix: "session.", nth: 2, err: errInjected,
-			action: "save", wantErr: errInjected, wantMessage: "save session: keyring write", wantBefore: true},
-		{name: "save: chunk write hangs", op: keyringstore.OpSet, prefix: "session.", nth: 1,
-			action: "save", wantErr: keyringstore.ErrTimeout, wantMessage: "did not answer", wantBefore: true},
-		{name: "save: manifest write fails", op: keyringstore.OpSet, prefix: "session", nth: 1, err: errInjected,
-			action: "save", wantErr: errInjected, wantBefore: true},
-		{name: "save: manifest read fails", op: keyringstore.OpGet, prefix: "session", nth: 1, err: errInjected,
-			action: "save", wantErr: errInjected, wantBefore: true},
-		{name: "save: too big for Windows", op: keyringstore.OpSet, prefix: "session.", nth: 1,
-			err: errors.New("data passed to Set was too big"), action: "save", wantMessage: "too big", wantBefore: true},
-		{name: "save: old chunk delete fails", op: keyringstore.OpDelete, prefix: "session.", nth: 1, err: errInjected,
-			action: "save", wantWarning: "could not delete an old session chunk"},
-		{name: "delete: manifest delete fails", op: keyringstore.OpDelete, prefix: "session", nth: 1, err: errInjected,
-			action: "delete", wantErr: errInjected, wantBefore: true},
-		{name: "delete: chunk delete fails", op: keyringstore.OpDelete, prefix: "session.", nth: 1, err: errInjected,
-			action: "delete", wantMessage: "chunks are still in the keyring"},
-		{name: "delete: manifest delete hangs", op: keyringstore.OpDelete, prefix: "session", nth: 1,
-			action: "delete", wantErr: keyringstore.ErrTimeout},
-	}
-	for _, tt := range tests {
+	for _, tt := range faultCases {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newFaultEnv(t)
 			e.failOn(tt.op, tt.prefix, tt.nth, tt.err)
@@ -109,42 +114,56 @@ func TestInjectedFaults(t *testing.T) {
 				err = e.store.Delete(ctx)
 			}
 			checkErr(t, err)
-			if tt.wantErr == nil && tt.wantMessage == "" {
-				if err != nil {
-					t.Fatalf("%s: %v, want success", tt.action, err)
-				}
-			} else {
-				if err == nil {
-					t.Fatalf("%s succeeded, want an error", tt.action)
-				}
-				if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
-					t.Errorf("%s = %v, want %v", tt.action, err, tt.wantErr)
-				}
-				if !strings.Contains(err.Error(), tt.wantMessage) {
-					t.Errorf("%s = %q, want it to say %q", tt.action, err, tt.wantMessage)
-				}
-			}
+			checkFaultError(t, tt, err)
 			if tt.wantWarning != "" && !strings.Contains(e.log.String(), tt.wantWarning) {
 				t.Errorf("log lacks %q:\n%s", tt.wantWarning, e.log.String())
 			}
-			if tt.wantBefore && tt.err != nil { // a hung call may still land later: no check then
-				e.mock.SetFault(nil)
-				got, err := e.store.Load(ctx)
-				if err != nil {
-					t.Fatalf("Load after the fault: %v", err)
-				}
-				if id, _ := consistent(got); id != "before" {
-					t.Errorf("Load after the fault = session %q, want the previous one", id)
-				}
-				// No chunks of an unfinished save are left behind.
-				keys := e.mock.Keys(faultService)
-				for _, k := range keys {
-					if k != "session" && !strings.HasPrefix(k, "session.g1.") {
-						t.Errorf("entry %s left behind (entries %v)", k, keys)
-					}
-				}
-			}
+			checkSessionBefore(t, tt, e)
 		})
+	}
+}
+
+// checkFaultError: the action's error is the one the case wants, or none.
+func checkFaultError(t *testing.T, tt faultCase, err error) {
+	t.Helper()
+	if tt.wantErr == nil && tt.wantMessage == "" {
+		if err != nil {
+			t.Fatalf("%s: %v, want success", tt.action, err)
+		}
+	} else {
+		if err == nil {
+			t.Fatalf("%s succeeded, want an error", tt.action)
+		}
+		if tt.wantErr != nil && !errors.Is(err, tt.wantErr) {
+			t.Errorf("%s = %v, want %v", tt.action, err, tt.wantErr)
+		}
+		if !strings.Contains(err.Error(), tt.wantMessage) {
+			t.Errorf("%s = %q, want it to say %q", tt.action, err, tt.wantMessage)
+		}
+	}
+}
+
+// checkSessionBefore: after a failed call the previous session is what Load returns, and no
+// chunk of an unfinished save is left behind.
+func checkSessionBefore(t *testing.T, tt faultCase, e *faultEnv) {
+	t.Helper()
+	ctx := context.Background()
+	if tt.wantBefore && tt.err != nil { // a hung call may still land later: no check then
+		e.mock.SetFault(nil)
+		got, err := e.store.Load(ctx)
+		if err != nil {
+			t.Fatalf("Load after the fault: %v", err)
+		}
+		if id, _ := consistent(got); id != "before" {
+			t.Errorf("Load after the fault = session %q, want the previous one", id)
+		}
+		// No chunks of an unfinished save are left behind.
+		keys := e.mock.Keys(faultService)
+		for _, k := range keys {
+			if k != "session" && !strings.HasPrefix(k, "session.g1.") {
+				t.Errorf("entry %s left behind (entries %v)", k, keys)
+			}
+		}
 	}
 }
 

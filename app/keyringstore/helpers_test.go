@@ -1,44 +1,25 @@
 package keyringstore_test
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
 )
 
 // secretMarker is in every token the tests make: it must never reach a log line or an error.
 const secretMarker = "SECRETVALUE"
 
-// logBuffer collects a logger's output for the no-secrets check.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // newLogger returns a logger whose output is checked for secrets when the test ends.
-func newLogger(t *testing.T) (*slog.Logger, *logBuffer) {
+func newLogger(t *testing.T) (*slog.Logger, *testutil.SyncBuffer) {
 	t.Helper()
-	b := &logBuffer{}
+	b := &testutil.SyncBuffer{}
 	t.Cleanup(func() {
 		if strings.Contains(b.String(), secretMarker) {
 			t.Errorf("a token value reached the log:\n%s", b.String())

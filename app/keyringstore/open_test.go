@@ -13,8 +13,17 @@ import (
 	"github.com/desklit/desklit/app/keyringstore"
 )
 
-func TestOpen(t *testing.T) {
-	ctx := context.Background()
+// openCase is a keyring (or none) Open meets, and what it must make of it.
+type openCase struct {
+	name           string
+	backend        func(held <-chan struct{}) keyringstore.Backend
+	allowPlaintext bool
+	plaintextFile  bool
+	wantBackend    string
+	wantWarning    []string
+}
+
+func openCases() []openCase {
 	failing := func() keyringstore.Backend {
 		m := &keyringstore.MockBackend{}
 		m.SetFault(func(keyringstore.Op, string, string) error {
@@ -22,14 +31,7 @@ func TestOpen(t *testing.T) {
 		})
 		return m
 	}
-	tests := []struct {
-		name           string
-		backend        func(held <-chan struct{}) keyringstore.Backend
-		allowPlaintext bool
-		plaintextFile  bool
-		wantBackend    string
-		wantWarning    []string
-	}{
+	return []openCase{
 		{name: "keyring answers",
 			backend:     func(<-chan struct{}) keyringstore.Backend { return &keyringstore.MockBackend{} },
 			wantBackend: keyringstore.BackendKeyring},
@@ -60,7 +62,11 @@ func TestOpen(t *testing.T) {
 			wantBackend:    keyringstore.BackendMemory,
 			wantWarning:    []string{"until Desklit quits", "no file is configured"}},
 	}
-	for _, tt := range tests {
+}
+
+func TestOpen(t *testing.T) {
+	ctx := context.Background()
+	for _, tt := range openCases() {
 		t.Run(tt.name, func(t *testing.T) {
 			held := make(chan struct{})
 			t.Cleanup(func() { close(held) })
@@ -74,20 +80,7 @@ func TestOpen(t *testing.T) {
 				Backend: b, Timeout: 50 * time.Millisecond, Logger: log,
 				PlaintextFile: path, AllowPlaintext: tt.allowPlaintext,
 			})
-			if status.Backend != tt.wantBackend {
-				t.Fatalf("Open: backend %q (warning %q), want %q", status.Backend, status.Warning, tt.wantBackend)
-			}
-			if tt.wantBackend == keyringstore.BackendKeyring && status.Warning != "" {
-				t.Errorf("warning %q with a working keyring", status.Warning)
-			}
-			if tt.wantBackend != keyringstore.BackendKeyring && status.Warning == "" {
-				t.Errorf("no warning without a keyring")
-			}
-			for _, w := range tt.wantWarning {
-				if !strings.Contains(status.Warning, w) {
-					t.Errorf("warning %q lacks %q", status.Warning, w)
-				}
-			}
+			checkOpenStatus(t, tt, status)
 			// The store works, whatever it is.
 			want := newSession("open", 4000)
 			if err := st.Save(ctx, want); err != nil {
@@ -97,33 +90,59 @@ func TestOpen(t *testing.T) {
 			if err != nil || !sameSession(got, want) {
 				t.Fatalf("Load = %v, %v", got, err)
 			}
-			if m, ok := b.(*keyringstore.MockBackend); ok {
-				m.SetFault(nil)
-				keys := m.Keys(keyringstore.DefaultService)
-				if tt.wantBackend == keyringstore.BackendKeyring && len(keys) == 0 {
-					t.Errorf("nothing in the keyring")
-				}
-				if tt.wantBackend != keyringstore.BackendKeyring && len(keys) > 0 {
-					t.Errorf("entries %v in a keyring that was not used", keys)
-				}
-				for _, k := range keys {
-					if k == "probe" {
-						t.Errorf("the probe entry was left behind")
-					}
-				}
-			}
-			if path != "" {
-				fi, err := os.Stat(path)
-				switch {
-				case tt.wantBackend == keyringstore.BackendFile && err != nil:
-					t.Errorf("no session file: %v", err)
-				case tt.wantBackend == keyringstore.BackendFile && goruntime.GOOS != "windows" && fi.Mode().Perm() != 0o600:
-					t.Errorf("session file mode %v, want 0600", fi.Mode().Perm())
-				case tt.wantBackend != keyringstore.BackendFile && err == nil:
-					t.Errorf("a session file was written without the user's consent")
-				}
-			}
+			checkWhereTheSessionWent(t, tt, b, path)
 		})
+	}
+}
+
+// checkOpenStatus: the backend chosen, and a warning exactly when it is not the keyring.
+func checkOpenStatus(t *testing.T, tt openCase, status keyringstore.Status) {
+	t.Helper()
+	if status.Backend != tt.wantBackend {
+		t.Fatalf("Open: backend %q (warning %q), want %q", status.Backend, status.Warning, tt.wantBackend)
+	}
+	if tt.wantBackend == keyringstore.BackendKeyring && status.Warning != "" {
+		t.Errorf("warning %q with a working keyring", status.Warning)
+	}
+	if tt.wantBackend != keyringstore.BackendKeyring && status.Warning == "" {
+		t.Errorf("no warning without a keyring")
+	}
+	for _, w := range tt.wantWarning {
+		if !strings.Contains(status.Warning, w) {
+			t.Errorf("warning %q lacks %q", status.Warning, w)
+		}
+	}
+}
+
+// checkWhereTheSessionWent: into the keyring only when it answered (the probe gone), into the
+// file only when the user allowed it (0600).
+func checkWhereTheSessionWent(t *testing.T, tt openCase, b keyringstore.Backend, path string) {
+	t.Helper()
+	if m, ok := b.(*keyringstore.MockBackend); ok {
+		m.SetFault(nil)
+		keys := m.Keys(keyringstore.DefaultService)
+		if tt.wantBackend == keyringstore.BackendKeyring && len(keys) == 0 {
+			t.Errorf("nothing in the keyring")
+		}
+		if tt.wantBackend != keyringstore.BackendKeyring && len(keys) > 0 {
+			t.Errorf("entries %v in a keyring that was not used", keys)
+		}
+		for _, k := range keys {
+			if k == "probe" {
+				t.Errorf("the probe entry was left behind")
+			}
+		}
+	}
+	if path != "" {
+		fi, err := os.Stat(path)
+		switch {
+		case tt.wantBackend == keyringstore.BackendFile && err != nil:
+			t.Errorf("no session file: %v", err)
+		case tt.wantBackend == keyringstore.BackendFile && goruntime.GOOS != "windows" && fi.Mode().Perm() != 0o600:
+			t.Errorf("session file mode %v, want 0600", fi.Mode().Perm())
+		case tt.wantBackend != keyringstore.BackendFile && err == nil:
+			t.Errorf("a session file was written without the user's consent")
+		}
 	}
 }
 

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // TestEnsureLifecycle: offline build with uv, desklit_auth installed, warm start, a deleted file
@@ -31,6 +33,40 @@ func TestEnsureLifecycle(t *testing.T) {
 	if err != nil {
 		t.Fatalf("cold Ensure: %v\n%s", err, f.opts.Log)
 	}
+	checkColdBuild(t, f, env)
+	if state, key, err := Inspect(f.opts); err != nil || state != "ready" || key != env.Key {
+		t.Fatalf("Inspect after build = %q %q %v; want ready %q", state, key, err, env.Key)
+	}
+	if builds != 1 {
+		t.Errorf("BeforeBuild called %d times for the cold build, want 1", builds)
+	}
+	if p, ok := Plausible(f.opts); !ok || p != env {
+		t.Errorf("Plausible after the build = %+v %v, want %+v", p, ok, env)
+	}
+
+	// Warm: nothing but "ready", and no uv run.
+	before := len(f.opts.Log.(*testutil.SyncBuffer).String())
+	env2, err := Ensure(ctx, f.opts)
+	if err != nil || env2 != env {
+		t.Fatalf("warm Ensure = %+v, %v; want %+v", env2, err, env)
+	}
+	if builds != 1 {
+		t.Errorf("BeforeBuild called on a warm start")
+	}
+	if got := steps(f.events.take()); !slices.Equal(got, []string{StepReady}) {
+		t.Errorf("warm steps = %v, want only ready", got)
+	}
+	if after := f.opts.Log.(*testutil.SyncBuffer).String()[before:]; after != "" {
+		t.Errorf("a warm start ran something:\n%s", after)
+	}
+
+	checkRebuilds(t, f, env, &builds)
+}
+
+// checkColdBuild: the environment imports the packages and desklit_auth from itself, uv synced
+// offline with hashes, and the progress named the app and counted every package.
+func checkColdBuild(t *testing.T, f *fixture, env Env) {
+	t.Helper()
 	if got := runPy(t, env.Python, "import desklit_fake_a, desklit_fake_b; print(desklit_fake_a.VALUE + desklit_fake_b.VALUE)"); got != "a1b2" {
 		t.Fatalf("import from env = %q, want a1b2", got)
 	}
@@ -39,7 +75,7 @@ func TestEnsureLifecycle(t *testing.T) {
 	if got != "auth1 True 0+" {
 		t.Fatalf("desklit_auth in env = %q", got)
 	}
-	log := f.opts.Log.(*syncBuffer).String()
+	log := f.opts.Log.(*testutil.SyncBuffer).String()
 	if !strings.Contains(log, "pip sync") || !strings.Contains(log, "--offline") || !strings.Contains(log, "--require-hashes") {
 		t.Errorf("uv did not sync offline with hashes:\n%s", log)
 	}
@@ -68,32 +104,13 @@ func TestEnsureLifecycle(t *testing.T) {
 			t.Errorf("percent went back: %v then %v", cold[i-1], cold[i])
 		}
 	}
-	if state, key, err := Inspect(f.opts); err != nil || state != "ready" || key != env.Key {
-		t.Fatalf("Inspect after build = %q %q %v; want ready %q", state, key, err, env.Key)
-	}
-	if builds != 1 {
-		t.Errorf("BeforeBuild called %d times for the cold build, want 1", builds)
-	}
-	if p, ok := Plausible(f.opts); !ok || p != env {
-		t.Errorf("Plausible after the build = %+v %v, want %+v", p, ok, env)
-	}
+}
 
-	// Warm: nothing but "ready", and no uv run.
-	before := len(f.opts.Log.(*syncBuffer).String())
-	env2, err := Ensure(ctx, f.opts)
-	if err != nil || env2 != env {
-		t.Fatalf("warm Ensure = %+v, %v; want %+v", env2, err, env)
-	}
-	if builds != 1 {
-		t.Errorf("BeforeBuild called on a warm start")
-	}
-	if got := steps(f.events.take()); !slices.Equal(got, []string{StepReady}) {
-		t.Errorf("warm steps = %v, want only ready", got)
-	}
-	if after := f.opts.Log.(*syncBuffer).String()[before:]; after != "" {
-		t.Errorf("a warm start ran something:\n%s", after)
-	}
-
+// checkRebuilds: a deleted file is found and the environment rebuilt; a missing interpreter is
+// found.
+func checkRebuilds(t *testing.T, f *fixture, env Env, builds *int) {
+	t.Helper()
+	ctx := context.Background()
 	// A deleted file is detected and the environment rebuilt.
 	victim := filepath.Join(sitePackages(t, env), "desklit_fake_b", "data.txt")
 	if err := os.Remove(victim); err != nil {
@@ -109,8 +126,8 @@ func TestEnsureLifecycle(t *testing.T) {
 	if _, err := Ensure(ctx, f.opts); err != nil {
 		t.Fatalf("rebuild: %v\n%s", err, f.opts.Log)
 	}
-	if builds != 2 {
-		t.Errorf("BeforeBuild called %d times after the rebuild, want 2", builds)
+	if *builds != 2 {
+		t.Errorf("BeforeBuild called %d times after the rebuild, want 2", *builds)
 	}
 	if got := steps(f.events.take()); !slices.Contains(got, StepVenv) {
 		t.Errorf("rebuild steps = %v, want a venv step", got)

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // testPython finds the machine's Python the way Desklit does (DESKLIT_TEST_PYTHON overrides).
@@ -154,7 +156,7 @@ func newFixture(t *testing.T, py Python) *fixture {
 			Name:        "Test app",
 			Imports:     []string{"desklit_fake_a", "desklit_fake_b"},
 			Progress:    ev.add,
-			Log:         &syncBuffer{},
+			Log:         &testutil.SyncBuffer{},
 		},
 	}
 }
@@ -209,22 +211,4 @@ func runtimeEntries(t *testing.T, o Options) []string {
 		}
 	}
 	return names
-}
-
-// syncBuffer is written by a child's output copier while the test may read it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // TestResolveRequirements: a project's ranges are resolved offline into a hash lock with
@@ -33,12 +35,12 @@ func TestResolveRequirements(t *testing.T) {
 		t.Errorf("lock = %+v", lock)
 	}
 	// The same inputs: the kept lock, no uv run.
-	before := len(o.Log.(*syncBuffer).String())
+	before := len(o.Log.(*testutil.SyncBuffer).String())
 	again, err := Resolve(context.Background(), o)
 	if err != nil || again != lock {
 		t.Fatalf("second Resolve = %+v %v, want %+v", again, err, lock)
 	}
-	if ran := o.Log.(*syncBuffer).String()[before:]; ran != "" {
+	if ran := o.Log.(*testutil.SyncBuffer).String()[before:]; ran != "" {
 		t.Errorf("second Resolve ran uv:\n%s", ran)
 	}
 	// Changed inputs: a new lock.
@@ -91,7 +93,7 @@ func TestResolveUVLock(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Resolve: %v\n%s", err, o.Log)
 	}
-	if !strings.Contains(o.Log.(*syncBuffer).String(), "export --frozen") || strings.Contains(o.Log.(*syncBuffer).String(), "pip compile") {
+	if !strings.Contains(o.Log.(*testutil.SyncBuffer).String(), "export --frozen") || strings.Contains(o.Log.(*testutil.SyncBuffer).String(), "pip compile") {
 		t.Errorf("a uv.lock must be exported, not resolved:\n%s", o.Log)
 	}
 	data, _ := os.ReadFile(lock.File)

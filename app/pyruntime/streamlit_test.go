@@ -3,7 +3,6 @@ package pyruntime
 import (
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,6 +10,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // TestStreamlitFromWheelhouse builds the real runtime from DESKLIT_TEST_WHEELHOUSE (filled by
@@ -27,7 +28,7 @@ func TestStreamlitFromWheelhouse(t *testing.T) {
 		t.Fatal(err)
 	}
 	auth, _ := filepath.Abs("../../runtime/streamlit/desklit_auth")
-	var log syncBuffer
+	var log testutil.SyncBuffer
 	o := Options{
 		DataDir:     t.TempDir(),
 		CacheDir:    t.TempDir(),
@@ -51,19 +52,19 @@ func TestStreamlitFromWheelhouse(t *testing.T) {
 
 	app := filepath.Join(t.TempDir(), "app.py")
 	writeFile(t, app, "import streamlit as st\nst.write('desklit')\n")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
+	port := testutil.FreePort(t)
+	waitHealthy(t, ctx, cancel, StreamlitArgv(env, app, port), port)
+}
 
-	argv := StreamlitArgv(env, app, port)
+// waitHealthy runs argv until its Streamlit answers /_stcore/health on port with "ok" (then
+// cancel stops it), failing the test if it exits or stays silent for 90 s.
+func waitHealthy(t *testing.T, ctx context.Context, cancel context.CancelFunc, argv []string, port int) {
+	t.Helper()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	ownGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second
-	out := &syncBuffer{}
+	out := &testutil.SyncBuffer{}
 	cmd.Stdout, cmd.Stderr = out, out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

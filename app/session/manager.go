@@ -5,9 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"math/rand/v2"
 	"sync"
 	"time"
+
+	"github.com/desklit/desklit/app/backoff"
 )
 
 // ErrInvalidGrant means the provider refused the refresh token (revoked, expired, already
@@ -303,7 +304,8 @@ func (m *Manager) refresh(ctx context.Context) error {
 
 // loop refreshes ahead of expiry and retries transient failures with capped, jittered backoff.
 func (m *Manager) loop(ctx context.Context) {
-	retry := time.Duration(0)
+	bo := backoff.Backoff{Min: m.MinRetry, Max: m.MaxRetry}
+	retry := time.Duration(0) // > 0: the wait before retrying a failed refresh
 	for {
 		var wait <-chan time.Time
 		m.mu.Lock()
@@ -327,6 +329,7 @@ func (m *Manager) loop(ctx context.Context) {
 			return
 		case <-m.kick:
 			retry = 0
+			bo.Reset()
 			continue
 		case <-wait:
 		}
@@ -338,23 +341,18 @@ func (m *Manager) loop(ctx context.Context) {
 		switch {
 		case err == nil || errors.Is(err, ErrInvalidGrant) || ctx.Err() != nil:
 			retry = 0
+			bo.Reset()
 		default:
 			if m.clock.Now().After(s.Expiry) {
 				m.announceExpired(s)
 			}
-			retry = m.backoff(retry)
+			retry = bo.Next()
 		}
 	}
 }
 
 func (m *Manager) lead(lifetime time.Duration) time.Duration {
 	return min(m.RefreshLead, lifetime/5)
-}
-
-func (m *Manager) backoff(prev time.Duration) time.Duration {
-	d := max(prev*2, m.MinRetry)
-	d = min(d, m.MaxRetry)
-	return d/2 + rand.N(d/2+1) // jitter so that many clients do not retry in step
 }
 
 func (m *Manager) announceExpired(s *Session) {

@@ -6,13 +6,14 @@ import (
 	"github.com/desklit/desklit/app/session"
 )
 
-// controlShell is what the component server may ask of the shell over the control channel.
-type controlShell struct{ m *session.Manager }
+// controlSessions is what the control channel serves (control.Sessions): the session manager's
+// session, sign-in and sign-out, and its changes as bare notifications.
+type controlSessions struct{ m *session.Manager }
 
-func (c controlShell) Login(ctx context.Context) error  { return c.m.Login(ctx) }
-func (c controlShell) Logout(ctx context.Context) error { return c.m.Logout(ctx) }
-func (c controlShell) Current() *session.Session        { return c.m.Current() }
-func (c controlShell) Subscribe() (<-chan struct{}, func()) {
+func (c controlSessions) Login(ctx context.Context) error  { return c.m.Login(ctx) }
+func (c controlSessions) Logout(ctx context.Context) error { return c.m.Logout(ctx) }
+func (c controlSessions) Current() *session.Session        { return c.m.Current() }
+func (c controlSessions) Subscribe() (<-chan struct{}, func()) {
 	changes, cancel := c.m.Subscribe()
 	out := make(chan struct{}, 1)
 	go func() {

@@ -67,15 +67,15 @@ func (s *Shell) OpenProject(ctx context.Context, path string) error {
 	if err := s.sameAuth(p); err != nil {
 		return err
 	}
-	py, err := s.findPython(ctx, p)
+	r, err := s.runtimeRequest(p)
 	if err != nil {
 		return err
 	}
-	env, err := s.ensure(ctx, s.runtimeOptions(p, py, nil))
+	rt, err := s.prepare(ctx, r)
 	if err != nil {
 		return err
 	}
-	if err := checkScript(ctx, env, p); err != nil {
+	if err := checkScript(ctx, rt.Env, p); err != nil {
 		return err
 	}
 	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -85,7 +85,7 @@ func (s *Shell) OpenProject(ctx context.Context, path string) error {
 		s.log.Warn("stop streamlit before the switch", "err", err)
 	}
 	s.mu.Lock()
-	s.project, s.python, s.env = p, py, env
+	s.project, s.rt = p, rt
 	s.mu.Unlock()
 	s.log.Info("opening app", "name", appName(p), "path", path)
 	s.remember(p)

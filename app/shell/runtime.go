@@ -13,63 +13,59 @@ import (
 	"github.com/desklit/desklit/app/pyruntime"
 )
 
-// PrepareBundle unpacks (or checks) the bundled Streamlit app and desklit_auth, for what needs
-// them without starting anything (desklit package).
-func (s *Shell) PrepareBundle() error {
+// unpackApp unpacks (or checks) the bundled Streamlit app and its desklit_auth.
+func (s *Shell) unpackApp() error {
 	if s.o.Streamlit == nil {
 		return nil
 	}
-	if _, err := bundle.Unpack(s.o.Streamlit, s.appDir()); err != nil {
+	rep, err := bundle.Unpack(s.o.Streamlit, s.appDir())
+	if err != nil {
 		return fmt.Errorf("unpack the Streamlit app: %w", err)
+	}
+	if len(rep.Restored) > 0 {
+		s.log.Info("unpacked the Streamlit app", "dir", s.appDir(), "files", rep.Files, "written", len(rep.Restored))
 	}
 	return nil
 }
 
-// RuntimeOptions are the environment options of the demo built with py and uv: the data and
-// cache folders, Desklit's lock, the wheel folders, offline or not, desklit_auth.
+// PrepareBundle unpacks (or checks) the bundled Streamlit app and desklit_auth, for what needs
+// them without starting anything (desklit package).
+func (s *Shell) PrepareBundle() error { return s.unpackApp() }
+
+// RuntimeOptions are the environment options of the demo with py and uv: the data and cache
+// folders, Desklit's lock, the wheel folders, offline or not, desklit_auth (desklit package
+// resolves a project's locks with them).
 func (s *Shell) RuntimeOptions(py pyruntime.Python, uv string) pyruntime.Options {
-	o := s.runtimeOptions(nil, py, nil)
-	o.UV = uv
+	o := s.runtimeOptions(nil)
+	o.Python, o.UV = py, uv
 	return o
 }
 
-// prepareApp unpacks (or checks) the bundled Streamlit app and its desklit_auth, and finds the
-// Python for the current project.
-func (s *Shell) prepareApp(ctx context.Context) error {
-	if s.o.Streamlit != nil {
-		rep, err := bundle.Unpack(s.o.Streamlit, s.appDir())
-		if err != nil {
-			return fmt.Errorf("unpack the Streamlit app: %w", err)
-		}
-		if len(rep.Restored) > 0 {
-			s.log.Info("unpacked the Streamlit app", "dir", s.appDir(), "files", rep.Files, "written", len(rep.Restored))
-		}
-	}
-	py, err := s.findPython(ctx, s.Project())
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.python = py
-	s.mu.Unlock()
-	return nil
-}
-
-// findPython finds the interpreter for p (in its python range), remembered between starts.
-func (s *Shell) findPython(ctx context.Context, p *project.Project) (pyruntime.Python, error) {
+// runtimeRequest is what pyruntime needs to run p (nil: the demo): its interpreter (in its
+// python range), how its environment is built, and its script.
+func (s *Shell) runtimeRequest(p *project.Project) (pyruntime.Request, error) {
 	var want pyruntime.Range
 	if p != nil && p.Python != "" {
 		r, err := pyruntime.ParseRange(p.Python)
 		if err != nil {
-			return pyruntime.Python{}, fmt.Errorf("%s: python %q: %w", p.Name, p.Python, err)
+			return pyruntime.Request{}, fmt.Errorf("%s: python %q: %w", p.Name, p.Python, err)
 		}
 		want = r
 	}
-	return pyruntime.FindCached(ctx, s.o.Paths.Data, s.cfg.Python, envLookup(s.o.Environ), want)
+	script, _ := s.script(p)
+	return pyruntime.Request{
+		Options:    s.runtimeOptions(p),
+		Configured: s.cfg.Python,
+		Want:       want,
+		Getenv:     envLookup(s.o.Environ),
+		Exe:        s.o.Exe,
+		Script:     script,
+		Port:       s.cfg.StreamlitPort,
+	}, nil
 }
 
-// runtimeOptions are the environment options of p (nil: the demo) built with py.
-func (s *Shell) runtimeOptions(p *project.Project, py pyruntime.Python, beforeBuild func()) pyruntime.Options {
+// runtimeOptions are the environment options of p (nil: the demo).
+func (s *Shell) runtimeOptions(p *project.Project) pyruntime.Options {
 	base := filepath.Join(s.appDir(), "requirements.txt")
 	o := pyruntime.Options{
 		DataDir:     s.o.Paths.Data,
@@ -79,11 +75,9 @@ func (s *Shell) runtimeOptions(p *project.Project, py pyruntime.Python, beforeBu
 		FindLinks:   append(s.wheelhouses(), s.cfg.FindLinks...),
 		Offline:     s.cfg.Offline,
 		AuthPackage: filepath.Join(s.appDir(), "desklit_auth"),
-		Python:      py,
 		Name:        appName(p),
 		Progress:    s.o.Progress,
 		Logger:      s.log.With("component", "runtime"),
-		BeforeBuild: beforeBuild,
 	}
 	if p == nil {
 		return o
@@ -104,44 +98,23 @@ func (s *Shell) runtimeOptions(p *project.Project, py pyruntime.Python, beforeBu
 	return o
 }
 
-// currentOptions are the environment options of the running project.
-func (s *Shell) currentOptions(beforeBuild func()) pyruntime.Options {
-	s.mu.Lock()
-	p, py := s.project, s.python
-	s.mu.Unlock()
-	return s.runtimeOptions(p, py, beforeBuild)
+// prepare runs pyruntime.Prepare with uv's full output in <logs>/runtime-build.log.
+func (s *Shell) prepare(ctx context.Context, r pyruntime.Request) (pyruntime.Runtime, error) {
+	logw, closeLog := s.buildLog()
+	defer closeLog()
+	r.Log = logw
+	return pyruntime.Prepare(ctx, r)
 }
 
-// ensureRuntime builds or reuses the environment of the running project (prepareApp first);
-// beforeBuild runs before a rebuild. Once it is ready, environments unused for 30 days go.
-func (s *Shell) ensureRuntime(ctx context.Context, beforeBuild func()) error {
-	o := s.currentOptions(beforeBuild)
-	env, err := s.ensure(ctx, o)
-	if err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.env = env
-	s.mu.Unlock()
+// pruneEnvs removes, in the background, the environments unused for 30 days but keep.
+func (s *Shell) pruneEnvs(o pyruntime.Options, keep string) {
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()
-		if removed := pyruntime.Prune(o, env.Key, time.Now()); len(removed) > 0 {
+		if removed := pyruntime.Prune(o, keep, time.Now()); len(removed) > 0 {
 			s.log.Info("removed python environments unused for 30 days", "dirs", removed)
 		}
 	}()
-	return nil
-}
-
-// ensure runs pyruntime.Ensure with its full output in <logs>/runtime-build.log.
-func (s *Shell) ensure(ctx context.Context, o pyruntime.Options) (pyruntime.Env, error) {
-	if s.uvErr != nil {
-		return pyruntime.Env{}, s.uvErr
-	}
-	logw, closeLog := s.buildLog()
-	defer closeLog()
-	o.Log = logw
-	return pyruntime.Ensure(ctx, o)
 }
 
 func (s *Shell) buildLog() (io.Writer, func()) {
@@ -178,7 +151,7 @@ func (s *Shell) wheelhouses() []string {
 func (s *Shell) LockFile() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.env.Lock.File
+	return s.rt.Env.Lock.File
 }
 
 // EnvReady reports whether the environment of the project at path ("" = the demo) is built, so
@@ -191,10 +164,6 @@ func (s *Shell) EnvReady(ctx context.Context, path string) bool {
 			return false
 		}
 	}
-	py, err := s.findPython(ctx, p)
-	if err != nil {
-		return false
-	}
-	state, _, err := pyruntime.Inspect(s.runtimeOptions(p, py, nil))
-	return err == nil && state == "ready"
+	r, err := s.runtimeRequest(p)
+	return err == nil && pyruntime.Built(ctx, r)
 }

@@ -6,7 +6,6 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/supervisor"
 	"github.com/desklit/desklit/app/version"
 )
@@ -30,8 +29,7 @@ var restartPolicy = supervisor.RestartPolicy{
 var streamlitWatch = supervisor.Watch{Interval: 5 * time.Second, Timeout: 5 * time.Second, Failures: 12}
 
 // goSpecs are the api and component services: `Exe serve <name>` (this binary or its plain
-// desklit sibling). They need the session side
-// (the control channel and the store).
+// desklit sibling). They need the session side (the control channel and the store).
 func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 	s.mu.Lock()
 	ctl := s.ctl
@@ -42,7 +40,7 @@ func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 	}
 	// The services may be another binary (the plain desklit beside desklit-window): it refuses
 	// to start if it comes from another build.
-	base := append(s.childEnv(), "DESKLIT_PEER_VERSION="+version.Version)
+	base := append(s.childEnv(), version.PeerEnviron())
 	sessionSource := "keyring"
 	if storeBackend != "keyring" {
 		sessionSource = "shell"
@@ -92,12 +90,13 @@ func childEnv(inherited, config []string) []string {
 // its own folder, so that its data files, .streamlit/config.toml and secrets.toml are found.
 func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	s.mu.Lock()
-	env, p := s.env, s.project
+	rt, p := s.rt, s.project
+	s.streamlitPorts = [3]int{s.cfg.StreamlitPort, s.cfg.ComponentPort, s.cfg.APIPort}
 	s.mu.Unlock()
-	if env.Python == "" {
+	if len(rt.Argv) == 0 {
 		return supervisor.Spec{}, fmt.Errorf("the Python environment is not ready")
 	}
-	script, dir := s.script(p)
+	_, dir := s.script(p)
 	streamlitEnv := append(s.childEnv(),
 		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
 		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
@@ -107,7 +106,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
 	return supervisor.Spec{
-		Name: "streamlit", Argv: pyruntime.StreamlitArgv(env, script, s.cfg.StreamlitPort),
+		Name: "streamlit", Argv: rt.Argv,
 		Env: streamlitEnv, Dir: dir,
 		Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
 		ReadyTimeout: 60 * time.Second, Restart: restartPolicy, Watch: streamlitWatch,

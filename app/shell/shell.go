@@ -6,19 +6,14 @@ package shell
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"sync"
-	"syscall"
-	"time"
 
 	"github.com/desklit/desklit/app/authflow"
 	"github.com/desklit/desklit/app/config"
@@ -38,7 +33,7 @@ type Options struct {
 	Paths  config.Paths
 	// Exe is this binary; the api and component services are `Exe serve <name>`.
 	Exe string
-	// UV builds the Python environments; empty: pyruntime.FindUV beside Exe.
+	// UV builds the Python environments; empty: pyruntime finds it beside Exe.
 	UV string
 	// Streamlit is the bundled Streamlit app and its Python package.
 	Streamlit fs.FS
@@ -70,7 +65,6 @@ type Shell struct {
 	sessMu       sync.Mutex // serialises StartSession
 	switchMu     sync.Mutex // one OpenProject at a time
 	rememberOnce sync.Once
-	uvErr        error // why there is no uv, if there is none
 	project      *project.Project
 	sup          *supervisor.Supervisor
 	sessions     *session.Manager
@@ -78,10 +72,12 @@ type Shell struct {
 	storeSt      keyringstore.Status
 	idp          *devidp.Server
 	ctl          *control.Server
-	python       pyruntime.Python
-	env          pyruntime.Env
-	cancel       context.CancelFunc
-	bg           sync.WaitGroup
+	rt           pyruntime.Runtime // the running app's environment and Streamlit command line
+	// streamlitPorts are the Streamlit, component and API ports the Streamlit service was last
+	// made for: its page and its environment name them.
+	streamlitPorts [3]int
+	cancel         context.CancelFunc
+	bg             sync.WaitGroup
 }
 
 // New makes a Shell; nothing runs until Start.
@@ -92,14 +88,9 @@ func New(o Options) *Shell {
 	if o.Environ == nil {
 		o.Environ = os.Environ()
 	}
-	var uvErr error
-	if o.UV == "" {
-		o.UV, uvErr = pyruntime.FindUV(o.Exe, envLookup(o.Environ))
-	}
 	return &Shell{
 		o:            o,
 		project:      o.Project,
-		uvErr:        uvErr,
 		cfg:          o.Config,
 		log:          o.Logger,
 		launchSecret: randomToken(),
@@ -174,206 +165,6 @@ func (s *Shell) script(p *project.Project) (script, dir string) {
 
 func (s *Shell) appDir() string { return filepath.Join(s.o.Paths.Data, "app") }
 
-// StartSession opens the session store and starts the dev IdP, the session manager and the
-// control channel; they live until Stop. Concurrent and later calls wait for the first one and
-// share its result (a failed attempt may be retried).
-func (s *Shell) StartSession() error {
-	s.sessMu.Lock()
-	defer s.sessMu.Unlock()
-	if s.Sessions() != nil {
-		return nil
-	}
-	bgctx, cancel := context.WithCancel(context.Background())
-	s.mu.Lock()
-	s.cancel = cancel
-	s.mu.Unlock()
-	if err := s.startSession(bgctx); err != nil {
-		cancel()
-		s.bg.Wait()
-		return err
-	}
-	return nil
-}
-
-// StartServices starts the session side (StartSession) and, at the same time, unpacks the app and
-// builds or reuses the Python runtime; then it starts the three services. It returns when every
-// service is Ready, or with what went wrong; it may be called again after a failure (retry), and
-// services that are up stay up.
-//
-// Streamlit is the slowest to come up and needs only the runtime, so it starts as early as
-// possible: on a warm start as soon as the runtime's marker checks out (pyruntime.Plausible),
-// while the full check (a stat of every file, ~12 ms) runs beside it; should that check fail,
-// Streamlit is stopped before the runtime is rebuilt, and started again from the new one.
-func (s *Shell) StartServices(ctx context.Context) error {
-	s.rememberOnce.Do(func() { s.remember(s.Project()) })
-	sessErr := make(chan error, 1)
-	go func() { sessErr <- s.StartSession() }()
-	running := map[string]bool{}
-	for _, st := range s.sup.Snapshot() {
-		running[st.Name] = st.State != supervisor.Failed && st.State != supervisor.Stopped
-	}
-	if err := s.prepareApp(ctx); err != nil {
-		return errors.Join(err, <-sessErr)
-	}
-	stErr := make(chan error, 1)
-	early := false
-	earlyCtx, cancelEarly := context.WithCancel(ctx)
-	defer cancelEarly()
-	dropEarly := func() { // Streamlit must not run from a runtime that is about to be rebuilt
-		if !early {
-			return
-		}
-		early = false
-		cancelEarly()
-		<-stErr
-		stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-		defer cancel()
-		if err := s.sup.StopService(stopCtx, "streamlit"); err != nil {
-			s.log.Warn("stop streamlit before the runtime rebuild", "err", err)
-		}
-	}
-	if !running["streamlit"] {
-		if env, ok := pyruntime.Plausible(s.currentOptions(nil)); ok {
-			s.mu.Lock()
-			s.env = env
-			s.mu.Unlock()
-			if sp, err := s.streamlitSpec(); err == nil {
-				early = true
-				go func() { stErr <- s.startStreamlit(earlyCtx, sp) }()
-			}
-		}
-	}
-	if err := s.ensureRuntime(ctx, dropEarly); err != nil {
-		dropEarly()
-		return errors.Join(err, <-sessErr)
-	}
-	if !early {
-		if running["streamlit"] {
-			stErr <- nil
-		} else if sp, err := s.streamlitSpec(); err != nil {
-			stErr <- err
-		} else {
-			go func() { stErr <- s.startStreamlit(ctx, sp) }()
-		}
-	}
-	var goErr error
-	if err := <-sessErr; err != nil {
-		goErr = err
-	} else if specs, err := s.goSpecs(); err != nil {
-		goErr = err
-	} else if specs = slices.DeleteFunc(specs, func(sp supervisor.Spec) bool { return running[sp.Name] }); len(specs) > 0 {
-		goErr = s.sup.Start(ctx, specs...)
-	}
-	return errors.Join(goErr, <-stErr)
-}
-
-// startStreamlit checks the project's script (a syntax error is reported, not served) and
-// starts the Streamlit service.
-func (s *Shell) startStreamlit(ctx context.Context, sp supervisor.Spec) error {
-	s.mu.Lock()
-	env, p := s.env, s.project
-	s.mu.Unlock()
-	if err := checkScript(ctx, env, p); err != nil {
-		return err
-	}
-	return s.sup.Start(ctx, sp)
-}
-
-// SetPort moves a service to another port (the user chose one after a conflict); it takes effect
-// at the next StartServices.
-func (s *Shell) SetPort(service string, port int) error {
-	if port < 1 || port > 65535 {
-		return fmt.Errorf("port %d is out of range 1-65535", port)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch service {
-	case "streamlit":
-		s.cfg.StreamlitPort = port
-	case "component":
-		s.cfg.ComponentPort = port
-	case "api":
-		s.cfg.APIPort = port
-	default:
-		return fmt.Errorf("unknown service %q", service)
-	}
-	s.cfg.Sources["DESKLIT_"+strings.ToUpper(service)+"_PORT"] = "chosen in the window"
-	return nil
-}
-
-// startSession opens the store, starts the dev IdP when it is the issuer, the session manager and
-// the control channel the component server talks to.
-func (s *Shell) startSession(ctx context.Context) error {
-	kctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-	store, st := keyringstore.Open(kctx, keyringstore.Options{
-		Logger:         s.log.With("component", "keyring"),
-		AllowPlaintext: s.cfg.AllowPlaintextSession,
-		PlaintextFile:  filepath.Join(s.o.Paths.Data, "session.json"),
-	})
-	cancel()
-	if st.Warning != "" {
-		s.log.Warn("session store", "backend", st.Backend, "warning", st.Warning)
-	}
-	if s.cfg.UsesDevIdP() {
-		idp, err := devidp.New(devidp.Options{
-			Port:     s.cfg.IdPPort,
-			DataDir:  filepath.Join(s.o.Paths.Data, "idp"),
-			ClientID: s.cfg.ClientID,
-			Audience: s.cfg.Audience,
-			Logger:   s.log.With("component", "idp"),
-		})
-		if err != nil {
-			return s.portError("idp", s.cfg.IdPPort, err)
-		}
-		s.bg.Add(1)
-		go func() {
-			defer s.bg.Done()
-			if err := idp.Serve(ctx); err != nil {
-				s.log.Error("dev IdP stopped", "err", err)
-			}
-		}()
-		s.mu.Lock()
-		s.idp = idp
-		s.mu.Unlock()
-	}
-	flow := authflow.New(authflow.Config{
-		Issuer:       s.cfg.Issuer(),
-		ClientID:     s.cfg.ClientID,
-		Audience:     s.cfg.Audience,
-		Scopes:       strings.Fields(s.cfg.Scope),
-		CallbackPort: s.cfg.CallbackPort,
-		Logger:       s.log.With("component", "signin"),
-	})
-	mgr := session.NewManager(store, flow.Bind(s.o.Opener), s.log.With("component", "session"), nil)
-	mgr.Start(ctx)
-	ctl, err := control.NewServer(controlShell{mgr}, s.controlToken, s.log.With("component", "control"))
-	if err != nil {
-		return fmt.Errorf("control channel: %w", err)
-	}
-	s.bg.Add(1)
-	go func() {
-		defer s.bg.Done()
-		if err := ctl.Serve(ctx); err != nil {
-			s.log.Error("control channel stopped", "err", err)
-		}
-	}()
-	s.mu.Lock()
-	s.store, s.storeSt, s.sessions, s.ctl = store, st, mgr, ctl
-	s.mu.Unlock()
-	s.publishStatus(ctl)
-	return nil
-}
-
-// portError turns a bind failure on a fixed port into the supervisor's named-holder error.
-func (s *Shell) portError(service string, port int, err error) error {
-	if errors.Is(err, syscall.EADDRINUSE) {
-		if perr := supervisor.CheckPort(service, port); perr != nil {
-			return perr
-		}
-	}
-	return fmt.Errorf("%s: %w", service, err)
-}
-
 // Stop stops the services (reverse order, grace, then kill), the IdP and the control channel.
 func (s *Shell) Stop(ctx context.Context) error {
 	err := s.sup.Stop(ctx)
@@ -391,24 +182,6 @@ func (s *Shell) Stop(ctx context.Context) error {
 	case <-ctx.Done():
 	}
 	return err
-}
-
-// Login signs in (through the configured opener) and stores the session.
-func (s *Shell) Login(ctx context.Context) error {
-	m := s.Sessions()
-	if m == nil {
-		return errors.New("the app is still starting")
-	}
-	return m.Login(ctx)
-}
-
-// Logout signs out.
-func (s *Shell) Logout(ctx context.Context) error {
-	m := s.Sessions()
-	if m == nil {
-		return errors.New("the app is still starting")
-	}
-	return m.Logout(ctx)
 }
 
 func envLookup(environ []string) func(string) string {

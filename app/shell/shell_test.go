@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/desklit/desklit/app/cli"
 	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
@@ -27,7 +27,7 @@ import (
 func TestMain(m *testing.M) {
 	if len(os.Args) > 2 && os.Args[1] == "serve" {
 		err := cli.Run(context.Background(), &cli.Env{
-			Args: os.Args[1:], Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin,
+			Args: os.Args[1:], Getenv: os.Getenv, Stdout: os.Stdout, Stderr: os.Stderr,
 			Assets: cli.Assets{Component: os.DirFS(repo("runtime", "component", "dist"))},
 		})
 		if err != nil {
@@ -45,11 +45,11 @@ func repo(parts ...string) string {
 }
 
 // need skips (or, in CI, fails) a test that needs the real Python stack: the wheelhouse, the test
-// wheels and uv, which `make test-go` provides.
-func need(t *testing.T) (wheelhouse, testWheels string) {
+// wheels and uv (DESKLIT_UV, else build/bin/uv), which `make test-go` provides.
+func need(t *testing.T) (wheelhouse, testWheels, uv string) {
 	t.Helper()
 	wheelhouse, testWheels = os.Getenv("DESKLIT_TEST_WHEELHOUSE"), os.Getenv("DESKLIT_TEST_WHEELS")
-	_, uvErr := pyruntime.FindUV(repo("build", "bin", "desklit"), os.Getenv)
+	uv, uvErr := pyruntime.FindUV(repo("build", "bin", "desklit"), os.Getenv)
 	_, distErr := os.Stat(repo("runtime", "component", "dist", "index.html"))
 	if wheelhouse == "" || testWheels == "" || uvErr != nil || distErr != nil {
 		if os.Getenv("CI") != "" {
@@ -57,37 +57,20 @@ func need(t *testing.T) (wheelhouse, testWheels string) {
 		}
 		t.Skip("run through `make test-go` (the wheelhouse, the test wheels, uv and the built component)")
 	}
-	return wheelhouse, testWheels
-}
-
-func freePorts(t *testing.T, n int) []int {
-	t.Helper()
-	var ports []int
-	var lns []net.Listener
-	for range n {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			t.Fatal(err)
-		}
-		lns = append(lns, ln)
-		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
-	}
-	for _, ln := range lns {
-		ln.Close()
-	}
-	return ports
+	return wheelhouse, testWheels, uv
 }
 
 type harness struct {
 	sh    *shell.Shell
 	paths config.Paths
+	opts  shell.Options
 }
 
 // newShell makes a shell on fresh XDG folders and free ports, offline, with no keyring (the
 // session lives in memory), for project p (nil: the demo).
 func newShell(t *testing.T, p *project.Project) *harness {
 	t.Helper()
-	wheelhouse, testWheels := need(t)
+	wheelhouse, testWheels, uv := need(t)
 	home := t.TempDir()
 	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_RUNTIME_DIR"} {
 		dir := filepath.Join(home, strings.ToLower(v))
@@ -96,7 +79,7 @@ func newShell(t *testing.T, p *project.Project) *harness {
 	}
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv("UV_CACHE_DIR", "") // the shell's own cache folder
-	ports := freePorts(t, 5)
+	ports := testutil.FreePorts(t, 5)
 	flags := map[string]string{
 		"DESKLIT_STREAMLIT_PORT": strconv.Itoa(ports[0]), "DESKLIT_COMPONENT_PORT": strconv.Itoa(ports[1]),
 		"DESKLIT_API_PORT": strconv.Itoa(ports[2]), "DESKLIT_IDP_PORT": strconv.Itoa(ports[3]),
@@ -112,10 +95,16 @@ func newShell(t *testing.T, p *project.Project) *harness {
 		cfg.ApplyProject(p.Auth.Values(), p.Auth.Source)
 	}
 	exe, _ := os.Executable()
-	sh := shell.New(shell.Options{
-		Config: cfg, Paths: paths, Exe: exe, UV: repo("build", "bin", "uv"),
+	return launch(t, shell.Options{
+		Config: cfg, Paths: paths, Exe: exe, UV: uv,
 		Streamlit: os.DirFS(repo("runtime", "streamlit")), Project: p,
 	})
+}
+
+// launch makes a Shell with o, stopped when the test ends.
+func launch(t *testing.T, o shell.Options) *harness {
+	t.Helper()
+	sh := shell.New(o)
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
@@ -123,7 +112,13 @@ func newShell(t *testing.T, p *project.Project) *harness {
 			t.Errorf("Stop: %v", err)
 		}
 	})
-	return &harness{sh: sh, paths: paths}
+	return &harness{sh: sh, paths: o.Paths, opts: o}
+}
+
+// again is the next launch: a new Shell on the same folders and settings (stop this one first).
+func (h *harness) again(t *testing.T) *harness {
+	t.Helper()
+	return launch(t, h.opts)
 }
 
 func load(t *testing.T, name string) *project.Project {
@@ -277,7 +272,7 @@ func TestOpenProjectRestartsOnlyStreamlit(t *testing.T) {
 // TestOpenProjectWithOtherSignIn: a project whose [auth] names another issuer cannot be switched
 // to in a running session.
 func TestOpenProjectWithOtherSignIn(t *testing.T) {
-	_, _ = need(t)
+	_, _, _ = need(t)
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "app.py"), []byte("import streamlit as st\n"), 0o644)
 	os.WriteFile(filepath.Join(dir, "desklit.toml"), []byte("name = \"Team app\"\n[auth]\nissuer = \"https://team.example\"\nclient_id = \"team\"\n"), 0o644)

@@ -8,20 +8,13 @@ import (
 
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/control"
-	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/control/controltest"
 )
-
-type idleControl struct{}
-
-func (idleControl) Login(context.Context) error          { return nil }
-func (idleControl) Logout(context.Context) error         { return nil }
-func (idleControl) Current() *session.Session            { return nil }
-func (idleControl) Subscribe() (<-chan struct{}, func()) { return make(chan struct{}), func() {} }
 
 // withControl gives s a running control channel, as startSession does.
 func withControl(t *testing.T, s *Shell) *control.Server {
 	t.Helper()
-	ctl, err := control.NewServer(idleControl{}, s.controlToken, nil)
+	ctl, err := control.NewServer(&controltest.Sessions{}, s.controlToken, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

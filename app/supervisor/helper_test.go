@@ -126,17 +126,6 @@ func helperSupervise() int {
 	return 0
 }
 
-// freePort returns a port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // helperSpec is a service that runs the test binary in mode with extra HELPER_* settings.
 func helperSpec(name, mode string, port int, env ...string) Spec {
 	return Spec{

@@ -42,33 +42,9 @@ type proc struct {
 // launch starts the service's process with its output piped into v.out. A goroutine waits for
 // it, kills what is left of its group, drains its output and closes exited.
 func (v *service) launch() (*proc, error) {
-	sp := v.spec
-	cmd := exec.Command(sp.Argv[0], sp.Argv[1:]...)
-	env := sp.Env
-	if env == nil {
-		env = os.Environ()
-	}
-	mark := newMark(sp.Name)
-	cmd.Env = append(env[:len(env):len(env)], markEnv+"="+mark)
-	cmd.Dir = sp.Dir
-	cmd.SysProcAttr = sysProcAttr()
-	outR, outW, err := os.Pipe()
+	mark := newMark(v.spec.Name)
+	cmd, outR, errR, err := startPiped(v.spec, mark)
 	if err != nil {
-		return nil, fmt.Errorf("pipe: %w", err)
-	}
-	errR, errW, err := os.Pipe()
-	if err != nil {
-		outR.Close()
-		outW.Close()
-		return nil, fmt.Errorf("pipe: %w", err)
-	}
-	cmd.Stdout, cmd.Stderr = outW, errW
-	err = startCmd(cmd)
-	outW.Close()
-	errW.Close()
-	if err != nil {
-		outR.Close()
-		errR.Close()
 		return nil, err
 	}
 	grp, err := newGroup(cmd)
@@ -90,20 +66,7 @@ func (v *service) launch() (*proc, error) {
 		_, _ = ps.Percent(0) // the baseline for the first Snapshot
 		p.ps = ps
 	}
-	rec, recErr := identify(int32(p.pid))
-	if recErr == nil {
-		rec.PGID, rec.SID, _ = groupOf(rec.PID)
-		rec.Mark = mark
-	}
-	if dir := v.sup.opts.RunDir; dir != "" {
-		err := recErr
-		if err == nil {
-			err = writePIDFile(dir, sp.Name, rec)
-		}
-		if err != nil {
-			v.sup.log.Warn("no pid file; a leftover of this run would not be recognised", "service", sp.Name, "err", err)
-		}
-	}
+	rec, recErr := v.recordPID(p.pid, mark)
 	go func() {
 		_ = cmd.Wait()
 		// Nothing of a service outlives its main process: its group, and what left the group
@@ -120,11 +83,62 @@ func (v *service) launch() (*proc, error) {
 		outR.Close()
 		errR.Close()
 		grp.close()
-		removePIDFile(v.sup.opts.RunDir, sp.Name)
+		removePIDFile(v.sup.opts.RunDir, v.spec.Name)
 		close(p.exited)
 	}()
-
 	return p, nil
+}
+
+// startPiped starts sp's command, marked with mark, its stdout and stderr on the pipes returned.
+func startPiped(sp Spec, mark string) (cmd *exec.Cmd, outR, errR *os.File, err error) {
+	cmd = exec.Command(sp.Argv[0], sp.Argv[1:]...)
+	env := sp.Env
+	if env == nil {
+		env = os.Environ()
+	}
+	cmd.Env = append(env[:len(env):len(env)], markEnv+"="+mark)
+	cmd.Dir = sp.Dir
+	cmd.SysProcAttr = sysProcAttr()
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("pipe: %w", err)
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, nil, nil, fmt.Errorf("pipe: %w", err)
+	}
+	cmd.Stdout, cmd.Stderr = outW, errW
+	err = startCmd(cmd)
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		return nil, nil, nil, err
+	}
+	return cmd, outR, errR, nil
+}
+
+// recordPID identifies the process pid (its start time, group and session, the mark) and writes
+// it to the service's pid file, so that a leftover of this run is recognised at the next start.
+func (v *service) recordPID(pid int, mark string) (pidRecord, error) {
+	rec, err := identify(int32(pid))
+	if err == nil {
+		rec.PGID, rec.SID, _ = groupOf(rec.PID)
+		rec.Mark = mark
+	}
+	if dir := v.sup.opts.RunDir; dir != "" {
+		werr := err
+		if werr == nil {
+			werr = writePIDFile(dir, v.spec.Name, rec)
+		}
+		if werr != nil {
+			v.sup.log.Warn("no pid file; a leftover of this run would not be recognised", "service", v.spec.Name, "err", werr)
+		}
+	}
+	return rec, err
 }
 
 // exitStatus describes how the process ended; valid once exited is closed.

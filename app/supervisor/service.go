@@ -72,42 +72,7 @@ func (v *service) setProc(p *proc) {
 func (v *service) run(waiter chan error) {
 	defer close(v.done)
 	defer v.out.close()
-	pol := v.spec.Restart
-	book := newCrashBook(pol, v.sup.rand)
-	breaker := func(n int) Breaker { return Breaker{Crashes: n, Max: pol.MaxCrashes, Window: pol.Window} }
-	waiters := []chan error{waiter}
-	notify := func(err error) {
-		for _, w := range waiters {
-			w <- err
-		}
-		waiters = nil
-	}
-	restart := func(reply chan error) { // a requested restart forgives earlier crashes
-		waiters = append(waiters, reply)
-		book.forgive()
-		v.mu.Lock()
-		v.st.Breaker = breaker(0)
-		v.mu.Unlock()
-	}
-	// failed parks the service until a restart request (true) or a stop (false).
-	failed := func(exit string, err error, n int) bool {
-		notify(err)
-		v.set(Failed, func(s *Status) {
-			s.PID, s.ExitStatus, s.LastError, s.Reason = 0, exit, err.Error(), oneLine(err.Error())
-			if n > 0 {
-				s.Breaker = breaker(n)
-			}
-		})
-		select {
-		case <-v.stopCh:
-			v.set(Stopped, nil)
-			return false
-		case reply := <-v.reqs:
-			restart(reply)
-			return true
-		}
-	}
-
+	l := &life{v: v, book: newCrashBook(v.spec.Restart, v.sup.rand), waiters: []chan error{waiter}}
 	for first := true; ; first = false {
 		if !first {
 			v.mu.Lock()
@@ -116,82 +81,156 @@ func (v *service) run(waiter chan error) {
 		}
 		p, err := v.launch()
 		if err != nil {
-			if failed("", fmt.Errorf("%s: start %s: %w", v.spec.Name, v.spec.Argv[0], err), 0) {
+			if l.failed("", fmt.Errorf("%s: start %s: %w", v.spec.Name, v.spec.Argv[0], err), 0) {
 				continue
 			}
 			return
 		}
 		v.setProc(p)
 		v.set(Starting, func(s *Status) { s.PID = p.pid })
-
-		var crashMsg string
-		var readyAt time.Time // zero: this run never became Ready
-		switch ready, reply, err := v.awaitReady(p); {
-		case reply != nil:
-			v.halt(p, false)
-			restart(reply)
+		switch then, crashMsg, readyAt := l.runProc(p); then {
+		case startAgain:
 			continue
-		case errors.Is(err, errStoppedBeforeReady):
-			notify(fmt.Errorf("%s: %w", v.spec.Name, err))
-			v.halt(p, true)
+		case stopHere:
 			return
-		case !ready:
-			if len(waiters) > 0 { // someone asked for this start: report, do not retry
-				if failed(p.exitStatus(), err, 0) {
-					continue
-				}
-				return
-			}
-			// A restart that does not come up is one more crash.
-			crashMsg = strings.TrimPrefix(err.Error(), v.spec.Name+": ")
 		default:
-			readyAt = v.sup.clock.Now()
-			v.set(Ready, nil)
-			notify(nil)
-			switch end, why, reply := v.whileReady(p); end {
-			case endStop:
-				v.halt(p, true)
+			if !l.crashed(p, crashMsg, readyAt) {
 				return
-			case endRestart:
-				v.halt(p, false)
-				restart(reply)
-				continue
-			case endUnhealthy:
-				crashMsg = fmt.Sprintf("unhealthy: %s; stopped (%s); last output:\n%s", why, p.exitStatus(), v.out.tail(tailLines))
-			default:
-				crashMsg = fmt.Sprintf("%s%s; last output:\n%s", p.exitStatus(), v.portTaken(), v.out.tail(tailLines))
 			}
-		}
-
-		// A crash.
-		exit := p.exitStatus()
-		d, trip, n := book.crash(v.sup.clock.Now(), p.started, readyAt)
-		if trip {
-			why := "crashed " + strconv.Itoa(n) + " times within " + pol.Window.String()
-			if pol.Never {
-				why = "crashed and is not restarted"
-			}
-			if failed(exit, fmt.Errorf("%s %s; the last time: %s", v.spec.Name, why, crashMsg), n) {
-				continue
-			}
-			return
-		}
-		v.set(Backoff, func(s *Status) {
-			s.PID, s.RetryIn, s.ExitStatus, s.LastError, s.Reason = 0, d, exit, crashMsg, oneLine(crashMsg)
-			s.Breaker = breaker(n)
-		})
-		t := v.sup.clock.NewTimer(d)
-		select {
-		case <-t.C():
-		case <-v.stopCh:
-			t.Stop()
-			v.set(Stopped, nil)
-			return
-		case reply := <-v.reqs:
-			t.Stop()
-			restart(reply)
 		}
 	}
+}
+
+// life is what a service's loop keeps between its processes: the crash history, and who waits
+// for the outcome of the next start.
+type life struct {
+	v       *service
+	book    *crashBook
+	waiters []chan error
+}
+
+// followUp is what follows a process of the service.
+type followUp int
+
+const (
+	backOff    followUp = iota // it crashed (or never came up): back off, or trip the breaker
+	startAgain                 // start another at once (a requested restart, a restart after Failed)
+	stopHere                   // the service stops
+)
+
+func (l *life) breaker(n int) Breaker {
+	pol := l.v.spec.Restart
+	return Breaker{Crashes: n, Max: pol.MaxCrashes, Window: pol.Window}
+}
+
+// notify tells whoever waits for the start how it went.
+func (l *life) notify(err error) {
+	for _, w := range l.waiters {
+		w <- err
+	}
+	l.waiters = nil
+}
+
+// restart takes a restart request: reply hears how the next start goes, and earlier crashes are
+// forgiven.
+func (l *life) restart(reply chan error) {
+	l.waiters = append(l.waiters, reply)
+	l.book.forgive()
+	l.v.mu.Lock()
+	l.v.st.Breaker = l.breaker(0)
+	l.v.mu.Unlock()
+}
+
+// failed parks the service until a restart request (true) or a stop (false).
+func (l *life) failed(exit string, err error, n int) bool {
+	v := l.v
+	l.notify(err)
+	v.set(Failed, func(s *Status) {
+		s.PID, s.ExitStatus, s.LastError, s.Reason = 0, exit, err.Error(), oneLine(err.Error())
+		if n > 0 {
+			s.Breaker = l.breaker(n)
+		}
+	})
+	select {
+	case <-v.stopCh:
+		v.set(Stopped, nil)
+		return false
+	case reply := <-v.reqs:
+		l.restart(reply)
+		return true
+	}
+}
+
+// runProc waits for p to come up and watches it while it is Ready. On a crash it returns what to
+// say about it and when p became Ready (zero: never).
+func (l *life) runProc(p *proc) (then followUp, crashMsg string, readyAt time.Time) {
+	v := l.v
+	switch ready, reply, err := v.awaitReady(p); {
+	case reply != nil:
+		v.halt(p, false)
+		l.restart(reply)
+		return startAgain, "", time.Time{}
+	case errors.Is(err, errStoppedBeforeReady):
+		l.notify(fmt.Errorf("%s: %w", v.spec.Name, err))
+		v.halt(p, true)
+		return stopHere, "", time.Time{}
+	case !ready:
+		if len(l.waiters) > 0 { // someone asked for this start: report, do not retry
+			if l.failed(p.exitStatus(), err, 0) {
+				return startAgain, "", time.Time{}
+			}
+			return stopHere, "", time.Time{}
+		}
+		// A restart that does not come up is one more crash.
+		return backOff, strings.TrimPrefix(err.Error(), v.spec.Name+": "), time.Time{}
+	}
+	readyAt = v.sup.clock.Now()
+	v.set(Ready, nil)
+	l.notify(nil)
+	switch end, why, reply := v.whileReady(p); end {
+	case endStop:
+		v.halt(p, true)
+		return stopHere, "", readyAt
+	case endRestart:
+		v.halt(p, false)
+		l.restart(reply)
+		return startAgain, "", readyAt
+	case endUnhealthy:
+		return backOff, fmt.Sprintf("unhealthy: %s; stopped (%s); last output:\n%s", why, p.exitStatus(), v.out.tail(tailLines)), readyAt
+	default:
+		return backOff, fmt.Sprintf("%s%s; last output:\n%s", p.exitStatus(), v.portTaken(), v.out.tail(tailLines)), readyAt
+	}
+}
+
+// crashed records p's crash and waits out the backoff, or parks the service as Failed when the
+// breaker trips. It reports whether the service goes on (false: it stops).
+func (l *life) crashed(p *proc, crashMsg string, readyAt time.Time) bool {
+	v, pol := l.v, l.v.spec.Restart
+	exit := p.exitStatus()
+	d, trip, n := l.book.crash(v.sup.clock.Now(), p.started, readyAt)
+	if trip {
+		why := "crashed " + strconv.Itoa(n) + " times within " + pol.Window.String()
+		if pol.Never {
+			why = "crashed and is not restarted"
+		}
+		return l.failed(exit, fmt.Errorf("%s %s; the last time: %s", v.spec.Name, why, crashMsg), n)
+	}
+	v.set(Backoff, func(s *Status) {
+		s.PID, s.RetryIn, s.ExitStatus, s.LastError, s.Reason = 0, d, exit, crashMsg, oneLine(crashMsg)
+		s.Breaker = l.breaker(n)
+	})
+	t := v.sup.clock.NewTimer(d)
+	select {
+	case <-t.C():
+	case <-v.stopCh:
+		t.Stop()
+		v.set(Stopped, nil)
+		return false
+	case reply := <-v.reqs:
+		t.Stop()
+		l.restart(reply)
+	}
+	return true
 }
 
 // oneLine is an error message without the log lines it carries.

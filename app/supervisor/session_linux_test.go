@@ -6,13 +6,15 @@ import (
 	"testing"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // On Linux each service leads a session of its own (and so its own process group): the
 // scheduler's autogroups then share the CPU between Desklit's window and each service fairly.
 func TestServiceLeadsItsOwnSession(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
-	if err := s.Start(context.Background(), helperSpec("api", "serve", freePort(t))); err != nil {
+	if err := s.Start(context.Background(), helperSpec("api", "serve", testutil.FreePort(t))); err != nil {
 		t.Fatal(err)
 	}
 	defer s.Stop(context.Background())

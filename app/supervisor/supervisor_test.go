@@ -3,27 +3,23 @@
 package supervisor
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"runtime"
 	"slices"
-	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 func TestStartReadyAndStop(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	ctx := context.Background()
 	if err := s.Start(ctx, helperSpec("api", "serve", port)); err != nil {
 		t.Fatalf("Start: %v", err)
@@ -78,7 +74,7 @@ func TestStartFailures(t *testing.T) {
 			s := newTestSupervisor(t, Options{})
 			events, cancel := s.Subscribe()
 			defer cancel()
-			sp := helperSpec("api", tt.mode, freePort(t))
+			sp := helperSpec("api", tt.mode, testutil.FreePort(t))
 			sp.ReadyTimeout = tt.timeout
 			if tt.mode == "" {
 				sp.Argv = []string{"/nonexistent/desklit-helper"}
@@ -114,7 +110,7 @@ func TestCrashRestartsWithGrowingDelay(t *testing.T) {
 	s := newTestSupervisor(t, Options{Rand: func() float64 { return 0 }})
 	events, cancel := s.Subscribe()
 	defer cancel()
-	sp := helperSpec("api", "serve", freePort(t), "HELPER_CRASH_AFTER=100ms")
+	sp := helperSpec("api", "serve", testutil.FreePort(t), "HELPER_CRASH_AFTER=100ms")
 	sp.Restart = RestartPolicy{MaxCrashes: 100, Window: time.Hour, MinBackoff: 20 * time.Millisecond, MaxBackoff: time.Hour, StableAfter: time.Hour, HealthyFor: time.Hour}
 	if err := s.Start(context.Background(), sp); err != nil {
 		t.Fatal(err)
@@ -148,7 +144,7 @@ func TestCrashLoopFails(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
 	events, cancel := s.Subscribe()
 	defer cancel()
-	sp := helperSpec("api", "serve", freePort(t), "HELPER_CRASH_AFTER=50ms")
+	sp := helperSpec("api", "serve", testutil.FreePort(t), "HELPER_CRASH_AFTER=50ms")
 	sp.Restart = RestartPolicy{MaxCrashes: 3, Window: time.Hour, MinBackoff: 10 * time.Millisecond, MaxBackoff: 20 * time.Millisecond, StableAfter: time.Hour}
 	if err := s.Start(context.Background(), sp); err != nil {
 		t.Fatal(err)
@@ -205,7 +201,7 @@ func TestStopEscalation(t *testing.T) {
 			s := newTestSupervisor(t, Options{})
 			events, cancel := s.Subscribe()
 			defer cancel()
-			sp := helperSpec("api", "serve", freePort(t), "HELPER_IGNORE_TERM=1")
+			sp := helperSpec("api", "serve", testutil.FreePort(t), "HELPER_IGNORE_TERM=1")
 			sp.Grace = 300 * time.Millisecond
 			if tt.name != "grace period over" {
 				sp.Grace = time.Hour
@@ -226,329 +222,10 @@ func TestStopEscalation(t *testing.T) {
 	}
 }
 
-func TestGrandchildDiesWithGroup(t *testing.T) {
-	s := newTestSupervisor(t, Options{})
-	if err := s.Start(context.Background(), helperSpec("api", "serve", freePort(t), "HELPER_GRANDCHILD=1")); err != nil {
-		t.Fatal(err)
-	}
-	gc := grepPID(s.Logs("api"), "grandchild")
-	if gc == 0 {
-		t.Fatalf("no grandchild pid in %v", s.Logs("api"))
-	}
-	if !alive(int32(gc)) {
-		t.Fatal("grandchild not running before Stop")
-	}
-	if err := s.Stop(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	waitGoneT(t, gc, "grandchild")
-}
-
-func TestSupervisorKilledChildrenGone(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("Pdeathsig is Linux only; elsewhere leftovers are reaped at the next start")
-	}
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_PORT="+strconv.Itoa(freePort(t)), "HELPER_RUNDIR="+t.TempDir())
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	child := readPIDLine(t, bufio.NewScanner(out), "child")
-	if !alive(int32(child)) {
-		t.Fatal("child not running")
-	}
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
-	waitGoneT(t, child, "child of the killed supervisor")
-}
-
-// A service's own children outlive a supervisor killed with SIGKILL (Pdeathsig reaches only the
-// service's main process); the next start finds them by the service's session and stops them.
-func TestGrandchildOfAKilledSupervisorIsReapedAtTheNextStart(t *testing.T) {
-	run := t.TempDir()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_RUNDIR="+run,
-		"HELPER_SH=sleep 1000 & echo grandchild $!; wait")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
-	child := readPIDLine(t, sc, "child")
-	gc := readPIDLine(t, sc, "grandchild")
-	gcRec, err := identify(int32(gc))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { // never leave the sleep behind, nor kill a process that reused its pid
-		if now, err := identify(int32(gc)); err == nil && now == gcRec {
-			_ = syscall.Kill(gc, syscall.SIGKILL)
-		}
-	})
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
-	if runtime.GOOS == "linux" {
-		waitGoneT(t, child, "service of the killed supervisor")
-	}
-	if !alive(int32(gc)) {
-		t.Fatal("the grandchild died with the supervisor: nothing left to reap")
-	}
-
-	s := newTestSupervisor(t, Options{RunDir: run})
-	if err := s.Start(context.Background(), Spec{Name: "child", Argv: []string{"/bin/sh", "-c", "exec sleep 1000"}}); err != nil {
-		t.Fatal(err)
-	}
-	waitGoneT(t, gc, "grandchild of the killed supervisor")
-}
-
-// A process in the recorded session that was not started by that service (it lacks the
-// service's mark, as after a reused pid) is never touched.
-func TestStrangerInARecordedSessionIsLeftAlone(t *testing.T) {
-	sh := exec.Command("/bin/sh", "-c", "sleep 1000 & echo stranger $!; wait")
-	sh.Env = []string{"PATH=" + os.Getenv("PATH")}
-	sh.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	out, err := sh.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sh.Start(); err != nil {
-		t.Fatal(err)
-	}
-	stranger := readPIDLine(t, bufio.NewScanner(out), "stranger")
-	t.Cleanup(func() { _ = syscall.Kill(stranger, syscall.SIGKILL) })
-	rec, err := identify(int32(sh.Process.Pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rec.PGID, rec.SID, _ = groupOf(rec.PID)
-	rec.Mark = "child-0123456789abcdef"
-	_ = sh.Process.Kill() // the session's leader is gone; its pid is not reused while the session lives
-	_ = sh.Wait()
-
-	s := newTestSupervisor(t, Options{})
-	if err := writePIDFile(s.opts.RunDir, "child", rec); err != nil {
-		t.Fatal(err)
-	}
-	if got := leftovers(rec); len(got) != 0 {
-		t.Errorf("leftovers %v, want none", got)
-	}
-	if err := s.Start(context.Background(), Spec{Name: "child", Argv: []string{"/bin/sh", "-c", "exec sleep 1000"}}); err != nil {
-		t.Fatal(err)
-	}
-	if !alive(int32(stranger)) {
-		t.Fatal("the stranger was stopped")
-	}
-}
-
-func TestLeftoverIsReaped(t *testing.T) {
-	s := newTestSupervisor(t, Options{})
-	port := freePort(t)
-	old := startForeign(t, port)
-	rec, err := identify(int32(old.Process.Pid))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := writePIDFile(s.opts.RunDir, "api", rec); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Start(context.Background(), helperSpec("api", "serve", port)); err != nil {
-		t.Fatalf("Start with a leftover on the port: %v", err)
-	}
-	waitGoneT(t, old.Process.Pid, "leftover")
-	if pid := s.Snapshot()[0].PID; pid == old.Process.Pid || pid == 0 {
-		t.Errorf("new pid %d, old %d", pid, old.Process.Pid)
-	}
-}
-
-func TestForeignProcessIsNamedAndLeftAlive(t *testing.T) {
-	tests := []struct {
-		name    string
-		pidFile func(pid int32) *pidRecord
-	}{
-		{"no pid file", func(int32) *pidRecord { return nil }},
-		{"pid file of another process", func(pid int32) *pidRecord {
-			rec, _ := identify(pid)
-			rec.CreateTimeMS-- // same pid, different process: a reused pid
-			return &rec
-		}},
-		{"pid file with another command line", func(pid int32) *pidRecord {
-			rec, _ := identify(pid)
-			rec.Cmdline += " --other"
-			return &rec
-		}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			s := newTestSupervisor(t, Options{})
-			port := freePort(t)
-			foreign := startForeign(t, port)
-			pid := int32(foreign.Process.Pid)
-			if rec := tt.pidFile(pid); rec != nil {
-				if err := writePIDFile(s.opts.RunDir, "api", *rec); err != nil {
-					t.Fatal(err)
-				}
-			}
-			err := s.Start(context.Background(), helperSpec("api", "serve", port))
-			var pe *PortInUseError
-			if !errors.As(err, &pe) {
-				t.Fatalf("Start error %v, want a PortInUseError", err)
-			}
-			if pe.PID != pid || pe.Port != port || pe.Service != "api" || pe.Name == "" || !strings.Contains(pe.Cmdline, filepath.Base(os.Args[0])) {
-				t.Errorf("holder %+v, want pid %d", pe, pid)
-			}
-			if want := fmt.Sprintf("port %d (api) is in use by %s (pid %d: ", port, pe.Name, pid); !strings.HasPrefix(err.Error(), want) {
-				t.Errorf("message %q, want prefix %q", err, want)
-			}
-			if len(s.Snapshot()) != 0 {
-				t.Errorf("a service started: %+v", s.Snapshot())
-			}
-			if !alive(pid) {
-				t.Fatal("the foreign process was stopped")
-			}
-			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port))
-			if err != nil {
-				t.Fatalf("the foreign process no longer serves: %v", err)
-			}
-			resp.Body.Close()
-		})
-	}
-}
-
-func TestLogsReachFileRingAndSubscribers(t *testing.T) {
-	s := newTestSupervisor(t, Options{RingSize: 5})
-	lines, cancel := s.SubscribeLogs()
-	defer cancel()
-	if err := s.Start(context.Background(), helperSpec("api", "serve", freePort(t), "HELPER_LINES=10")); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Stop(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	// The ring keeps the last 5 stdout/stderr lines; stdout ends with line 9.
-	ring := s.Logs("api")
-	if len(ring) != 5 {
-		t.Fatalf("ring holds %d lines, want 5: %v", len(ring), ring)
-	}
-	var stdout []string
-	for _, l := range ring {
-		if l.Service != "api" || l.Time.IsZero() {
-			t.Errorf("line %+v", l)
-		}
-		if l.Stream == "stdout" {
-			stdout = append(stdout, l.Text)
-		}
-	}
-	if len(stdout) == 0 || stdout[len(stdout)-1] != "line 9" {
-		t.Errorf("ring stdout %q, want it to end with line 9", stdout)
-	}
-
-	b, err := os.ReadFile(filepath.Join(s.opts.LogDir, "api.log"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	file := string(b)
-	for _, want := range []string{" stdout hello stdout\n", " stderr hello stderr\n", " stdout line 0\n", " stdout line 9\n"} {
-		if !strings.Contains(file, want) {
-			t.Errorf("log file lacks %q:\n%s", want, file)
-		}
-	}
-	first, _, _ := strings.Cut(file, " ")
-	if _, err := time.Parse("2006-01-02T15:04:05.000Z07:00", first); err != nil {
-		t.Errorf("line not time-stamped: %v", err)
-	}
-
-	var got []string
-	for len(got) < 12 {
-		select {
-		case l := <-lines:
-			got = append(got, l.Stream+" "+l.Text)
-		case <-time.After(30 * time.Second):
-			t.Fatalf("subscriber got %d lines: %q", len(got), got)
-		}
-	}
-	if !slices.Contains(got, "stderr hello stderr") || !slices.Contains(got, "stdout line 9") {
-		t.Errorf("subscriber lines %q", got)
-	}
-}
-
-func TestSubscribersSeeEveryChangeInOrder(t *testing.T) {
-	s := newTestSupervisor(t, Options{})
-	live, cancelLive := s.Subscribe()
-	defer cancelLive()
-	slow, cancelSlow := s.Subscribe() // read only at the end
-	defer cancelSlow()
-	ctx := context.Background()
-	if err := s.Start(ctx, helperSpec("api", "serve", freePort(t)), helperSpec("component", "serve", freePort(t))); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Restart(ctx, "api"); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Stop(ctx); err != nil {
-		t.Fatal(err)
-	}
-	want := map[string][]State{
-		"api":       {Starting, Ready, Stopping, Starting, Ready, Stopping, Stopped},
-		"component": {Starting, Ready, Stopping, Stopped},
-	}
-	const total = 11
-	for _, sub := range []struct {
-		name string
-		ch   <-chan Event
-	}{{"live", live}, {"slow", slow}} {
-		got := map[string][]State{}
-		var last uint64
-		var stopOrder []string
-		for i := range total {
-			var ev Event
-			select {
-			case ev = <-sub.ch:
-			case <-time.After(30 * time.Second):
-				t.Fatalf("%s: %d events, want %d: %v", sub.name, i, total, got)
-			}
-			if ev.Seq != last+1 {
-				t.Errorf("%s: seq %d after %d", sub.name, ev.Seq, last)
-			}
-			last = ev.Seq
-			got[ev.Status.Name] = append(got[ev.Status.Name], ev.Status.State)
-			if ev.Status.State == Stopped {
-				stopOrder = append(stopOrder, ev.Status.Name)
-			}
-		}
-		for name, w := range want {
-			if !slices.Equal(got[name], w) {
-				t.Errorf("%s: %s states %v, want %v", sub.name, name, got[name], w)
-			}
-		}
-		if !slices.Equal(stopOrder, []string{"component", "api"}) {
-			t.Errorf("%s: stop order %v, want reverse start order", sub.name, stopOrder)
-		}
-	}
-	cancelLive()
-	if _, open := <-live; open {
-		// drain whatever was queued; the channel must close
-		for range live {
-		}
-	}
-}
-
 func TestStopServiceStopsOneAndItCanStartAgain(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
 	ctx := context.Background()
-	a, b := freePort(t), freePort(t)
+	a, b := testutil.FreePort(t), testutil.FreePort(t)
 	if err := s.Start(ctx, helperSpec("one", "serve", a), helperSpec("two", "serve", b)); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
@@ -591,7 +268,7 @@ func TestFailedRestartNamesThePortHolder(t *testing.T) {
 	s := newTestSupervisor(t, Options{Clock: clock})
 	events, cancel := s.Subscribe()
 	defer cancel()
-	port := freePort(t)
+	port := testutil.FreePort(t)
 	sp := helperSpec("api", "serve", port, "HELPER_CRASH_AFTER=10ms")
 	sp.Watch.Interval = -1 // the clock's only timers are the backoff's
 	if err := s.Start(context.Background(), sp); err != nil {

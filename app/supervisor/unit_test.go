@@ -10,39 +10,6 @@ import (
 	"time"
 )
 
-func TestBackoff(t *testing.T) {
-	tests := []struct {
-		name string
-		rnd  float64
-		min  time.Duration
-		max  time.Duration
-		want []time.Duration
-	}{
-		{"no jitter draw", 0, 100 * time.Millisecond, time.Second,
-			[]time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 500 * time.Millisecond, 500 * time.Millisecond}},
-		{"half draw", 0.5, 100 * time.Millisecond, time.Second,
-			[]time.Duration{75 * time.Millisecond, 150 * time.Millisecond, 300 * time.Millisecond, 600 * time.Millisecond, 750 * time.Millisecond, 750 * time.Millisecond}},
-		{"min equals max", 0, time.Second, time.Second,
-			[]time.Duration{500 * time.Millisecond, 500 * time.Millisecond}},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			b := backoff{min: tt.min, max: tt.max, rand: func() float64 { return tt.rnd }}
-			var got []time.Duration
-			for range tt.want {
-				got = append(got, b.next())
-			}
-			if !slices.Equal(got, tt.want) {
-				t.Errorf("delays %v, want %v", got, tt.want)
-			}
-			b.reset()
-			if d := b.next(); d != tt.want[0] {
-				t.Errorf("after reset %v, want %v", d, tt.want[0])
-			}
-		})
-	}
-}
-
 func TestPortInUseErrorMessage(t *testing.T) {
 	tests := []struct {
 		err  PortInUseError

@@ -8,6 +8,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // A service that stops answering while it runs (here: SIGSTOPped) is noticed by the liveness
@@ -16,7 +18,7 @@ func TestHungServiceIsRestarted(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
 	events, cancel := s.Subscribe()
 	defer cancel()
-	sp := helperSpec("api", "serve", freePort(t))
+	sp := helperSpec("api", "serve", testutil.FreePort(t))
 	sp.Watch = Watch{Interval: 20 * time.Millisecond, Timeout: 500 * time.Millisecond, Failures: 2}
 	if err := s.Start(context.Background(), sp); err != nil {
 		t.Fatal(err)
@@ -60,7 +62,7 @@ func TestHighCPUIsReported(t *testing.T) {
 	s := newTestSupervisor(t, Options{})
 	events, cancel := s.Subscribe()
 	defer cancel()
-	sp := helperSpec("streamlit", "serve", freePort(t), "HELPER_SPIN=1")
+	sp := helperSpec("streamlit", "serve", testutil.FreePort(t), "HELPER_SPIN=1")
 	sp.Watch = Watch{Interval: 50 * time.Millisecond, Failures: 1000, CPUHigh: 25, CPUFor: time.Nanosecond}
 	if err := s.Start(context.Background(), sp); err != nil {
 		t.Fatal(err)

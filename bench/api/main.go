@@ -53,28 +53,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-
-	issuerURL, token, err := startIssuer(ctx)
+	targets, err := startTargets(ctx)
 	if err != nil {
 		return err
-	}
-	srv, err := api.New(api.Options{
-		Issuer:   issuerURL,
-		Audience: "https://api.desklit.local",
-		Logger:   slog.New(slog.NewJSONHandler(io.Discard, nil)),
-	})
-	if err != nil {
-		return err
-	}
-	go func() { _ = srv.Serve(ctx) }()
-	bareURL, err := startBare(ctx)
-	if err != nil {
-		return err
-	}
-
-	targets := []target{
-		{name: "bare", url: bareURL + "/api/pong"},
-		{name: "api", url: srv.URL() + "/api/pong", token: token},
 	}
 	fmt.Fprintf(out, "GOMAXPROCS=%d conns=%d duration=%s rounds=%d (client and servers share the machine)\n",
 		runtime.GOMAXPROCS(0), *conns, *duration, *rounds)
@@ -83,10 +64,44 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return fmt.Errorf("warm-up %s: %w", t.name, err)
 		}
 	}
+	if err := closedLoop(out, targets, *conns, *duration, *rounds); err != nil {
+		return err
+	}
+	return fixedRate(out, targets, *conns, *rate, *duration, *rounds)
+}
+
+// startTargets starts a test issuer, the protected API on it and a bare server answering the same
+// route: the two targets, the API with a valid token.
+func startTargets(ctx context.Context) ([]target, error) {
+	issuerURL, token, err := startIssuer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := api.New(api.Options{
+		Issuer:   issuerURL,
+		Audience: "https://api.desklit.local",
+		Logger:   slog.New(slog.NewJSONHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		return nil, err
+	}
+	go func() { _ = srv.Serve(ctx) }()
+	bareURL, err := startBare(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return []target{
+		{name: "bare", url: bareURL + "/api/pong"},
+		{name: "api", url: srv.URL() + "/api/pong", token: token},
+	}, nil
+}
+
+// closedLoop measures each target's throughput with conns busy connections, rounds alternating.
+func closedLoop(out io.Writer, targets []target, conns int, duration time.Duration, rounds int) error {
 	results := map[string][]result{}
-	for r := range *rounds {
+	for r := range rounds {
 		for _, t := range targets {
-			res, err := load(t, *conns, *duration)
+			res, err := load(t, conns, duration)
 			if err != nil {
 				return fmt.Errorf("%s round %d: %w", t.name, r+1, err)
 			}
@@ -96,7 +111,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 	}
 	var ratios, apiRPS, bareRPS, p99s, p50s []float64
-	for i := range *rounds {
+	for i := range rounds {
 		b, a := results["bare"][i], results["api"][i]
 		ratios = append(ratios, a.rps/b.rps)
 		apiRPS = append(apiRPS, a.rps)
@@ -110,25 +125,28 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "closed loop: api p50 median %.2f ms, p99 median %.2f ms (min %.2f, max %.2f)\n",
 		median(p50s), median(p99s), slices.Min(p99s), slices.Max(p99s))
 	fmt.Fprintf(out, "  (in a closed loop, mean latency = conns / throughput, so it measures saturation, not service time)\n\n")
+	return nil
+}
 
-	// Fixed rate: the same connections, each sending on a schedule; latency counts from the
-	// scheduled send time, so a stalled server is not hidden (no coordinated omission).
+// fixedRate: the same connections, each sending on a schedule; latency counts from the
+// scheduled send time, so a stalled server is not hidden (no coordinated omission).
+func fixedRate(out io.Writer, targets []target, conns int, rate float64, duration time.Duration, rounds int) error {
 	fixed := map[string][]float64{}
-	for r := range *rounds {
+	for r := range rounds {
 		for _, t := range targets {
-			res, err := loadAtRate(t, *conns, *rate, *duration)
+			res, err := loadAtRate(t, conns, rate, duration)
 			if err != nil {
 				return fmt.Errorf("%s fixed-rate round %d: %w", t.name, r+1, err)
 			}
 			fixed[t.name] = append(fixed[t.name], ms(res.p99))
 			fmt.Fprintf(out, "fixed %4.0f req/s round %d %-4s achieved %6.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n",
-				*rate, r+1, t.name, res.rps, ms(res.p50), ms(res.p99))
+				rate, r+1, t.name, res.rps, ms(res.p50), ms(res.p99))
 		}
 	}
 	for _, t := range targets {
 		p := fixed[t.name]
 		fmt.Fprintf(out, "fixed rate %.0f req/s: %-4s p99 median %.2f ms (min %.2f, max %.2f)   goal (api) <= 5 ms\n",
-			*rate, t.name, median(p), slices.Min(p), slices.Max(p))
+			rate, t.name, median(p), slices.Min(p), slices.Max(p))
 	}
 	return nil
 }
@@ -136,69 +154,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 // loadAtRate offers rate requests/s in total over conns connections for d. Worker i sends at
 // start + i*gap + k*conns*gap; latency is measured from that scheduled instant.
 func loadAtRate(t target, conns int, rate float64, d time.Duration) (result, error) {
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		lats  []time.Duration
-		first error
-	)
 	gap := time.Duration(float64(time.Second) / rate)
 	start := time.Now().Add(10 * time.Millisecond)
 	end := start.Add(d)
-	for i := range conns {
-		wg.Go(func() {
-			tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableCompression: true}
-			defer tr.CloseIdleConnections()
-			client := &http.Client{Transport: tr}
-			req, _ := http.NewRequest(http.MethodGet, t.url, nil)
-			if t.token != "" {
-				req.Header.Set("Authorization", "Bearer "+t.token)
-			}
-			var local []time.Duration
-			var err error
-			for k := 0; ; k++ {
-				at := start.Add(time.Duration(i)*gap + time.Duration(k*conns)*gap)
-				if !at.Before(end) {
-					break
-				}
-				if wait := time.Until(at); wait > 0 {
-					time.Sleep(wait)
-				}
-				var resp *http.Response
-				resp, err = client.Do(req)
-				if err != nil {
-					break
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					err = fmt.Errorf("status %d", resp.StatusCode)
-					break
-				}
-				local = append(local, time.Since(at))
-			}
-			mu.Lock()
-			lats = append(lats, local...)
-			if err != nil && first == nil {
-				first = err
-			}
-			mu.Unlock()
-		})
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
-	if first != nil {
-		return result{}, first
-	}
-	if len(lats) == 0 {
-		return result{}, errors.New("no request completed")
-	}
-	slices.Sort(lats)
-	return result{
-		rps: float64(len(lats)) / elapsed.Seconds(),
-		p50: lats[len(lats)*50/100],
-		p99: lats[len(lats)*99/100],
-	}, nil
+	return drive(t, conns, start, func(i, k int) (time.Time, bool) {
+		at := start.Add(time.Duration(i)*gap + time.Duration(k*conns)*gap)
+		return at, at.Before(end)
+	})
 }
 
 type target struct{ name, url, token string }
@@ -210,40 +172,26 @@ type result struct {
 
 // load runs conns closed-loop workers against t for d, each on its own keep-alive connection.
 func load(t target, conns int, d time.Duration) (result, error) {
+	deadline := time.Now().Add(d)
+	return drive(t, conns, time.Now(), func(int, int) (time.Time, bool) {
+		now := time.Now()
+		return now, now.Before(deadline)
+	})
+}
+
+// drive runs conns workers against t, each on its own keep-alive connection: worker i sends its
+// k-th request at next(i, k) (ok false: it is done) and measures its latency from then; the rate
+// counts from start.
+func drive(t target, conns int, start time.Time, next func(i, k int) (at time.Time, ok bool)) (result, error) {
 	var (
 		wg    sync.WaitGroup
 		mu    sync.Mutex
 		lats  []time.Duration
 		first error
 	)
-	deadline := time.Now().Add(d)
-	start := time.Now()
-	for range conns {
+	for i := range conns {
 		wg.Go(func() {
-			tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableCompression: true}
-			defer tr.CloseIdleConnections()
-			client := &http.Client{Transport: tr}
-			req, _ := http.NewRequest(http.MethodGet, t.url, nil)
-			if t.token != "" {
-				req.Header.Set("Authorization", "Bearer "+t.token)
-			}
-			local := make([]time.Duration, 0, 4096)
-			var err error
-			for time.Now().Before(deadline) {
-				t0 := time.Now()
-				var resp *http.Response
-				resp, err = client.Do(req)
-				if err != nil {
-					break
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusOK {
-					err = fmt.Errorf("status %d", resp.StatusCode)
-					break
-				}
-				local = append(local, time.Since(t0))
-			}
+			local, err := worker(t, func(k int) (time.Time, bool) { return next(i, k) })
 			mu.Lock()
 			lats = append(lats, local...)
 			if err != nil && first == nil {
@@ -266,6 +214,38 @@ func load(t target, conns int, d time.Duration) (result, error) {
 		p50: lats[len(lats)*50/100],
 		p99: lats[len(lats)*99/100],
 	}, nil
+}
+
+// worker sends requests to t on one keep-alive connection when next says, until it says stop or
+// a request fails, and returns the latencies.
+func worker(t target, next func(k int) (time.Time, bool)) ([]time.Duration, error) {
+	tr := &http.Transport{MaxIdleConnsPerHost: 1, MaxConnsPerHost: 1, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr}
+	req, _ := http.NewRequest(http.MethodGet, t.url, nil)
+	if t.token != "" {
+		req.Header.Set("Authorization", "Bearer "+t.token)
+	}
+	local := make([]time.Duration, 0, 4096)
+	for k := 0; ; k++ {
+		at, ok := next(k)
+		if !ok {
+			return local, nil
+		}
+		if wait := time.Until(at); wait > 0 {
+			time.Sleep(wait)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return local, err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			return local, fmt.Errorf("status %d", resp.StatusCode)
+		}
+		local = append(local, time.Since(at))
+	}
 }
 
 // startIssuer serves discovery and a one-key JWKS on loopback and returns a valid token for it.

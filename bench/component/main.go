@@ -21,12 +21,12 @@ import (
 	"os"
 	"runtime"
 	"slices"
-	"sync"
 	"testing/fstest"
 	"time"
 
 	"github.com/desklit/desklit/app/component"
 	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/control/controltest"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/sse"
 )
@@ -35,45 +35,6 @@ func main() {
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "bench/component:", err)
 		os.Exit(1)
-	}
-}
-
-// shell keeps a session in memory and publishes its changes, like the session manager.
-type shell struct {
-	mu   sync.Mutex
-	cur  *session.Session
-	subs map[chan struct{}]struct{}
-}
-
-func (s *shell) Login(context.Context) error  { return nil }
-func (s *shell) Logout(context.Context) error { return nil }
-func (s *shell) Current() *session.Session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cur
-}
-func (s *shell) Load(context.Context) (*session.Session, error) {
-	if c := s.Current(); c != nil {
-		return c, nil
-	}
-	return nil, session.ErrNotFound
-}
-func (s *shell) Subscribe() (<-chan struct{}, func()) {
-	c := make(chan struct{}, 1)
-	s.mu.Lock()
-	s.subs[c] = struct{}{}
-	s.mu.Unlock()
-	return c, func() { s.mu.Lock(); delete(s.subs, c); s.mu.Unlock() }
-}
-func (s *shell) publish(sess *session.Session) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cur = sess
-	for c := range s.subs {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
 	}
 }
 
@@ -86,39 +47,11 @@ func run() error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-
-	sh := &shell{subs: map[chan struct{}]struct{}{}}
-	const ctlToken, secret = "bench-control-token-0123456789", "bench-launch-secret-0123456789"
-	ctl, err := control.NewServer(sh, ctlToken, nil)
+	b, err := serve(ctx, *source)
 	if err != nil {
 		return err
 	}
-	client := control.NewClient(ctl.URL(), ctlToken)
-	var sessions component.SessionSource = client
-	switch *source {
-	case "control":
-	case "memory":
-		sessions = sh
-	default:
-		return fmt.Errorf("-source %q: want control or memory", *source)
-	}
-	srv, err := component.New(component.Options{
-		StreamlitOrigin: "http://127.0.0.1:4010", LaunchSecret: secret,
-		Sessions: sessions, Shell: client, Changes: client.Changes(ctx),
-		Assets: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}},
-	})
-	if err != nil {
-		return err
-	}
-	go func() { _ = ctl.Serve(ctx) }()
-	go func() { _ = srv.Serve(ctx) }()
-
-	get := func(path string) (*http.Response, error) {
-		req, _ := http.NewRequestWithContext(ctx, "GET", srv.URL()+path, nil)
-		req.Header.Set(component.LaunchHeader, secret)
-		return http.DefaultClient.Do(req)
-	}
-	stream, err := get("/api/events")
+	stream, err := b.get("/api/events")
 	if err != nil {
 		return err
 	}
@@ -127,26 +60,90 @@ func run() error {
 	go func() {
 		_ = sse.Read(ctx, stream.Body, func(sse.Event) error { events <- time.Now(); return nil })
 	}()
-	fetchSub := func() (string, error) {
-		resp, err := get("/api/session")
-		if err != nil {
-			return "", err
-		}
-		defer resp.Body.Close()
-		var info struct{ User *struct{ Sub string } }
-		body, _ := io.ReadAll(resp.Body)
-		if err := json.Unmarshal(body, &info); err != nil {
-			return "", err
-		}
-		if info.User == nil {
-			return "", nil
-		}
-		return info.User.Sub, nil
+	if err := b.waitForStreams(events); err != nil {
+		return err
 	}
-	// Wait until both streams are up: changes reach the client.
+	const warmup = 10
+	push, total, err := b.measure(events, *n, warmup)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("component push channel, %d changes (after %d warm-up), session source %q, GOMAXPROCS=%d\n",
+		*n, warmup, *source, runtime.GOMAXPROCS(0))
+	report("shell publish -> SSE event at client", push)
+	report("shell publish -> /api/session fetched", total)
+	return nil
+}
+
+// The bench's fixed secrets: the control channel's token and the page's launch secret.
+const ctlToken, secret = "bench-control-token-0123456789", "bench-launch-secret-0123456789"
+
+// bench is the component server and the control channel on a session the bench publishes.
+type bench struct {
+	ctx context.Context
+	sh  *controltest.Sessions
+	srv *component.Server
+}
+
+// serve starts the control channel and the component server, which reads the session from
+// source: the control channel (a shell without a keyring) or memory (as from the keyring).
+func serve(ctx context.Context, source string) (*bench, error) {
+	sh := &controltest.Sessions{} // a session in memory whose changes are published, like the session manager's
+	ctl, err := control.NewServer(sh, ctlToken, nil)
+	if err != nil {
+		return nil, err
+	}
+	client := control.NewClient(ctl.URL(), ctlToken)
+	var sessions component.SessionSource = client
+	switch source {
+	case "control":
+	case "memory":
+		sessions = sh
+	default:
+		return nil, fmt.Errorf("-source %q: want control or memory", source)
+	}
+	srv, err := component.New(component.Options{
+		StreamlitOrigin: "http://127.0.0.1:4010", LaunchSecret: secret,
+		Sessions: sessions, SignIn: client, Changes: client.Changes(ctx),
+		Assets: fstest.MapFS{"index.html": {Data: []byte("<!doctype html>")}},
+	})
+	if err != nil {
+		return nil, err
+	}
+	go func() { _ = ctl.Serve(ctx) }()
+	go func() { _ = srv.Serve(ctx) }()
+	return &bench{ctx: ctx, sh: sh, srv: srv}, nil
+}
+
+func (b *bench) get(path string) (*http.Response, error) {
+	req, _ := http.NewRequestWithContext(b.ctx, "GET", b.srv.URL()+path, nil)
+	req.Header.Set(component.LaunchHeader, secret)
+	return http.DefaultClient.Do(req)
+}
+
+// fetchSub is the subject of the session /api/session answers ("" when signed out).
+func (b *bench) fetchSub() (string, error) {
+	resp, err := b.get("/api/session")
+	if err != nil {
+		return "", err
+	}
+	defer resp.Body.Close()
+	var info struct{ User *struct{ Sub string } }
+	body, _ := io.ReadAll(resp.Body)
+	if err := json.Unmarshal(body, &info); err != nil {
+		return "", err
+	}
+	if info.User == nil {
+		return "", nil
+	}
+	return info.User.Sub, nil
+}
+
+// waitForStreams waits until both streams are up: changes reach the client.
+func (b *bench) waitForStreams(events chan time.Time) error {
 	deadline := time.After(10 * time.Second)
 	for ready := false; !ready; {
-		sh.publish(nil)
+		b.sh.Set(nil)
 		select {
 		case <-events:
 			ready = true
@@ -156,15 +153,18 @@ func run() error {
 		}
 	}
 	drain(events)
+	return nil
+}
 
-	const warmup = 10
-	var push, total []time.Duration
-	for i := range *n + warmup {
+// measure publishes n+warmup sessions and times, after the warm-up, each one's event at the
+// client (push) and its fetch through /api/session (total).
+func (b *bench) measure(events chan time.Time, n, warmup int) (push, total []time.Duration, err error) {
+	for i := range n + warmup {
 		sub := fmt.Sprintf("user-%d", i)
 		time.Sleep(2 * time.Millisecond) // let the previous change settle everywhere
 		drain(events)
 		start := time.Now()
-		sh.publish(&session.Session{
+		b.sh.Set(&session.Session{
 			View: session.View{
 				User:        session.User{Sub: sub, Name: "Bench"},
 				AccessToken: "bench-at",
@@ -176,26 +176,22 @@ func run() error {
 		select {
 		case got = <-events:
 		case <-time.After(5 * time.Second):
-			return fmt.Errorf("change %d: no event in 5s", i)
+			return nil, nil, fmt.Errorf("change %d: no event in 5s", i)
 		}
-		seen, err := fetchSub()
+		seen, err := b.fetchSub()
 		if err != nil {
-			return fmt.Errorf("change %d: %w", i, err)
+			return nil, nil, fmt.Errorf("change %d: %w", i, err)
 		}
 		done := time.Now()
 		if seen != sub {
-			return fmt.Errorf("change %d: fetched %q, want %q", i, seen, sub)
+			return nil, nil, fmt.Errorf("change %d: fetched %q, want %q", i, seen, sub)
 		}
 		if i >= warmup {
 			push = append(push, got.Sub(start))
 			total = append(total, done.Sub(start))
 		}
 	}
-	fmt.Printf("component push channel, %d changes (after %d warm-up), session source %q, GOMAXPROCS=%d\n",
-		*n, warmup, *source, runtime.GOMAXPROCS(0))
-	report("shell publish -> SSE event at client", push)
-	report("shell publish -> /api/session fetched", total)
-	return nil
+	return push, total, nil
 }
 
 func drain(c <-chan time.Time) {

@@ -63,8 +63,50 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if err := fl.Parse(args); err != nil {
 		return err
 	}
+	if err := o.find(ctx, *python); err != nil {
+		return err
+	}
+	wheels, _ := filepath.Glob(filepath.Join(o.wheelhouse, "*.whl"))
+	size, _ := dirSize(o.wheelhouse)
+	fmt.Fprintf(out, "load average at start: %s\n", loadAvg())
+	fmt.Fprintf(out, "machine: %s/%s, %d CPUs, python %s (%s), uv %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), o.py.Version, o.py.Path, pyruntime.UVVersion)
+	fmt.Fprintf(out, "wheelhouse: %s, %d wheels, %.1f MB\n", o.wheelhouse, len(wheels), float64(size)/1e6)
+
+	var all []roundResult
+	for i := range *rounds {
+		data, err := os.MkdirTemp("", "desklit-bench-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(data)
+		r, err := o.round(ctx, data)
+		if err != nil {
+			return err
+		}
+		all = append(all, r)
+		fmt.Fprintf(out, "round %d: uv %v, pip %v (%.1f×), second project resolve %v + build %v, +%.1f MB (env %s, %s)\n", i+1,
+			r.uv.Round(10*time.Millisecond), r.pip.Round(10*time.Millisecond), float64(r.pip)/float64(r.uv),
+			r.resolve.Round(time.Millisecond), r.second.Round(time.Millisecond), r.addMB, r.demoKey, r.secondKey)
+	}
+	printRounds(out, all)
+
+	var warms []time.Duration
+	for range *warm {
+		t0 := time.Now()
+		if _, err := pyruntime.Ensure(ctx, all[len(all)-1].demo); err != nil {
+			return fmt.Errorf("warm check: %w", err)
+		}
+		warms = append(warms, time.Since(t0))
+	}
+	fmt.Fprintf(out, "warm Ensure x%d: %s\n", *warm, summary(warms))
+	return nil
+}
+
+// find finds the interpreter (configured, else as Desklit does) and uv, and makes the paths
+// absolute.
+func (o *options) find(ctx context.Context, python string) error {
 	var err error
-	if o.py, err = pyruntime.Find(ctx, *python, os.Getenv); err != nil {
+	if o.py, err = pyruntime.Find(ctx, python, os.Getenv); err != nil {
 		return err
 	}
 	if o.uv, err = pyruntime.FindUV(filepath.Join("..", "build", "bin", "desklit"), os.Getenv); err != nil {
@@ -73,75 +115,67 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	for _, p := range []*string{&o.wheelhouse, &o.testWheels, &o.requirements, &o.auth, &o.project, &o.uv} {
 		*p, _ = filepath.Abs(*p)
 	}
-	wheels, _ := filepath.Glob(filepath.Join(o.wheelhouse, "*.whl"))
-	size, _ := dirSize(o.wheelhouse)
-	fmt.Fprintf(out, "load average at start: %s\n", loadAvg())
-	fmt.Fprintf(out, "machine: %s/%s, %d CPUs, python %s (%s), uv %s\n", runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), o.py.Version, o.py.Path, pyruntime.UVVersion)
-	fmt.Fprintf(out, "wheelhouse: %s, %d wheels, %.1f MB\n", o.wheelhouse, len(wheels), float64(size)/1e6)
+	return nil
+}
 
-	var uvs, pips, resolves, seconds []time.Duration
-	var addMB []float64
-	var last pyruntime.Options
-	for i := range *rounds {
-		data, err := os.MkdirTemp("", "desklit-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(data)
-		demo := o.desklit(data, pyruntime.Source{Kind: pyruntime.SourceLocked, File: o.requirements})
-		t0 := time.Now()
-		env, err := pyruntime.Ensure(ctx, demo)
-		if err != nil {
-			return fmt.Errorf("uv build: %w", err)
-		}
-		uvs = append(uvs, time.Since(t0))
+// roundResult is one round: the demo's cold build with uv and with pip, then a second project on
+// the same stack (its resolve, its build and the disk it added).
+type roundResult struct {
+	uv, pip, resolve, second time.Duration
+	addMB                    float64
+	demoKey, secondKey       string
+	demo                     pyruntime.Options
+}
 
-		t0 = time.Now()
-		if err := o.pipBuild(ctx, filepath.Join(data, "pip-env")); err != nil {
-			return fmt.Errorf("pip build: %w", err)
-		}
-		pips = append(pips, time.Since(t0))
-
-		second := o.desklit(data, pyruntime.Source{Kind: pyruntime.SourceRequirements, File: o.project, Base: o.requirements})
-		second.FindLinks = append(second.FindLinks, o.testWheels)
-		before := diskUsed(data)
-		t0 = time.Now()
-		if _, err := pyruntime.Resolve(ctx, second); err != nil {
-			return fmt.Errorf("second project: resolve: %w", err)
-		}
-		resolves = append(resolves, time.Since(t0))
-		t0 = time.Now()
-		env2, err := pyruntime.Ensure(ctx, second)
-		if err != nil {
-			return fmt.Errorf("second project: %w", err)
-		}
-		seconds = append(seconds, time.Since(t0))
-		addMB = append(addMB, float64(diskUsed(data)-before)/1e6)
-		fmt.Fprintf(out, "round %d: uv %v, pip %v (%.1f×), second project resolve %v + build %v, +%.1f MB (env %s, %s)\n", i+1,
-			uvs[i].Round(10*time.Millisecond), pips[i].Round(10*time.Millisecond), float64(pips[i])/float64(uvs[i]),
-			resolves[i].Round(time.Millisecond), seconds[i].Round(time.Millisecond), addMB[i], env.Key, env2.Key)
-		last = demo
+// round builds the demo's environment with uv and with pip, then the second project's, in data.
+func (o options) round(ctx context.Context, data string) (roundResult, error) {
+	var r roundResult
+	r.demo = o.desklit(data, pyruntime.Source{Kind: pyruntime.SourceLocked, File: o.requirements})
+	t0 := time.Now()
+	env, err := pyruntime.Ensure(ctx, r.demo)
+	if err != nil {
+		return r, fmt.Errorf("uv build: %w", err)
 	}
-	ratios := make([]float64, len(uvs))
-	for i := range uvs {
-		ratios[i] = float64(pips[i]) / float64(uvs[i])
+	r.uv, r.demoKey = time.Since(t0), env.Key
+
+	t0 = time.Now()
+	if err := o.pipBuild(ctx, filepath.Join(data, "pip-env")); err != nil {
+		return r, fmt.Errorf("pip build: %w", err)
+	}
+	r.pip = time.Since(t0)
+
+	second := o.desklit(data, pyruntime.Source{Kind: pyruntime.SourceRequirements, File: o.project, Base: o.requirements})
+	second.FindLinks = append(second.FindLinks, o.testWheels)
+	before := diskUsed(data)
+	t0 = time.Now()
+	if _, err := pyruntime.Resolve(ctx, second); err != nil {
+		return r, fmt.Errorf("second project: resolve: %w", err)
+	}
+	r.resolve = time.Since(t0)
+	t0 = time.Now()
+	env2, err := pyruntime.Ensure(ctx, second)
+	if err != nil {
+		return r, fmt.Errorf("second project: %w", err)
+	}
+	r.second, r.secondKey = time.Since(t0), env2.Key
+	r.addMB = float64(diskUsed(data)-before) / 1e6
+	return r, nil
+}
+
+// printRounds summarises the rounds: uv, pip, their ratio per round, the second project.
+func printRounds(out io.Writer, all []roundResult) {
+	var uvs, pips, resolves, seconds []time.Duration
+	var ratios, addMB []float64
+	for _, r := range all {
+		uvs, pips = append(uvs, r.uv), append(pips, r.pip)
+		ratios = append(ratios, float64(r.pip)/float64(r.uv))
+		resolves, seconds, addMB = append(resolves, r.resolve), append(seconds, r.second), append(addMB, r.addMB)
 	}
 	slices.Sort(ratios)
 	fmt.Fprintf(out, "cold demo environment, uv:  %s\n", summary(uvs))
 	fmt.Fprintf(out, "cold demo environment, pip: %s\n", summary(pips))
 	fmt.Fprintf(out, "pip / uv per round: median %.1f×, min %.1f×, max %.1f×\n", ratios[len(ratios)/2], ratios[0], ratios[len(ratios)-1])
 	fmt.Fprintf(out, "second project on the same stack: resolve %s; build %s; new disk %v MB\n", summary(resolves), summary(seconds), addMB)
-
-	var warms []time.Duration
-	for range *warm {
-		t0 := time.Now()
-		if _, err := pyruntime.Ensure(ctx, last); err != nil {
-			return fmt.Errorf("warm check: %w", err)
-		}
-		warms = append(warms, time.Since(t0))
-	}
-	fmt.Fprintf(out, "warm Ensure x%d: %s\n", *warm, summary(warms))
-	return nil
 }
 
 // desklit are the options Desklit's shell gives pyruntime, in data (uv's cache inside it, empty).

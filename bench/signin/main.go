@@ -19,11 +19,11 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/desklit/desklit/app/authflow"
 	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
 
@@ -60,7 +60,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	flow := authflow.New(authflow.Config{Issuer: idp.Issuer(), ClientID: devidp.DefaultClientID,
 		Audience: devidp.DefaultAudience, Logger: quiet})
 	b := &browser{hc: &http.Client{Timeout: 10 * time.Second}}
-	store := &memStore{}
+	store := keyringstore.NewMemoryStore()
 	m := session.NewManager(store, flow.Bind(b), quiet, nil)
 
 	var times []time.Duration
@@ -141,34 +141,4 @@ func cause(err error) error {
 		return ue.Err
 	}
 	return err
-}
-
-type memStore struct {
-	mu sync.Mutex
-	s  *session.Session
-}
-
-func (m *memStore) Load(context.Context) (*session.Session, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.s == nil {
-		return nil, session.ErrNotFound
-	}
-	cp := *m.s
-	return &cp, nil
-}
-
-func (m *memStore) Save(_ context.Context, s *session.Session) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	cp := *s
-	m.s = &cp
-	return nil
-}
-
-func (m *memStore) Delete(context.Context) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.s = nil
-	return nil
 }

@@ -14,7 +14,6 @@ export interface ServiceView {
   cpuHigh?: boolean; // CPU stayed high for a while: the window offers a restart
   lastError: string;
   reason?: string; // lastError in one line
-  logTail: string[] | null;
 }
 
 export interface SessionView {
@@ -24,7 +23,6 @@ export interface SessionView {
   sub: string;
   expiry: string; // RFC 3339; "0001-01-01T00:00:00Z" when unknown
   storeWarning: string;
-  busy: boolean;
 }
 
 export interface ProgressView {
@@ -38,7 +36,7 @@ export interface ProgressView {
   done: boolean;
 }
 
-export type ErrorKind = 'port_in_use' | 'no_python' | 'no_keyring' | 'crash_loop' | 'runtime_build' | 'app_failed' | 'other' | '';
+export type ErrorKind = 'port_in_use' | 'no_python' | 'crash_loop' | 'runtime_build' | 'app_failed' | 'other' | '';
 
 export interface ErrorView {
   kind: ErrorKind | string;

@@ -48,7 +48,7 @@ export function formatExpiry(iso: string, now: Date = new Date()): string {
 }
 
 /** The button text for an ErrorView action. */
-export function actionLabel(action: string, err?: ErrorView | null): string {
+export function actionLabel(action: string): string {
   const [verb, arg] = splitAction(action);
   switch (verb) {
     case 'retry':
@@ -57,8 +57,6 @@ export function actionLabel(action: string, err?: ErrorView | null): string {
       return `Restart ${serviceLabel(arg)}`;
     case 'use_port':
       return `Use port ${arg} instead`;
-    case 'quit_leftover':
-      return 'Stop the old Desklit and try again';
     case 'open_logs':
       return 'Open log folder';
     case 'show_logs':
@@ -66,7 +64,7 @@ export function actionLabel(action: string, err?: ErrorView | null): string {
     case 'quit':
       return 'Quit Desklit';
     case 'dismiss':
-      return err?.kind === 'no_keyring' ? 'OK' : 'Dismiss';
+      return 'Dismiss';
     case 'open_app':
       return 'Open App…';
     default:
@@ -82,7 +80,6 @@ export function splitAction(action: string): [string, string] {
 const defaultTitles: Record<string, string> = {
   port_in_use: 'A port Desklit needs is in use',
   no_python: 'Python was not found',
-  no_keyring: 'Your sign-in will not be remembered',
   crash_loop: 'A service keeps stopping',
   runtime_build: 'Setting up the app did not finish',
   app_failed: 'The app could not start',
@@ -120,11 +117,15 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
     case 'runtime_build':
       lines.push(['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.', 'try again']);
       break;
-    case 'no_keyring':
-      lines.push(['You are signed in for this session only. Unlock or install a keyring (e.g. GNOME Keyring) to stay signed in.', 'until desklit quits']);
-      break;
   }
   return lines.filter(([, key]) => !said.includes(key)).map(([text]) => text);
+}
+
+/** Help for the keyring banner (a session held in memory): left out when the warning says it. */
+export function keyringHelp(warning: string): string[] {
+  return warning.toLowerCase().includes('until desklit quits')
+    ? []
+    : ['You are signed in for this session only. Unlock or install a keyring (e.g. GNOME Keyring) to stay signed in.'];
 }
 
 /** looksRaw spots text a user should not be shown as the main message: JSON, stack traces. */
@@ -148,4 +149,10 @@ export function formatAgo(iso: string, now: Date = new Date()): string {
   if (days < 14) return n(days, 'day');
   if (days < 60) return n(Math.floor(days / 7), 'week');
   return t.toLocaleDateString([], { day: 'numeric', month: 'short', year: 'numeric' });
+}
+
+/** errMessage turns whatever a rejected call gives (a string from Go, an Error) into a sentence. */
+export function errMessage(err: unknown): string {
+  const s = err instanceof Error ? err.message : String(err);
+  return looksRaw(s) ? 'Something went wrong. The details are in the logs.' : s;
 }

@@ -6,9 +6,9 @@
 import { Ev, type Api, type AppView, type ErrorView, type LogLine, type ProgressView, type ServiceView, type SessionView, type Snapshot } from './api';
 import { appsView } from './apps';
 import { h } from './dom';
-import {
-  actionLabel, errorHelp, errorTitle, formatExpiry, looksRaw, serviceLabel, serviceTooltip, splitAction, stateWord,
-} from './format';
+import { errMessage, serviceLabel, splitAction } from './format';
+import { header } from './header';
+import { cpuBanner, errorView, keyringBanner, logsView, openingView, progressView, startingView } from './views';
 
 const maxLogLines = 5000;
 
@@ -30,17 +30,18 @@ export interface State {
   app: AppView | null; // the current app
   apps: AppView[];
   opening: string; // the name of the app being opened, "" when none
+  signingIn: boolean; // Log in was pressed and the sign-in has not ended
 }
 
 const emptySession: SessionView = {
-  signedIn: false, name: '', email: '', sub: '', expiry: '', storeWarning: '', busy: false,
+  signedIn: false, name: '', email: '', sub: '', expiry: '', storeWarning: '',
 };
 
 export class UI {
   state: State = {
     services: [], session: emptySession, progress: null, error: null, streamlitUrl: '',
     view: 'app', logService: 'streamlit', filter: '', keyringDismissed: false, cpuDismissed: [], notice: null, menuFor: '',
-    app: null, apps: [], opening: '',
+    app: null, apps: [], opening: '', signingIn: false,
   };
   private logs = new Map<string, string[]>();
   private frame: HTMLIFrameElement | null = null;
@@ -111,9 +112,6 @@ export class UI {
   }
 
   private onServices(services: ServiceView[], url?: string): void {
-    for (const s of services) {
-      if (s.logTail?.length && !this.logs.has(s.name)) this.logs.set(s.name, [...s.logTail]);
-    }
     // A dismissed CPU banner comes back when the CPU falls and then stays high again.
     const cpuDismissed = this.state.cpuDismissed.filter((n) => services.some((s) => s.name === n && s.cpuHigh));
     const patch: Partial<State> = { services, cpuDismissed };
@@ -212,78 +210,27 @@ export class UI {
   }
 
   private renderHeader(): void {
-    const { services, session, view } = this.state;
+    const { services, session, view, signingIn, menuFor, app } = this.state;
+    const appReady = this.streamlitReady();
     // Rebuild only when something shown changed, so a hover or a focus survives other events.
-    const key = JSON.stringify([services, session, view, this.state.menuFor, this.streamlitReady(), this.state.app]);
+    const key = JSON.stringify([services, session, signingIn, view, menuFor, appReady, app]);
     if (key === this.headerKey) return;
     this.headerKey = key;
-    const pills = h('nav', { class: 'pills', 'aria-label': 'Services' },
-      services.map((s) => this.pill(s)));
-    const who = session.signedIn
-      ? h('div', { class: 'who', title: session.email || session.sub },
-          h('span', { class: 'avatar', 'aria-hidden': 'true' }, initials(session.name || session.email)),
-          h('span', { class: 'who-text' },
-            h('span', { class: 'who-name' }, session.name || session.email || 'Signed in'),
-            h('span', { class: 'who-exp' }, formatExpiry(session.expiry))))
-      : h('div', { class: 'who signed-out' }, session.busy ? 'Signing in…' : 'Not signed in');
-    const authBtn = session.signedIn
-      ? h('button', { class: 'btn', onclick: () => this.run(() => this.api.logout()) }, 'Log out')
-      : h('button', { class: 'btn primary', disabled: session.busy, onclick: () => this.login() },
-          session.busy ? 'Signing in…' : 'Log in');
-    const appReady = this.streamlitReady();
-    this.header.replaceChildren(
-      this.brand(),
-      pills,
-      h('div', { class: 'spacer' }),
-      who,
-      authBtn,
-      h('button', {
-        class: 'btn', disabled: !appReady, title: 'Open the app in your web browser (Ctrl+Shift+B)',
-        onclick: () => this.run(() => this.api.openInBrowser()),
-      }, 'Open in browser'),
-      h('button', {
-        class: 'btn' + (view === 'logs' ? ' active' : ''), 'aria-pressed': String(view === 'logs'), title: 'Logs (Ctrl+L)',
-        onclick: () => (view === 'logs' ? this.set({ view: 'app' }) : this.showLogs(this.state.logService)),
-      }, 'Logs'),
-    );
-  }
-
-  /** brand is the current app's name; it opens the Apps view, where another can be opened. */
-  private brand(): HTMLElement {
-    const { app, view } = this.state;
-    const name = app?.name || 'Desklit';
-    return h('div', { class: 'brand' },
-      h('span', { class: 'logo', 'aria-hidden': 'true' }, 'D'),
-      h('button', {
-        class: 'app-switch' + (view === 'apps' ? ' active' : ''), 'aria-pressed': String(view === 'apps'),
-        'aria-label': `${name}: show the apps`, title: `${app && !app.demo ? app.path : name} — show the apps (Ctrl+2)`,
-        onclick: () => this.set({ view: view === 'apps' ? 'app' : 'apps', menuFor: '' }),
-      }, h('span', { class: 'brand-name' }, name), h('span', { class: 'caret', 'aria-hidden': 'true' }, '▾')));
+    this.header.replaceChildren(...header({ app, services, session, signingIn, view, menuFor, appReady }, {
+      toggleApps: () => this.set({ view: view === 'apps' ? 'app' : 'apps', menuFor: '' }),
+      toggleMenu: (name) => this.set({ menuFor: this.state.menuFor === name ? '' : name }),
+      restart: (name) => this.restart(name),
+      showLogs: (name) => this.showLogs(name),
+      toggleLogs: () => (view === 'logs' ? this.set({ view: 'app' }) : this.showLogs(this.state.logService)),
+      login: () => this.login(),
+      logout: () => this.run(() => this.api.logout()),
+      openInBrowser: () => this.run(() => this.api.openInBrowser()),
+    }));
   }
 
   private login(): void {
-    this.set({ session: { ...this.state.session, busy: true } });
-    this.run(() => this.api.login()).finally(() => {
-      if (this.state.session.busy) this.set({ session: { ...this.state.session, busy: false } });
-    });
-  }
-
-  private pill(s: ServiceView): HTMLElement {
-    const open = this.state.menuFor === s.name;
-    const btn = h('button', {
-      class: `pill state-${s.state.toLowerCase()}`, title: serviceTooltip(s), 'aria-haspopup': 'menu',
-      'aria-label': `${serviceLabel(s.name)}: ${stateWord(s.state)}`,
-      'aria-expanded': String(open), 'data-service': s.name,
-      onclick: () => this.set({ menuFor: open ? '' : s.name }),
-    }, h('span', { class: 'dot', 'aria-hidden': 'true' }), serviceLabel(s.name), h('span', { class: 'pill-state' }, stateWord(s.state)),
-    s.cpuHigh ? h('span', { class: 'badge', title: `High CPU: ${Math.round(s.cpuPercent)} %` }, 'CPU') : null);
-    const menu = open
-      ? h('div', { class: 'pill-menu', role: 'menu' },
-          h('div', { class: 'pill-menu-info' }, serviceTooltip(s)),
-          h('button', { role: 'menuitem', onclick: () => { this.set({ menuFor: '' }); this.restart(s.name); } }, `Restart ${serviceLabel(s.name)}`),
-          h('button', { role: 'menuitem', onclick: () => this.showLogs(s.name) }, 'Show logs'))
-      : null;
-    return h('div', { class: 'pill-wrap' }, btn, menu);
+    this.set({ signingIn: true });
+    this.run(() => this.api.login()).finally(() => this.set({ signingIn: false }));
   }
 
   private restart(name: string): void {
@@ -294,32 +241,15 @@ export class UI {
     this.banners.replaceChildren(...this.cpuBanners(), ...this.keyringBanner());
   }
 
-  /** A service that keeps a core busy (a script stuck in a loop keeps running after its page is
-   * closed) gets a banner that offers a restart. */
   private cpuBanners(): HTMLElement[] {
     return this.state.services.filter((s) => s.cpuHigh && !this.state.cpuDismissed.includes(s.name)).map((s) =>
-      h('div', { class: 'banner warn cpu', role: 'status' },
-        h('strong', {}, `${serviceLabel(s.name)} has used ${Math.round(s.cpuPercent)} % CPU for a while. `),
-        h('span', {}, 'If it should be idle, a script may be stuck in a loop: it keeps running after its page is closed. Restarting stops it.'),
-        h('button', { class: 'btn small', 'data-action': `restart:${s.name}`, onclick: () => this.restart(s.name) }, `Restart ${serviceLabel(s.name)}`),
-        h('button', { class: 'btn small', onclick: () => this.set({ cpuDismissed: [...this.state.cpuDismissed, s.name] }) }, 'Dismiss')));
+      cpuBanner(s, () => this.restart(s.name), () => this.set({ cpuDismissed: [...this.state.cpuDismissed, s.name] })));
   }
 
   private keyringBanner(): HTMLElement[] {
-    const { session, error, keyringDismissed } = this.state;
-    const warn = session.storeWarning || (error?.kind === 'no_keyring' ? error.message : '');
-    if (!warn || keyringDismissed) return [];
-    return [
-      h('div', { class: 'banner warn', role: 'alert' },
-        h('strong', {}, 'Your sign-in will not be remembered. '),
-        h('span', {}, [warn, ...errorHelp({ kind: 'no_keyring', message: warn } as ErrorView)].join(' ')),
-        h('button', {
-          class: 'btn small', onclick: () => {
-            this.set({ keyringDismissed: true });
-            if (this.state.error?.kind === 'no_keyring') this.run(() => this.api.act('dismiss'));
-          },
-        }, 'OK')),
-    ];
+    const { session, keyringDismissed } = this.state;
+    if (!session.storeWarning || keyringDismissed) return [];
+    return [keyringBanner(session.storeWarning, () => this.set({ keyringDismissed: true }))];
   }
 
   private streamlitReady(): boolean {
@@ -329,7 +259,7 @@ export class UI {
   /** mainView says which view is in front; exported through data-view for tests and styles. */
   mainView(): 'error' | 'progress' | 'logs' | 'apps' | 'opening' | 'app' | 'starting' {
     const { error, progress, view } = this.state;
-    if (error && error.kind !== 'no_keyring') return 'error';
+    if (error) return 'error';
     if (progress) return 'progress';
     if (view === 'logs') return 'logs';
     if (this.state.opening) return 'opening';
@@ -372,8 +302,8 @@ export class UI {
     if (key === this.paneKey) return;
     this.paneKey = key;
     this.logPre = null;
-    const view = v === 'error' ? this.errorView(s.error!)
-      : v === 'progress' ? this.progressView(s.progress!)
+    const view = v === 'error' ? errorView(s.error!, (a) => this.doAction(a))
+      : v === 'progress' ? progressView(s.progress!, () => this.run(() => this.api.cancelStart()))
       : v === 'logs' ? this.logsView()
       : v === 'apps' ? appsView(s.apps, s.opening, {
           open: (a) => this.openApp(a),
@@ -381,8 +311,8 @@ export class UI {
           chooseScript: () => this.choose(() => this.api.chooseScript()),
           close: () => this.set({ view: 'app' }),
         })
-      : v === 'opening' ? this.openingView(s.opening)
-      : this.startingView();
+      : v === 'opening' ? openingView(s.opening)
+      : startingView(s.services);
     this.otherPane.replaceChildren(view);
     const pre = this.logPre as HTMLElement | null; // set by logsView
     if (pre) pre.scrollTop = pre.scrollHeight;
@@ -399,24 +329,6 @@ export class UI {
     this.logPre.scrollTop = this.logPre.scrollHeight;
   }
 
-  private startingView(): HTMLElement {
-    const { services } = this.state;
-    return h('div', { class: 'card center-card' },
-      h('div', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('h1', {}, 'Starting Desklit…'),
-      services.length
-        ? h('ul', { class: 'svc-list' }, services.map((s) =>
-            h('li', {}, h('span', { class: `dot state-${s.state.toLowerCase()}` }), serviceLabel(s.name), ' — ', stateWord(s.state))))
-        : h('p', { class: 'muted' }, 'Preparing the services.'));
-  }
-
-  private openingView(name: string): HTMLElement {
-    return h('div', { class: 'card center-card' },
-      h('div', { class: 'spinner', 'aria-hidden': 'true' }),
-      h('h1', {}, `Opening ${name}…`),
-      h('p', { class: 'muted' }, 'Only the app restarts: you stay signed in.'));
-  }
-
   /** openApp opens a row of the Apps view; the one running just goes back to it. */
   private openApp(a: AppView): void {
     this.set({ view: 'app' });
@@ -429,48 +341,6 @@ export class UI {
     });
   }
 
-  private progressView(p: ProgressView): HTMLElement {
-    const pct = Math.max(0, Math.min(100, p.percent || (p.total ? (100 * p.n) / p.total : 0)));
-    return h('div', { class: 'card center-card progress-card' },
-      h('h1', {}, `Setting up ${p.app || 'Desklit'}`),
-      h('p', { class: 'muted' }, p.app
-        ? 'Desklit builds this app\'s Python environment once; later it opens in seconds.'
-        : 'This happens once, on first start, and takes a few seconds.'),
-      h('p', { class: 'step' }, p.step || 'Preparing…'),
-      h('p', { class: 'pkg' },
-        h('span', {}, p.total ? `Package ${p.n} of ${p.total}${p.package ? ': ' + p.package : ''}` : ''),
-        h('span', { class: 'pct' }, `${Math.round(pct)} %`)),
-      h('div', { class: 'bar-outer', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': Math.round(pct) },
-        h('div', { class: 'bar-inner', style: `width:${pct.toFixed(1)}%` })),
-      p.message && !looksRaw(p.message) ? h('p', { class: 'muted small' }, p.message) : null,
-      h('div', { class: 'actions' },
-        h('button', { class: 'btn', onclick: () => this.run(() => this.api.cancelStart()) }, 'Cancel')));
-  }
-
-  private errorView(e: ErrorView): HTMLElement {
-    const raw = looksRaw(e.message);
-    const message = raw ? 'Desklit ran into a problem it could not explain. The details are in the logs.' : e.message;
-    const detailRaw = raw ? e.message + (e.detail ? '\n' + e.detail : '') : e.detail;
-    // A failed app's Traceback is what its author needs to see: shown as it is, not collapsed.
-    const showDetailOpen = !raw && (e.kind === 'app_failed' || ((e.kind === 'crash_loop' || e.kind === 'port_in_use') && !looksRaw(e.detail)));
-    const actions = (e.actions?.length ? e.actions : ['retry']).map((a, i) =>
-      h('button', { class: 'btn' + (i === 0 ? ' primary' : ''), 'data-action': a, onclick: () => this.doAction(a) }, actionLabel(a, e)));
-    if (!actions.some((b) => b.dataset.action === 'show_logs' || b.dataset.action === 'open_logs')) {
-      actions.push(h('button', { class: 'btn', 'data-action': 'show_logs', onclick: () => this.doAction('show_logs') }, 'Show logs'));
-    }
-    return h('div', { class: `card center-card error-card kind-${e.kind}`, role: 'alert' },
-      h('div', { class: 'err-icon', 'aria-hidden': 'true' }, '!'),
-      h('h1', {}, errorTitle(e)),
-      message ? h('p', { class: 'err-message' }, message) : null,
-      errorHelp(e).map((t) => h('p', { class: 'muted' }, t)),
-      detailRaw
-        ? showDetailOpen
-          ? h('pre', { class: 'detail' }, detailRaw)
-          : h('details', {}, h('summary', {}, 'Technical details'), h('pre', { class: 'detail' }, detailRaw))
-        : null,
-      h('div', { class: 'actions' }, actions));
-  }
-
   private doAction(action: string): void {
     const [verb] = splitAction(action);
     if (verb === 'show_logs') {
@@ -480,7 +350,7 @@ export class UI {
       return;
     }
     if (verb === 'dismiss') this.set({ error: null });
-    if (verb === 'retry' || verb === 'quit_leftover' || verb === 'use_port' || verb === 'restart') {
+    if (verb === 'retry' || verb === 'use_port' || verb === 'restart') {
       this.set({ error: null }); // the Go side reports a new error if it fails again
     }
     this.run(() => this.api.act(action));
@@ -502,34 +372,20 @@ export class UI {
 
   private logsView(): HTMLElement {
     const names = this.state.services.length ? this.state.services.map((s) => s.name) : ['streamlit', 'component', 'api'];
-    const lines = this.filteredLines();
-    const tabs = h('div', { class: 'tabs', role: 'tablist' }, names.map((n) =>
-      h('button', {
-        role: 'tab', class: 'tab' + (n === this.state.logService ? ' active' : ''), 'aria-selected': String(n === this.state.logService),
-        onclick: () => this.showLogs(n),
-      }, serviceLabel(n))));
-    const filter = h('input', {
-      class: 'log-filter', type: 'search', placeholder: 'Filter (Ctrl+F)', value: this.state.filter, 'aria-label': 'Filter log lines',
-    }) as HTMLInputElement;
-    filter.addEventListener('input', () => {
-      this.state.filter = filter.value;
-      this.refreshLog();
+    const { view, pre, empty } = logsView(names, this.state.logService, this.state.filter, this.filteredLines(), {
+      show: (n) => this.showLogs(n),
+      filter: (text) => {
+        this.state.filter = text;
+        this.refreshLog();
+      },
+      copy: () => this.run(() => this.api.copyText(this.filteredLines().join('\n')), 'Copied to the clipboard'),
+      openFolder: () => this.run(() => this.api.openLogFolder()),
+      saveDiagnostics: () => this.saveDiagnostics(),
+      close: () => this.set({ view: 'app' }),
     });
-    this.logPre = h('pre', { class: 'log', tabindex: 0, 'aria-label': `${serviceLabel(this.state.logService)} log` },
-      lines.length ? lines.join('\n') + '\n' : '');
-    this.logPre.hidden = !lines.length;
-    this.logEmpty = h('div', { class: 'log empty muted' }, this.state.filter ? 'No lines match the filter.' : 'No output yet.');
-    this.logEmpty.hidden = !!lines.length;
-    return h('div', { class: 'logs' },
-      h('div', { class: 'logs-bar' },
-        tabs,
-        filter,
-        h('div', { class: 'spacer' }),
-        h('button', { class: 'btn', onclick: () => this.run(() => this.api.copyText(this.filteredLines().join('\n')), 'Copied to the clipboard') }, 'Copy'),
-        h('button', { class: 'btn', onclick: () => this.run(() => this.api.openLogFolder()) }, 'Open log folder'),
-        h('button', { class: 'btn', onclick: () => this.saveDiagnostics() }, 'Save diagnostics…'),
-        h('button', { class: 'btn', title: 'Back to the app (Esc)', onclick: () => this.set({ view: 'app' }) }, 'Close')),
-      this.logPre, this.logEmpty);
+    this.logPre = pre;
+    this.logEmpty = empty;
+    return view;
   }
 
   private async saveDiagnostics(): Promise<void> {
@@ -540,15 +396,4 @@ export class UI {
       this.notify(errMessage(err), true);
     }
   }
-}
-
-function initials(name: string): string {
-  const parts = name.replace(/@.*/, '').split(/[\s._-]+/).filter(Boolean);
-  return (parts[0]?.[0] ?? '?').toUpperCase() + (parts[1]?.[0] ?? '').toUpperCase();
-}
-
-/** errMessage turns whatever a rejected call gives (a string from Go, an Error) into a sentence. */
-export function errMessage(err: unknown): string {
-  const s = err instanceof Error ? err.message : String(err);
-  return looksRaw(s) ? 'Something went wrong. The details are in the logs.' : s;
 }

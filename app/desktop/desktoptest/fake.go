@@ -282,11 +282,6 @@ func (f *FakeBackend) Stop(ctx context.Context) error {
 
 func (f *FakeBackend) Login(ctx context.Context) error {
 	f.record("Login")
-	f.mu.Lock()
-	s := f.session
-	s.Busy = true
-	f.mu.Unlock()
-	f.ev.Session(s)
 	if !sleep(ctx, 3*f.pace()) {
 		return ctx.Err()
 	}

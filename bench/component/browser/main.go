@@ -23,11 +23,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/desklit/desklit/app/component"
 	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/control/controltest"
 	"github.com/desklit/desklit/app/httpguard"
 	"github.com/desklit/desklit/app/session"
 )
@@ -42,48 +42,6 @@ func main() {
 	}
 }
 
-type shell struct {
-	mu   sync.Mutex
-	cur  *session.Session
-	subs map[chan struct{}]struct{}
-}
-
-func (s *shell) Login(context.Context) error {
-	s.publish(&session.Session{
-		View: session.View{
-			User:        session.User{Sub: "auth0|ada", Name: "Ada Analyst", Email: "ada@example.test"},
-			AccessToken: "bench-at",
-			IDToken:     "bench-idt",
-			Expiry:      time.Now().Add(42 * time.Minute),
-		},
-	})
-	return nil
-}
-func (s *shell) Logout(context.Context) error { s.publish(nil); return nil }
-func (s *shell) Current() *session.Session {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.cur
-}
-func (s *shell) Subscribe() (<-chan struct{}, func()) {
-	c := make(chan struct{}, 1)
-	s.mu.Lock()
-	s.subs[c] = struct{}{}
-	s.mu.Unlock()
-	return c, func() { s.mu.Lock(); delete(s.subs, c); s.mu.Unlock() }
-}
-func (s *shell) publish(sess *session.Session) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.cur = sess
-	for c := range s.subs {
-		select {
-		case c <- struct{}{}:
-		default:
-		}
-	}
-}
-
 type result struct {
 	Mode      string            `json:"mode"`
 	Error     string            `json:"error"`
@@ -92,6 +50,9 @@ type result struct {
 	Heights   []any             `json:"heights"`
 	Extra     map[string]string `json:"-"`
 }
+
+// The bench's fixed secrets: the control channel's token and the page's launch secret.
+const ctlToken, secret = "bench-control-token-0123456789", "bench-launch-secret-0123456789"
 
 func run() error {
 	n := flag.Int("n", 100, "measured session changes (at least 50)")
@@ -107,39 +68,83 @@ func run() error {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// Each launch gets a fresh profile, so that a previous instance's leftovers never interfere.
+	tmp, err := os.MkdirTemp("", "desklit-bench-chromium-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	b := &bench{ctx: ctx, browser: *browser, profiles: tmp, results: make(chan result, 1), ready: make(chan struct{}, 1)}
+	if err := b.serve(*dist); err != nil {
+		return err
+	}
+	if err := b.checkLaunchTokens(); err != nil {
+		return err
+	}
+	if err := b.measure(*n); err != nil {
+		return err
+	}
+	if *shot != "" {
+		return b.screenshots(*shot)
+	}
+	return nil
+}
 
-	// The page that plays Streamlit.
+// bench is a Chromium page that plays Streamlit around the real component, the component server
+// and the control channel, on a session the bench publishes.
+type bench struct {
+	ctx        context.Context
+	browser    string
+	profiles   string // Chromium's profiles, one per launch
+	launches   int
+	hostOrigin string
+	sh         *controltest.Sessions
+	results    chan result   // what the page posts
+	ready      chan struct{} // the page reports the component signed in and sized
+}
+
+// serve starts the control channel, the component server and the host page.
+func (b *bench) serve(dist string) error {
 	hostLn, err := httpguard.Listen(0)
 	if err != nil {
 		return err
 	}
-	hostOrigin := fmt.Sprintf("http://127.0.0.1:%d", httpguard.Port(hostLn))
-
-	sh := &shell{subs: map[chan struct{}]struct{}{}}
-	const ctlToken, secret = "bench-control-token-0123456789", "bench-launch-secret-0123456789"
-	ctl, err := control.NewServer(sh, ctlToken, nil)
+	b.hostOrigin = fmt.Sprintf("http://127.0.0.1:%d", httpguard.Port(hostLn))
+	// A shell that keeps the session in memory; Login signs Ada in.
+	b.sh = &controltest.Sessions{LoginAs: &session.Session{
+		View: session.View{
+			User:        session.User{Sub: "auth0|ada", Name: "Ada Analyst", Email: "ada@example.test"},
+			AccessToken: "bench-at",
+			IDToken:     "bench-idt",
+			Expiry:      time.Now().Add(42 * time.Minute),
+		},
+	}}
+	ctl, err := control.NewServer(b.sh, ctlToken, nil)
 	if err != nil {
 		return err
 	}
 	client := control.NewClient(ctl.URL(), ctlToken)
 	srv, err := component.New(component.Options{
-		StreamlitOrigin: hostOrigin, LaunchSecret: secret, Sessions: client, Shell: client,
-		Changes: client.Changes(ctx), Assets: os.DirFS(*dist), APIURL: "http://127.0.0.1:8888",
+		StreamlitOrigin: b.hostOrigin, LaunchSecret: secret, Sessions: client, SignIn: client,
+		Changes: client.Changes(b.ctx), Assets: os.DirFS(dist), APIURL: "http://127.0.0.1:8888",
 	})
 	if err != nil {
 		return err
 	}
-	go func() { _ = ctl.Serve(ctx) }()
-	go func() { _ = srv.Serve(ctx) }()
+	go func() { _ = ctl.Serve(b.ctx) }()
+	go func() { _ = srv.Serve(b.ctx) }()
+	go func() { _ = httpguard.Serve(b.ctx, httpguard.NewServer(b.hostRoutes(srv.URL())), hostLn) }()
+	return nil
+}
 
-	results := make(chan result, 1)
+// hostRoutes serve the page that plays Streamlit and what it calls back.
+func (b *bench) hostRoutes(componentURL string) http.Handler {
 	mux := http.NewServeMux()
 	// A screenshot is taken at the load event: in "shot" mode the page holds it back with an
 	// image that loads only once the page reports the component signed in and sized.
-	ready := make(chan struct{}, 1)
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		html := strings.Replace(page, "COMPONENT_URL", fmt.Sprintf("%q", srv.URL()), 1)
+		html := strings.Replace(page, "COMPONENT_URL", fmt.Sprintf("%q", componentURL), 1)
 		if r.URL.Query().Get("mode") == "shot" {
 			html = strings.Replace(html, "</body>", `<img src="/hold" alt="" width="1" height="1"></body>`, 1)
 		}
@@ -147,7 +152,7 @@ func run() error {
 	})
 	mux.HandleFunc("GET /hold", func(w http.ResponseWriter, r *http.Request) {
 		select {
-		case <-ready:
+		case <-b.ready:
 		case <-r.Context().Done():
 		case <-time.After(20 * time.Second):
 		}
@@ -156,75 +161,76 @@ func run() error {
 	})
 	mux.HandleFunc("GET /ready", func(w http.ResponseWriter, _ *http.Request) {
 		select {
-		case ready <- struct{}{}:
+		case b.ready <- struct{}{}:
 		default:
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /publish", func(w http.ResponseWriter, r *http.Request) {
-		sub := "user-" + r.URL.Query().Get("i")
-		sh.publish(&session.Session{
-			View: session.View{
-				User:        session.User{Sub: sub, Name: "Ada Analyst", Email: "ada@example.test"},
-				AccessToken: "bench-at-" + sub,
-				IDToken:     "bench-idt",
-				Expiry:      time.Now().Add(42*time.Minute + 17*time.Second),
-			},
-		})
+		b.publish("user-" + r.URL.Query().Get("i"))
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("POST /results", func(w http.ResponseWriter, r *http.Request) {
 		var res result
 		_ = json.NewDecoder(r.Body).Decode(&res)
 		select {
-		case results <- res:
+		case b.results <- res:
 		default:
 		}
 		w.WriteHeader(http.StatusNoContent)
 	})
-	go func() { _ = httpguard.Serve(ctx, httpguard.NewServer(mux), hostLn) }()
+	return mux
+}
 
-	// Each launch gets a fresh profile, so that a previous instance's leftovers never interfere.
-	tmp, err := os.MkdirTemp("", "desklit-bench-chromium-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	launches := 0
-	profile := func() string {
-		launches++
-		return "--user-data-dir=" + filepath.Join(tmp, fmt.Sprint(launches))
-	}
+// publish makes a session for sub the shell's (as a sign-in or a refresh would).
+func (b *bench) publish(sub string) {
+	b.sh.Set(&session.Session{
+		View: session.View{
+			User:        session.User{Sub: sub, Name: "Ada Analyst", Email: "ada@example.test"},
+			AccessToken: "bench-at-" + sub,
+			IDToken:     "bench-idt",
+			Expiry:      time.Now().Add(42*time.Minute + 17*time.Second),
+		},
+	})
+}
 
-	open := func(query url.Values, extra ...string) (result, error) {
-		sh.publish(nil)
-		args := append([]string{"--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-			"--no-default-browser-check", profile()}, extra...)
-		args = append(args, hostOrigin+"/?"+query.Encode())
-		cmd := exec.CommandContext(ctx, *browser, args...)
-		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-		if err := cmd.Start(); err != nil {
-			return result{}, fmt.Errorf("start chromium: %w", err)
+func (b *bench) profile() string {
+	b.launches++
+	return "--user-data-dir=" + filepath.Join(b.profiles, fmt.Sprint(b.launches))
+}
+
+// open loads the host page with query in a headless Chromium, signed out, and waits for its
+// result.
+func (b *bench) open(query url.Values, extra ...string) (result, error) {
+	b.sh.Set(nil)
+	args := append([]string{"--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--no-default-browser-check", b.profile()}, extra...)
+	args = append(args, b.hostOrigin+"/?"+query.Encode())
+	cmd := exec.CommandContext(b.ctx, b.browser, args...)
+	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+	if err := cmd.Start(); err != nil {
+		return result{}, fmt.Errorf("start chromium: %w", err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	select {
+	case res := <-b.results:
+		if res.Error != "" {
+			return res, fmt.Errorf("page (%s): %s", res.Mode, res.Error)
 		}
-		defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
-		select {
-		case res := <-results:
-			if res.Error != "" {
-				return res, fmt.Errorf("page (%s): %s", res.Mode, res.Error)
-			}
-			return res, nil
-		case <-time.After(120 * time.Second):
-			return result{}, errors.New("no result from the page in 120s")
-		}
+		return res, nil
+	case <-time.After(120 * time.Second):
+		return result{}, errors.New("no result from the page in 120s")
 	}
+}
 
-	// Pages without the launch secret, or with a wrong one, never see the session.
+// checkLaunchTokens: pages without the launch secret, or with a wrong one, never see the session.
+func (b *bench) checkLaunchTokens() error {
 	for _, c := range []struct{ name, token, want string }{
 		{"no launch token", "", "missing_launch_token"},
 		{"wrong launch token", "wrong-launch-secret-0123456789", "launch_token_refused"},
 	} {
-		sh.Login(ctx)
-		res, err := open(url.Values{"mode": {"check"}, "token": {c.token}})
+		b.sh.Login(b.ctx)
+		res, err := b.open(url.Values{"mode": {"check"}, "token": {c.token}})
 		if err != nil {
 			return fmt.Errorf("%s: %w", c.name, err)
 		}
@@ -233,8 +239,12 @@ func run() error {
 		}
 		fmt.Printf("check %-20s first event: %s\n", c.name, res.First)
 	}
+	return nil
+}
 
-	res, err := open(url.Values{"mode": {"bench"}, "n": {fmt.Sprint(*n)}, "token": {secret}})
+// measure times n session changes from the shell's publish to onStatusUpdate in the page.
+func (b *bench) measure(n int) error {
+	res, err := b.open(url.Values{"mode": {"bench"}, "n": {fmt.Sprint(n)}, "token": {secret}})
 	if err != nil {
 		return err
 	}
@@ -242,39 +252,41 @@ func run() error {
 	d := slices.Clone(res.Durations)
 	slices.Sort(d)
 	q := func(p float64) float64 { return d[min(len(d)-1, int(p*float64(len(d)-1)+0.5))] }
-	fmt.Printf("Chromium %s, %d changes (after 5 warm-up): shell publish -> onStatusUpdate in the page\n", version(*browser), len(d))
+	fmt.Printf("Chromium %s, %d changes (after 5 warm-up): shell publish -> onStatusUpdate in the page\n", version(b.browser), len(d))
 	fmt.Printf("  median %.2f ms  p95 %.2f ms  min %.2f ms  max %.2f ms\n", q(0.5), q(0.95), d[0], d[len(d)-1])
+	return nil
+}
 
-	if *shot != "" {
-		for _, theme := range []string{"light", "dark"} {
-			path := fmt.Sprintf("%s-%s.png", strings.TrimSuffix(*shot, ".png"), theme)
-			abs, _ := filepath.Abs(path)
-			res, err := open(url.Values{"mode": {"view"}, "token": {secret}, "theme": {theme}})
-			if err != nil {
-				return err
-			}
-			fmt.Printf("frame heights reported (%s): %v\n", theme, res.Heights)
-			// The session is still published: a screenshot run shows the signed-in component.
-			sh.publish(&session.Session{
-				View: session.View{
-					User:        session.User{Sub: "user-view", Name: "Ada Analyst", Email: "ada@example.test"},
-					AccessToken: "x",
-					IDToken:     "y",
-					Expiry:      time.Now().Add(42*time.Minute + 17*time.Second),
-				},
-			})
-			sctx, scancel := context.WithTimeout(ctx, 60*time.Second)
-			cmd := exec.CommandContext(sctx, *browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
-				profile(), "--window-size=760,140", "--timeout=5000",
-				"--screenshot="+abs, hostOrigin+"/?"+url.Values{"mode": {"shot"}, "token": {secret}, "theme": {theme}}.Encode())
-			cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
-			err = cmd.Run()
-			scancel()
-			if err != nil {
-				return fmt.Errorf("screenshot: %w", err)
-			}
-			fmt.Println("screenshot:", abs)
+// screenshots write the signed-in component, light and dark, to <prefix>-light.png and -dark.png.
+func (b *bench) screenshots(prefix string) error {
+	for _, theme := range []string{"light", "dark"} {
+		path := fmt.Sprintf("%s-%s.png", strings.TrimSuffix(prefix, ".png"), theme)
+		abs, _ := filepath.Abs(path)
+		res, err := b.open(url.Values{"mode": {"view"}, "token": {secret}, "theme": {theme}})
+		if err != nil {
+			return err
 		}
+		fmt.Printf("frame heights reported (%s): %v\n", theme, res.Heights)
+		// The session is still published: a screenshot run shows the signed-in component.
+		b.sh.Set(&session.Session{
+			View: session.View{
+				User:        session.User{Sub: "user-view", Name: "Ada Analyst", Email: "ada@example.test"},
+				AccessToken: "x",
+				IDToken:     "y",
+				Expiry:      time.Now().Add(42*time.Minute + 17*time.Second),
+			},
+		})
+		sctx, scancel := context.WithTimeout(b.ctx, 60*time.Second)
+		cmd := exec.CommandContext(sctx, b.browser, "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+			b.profile(), "--window-size=760,140", "--timeout=5000",
+			"--screenshot="+abs, b.hostOrigin+"/?"+url.Values{"mode": {"shot"}, "token": {secret}, "theme": {theme}}.Encode())
+		cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
+		err = cmd.Run()
+		scancel()
+		if err != nil {
+			return fmt.Errorf("screenshot: %w", err)
+		}
+		fmt.Println("screenshot:", abs)
 	}
 	return nil
 }

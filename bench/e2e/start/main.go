@@ -22,7 +22,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -36,7 +35,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -166,45 +164,12 @@ func (b *bench) desklit() (all, lines, spawn time.Duration, err error) {
 		return 0, 0, 0, fmt.Errorf("stdout: %w", err)
 	}
 	cmd.Stderr = cmd.Stdout
-	var (
-		mu      sync.Mutex
-		ready   = map[string]bool{}
-		readyAt time.Duration
-		spawnAt time.Duration // "streamlit Starting": what the shell does before it spawns Python
-		tail    []string
-	)
 	scanDone := make(chan struct{})
-	t0 := time.Now()
+	log := &runLog{t0: time.Now(), ready: map[string]bool{}}
 	if err := cmd.Start(); err != nil {
 		return 0, 0, 0, fmt.Errorf("start: %w", err)
 	}
-	go func() {
-		defer close(scanDone)
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			line := sc.Text()
-			f := strings.Fields(line)
-			mu.Lock()
-			if len(f) >= 3 && f[1] == "streamlit" && f[2] == "Starting" && spawnAt == 0 {
-				spawnAt = time.Since(t0)
-			}
-			if len(f) >= 3 && f[2] == "Ready" && !ready[f[1]] {
-				ready[f[1]] = true
-				if len(ready) == 3 {
-					readyAt = time.Since(t0)
-				}
-			}
-			if i := strings.Index(line, "desklit_token="); i >= 0 {
-				line = line[:i] + "desklit_token=…" // never keep the launch secret
-			}
-			tail = append(tail, line)
-			if len(tail) > 20 {
-				tail = tail[1:]
-			}
-			mu.Unlock()
-		}
-		_, _ = io.Copy(io.Discard, out)
-	}()
+	go func() { defer close(scanDone); log.read(out) }()
 	exited := make(chan error, 1)
 	go func() { <-scanDone; exited <- cmd.Wait() }()
 
@@ -213,15 +178,12 @@ func (b *bench) desklit() (all, lines, spawn time.Duration, err error) {
 		fmt.Sprintf("http://127.0.0.1:%d/healthz", b.p.component),
 		fmt.Sprintf("http://127.0.0.1:%d/healthz", b.p.api),
 	}
-	all, err = b.waitHealthy(urls, t0, exited, 180*time.Second)
+	all, err = b.waitHealthy(urls, log.t0, exited, 180*time.Second)
 	if err == nil {
 		// The stdout line may trail the health answer by a poll interval of the supervisor.
 		deadline := time.Now().Add(5 * time.Second)
 		for time.Now().Before(deadline) {
-			mu.Lock()
-			r := readyAt
-			mu.Unlock()
-			if r > 0 {
+			if r, _ := log.times(); r > 0 {
 				lines = r
 				break
 			}
@@ -230,16 +192,12 @@ func (b *bench) desklit() (all, lines, spawn time.Duration, err error) {
 	}
 	stopErr := stop(cmd, exited, 10*time.Second)
 	if err != nil {
-		mu.Lock()
-		defer mu.Unlock()
-		return 0, 0, 0, fmt.Errorf("%w; last output:\n%s", err, strings.Join(tail, "\n"))
+		return 0, 0, 0, fmt.Errorf("%w; last output:\n%s", err, log.lastLines())
 	}
 	if stopErr != nil {
 		return 0, 0, 0, stopErr
 	}
-	mu.Lock()
-	spawn = spawnAt
-	mu.Unlock()
+	_, spawn = log.times()
 	return all, lines, spawn, b.portsFree(b.p.streamlit, b.p.component, b.p.api)
 }
 

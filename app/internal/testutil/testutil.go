@@ -1,0 +1,62 @@
+// Package testutil holds what many packages' tests need alike: a log sink that goroutines may
+// write while the test reads it, and free loopback ports.
+package testutil
+
+import (
+	"bytes"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+)
+
+// SyncBuffer is a bytes.Buffer safe for concurrent use: a logger's or a child's output, written
+// from other goroutines while the test reads it.
+type SyncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *SyncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String is everything written so far.
+func (s *SyncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// FreePorts returns n distinct loopback ports that were free a moment ago (held together while
+// they are picked, so that none is returned twice).
+func FreePorts(t testing.TB, n int) []int {
+	t.Helper()
+	ports := make([]int, 0, n)
+	for range n {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+	}
+	return ports
+}
+
+// FreePort is one loopback port that was free a moment ago.
+func FreePort(t testing.TB) int {
+	t.Helper()
+	return FreePorts(t, 1)[0]
+}
+
+// SetFreePorts sets each port setting named (DESKLIT_API_PORT, …) in env to a distinct free port,
+// so that nothing running on this machine answers on them.
+func SetFreePorts(t testing.TB, env map[string]string, names ...string) {
+	t.Helper()
+	for i, p := range FreePorts(t, len(names)) {
+		env[names[i]] = strconv.Itoa(p)
+	}
+}

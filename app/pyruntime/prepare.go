@@ -1,0 +1,77 @@
+package pyruntime
+
+import "context"
+
+// Request is an app to run: where its interpreter comes from, how its environment is built, and
+// its script. Prepare turns it into a Runtime.
+type Request struct {
+	// Options build the environment. Options.Python is found by Prepare (FindCached in
+	// Options.DataDir), and Options.UV, when empty, with FindUV beside Exe.
+	Options
+	Configured string              // the configured interpreter (--python); "" reads DESKLIT_PYTHON, else searches
+	Want       Range               // the project's python range (zero: any)
+	Getenv     func(string) string // the environment the interpreter and uv are looked for in
+	Exe        string              // this program: uv is installed beside it
+	Script     string              // the Streamlit script
+	Port       int                 // the port Streamlit serves on
+	// Early, when set, is called once with the runtime as soon as its environment passes the
+	// quick check (Plausible), before Prepare checks every file: Streamlit starts from it while
+	// the check runs. Should the check fail, Options.BeforeBuild runs before the rebuild.
+	Early func(Runtime)
+}
+
+// Runtime is an app's environment and the command line that runs its script in it.
+type Runtime struct {
+	Env  Env
+	Argv []string // StreamlitArgv
+}
+
+// Prepare finds the interpreter, builds or reuses the environment (Ensure) and returns it with
+// the app's Streamlit command line. A warm start runs no process.
+func Prepare(ctx context.Context, r Request) (Runtime, error) {
+	o, err := r.options(ctx)
+	if err != nil {
+		return Runtime{}, err
+	}
+	if r.Early != nil {
+		if env, ok := Plausible(o); ok {
+			r.Early(r.runtime(env))
+		}
+	}
+	if o.UV == "" {
+		if o.UV, err = FindUV(r.Exe, r.Getenv); err != nil {
+			return Runtime{}, err
+		}
+	}
+	env, err := Ensure(ctx, o)
+	if err != nil {
+		return Runtime{}, err
+	}
+	return r.runtime(env), nil
+}
+
+// Built reports whether r's environment is built, so that opening the app takes seconds. Once the
+// interpreter is known (FindCached), it runs no process.
+func Built(ctx context.Context, r Request) bool {
+	o, err := r.options(ctx)
+	if err != nil {
+		return false
+	}
+	state, _, err := Inspect(o)
+	return err == nil && state == "ready"
+}
+
+// options are r's Options with the interpreter found.
+func (r Request) options(ctx context.Context) (Options, error) {
+	py, err := FindCached(ctx, r.DataDir, r.Configured, r.Getenv, r.Want)
+	if err != nil {
+		return Options{}, err
+	}
+	o := r.Options
+	o.Python = py
+	return o, nil
+}
+
+func (r Request) runtime(env Env) Runtime {
+	return Runtime{Env: env, Argv: StreamlitArgv(env, r.Script, r.Port)}
+}

@@ -1,0 +1,222 @@
+//go:build unix
+
+package supervisor
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
+)
+
+func TestGrandchildDiesWithGroup(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	if err := s.Start(context.Background(), helperSpec("api", "serve", testutil.FreePort(t), "HELPER_GRANDCHILD=1")); err != nil {
+		t.Fatal(err)
+	}
+	gc := grepPID(s.Logs("api"), "grandchild")
+	if gc == 0 {
+		t.Fatalf("no grandchild pid in %v", s.Logs("api"))
+	}
+	if !alive(int32(gc)) {
+		t.Fatal("grandchild not running before Stop")
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitGoneT(t, gc, "grandchild")
+}
+
+func TestSupervisorKilledChildrenGone(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("Pdeathsig is Linux only; elsewhere leftovers are reaped at the next start")
+	}
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_PORT="+strconv.Itoa(testutil.FreePort(t)), "HELPER_RUNDIR="+t.TempDir())
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	child := readPIDLine(t, bufio.NewScanner(out), "child")
+	if !alive(int32(child)) {
+		t.Fatal("child not running")
+	}
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	waitGoneT(t, child, "child of the killed supervisor")
+}
+
+// A service's own children outlive a supervisor killed with SIGKILL (Pdeathsig reaches only the
+// service's main process); the next start finds them by the service's session and stops them.
+func TestGrandchildOfAKilledSupervisorIsReapedAtTheNextStart(t *testing.T) {
+	run := t.TempDir()
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_RUNDIR="+run,
+		"HELPER_SH=sleep 1000 & echo grandchild $!; wait")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(out)
+	child := readPIDLine(t, sc, "child")
+	gc := readPIDLine(t, sc, "grandchild")
+	gcRec, err := identify(int32(gc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { // never leave the sleep behind, nor kill a process that reused its pid
+		if now, err := identify(int32(gc)); err == nil && now == gcRec {
+			_ = syscall.Kill(gc, syscall.SIGKILL)
+		}
+	})
+	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = cmd.Wait()
+	if runtime.GOOS == "linux" {
+		waitGoneT(t, child, "service of the killed supervisor")
+	}
+	if !alive(int32(gc)) {
+		t.Fatal("the grandchild died with the supervisor: nothing left to reap")
+	}
+
+	s := newTestSupervisor(t, Options{RunDir: run})
+	if err := s.Start(context.Background(), Spec{Name: "child", Argv: []string{"/bin/sh", "-c", "exec sleep 1000"}}); err != nil {
+		t.Fatal(err)
+	}
+	waitGoneT(t, gc, "grandchild of the killed supervisor")
+}
+
+// A process in the recorded session that was not started by that service (it lacks the
+// service's mark, as after a reused pid) is never touched.
+func TestStrangerInARecordedSessionIsLeftAlone(t *testing.T) {
+	sh := exec.Command("/bin/sh", "-c", "sleep 1000 & echo stranger $!; wait")
+	sh.Env = []string{"PATH=" + os.Getenv("PATH")}
+	sh.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	out, err := sh.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sh.Start(); err != nil {
+		t.Fatal(err)
+	}
+	stranger := readPIDLine(t, bufio.NewScanner(out), "stranger")
+	t.Cleanup(func() { _ = syscall.Kill(stranger, syscall.SIGKILL) })
+	rec, err := identify(int32(sh.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec.PGID, rec.SID, _ = groupOf(rec.PID)
+	rec.Mark = "child-0123456789abcdef"
+	_ = sh.Process.Kill() // the session's leader is gone; its pid is not reused while the session lives
+	_ = sh.Wait()
+
+	s := newTestSupervisor(t, Options{})
+	if err := writePIDFile(s.opts.RunDir, "child", rec); err != nil {
+		t.Fatal(err)
+	}
+	if got := leftovers(rec); len(got) != 0 {
+		t.Errorf("leftovers %v, want none", got)
+	}
+	if err := s.Start(context.Background(), Spec{Name: "child", Argv: []string{"/bin/sh", "-c", "exec sleep 1000"}}); err != nil {
+		t.Fatal(err)
+	}
+	if !alive(int32(stranger)) {
+		t.Fatal("the stranger was stopped")
+	}
+}
+
+func TestLeftoverIsReaped(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	port := testutil.FreePort(t)
+	old := startForeign(t, port)
+	rec, err := identify(int32(old.Process.Pid))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := writePIDFile(s.opts.RunDir, "api", rec); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Start(context.Background(), helperSpec("api", "serve", port)); err != nil {
+		t.Fatalf("Start with a leftover on the port: %v", err)
+	}
+	waitGoneT(t, old.Process.Pid, "leftover")
+	if pid := s.Snapshot()[0].PID; pid == old.Process.Pid || pid == 0 {
+		t.Errorf("new pid %d, old %d", pid, old.Process.Pid)
+	}
+}
+
+func TestForeignProcessIsNamedAndLeftAlive(t *testing.T) {
+	tests := []struct {
+		name    string
+		pidFile func(pid int32) *pidRecord
+	}{
+		{"no pid file", func(int32) *pidRecord { return nil }},
+		{"pid file of another process", func(pid int32) *pidRecord {
+			rec, _ := identify(pid)
+			rec.CreateTimeMS-- // same pid, different process: a reused pid
+			return &rec
+		}},
+		{"pid file with another command line", func(pid int32) *pidRecord {
+			rec, _ := identify(pid)
+			rec.Cmdline += " --other"
+			return &rec
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newTestSupervisor(t, Options{})
+			port := testutil.FreePort(t)
+			foreign := startForeign(t, port)
+			pid := int32(foreign.Process.Pid)
+			if rec := tt.pidFile(pid); rec != nil {
+				if err := writePIDFile(s.opts.RunDir, "api", *rec); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err := s.Start(context.Background(), helperSpec("api", "serve", port))
+			var pe *PortInUseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("Start error %v, want a PortInUseError", err)
+			}
+			if pe.PID != pid || pe.Port != port || pe.Service != "api" || pe.Name == "" || !strings.Contains(pe.Cmdline, filepath.Base(os.Args[0])) {
+				t.Errorf("holder %+v, want pid %d", pe, pid)
+			}
+			if want := fmt.Sprintf("port %d (api) is in use by %s (pid %d: ", port, pe.Name, pid); !strings.HasPrefix(err.Error(), want) {
+				t.Errorf("message %q, want prefix %q", err, want)
+			}
+			if len(s.Snapshot()) != 0 {
+				t.Errorf("a service started: %+v", s.Snapshot())
+			}
+			if !alive(pid) {
+				t.Fatal("the foreign process was stopped")
+			}
+			resp, err := http.Get(fmt.Sprintf("http://127.0.0.1:%d/healthz", port))
+			if err != nil {
+				t.Fatalf("the foreign process no longer serves: %v", err)
+			}
+			resp.Body.Close()
+		})
+	}
+}
