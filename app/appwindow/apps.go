@@ -29,6 +29,9 @@ func (b *Backend) CurrentApp() desktop.AppView {
 // Apps is the recent list (newest first, missing ones marked, each with whether its environment
 // is built) and the demo last.
 func (b *Backend) Apps() []desktop.AppView {
+	if b.sh.Single() { // a packaged app: its own, nothing else
+		return []desktop.AppView{b.CurrentApp()}
+	}
 	cur := b.sh.Project()
 	var out []desktop.AppView
 	for _, r := range project.ReadRecent(b.paths.State) {

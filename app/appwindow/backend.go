@@ -251,10 +251,14 @@ func (b *Backend) StreamlitURL() string { return b.sh.StreamlitURL() }
 func (b *Backend) LogDir() string       { return b.paths.Logs }
 
 func (b *Backend) Versions() map[string]string {
-	return map[string]string{
+	v := map[string]string{
 		"desklit": version.Version, "commit": version.CommitOrVCS(), "built": version.Date,
 		"go": version.GoVersion(), "wails": version.WailsVersion(), "os": runtime.GOOS + "/" + runtime.GOARCH,
 	}
+	if p := b.sh.Project(); b.sh.Single() && p != nil {
+		v["app"] = strings.TrimSpace(p.Name + " " + p.Version)
+	}
+	return v
 }
 
 func (b *Backend) CancelStart() {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/packaged"
 	"github.com/desklit/desklit/app/project"
 )
 
@@ -30,7 +31,10 @@ func (e *OpenError) Unwrap() error { return e.Err }
 // project opened last, else the bundled demo. A project asked for by name that cannot be opened
 // is an error; a last project that cannot be opened any more only a warning (the demo runs).
 // The project's [auth] settings go into cfg.
-func resolveApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, stderr io.Writer) (App, error) {
+func resolveApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, stderr io.Writer, m *packaged.Manifest) (App, error) {
+	if m != nil {
+		return packagedApp(fs, cfg, paths, m)
+	}
 	if fs.NArg() > 1 {
 		fs.Usage()
 		return App{}, &UsageError{Msg: fmt.Sprintf("one app at a time: unexpected argument %q", fs.Arg(1))}
@@ -57,9 +61,32 @@ func resolveApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, stderr
 		}
 		return App{Err: &OpenError{Path: path, Err: err}}, &OpenError{Path: path, Err: err}
 	}
+	return App{Project: p}, applyProject(cfg, p)
+}
+
+// applyProject puts a project's [auth] and [ports] into the configuration.
+func applyProject(cfg *config.Config, p *project.Project) error {
 	cfg.ApplyProject(p.Auth.Values(), p.Auth.Source)
-	if err := cfg.ApplyPorts(p.Ports, p.PortSources); err != nil {
+	return cfg.ApplyPorts(p.Ports, p.PortSources)
+}
+
+// packagedApp is a packaged app's own project: its files, checked against the manifest, kept in
+// the app's data folder (where it runs), its environment from the package's lock and wheels. A
+// packaged app opens nothing else.
+func packagedApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, m *packaged.Manifest) (App, error) {
+	if fs.NArg() > 0 {
+		return App{}, &UsageError{Msg: fmt.Sprintf("%s opens its own app only (not %s)", m.Name, fs.Arg(0))}
+	}
+	dir := filepath.Join(paths.Data, "project")
+	if err := m.Unpack(dir); err != nil {
 		return App{}, err
 	}
-	return App{Project: p}, nil
+	p, err := project.Load(dir)
+	if err != nil {
+		return App{}, fmt.Errorf("%s: %w (reinstall the app)", m.Name, err)
+	}
+	p.Name, p.Script = m.Name, filepath.Join(dir, filepath.FromSlash(m.Script))
+	p.Deps = project.Deps{Kind: project.DepsLocked, File: m.LockFile()}
+	p.Wheels = m.WheelhouseDir()
+	return App{Project: p}, applyProject(cfg, p)
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/packaged"
 )
 
 // Assets are the files the binary carries (go:embed in package main).
@@ -43,6 +44,28 @@ type Env struct {
 	// ServiceExe runs the api and component services (`ServiceExe serve <name>`): this binary, or
 	// the plain desklit beside an installed desklit-window.
 	ServiceExe string
+	// Packaged is the manifest of the packaged app this binary belongs to (found beside Exe by
+	// Run); nil for Desklit itself.
+	Packaged *packaged.Manifest
+}
+
+// appName is the app's name as its windows and messages show it.
+func (e *Env) appName() string {
+	if e.Packaged != nil {
+		return e.Packaged.Name
+	}
+	return "Desklit"
+}
+
+// AppName is the app's name ("Desklit", or a packaged app's), for the windows.
+func (e *Env) AppName() string { return e.appName() }
+
+// appID is the app this process is: Desklit, or a packaged app.
+func (e *Env) appID() string {
+	if e.Packaged != nil {
+		return e.Packaged.AppID
+	}
+	return config.DefaultAppID
 }
 
 // UsageError makes main exit with status 2 after printing the usage.
@@ -93,6 +116,13 @@ func Run(ctx context.Context, e *Env) error {
 	// Libraries log through slog's default; a terminal user wants warnings, not a trace. The
 	// services and the window set up their own structured logs.
 	slog.SetDefault(slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if e.Packaged == nil {
+		m, err := packaged.Find(e.Exe)
+		if err != nil {
+			return err
+		}
+		e.Packaged = m
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		return cmdWindow(ctx, e, args)
 	}
@@ -153,11 +183,12 @@ func parse(e *Env, name string, args []string, extra func(*flag.FlagSet)) (*conf
 		}
 		return nil, config.Paths{}, nil, &UsageError{Msg: err.Error()}
 	}
-	paths := config.PathsFrom(e.Getenv)
+	paths := config.PathsFor(e.appID(), e.Getenv)
 	cfg, err := config.Load(got(), e.Getenv, paths.Config)
 	if err != nil {
 		return nil, paths, fs, err
 	}
+	cfg.AppID = e.appID()
 	return cfg, paths, fs, nil
 }
 

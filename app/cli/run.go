@@ -26,7 +26,7 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	app, err := resolveApp(fs, cfg, paths, e.Stderr)
+	app, err := resolveApp(fs, cfg, paths, e.Stderr, e.Packaged)
 	if err != nil {
 		return err
 	}
@@ -71,6 +71,7 @@ func newShell(e *Env, cfg *config.Config, paths config.Paths, logger *slog.Logge
 		Streamlit: e.Assets.Streamlit,
 		Project:   app.Project,
 		OpenError: app.Err,
+		Single:    e.Packaged != nil,
 		Opener:    signinOpener(e, cfg),
 		Logger:    logger,
 		Progress:  progress,

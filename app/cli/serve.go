@@ -85,7 +85,7 @@ func serveComponent(ctx context.Context, e *Env, cfg *config.Config, paths confi
 	client := control.NewClient(ctlURL, ctlToken)
 	var sessions component.SessionSource = client
 	if e.Getenv("DESKLIT_SESSION_SOURCE") != "shell" {
-		if store, st := wiring.OpenKeyring(ctx); st.Backend == keyringstore.BackendKeyring {
+		if store, st := wiring.OpenKeyring(ctx, cfg); st.Backend == keyringstore.BackendKeyring {
 			sessions = store
 		}
 	}

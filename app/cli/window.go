@@ -24,6 +24,10 @@ type WindowRunner interface {
 // runs in this process: the plain desklit hands the window to desklit-window untouched.
 type MainWindow struct {
 	Paths config.Paths
+	// Name and AppID are the app's: "Desklit" and "desklit", or a packaged app's. Single is set
+	// for a packaged app, which opens no other.
+	Name, AppID string
+	Single      bool
 	// Open makes the window's shell and the log it writes (closeLog ends it); the runtime
 	// build's progress goes to progress.
 	Open func(progress func(pyruntime.Progress)) (sh *shell.Shell, logger *slog.Logger, closeLog func())
@@ -35,9 +39,9 @@ func cmdWindow(ctx context.Context, e *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	app, err := resolveApp(fs, cfg, paths, e.Stderr)
+	app, err := resolveApp(fs, cfg, paths, e.Stderr, e.Packaged)
 	var ue *UsageError
-	if errors.As(err, &ue) {
+	if errors.As(err, &ue) || (err != nil && e.Packaged != nil) {
 		return err
 	} // a project that cannot be opened is shown in the window, which runs the demo
 	if err := cfg.RequireClientID(); err != nil {
@@ -50,7 +54,7 @@ func cmdWindow(ctx context.Context, e *Env, args []string) error {
 		return errors.New("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); use 'desklit run' to start the services without a window")
 	}
 	return e.Window.RunMain(ctx, e, MainWindow{
-		Paths: paths,
+		Paths: paths, Name: e.appName(), AppID: e.appID(), Single: e.Packaged != nil,
 		Open: func(progress func(pyruntime.Progress)) (*shell.Shell, *slog.Logger, func()) {
 			logger, closeLog := appLogger(paths, e.Stderr)
 			return newShell(e, cfg, paths, logger, progress, app), logger, closeLog

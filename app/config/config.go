@@ -57,6 +57,10 @@ type Config struct {
 	// when no keyring is available.
 	AllowPlaintextSession bool
 
+	// AppID is the app the configuration is for: "desklit", or a packaged app's id. It names the
+	// keyring entries and the single instance.
+	AppID string
+
 	// File is the config file that was read (empty when none existed).
 	File string
 	// Sources maps a setting's variable name to where its value came from.
@@ -111,7 +115,7 @@ func (e *Error) Unwrap() error { return e.Err }
 // Load builds the configuration from flag values (keyed by variable name, plus "config" for the
 // file), the environment and the config file. configDir is where the default file lives.
 func Load(flags map[string]string, getenv func(string) string, configDir string) (*Config, error) {
-	c := &Config{Sources: map[string]string{}}
+	c := &Config{AppID: DefaultAppID, Sources: map[string]string{}}
 	file := filepath.Join(configDir, ConfigFileName)
 	explicitFile := false
 	if f, ok := flags["config"]; ok && f != "" {

@@ -46,6 +46,7 @@ type Snapshot struct {
 	Versions     map[string]string `json:"versions"`
 	App          AppView           `json:"app"`
 	Apps         []AppView         `json:"apps"`
+	SingleApp    bool              `json:"singleApp"` // a packaged app: no other app to open
 }
 
 // App is bound to the frontend: its exported methods are what the UI calls. Each waits until
@@ -183,6 +184,7 @@ func (a *App) Snapshot() (Snapshot, error) {
 	s := a.snap
 	s.Services = slices.Clone(s.Services)
 	s.Apps = slices.Clone(s.Apps)
+	s.SingleApp = a.opts.SingleApp
 	return s, nil
 }
 
@@ -316,7 +318,11 @@ func (a *App) about() string {
 	}
 	slices.Sort(keys)
 	var sb strings.Builder
-	sb.WriteString("Desklit: your Streamlit app on the desktop, signed in.\n\n")
+	if a.opts.SingleApp {
+		fmt.Fprintf(&sb, "%s, a Streamlit app made with Desklit.\n\n", a.appTitle())
+	} else {
+		sb.WriteString("Desklit: your Streamlit app on the desktop, signed in.\n\n")
+	}
 	for _, k := range keys {
 		fmt.Fprintf(&sb, "%s: %s\n", k, v[k])
 	}

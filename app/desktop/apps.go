@@ -147,14 +147,19 @@ func (a *App) updateRecentMenu() {
 
 // windowTitle is "<app> — Desklit", or just "Desklit" for the demo.
 func (a *App) windowTitle(v AppView) string {
-	base := a.opts.Title
-	if base == "" {
-		base = "Desklit"
-	}
-	if v.Demo || v.Name == "" {
+	base := a.appTitle()
+	if v.Demo || v.Name == "" || a.opts.SingleApp || v.Name == base {
 		return base
 	}
 	return v.Name + " — " + base
+}
+
+// appTitle is the app's own name: Desklit, or a packaged app's.
+func (a *App) appTitle() string {
+	if a.opts.Title == "" {
+		return "Desklit"
+	}
+	return a.opts.Title
 }
 
 // nameFor is what the window calls the app at path while it opens, before the Backend has read

@@ -30,10 +30,12 @@ func (a *App) menu(opts Options) *menu.Menu {
 	}
 
 	file := m.AddSubmenu("File")
-	file.AddText("Open App…", keys.CmdOrCtrl("o"), bg(func() error { _, err := a.ChooseApp(); return err }))
-	file.AddText("Open Script…", keys.Combo("o", keys.CmdOrCtrlKey, keys.ShiftKey), bg(func() error { _, err := a.ChooseScript(); return err }))
-	a.recentMenu(file.AddSubmenu("Open Recent"), bg, view)
-	file.AddSeparator()
+	if !opts.SingleApp { // a packaged app opens its own app only
+		file.AddText("Open App…", keys.CmdOrCtrl("o"), bg(func() error { _, err := a.ChooseApp(); return err }))
+		file.AddText("Open Script…", keys.Combo("o", keys.CmdOrCtrlKey, keys.ShiftKey), bg(func() error { _, err := a.ChooseScript(); return err }))
+		a.recentMenu(file.AddSubmenu("Open Recent"), bg, view)
+		file.AddSeparator()
+	}
 	file.AddText("Open in Browser", keys.Combo("b", keys.CmdOrCtrlKey, keys.ShiftKey), bg(a.OpenInBrowser))
 	file.AddText("Save Diagnostics…", keys.CmdOrCtrl("s"), bg(func() error {
 		path, err := a.SaveDiagnostics()
@@ -52,7 +54,9 @@ func (a *App) menu(opts Options) *menu.Menu {
 
 	v := m.AddSubmenu("View")
 	v.AddText("App", keys.CmdOrCtrl("1"), view("app"))
-	v.AddText("Apps", keys.CmdOrCtrl("2"), view("apps"))
+	if !opts.SingleApp {
+		v.AddText("Apps", keys.CmdOrCtrl("2"), view("apps"))
+	}
 	v.AddText("Logs", keys.CmdOrCtrl("l"), view("logs"))
 	v.AddSeparator()
 	v.AddText("Reload App", keys.CmdOrCtrl("r"), view("reload"))
@@ -79,10 +83,10 @@ func (a *App) menu(opts Options) *menu.Menu {
 	svc.AddText("Show Logs", nil, view("logs"))
 
 	help := m.AddSubmenu("Help")
-	help.AddText("About Desklit", nil, func(*menu.CallbackData) {
+	help.AddText("About "+a.appTitle(), nil, func(*menu.CallbackData) {
 		go func() {
 			if a.wait() == nil {
-				a.ui.Message("About Desklit", a.about())
+				a.ui.Message("About "+a.appTitle(), a.about())
 			}
 		}()
 	})

@@ -172,6 +172,8 @@ type Options struct {
 	Services []string
 	// UniqueID identifies the single instance ("io.desklit.desktop" when empty).
 	UniqueID string
+	// SingleApp is a packaged app's window: it runs its own app, so the menus offer no other.
+	SingleApp bool
 	// Icon is the PNG for the window (Linux).
 	Icon []byte
 	// StopTimeout bounds Backend.Stop when the window closes (2.5 s when zero).

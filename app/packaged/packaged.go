@@ -4,12 +4,16 @@
 package packaged
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
+
+	"github.com/desklit/desklit/app/bundle"
 )
 
 // FileName is the manifest's name, beside the binaries (Contents/Resources on macOS).
@@ -98,4 +102,25 @@ func (m *Manifest) ProjectDir() string { return filepath.Join(m.Dir, filepath.Fr
 func (m *Manifest) LockFile() string { return filepath.Join(m.Dir, filepath.FromSlash(m.Lock)) }
 func (m *Manifest) WheelhouseDir() string {
 	return filepath.Join(m.Dir, filepath.FromSlash(m.Wheelhouse))
+}
+
+// Unpack checks every project file as installed against the manifest's SHA-256 and keeps dest
+// holding exactly those files (bundle.Unpack: a changed or missing one is restored), so that the
+// app runs from a folder of the user's that matches what was packaged.
+func (m *Manifest) Unpack(dest string) error {
+	src := m.ProjectDir()
+	for name, want := range m.Files {
+		data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(name)))
+		if err != nil {
+			return fmt.Errorf("%s: the app's file %s: %w (reinstall the app)", m.Name, name, err)
+		}
+		sum := sha256.Sum256(data)
+		if hex.EncodeToString(sum[:]) != want {
+			return fmt.Errorf("%s: the app's file %s is not the one packaged (reinstall the app)", m.Name, name)
+		}
+	}
+	if _, err := bundle.Unpack(os.DirFS(src), dest); err != nil {
+		return fmt.Errorf("unpack %s: %w", m.Name, err)
+	}
+	return nil
 }

@@ -15,6 +15,7 @@ const (
 	DepsPyproject    = "pyproject.toml"   // [project].dependencies, resolved
 	DepsRequirements = "requirements.txt" // ranges or pins (hashes honoured), resolved
 	DepsNone         = "none"             // the demo's locked stack
+	DepsLocked       = "locked"           // a packaged app's hash lock, installed as it is
 )
 
 // Deps is a project's dependency source.

@@ -53,6 +53,9 @@ func (e *AuthChangeError) Error() string {
 // Streamlit service on it. The session, the API and the component keep running. A failed or
 // cancelled switch leaves the running app as it was.
 func (s *Shell) OpenProject(ctx context.Context, path string) error {
+	if s.o.Single {
+		return errors.New("a packaged app runs its own app only")
+	}
 	if !s.switchMu.TryLock() {
 		return ErrSwitching
 	}

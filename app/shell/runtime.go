@@ -94,6 +94,8 @@ func (s *Shell) runtimeOptions(p *project.Project) pyruntime.Options {
 		o.Source = pyruntime.Source{Kind: pyruntime.SourcePyproject, File: p.Deps.File, Requirements: p.Deps.Requirements, Base: base}
 	case project.DepsRequirements:
 		o.Source = pyruntime.Source{Kind: pyruntime.SourceRequirements, File: p.Deps.File, Base: base}
+	case project.DepsLocked:
+		o.Source = pyruntime.Source{Kind: pyruntime.SourceLocked, File: p.Deps.File}
 	}
 	return o
 }

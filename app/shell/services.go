@@ -2,6 +2,7 @@ package shell
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -105,8 +106,14 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"PYTHONDONTWRITEBYTECODE=1",
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
+	argv := rt.Argv
+	if s.o.Single {
+		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
+		// Deploy button, no developer options).
+		argv = append(slices.Clone(argv), "--client.toolbarMode", "viewer")
+	}
 	return supervisor.Spec{
-		Name: "streamlit", Argv: rt.Argv,
+		Name: "streamlit", Argv: argv,
 		Env: streamlitEnv, Dir: dir,
 		Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
 		ReadyTimeout: 60 * time.Second, Restart: restartPolicy, Watch: streamlitWatch,

@@ -42,6 +42,8 @@ type Options struct {
 	// OpenError is why the project asked for could not be opened (the demo runs instead); the
 	// window shows it at start.
 	OpenError error
+	// Single is set for a packaged app: it runs its project and opens no other (nor the demo).
+	Single bool
 	// Opener shows the authorize URL: a native window or the system browser.
 	Opener authflow.Opener
 	Logger *slog.Logger
@@ -138,6 +140,9 @@ func (s *Shell) Project() *project.Project {
 	defer s.mu.Unlock()
 	return s.project
 }
+
+// Single reports whether this is a packaged app, which runs its own project only.
+func (s *Shell) Single() bool { return s.o.Single }
 
 // OpenError is why the project asked for at start could not be opened, if it could not.
 func (s *Shell) OpenError() error { return s.o.OpenError }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/desklit/desklit/app/appwindow"
 	"github.com/desklit/desklit/app/cli"
+	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/pyruntime"
 )
@@ -27,11 +28,17 @@ func (runner) RunMain(ctx context.Context, e *cli.Env, w cli.MainWindow) error {
 	sh, logger, closeLog := w.Open(func(p pyruntime.Progress) { b.ProgressFunc()(p) })
 	defer closeLog()
 	b = appwindow.New(sh, w.Paths, logger)
-	if desktop.FirstInstance("") {
+	uniqueID := "" // Desklit's own
+	if w.AppID != config.DefaultAppID {
+		uniqueID = "io.desklit.app." + w.AppID // a packaged app: an instance of its own
+	}
+	if desktop.FirstInstance(uniqueID) {
 		b.Prestart(ctx) // Streamlit starts while GTK and WebKit load
 	}
 	return desktop.Run(b, desktop.Options{
-		Title:           "Desklit",
+		Title:           w.Name,
+		UniqueID:        uniqueID,
+		SingleApp:       w.Single,
 		Assets:          e.Assets.Frontend,
 		WindowStatePath: filepath.Join(w.Paths.State, "window.json"),
 		Logger:          logger.With("component", "window"),
@@ -41,6 +48,7 @@ func (runner) RunMain(ctx context.Context, e *cli.Env, w cli.MainWindow) error {
 
 func (runner) RunSignin(ctx context.Context, e *cli.Env, url string) error {
 	return desktop.RunSigninWindow(url, desktop.SigninOptions{
+		Title:  "Sign in — " + e.AppName(),
 		Icon:   e.Assets.Icon,
 		Logger: slog.New(slog.NewTextHandler(e.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	})

@@ -52,6 +52,7 @@ func FlowConfig(cfg *config.Config, logger *slog.Logger) authflow.Config {
 // may have allowed (DESKLIT_ALLOW_PLAINTEXT_SESSION), else memory; logger may be nil.
 func KeyringOptions(cfg *config.Config, paths config.Paths, logger *slog.Logger) keyringstore.Options {
 	return keyringstore.Options{
+		Service:        cfg.AppID,
 		Logger:         logger,
 		AllowPlaintext: cfg.AllowPlaintextSession,
 		PlaintextFile:  filepath.Join(paths.Data, "session.json"),
@@ -65,8 +66,8 @@ func OpenStore(ctx context.Context, cfg *config.Config, paths config.Paths, logg
 
 // OpenKeyring opens the OS keyring alone, as the component server reads the session: with no
 // keyring it falls back to memory (the shell's session is then read over the control channel).
-func OpenKeyring(ctx context.Context) (session.Store, keyringstore.Status) {
-	return openStore(ctx, keyringstore.Options{})
+func OpenKeyring(ctx context.Context, cfg *config.Config) (session.Store, keyringstore.Status) {
+	return openStore(ctx, keyringstore.Options{Service: cfg.AppID})
 }
 
 func openStore(ctx context.Context, o keyringstore.Options) (session.Store, keyringstore.Status) {

@@ -68,6 +68,7 @@ export interface Snapshot {
   versions: Record<string, string> | null;
   app: AppView | null;
   apps: AppView[] | null;
+  singleApp?: boolean; // a packaged app
 }
 
 export interface LogLine {

@@ -79,6 +79,15 @@ describe('apps', () => {
     expect(q('.app-switch')!.textContent).toContain('Churn model');
   });
 
+  it('a packaged app shows its name only: no Apps view to open', async () => {
+    api.snap = { ...api.snap, app: app('Sales dashboard', { current: true }), apps: [app('Sales dashboard', { current: true })], singleApp: true };
+    const ui2 = new UI(root, api);
+    await ui2.start();
+    expect(q('.app-switch')).toBeNull();
+    expect(q('.brand-name')!.textContent).toBe('Sales dashboard');
+    expect(q('.logo')!.textContent).toBe('S');
+  });
+
   it('shows the app being opened, then reloads the frame with the new app', () => {
     api.emit(Ev.app, demo({ current: true }));
     api.emit(Ev.appUrl, 'http://127.0.0.1:4010/?desklit_token=s');

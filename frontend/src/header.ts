@@ -8,6 +8,7 @@ import type { View } from './ui';
 
 export interface HeaderState {
   app: AppView | null;
+  singleApp: boolean; // a packaged app: its name only, no other app to open
   services: ServiceView[];
   session: SessionView;
   signingIn: boolean;
@@ -41,7 +42,7 @@ export function header(s: HeaderState, act: HeaderActions): HTMLElement[] {
     : h('button', { class: 'btn primary', disabled: signingIn, onclick: () => act.login() },
         signingIn ? 'Signing in…' : 'Log in');
   return [
-    brand(s.app, view, act),
+    brand(s.app, view, act, s.singleApp),
     h('nav', { class: 'pills', 'aria-label': 'Services' }, s.services.map((svc) => pill(svc, s.menuFor === svc.name, act))),
     h('div', { class: 'spacer' }),
     who,
@@ -57,9 +58,15 @@ export function header(s: HeaderState, act: HeaderActions): HTMLElement[] {
   ];
 }
 
-/** brand is the current app's name; it opens the Apps view, where another can be opened. */
-function brand(app: AppView | null, view: View, act: HeaderActions): HTMLElement {
+/** brand is the current app's name; it opens the Apps view, where another can be opened (not
+ * in a packaged app, which runs its own only). */
+function brand(app: AppView | null, view: View, act: HeaderActions, single: boolean): HTMLElement {
   const name = app?.name || 'Desklit';
+  if (single) {
+    return h('div', { class: 'brand' },
+      h('span', { class: 'logo', 'aria-hidden': 'true' }, name.slice(0, 1).toUpperCase()),
+      h('span', { class: 'brand-name app-only' }, name));
+  }
   return h('div', { class: 'brand' },
     h('span', { class: 'logo', 'aria-hidden': 'true' }, 'D'),
     h('button', {

@@ -30,6 +30,7 @@ export interface State {
   app: AppView | null; // the current app
   apps: AppView[];
   opening: string; // the name of the app being opened, "" when none
+  singleApp: boolean; // a packaged app: no Apps view, no other app to open
   signingIn: boolean; // Log in was pressed and the sign-in has not ended
 }
 
@@ -41,7 +42,7 @@ export class UI {
   state: State = {
     services: [], session: emptySession, progress: null, error: null, streamlitUrl: '',
     view: 'app', logService: 'streamlit', filter: '', keyringDismissed: false, cpuDismissed: [], notice: null, menuFor: '',
-    app: null, apps: [], opening: '', signingIn: false,
+    app: null, apps: [], opening: '', singleApp: false, signingIn: false,
   };
   private logs = new Map<string, string[]>();
   private frame: HTMLIFrameElement | null = null;
@@ -101,6 +102,7 @@ export class UI {
       progress: s.progress && !s.progress.done ? s.progress : null,
       error: s.error && s.error.kind ? s.error : null,
       apps: s.apps ?? [],
+      singleApp: !!s.singleApp,
     });
     if (s.app) this.onApp(s.app);
     this.onServices(s.services ?? [], s.streamlitUrl);
@@ -210,13 +212,13 @@ export class UI {
   }
 
   private renderHeader(): void {
-    const { services, session, view, signingIn, menuFor, app } = this.state;
+    const { services, session, view, signingIn, menuFor, app, singleApp } = this.state;
     const appReady = this.streamlitReady();
     // Rebuild only when something shown changed, so a hover or a focus survives other events.
-    const key = JSON.stringify([services, session, signingIn, view, menuFor, appReady, app]);
+    const key = JSON.stringify([services, session, signingIn, view, menuFor, appReady, app, singleApp]);
     if (key === this.headerKey) return;
     this.headerKey = key;
-    this.header.replaceChildren(...header({ app, services, session, signingIn, view, menuFor, appReady }, {
+    this.header.replaceChildren(...header({ app, services, session, signingIn, view, menuFor, appReady, singleApp }, {
       toggleApps: () => this.set({ view: view === 'apps' ? 'app' : 'apps', menuFor: '' }),
       toggleMenu: (name) => this.set({ menuFor: this.state.menuFor === name ? '' : name }),
       restart: (name) => this.restart(name),
