@@ -148,7 +148,23 @@ test-e2e: build wheelhouse test-wheels
 # macOS artefacts, then install the .deb, start it as a desktop would and remove it (root).
 test-dist: build
 	$(MAKE) dist dist-check
-	$(SUDO) $(MAKE) dist-e2e
+	$(MAKE) package-sample
+	$(SUDO) $(MAKE) dist-e2e package-e2e
+
+# `desklit package` on the sample project with a package outside the demo's lock, for Linux (this
+# tree's binaries) and Windows (make dist's), offline: the wheels come from the wheelhouses and
+# the test wheels. Its Windows artefacts are checked; package-e2e installs the .deb beside
+# Desklit's and runs both (as root).
+PKGOUT := test/out/package
+.PHONY: package-sample package-e2e
+package-sample: build test-wheels
+	rm -rf $(PKGOUT)
+	DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS=$(TESTWHEELS)$(foreach d,$(wildcard $(CACHE)/wheelhouse-win_amd64-*),:$(d)) \
+	  $(BIN) package test/projects/extra-package --target linux,windows --binaries $(CACHE)/dist-work/windows -o $(PKGOUT)
+	test/dist/package-windows-check.sh $(PKGOUT) extra-package "Extra package"
+
+package-e2e:
+	test/dist/package-e2e.sh $(firstword $(wildcard $(PKGOUT)/extra-package_*_amd64.deb)) $(firstword $(wildcard $(DIST_DIR)/desklit_*_amd64.deb))
 
 test: deps vet test-go test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist
 	@echo "make test: all suites passed"
@@ -181,6 +197,7 @@ screenshots: build wheelhouse
 	test/gui/e2e.sh $(BIN) $(SHOTS)
 	test/gui/screenshots-fake.sh $(SHOTS)/ui-states
 	cp $(SHOTS)/gui-*.png docs/screenshots/
+	@if [ -f $(SHOTS)/package-installed.png ]; then cp $(SHOTS)/package-installed.png docs/screenshots/; fi
 	cp $(SHOTS)/ui-states/*.png docs/screenshots/ui-states/
 	@if [ -f test/out/deb-installed.png ]; then cp test/out/deb-installed.png docs/screenshots/; \
 	else echo "screenshots: no test/out/deb-installed.png (make test-dist makes it); kept the old one"; fi
