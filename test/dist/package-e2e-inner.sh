@@ -120,3 +120,14 @@ for p in $apid $dpid; do
 	log "SIGTERM ended pid $p and its $(echo $tracked | wc -w) descendants"
 done
 pids=""
+
+# `desklit package` works from the installed Desklit too (no source tree, no network): the sample
+# project with its extra wheel in its own wheels/ folder.
+if [ -n "${DESKLIT_E2E_SAMPLE:-}" ]; then
+	cp -r "$DESKLIT_E2E_SAMPLE" "$home/sample" && mkdir -p "$home/sample/wheels"
+	cp "$DESKLIT_E2E_WHEELS"/*.whl "$home/sample/wheels/"
+	(cd "$home" && env -i HOME="$home" PATH=/usr/bin:/bin /usr/bin/desklit package "$home/sample" --name "Sample Copy" -o "$home/out") >"$home/package.log" 2>&1 ||
+		{ cat "$home/package.log" >&2; fail "desklit package from the installed Desklit"; }
+	[ -f "$home/out/sample-copy_1.2.0_amd64.deb" ] || { cat "$home/package.log" >&2; fail "the installed Desklit made no .deb"; }
+	log "the installed Desklit packaged a project offline: $(ls "$home/out" | tr '\n' ' ')"
+fi

@@ -14,7 +14,8 @@
 #    own, from its desklit.toml); a window titled with the app's name; a screenshot of it (default
 #    test/out/screenshots/package-installed.png); the project's extra package imported (its log);
 #    sign-in through the dev IdP in the app's native sign-in window; the Secure API called (its
-#    log); SIGTERM ends each app and everything it started.
+#    log); SIGTERM ends each app and everything it started; the installed Desklit (no source tree,
+#    no network) packages the sample project itself.
 # 4. apt-get remove both: every file either installed is gone.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -68,6 +69,7 @@ if [ "${DESKLIT_E2E_NETNS:-1}" != 0 ] && command -v ip >/dev/null && unshare -n 
 	netns=(unshare -n -- sh -c 'ip link set lo up && exec "$@"' sh)
 	log "running the apps in a private network namespace (loopback only, no network)"
 fi
+DESKLIT_E2E_SAMPLE=$root/test/projects/extra-package DESKLIT_E2E_WHEELS=$root/.cache/test-wheelhouse \
 DESKLIT_E2E_NETNS_ON=${netns:+1} "${netns[@]}" xvfb-run -a -s "-screen 0 1280x800x24" \
 	dbus-run-session -- "$0" --inner "$home" "$id" "$shot" || fail "the installed apps (see above)"
 
