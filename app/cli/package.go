@@ -4,14 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
-	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/packager"
-	"github.com/desklit/desklit/app/pyruntime"
 )
 
 // cmdPackage makes a project into a branded, offline installer: `desklit package PATH`.
@@ -42,27 +38,15 @@ func cmdPackage(ctx context.Context, e *Env, args []string) error {
 		}
 		pyVersions[t] = v
 	}
-	py, err := pyruntime.FindCached(ctx, paths.Data, cfg.Python, e.Getenv, pyruntime.Range{})
-	if err != nil {
-		return err
-	}
-	uv, err := pyruntime.FindUV(e.Exe, e.Getenv)
-	if err != nil {
-		return err
-	}
 	sh := newShell(e, cfg, paths, nil, nil, App{})
-	if err := sh.PrepareBundle(); err != nil {
+	o, closeLog, err := sh.PackageOptions(ctx)
+	if err != nil {
 		return err
 	}
-	logw, closeLog := logFile(paths, "package.log")
 	defer closeLog()
-	o := packager.Options{
-		Project: fs.Arg(0), Name: name, Version: ver, Icon: icon, Targets: splitList(targets), OutDir: out,
-		Binaries: binaries, IncludeSecrets: splitList(secrets), Python: pyVersions,
-		Self: e.Exe, DefaultIcon: e.Assets.Icon, Log: logw,
-		Runtime:  sh.RuntimeOptions(py, uv),
-		Progress: func(s string) { fmt.Fprintf(e.Stdout, "package: %s\n", s) },
-	}
+	o.Project, o.Name, o.Version, o.Icon, o.Targets, o.OutDir = fs.Arg(0), name, ver, icon, splitList(targets), out
+	o.Binaries, o.IncludeSecrets, o.Python = binaries, splitList(secrets), pyVersions
+	o.Progress = func(s string) { fmt.Fprintf(e.Stdout, "package: %s\n", s) }
 	rep, err := packager.Build(ctx, o)
 	if len(rep.LeftOut) > 0 {
 		fmt.Fprintf(e.Stdout, "Left out (they look like secrets; --include-secrets FILE packages one): %s\n", strings.Join(rep.LeftOut, ", "))
@@ -82,18 +66,6 @@ func cmdPackage(ctx context.Context, e *Env, args []string) error {
 	abs, _ := filepath.Abs(out)
 	fmt.Fprintf(e.Stdout, "in %s\n", abs)
 	return nil
-}
-
-// logFile appends to <logs>/name (io.Discard when it cannot be opened).
-func logFile(paths config.Paths, name string) (io.Writer, func()) {
-	if err := os.MkdirAll(paths.Logs, 0o755); err != nil {
-		return io.Discard, func() {}
-	}
-	f, err := os.OpenFile(filepath.Join(paths.Logs, name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-	if err != nil {
-		return io.Discard, func() {}
-	}
-	return f, func() { f.Close() }
 }
 
 func splitList(s string) []string {

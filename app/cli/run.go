@@ -72,6 +72,7 @@ func newShell(e *Env, cfg *config.Config, paths config.Paths, logger *slog.Logge
 		Project:   app.Project,
 		OpenError: app.Err,
 		Single:    e.Packaged != nil,
+		Icon:      e.Assets.Icon,
 		Opener:    signinOpener(e, cfg),
 		Logger:    logger,
 		Progress:  progress,

@@ -28,19 +28,6 @@ func (s *Shell) unpackApp() error {
 	return nil
 }
 
-// PrepareBundle unpacks (or checks) the bundled Streamlit app and desklit_auth, for what needs
-// them without starting anything (desklit package).
-func (s *Shell) PrepareBundle() error { return s.unpackApp() }
-
-// RuntimeOptions are the environment options of the demo with py and uv: the data and cache
-// folders, Desklit's lock, the wheel folders, offline or not, desklit_auth (desklit package
-// resolves a project's locks with them).
-func (s *Shell) RuntimeOptions(py pyruntime.Python, uv string) pyruntime.Options {
-	o := s.runtimeOptions(nil)
-	o.Python, o.UV = py, uv
-	return o
-}
-
 // runtimeRequest is what pyruntime needs to run p (nil: the demo): its interpreter (in its
 // python range), how its environment is built, and its script.
 func (s *Shell) runtimeRequest(p *project.Project) (pyruntime.Request, error) {
@@ -119,11 +106,14 @@ func (s *Shell) pruneEnvs(o pyruntime.Options, keep string) {
 	}()
 }
 
-func (s *Shell) buildLog() (io.Writer, func()) {
+func (s *Shell) buildLog() (io.Writer, func()) { return s.logFile("runtime-build.log") }
+
+// logFile appends to <logs>/name (io.Discard when it cannot be opened).
+func (s *Shell) logFile(name string) (io.Writer, func()) {
 	if err := os.MkdirAll(s.o.Paths.Logs, 0o755); err != nil {
 		return io.Discard, func() {}
 	}
-	f, err := os.OpenFile(filepath.Join(s.o.Paths.Logs, "runtime-build.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	f, err := os.OpenFile(filepath.Join(s.o.Paths.Logs, name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return io.Discard, func() {}
 	}

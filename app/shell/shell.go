@@ -44,6 +44,8 @@ type Options struct {
 	OpenError error
 	// Single is set for a packaged app: it runs its project and opens no other (nor the demo).
 	Single bool
+	// Icon is Desklit's icon (PNG), a package's when its project has none.
+	Icon []byte
 	// Opener shows the authorize URL: a native window or the system browser.
 	Opener authflow.Opener
 	Logger *slog.Logger
