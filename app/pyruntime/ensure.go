@@ -259,19 +259,30 @@ func installError(err error) error {
 	return buildError("install the packages", err)
 }
 
-// writeChecked imports the app's modules in the new environment (isolated, outside any project
-// folder, so that only what is installed can be found), and writes the manifest of its files and
-// the completion marker.
+// checkScript finds the modules named in its arguments in the environment (isolated, outside any
+// project folder, so that only what is installed can be found) without running them: uv has
+// already checked every wheel against the lock and this Python's tags, and importing Streamlit
+// here would cost a second and write bytecode that Streamlit's first start writes anyway (into
+// the environment's pycache, see PycachePrefix). desklit_auth must be the environment's own.
+const checkScript = `import sys, importlib.util
+for name in sys.argv[1:]:
+    spec = importlib.util.find_spec(name)
+    if spec is None:
+        sys.exit("module %s is not installed" % name)
+    if name == "desklit_auth" and not (spec.origin or "").startswith(sys.prefix):
+        sys.exit("desklit_auth comes from %s, not the environment" % spec.origin)
+`
+
+// writeChecked finds the app's modules in the new environment and writes the manifest of its
+// files and the completion marker.
 func (o Options) writeChecked(ctx context.Context, dir, key string) error {
-	imports := o.imports()
-	check := fmt.Sprintf("import %s\n", strings.Join(imports, ", "))
+	args := append([]string{venvPython(dir), "-I", "-c", checkScript + listScript}, o.imports()...)
 	if o.AuthPackage != "" {
-		check += "import sys, desklit_auth\nassert desklit_auth.__file__.startswith(sys.prefix), desklit_auth.__file__\n"
+		args = append(args, "desklit_auth")
 	}
-	check += listScript
 	// The file list is long: it goes to the log only when the check fails.
 	var listed bytes.Buffer
-	if err := runLoggedIn(ctx, dir, []string{venvPython(dir), "-I", "-c", check}, baseEnviron(), &listed, nil); err != nil {
+	if err := runLoggedIn(ctx, dir, args, baseEnviron(), &listed, nil); err != nil {
 		_, _ = o.log().Write(listed.Bytes())
 		return buildError("import check", err)
 	}

@@ -330,3 +330,20 @@ func TestKey(t *testing.T) {
 		})
 	}
 }
+
+// TestEnsureChecksTheModules: a module the app needs that the environment lacks fails the build
+// (named), and nothing is left; the check finds modules without running them.
+func TestEnsureChecksTheModules(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	o := f.opts
+	o.Imports = []string{"desklit_fake_a", "desklit_not_installed"}
+	_, err := Ensure(context.Background(), o)
+	var be *BuildError
+	if !errors.As(err, &be) || !strings.Contains(f.opts.Log.(*testutil.SyncBuffer).String(), "module desklit_not_installed is not installed") {
+		t.Fatalf("Ensure = %v, want a failed check naming the module\n%s", err, f.opts.Log)
+	}
+	if got := runtimeEntries(t, o); len(got) != 0 {
+		t.Errorf("a failed check left %v", got)
+	}
+}

@@ -116,6 +116,11 @@ func StreamlitArgv(env Env, app string, port int) []string {
 	)
 }
 
+// PycachePrefix is where an environment's Python writes its bytecode (PYTHONPYCACHEPREFIX), so
+// that a Streamlit start saves what it compiled for the next one without writing __pycache__
+// folders into a project or the bundled app (the manifest does not list them).
+func (e Env) PycachePrefix() string { return filepath.Join(e.Dir, ".desklit-pycache") }
+
 // venvPython is the interpreter inside an environment directory.
 func venvPython(dir string) string {
 	if runtime.GOOS == "windows" {

@@ -103,7 +103,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
 		"DESKLIT_API_URL="+s.cfg.APIURL(),
 		"PYTHONUNBUFFERED=1",
-		"PYTHONDONTWRITEBYTECODE=1",
+		"PYTHONPYCACHEPREFIX="+rt.Env.PycachePrefix(),
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
 	argv := rt.Argv
