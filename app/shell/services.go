@@ -98,7 +98,13 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		return supervisor.Spec{}, fmt.Errorf("the Python environment is not ready")
 	}
 	_, dir := s.script(p)
-	streamlitEnv := append(s.childEnv(),
+	// Where bytecode goes is Desklit's to say: the environment's pycache, never the project's
+	// folders; a PYTHONDONTWRITEBYTECODE inherited from the user's shell would make every start
+	// compile the whole of Streamlit and pandas again.
+	inherited := slices.DeleteFunc(s.childEnv(), func(kv string) bool {
+		return strings.HasPrefix(kv, "PYTHONDONTWRITEBYTECODE=") || strings.HasPrefix(kv, "PYTHONPYCACHEPREFIX=")
+	})
+	streamlitEnv := append(inherited,
 		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
 		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
 		"DESKLIT_API_URL="+s.cfg.APIURL(),

@@ -31,7 +31,7 @@ start_desklit() {
   done
   echo "bench: desklit run not ready after 120 s" >&2; exit 1
 }
-site() { ls -d "$(ls -td "$XDG_DATA_HOME"/desklit/runtime/*/ 2>/dev/null | head -1)"lib/python3*/site-packages 2>/dev/null | head -1; }
+site() { ls -d "$(ls -td "$XDG_DATA_HOME"/desklit/envs/py*/ 2>/dev/null | head -1)"lib/python3*/site-packages 2>/dev/null | head -1; }
 if [ -z "$(site)" ]; then # a first run builds the bench cache's runtime, where the probe goes
   echo "bench: building the runtime in $XDG_DATA_HOME (first run)"
   start_desklit

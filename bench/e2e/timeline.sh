@@ -43,7 +43,7 @@ stop_tree() { # SIGTERM a process we started, wait for it, then give its helpers
   kill -TERM "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; sleep 1.5
 }
 
-runtime=$(ls -td "$XDG_DATA_HOME"/desklit/runtime/*/ 2>/dev/null | head -1)
+runtime=$(ls -td "$XDG_DATA_HOME"/desklit/envs/py*/ 2>/dev/null | head -1)
 site=$(ls -d "$runtime"lib/python3*/site-packages 2>/dev/null | head -1)
 app=$XDG_DATA_HOME/desklit/app/app.py
 [ -n "$site" ] && [ -f "$app" ] || { echo "bench: no warm runtime in $XDG_DATA_HOME: run bench/e2e/start.sh -n 1 first" >&2; exit 1; }

@@ -69,7 +69,7 @@ stop_pid() { # SIGTERM the process we started; wait for it and everything it sta
   echo "bench: children of $pid still running: $kids" >&2
 }
 
-py=$(ls -td "$XDG_DATA_HOME"/desklit/runtime/*/ 2>/dev/null | head -1)bin/python
+py=$(ls -td "$XDG_DATA_HOME"/desklit/envs/py*/ 2>/dev/null | head -1)bin/python
 app=$XDG_DATA_HOME/desklit/app/app.py
 if [ ! -x "$py" ] || [ ! -f "$app" ]; then
   echo "bench: no warm runtime in $XDG_DATA_HOME: run bench/e2e/start.sh -n 1 first" >&2; exit 1

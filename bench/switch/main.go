@@ -154,7 +154,7 @@ func bareRun(ctx context.Context, b *browser, python, project, text string) (tim
 	t0 := time.Now()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = project
-	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false")
+	cmd.Env = append(withoutEnv(os.Environ(), "PYTHONDONTWRITEBYTECODE"), "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false")
 	if err := cmd.Start(); err != nil {
 		return 0, err
 	}
@@ -226,4 +226,16 @@ func loadAvg() string {
 		return "unknown"
 	}
 	return strings.Join(strings.Fields(string(b))[:3], " ")
+}
+
+// withoutEnv is env without the variable name (a bare Streamlit keeps its bytecode as Python
+// does by default).
+func withoutEnv(env []string, name string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }

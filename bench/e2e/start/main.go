@@ -137,7 +137,7 @@ type bench struct {
 }
 
 func (b *bench) runtime() (py, app string, err error) {
-	pys, _ := filepath.Glob(filepath.Join(b.data, "desklit", "runtime", "*", "bin", "python"))
+	pys, _ := filepath.Glob(filepath.Join(b.data, "desklit", "envs", "py*", "bin", "python"))
 	var newest time.Time
 	for _, c := range pys {
 		if st, err := os.Stat(filepath.Dir(filepath.Dir(c))); err == nil && st.ModTime().After(newest) {
@@ -145,7 +145,7 @@ func (b *bench) runtime() (py, app string, err error) {
 		}
 	}
 	if py == "" {
-		return "", "", fmt.Errorf("no runtime under %s/desklit/runtime", b.data)
+		return "", "", fmt.Errorf("no environment under %s/desklit/envs", b.data)
 	}
 	app = filepath.Join(b.data, "desklit", "app", "app.py")
 	if _, err := os.Stat(app); err != nil {
@@ -208,7 +208,10 @@ func (b *bench) bare() (time.Duration, error) {
 		"--server.headless", "true", "--browser.gatherUsageStats", "false",
 		"--global.developmentMode", "false")
 	cmd.Dir = filepath.Dir(b.app)
-	cmd.Env = append(os.Environ(), "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false")
+	// A bare Streamlit keeps its bytecode as Python does by default (Desklit's keeps it in the
+	// environment's pycache): a PYTHONDONTWRITEBYTECODE of this shell would make it recompile
+	// everything at every start.
+	cmd.Env = append(withoutEnv(os.Environ(), "PYTHONDONTWRITEBYTECODE"), "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false")
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -346,4 +349,15 @@ func loadavg() string {
 		return "?"
 	}
 	return strings.Join(f[:3], " ")
+}
+
+// withoutEnv is env without the variable name.
+func withoutEnv(env []string, name string) []string {
+	var out []string
+	for _, kv := range env {
+		if !strings.HasPrefix(kv, name+"=") {
+			out = append(out, kv)
+		}
+	}
+	return out
 }
