@@ -53,38 +53,16 @@ func run() error {
 		return err
 	}
 	defer os.RemoveAll(home)
-	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"} {
-		os.Setenv(v, filepath.Join(home, strings.ToLower(v)))
-	}
-	ports := map[string]string{"DESKLIT_STREAMLIT_PORT": "14410", "DESKLIT_COMPONENT_PORT": "13401", "DESKLIT_API_PORT": "18488",
-		"DESKLIT_IDP_PORT": "19410", "DESKLIT_CALLBACK_PORT": "19411", "DESKLIT_OFFLINE": "true",
-		"DESKLIT_FIND_LINKS": filepath.Join(root, "build", "wheelhouse") + ":" + filepath.Join(root, ".cache", "test-wheelhouse")}
-	paths := config.PathsFrom(os.Getenv)
-	cfg, err := config.Load(ports, os.Getenv, paths.Config)
+	ctx := context.Background()
+	sh, err := startShell(ctx, root, home)
 	if err != nil {
 		return err
 	}
-	// The services' binary, built like this program (so the two halves' versions agree), uv beside it.
-	exe := filepath.Join(home, "bin", "desklit")
-	build := exec.Command("go", "build", "-o", exe, ".")
-	build.Dir, build.Env, build.Stderr = root, append(os.Environ(), "CGO_ENABLED=0"), os.Stderr
-	if err := build.Run(); err != nil {
-		return fmt.Errorf("build desklit: %w", err)
-	}
-	if err := os.Symlink(filepath.Join(root, "build", "bin", "uv"), filepath.Join(home, "bin", "uv")); err != nil {
-		return err
-	}
-	sh := shell.New(shell.Options{Config: cfg, Paths: paths, Exe: exe,
-		Streamlit: os.DirFS(filepath.Join(root, "runtime", "streamlit"))})
-	ctx := context.Background()
 	defer func() {
 		c, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
 		sh.Stop(c)
 	}()
-	if err := sh.StartServices(ctx); err != nil {
-		return fmt.Errorf("start: %w", err)
-	}
 	if err := sh.OpenProject(ctx, project); err != nil { // builds its environment: not measured
 		return fmt.Errorf("first open: %w", err)
 	}
@@ -100,25 +78,13 @@ func run() error {
 	fmt.Printf("load average at start: %s\nproject %s, %d rounds, interleaved\n", loadAvg(), project, *n)
 	var desk, bare []time.Duration
 	for i := range *n {
-		t0 := time.Now()
-		if err := sh.OpenProject(ctx, project); err != nil {
-			return fmt.Errorf("round %d: switch: %w", i+1, err)
-		}
-		ready := time.Since(t0)
-		if err := browser.visible(sh.StreamlitURL(), *text); err != nil {
-			return err
-		}
-		desk = append(desk, time.Since(t0))
-		if err := sh.OpenProject(ctx, ""); err != nil {
-			return err
-		}
-		b, err := bareRun(ctx, browser, python, project, *text)
+		d, ready, b, err := round(ctx, sh, browser, python, project, *text)
 		if err != nil {
-			return fmt.Errorf("round %d: bare: %w", i+1, err)
+			return fmt.Errorf("round %d: %w", i+1, err)
 		}
-		bare = append(bare, b)
+		desk, bare = append(desk, d), append(bare, b)
 		fmt.Printf("round %d: switch → visible %v (Ready after %v); bare streamlit run → visible %v\n", i+1,
-			desk[i].Round(time.Millisecond), ready.Round(time.Millisecond), b.Round(time.Millisecond))
+			d.Round(time.Millisecond), ready.Round(time.Millisecond), b.Round(time.Millisecond))
 	}
 	dm, bm := median(desk), median(bare)
 	fmt.Printf("switch → visible: median %v (%v–%v)\nbare → visible:   median %v (%v–%v)\ndifference of the medians: %+v (goal ≤ +300ms)\n",
@@ -126,6 +92,58 @@ func run() error {
 		bm, slices.Min(bare).Round(time.Millisecond), slices.Max(bare).Round(time.Millisecond), (dm - bm).Round(time.Millisecond))
 	fmt.Printf("load average at end: %s\n", loadAvg())
 	return nil
+}
+
+// startShell starts the shell of `desklit run` on the demo, in a throw-away XDG home under home
+// on private ports, offline, with a desklit built like this program for its services.
+func startShell(ctx context.Context, root, home string) (*shell.Shell, error) {
+	for _, v := range []string{"XDG_CONFIG_HOME", "XDG_STATE_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"} {
+		os.Setenv(v, filepath.Join(home, strings.ToLower(v)))
+	}
+	settings := map[string]string{"DESKLIT_STREAMLIT_PORT": "14410", "DESKLIT_COMPONENT_PORT": "13401", "DESKLIT_API_PORT": "18488",
+		"DESKLIT_IDP_PORT": "19410", "DESKLIT_CALLBACK_PORT": "19411", "DESKLIT_OFFLINE": "true",
+		"DESKLIT_FIND_LINKS": filepath.Join(root, "build", "wheelhouse") + ":" + filepath.Join(root, ".cache", "test-wheelhouse")}
+	paths := config.PathsFrom(os.Getenv)
+	cfg, err := config.Load(settings, os.Getenv, paths.Config)
+	if err != nil {
+		return nil, err
+	}
+	// The services' binary, built like this program (so the two halves' versions agree), uv beside it.
+	exe := filepath.Join(home, "bin", "desklit")
+	build := exec.Command("go", "build", "-o", exe, ".")
+	build.Dir, build.Env, build.Stderr = root, append(os.Environ(), "CGO_ENABLED=0"), os.Stderr
+	if err := build.Run(); err != nil {
+		return nil, fmt.Errorf("build desklit: %w", err)
+	}
+	if err := os.Symlink(filepath.Join(root, "build", "bin", "uv"), filepath.Join(home, "bin", "uv")); err != nil {
+		return nil, err
+	}
+	sh := shell.New(shell.Options{Config: cfg, Paths: paths, Exe: exe, Streamlit: os.DirFS(filepath.Join(root, "runtime", "streamlit"))})
+	if err := sh.StartServices(ctx); err != nil {
+		return nil, fmt.Errorf("start: %w", err)
+	}
+	return sh, nil
+}
+
+// round is one interleaved pair: the switch to the project until its page is visible (and until
+// Streamlit was Ready), back to the demo, then the bare start of the same script.
+func round(ctx context.Context, sh *shell.Shell, b *browser, python, project, text string) (desk, ready, bare time.Duration, err error) {
+	t0 := time.Now()
+	if err := sh.OpenProject(ctx, project); err != nil {
+		return 0, 0, 0, fmt.Errorf("switch: %w", err)
+	}
+	ready = time.Since(t0)
+	if err := b.visible(sh.StreamlitURL(), text); err != nil {
+		return 0, 0, 0, err
+	}
+	desk = time.Since(t0)
+	if err := sh.OpenProject(ctx, ""); err != nil {
+		return 0, 0, 0, err
+	}
+	if bare, err = bareRun(ctx, b, python, project, text); err != nil {
+		return 0, 0, 0, fmt.Errorf("bare: %w", err)
+	}
+	return desk, ready, bare, nil
 }
 
 // streamlitPython is the interpreter the running Streamlit service uses (the project's
