@@ -20,9 +20,13 @@ func NewTerminalProgress(w io.Writer, isTTY bool) func(Progress) {
 		if msg == "" {
 			msg = p.Step
 		}
+		label, of := "python environment", ""
+		if p.App != "" {
+			label, of = p.App+": python environment", p.App+": "
+		}
 		if !isTTY {
 			if msg != last {
-				fmt.Fprintf(w, "python environment: %s\n", msg)
+				fmt.Fprintf(w, "%s: %s\n", label, msg)
 				last = msg
 			}
 			return
@@ -34,7 +38,7 @@ func NewTerminalProgress(w io.Writer, isTTY bool) func(Progress) {
 			}
 			return
 		}
-		fmt.Fprintf(w, "\r\x1b[K%s %3.0f%% %s", bar(p.Percent), p.Percent, msg)
+		fmt.Fprintf(w, "\r\x1b[K%s %3.0f%% %s%s", bar(p.Percent), p.Percent, of, msg)
 		open = true
 	}
 }

@@ -81,6 +81,13 @@ func TestTerminalProgress(t *testing.T) {
 			t.Errorf("plain output %q, want %q", b.String(), want)
 		}
 	})
+	t.Run("a project's", func(t *testing.T) {
+		var b bytes.Buffer
+		NewTerminalProgress(&b, false)(Progress{Step: StepInstall, App: "Sales", Message: "unpacking numpy (3/35)"})
+		if want := "Sales: python environment: unpacking numpy (3/35)\n"; b.String() != want {
+			t.Errorf("plain output %q, want %q (the project's name)", b.String(), want)
+		}
+	})
 }
 
 func TestStreamlitArgv(t *testing.T) {
