@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Lays out Desklit.app from a darwin binary:
 #   Desklit.app/Contents/MacOS/desklit             the binary
+#   Desklit.app/Contents/MacOS/uv                  uv for macOS (the pinned universal wheel's binary:
+#                                                  arm64 by default, UV_PLATFORM=macosx_10_12_x86_64)
 #   Desklit.app/Contents/Info.plist                build/darwin/Info.plist filled in: bundle id
 #                                                  io.desklit.desktop, the version,
 #                                                  NSAppTransportSecurity/NSAllowsLocalNetworking
@@ -37,6 +39,8 @@ app="$out/Desklit.app"
 rm -rf "$app"
 mkdir -p "$app/Contents/MacOS" "$app/Contents/Resources"
 install -m 0755 "$bin" "$app/Contents/MacOS/desklit"
+# uv builds the Python environments (FindUV looks beside the binary).
+PLATFORM=${UV_PLATFORM:-macosx_11_0_arm64} "$root/scripts/uv.sh" "$app/Contents/MacOS" >/dev/null
 # CFBundleVersion and CFBundleShortVersionString must be numbers (x.y.z): the numeric part of
 # DIST_VERSION; the full version is in the binary (desklit version).
 render "$root/build/darwin/Info.plist" >"$app/Contents/Info.plist"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Checks the macOS .app layout that scripts/dist/macos.sh makes (runs on Linux: the darwin binary
 # itself needs a Mac, so a stand-in file takes its place):
-#   Contents/MacOS/desklit (executable), Contents/PkgInfo, Contents/Resources/iconfile.icns (an
+#   Contents/MacOS/desklit (executable), Contents/MacOS/uv (macOS uv), Contents/PkgInfo, Contents/Resources/iconfile.icns (an
 #   icns with 16..1024 px PNG entries), Contents/Resources/wheelhouse (given one), and an
 #   Info.plist that parses (plistlib) with the bundle id io.desklit.desktop, CFBundleExecutable
 #   desklit, numeric versions, CFBundleIconFile iconfile, NSAllowsLocalNetworking true (and no
@@ -29,6 +29,9 @@ def check(ok, what):
         errors.append(what)
 exe = os.path.join(c, "MacOS", "desklit")
 check(os.path.isfile(exe) and os.access(exe, os.X_OK), "Contents/MacOS/desklit is an executable file")
+uv = os.path.join(c, "MacOS", "uv")
+check(os.path.isfile(uv) and os.access(uv, os.X_OK) and open(uv, "rb").read(4) in (b"\xcf\xfa\xed\xfe", b"\xca\xfe\xba\xbe"),
+      "Contents/MacOS/uv is uv's macOS executable (Mach-O)")
 check(open(os.path.join(c, "PkgInfo"), "rb").read() == b"APPL????", "Contents/PkgInfo is APPL????")
 raw = open(os.path.join(c, "Info.plist"), "rb").read()
 check(b"{{" not in raw, "no unfilled template field in Info.plist")
