@@ -16,6 +16,7 @@ import (
 	"image/png"
 	"io"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -173,6 +174,7 @@ func TestLinuxPackage(t *testing.T) {
 	if entry := string(tree[top+"share/applications/sales-app.desktop"]); !strings.Contains(entry, "Name=Sales App\n") || !strings.Contains(entry, "Exec=sales-app\n") {
 		t.Errorf("desktop entry:\n%s", entry)
 	}
+	checkDebReadable(t, filepath.Join(f.out, "sales-app_2.1.0_amd64.deb"))
 }
 
 // TestNoWheelForATarget: a package whose only wheel is for Linux cannot go to Windows: the error
@@ -289,5 +291,24 @@ func untar(t *testing.T, file string) map[string][]byte {
 		}
 		data, _ := io.ReadAll(tr)
 		out[h.Name] = data
+	}
+}
+
+// checkDebReadable: where dpkg is at hand, it reads the .deb (zstd-compressed) and finds the
+// program and the app's script in it.
+func checkDebReadable(t *testing.T, deb string) {
+	t.Helper()
+	if _, err := exec.LookPath("dpkg-deb"); err != nil {
+		t.Log("no dpkg-deb: the .deb's format is not checked by dpkg")
+		return
+	}
+	out, err := exec.Command("dpkg-deb", "--contents", deb).CombinedOutput()
+	if err != nil {
+		t.Fatalf("dpkg-deb --contents: %v\n%s", err, out)
+	}
+	for _, want := range []string{"./usr/lib/sales-app/desklit", "./usr/lib/sales-app/app/app.py"} {
+		if !strings.Contains(string(out), want) {
+			t.Errorf("dpkg-deb lists no %s:\n%s", want, out)
+		}
 	}
 }
