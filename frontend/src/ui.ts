@@ -8,9 +8,8 @@ import { appsView } from './apps';
 import { h } from './dom';
 import { errMessage, serviceLabel, splitAction } from './format';
 import { header } from './header';
+import { LogBuffer, lineMatches } from './logbuffer';
 import { cpuBanner, errorView, keyringBanner, logsView, openingView, progressView, startingView } from './views';
-
-const maxLogLines = 5000;
 
 export type View = 'app' | 'logs' | 'apps';
 
@@ -44,7 +43,7 @@ export class UI {
     view: 'app', logService: 'streamlit', filter: '', keyringDismissed: false, cpuDismissed: [], notice: null, menuFor: '',
     app: null, apps: [], opening: '', singleApp: false, signingIn: false,
   };
-  private logs = new Map<string, string[]>();
+  private logs = new LogBuffer(5000);
   private frame: HTMLIFrameElement | null = null;
   private header = h('header', { class: 'bar' });
   private banners = h('div', { class: 'banners' });
@@ -139,11 +138,8 @@ export class UI {
   }
 
   private onLog(l: LogLine): void {
-    let buf = this.logs.get(l.service);
-    if (!buf) this.logs.set(l.service, (buf = []));
-    buf.push(l.line);
-    if (buf.length > maxLogLines) buf.splice(0, buf.length - maxLogLines);
-    if (this.state.view === 'logs' && l.service === this.state.logService && this.logPre && this.matches(l.line)) {
+    this.logs.add(l.service, l.line);
+    if (this.state.view === 'logs' && l.service === this.state.logService && this.logPre && lineMatches(l.line, this.state.filter)) {
       if (this.logPre.hidden) return this.refreshLog();
       const stick = this.atBottom();
       this.logPre.append(l.line + '\n');
@@ -168,7 +164,7 @@ export class UI {
     this.set({ view: 'logs', logService: service, menuFor: '' });
     try {
       const lines = await this.api.logs(service);
-      if (lines.length) this.logs.set(service, lines.slice(-maxLogLines));
+      this.logs.replace(service, lines);
       if (this.state.view === 'logs' && this.state.logService === service) this.refreshLog();
     } catch (err) {
       this.notify(errMessage(err), true);
@@ -358,18 +354,13 @@ export class UI {
     this.run(() => this.api.act(action));
   }
 
-  private matches(line: string): boolean {
-    const f = this.state.filter.trim().toLowerCase();
-    return !f || line.toLowerCase().includes(f);
-  }
-
   private atBottom(): boolean {
     const p = this.logPre!;
     return p.scrollHeight - p.scrollTop - p.clientHeight < 40;
   }
 
   private filteredLines(): string[] {
-    return (this.logs.get(this.state.logService) ?? []).filter((l) => this.matches(l));
+    return this.logs.filtered(this.state.logService, this.state.filter);
   }
 
   private logsView(): HTMLElement {
@@ -390,12 +381,10 @@ export class UI {
     return view;
   }
 
-  private async saveDiagnostics(): Promise<void> {
-    try {
+  private saveDiagnostics(): void {
+    this.run(async () => {
       const path = await this.api.saveDiagnostics();
       if (path) this.notify(`Diagnostics saved to ${path}`, false);
-    } catch (err) {
-      this.notify(errMessage(err), true);
-    }
+    });
   }
 }
