@@ -68,6 +68,7 @@ type App struct {
 	// close cancels it and waits for it, so that its temporary folder does not stay behind.
 	pkgCancel context.CancelFunc
 	pkgDone   chan struct{}
+	pkgOut    string // the folder of the last packages made (OpenPackageFolder)
 	// menuRebuilds: the menu is replaced after a switch (see the package variable).
 	menuRebuilds bool
 	// appsMu serialises reading Backend.Apps and publishing it, so a slower read never

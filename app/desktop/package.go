@@ -120,11 +120,33 @@ func (a *App) runPackage(ctx context.Context, name string, req PackageRequest) {
 		return
 	}
 	a.log.Info("packaged", "app", name, "artefacts", len(res.Artefacts), "out", res.OutDir)
+	a.mu.Lock()
+	a.pkgOut = res.OutDir
+	a.mu.Unlock()
 	ev.emit(EvPackage, done)
 	if err := a.openPath(res.OutDir); err != nil {
 		a.log.Warn("open package folder", "err", err)
 		a.notice("Could not open the folder " + res.OutDir)
 	}
+}
+
+// OpenPackageFolder shows the folder of the last packages made in the file manager (the page
+// names no folder of its own: it can open only this one).
+func (a *App) OpenPackageFolder() error {
+	if err := a.wait(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	dir := a.pkgOut
+	a.mu.Unlock()
+	if dir == "" {
+		return errors.New("no package has been made yet")
+	}
+	if err := a.openPath(dir); err != nil {
+		a.log.Warn("open package folder", "err", err)
+		return userError("Could not open the folder "+dir, err)
+	}
+	return nil
 }
 
 // endPackaging cancels the packaging that runs, if one does; the channel is closed once it has

@@ -72,6 +72,12 @@ func TestPackageAppReportsProgressThenOpensTheFolder(t *testing.T) {
 	if got := <-opened; got != out {
 		t.Errorf("opened %q, want the output folder %q", got, out)
 	}
+	if err := a.OpenPackageFolder(); err != nil { // the view's Open folder
+		t.Fatal(err)
+	}
+	if got := <-opened; got != out {
+		t.Errorf("Open folder opened %q, want %q", got, out)
+	}
 	if !slices.Contains(fb.Calls(), "Package:linux,windows") {
 		t.Errorf("calls = %v", fb.Calls())
 	}
@@ -114,7 +120,7 @@ func TestPackageFailureReadsWell(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, done := ui.packageEvents(t)
-	if !strings.HasPrefix(done.Error, "scikit-learn==1.5.2 has no wheel for windows") || strings.Contains(done.Error, "\n") ||
+	if !strings.HasPrefix(done.Error, "scikit-learn==1.5.2 has no wheel for Windows") || strings.Contains(done.Error, "\n") ||
 		!strings.Contains(done.Detail, "Because scikit-learn") || done.Result != nil {
 		t.Errorf("failure = %+v, want the packager's sentence, uv's explanation as the detail, no result", done)
 	}
@@ -153,6 +159,9 @@ func TestPackageAppRefused(t *testing.T) {
 	a, _, _, _ := packaging(t, "", time.Millisecond, desktop.Options{})
 	if out, err := a.PackageFolder(); out != "" || err != nil {
 		t.Errorf("the demo's PackageFolder = %q, %v; want none", out, err)
+	}
+	if err := a.OpenPackageFolder(); err == nil {
+		t.Error("OpenPackageFolder before any package: no error")
 	}
 }
 

@@ -37,8 +37,9 @@ func (f *FakeBackend) PackageTargets() []desktop.PackageTarget {
 }
 
 // Package plays a packaging of the current app, a line per step at the fake's pace. churn's
-// scikit-learn has no wheel for Windows (the packager's NoWheelError); every project leaves its
-// .streamlit/secrets.toml out. Nothing is written: the artefacts are names in req.OutDir.
+// scikit-learn has no wheel for Windows (the packager's NoWheelError, as appwindow words it);
+// every project leaves its .streamlit/secrets.toml out. Nothing is written: the artefacts are
+// names in req.OutDir.
 func (f *FakeBackend) Package(ctx context.Context, req desktop.PackageRequest, progress func(string)) (desktop.PackageResult, error) {
 	f.record("Package:" + strings.Join(req.Targets, ","))
 	cur := f.CurrentApp()
@@ -67,8 +68,9 @@ func (f *FakeBackend) Package(ctx context.Context, req desktop.PackageRequest, p
 				return desktop.PackageResult{}, ctx.Err()
 			}
 			if i == 0 && t == "windows" && cur.Path == ChurnPath {
-				return desktop.PackageResult{}, errors.New("scikit-learn==1.5.2 has no wheel for windows/amd64 CPython 3.12: the app cannot be packaged for that platform (pick another version of scikit-learn, or leave that target out)\n" +
-					"Because scikit-learn==1.5.2 has no wheels with a matching Python ABI tag and you require scikit-learn==1.5.2, we can conclude that your requirements are unsatisfiable.")
+				return desktop.PackageResult{}, errors.New("scikit-learn==1.5.2 has no wheel for Windows (windows/amd64 CPython 3.12), so the app cannot be packaged for Windows: leave Windows out, or pin another version of scikit-learn in the project's requirements.\n" +
+					"Because scikit-learn==1.5.2 has no wheels with a matching Python ABI tag and you require scikit-learn==1.5.2, we can conclude that your requirements are unsatisfiable.\n\n" +
+					"uv's and pip's output: /home/ada/.local/state/desklit/logs/package.log")
 			}
 		}
 		for _, name := range artefacts(id, t) {
