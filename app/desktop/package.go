@@ -103,13 +103,14 @@ func (a *App) runPackage(ctx context.Context, name string, req PackageRequest) {
 	ev := appEvents{a}
 	a.log.Info("packaging", "app", name, "targets", req.Targets, "out", req.OutDir)
 	res, err := a.b.Package(ctx, req, func(line string) { ev.emit(EvPackage, PackageEvent{Line: line}) })
+	done := PackageEvent{Done: true}
 	a.mu.Lock()
 	a.pkgCancel, a.pkgDone = nil, nil // before the last event: the view may start the next one at once
-	a.mu.Unlock()
-	done := PackageEvent{Done: true}
 	if err == nil || len(res.Artefacts) > 0 {
 		done.Result = &res
+		a.pkgOut = res.OutDir
 	}
+	a.mu.Unlock()
 	if err != nil {
 		a.log.Warn("package", "app", name, "err", err)
 		done.Error, done.Detail, _ = strings.Cut(err.Error(), "\n")
@@ -120,9 +121,6 @@ func (a *App) runPackage(ctx context.Context, name string, req PackageRequest) {
 		return
 	}
 	a.log.Info("packaged", "app", name, "artefacts", len(res.Artefacts), "out", res.OutDir)
-	a.mu.Lock()
-	a.pkgOut = res.OutDir
-	a.mu.Unlock()
 	ev.emit(EvPackage, done)
 	if err := a.openPath(res.OutDir); err != nil {
 		a.log.Warn("open package folder", "err", err)

@@ -121,6 +121,16 @@ describe('package', () => {
     expect(button('Package')!.disabled).toBe(false);
   });
 
+  it('another app opened meanwhile gets its own folder', async () => {
+    await openPackage();
+    api.folder = '/home/ada/churn/dist';
+    api.emit(Ev.app, app('churn', { current: true }));
+    await flush();
+    await flush();
+    expect(q('.package h1')!.textContent).toBe('Package churn');
+    expect(q('.folder-path')!.textContent).toBe('/home/ada/churn/dist');
+  });
+
   it('nothing checked: nothing to package', async () => {
     await openPackage();
     box('linux').checked = false;

@@ -129,6 +129,7 @@ export class UI {
     const before = this.state.app;
     const other = !!before && (before.path !== a.path || before.demo !== a.demo);
     this.set({ app: a });
+    if (this.state.view === 'package') void this.packaging.open(a); // another app's folder
     if (other && this.frame) {
       this.reloadFrame = true;
       if (this.streamlitReady()) this.loadNewApp();
