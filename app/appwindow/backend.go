@@ -7,6 +7,8 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"runtime"
 	"strings"
 	"sync"
@@ -26,6 +28,8 @@ type Backend struct {
 	sh    *shell.Shell
 	paths config.Paths
 	log   *slog.Logger
+	// exe is this program; another system's Desklit binaries are looked for from its folder.
+	exe string
 
 	mu          sync.Mutex
 	ev          desktop.Events
@@ -46,7 +50,11 @@ var _ desktop.Backend = (*Backend)(nil)
 
 // New adapts sh. Progress reaches the window through ProgressFunc, which the shell must be built with.
 func New(sh *shell.Shell, paths config.Paths, log *slog.Logger) *Backend {
-	return &Backend{sh: sh, paths: paths, log: log}
+	exe, _ := os.Executable()
+	if real, err := filepath.EvalSymlinks(exe); err == nil {
+		exe = real // /usr/bin/desklit may be a link to where the binaries are
+	}
+	return &Backend{sh: sh, paths: paths, log: log, exe: exe}
 }
 
 // ProgressFunc forwards the runtime build's progress to the window once it is attached.

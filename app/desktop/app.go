@@ -64,6 +64,11 @@ type App struct {
 	mu      sync.Mutex
 	snap    Snapshot
 	opening string // the app being opened, "" when no switch runs
+	// pkgCancel and pkgDone are set while File › Package App… runs (one at a time): the window's
+	// close cancels it and waits for it, so that its temporary folder does not stay behind.
+	pkgCancel context.CancelFunc
+	pkgDone   chan struct{}
+	pkgOut    string // the folder of the last packages made (OpenPackageFolder)
 	// menuRebuilds: the menu is replaced after a switch (see the package variable).
 	menuRebuilds bool
 	// appsMu serialises reading Backend.Apps and publishing it, so a slower read never
@@ -76,6 +81,8 @@ type App struct {
 
 	// beforeQuit runs before the app quits on the user's request (remembers the window).
 	beforeQuit func()
+	// openPath shows a folder in the file manager (tests replace it).
+	openPath func(path string) error
 }
 
 // quit closes the window on the user's request.
@@ -96,7 +103,7 @@ func NewApp(b Backend, log *slog.Logger, stopTimeout time.Duration) *App {
 	if stopTimeout <= 0 {
 		stopTimeout = 2500 * time.Millisecond
 	}
-	return &App{b: b, log: log, startupDone: make(chan struct{}), stopWait: stopTimeout, menuRebuilds: menuRebuilds}
+	return &App{b: b, log: log, startupDone: make(chan struct{}), stopWait: stopTimeout, menuRebuilds: menuRebuilds, openPath: openPath}
 }
 
 // startup records the window's context and native UI, starts the backend and opens the gate.
@@ -140,6 +147,7 @@ func (a *App) shutdown() error {
 		if a.cancelStart != nil {
 			a.cancelStart()
 		}
+		packaged := a.endPackaging()
 		ctx, cancel := context.WithTimeout(context.Background(), a.stopWait)
 		defer cancel()
 		done := make(chan error, 1)
@@ -148,6 +156,10 @@ func (a *App) shutdown() error {
 		case a.stopErr = <-done:
 		case <-ctx.Done():
 			a.stopErr = fmt.Errorf("stop services: %w", ctx.Err())
+		}
+		select {
+		case <-packaged:
+		case <-ctx.Done():
 		}
 		if a.stopErr != nil {
 			a.log.Error("stop", "err", a.stopErr)
@@ -262,7 +274,7 @@ func (a *App) OpenLogFolder() error {
 	if err := a.wait(); err != nil {
 		return err
 	}
-	if err := openPath(a.b.LogDir()); err != nil {
+	if err := a.openPath(a.b.LogDir()); err != nil {
 		a.log.Warn("open log folder", "err", err)
 		return userError("Could not open the log folder "+a.b.LogDir(), err)
 	}

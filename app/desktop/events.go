@@ -9,7 +9,7 @@ const (
 	EvProgress = "desklit:progress"
 	EvError    = "desklit:error"
 	EvLog      = "desklit:log"
-	EvView     = "desklit:view"   // menu → UI: "app", "apps", "logs", "reload"
+	EvView     = "desklit:view"   // menu → UI: "app", "apps", "logs", "package", "reload"
 	EvNotice   = "desklit:notice" // a short message for the UI's toast
 	EvAppURL   = "desklit:appurl" // the Streamlit URL (with the launch secret) once it is ready
 )
@@ -20,6 +20,9 @@ const (
 	EvApps    = "desklit:apps"    // []AppView: the recent apps changed (after a switch)
 	EvOpening = "desklit:opening" // the name of the app being opened; "" when the switch ended
 )
+
+// EvPackage is File › Package App…'s progress and outcome (PackageEvent; issue #15).
+const EvPackage = "desklit:package"
 
 // LogLine is one line of a service's log, as sent to the UI.
 type LogLine struct {

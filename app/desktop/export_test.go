@@ -44,6 +44,19 @@ func MenuForTest(a *App, services []string) []string {
 	return MenuLabelsForTest(a.menu(Options{Services: services}))
 }
 
+// MenuWithOptionsForTest is MenuForTest for a window made with opts (a packaged app's).
+func MenuWithOptionsForTest(a *App, opts Options) []string {
+	a.loadApps()
+	a.opts = opts
+	return MenuLabelsForTest(a.menu(opts))
+}
+
+// SetOpenPathForTest replaces what shows a folder in the file manager; call it before StartForTest.
+func SetOpenPathForTest(a *App, open func(string) error) { a.openPath = open }
+
+// SetOptionsForTest gives the App the window's options (Run sets them); call it before StartForTest.
+func SetOptionsForTest(a *App, opts Options) { a.opts = opts }
+
 // MenuLabelsForTest lists a menu as "Top/Sub/Item [accelerator]" labels, " (disabled)" marked,
 // hidden items left out.
 func MenuLabelsForTest(m *menu.Menu) []string {

@@ -29,24 +29,7 @@ func (a *App) menu(opts Options) *menu.Menu {
 		return func(*menu.CallbackData) { appEvents{a}.emit(EvView, v) }
 	}
 
-	file := m.AddSubmenu("File")
-	if !opts.SingleApp { // a packaged app opens its own app only
-		file.AddText("Open App…", keys.CmdOrCtrl("o"), bg(func() error { _, err := a.ChooseApp(); return err }))
-		file.AddText("Open Script…", keys.Combo("o", keys.CmdOrCtrlKey, keys.ShiftKey), bg(func() error { _, err := a.ChooseScript(); return err }))
-		a.recentMenu(file.AddSubmenu("Open Recent"), bg, view)
-		file.AddSeparator()
-	}
-	file.AddText("Open in Browser", keys.Combo("b", keys.CmdOrCtrlKey, keys.ShiftKey), bg(a.OpenInBrowser))
-	file.AddText("Save Diagnostics…", keys.CmdOrCtrl("s"), bg(func() error {
-		path, err := a.SaveDiagnostics()
-		if err == nil && path != "" {
-			a.notice("Diagnostics saved to " + path)
-		}
-		return err
-	}))
-	file.AddText("Open Log Folder", nil, bg(a.OpenLogFolder))
-	file.AddSeparator()
-	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { go a.quit() })
+	a.fileMenu(m.AddSubmenu("File"), opts, bg, view)
 
 	if runtime.GOOS == "darwin" {
 		m.Append(menu.EditMenu())
@@ -91,6 +74,31 @@ func (a *App) menu(opts Options) *menu.Menu {
 		}()
 	})
 	return m
+}
+
+// fileMenu fills File: the apps (not in a packaged app), packaging, the browser, diagnostics, Quit.
+func (a *App) fileMenu(file *menu.Menu, opts Options, bg func(func() error) func(*menu.CallbackData), view func(string) func(*menu.CallbackData)) {
+	if !opts.SingleApp { // a packaged app opens its own app only
+		file.AddText("Open App…", keys.CmdOrCtrl("o"), bg(func() error { _, err := a.ChooseApp(); return err }))
+		file.AddText("Open Script…", keys.Combo("o", keys.CmdOrCtrlKey, keys.ShiftKey), bg(func() error { _, err := a.ChooseScript(); return err }))
+		a.recentMenu(file.AddSubmenu("Open Recent"), bg, view)
+		file.AddSeparator()
+		// Always enabled: the view says why the demo is not packaged (and the menu cannot change
+		// on Linux after a switch, see menuRebuilds).
+		file.AddText("Package App…", keys.Combo("p", keys.CmdOrCtrlKey, keys.ShiftKey), view("package"))
+		file.AddSeparator()
+	}
+	file.AddText("Open in Browser", keys.Combo("b", keys.CmdOrCtrlKey, keys.ShiftKey), bg(a.OpenInBrowser))
+	file.AddText("Save Diagnostics…", keys.CmdOrCtrl("s"), bg(func() error {
+		path, err := a.SaveDiagnostics()
+		if err == nil && path != "" {
+			a.notice("Diagnostics saved to " + path)
+		}
+		return err
+	}))
+	file.AddText("Open Log Folder", nil, bg(a.OpenLogFolder))
+	file.AddSeparator()
+	file.AddText("Quit", keys.CmdOrCtrl("q"), func(*menu.CallbackData) { go a.quit() })
 }
 
 // recentSlots is how many recent apps File › Open Recent can show.

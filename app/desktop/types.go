@@ -114,6 +114,30 @@ type AppView struct {
 	Demo       bool      `json:"demo"`
 }
 
+// PackageTarget is a system File › Package App… can make installers for.
+type PackageTarget struct {
+	Name      string `json:"name"`  // "linux", "windows", "macos"
+	Label     string `json:"label"` // "Linux (.deb, .rpm, .tar.gz)"
+	Host      bool   `json:"host"`  // this system (checked at first)
+	Available bool   `json:"available"`
+	// Note says why it is not available ("needs Desklit's Windows binaries (make dist)"), or what
+	// to know about it when it is ("no NSIS here: the portable zip only").
+	Note string `json:"note"`
+}
+
+// PackageRequest is what the Package view asks for.
+type PackageRequest struct {
+	Targets []string `json:"targets"` // PackageTarget names
+	OutDir  string   `json:"outDir"`  // "" = Desklit's packages folder
+}
+
+// PackageResult is what a packaging made.
+type PackageResult struct {
+	Artefacts []string `json:"artefacts"` // the installers and archives (absolute paths)
+	LeftOut   []string `json:"leftOut"`   // project files not packaged: they look like secrets
+	OutDir    string   `json:"outDir"`    // the folder they are in
+}
+
 // Events is how the Backend reports to the window. Calls may come from any goroutine.
 type Events interface {
 	Services([]ServiceView)
@@ -158,6 +182,12 @@ type Backend interface {
 	OpenApp(ctx context.Context, path string) error
 	// CurrentApp is the app running (or starting) now; also called before Start.
 	CurrentApp() AppView
+	// PackageTargets are the systems the current project can be packaged for here, this
+	// system's first; one whose Desklit binaries are not found has Available=false and a Note.
+	PackageTargets() []PackageTarget
+	// Package makes the current project into installers (not the demo's): a line per step to
+	// progress, then what was made. It returns when the packages are written or ctx ends.
+	Package(ctx context.Context, req PackageRequest, progress func(line string)) (PackageResult, error)
 }
 
 // Options configure the main window.

@@ -59,6 +59,35 @@ export interface AppView {
   demo: boolean;
 }
 
+/** A system File › Package App… can make installers for (Go: desktop.PackageTarget). */
+export interface PackageTarget {
+  name: string; // "linux", "windows", "macos"
+  label: string;
+  host: boolean; // this system
+  available: boolean;
+  note: string; // why it is not available, or what to know about it
+}
+
+export interface PackageRequest {
+  targets: string[];
+  outDir: string; // "" = Desklit's packages folder
+}
+
+export interface PackageResult {
+  artefacts: string[] | null; // absolute paths
+  leftOut: string[] | null; // project files not packaged: they look like secrets
+  outDir: string;
+}
+
+/** A packaging's progress: a line per step, then done with the result or the error. */
+export interface PackageEvent {
+  line: string;
+  done: boolean;
+  error: string;
+  detail: string;
+  result: PackageResult | null;
+}
+
 export interface Snapshot {
   services: ServiceView[] | null;
   session: SessionView;
@@ -88,6 +117,7 @@ export const Ev = {
   app: 'desklit:app', // AppView: the current app changed
   apps: 'desklit:apps', // AppView[]: the recent apps changed
   opening: 'desklit:opening', // the name of the app being opened; "" when the switch ended
+  package: 'desklit:package', // PackageEvent: File › Package App…'s progress and outcome
 } as const;
 
 export interface Api {
@@ -107,6 +137,14 @@ export interface Api {
   /** chooseApp and chooseScript open a native chooser, then the app; "" when cancelled. */
   chooseApp(): Promise<string>;
   chooseScript(): Promise<string>;
+  packageTargets(): Promise<PackageTarget[]>;
+  /** packageFolder is the folder proposed for the packages ("" for the demo). */
+  packageFolder(): Promise<string>;
+  /** choosePackageFolder opens a native folder chooser; "" when cancelled. */
+  choosePackageFolder(): Promise<string>;
+  /** packageApp starts packaging the current app; its progress arrives as Ev.package events. */
+  packageApp(req: PackageRequest): Promise<void>;
+  openPackageFolder(): Promise<void>;
   on(event: string, cb: (data: any) => void): () => void;
 }
 
@@ -139,6 +177,11 @@ export function wailsApi(w: WailsWindow = window as unknown as WailsWindow): Api
     openApp: (path) => call('OpenApp', path),
     chooseApp: () => call('ChooseApp'),
     chooseScript: () => call('ChooseScript'),
+    packageTargets: async () => (await call('PackageTargets')) ?? [],
+    packageFolder: () => call('PackageFolder'),
+    choosePackageFolder: () => call('ChoosePackageFolder'),
+    packageApp: (req) => call('PackageApp', req),
+    openPackageFolder: () => call('OpenPackageFolder'),
     on: (event, cb) => w.runtime?.EventsOn(event, (data: any) => cb(data)) ?? (() => {}),
   };
 }

@@ -1,7 +1,7 @@
 // What the window's tests share: a hand-written fake of the Go side, a few views of it, and a UI
 // mounted on a fresh page for each test (mount), with lookups into that page.
 
-import { type Api, type AppView, type ServiceView, type SessionView, type Snapshot } from './api';
+import { type Api, type AppView, type PackageRequest, type PackageTarget, type ServiceView, type SessionView, type Snapshot } from './api';
 import { UI } from './ui';
 
 // A hand-written fake of the Go side: it records calls and lets a test push events.
@@ -33,6 +33,13 @@ export class FakeApi implements Api {
   openApp(p: string) { return this.rec('openApp:' + p); }
   async chooseApp() { await this.rec('chooseApp'); return this.chosen; }
   async chooseScript() { await this.rec('chooseScript'); return this.chosen; }
+  targets: PackageTarget[] = [];
+  folder = '';
+  async packageTargets() { return this.targets; }
+  async packageFolder() { return this.folder; }
+  async choosePackageFolder() { await this.rec('choosePackageFolder'); return this.chosen; }
+  packageApp(r: PackageRequest) { return this.rec(`packageApp:${r.targets.join(',')}:${r.outDir}`); }
+  openPackageFolder() { return this.rec('openPackageFolder'); }
   on(ev: string, cb: (d: any) => void) {
     this.handlers.set(ev, [...(this.handlers.get(ev) ?? []), cb]);
     return () => this.handlers.set(ev, (this.handlers.get(ev) ?? []).filter((f) => f !== cb));

@@ -1,6 +1,6 @@
 // The window: header (the app's name, services, session, actions), banners, and one main view
-// at a time: an error a user can act on, the first-run progress, the logs, the apps, or the
-// Streamlit app.
+// at a time: an error a user can act on, the first-run progress, the logs, the apps, the Package
+// view, or the Streamlit app.
 // State changes arrive as events from Go; nothing here polls.
 
 import { Ev, type Api, type AppView, type ErrorView, type LogLine, type ProgressView, type ServiceView, type SessionView, type Snapshot } from './api';
@@ -8,11 +8,11 @@ import { appsView } from './apps';
 import { h } from './dom';
 import { errMessage, serviceLabel, splitAction } from './format';
 import { header } from './header';
+import { LogBuffer, lineMatches } from './logbuffer';
+import { Packaging } from './packaging';
 import { cpuBanner, errorView, keyringBanner, logsView, openingView, progressView, startingView } from './views';
 
-const maxLogLines = 5000;
-
-export type View = 'app' | 'logs' | 'apps';
+export type View = 'app' | 'logs' | 'apps' | 'package';
 
 export interface State {
   services: ServiceView[];
@@ -44,7 +44,7 @@ export class UI {
     view: 'app', logService: 'streamlit', filter: '', keyringDismissed: false, cpuDismissed: [], notice: null, menuFor: '',
     app: null, apps: [], opening: '', singleApp: false, signingIn: false,
   };
-  private logs = new Map<string, string[]>();
+  private logs = new LogBuffer(5000);
   private frame: HTMLIFrameElement | null = null;
   private header = h('header', { class: 'bar' });
   private banners = h('div', { class: 'banners' });
@@ -60,8 +60,10 @@ export class UI {
   // reloadFrame: another app now runs on the same address; the frame loads it once Streamlit is ready.
   private reloadFrame = false;
   private unsub: (() => void)[] = [];
+  private packaging: Packaging;
 
   constructor(private root: HTMLElement, private api: Api) {
+    this.packaging = new Packaging(api, () => this.render(), (t) => this.notify(t, true));
     this.main.append(this.appPane, this.otherPane);
     root.replaceChildren(this.header, this.banners, this.main, this.toast);
     document.addEventListener('keydown', (e) => this.onKey(e));
@@ -84,6 +86,7 @@ export class UI {
     on(Ev.app, (a: AppView) => this.onApp(a));
     on(Ev.apps, (a: AppView[]) => this.set({ apps: a ?? [] }));
     on(Ev.opening, (name: string) => this.set({ opening: name ?? '', view: name && this.state.view === 'apps' ? 'app' : this.state.view }));
+    this.unsub.push(this.packaging.subscribe());
     this.render();
     try {
       this.apply(await this.api.snapshot());
@@ -126,6 +129,7 @@ export class UI {
     const before = this.state.app;
     const other = !!before && (before.path !== a.path || before.demo !== a.demo);
     this.set({ app: a });
+    if (this.state.view === 'package') void this.packaging.open(a); // another app's folder
     if (other && this.frame) {
       this.reloadFrame = true;
       if (this.streamlitReady()) this.loadNewApp();
@@ -139,11 +143,8 @@ export class UI {
   }
 
   private onLog(l: LogLine): void {
-    let buf = this.logs.get(l.service);
-    if (!buf) this.logs.set(l.service, (buf = []));
-    buf.push(l.line);
-    if (buf.length > maxLogLines) buf.splice(0, buf.length - maxLogLines);
-    if (this.state.view === 'logs' && l.service === this.state.logService && this.logPre && this.matches(l.line)) {
+    this.logs.add(l.service, l.line);
+    if (this.state.view === 'logs' && l.service === this.state.logService && this.logPre && lineMatches(l.line, this.state.filter)) {
       if (this.logPre.hidden) return this.refreshLog();
       const stick = this.atBottom();
       this.logPre.append(l.line + '\n');
@@ -157,8 +158,9 @@ export class UI {
       this.set({ view: 'app' });
     } else if (v === 'logs') {
       this.showLogs(this.state.logService);
-    } else if (v === 'apps') {
-      this.set({ view: 'apps', menuFor: '' });
+    } else if (v === 'apps' || v === 'package') {
+      this.set({ view: v, menuFor: '' });
+      if (v === 'package') void this.packaging.open(this.state.app);
     } else {
       this.set({ view: 'app' });
     }
@@ -168,7 +170,7 @@ export class UI {
     this.set({ view: 'logs', logService: service, menuFor: '' });
     try {
       const lines = await this.api.logs(service);
-      if (lines.length) this.logs.set(service, lines.slice(-maxLogLines));
+      this.logs.replace(service, lines);
       if (this.state.view === 'logs' && this.state.logService === service) this.refreshLog();
     } catch (err) {
       this.notify(errMessage(err), true);
@@ -178,7 +180,7 @@ export class UI {
   private onKey(e: KeyboardEvent): void {
     if (e.key === 'Escape') {
       if (this.state.menuFor) this.set({ menuFor: '' });
-      else if (this.state.view === 'logs' || this.state.view === 'apps') this.set({ view: 'app' });
+      else if (this.state.view !== 'app') this.set({ view: 'app' });
     } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'f' && this.state.view === 'logs') {
       e.preventDefault();
       (this.root.querySelector('.log-filter') as HTMLInputElement | null)?.focus();
@@ -259,13 +261,13 @@ export class UI {
   }
 
   /** mainView says which view is in front; exported through data-view for tests and styles. */
-  mainView(): 'error' | 'progress' | 'logs' | 'apps' | 'opening' | 'app' | 'starting' {
+  mainView(): 'error' | 'progress' | 'logs' | 'apps' | 'package' | 'opening' | 'app' | 'starting' {
     const { error, progress, view } = this.state;
     if (error) return 'error';
     if (progress) return 'progress';
     if (view === 'logs') return 'logs';
     if (this.state.opening) return 'opening';
-    if (view === 'apps') return 'apps';
+    if (view === 'apps' || view === 'package') return view;
     if (this.streamlitReady() || (this.frame && this.state.streamlitUrl)) return 'app';
     return 'starting';
   }
@@ -299,6 +301,7 @@ export class UI {
         : v === 'progress' ? s.progress
         : v === 'logs' ? [s.logService, s.services.map((x) => x.name)]
         : v === 'apps' ? s.apps
+        : v === 'package' ? [s.app, this.packaging.key()]
         : v === 'opening' ? s.opening
         : s.services.map((x) => [x.name, x.state]));
     if (key === this.paneKey) return;
@@ -313,10 +316,11 @@ export class UI {
           chooseScript: () => this.choose(() => this.api.chooseScript()),
           close: () => this.set({ view: 'app' }),
         })
+      : v === 'package' ? this.packaging.view(s.app, () => this.set({ view: 'app' }), () => this.choose(() => this.api.chooseApp()))
       : v === 'opening' ? openingView(s.opening)
       : startingView(s.services);
     this.otherPane.replaceChildren(view);
-    const pre = this.logPre as HTMLElement | null; // set by logsView
+    const pre = (this.logPre ?? this.otherPane.querySelector('.package-log')) as HTMLElement | null; // set by logsView
     if (pre) pre.scrollTop = pre.scrollHeight;
   }
 
@@ -358,18 +362,13 @@ export class UI {
     this.run(() => this.api.act(action));
   }
 
-  private matches(line: string): boolean {
-    const f = this.state.filter.trim().toLowerCase();
-    return !f || line.toLowerCase().includes(f);
-  }
-
   private atBottom(): boolean {
     const p = this.logPre!;
     return p.scrollHeight - p.scrollTop - p.clientHeight < 40;
   }
 
   private filteredLines(): string[] {
-    return (this.logs.get(this.state.logService) ?? []).filter((l) => this.matches(l));
+    return this.logs.filtered(this.state.logService, this.state.filter);
   }
 
   private logsView(): HTMLElement {
@@ -390,12 +389,10 @@ export class UI {
     return view;
   }
 
-  private async saveDiagnostics(): Promise<void> {
-    try {
+  private saveDiagnostics(): void {
+    this.run(async () => {
       const path = await this.api.saveDiagnostics();
       if (path) this.notify(`Diagnostics saved to ${path}`, false);
-    } catch (err) {
-      this.notify(errMessage(err), true);
-    }
+    });
   }
 }

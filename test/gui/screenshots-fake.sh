@@ -16,6 +16,11 @@ go build -tags desktop,production,webkit2_41 -o "$bin" ./app/desktop/internal/de
 # screen names it. The row is the second of the list at 1280x800.
 APP_SETUP_CLICKS="key ctrl+2 sleep 1 mousemove 640 231 click 1 sleep 2.5"
 
+# File › Package App… (Ctrl+Shift+P) on Sales dashboard; then Windows checked (its box is the
+# second at 1280x800), Package pressed, and the fake's eleven steps played: the packages made.
+SALES=/home/ada/projects/sales
+PACKAGE_CLICKS="key ctrl+shift+p sleep 1 mousemove 305 265 click 1 mousemove 329 422 click 1 sleep 3.5"
+
 shot() { # name settle-seconds [-a action] [-t title] -- harness args
   local name=$1 settle=$2; shift 2
   local opts=()
@@ -38,6 +43,8 @@ shot no-keyring 4 -- -scenario no_keyring -pace 200ms
 shot apps 3 -a "key ctrl+2" -- -scenario signedin -pace 200ms
 shot app-setup 2 -a "$APP_SETUP_CLICKS" -- -scenario signedin -pace 700ms
 shot app-failed 4 -t "Quarterly report — Desklit" -- -scenario app_failed -pace 200ms
+shot package 2 -a "key ctrl+shift+p" -t "Sales dashboard — Desklit" -- -scenario signedin -pace 200ms -app "$SALES"
+shot package-done 1 -a "$PACKAGE_CLICKS" -t "Sales dashboard — Desklit" -- -scenario signedin -pace 200ms -app "$SALES"
 test/gui/smoke.sh -t "Sign in — Desklit" -o "$out/window-fake-signin.png" -w 3 -- "$bin" -signin
 rm -f "$out/window-fake-signin.log"
 echo "screenshots in $out"

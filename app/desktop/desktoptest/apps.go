@@ -48,6 +48,7 @@ func (f *FakeBackend) initApps() {
 		f.recent = slices.Clone(f.Recent)
 	}
 	f.demo = demoApp()
+	f.current = f.Current
 	if f.Scenario == AppFailed {
 		f.current = BrokenPath
 	}

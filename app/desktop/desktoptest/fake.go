@@ -39,6 +39,8 @@ type FakeBackend struct {
 	// Recent is the recent apps at start (newest first, without the demo); nil = a few samples
 	// (SalesPath, ChurnPath, BrokenPath, OldPath), empty = none.
 	Recent []desktop.AppView
+	// Current is the path of the app running at start ("" = the demo), one of Recent's.
+	Current string
 
 	mu       sync.Mutex
 	ev       desktop.Events

@@ -37,6 +37,7 @@ func run() error {
 	scenario := flag.String("scenario", desktoptest.Ready, "ready|signedin|firstrun|port_in_use|no_python|no_keyring|crash_loop|runtime_build|app_failed|other")
 	signin := flag.Bool("signin", false, "open the sign-in window on a stand-in provider page instead")
 	pace := flag.Duration("pace", 400*time.Millisecond, "delay between scripted steps")
+	current := flag.String("app", "", "the sample app running at start (e.g. "+desktoptest.SalesPath+"; default: the demo)")
 	home, _ := os.UserHomeDir()
 	state := flag.String("state", filepath.Join(home, ".local", "state", "desklit-devharness", "window.json"), "window state file")
 	icon := flag.String("icon", "build/appicon.png", "window icon")
@@ -60,7 +61,7 @@ func run() error {
 	if *signin {
 		return desktop.RunSigninWindow(base+"/authorize?client_id=desklit-desktop&state=x", desktop.SigninOptions{Icon: iconPNG, Logger: log})
 	}
-	fb := &desktoptest.FakeBackend{Scenario: *scenario, AppURL: base + "/?desklit_token=fake-launch-secret", Pace: *pace, LogPath: os.TempDir()}
+	fb := &desktoptest.FakeBackend{Scenario: *scenario, AppURL: base + "/?desklit_token=fake-launch-secret", Pace: *pace, LogPath: os.TempDir(), Current: *current}
 	return desktop.Run(fb, desktop.Options{Assets: frontend.Dist, WindowStatePath: *state, Logger: log, Icon: iconPNG})
 }
 

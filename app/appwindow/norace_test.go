@@ -1,0 +1,5 @@
+//go:build !race
+
+package appwindow
+
+const raceDetector = false
