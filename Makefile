@@ -115,6 +115,10 @@ vet: frontend component
 test-go: frontend component wheelhouse uv test-wheels
 	DESKLIT_TEST_WHEELHOUSE=$(CURDIR)/build/wheelhouse DESKLIT_TEST_WHEELS=$(TESTWHEELS) DESKLIT_UV=$(CURDIR)/build/bin/uv \
 	  $(GO) test -race -tags webkit2_41 -count=1 ./...
+	@# The window's packaging of a real project compresses Streamlit's wheels: minutes under -race,
+	@# seconds without, so it runs once more without the race detector (it skips itself under -race).
+	DESKLIT_TEST_WHEELHOUSE=$(CURDIR)/build/wheelhouse DESKLIT_TEST_WHEELS=$(TESTWHEELS) DESKLIT_UV=$(CURDIR)/build/bin/uv \
+	  $(GO) test -tags webkit2_41 -count=1 -run '^TestPackageSingleFile$$' ./app/appwindow/
 
 test-keyring:
 	test/keyring/with-secret-service.sh $(GO) test -race -count=1 ./app/keyringstore/...
