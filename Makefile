@@ -119,6 +119,7 @@ test-go: frontend component wheelhouse uv test-wheels
 	@# seconds without, so it runs once more without the race detector (it skips itself under -race).
 	DESKLIT_TEST_WHEELHOUSE=$(CURDIR)/build/wheelhouse DESKLIT_TEST_WHEELS=$(TESTWHEELS) DESKLIT_UV=$(CURDIR)/build/bin/uv \
 	  $(GO) test -tags webkit2_41 -count=1 -run '^TestPackageSingleFile$$' ./app/appwindow/
+	$(GO) -C bench test -race -count=1 ./internal/...
 
 test-keyring:
 	test/keyring/with-secret-service.sh $(GO) test -race -count=1 ./app/keyringstore/...

@@ -33,6 +33,7 @@ import (
 
 	"github.com/desklit/desklit/app/api"
 	"github.com/desklit/desklit/app/httpguard"
+	"github.com/desklit/desklit/bench/internal/measure"
 )
 
 func main() {
@@ -119,11 +120,11 @@ func closedLoop(out io.Writer, targets []target, conns int, duration time.Durati
 		p99s = append(p99s, ms(a.p99))
 		p50s = append(p50s, ms(a.p50))
 	}
-	fmt.Fprintf(out, "\nbare  req/s  median %.0f (min %.0f, max %.0f)\n", median(bareRPS), slices.Min(bareRPS), slices.Max(bareRPS))
-	fmt.Fprintf(out, "api   req/s  median %.0f (min %.0f, max %.0f)\n", median(apiRPS), slices.Min(apiRPS), slices.Max(apiRPS))
-	fmt.Fprintf(out, "ratio api/bare median %.2f (min %.2f, max %.2f)   goal >= 0.60\n", median(ratios), slices.Min(ratios), slices.Max(ratios))
+	fmt.Fprintf(out, "\nbare  req/s  median %.0f (min %.0f, max %.0f)\n", measure.Median(bareRPS), slices.Min(bareRPS), slices.Max(bareRPS))
+	fmt.Fprintf(out, "api   req/s  median %.0f (min %.0f, max %.0f)\n", measure.Median(apiRPS), slices.Min(apiRPS), slices.Max(apiRPS))
+	fmt.Fprintf(out, "ratio api/bare median %.2f (min %.2f, max %.2f)   goal >= 0.60\n", measure.Median(ratios), slices.Min(ratios), slices.Max(ratios))
 	fmt.Fprintf(out, "closed loop: api p50 median %.2f ms, p99 median %.2f ms (min %.2f, max %.2f)\n",
-		median(p50s), median(p99s), slices.Min(p99s), slices.Max(p99s))
+		measure.Median(p50s), measure.Median(p99s), slices.Min(p99s), slices.Max(p99s))
 	fmt.Fprintf(out, "  (in a closed loop, mean latency = conns / throughput, so it measures saturation, not service time)\n\n")
 	return nil
 }
@@ -146,7 +147,7 @@ func fixedRate(out io.Writer, targets []target, conns int, rate float64, duratio
 	for _, t := range targets {
 		p := fixed[t.name]
 		fmt.Fprintf(out, "fixed rate %.0f req/s: %-4s p99 median %.2f ms (min %.2f, max %.2f)   goal (api) <= 5 ms\n",
-			rate, t.name, median(p), slices.Min(p), slices.Max(p))
+			rate, t.name, measure.Median(p), slices.Min(p), slices.Max(p))
 	}
 	return nil
 }
@@ -293,9 +294,3 @@ func startBare(ctx context.Context) (string, error) {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
-}

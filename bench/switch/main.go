@@ -32,6 +32,7 @@ import (
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
+	"github.com/desklit/desklit/bench/internal/measure"
 )
 
 func main() {
@@ -75,7 +76,7 @@ func run() error {
 		return err
 	}
 	defer browser.close()
-	fmt.Printf("load average at start: %s\nproject %s, %d rounds, interleaved\n", loadAvg(), project, *n)
+	fmt.Printf("load average at start: %s\nproject %s, %d rounds, interleaved\n", measure.LoadAvg(), project, *n)
 	var desk, bare []time.Duration
 	for i := range *n {
 		d, ready, b, err := round(ctx, sh, browser, python, project, *text)
@@ -86,11 +87,11 @@ func run() error {
 		fmt.Printf("round %d: switch → visible %v (Ready after %v); bare streamlit run → visible %v\n", i+1,
 			d.Round(time.Millisecond), ready.Round(time.Millisecond), b.Round(time.Millisecond))
 	}
-	dm, bm := median(desk), median(bare)
+	dm, bm := measure.Median(desk).Round(time.Millisecond), measure.Median(bare).Round(time.Millisecond)
 	fmt.Printf("switch → visible: median %v (%v–%v)\nbare → visible:   median %v (%v–%v)\ndifference of the medians: %+v (goal ≤ +300ms)\n",
 		dm, slices.Min(desk).Round(time.Millisecond), slices.Max(desk).Round(time.Millisecond),
 		bm, slices.Min(bare).Round(time.Millisecond), slices.Max(bare).Round(time.Millisecond), (dm - bm).Round(time.Millisecond))
-	fmt.Printf("load average at end: %s\n", loadAvg())
+	fmt.Printf("load average at end: %s\n", measure.LoadAvg())
 	return nil
 }
 
@@ -172,7 +173,7 @@ func bareRun(ctx context.Context, b *browser, python, project, text string) (tim
 	t0 := time.Now()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
 	cmd.Dir = project
-	cmd.Env = append(withoutEnv(os.Environ(), "PYTHONDONTWRITEBYTECODE"), "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false")
+	cmd.Env = append(measure.WithoutEnv(os.Environ(), "PYTHONDONTWRITEBYTECODE"), "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false")
 	if err := cmd.Start(); err != nil {
 		return 0, err
 	}
@@ -231,29 +232,3 @@ func (b *browser) visible(url, text string) error {
 }
 
 func (b *browser) close() { b.in.Close(); b.cmd.Wait() }
-
-func median(d []time.Duration) time.Duration {
-	s := slices.Clone(d)
-	slices.Sort(s)
-	return s[len(s)/2].Round(time.Millisecond)
-}
-
-func loadAvg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "unknown"
-	}
-	return strings.Join(strings.Fields(string(b))[:3], " ")
-}
-
-// withoutEnv is env without the variable name (a bare Streamlit keeps its bytecode as Python
-// does by default).
-func withoutEnv(env []string, name string) []string {
-	var out []string
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, name+"=") {
-			out = append(out, kv)
-		}
-	}
-	return out
-}

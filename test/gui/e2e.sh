@@ -157,7 +157,9 @@ while find_window "$signin_title" >/dev/null; do
   [ $SECONDS -lt $deadline ] || fail "the sign-in window did not close within 60 s"
   sleep 0.5
 done
-signed_in() { "$bin" status 2>/dev/null | grep -qi "signed in as"; }
+# signed_in: `desklit status` says so; its last answer is kept for a failure's message.
+signed_in() { "$bin" status > "$out/gui-e2e-status.txt" 2>&1; grep -qi "signed in as" "$out/gui-e2e-status.txt"; }
+not_signed_in() { sed 's/^/gui-e2e:   status: /' "$out/gui-e2e-status.txt" >&2; fail "$@"; }
 wait_for 60 "'desklit status' to say signed in" signed_in
 "$bin" status 2>/dev/null | grep -i "signed in as" | sed 's/^ */gui-e2e:   status: /' >&2
 deadline=$((SECONDS + 60))
@@ -231,7 +233,7 @@ wait_for 30 "Streamlit to run in the project's folder" streamlit_cwd
 sleep 2
 settled "$wid" 20
 shot gui-8-open-app.png "$wid" "$project_title"
-signed_in || fail "the session was lost by the switch"
+signed_in || not_signed_in "the session was lost by the switch"
 # open_recent N: clicks File › Open Recent's item N (1 = the first) in the window's native menu.
 open_recent() {
   xdotool mousemove --window "$wid" 19 12 click 1
@@ -257,7 +259,7 @@ wait_for 60 "Streamlit health" healthy
 open_recent 2
 wait_for 120 "the switch back to the demo" retitled "$title"
 wait_for 60 "Streamlit health" healthy
-signed_in || fail "the session was lost by switching apps"
+signed_in || not_signed_in "the session was lost by switching apps"
 app_settled "$wid" "back on the demo"
 step "4c ok: gui-8-open-app.png, gui-9-open-recent.png (opened through the chooser, found in Open Recent, back to the demo, still signed in)"
 

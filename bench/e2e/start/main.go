@@ -34,9 +34,10 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
+
+	"github.com/desklit/desklit/bench/internal/measure"
 )
 
 func main() {
@@ -75,7 +76,7 @@ func run(n int, bin string, poll time.Duration) error {
 	}
 	b := &bench{bin: bin, data: data, p: p, poll: poll, client: &http.Client{Timeout: time.Second}}
 
-	fmt.Printf("load average before: %s\n", loadavg())
+	fmt.Printf("load average before: %s\n", measure.LoadAvg())
 	// Warm-up: builds the runtime if needed and extracts the app; warms the page cache.
 	if _, _, _, err := b.desklit(); err != nil {
 		return fmt.Errorf("warm-up desklit run: %w", err)
@@ -116,16 +117,16 @@ func run(n int, bin string, poll time.Duration) error {
 		}
 		dk, dkLines, dkSpawn, bare, ratios = append(dk, d), append(dkLines, dl), append(dkSpawn, ds), append(bare, s), append(ratios, d/s)
 		fmt.Printf("pair %2d (%-7s first): desklit all Ready %7.1f ms (stdout %7.1f, streamlit spawned at %6.1f)  bare health %7.1f ms  ratio %.3f  load %s\n",
-			i+1, first, d, dl, ds, s, d/s, loadavg())
+			i+1, first, d, dl, ds, s, d/s, measure.LoadAvg())
 	}
 	fmt.Println()
 	fmt.Printf("%-34s %s\n", "desklit run → 3 health URLs 200:", summary(dk))
 	fmt.Printf("%-34s %s\n", "desklit run → 3rd Ready on stdout:", summary(dkLines))
 	fmt.Printf("%-34s %s\n", "desklit run → streamlit Starting:", summary(dkSpawn))
 	fmt.Printf("%-34s %s\n", "bare streamlit → /_stcore/health:", summary(bare))
-	fmt.Printf("%-34s %.3f (goal ≤ 1.10)\n", "ratio of medians:", median(dk)/median(bare))
+	fmt.Printf("%-34s %.3f (goal ≤ 1.10)\n", "ratio of medians:", measure.Median(dk)/measure.Median(bare))
 	fmt.Printf("%-34s %s\n", "per-pair ratio:", summaryRaw(ratios, "%.3f"))
-	fmt.Printf("load average after: %s\n", loadavg())
+	fmt.Printf("load average after: %s\n", measure.LoadAvg())
 	return nil
 }
 
@@ -211,7 +212,7 @@ func (b *bench) bare() (time.Duration, error) {
 	// A bare Streamlit keeps its bytecode as Python does by default (Desklit's keeps it in the
 	// environment's pycache): a PYTHONDONTWRITEBYTECODE of this shell would make it recompile
 	// everything at every start.
-	cmd.Env = append(withoutEnv(os.Environ(), "PYTHONDONTWRITEBYTECODE"), "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false")
+	cmd.Env = append(measure.WithoutEnv(os.Environ(), "PYTHONDONTWRITEBYTECODE"), "STREAMLIT_BROWSER_GATHER_USAGE_STATS=false")
 	cmd.Stdout, cmd.Stderr = io.Discard, io.Discard
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
@@ -306,58 +307,11 @@ func (b *bench) portsFree(ps ...int) error {
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
-// median is the middle value (the mean of the two middle values for an even count).
-func median(v []float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	if len(s)%2 == 1 {
-		return s[len(s)/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func pct(v []float64, p float64) float64 {
-	if len(v) == 0 {
-		return 0
-	}
-	s := slices.Clone(v)
-	slices.Sort(s)
-	// nearest rank (p95 of 10 values is the largest)
-	k := int(float64(len(s))*p/100+0.999999) - 1
-	return s[max(0, min(k, len(s)-1))]
-}
-
 func summary(v []float64) string { return summaryRaw(v, "%.1f ms") }
 
 func summaryRaw(v []float64, f string) string {
 	s := slices.Clone(v)
 	slices.Sort(s)
 	return fmt.Sprintf("median "+f+"  p95 "+f+"  min "+f+"  max "+f+"  (n=%d)",
-		median(s), pct(s, 95), s[0], s[len(s)-1], len(s))
-}
-
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	f := strings.Fields(string(b))
-	if len(f) < 3 {
-		return "?"
-	}
-	return strings.Join(f[:3], " ")
-}
-
-// withoutEnv is env without the variable name.
-func withoutEnv(env []string, name string) []string {
-	var out []string
-	for _, kv := range env {
-		if !strings.HasPrefix(kv, name+"=") {
-			out = append(out, kv)
-		}
-	}
-	return out
+		measure.Median(s), measure.Pct(s, 95), s[0], s[len(s)-1], len(s))
 }
