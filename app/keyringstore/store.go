@@ -364,17 +364,20 @@ func (s *Store) Delete(ctx context.Context) error {
 }
 
 // Probe checks that the keyring answers and keeps what it is given: it writes, reads back and
-// deletes a random probe entry.
+// deletes a random probe entry. The entry is named by its random value, so that processes that
+// open the keyring at once (the window, a restarting component server, `desklit status`) never
+// read or delete one another's and take a working keyring for a broken one.
 func (s *Store) Probe(ctx context.Context) error {
 	want := newTag()
-	if err := s.set(ctx, probeKey, want); err != nil {
+	key := probeKey + "." + want
+	if err := s.set(ctx, key, want); err != nil {
 		return err
 	}
-	got, err := s.get(ctx, probeKey)
+	got, err := s.get(ctx, key)
 	if err != nil {
 		return err
 	}
-	if err := s.del(ctx, probeKey); err != nil {
+	if err := s.del(ctx, key); err != nil {
 		return err
 	}
 	if got != want {
