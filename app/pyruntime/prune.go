@@ -32,8 +32,13 @@ type EnvInfo struct {
 	OwnBytes int64 // files not hard-linked from uv's cache: the disk it costs beyond the cache
 }
 
-// Environments lists the environments in o.DataDir, most recently used first.
-func Environments(o Options) []EnvInfo {
+// Environments lists the environments in o.DataDir, most recently used first, with their sizes.
+func Environments(o Options) []EnvInfo { return environments(o, true) }
+
+// environments lists them; sizes walks every file of each (a second of disk and CPU for a few
+// environments of ~10,000 files), which only `desklit doctor` shows: Prune, at every start beside
+// Streamlit's, does without.
+func environments(o Options, sizes bool) []EnvInfo {
 	entries, err := os.ReadDir(o.runtimeDir())
 	if err != nil {
 		return nil
@@ -45,24 +50,32 @@ func Environments(o Options) []EnvInfo {
 		}
 		dir := filepath.Join(o.runtimeDir(), e.Name())
 		info := EnvInfo{Dir: dir, Key: e.Name(), LastUsed: lastUsed(dir)}
-		_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return nil
-			}
-			fi, err := d.Info()
-			if err != nil {
-				return nil
-			}
-			info.Bytes += fi.Size()
-			if linkCount(fi) <= 1 {
-				info.OwnBytes += fi.Size()
-			}
-			return nil
-		})
+		if sizes {
+			info.Bytes, info.OwnBytes = envSize(dir)
+		}
 		out = append(out, info)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].LastUsed.After(out[j].LastUsed) })
 	return out
+}
+
+// envSize is every file's size under dir, and that of the files not hard-linked from uv's cache.
+func envSize(dir string) (all, own int64) {
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		fi, err := d.Info()
+		if err != nil {
+			return nil
+		}
+		all += fi.Size()
+		if linkCount(fi) <= 1 {
+			own += fi.Size()
+		}
+		return nil
+	})
+	return all, own
 }
 
 // lastUsed is when the environment was last used (its marker's time if it never recorded one).
@@ -93,7 +106,7 @@ func Prune(o Options, keep string, now time.Time) []string {
 	}
 	defer lk.release()
 	var removed []string
-	for _, e := range Environments(o) {
+	for _, e := range environments(o, false) {
 		if e.Key != keep && now.Sub(e.LastUsed) > Unused {
 			o.removeEnv(e.Dir)
 			removed = append(removed, e.Dir)

@@ -36,16 +36,43 @@ func parseRequirements(data []byte) []requirement {
 		if m == nil {
 			continue
 		}
-		var hashes []string
-		for _, h := range hashRE.FindAllStringSubmatch(" --"+opts, -1) {
-			hashes = append(hashes, h[1])
-		}
-		out = append(out, requirement{Name: normalizeName(m[1]), Version: m[2], Marker: strings.TrimSpace(marker), Hashes: hashes})
+		out = append(out, requirement{Name: normalizeName(m[1]), Version: m[2], Marker: strings.TrimSpace(marker), Hashes: hashesIn("--" + opts)})
 	}
 	return out
 }
 
-var hashRE = regexp.MustCompile(`--hash[= ](sha256:[0-9a-fA-F]{64})`)
+// hashesIn is the sha256 values of a requirement's --hash options ("--hash=sha256:…" or
+// "--hash sha256:…"), in order. A scan, not a regular expression: a lock carries about a
+// thousand of them, and this runs at every start.
+func hashesIn(opts string) []string {
+	var out []string
+	fields := strings.Fields(opts)
+	for i := 0; i < len(fields); i++ {
+		v, ok := strings.CutPrefix(fields[i], "--hash=")
+		if !ok && fields[i] == "--hash" && i+1 < len(fields) {
+			i++
+			v, ok = fields[i], true
+		}
+		if ok && isSHA256(v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// isSHA256 reports whether v is "sha256:" and 64 hex digits.
+func isSHA256(v string) bool {
+	hexPart, ok := strings.CutPrefix(v, "sha256:")
+	if !ok || len(hexPart) != 64 {
+		return false
+	}
+	for _, c := range hexPart {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
 
 var nameSepRE = regexp.MustCompile(`[-_.]+`)
 

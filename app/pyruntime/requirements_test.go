@@ -2,6 +2,8 @@ package pyruntime
 
 import (
 	"os"
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -32,6 +34,32 @@ func TestParseRealLock(t *testing.T) {
 	mac := needed(reqs, target{goos: "darwin", goarch: "arm64", minor: 12, full: "3.12.1"})
 	if len(linux) != len(reqs) || len(mac) != len(reqs)-1 {
 		t.Errorf("needed: linux %d, darwin %d of %d (watchdog is not for darwin)", len(linux), len(mac), len(reqs))
+	}
+}
+
+// TestHashes: both spellings of --hash, over continued lines, in order; a value that is not a
+// sha256 is not taken for one.
+func TestHashes(t *testing.T) {
+	a, b := "sha256:"+strings.Repeat("ab", 32), "sha256:"+strings.Repeat("0F", 32)
+	lock := "tabulate==0.10.0 \\\n    --hash=" + a + " \\\n    --hash " + b + " \\\n    --hash=sha256:123 --hash=md5:" + strings.Repeat("a", 64) + "\n" +
+		"plain==1.0 # a comment --hash=" + a + "\n"
+	reqs := parseRequirements([]byte(lock))
+	if len(reqs) != 2 || !slices.Equal(reqs[0].Hashes, []string{a, b}) || len(reqs[1].Hashes) != 0 {
+		t.Fatalf("parsed %+v", reqs)
+	}
+	data, err := os.ReadFile("../../runtime/streamlit/requirements.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	for _, r := range parseRequirements(data) {
+		if len(r.Hashes) == 0 {
+			t.Errorf("%s has no hash", r.Name)
+		}
+		n += len(r.Hashes)
+	}
+	if want := strings.Count(string(data), "--hash=sha256:"); n != want {
+		t.Errorf("%d hashes parsed from Desklit's lock, which has %d", n, want)
 	}
 }
 
