@@ -95,7 +95,8 @@ $(BIN): $(GO_SRC) build/bin/.ldflags
 
 build: deps $(WINBIN) $(BIN) uv
 
-run: build
+# The demo's wheels too (once per change of its lock), so that the app starts offline.
+run: build build/wheelhouse/SHA256SUMS
 	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ] || [ "$$(uname)" = Darwin ]; then ./$(BIN); \
 	else echo "No display: starting the services without a window (desklit run)."; ./$(BIN) run; fi
 
@@ -175,6 +176,8 @@ test: deps vet test-go test-keyring test-python test-frontend test-gui test-gui-
 	@echo "make test: all suites passed"
 
 wheelhouse:
+	scripts/wheelhouse.sh build/wheelhouse
+build/wheelhouse/SHA256SUMS: runtime/streamlit/requirements.txt scripts/wheelhouse.sh
 	scripts/wheelhouse.sh build/wheelhouse
 
 # uv builds every Python environment: the pinned, hash-checked wheel's binary, beside desklit.

@@ -8,14 +8,24 @@
 #   bench/run.sh api keyring
 set -uo pipefail
 cd "$(dirname "$0")/.."
-all=(supervisor api signin keyring pyruntime component e2e)
+all=(supervisor api signin keyring pyruntime switch component e2e dist)
 sel=("${@:-${all[@]}}")
 status=0
+# The installed .deb's first start (needs make dist; the packaged app's: make package-sample).
+bench_dist() {
+  local debs=(dist/desklit_*.deb) pkgs=(test/out/package/extra-package_*.deb)
+  [ -e "${debs[0]}" ] || { echo "no dist/desklit_*.deb: run make dist first"; return 1; }
+  bench/dist/first-start.sh "${debs[0]}" -n 5 || return 1
+  [ -e "${pkgs[0]}" ] || { echo "no packaged sample: run make package-sample for its first start"; return 0; }
+  bench/dist/first-start.sh "${pkgs[0]}" -n 5 -m 'tabulate 0.10.0 imported'
+}
 for b in "${sel[@]}"; do
   echo "=== bench/$b ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))"
   case $b in
     keyring)   test/keyring/with-secret-service.sh go -C bench run ./keyring ;;
-    pyruntime) scripts/wheelhouse.sh >/dev/null && go -C bench run ./pyruntime -cold 1 -warm 50 ;;
+    pyruntime) scripts/wheelhouse.sh >/dev/null && go -C bench run ./pyruntime -rounds 3 -warm 50 ;;
+    switch)    test/keyring/with-secret-service.sh go -C bench run ./switch -n 8 ;;
+    dist)      bench_dist ;;
     e2e)       [ -x bench/e2e/run.sh ] && bench/e2e/run.sh ;;
     *)         go -C bench run ./"$b" ;;
   esac || { echo "bench/$b failed"; status=1; }

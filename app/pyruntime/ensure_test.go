@@ -292,11 +292,15 @@ func TestEnsureFailsWithoutWheels(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testPython(t))
 	o := f.opts
-	o.FindLinks = []string{t.TempDir()}
+	empty := t.TempDir()
+	o.FindLinks = []string{empty, empty}
 	_, err := Ensure(context.Background(), o)
 	var nf *NotFoundError
-	if !errors.As(err, &nf) || !nf.Offline || nf.Package == "" {
-		t.Fatalf("Ensure without wheels = %v, want a NotFoundError", err)
+	if !errors.As(err, &nf) || !nf.Offline || nf.Package == "" || nf.Package == "?" {
+		t.Fatalf("Ensure without wheels = %v, want a NotFoundError naming the package", err)
+	}
+	if strings.Count(err.Error(), empty) != 1 {
+		t.Errorf("message %q does not name the folder looked in once", err)
 	}
 	if msg := err.Error(); !strings.Contains(msg, "Test app needs") || !strings.Contains(msg, "put its wheel in") {
 		t.Errorf("message %q does not say what is missing and what to do", msg)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -57,7 +58,7 @@ func (o Options) notFound(pkg string, offline bool, cause error) error {
 	wheels := filepath.Join(o.Source.dir(), "wheels")
 	var dirs []string
 	for _, d := range o.FindLinks {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
+		if st, err := os.Stat(d); err == nil && st.IsDir() && !slices.Contains(dirs, d) {
 			dirs = append(dirs, d)
 		}
 	}

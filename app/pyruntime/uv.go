@@ -136,6 +136,8 @@ var notFoundRE = []*regexp.Regexp{
 	regexp.MustCompile(`Because ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])? was not found in the provided package locations`),
 	regexp.MustCompile(`Because there are no versions of ([A-Za-z0-9][A-Za-z0-9._-]*)`),
 	regexp.MustCompile(`Because ([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the package registry`),
+	// Offline with find-links folders that hold no wheel at all, uv says the cache.
+	regexp.MustCompile(`Because ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])? was not found in the cache`),
 	regexp.MustCompile(`Because only [^ ]+ of ([A-Za-z0-9][A-Za-z0-9._-]*) is available`),
 	regexp.MustCompile(`Distribution not found at: .*?/([A-Za-z0-9_.]+)-[0-9]`),
 	regexp.MustCompile(`Network connectivity is disabled, but .* (?:for|of) ` + "`?" + `([A-Za-z0-9][A-Za-z0-9._-]*)`),

@@ -2,11 +2,13 @@ package shell
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/supervisor"
 	"github.com/desklit/desklit/app/version"
 )
@@ -97,7 +99,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	if len(rt.Argv) == 0 {
 		return supervisor.Spec{}, fmt.Errorf("the Python environment is not ready")
 	}
-	_, dir := s.script(p)
+	script, dir := s.script(p)
 	// Where bytecode goes is Desklit's to say: the environment's pycache, never the project's
 	// folders; a PYTHONDONTWRITEBYTECODE inherited from the user's shell would make every start
 	// compile the whole of Streamlit and pandas again.
@@ -112,11 +114,16 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"PYTHONPYCACHEPREFIX="+rt.Env.PycachePrefix(),
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
-	argv := rt.Argv
+	getenv := envLookup(streamlitEnv)
+	home := getenv("HOME")
+	if runtime.GOOS == "windows" {
+		home = getenv("USERPROFILE") // Python's Path.home()
+	}
+	argv := append(slices.Clone(rt.Argv), pyruntime.SecretsFlags(home, dir, script, getenv)...)
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
 		// Deploy button, no developer options).
-		argv = append(slices.Clone(argv), "--client.toolbarMode", "viewer")
+		argv = append(argv, "--client.toolbarMode", "viewer")
 	}
 	return supervisor.Spec{
 		Name: "streamlit", Argv: argv,
