@@ -4,7 +4,7 @@
 # a line when it runs (test/projects/extra-package does) — to that line in its Streamlit log, i.e.
 # its page computed for the window. Not a test: it prints each run and the median.
 #
-#   sudo bench/dist/first-start.sh dist/desklit_*.deb [-n 5]
+#   sudo bench/dist/first-start.sh dist/desklit_*.deb [-n 5] [-c]
 #   sudo bench/dist/first-start.sh test/out/package/extra-package_*.deb -n 5 -m 'tabulate 0.10.0 imported'
 #
 # Each run is in a private network namespace (loopback only), under Xvfb with a private D-Bus
@@ -48,8 +48,8 @@ if [ "${1:-}" = --inner ]; then
 	exit 0
 fi
 deb=$(readlink -f "${1:?usage: $0 PACKAGE.deb [-n N] [-m MARK]}"); shift
-n=5 mark=""
-while [ $# -gt 0 ]; do case $1 in -n) n=$2; shift 2 ;; -m) mark=$2; shift 2 ;; *) echo "unknown $1" >&2; exit 2 ;; esac; done
+n=5 mark="" cold=""
+while [ $# -gt 0 ]; do case $1 in -n) n=$2; shift 2 ;; -m) mark=$2; shift 2 ;; -c) cold=1; shift ;; *) echo "unknown $1" >&2; exit 2 ;; esac; done
 [ "$(id -u)" = 0 ] || { echo "run as root (apt-get install, network namespace)" >&2; exit 2; }
 id=$(dpkg-deb -f "$deb" Package)
 installed_here=""
@@ -65,9 +65,15 @@ if [ -f "/usr/lib/$id/desklit-app.json" ]; then
 fi
 set -- $ports
 urls="http://127.0.0.1:$1/_stcore/health http://127.0.0.1:$2/healthz http://127.0.0.1:$3/healthz"
-echo "first start of $id ($(dpkg-deb -f "$deb" Version)), offline, $n runs; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "first start of $id ($(dpkg-deb -f "$deb" Version)), offline, $n runs${cold:+, cold caches}; load $(cut -d' ' -f1-3 /proc/loadavg)"
 readies=() seens=()
 for i in $(seq "$n"); do
+	# Each first start writes a ~470 MB environment and a uv cache; the runs are independent only
+	# when one does not pay for the one before: its disk writeback, and (in a VM) the page cache it
+	# left, which made uv's file writes cost 2-4x the system time. With -c each run starts from cold
+	# caches, as a first start after a reboot does (the package's files are read from disk).
+	sync
+	[ -n "$cold" ] && echo 3 >/proc/sys/vm/drop_caches
 	home=$(mktemp -d -t desklit-first-start.XXXXXX); chmod 0755 "$home"
 	out=$(unshare -n -- sh -c 'ip link set lo up && exec "$@"' sh xvfb-run -a -s "-screen 0 1280x800x24" \
 		dbus-run-session -- "$0" --inner "$home" "$prog" "$urls" "$mark" "$id" 2>/dev/null | tail -1)
