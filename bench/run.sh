@@ -24,7 +24,8 @@ for b in "${sel[@]}"; do
   case $b in
     keyring)   test/keyring/with-secret-service.sh go -C bench run ./keyring ;;
     pyruntime) scripts/wheelhouse.sh >/dev/null && go -C bench run ./pyruntime -rounds 3 -warm 50 ;;
-    switch)    test/keyring/with-secret-service.sh go -C bench run ./switch -n 8 ;;
+    switch)    { [ -d test/e2e/node_modules/playwright-core ] || (cd test/e2e && npm ci --no-audit --no-fund); } &&
+               test/keyring/with-secret-service.sh go -C bench run ./switch -n 8 ;;
     dist)      bench_dist ;;
     e2e)       [ -x bench/e2e/run.sh ] && bench/e2e/run.sh ;;
     *)         go -C bench run ./"$b" ;;
