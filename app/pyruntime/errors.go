@@ -3,9 +3,7 @@ package pyruntime
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
@@ -56,13 +54,7 @@ func (e *ResolveError) Error() string {
 
 func (o Options) notFound(pkg string, offline bool, cause error) error {
 	wheels := filepath.Join(o.Source.dir(), "wheels")
-	var dirs []string
-	for _, d := range o.FindLinks {
-		if st, err := os.Stat(d); err == nil && st.IsDir() && !slices.Contains(dirs, d) {
-			dirs = append(dirs, d)
-		}
-	}
-	nf := &NotFoundError{Package: pkg, Name: o.name(), FindLinks: dirs, Wheels: wheels, Offline: offline}
+	nf := &NotFoundError{Package: pkg, Name: o.name(), FindLinks: o.wheelDirs(), Wheels: wheels, Offline: offline}
 	var ue *uvError
 	if errors.As(cause, &ue) {
 		nf.Explanation = ue.Error()

@@ -3,6 +3,7 @@ package pyruntime
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 
 	"github.com/pelletier/go-toml/v2"
@@ -19,9 +20,16 @@ import (
 //
 // Nothing is passed (Streamlit's own default applies) when no secrets file exists, or when the
 // user chose the list: STREAMLIT_SECRETS_FILES, or secrets.files in a config.toml Streamlit reads.
-func SecretsFlags(home, workdir, script string, getenv func(string) string) []string {
+//
+// getenv is the environment Streamlit runs in: its home is Python's Path.home() (HOME, on
+// Windows USERPROFILE).
+func SecretsFlags(workdir, script string, getenv func(string) string) []string {
 	if getenv("STREAMLIT_SECRETS_FILES") != "" {
 		return nil
+	}
+	home := getenv("HOME")
+	if runtime.GOOS == "windows" {
+		home = getenv("USERPROFILE")
 	}
 	var dirs []string
 	for _, d := range []string{home, workdir, filepath.Dir(script)} {

@@ -17,7 +17,13 @@ func TestSecretsFlags(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	noEnv := func(string) string { return "" }
+	var home string // each case's
+	noEnv := func(k string) string {
+		if k == "HOME" || k == "USERPROFILE" {
+			return home
+		}
+		return ""
+	}
 	cases := []struct {
 		name  string
 		files map[string]string // relative to home (h/) or the project (p/)
@@ -45,7 +51,7 @@ func TestSecretsFlags(t *testing.T) {
 				if k == "STREAMLIT_SECRETS_FILES" {
 					return "/x.toml"
 				}
-				return ""
+				return noEnv(k)
 			}, nil},
 	}
 	for _, c := range cases {
@@ -58,7 +64,8 @@ func TestSecretsFlags(t *testing.T) {
 			if _, ok := c.files["p/src/.streamlit/secrets.toml"]; ok {
 				script = filepath.Join(root, "p", "src", "app.py")
 			}
-			got := SecretsFlags(filepath.Join(root, "h"), filepath.Join(root, "p"), script, c.env)
+			home = filepath.Join(root, "h")
+			got := SecretsFlags(filepath.Join(root, "p"), script, c.env)
 			var want []string
 			for _, rel := range c.want {
 				want = append(want, "--secrets.files", filepath.Join(root, rel))

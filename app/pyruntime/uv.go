@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -85,13 +86,23 @@ func (o Options) sourceArgs(online bool) []string {
 	if !online {
 		args = append(args, "--offline", "--no-index", "--no-config")
 	}
-	for _, d := range o.FindLinks {
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			abs, _ := filepath.Abs(d)
-			args = append(args, "--find-links", abs)
-		}
+	for _, d := range o.wheelDirs() {
+		args = append(args, "--find-links", d)
 	}
 	return args
+}
+
+// wheelDirs are the FindLinks folders that exist, absolute, each once (the bundled wheelhouse
+// can be found by two of the places looked in).
+func (o Options) wheelDirs() []string {
+	var dirs []string
+	for _, d := range o.FindLinks {
+		abs, err := filepath.Abs(d)
+		if st, serr := os.Stat(abs); err == nil && serr == nil && st.IsDir() && !slices.Contains(dirs, abs) {
+			dirs = append(dirs, abs)
+		}
+	}
+	return dirs
 }
 
 // runUV runs uv with args, logging its output; onLine sees each line. It returns uv's error

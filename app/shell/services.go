@@ -2,7 +2,6 @@ package shell
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
 	"strings"
 	"syscall"
@@ -114,12 +113,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"PYTHONPYCACHEPREFIX="+rt.Env.PycachePrefix(),
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
-	getenv := envLookup(streamlitEnv)
-	home := getenv("HOME")
-	if runtime.GOOS == "windows" {
-		home = getenv("USERPROFILE") // Python's Path.home()
-	}
-	argv := append(slices.Clone(rt.Argv), pyruntime.SecretsFlags(home, dir, script, getenv)...)
+	argv := append(slices.Clone(rt.Argv), pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))...)
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
 		// Deploy button, no developer options).
