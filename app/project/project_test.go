@@ -38,6 +38,17 @@ func TestScriptChoice(t *testing.T) {
 		{"the only .py", map[string]string{"dashboard.py": "", "data.csv": ""}, "dashboard.py", nil},
 		{"desklit.toml names it", map[string]string{"desklit.toml": "script = \"src/report.py\"\n", "src/report.py": "", "app.py": ""}, "report.py", nil},
 		{"several, none known", map[string]string{"b.py": "", "a.py": ""}, "", []string{"a.py", "b.py"}},
+		// Streamlit's docs' multipage layout (the streamlit/hello repository): the entrypoint
+		// beside pages/, a helper module that the pages import.
+		{"the script beside pages/", map[string]string{
+			"0_👋_Hello.py":               "import streamlit as st\nst.write('# Welcome')\n",
+			"utils.py":                   "import inspect\nimport textwrap\n\nimport streamlit as st\n",
+			"pages/1_📈_Plotting_Demo.py": "import streamlit as st\nfrom utils import show_code\n",
+		}, "0_👋_Hello.py", nil},
+		{"pages/ and a named script: the named one", map[string]string{"app.py": "", "tools.py": "", "pages/a.py": ""}, "app.py", nil},
+		{"a helper imported by the only script", map[string]string{
+			"dashboard.py": "import os, helpers as h\n", "helpers.py": "import streamlit as st\n"}, "dashboard.py", nil},
+		{"pages/, several scripts", map[string]string{"a.py": "", "b.py": "", "lib.py": "", "pages/p.py": "import lib\n"}, "", []string{"a.py", "b.py"}},
 		{"none", map[string]string{"README.md": ""}, "", []string{}},
 	}
 	for _, tt := range tests {
@@ -51,7 +62,7 @@ func TestScriptChoice(t *testing.T) {
 				if strings.Join(ns.Candidates, ",") != strings.Join(tt.cands, ",") {
 					t.Errorf("candidates %v, want %v", ns.Candidates, tt.cands)
 				}
-				if !strings.Contains(err.Error(), "streamlit_app.py, app.py, main.py") || !strings.Contains(err.Error(), "desklit.toml") {
+				if want := map[bool]string{true: "streamlit_app.py, app.py, main.py", false: "--script"}[len(tt.cands) == 0]; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "desklit.toml") {
 					t.Errorf("message %q does not say what to do", err)
 				}
 				return
