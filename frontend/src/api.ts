@@ -36,7 +36,7 @@ export interface ProgressView {
   done: boolean;
 }
 
-export type ErrorKind = 'port_in_use' | 'no_python' | 'crash_loop' | 'runtime_build' | 'app_failed' | 'other' | '';
+export type ErrorKind = 'port_in_use' | 'no_python' | 'crash_loop' | 'runtime_build' | 'app_failed' | 'dependencies' | 'choose_script' | 'other' | '';
 
 export interface ErrorView {
   kind: ErrorKind | string;
@@ -45,6 +45,8 @@ export interface ErrorView {
   detail: string;
   service: string;
   actions: string[] | null;
+  folder?: string; // what open_folder and script:<name> act on (set by Go)
+  file?: string; // what edit_deps opens
 }
 
 /** A Streamlit project the window can open (Go: desktop.AppView). */

@@ -67,6 +67,14 @@ export function actionLabel(action: string): string {
       return 'Dismiss';
     case 'open_app':
       return 'Open App…';
+    case 'reopen':
+      return 'Open again';
+    case 'open_folder':
+      return 'Open folder';
+    case 'edit_deps':
+      return 'Edit requirements';
+    case 'script':
+      return arg;
     default:
       return action;
   }
@@ -83,6 +91,8 @@ const defaultTitles: Record<string, string> = {
   crash_loop: 'A service keeps stopping',
   runtime_build: 'Setting up the app did not finish',
   app_failed: 'The app could not start',
+  dependencies: 'The app\'s requirements cannot be installed together',
+  choose_script: 'Which script is the app?',
   other: 'Something went wrong',
 };
 
@@ -116,6 +126,9 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
       break;
     case 'runtime_build':
       lines.push(['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.', 'try again']);
+      break;
+    case 'dependencies':
+      lines.push(['Trying again cannot help: the requirements themselves disagree. The resolver says why:', 'resolver']);
       break;
   }
   return lines.filter(([, key]) => !said.includes(key)).map(([text]) => text);

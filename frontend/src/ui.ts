@@ -356,7 +356,7 @@ export class UI {
       return;
     }
     if (verb === 'dismiss') this.set({ error: null });
-    if (verb === 'retry' || verb === 'use_port' || verb === 'restart') {
+    if (verb === 'retry' || verb === 'reopen' || verb === 'script' || verb === 'use_port' || verb === 'restart') {
       this.set({ error: null }); // the Go side reports a new error if it fails again
     }
     this.run(() => this.api.act(action));
