@@ -111,6 +111,14 @@ func TestDependencies(t *testing.T) {
 		{"pyproject without dependencies", map[string]string{"pyproject.toml": "[tool.black]\n", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
 		{"none", map[string]string{}, DepsNone, ""},
 	}
+	// Tools Desklit does not read: said, with the command that makes a file it reads.
+	for file, export := range map[string]string{"poetry.lock": "poetry export", "Pipfile.lock": "pipenv requirements", "Pipfile": "pipenv requirements"} {
+		_, err := Load(tree(t, map[string]string{"app.py": "", file: "", "pyproject.toml": "[tool.poetry.dependencies]\npython = \"^3.11\"\n"}))
+		var pe *Error
+		if !errors.As(err, &pe) || filepath.Base(pe.File) != file || !strings.Contains(err.Error(), export) || !strings.Contains(err.Error(), "requirements.txt") {
+			t.Errorf("%s: %v", file, err)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.files["app.py"] = ""
@@ -130,6 +138,15 @@ func TestDependencies(t *testing.T) {
 	}
 	if p.Python != ">=3.11" || strings.Join(p.Deps.Requirements, ",") != "tabulate>=0.9" {
 		t.Errorf("pyproject: python %q, requirements %v", p.Python, p.Deps.Requirements)
+	}
+	// Optional groups the app runs with are installed; tooling groups are not.
+	p, err = Load(tree(t, map[string]string{"app.py": "", "pyproject.toml": pyproject +
+		"[project.optional-dependencies]\nviz = [\"altair>=5\"]\ndev = [\"pytest\"]\nml = [\"scikit-learn\"]\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Deps.Requirements, ","); got != "tabulate>=0.9,scikit-learn,altair>=5" {
+		t.Errorf("pyproject with optional groups: requirements %v", got)
 	}
 	inputs, _ := p.Deps.Inputs()
 	if !strings.Contains(string(inputs), "tabulate>=0.9") {
