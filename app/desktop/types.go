@@ -233,3 +233,23 @@ type SigninOptions struct {
 	Icon   []byte
 	Logger *slog.Logger
 }
+
+// Contract is the window's vocabulary shared with the frontend, by constant name (without its
+// Act/Err/State prefix): frontend/src/contract.ts is generated from it, and TestFrontendContract
+// fails when the two disagree (`go test ./app/desktop -run TestFrontendContract -update`
+// writes it again).
+var Contract = struct{ Actions, Errors, States map[string]string }{
+	Actions: map[string]string{
+		"Retry": ActRetry, "Restart": ActRestart, "UsePort": ActUsePort, "OpenLogs": ActOpenLogs,
+		"ShowLogs": ActShowLogs, "Quit": ActQuit, "Dismiss": ActDismiss, "OpenApp": ActOpenApp,
+		"Reopen": ActReopen, "OpenFolder": ActOpenFolder, "EditDeps": ActEditDeps, "Script": ActScript,
+	},
+	Errors: map[string]string{
+		"PortInUse": ErrPortInUse, "NoPython": ErrNoPython, "CrashLoop": ErrCrashLoop, "RuntimeBuild": ErrRuntimeBuild,
+		"AppFailed": ErrAppFailed, "Dependencies": ErrDependencies, "ChooseScript": ErrChooseScript, "Other": ErrOther,
+	},
+	States: map[string]string{
+		"Starting": StateStarting, "Ready": StateReady, "Unhealthy": StateUnhealthy, "Backoff": StateBackoff,
+		"Failed": StateFailed, "Stopping": StateStopping, "Stopped": StateStopped,
+	},
+}
