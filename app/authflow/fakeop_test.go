@@ -27,6 +27,9 @@ type fakeOP struct {
 	nonce  string
 	claims func(c map[string]any) // spoils the ID token's claims
 	slash  string                 // "/" makes the issuer end in a slash, as Auth0's does
+	// respIss, when set, is the "iss" the callback carries (RFC 9207); issSupported announces it.
+	respIss      func(issuer string) string
+	issSupported bool
 }
 
 func (f *fakeOP) issuer() string { return f.URL + f.slash }
@@ -43,6 +46,7 @@ func newFakeOP(t *testing.T, spoil func(c map[string]any)) *fakeOP {
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"issuer": f.issuer(), "authorization_endpoint": f.URL + "/authorize", "token_endpoint": f.URL + "/token",
 			"jwks_uri": f.URL + "/keys", "id_token_signing_alg_values_supported": []string{"RS256"},
+			"authorization_response_iss_parameter_supported": f.issSupported,
 		})
 	})
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
@@ -91,7 +95,11 @@ func (f *fakeOP) opener(rec *string) Opener {
 		f.nonce = q.Get("nonce")
 		f.mu.Unlock()
 		*rec = q.Get("redirect_uri")
-		cb := *rec + "?" + url.Values{"code": {"c1"}, "state": {q.Get("state")}}.Encode()
+		v := url.Values{"code": {"c1"}, "state": {q.Get("state")}}
+		if f.respIss != nil {
+			v.Set("iss", f.respIss(f.issuer()))
+		}
+		cb := *rec + "?" + v.Encode()
 		go func() {
 			if resp, err := http.Get(cb); err == nil {
 				resp.Body.Close()

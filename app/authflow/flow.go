@@ -26,6 +26,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/desklit/desklit/app/httpguard"
+	"github.com/desklit/desklit/app/issuer"
 	"github.com/desklit/desklit/app/randtoken"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/supervisor"
@@ -80,12 +81,7 @@ type Flow struct {
 
 	mu       sync.Mutex
 	provider *oidc.Provider
-	meta     providerMeta
-}
-
-type providerMeta struct {
-	Revocation string `json:"revocation_endpoint"`
-	EndSession string `json:"end_session_endpoint"`
+	meta     issuer.Document
 }
 
 // New returns a Flow; nothing is contacted until the first call.
@@ -117,33 +113,33 @@ func (f *Flow) clientCtx(ctx context.Context) context.Context {
 	return oidc.ClientContext(ctx, f.cfg.HTTPClient)
 }
 
-// discover fetches the discovery document once; a failure is retried on the next call.
-func (f *Flow) discover(ctx context.Context) (*oidc.Provider, providerMeta, error) {
+// discover fetches the discovery document once; a failure is retried on the next call. The
+// document's issuer replaces the configured one when only a trailing slash differs (app/issuer):
+// it is what the provider's tokens and RFC 9207 responses carry.
+func (f *Flow) discover(ctx context.Context) (*oidc.Provider, issuer.Document, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.provider != nil {
 		return f.provider, f.meta, nil
 	}
 	if f.cfg.Issuer == "" || f.cfg.ClientID == "" {
-		return nil, providerMeta{}, errors.New("sign-in is not configured: issuer and client id are required")
+		return nil, issuer.Document{}, errors.New("sign-in is not configured: issuer and client id are required")
 	}
-	p, err := oidc.NewProvider(f.clientCtx(ctx), f.cfg.Issuer)
-	var mismatch *oidc.IssuerMismatchError
-	if errors.As(err, &mismatch) && strings.TrimSuffix(mismatch.Discovered, "/") == strings.TrimSuffix(f.cfg.Issuer, "/") {
-		// Only a trailing slash differs (Auth0's issuer ends in "/"): use the provider's spelling,
-		// which its ID tokens carry.
-		f.cfg.Issuer = mismatch.Discovered
-		p, err = oidc.NewProvider(f.clientCtx(ctx), f.cfg.Issuer)
-	}
+	doc, err := issuer.Discover(ctx, f.cfg.HTTPClient, f.cfg.Issuer)
 	if err != nil {
-		return nil, providerMeta{}, fmt.Errorf("discover the provider %s: %w", f.cfg.Issuer, err)
+		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: %w", f.cfg.Issuer, err)
 	}
-	var meta providerMeta
-	if err := p.Claims(&meta); err != nil {
-		return nil, providerMeta{}, fmt.Errorf("read the provider's discovery document: %w", err)
+	if doc.AuthorizationEndpoint == "" || doc.TokenEndpoint == "" || doc.JWKSURI == "" {
+		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: the discovery document lacks authorization_endpoint, token_endpoint or jwks_uri", f.cfg.Issuer)
 	}
-	f.provider, f.meta = p, meta
-	return p, meta, nil
+	f.cfg.Issuer = doc.Issuer
+	pc := oidc.ProviderConfig{
+		IssuerURL: doc.Issuer, AuthURL: doc.AuthorizationEndpoint, TokenURL: doc.TokenEndpoint,
+		DeviceAuthURL: doc.DeviceEndpoint, UserInfoURL: doc.UserinfoEndpoint, JWKSURL: doc.JWKSURI,
+		Algorithms: doc.IDTokenAlgorithms,
+	}
+	f.provider, f.meta = pc.NewProvider(f.clientCtx(ctx)), *doc
+	return f.provider, f.meta, nil
 }
 
 func (f *Flow) oauthConfig(p *oidc.Provider, redirect string) *oauth2.Config {
@@ -162,7 +158,7 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("waiting for another sign-in: %w", ctx.Err())
 	}
-	p, _, err := f.discover(ctx)
+	p, meta, err := f.discover(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -226,7 +222,7 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 		return nil, fmt.Errorf("%w: %w", ErrCancelled, ctx.Err())
 	}
 
-	s, err := f.complete(ctx, p, conf, c.query, state, nonce, verifier)
+	s, err := f.complete(ctx, p, conf, c.query, state, nonce, verifier, meta)
 	c.reply <- outcome{session: s, err: err}
 	if err != nil {
 		f.log.Warn("sign-in failed", "err", err)
@@ -251,9 +247,12 @@ func callbackPortError(port int, err error) error {
 
 // complete checks the callback, exchanges the code and verifies the ID token. The callback
 // server has already turned away a wrong state; the check here keeps complete safe by itself.
-func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Config, q url.Values, state, nonce, verifier string) (*session.Session, error) {
+func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Config, q url.Values, state, nonce, verifier string, meta issuer.Document) (*session.Session, error) {
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 		return nil, ErrStateMismatch
+	}
+	if err := checkResponseIssuer(q, meta); err != nil {
+		return nil, err
 	}
 	if code := q.Get("error"); code != "" {
 		return nil, &ProviderError{Code: clean(code, 64), Description: clean(q.Get("error_description"), 300)}
@@ -299,6 +298,32 @@ func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Conf
 		},
 		RefreshToken: tok.RefreshToken,
 	}, nil
+}
+
+// checkResponseIssuer applies RFC 9207 to the authorization response, its error responses
+// included: an "iss" that is not the issuer the request went to (simple string comparison) is
+// refused, since the code may come from another provider (a mix-up attack); so is a response
+// without "iss" from a provider whose discovery says it always sends one.
+func checkResponseIssuer(q url.Values, meta issuer.Document) error {
+	got, sent := q["iss"]
+	switch {
+	case sent && (len(got) != 1 || got[0] != meta.Issuer):
+		return &IssuerMismatchError{Expected: meta.Issuer, Got: clean(strings.Join(got, ","), 200)}
+	case !sent && meta.IssParameter:
+		return &IssuerMismatchError{Expected: meta.Issuer}
+	}
+	return nil
+}
+
+// IssuerMismatchError: the authorization response names another issuer than the one the sign-in
+// was sent to, or none although the provider says it always does (RFC 9207).
+type IssuerMismatchError struct{ Expected, Got string }
+
+func (e *IssuerMismatchError) Error() string {
+	if e.Got == "" {
+		return fmt.Sprintf("the sign-in response carries no issuer (iss), although %s announces it in every response (RFC 9207); it was refused", e.Expected)
+	}
+	return fmt.Sprintf("the sign-in response comes from the issuer %q, not from %q where the sign-in was sent (RFC 9207); it was refused", e.Got, e.Expected)
 }
 
 // describe turns an OAuth error into text without the response body (which a misbehaving
