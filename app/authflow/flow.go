@@ -265,6 +265,13 @@ func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Conf
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrExchange, describe(err))
 	}
+	return f.newSession(ctx, p, tok, nonce)
+}
+
+// newSession verifies the token response's ID token (issuer, audience = client id, expiry,
+// signature and, for an authorization-code sign-in, the nonce) and makes the session from it.
+// The device grant has no nonce: wantNonce is then empty and not checked.
+func (f *Flow) newSession(ctx context.Context, p *oidc.Provider, tok *oauth2.Token, wantNonce string) (*session.Session, error) {
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
 		return nil, fmt.Errorf("%w: the token response has no ID token", ErrIDToken)
@@ -273,7 +280,7 @@ func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Conf
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrIDToken, err)
 	}
-	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
+	if wantNonce != "" && subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(wantNonce)) != 1 {
 		return nil, ErrNonceMismatch
 	}
 	var claims struct {
