@@ -113,7 +113,10 @@ func TestToken(t *testing.T) {
 	assertNoToken(t, errOut, s, ns)
 
 	// A refresh token the provider refuses ends the session.
-	editSession(t, vars, func(s *session.Session) { s.Expiry = time.Now().Add(-time.Minute); s.RefreshToken = "revoked-or-made-up" })
+	editSession(t, vars, func(s *session.Session) {
+		s.Expiry = time.Now().Add(-time.Minute)
+		s.RefreshToken = "revoked-or-made-up"
+	})
 	out, errOut, code = runIn(t, ctx, vars, "token")
 	if code != 1 || out != "" || !strings.Contains(errOut, "no longer accepts the session") {
 		t.Fatalf("refused refresh: code %d stdout %q stderr %q", code, out, errOut)
