@@ -291,12 +291,16 @@ func (f *Flow) newSession(ctx context.Context, p *oidc.Provider, tok *oauth2.Tok
 	if err := idt.Claims(&claims); err != nil {
 		return nil, fmt.Errorf("%w: claims: %v", ErrIDToken, err)
 	}
+	user := session.User{Sub: idt.Subject, Name: claims.Name, Email: claims.Email, Picture: claims.Picture}
+	if user.Name == "" && user.Email == "" {
+		f.fromUserinfo(ctx, p, tok, &user)
+	}
 	scope, _ := tok.Extra("scope").(string)
 	return &session.Session{
 		View: session.View{
 			Issuer:      f.issuer(),
 			ClientID:    f.cfg.ClientID,
-			User:        session.User{Sub: idt.Subject, Name: claims.Name, Email: claims.Email, Picture: claims.Picture},
+			User:        user,
 			AccessToken: tok.AccessToken,
 			IDToken:     raw,
 			TokenType:   tok.TokenType,
@@ -307,30 +311,25 @@ func (f *Flow) newSession(ctx context.Context, p *oidc.Provider, tok *oauth2.Tok
 	}, nil
 }
 
-// checkResponseIssuer applies RFC 9207 to the authorization response, its error responses
-// included: an "iss" that is not the issuer the request went to (simple string comparison) is
-// refused, since the code may come from another provider (a mix-up attack); so is a response
-// without "iss" from a provider whose discovery says it always sends one.
-func checkResponseIssuer(q url.Values, meta issuer.Document) error {
-	got, sent := q["iss"]
-	switch {
-	case sent && (len(got) != 1 || got[0] != meta.Issuer):
-		return &IssuerMismatchError{Expected: meta.Issuer, Got: clean(strings.Join(got, ","), 200)}
-	case !sent && meta.IssParameter:
-		return &IssuerMismatchError{Expected: meta.Issuer}
+// fromUserinfo completes a user whose ID token carries no profile claims (a provider may keep them
+// for userinfo when it issues an access token, as OpenID Connect Core 5.4 allows and
+// oidc-provider does) from the userinfo endpoint. Its answer counts only for the ID token's
+// subject (Core 5.3.2); any failure leaves the user as it was: the sign-in itself is complete.
+func (f *Flow) fromUserinfo(ctx context.Context, p *oidc.Provider, tok *oauth2.Token, u *session.User) {
+	if p.UserInfoEndpoint() == "" {
+		return
 	}
-	return nil
-}
-
-// IssuerMismatchError: the authorization response names another issuer than the one the sign-in
-// was sent to, or none although the provider says it always does (RFC 9207).
-type IssuerMismatchError struct{ Expected, Got string }
-
-func (e *IssuerMismatchError) Error() string {
-	if e.Got == "" {
-		return fmt.Sprintf("the sign-in response carries no issuer (iss), although %s announces it in every response (RFC 9207); it was refused", e.Expected)
+	ui, err := p.UserInfo(f.clientCtx(ctx), oauth2.StaticTokenSource(tok))
+	if err != nil || ui.Subject != u.Sub {
+		f.log.Warn("userinfo unavailable; the user is shown by subject", "err", err, "same_subject", err == nil && ui.Subject == u.Sub)
+		return
 	}
-	return fmt.Sprintf("the sign-in response comes from the issuer %q, not from %q where the sign-in was sent (RFC 9207); it was refused", e.Got, e.Expected)
+	var claims struct {
+		Name    string `json:"name"`
+		Picture string `json:"picture"`
+	}
+	_ = ui.Claims(&claims)
+	u.Name, u.Email, u.Picture = claims.Name, ui.Email, claims.Picture
 }
 
 // describe turns an OAuth error into text without the response body (which a misbehaving
