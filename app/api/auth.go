@@ -56,12 +56,13 @@ var (
 type claims struct {
 	jwt.RegisteredClaims
 	Scope       scopeList `json:"scope,omitempty"`
+	SCP         scopeList `json:"scp,omitempty"` // Okta's and Microsoft Entra ID's name for it
 	Permissions []string  `json:"permissions,omitempty"`
 
 	AZP string `json:"azp,omitempty"`
 
 	// Set by UnmarshalJSON from which claims are present, whatever their values.
-	grantsScope bool // scope or permissions: every access token in Auth0's profile has one
+	grantsScope bool // scope, scp or permissions: every access token in Auth0's (Okta's, Entra's) profile has one
 	idTokenOnly bool // at_hash or c_hash: claims of an ID token only (OIDC Core 3.1.3.6, 3.3.2.11)
 	hasNonce    bool // an ID token's claim, which Keycloak before 25 also put in access tokens
 	// kind is the payload's typ when a string: Keycloak's "Bearer" (access token) or "ID".
@@ -85,8 +86,9 @@ func (c *claims) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	_, scope := raw["scope"]
+	_, scp := raw["scp"]
 	_, perms := raw["permissions"]
-	c.grantsScope = scope || perms
+	c.grantsScope = scope || scp || perms
 	for _, name := range []string{"at_hash", "c_hash"} {
 		if _, ok := raw[name]; ok {
 			c.idTokenOnly = true
@@ -109,7 +111,7 @@ func isJSONNumber(v json.RawMessage) bool {
 // accessTokenProfile refuses what is not an access token, above all an ID token, which a
 // provider may sign with the same key and, like the dev IdP once did, give the API's audience.
 // It takes an RFC 9068 token (typ at+jwt), or a token in Auth0's profile (typ JWT or none, a
-// scope or permissions claim); never one with an ID token's at_hash or c_hash. A nonce, which
+// scope, scp or permissions claim: Okta and Microsoft Entra ID write scp); never one with an ID token's at_hash or c_hash. A nonce, which
 // Keycloak before 25 (or its "nonce backwards compatible" mapper) also writes into access
 // tokens, is taken only from a token that is an access token by every other sign (nonceAllowed).
 // azp alone does not tell them apart: Auth0 puts it in both.
@@ -156,7 +158,7 @@ func nonceAllowed(c *claims) bool {
 // hasScope reports whether scope is granted, either in the space-separated scope claim or in
 // Auth0's RBAC permissions array.
 func (c *claims) hasScope(scope string) bool {
-	for _, s := range c.Scope {
+	for _, s := range append(c.Scope, c.SCP...) {
 		if s == scope {
 			return true
 		}

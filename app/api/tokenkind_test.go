@@ -60,6 +60,7 @@ func TestOnlyAccessTokensAccepted(t *testing.T) {
 		{"RFC 9068 at+jwt without scope", access(func(c map[string]any) { delete(c, "scope"); c["client_id"] = testClientID }), map[string]any{"typ": "at+jwt"}, 200},
 		{"RFC 9068 application/at+jwt", access(nil), map[string]any{"typ": "application/at+JWT"}, 200},
 		{"Keycloak < 25 access token with a nonce", keycloak(nil), nil, 200},
+		{"Okta / Entra ID access token (scp, no typ)", access(func(c map[string]any) { delete(c, "scope"); c["scp"] = []string{"read:messages"} }), map[string]any{"typ": nil}, 200},
 		{"Keycloak < 25 access token with a nonce, at+jwt", keycloak(nil), map[string]any{"typ": "at+jwt"}, 200},
 
 		// Refused.
@@ -96,5 +97,29 @@ func TestOnlyAccessTokensAccepted(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSCPGrantsScopes: Okta's and Entra ID's scp claim (an array, or a string) grants scopes as
+// scope and permissions do.
+func TestSCPGrantsScopes(t *testing.T) {
+	clock := newClock()
+	k1 := rsaKey(t, 0, "k1")
+	ti := newTestIssuer(t, false, k1)
+	s := newTestServer(t, ti, clock, nil, nil)
+	for _, tt := range []struct {
+		scp  any
+		want int
+	}{
+		{[]string{"openid", "read:messages"}, 200},
+		{"openid read:messages", 200},
+		{[]string{"openid"}, 403},
+	} {
+		c := claimsFor(ti, clock)
+		delete(c, "scope")
+		c["scp"] = tt.scp
+		if rec := do(t, s, "GET", "/api/pong-scoped", bearer(sign(t, k1, c, map[string]any{"typ": nil}))); rec.Code != tt.want {
+			t.Errorf("scp %v: %d, want %d: %s", tt.scp, rec.Code, tt.want, rec.Body)
+		}
 	}
 }
