@@ -12,6 +12,7 @@ import (
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/control"
 	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/issuer"
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/wiring"
@@ -41,8 +42,8 @@ func ensureDevIdP(ctx context.Context, cfg *config.Config, paths config.Paths) (
 }
 
 // issuerUp reports whether the issuer answers its discovery document.
-func issuerUp(ctx context.Context, issuer string) bool {
-	return healthy(ctx, strings.TrimSuffix(issuer, "/")+"/.well-known/openid-configuration")
+func issuerUp(ctx context.Context, iss string) bool {
+	return healthy(ctx, issuer.DiscoveryURL(iss))
 }
 
 func cmdLogout(ctx context.Context, e *Env, args []string) error {
