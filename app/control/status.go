@@ -47,8 +47,9 @@ type statusRoute struct {
 }
 
 // EnableStatus answers GET /status with what services returns, to requests that carry token.
-// The status token is not the control token: it grants this read and nothing else, so the file
-// that hands it to `desklit status` (WriteEndpoint) gives no access to the session.
+// The status token is not the control token: it grants this read and a refresh ahead of expiry
+// (EnableRefresh), neither of which returns a token, so the file that hands it to `desklit status`
+// (WriteEndpoint) gives no access to the session.
 func (s *Server) EnableStatus(token string, services func() []ServiceStatus) error {
 	if len(token) < MinTokenLen {
 		return fmt.Errorf("control status: the token must have at least %d characters", MinTokenLen)
