@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -172,18 +173,7 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 	verifier := oauth2.GenerateVerifier()
 	state, nonce := randtoken.New(32), randtoken.New(32)
 	cb := newCallbackServer(port, state)
-	srv := httpguard.NewServer(cb)
-	served := make(chan struct{})
-	go func() { defer close(served); _ = srv.Serve(ln) }()
-	defer func() {
-		// Shutdown closes the listener at once and lets the completion page finish.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
-		defer cancel()
-		if srv.Shutdown(sctx) != nil {
-			_ = srv.Close()
-		}
-		<-served
-	}()
+	defer serveCallback(ctx, ln, cb)()
 
 	conf := f.oauthConfig(p, redirect)
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
@@ -200,6 +190,23 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 		return nil, fmt.Errorf("show the sign-in page: %w", err)
 	}
 
+	c, err := f.awaitCallback(ctx, cb, closed)
+	if err != nil {
+		return nil, err
+	}
+	s, err := f.complete(ctx, p, conf, c.query, state, nonce, verifier, meta)
+	c.reply <- outcome{session: s, err: err}
+	if err != nil {
+		f.log.Warn("sign-in failed", "err", err)
+		return nil, err
+	}
+	f.log.Info("signed in", "sub", s.User.Sub, "expiry", s.Expiry)
+	return s, nil
+}
+
+// awaitCallback waits for the one callback of this sign-in, the sign-in window's closing, the
+// timeout or ctx's end.
+func (f *Flow) awaitCallback(ctx context.Context, cb *callbackServer, closed <-chan error) (callback, error) {
 	timer := time.NewTimer(f.cfg.Timeout)
 	defer timer.Stop()
 	var c callback
@@ -211,25 +218,33 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 		default:
 			f.log.Info("sign-in cancelled: the sign-in window was closed")
 			if werr != nil {
-				return nil, fmt.Errorf("%w: the sign-in window closed (%v)", ErrCancelled, werr)
+				return callback{}, fmt.Errorf("%w: the sign-in window closed (%v)", ErrCancelled, werr)
 			}
-			return nil, fmt.Errorf("%w: the sign-in window was closed", ErrCancelled)
+			return callback{}, fmt.Errorf("%w: the sign-in window was closed", ErrCancelled)
 		}
 	case <-timer.C:
 		f.log.Warn("sign-in timed out", "after", f.cfg.Timeout)
-		return nil, fmt.Errorf("%w after %s: no answer from the sign-in page", ErrTimeout, f.cfg.Timeout)
+		return callback{}, fmt.Errorf("%w after %s: no answer from the sign-in page", ErrTimeout, f.cfg.Timeout)
 	case <-ctx.Done():
-		return nil, fmt.Errorf("%w: %w", ErrCancelled, ctx.Err())
+		return callback{}, fmt.Errorf("%w: %w", ErrCancelled, ctx.Err())
 	}
+	return c, nil
+}
 
-	s, err := f.complete(ctx, p, conf, c.query, state, nonce, verifier, meta)
-	c.reply <- outcome{session: s, err: err}
-	if err != nil {
-		f.log.Warn("sign-in failed", "err", err)
-		return nil, err
+// serveCallback serves the callback on ln until the returned function is called, which shuts it
+// down: the listener closes at once and the completion page may finish.
+func serveCallback(ctx context.Context, ln net.Listener, cb *callbackServer) (stop func()) {
+	srv := httpguard.NewServer(cb)
+	served := make(chan struct{})
+	go func() { defer close(served); _ = srv.Serve(ln) }()
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+		defer cancel()
+		if srv.Shutdown(sctx) != nil {
+			_ = srv.Close()
+		}
+		<-served
 	}
-	f.log.Info("signed in", "sub", s.User.Sub, "expiry", s.Expiry)
-	return s, nil
 }
 
 // callbackPortError names the program that holds the fixed callback port, as the services'
