@@ -40,6 +40,8 @@ type storage struct {
 	codes    map[string]string       // code -> request id
 	spent    map[string]*spentCode   // code -> what it was redeemed for, once its request is gone
 	state    tokenState
+
+	devices deviceRequests // device sign-ins in progress (device.go)
 }
 
 // spentCode remembers a redeemed authorization code after its sign-in request is deleted, so
@@ -367,6 +369,8 @@ func tokenInfo(req op.TokenRequest) (clientID string, aud []string, authTime tim
 		return r.ClientID, r.Audience, r.authTime, r.GetAMR()
 	case *refreshRequest:
 		return r.rec.ClientID, r.rec.Audience, r.rec.AuthTime, r.rec.AMR
+	case *op.DeviceAuthorizationState:
+		return r.ClientID, r.GetAudience(), r.AuthTime, r.AMR
 	}
 	return "", req.GetAudience(), time.Time{}, nil
 }
