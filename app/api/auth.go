@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -201,6 +202,7 @@ type validator struct {
 	parser *jwt.Parser
 	claims *jwt.Validator
 	keys   *keyCache
+	algs   []string // the signing algorithms allowed (checked before any key is looked up)
 
 	mu       sync.Mutex
 	gen      uint64 // key set generation the entries were verified against
@@ -220,9 +222,10 @@ func newValidator(o Options, keys *keyCache) *validator {
 		jwt.WithTimeFunc(o.Now),
 	}
 	return &validator{
-		parser:   jwt.NewParser(append(claimOpts, jwt.WithValidMethods(o.Algorithms), jwt.WithStrictDecoding())...),
+		parser:   jwt.NewParser(append(claimOpts, jwt.WithStrictDecoding())...),
 		claims:   jwt.NewValidator(claimOpts...),
 		keys:     keys,
+		algs:     o.Algorithms,
 		verified: make(map[[sha256.Size]byte]*claims),
 	}
 }
@@ -274,6 +277,9 @@ func (v *validator) validate(ctx context.Context, token string) (*claims, *authE
 	tok, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		if _, ok := t.Header["crit"]; ok {
 			return nil, errUnparsable // no extension is understood here (RFC 7515 §4.1.11)
+		}
+		if !slices.Contains(v.algs, t.Method.Alg()) {
+			return nil, errAlgorithm // typed here: golang-jwt says so only in its message's words
 		}
 		kid, ok := t.Header["kid"].(string)
 		if !ok || kid == "" {
@@ -331,9 +337,6 @@ func classify(err error) *authError {
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return errUnparsable
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		if strings.Contains(err.Error(), "signing method") {
-			return errAlgorithm
-		}
 		return errSignature
 	case errors.Is(err, jwt.ErrTokenUnverifiable):
 		return errUnparsable

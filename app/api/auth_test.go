@@ -91,6 +91,17 @@ func TestBadTokens(t *testing.T) {
 			if rec.Code != tt.wantStatus || code != tt.wantCode {
 				t.Fatalf("got %d %q (%s), want %d %q", rec.Code, code, desc, tt.wantStatus, tt.wantCode)
 			}
+			// An algorithm outside the list is said as such (decided by type, not by golang-jwt's words).
+			switch tt.name {
+			case "alg none", "HS256 signed with the public key", "RS384 not allowed", "ES256 not allowed":
+				if desc != errAlgorithm.description {
+					t.Errorf("description %q for %s, want %q", desc, tt.name, errAlgorithm.description)
+				}
+			case "bad signature", "signature of another token", "empty signature":
+				if desc != errSignature.description {
+					t.Errorf("description %q for %s, want %q", desc, tt.name, errSignature.description)
+				}
+			}
 			wa := rec.Header().Get("WWW-Authenticate")
 			switch {
 			case tt.wantCode == "authorization_header_missing":
