@@ -45,6 +45,8 @@ type Project struct {
 	Deps Deps
 	// Settings is the desklit.toml that was read ("" when there is none).
 	Settings string
+	// Services are desklit.toml's [services.*], in the file's order.
+	Services []Service
 	// Wheels is the project's own wheels/ folder, when it has one (used offline).
 	Wheels string
 }
@@ -136,6 +138,7 @@ func Load(path string) (*Project, error) {
 		p.Settings = s.file
 		p.Name, p.Version, p.Python, p.Auth = s.Name, s.Version, s.Python, s.auth()
 		p.Ports, p.PortSources = s.portValues()
+		p.Services = s.services()
 		if s.Icon != "" {
 			p.Icon = filepath.Join(p.Dir, filepath.FromSlash(s.Icon))
 		}
