@@ -57,6 +57,7 @@ type claims struct {
 	jwt.RegisteredClaims
 	Scope       scopeList `json:"scope,omitempty"`
 	Permissions []string  `json:"permissions,omitempty"`
+	Email       string    `json:"email,omitempty"` // when the issuer puts it in access tokens
 
 	// Set by UnmarshalJSON from which claims are present, whatever their values.
 	grantsScope bool // scope or permissions: every access token in Auth0's profile has one
@@ -136,6 +137,26 @@ func (c *claims) hasScope(scope string) bool {
 	}
 	for _, p := range c.Permissions {
 		if p == scope {
+			return true
+		}
+	}
+	return false
+}
+
+// granted is every scope the token grants: its scope claim, then the permissions it lacks.
+func (c *claims) granted() []string {
+	out := append([]string(nil), c.Scope...)
+	for _, p := range c.Permissions {
+		if !c.hasScopeClaim(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (c *claims) hasScopeClaim(s string) bool {
+	for _, x := range c.Scope {
+		if x == s {
 			return true
 		}
 	}
