@@ -67,6 +67,9 @@ var (
 	scopeRE       = regexp.MustCompile(`^[\x21\x23-\x5b\x5d-\x7e]+$`) // RFC 6749 §3.3 scope-token
 )
 
+// reservedServiceNames are Desklit's own services' (and log files') names.
+var reservedServiceNames = []string{"streamlit", "component", "api", "idp", "callback", "runtime-build", "desklit"}
+
 // serviceKeys are the keys of a [services.NAME] table, for the unknown-key message.
 const serviceKeys = "command, health, protect, public, port, [services.NAME.scopes]"
 
@@ -90,6 +93,9 @@ func (s *settings) checkServices() error {
 		key := "services." + name
 		if !serviceNameRE.MatchString(name) {
 			return s.bad(key, "%q is not a service name: lower-case letters, digits, - and _, starting with a letter (at most 40)", name)
+		}
+		if slices.Contains(reservedServiceNames, name) {
+			return s.bad(key, "%q is the name of one of Desklit's own services: choose another (%s are taken)", name, strings.Join(reservedServiceNames, ", "))
 		}
 		env := Service{Name: name}.EnvName()
 		if other, dup := envNames[env]; dup {

@@ -263,8 +263,10 @@ func keyLines(data []byte) map[string]int {
 	for i, line := range strings.Split(string(data), "\n") {
 		if m := tableRE.FindStringSubmatch(line); m != nil {
 			table = m[1] + "."
-			if _, seen := out[m[1]]; !seen {
-				out[m[1]] = i + 1
+			for t := m[1]; t != ""; t = t[:max(0, strings.LastIndex(t, "."))] {
+				if _, seen := out[t]; !seen { // [services.a.scopes] alone declares services.a too
+					out[t] = i + 1
+				}
 			}
 			continue
 		}
