@@ -98,6 +98,10 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	if len(rt.Argv) == 0 {
 		return supervisor.Spec{}, fmt.Errorf("the Python environment is not ready")
 	}
+	set, err := s.servicePlan(p)
+	if err != nil {
+		return supervisor.Spec{}, err
+	}
 	script, dir := s.script(p)
 	// Where bytecode goes is Desklit's to say: the environment's pycache, never the project's
 	// folders; a PYTHONDONTWRITEBYTECODE inherited from the user's shell would make every start
@@ -113,6 +117,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"PYTHONPYCACHEPREFIX="+rt.Env.PycachePrefix(),
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
+	streamlitEnv = append(streamlitEnv, s.serviceEnv(set)...)
 	argv := append(slices.Clone(rt.Argv), pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))...)
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
