@@ -161,5 +161,7 @@ func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
 	return l >= h.min && h.Handler.Enabled(ctx, l)
 }
 
-func (h minLevel) WithAttrs(a []slog.Attr) slog.Handler { return minLevel{h.min, h.Handler.WithAttrs(a)} }
-func (h minLevel) WithGroup(n string) slog.Handler      { return minLevel{h.min, h.Handler.WithGroup(n)} }
+func (h minLevel) WithAttrs(a []slog.Attr) slog.Handler {
+	return minLevel{h.min, h.Handler.WithAttrs(a)}
+}
+func (h minLevel) WithGroup(n string) slog.Handler { return minLevel{h.min, h.Handler.WithGroup(n)} }

@@ -85,8 +85,8 @@ type Shell struct {
 	svcPlan    *serviceSet
 	svcRunning *serviceSet
 	guards     map[string]*guardRun
-	cancel         context.CancelFunc
-	bg             sync.WaitGroup
+	cancel     context.CancelFunc
+	bg         sync.WaitGroup
 }
 
 // New makes a Shell; nothing runs until Start.
