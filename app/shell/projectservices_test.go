@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -209,4 +210,55 @@ func signInAs(username string) authflow.Opener {
 		}()
 		return done, nil
 	})
+}
+
+// TestSampleServices: the two samples, offline with the dev IdP. notes-flask checks tokens
+// itself (PyJWT against the issuer's JWKS, as Auth0's quick start); notes-fastapi trusts the
+// guard's X-Desklit-* headers. Signed out: 401; signed in: 200 with the user's sub; the scoped
+// path: 403 for the viewer, 200 for the analyst, who holds read:messages.
+func TestSampleServices(t *testing.T) {
+	for _, name := range []string{"notes-flask", "notes-fastapi"} {
+		t.Run(name, func(t *testing.T) {
+			var user atomic.Value
+			user.Store("viewer")
+			h := newShell(t, load(t, name), func(o *shell.Options) {
+				o.Opener = authflow.OpenerFunc(func(ctx context.Context, u string) (<-chan error, error) {
+					return signInAs(user.Load().(string)).Open(ctx, u)
+				})
+			})
+			h.start(t)
+			base := environ(t, h.pids()["streamlit"])["DESKLIT_SERVICE_NOTES_API_URL"]
+			if status, body := getJSON(t, base+"/api/public", nil); status != 200 || body["message"] == nil {
+				t.Fatalf("public: %d %v", status, body)
+			}
+			if status, body := getJSON(t, base+"/api/private", http.Header{"X-Desklit-Sub": {"demo|analyst"}}); status != 401 {
+				t.Errorf("signed out (a spoofed X-Desklit-Sub): %d %v, want 401", status, body)
+			}
+			call := func(path string) (int, map[string]any) {
+				tok := h.sh.Sessions().Current().AccessToken
+				return getJSON(t, base+path, http.Header{"Authorization": {"Bearer " + tok}})
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+			defer cancel()
+			if err := h.sh.Login(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if status, body := call("/api/private"); status != 200 || body["sub"] != "demo|viewer" {
+				t.Errorf("signed in as the viewer: %d %v, want 200 with demo|viewer", status, body)
+			}
+			if status, body := call("/api/private-scoped"); status != 403 || body["code"] != "insufficient_scope" {
+				t.Errorf("the viewer on the scoped path: %d %v, want 403 insufficient_scope", status, body)
+			}
+			if err := h.sh.Logout(ctx); err != nil {
+				t.Fatal(err)
+			}
+			user.Store("analyst")
+			if err := h.sh.Login(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if status, body := call("/api/private-scoped"); status != 200 || body["sub"] != "demo|analyst" {
+				t.Errorf("the analyst on the scoped path: %d %v, want 200 with demo|analyst", status, body)
+			}
+		})
+	}
 }
