@@ -110,7 +110,42 @@ func (s *Shell) startProjectServices(ctx context.Context, running map[string]boo
 	if len(specs) == 0 {
 		return nil
 	}
-	return s.sup.Start(ctx, specs...)
+	if err := s.sup.Start(ctx, specs...); err != nil {
+		return s.serviceError(set, err)
+	}
+	return nil
+}
+
+// ServiceError is a project's own service that did not start: its name, where desklit.toml
+// declares it, and the supervisor's words (the health check's timeout and the service's last
+// log lines, or the program holding its port).
+type ServiceError struct {
+	Name  string
+	Where string // "desklit.toml line N"
+	Err   error
+}
+
+func (e *ServiceError) Error() string {
+	return fmt.Sprintf("the app's service %s (%s) did not start: %v", e.Name, e.Where, e.Err)
+}
+
+func (e *ServiceError) Unwrap() error { return e.Err }
+
+// serviceError names the first of set's services that failed to start.
+func (s *Shell) serviceError(set *serviceSet, err error) error {
+	failed := map[string]bool{}
+	for _, st := range s.sup.Snapshot() {
+		failed[st.Name] = st.State == supervisor.Failed
+	}
+	for _, ps := range set.list {
+		if failed[ps.sv.Name] {
+			return &ServiceError{Name: ps.sv.Name, Where: ps.sv.Where(""), Err: err}
+		}
+	}
+	if len(set.list) == 1 {
+		return &ServiceError{Name: set.list[0].sv.Name, Where: set.list[0].sv.Where(""), Err: err}
+	}
+	return err
 }
 
 // stopProjectServices stops the services of the project that ran until now, and their guards.

@@ -3,6 +3,7 @@ package shell_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/url"
@@ -260,5 +261,25 @@ func TestSampleServices(t *testing.T) {
 				t.Errorf("the analyst on the scoped path: %d %v, want 200 with demo|analyst", status, body)
 			}
 		})
+	}
+}
+
+// TestServiceCommandNotFound: a command whose program is nowhere is named with desklit.toml's
+// file, key and line, and the window's error names the service.
+func TestServiceCommandNotFound(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "app.py"), []byte("import streamlit as st\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "desklit.toml"), []byte("[services.worker]\n\ncommand = [\"no-such-program-23\", \"--port\", \"{port}\"]\n"), 0o644)
+	p, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newShell(t, p)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	err = h.sh.StartServices(ctx)
+	var pe *project.Error
+	if !errors.As(err, &pe) || pe.Line != 3 || pe.Key != "services.worker.command" || !strings.Contains(pe.Msg, `"no-such-program-23" is not found`) {
+		t.Fatalf("StartServices = %v, want a project.Error for services.worker.command at line 3", err)
 	}
 }
