@@ -123,7 +123,7 @@ func classifyApp(err error) (desktop.ErrorView, bool) {
 	case errors.As(err, &sve) && !errors.As(err, &port):
 		return desktop.ErrorView{Kind: desktop.ErrAppFailed, Service: sve.Name, Title: sve.Name + " could not start",
 			Message: fmt.Sprintf("The app's service %s (%s) did not start. Its last log lines:", sve.Name, sve.Where),
-			Detail: sve.Err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs, desktop.ActOpenApp}}, true
+			Detail:  sve.Err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs, desktop.ActOpenApp}}, true
 	case errors.As(err, &se):
 		return desktop.ErrorView{Kind: desktop.ErrAppFailed, Service: "streamlit", Title: se.Name + " could not start",
 			Message: "Python cannot run " + se.Script + ". The app that was running goes on.", Detail: se.Output,
