@@ -7,6 +7,7 @@ import (
 )
 
 const notesAPI = `name = "Notes"
+demo_api = true
 
 [services.notes-api]
 command = ["python", "api.py", "--port", "{port}"]
@@ -27,7 +28,7 @@ func TestServices(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(p.Services) != 2 {
+	if len(p.Services) != 2 || !p.DemoAPI {
 		t.Fatalf("services %+v, want notes-api and worker", p.Services)
 	}
 	api, worker := p.Services[0], p.Services[1]
@@ -38,7 +39,7 @@ func TestServices(t *testing.T) {
 	if len(api.Scopes) != 2 || api.Scopes[0] != (ScopeRule{"/api/admin/*", "admin:write"}) || api.Scopes[1] != (ScopeRule{"/api/*/items", "read:items"}) {
 		t.Errorf("scopes %+v, want the file's order", api.Scopes)
 	}
-	if api.EnvName() != "NOTES_API" || !strings.HasSuffix(api.Where("command"), "desklit.toml line 4") || api.Lines[""] != 3 {
+	if api.EnvName() != "NOTES_API" || !strings.HasSuffix(api.Where("command"), "desklit.toml line 5") || api.Lines[""] != 4 {
 		t.Errorf("env name %s, command at %s, table at %d", api.EnvName(), api.Where("command"), api.Lines[""])
 	}
 	if worker.Name != "worker" || worker.Protect != ProtectNone || worker.Health != "" {

@@ -26,8 +26,10 @@ type settings struct {
 	Python  string        `toml:"python"`
 	Auth    authSettings  `toml:"auth"`
 	Ports   portsSettings `toml:"ports"`
-	// Services are the project's own services (services.go).
+	// Services are the project's own services (services.go); DemoAPI keeps Desklit's demo API
+	// running beside them.
 	Services map[string]serviceSettings `toml:"services"`
+	DemoAPI  bool                       `toml:"demo_api"`
 
 	file  string
 	lines map[string]int // "key" or "auth.key" -> line
@@ -80,7 +82,7 @@ func decodeError(file string, err error) error {
 			return &Error{File: file, Key: strings.Join(e.Key(), "."), Line: row, Msg: msg}
 		}
 		return &Error{File: file, Key: strings.Join(e.Key(), "."), Line: row,
-			Msg: "unknown key (known: name, version, script, icon, python, [auth] issuer, client_id, audience, scope, [ports] streamlit, component, api, callback, idp, [services.NAME])"}
+			Msg: "unknown key (known: name, version, script, icon, python, [auth] issuer, client_id, audience, scope, [ports] streamlit, component, api, callback, idp, [services.NAME], demo_api)"}
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {

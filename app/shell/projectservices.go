@@ -179,8 +179,8 @@ func isExecutable(p string) bool {
 }
 
 // hasServices reports whether p declares services of its own: then the built-in demo API does
-// not run (the project's services are its API).
-func hasServices(p *project.Project) bool { return p != nil && len(p.Services) > 0 }
+// not run (the project's services are its API), unless p keeps it (demo_api = true).
+func hasServices(p *project.Project) bool { return p != nil && len(p.Services) > 0 && !p.DemoAPI }
 
 // switchServices, at a switch to the project now running, stops the services of the one before
 // and starts the new one's; the built-in demo API runs only for a project without services.
