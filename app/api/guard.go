@@ -10,6 +10,7 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/desklit/desklit/app/httpguard"
@@ -171,7 +172,9 @@ func newProxy(name string, up *url.URL, log *slog.Logger) *httputil.ReverseProxy
 	transport.Proxy = nil // the service is on loopback, never behind HTTP_PROXY
 	transport.MaxIdleConnsPerHost = 256
 	transport.IdleConnTimeout = 90 * time.Second
+	transport.DisableCompression = true // pass the client's Accept-Encoding on; never gunzip here
 	return &httputil.ReverseProxy{
+		BufferPool: bufferPool{},
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			pr.SetURL(up)
 			pr.Out.Host = pr.In.Host // the service sees the address the client used
@@ -188,3 +191,11 @@ func newProxy(name string, up *url.URL, log *slog.Logger) *httputil.ReverseProxy
 		},
 	}
 }
+
+// bufferPool lends ReverseProxy its copy buffers (else 32 KiB are allocated per request).
+type bufferPool struct{}
+
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+
+func (bufferPool) Get() []byte  { return *copyBuffers.Get().(*[]byte) }
+func (bufferPool) Put(b []byte) { copyBuffers.Put(&b) }
