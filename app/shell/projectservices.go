@@ -118,7 +118,7 @@ func (s *Shell) serviceSpec(set *serviceSet, ps plannedService) (supervisor.Spec
 	}
 	return supervisor.Spec{
 		Name: sv.Name, Argv: argv, Env: childEnv, Dir: dir,
-		Port: ps.private, HealthURL: health,
+		Port: ps.private, HealthURL: health, URL: fmt.Sprintf("http://127.0.0.1:%d", ps.public),
 		ReadyTimeout: 60 * time.Second, Restart: restartPolicy,
 		StopSignal: syscall.SIGTERM, Grace: 2 * time.Second,
 	}, nil

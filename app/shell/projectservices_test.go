@@ -141,8 +141,8 @@ func TestProjectServiceIsSupervisedAndGuarded(t *testing.T) {
 	if status, _ := getJSON(t, "http://127.0.0.1:"+port+"/env", nil); status != 200 {
 		t.Errorf("the service itself on its private port: %d", status)
 	}
-	if !hasStatus(h.sh, "echo-svc") {
-		t.Errorf("desklit status does not name the service")
+	if url := statusURL(h.sh, "echo-svc"); url != guardURL {
+		t.Errorf("desklit status names the service at %q, want the guard's address %s", url, guardURL)
 	}
 
 	old := pids["echo-svc"]
@@ -171,13 +171,14 @@ func TestProjectServiceIsSupervisedAndGuarded(t *testing.T) {
 	}
 }
 
-func hasStatus(sh *shell.Shell, name string) bool {
+// statusURL is the address the status of the Ready service name shows ("" when it is not Ready).
+func statusURL(sh *shell.Shell, name string) string {
 	for _, st := range sh.Supervisor().Snapshot() {
 		if st.Name == name && st.State == supervisor.Ready {
-			return true
+			return st.URL
 		}
 	}
-	return false
+	return ""
 }
 
 func waitFor(t *testing.T, d time.Duration, ok func() bool) bool {
