@@ -104,7 +104,7 @@ func grandchild(t *testing.T, dir string, pid int) int {
 // TestProjectServiceIsSupervisedAndGuarded: a project's service runs in the project's folder and
 // environment on the port Desklit gave it, behind its guard; Streamlit and the service learn its
 // URL and the issuer's settings; the demo API does not run; kill -9 → restarted, its grandchild
-// reaped; Stop leaves no grandchild.
+// reaped; a switch to another app stops it, its grandchild and its guard.
 func TestProjectServiceIsSupervisedAndGuarded(t *testing.T) {
 	p := servicesProject(t)
 	h := newShell(t, p)
@@ -158,20 +158,25 @@ func TestProjectServiceIsSupervisedAndGuarded(t *testing.T) {
 		t.Errorf("the killed service's grandchild %d still runs", oldChild)
 	}
 	newChild := grandchild(t, p.Dir, h.pids()["echo-svc"])
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	// A switch to the demo stops the service (and what it spawned) and its guard, and brings the
+	// demo API back.
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	if err := h.sh.Stop(ctx); err != nil {
+	if err := h.sh.OpenProject(ctx, ""); err != nil {
 		t.Fatal(err)
 	}
-	if alive(newChild) {
-		t.Errorf("after Stop the service's grandchild %d still runs", newChild)
+	if pids := h.pids(); pids["echo-svc"] != 0 || pids["api"] == 0 {
+		t.Errorf("after a switch to the demo: ready %v, want the demo api and no echo-svc", pids)
 	}
-	if _, err := http.Get(guardURL + "/healthz"); err == nil {
-		t.Errorf("the guard still answers after Stop")
+	if alive(newChild) {
+		t.Errorf("after the switch the service's grandchild %d still runs", newChild)
+	}
+	if resp, err := http.Get(guardURL + "/healthz"); err == nil {
+		resp.Body.Close()
+		t.Errorf("the guard still answers after the switch")
 	}
 }
 
-// statusURL is the address the status of the Ready service name shows ("" when it is not Ready).
 func statusURL(sh *shell.Shell, name string) string {
 	for _, st := range sh.Supervisor().Snapshot() {
 		if st.Name == name && st.State == supervisor.Ready {
