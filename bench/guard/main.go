@@ -175,15 +175,17 @@ func compare(out io.Writer, targets []loadgen.Target, conns int, d time.Duration
 			return fmt.Errorf("warm-up %s: %w", t.Name, err)
 		}
 	}
-	rps := map[string][]float64{}
+	rps, cpu := map[string][]float64{}, map[string][]float64{}
 	var ratios []float64
 	for r := range rounds {
 		for _, t := range targets {
+			before := cpuTime()
 			res, err := loadgen.Closed(t, conns, d)
 			if err != nil {
 				return fmt.Errorf("%s round %d: %w", t.Name, r+1, err)
 			}
 			rps[t.Name] = append(rps[t.Name], res.RPS)
+			cpu[t.Name] = append(cpu[t.Name], float64((cpuTime()-before).Microseconds())/(res.RPS*d.Seconds()))
 			fmt.Fprintf(out, "round %d %-6s %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms\n", r+1, t.Name, res.RPS, loadgen.Ms(res.P50), loadgen.Ms(res.P99))
 		}
 		ratios = append(ratios, rps["guard"][r]/rps["direct"][r])
@@ -192,6 +194,12 @@ func compare(out io.Writer, targets []loadgen.Target, conns int, d time.Duration
 		fmt.Fprintf(out, "%-6s req/s median %.0f (min %.0f, max %.0f)\n", t.Name, measure.Median(rps[t.Name]), slices.Min(rps[t.Name]), slices.Max(rps[t.Name]))
 	}
 	fmt.Fprintf(out, "ratio guard/direct median %.2f (min %.2f, max %.2f)   goal >= 0.80\n", measure.Median(ratios), slices.Min(ratios), slices.Max(ratios))
+	// CPU time, unlike wall time, hardly depends on what else the machine runs: this process's
+	// CPU per request (the client, the guard, and the Go service) through the guard minus direct
+	// is what the guard itself costs per request.
+	fmt.Fprintf(out, "this process's CPU per request: direct %.1f µs, guard %.1f µs: the guard costs %.1f µs a request (one core: %.0f req/s)\n",
+		measure.Median(cpu["direct"]), measure.Median(cpu["guard"]), measure.Median(cpu["guard"])-measure.Median(cpu["direct"]),
+		1e6/(measure.Median(cpu["guard"])-measure.Median(cpu["direct"])))
 	p99 := map[string][]float64{}
 	var over []float64
 	for r := range rounds {
@@ -210,4 +218,13 @@ func compare(out io.Writer, targets []loadgen.Target, conns int, d time.Duration
 	}
 	fmt.Fprintf(out, "p99 overhead (guard - direct, same round) median %.2f ms (min %.2f, max %.2f)   goal <= 2 ms\n", measure.Median(over), slices.Min(over), slices.Max(over))
 	return nil
+}
+
+// cpuTime is the CPU time (user and system) this process has used.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
