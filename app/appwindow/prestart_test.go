@@ -1,6 +1,7 @@
 package appwindow
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/internal/testutil"
+	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/shell"
 )
 
@@ -105,5 +107,28 @@ func TestPrestartOutcomeReachesTheWindowOnce(t *testing.T) {
 	}
 	if ev.svcs == 0 {
 		t.Error("the window was not told the services' states when it attached")
+	}
+}
+
+// The app asked for at start that could not be opened (the demo runs) is explained once the
+// start-up has succeeded: that success clears the errors shown before it, and used to clear this
+// one too, so a user who opened a folder with several scripts only ever saw the demo.
+func TestOpenErrorOutlivesTheStart(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir}
+	getenv := func(k string) string { return env[k] }
+	paths := config.PathsFrom(getenv)
+	cfg, err := config.Load(nil, getenv, paths.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	openErr := fmt.Errorf("cannot open the app: %w", &project.NoScriptError{Dir: "/p/hello", Candidates: []string{"a.py", "b.py"}})
+	b := New(shell.New(shell.Options{Config: cfg, Paths: paths, Logger: log, OpenError: openErr}), paths, log)
+	ev := &recEvents{}
+	b.report(ev, nil)
+	b.report(ev, nil) // a later successful restart does not show it again
+	if len(ev.errors) != 1 || ev.errors[0].Kind != desktop.ErrChooseScript || ev.errors[0].Folder != "/p/hello" {
+		t.Fatalf("errors after the start = %+v, want the choice of script once", ev.errors)
 	}
 }

@@ -90,6 +90,9 @@ type Store struct {
 
 	saveMu    sync.Mutex   // one writer at a time in this process
 	abandoned atomic.Int64 // keyring calls that timed out and still run
+	// reader: a Store of a process that only reads (the component server): it never clears a
+	// corrupt session (the shell, the one writer, does).
+	reader bool
 }
 
 var _ session.Store = (*Store)(nil)
@@ -187,6 +190,10 @@ func (s *Store) Load(ctx context.Context) (*session.Session, error) {
 		}
 		// A manifest that is still the same after a second look is not a writer's doing.
 		if lastBad && raw == last {
+			if s.reader {
+				s.log.Warn("the session in the keyring is corrupt; the shell clears it", "service", s.service, "reason", err.Error())
+				return nil, ErrNotFound
+			}
 			return nil, s.clear(ctx, raw, err.Error())
 		}
 		last, lastBad = raw, true

@@ -290,16 +290,7 @@ func (b *build) lockFor(ctx context.Context, t target) ([]byte, error) {
 	if b.p.Wheels != "" {
 		o.FindLinks = append([]string{b.p.Wheels}, o.FindLinks...)
 	}
-	switch b.p.Deps.Kind {
-	case project.DepsNone:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourceLocked, File: base}
-	case project.DepsUVLock:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourceUVLock, File: b.p.Deps.File, Base: base}
-	case project.DepsPyproject:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourcePyproject, File: b.p.Deps.File, Requirements: b.p.Deps.Requirements, Base: base}
-	default:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourceRequirements, File: b.p.Deps.File, Base: base}
-	}
+	o.Source = b.p.Deps.Source(base)
 	lock, err := pyruntime.Resolve(ctx, o)
 	if err != nil {
 		var nf *pyruntime.NotFoundError
