@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -98,10 +99,15 @@ func (s *Shell) serviceSpec(set *serviceSet, ps plannedService) (supervisor.Spec
 	env := s.rt.Env
 	s.mu.Unlock()
 	sv, dir := ps.sv, set.project.Dir
-	childEnv := withPath(s.childEnv(), filepath.Dir(env.Python))
+	// Bytecode goes to the environment's pycache, as Streamlit's: a __pycache__ in the project's
+	// folder would make Streamlit's file watcher rerun the app.
+	inherited := slices.DeleteFunc(s.childEnv(), func(kv string) bool {
+		return strings.HasPrefix(kv, "PYTHONDONTWRITEBYTECODE=") || strings.HasPrefix(kv, "PYTHONPYCACHEPREFIX=")
+	})
+	childEnv := withPath(inherited, filepath.Dir(env.Python))
 	childEnv = append(childEnv, s.serviceEnv(set)...)
 	childEnv = append(childEnv, "PORT="+strconv.Itoa(ps.private), "VIRTUAL_ENV="+env.Dir, "PYTHONUNBUFFERED=1",
-		"DESKLIT_SERVICE_NAME="+sv.Name)
+		"PYTHONPYCACHEPREFIX="+env.PycachePrefix(), "DESKLIT_SERVICE_NAME="+sv.Name)
 	argv := make([]string, len(sv.Command))
 	for i, a := range sv.Command {
 		argv[i] = strings.ReplaceAll(a, "{port}", strconv.Itoa(ps.private))

@@ -14,7 +14,7 @@ st.caption(f"notes-api at {base}")
 
 def show(label, resp):
     body = resp.json()
-    st.write(f"{label}: {resp.status_code} {body.get('message') or body.get('code')}")
+    st.write(f"{label}: {resp.status_code} {body.get('message') or body.get('code')} {body.get('sub', '')}")
     print(f"notes-flask: {label} {resp.status_code} {body.get('sub', body.get('code', ''))}", flush=True)
 
 
