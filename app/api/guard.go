@@ -25,6 +25,9 @@ const (
 	HeaderSub            = "X-Desklit-Sub"
 	HeaderEmail          = "X-Desklit-Email"
 	HeaderScopes         = "X-Desklit-Scopes"
+	// HeaderGuard carries GuardOptions.Secret on every forwarded request: the service's private
+	// port is reachable by any local program, and the secret tells the guard's requests apart.
+	HeaderGuard = "X-Desklit-Guard"
 )
 
 // ScopeRule says that the paths matching Pattern (pathrule) need Scope.
@@ -41,6 +44,7 @@ type GuardOptions struct {
 	Upstream string      // the service's private address, http://127.0.0.1:<port>
 	Public   []string    // path patterns forwarded without a token
 	Scopes   []ScopeRule // the first rule matching a path names the scope it needs
+	Secret   string      // sent as X-Desklit-Guard with every forwarded request ("" = none)
 }
 
 // Guard is the front of a project's service with protect = "bearer": it checks every request's
@@ -81,7 +85,8 @@ func NewGuard(o GuardOptions) (*Guard, error) {
 	}
 	keys := newKeyCache(opts.Issuer, opts.HTTPClient, opts.Now, opts.JWKSRefreshTTL, opts.UnknownKIDRateLimit, opts.Logger)
 	g := &Guard{ln: ln, keys: keys, log: opts.Logger, name: o.Name}
-	var h http.Handler = &guardHandler{v: newValidator(opts, keys), public: o.Public, scopes: o.Scopes, proxy: newProxy(o.Name, up, opts.Logger)}
+	var h http.Handler = &guardHandler{v: newValidator(opts, keys), public: o.Public, scopes: o.Scopes,
+		secret: o.Secret, proxy: newProxy(o.Name, up, opts.Logger)}
 	h = cors(opts.AllowedOrigins, h)
 	h = httpguard.HostCheck(httpguard.Port(ln), h)
 	h = recoverPanics(opts.Logger, h)
@@ -116,6 +121,7 @@ type guardHandler struct {
 	v      *validator
 	public []string
 	scopes []ScopeRule
+	secret string
 	proxy  *httputil.ReverseProxy
 }
 
@@ -124,6 +130,9 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if len(k) >= len(IdentityHeaderPrefix) && strings.EqualFold(k[:len(IdentityHeaderPrefix)], IdentityHeaderPrefix) {
 			delete(r.Header, k)
 		}
+	}
+	if h.secret != "" {
+		r.Header[HeaderGuard] = []string{h.secret}
 	}
 	path := pathrule.Clean(r.URL.Path)
 	if path != r.URL.Path && path != r.URL.Path+"/" {

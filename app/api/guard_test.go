@@ -33,6 +33,7 @@ func newUpstream(t *testing.T) *upstream {
 			"path": r.URL.Path, "sub": strings.Join(r.Header.Values(HeaderSub), ","), "email": strings.Join(r.Header.Values(HeaderEmail), ","),
 			"scopes": strings.Join(r.Header.Values(HeaderScopes), ","), "auth": r.Header.Get("Authorization") != "",
 			"other": strings.Join(r.Header.Values("X-Desklit-Other"), ","),
+			"guard": strings.Join(r.Header.Values(HeaderGuard), ","),
 		})
 	})
 	mux.HandleFunc("/api/stream", func(w http.ResponseWriter, r *http.Request) {
@@ -70,7 +71,7 @@ func newTestGuard(t *testing.T, ti *testIssuer, clock *fakeClock, up *upstream) 
 	g, err := NewGuard(GuardOptions{
 		Options: Options{Issuer: ti.issuer, Audience: testAudience, HTTPClient: ti.srv.Client(),
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: clock.Now},
-		Name: "notes-api", Upstream: up.srv.URL,
+		Name: "notes-api", Upstream: up.srv.URL, Secret: "s3cret",
 		Public: []string{"/api/ping", "/public/*"},
 		Scopes: []ScopeRule{{"/api/admin/*", "admin:write"}, {"/api/*", "read:notes"}},
 	})
@@ -144,10 +145,10 @@ func TestGuardForwardsIdentity(t *testing.T) {
 	up := newUpstream(t)
 	g := newTestGuard(t, ti, clock, up)
 	f := &forger{t: t, ti: ti, clock: clock, k1: rsaKey(t, 0, "k1")}
-	spoof := http.Header{"X-Desklit-Sub": {"auth0|mallory"}, "X-DESKLIT-Scopes": {"admin:write"}, "X-Desklit-Other": {"x"}, "x-desklit-email": {"m@evil"}}
+	spoof := http.Header{"X-Desklit-Sub": {"auth0|mallory"}, "X-DESKLIT-Scopes": {"admin:write"}, "X-Desklit-Other": {"x"}, "x-desklit-email": {"m@evil"}, "X-Desklit-Guard": {"guessed"}}
 
 	status, _, body := guardGet(t, g, "/api/ping", spoof)
-	if status != 200 || body["sub"].(string)+body["scopes"].(string)+body["other"].(string)+body["email"].(string) != "" {
+	if status != 200 || body["sub"].(string)+body["scopes"].(string)+body["other"].(string)+body["email"].(string) != "" || body["guard"] != "s3cret" {
 		t.Errorf("public path: %d %v: spoofed X-Desklit-* must be stripped", status, body)
 	}
 	tok := f.valid(func(c map[string]any) {
@@ -161,7 +162,7 @@ func TestGuardForwardsIdentity(t *testing.T) {
 	}
 	status, _, body = guardGet(t, g, "/api/admin/users", hdr)
 	if status != 200 || body["sub"] != "auth0|alice" || body["scopes"] != "openid read:notes admin:write" ||
-		body["email"] != "alice@example.com" || body["other"] != "" || body["auth"] != true {
+		body["email"] != "alice@example.com" || body["other"] != "" || body["auth"] != true || body["guard"] != "s3cret" {
 		t.Errorf("signed in: %d %v, want alice's identity only and the token passed on", status, body)
 	}
 }

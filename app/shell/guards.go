@@ -15,6 +15,7 @@ import (
 // guardRun is a guard serving in this process, in front of one service.
 type guardRun struct {
 	public, private int
+	secret          string
 	cancel          context.CancelFunc
 	done            chan struct{}
 }
@@ -24,7 +25,7 @@ func (s *Shell) ensureGuard(ps plannedService) error {
 	s.mu.Lock()
 	old := s.guards[ps.sv.Name]
 	s.mu.Unlock()
-	if old != nil && old.public == ps.public && old.private == ps.private {
+	if old != nil && old.public == ps.public && old.private == ps.private && old.secret == ps.secret {
 		return nil
 	}
 	s.stopGuard(ps.sv.Name)
@@ -38,7 +39,7 @@ func (s *Shell) ensureGuard(ps plannedService) error {
 		Options: api.Options{Port: ps.public, Issuer: s.cfg.Issuer(), Audience: s.cfg.Audience,
 			AllowedOrigins: loopbackOrigins(s.cfg.StreamlitPort, s.cfg.ComponentPort), Logger: logger},
 		Name: ps.sv.Name, Upstream: fmt.Sprintf("http://127.0.0.1:%d", ps.private),
-		Public: ps.sv.Public, Scopes: rules,
+		Public: ps.sv.Public, Scopes: rules, Secret: ps.secret,
 	})
 	if err != nil {
 		err = s.portError(ps.sv.Name, ps.public, err)
@@ -49,7 +50,7 @@ func (s *Shell) ensureGuard(ps plannedService) error {
 		return err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	run := &guardRun{public: ps.public, private: ps.private, cancel: cancel, done: make(chan struct{})}
+	run := &guardRun{public: ps.public, private: ps.private, secret: ps.secret, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(run.done)
 		if err := g.Serve(ctx); err != nil {

@@ -32,6 +32,7 @@ type plannedService struct {
 	sv      project.Service
 	public  int
 	private int
+	secret  string // with protect = "bearer": X-Desklit-Guard on the guard's requests
 }
 
 // servicePlan is p's service set, made on first use (nil project or no services: an empty set).
@@ -45,6 +46,9 @@ func (s *Shell) servicePlan(p *project.Project) (*serviceSet, error) {
 	if p != nil {
 		for _, sv := range p.Services {
 			ps := plannedService{sv: sv, public: sv.Port, private: sv.Port}
+			if sv.Protect == project.ProtectBearer {
+				ps.secret = randomToken()
+			}
 			var err error
 			if sv.Protect == project.ProtectBearer || sv.Port == 0 {
 				if ps.private, err = freePort(); err != nil {
@@ -108,6 +112,9 @@ func (s *Shell) serviceSpec(set *serviceSet, ps plannedService) (supervisor.Spec
 	childEnv = append(childEnv, s.serviceEnv(set)...)
 	childEnv = append(childEnv, "PORT="+strconv.Itoa(ps.private), "VIRTUAL_ENV="+env.Dir, "PYTHONUNBUFFERED=1",
 		"PYTHONPYCACHEPREFIX="+env.PycachePrefix(), "DESKLIT_SERVICE_NAME="+sv.Name)
+	if ps.secret != "" {
+		childEnv = append(childEnv, "DESKLIT_GUARD_SECRET="+ps.secret)
+	}
 	argv := make([]string, len(sv.Command))
 	for i, a := range sv.Command {
 		argv[i] = strings.ReplaceAll(a, "{port}", strconv.Itoa(ps.private))

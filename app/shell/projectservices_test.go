@@ -34,7 +34,8 @@ with open("grandchild-%d.pid" % os.getpid(), "w") as f:
 class H(BaseHTTPRequestHandler):
     def do_GET(self):
         body = json.dumps({"env": dict(os.environ), "argv": sys.argv, "pid": os.getpid(),
-                           "sub": self.headers.get("X-Desklit-Sub", "")}).encode()
+                           "sub": self.headers.get("X-Desklit-Sub", ""),
+                           "guard": self.headers.get("X-Desklit-Guard", "")}).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
         self.end_headers()
@@ -132,7 +133,8 @@ func TestProjectServiceIsSupervisedAndGuarded(t *testing.T) {
 	}
 	port := env["PORT"].(string)
 	if argv[2] != port || "http://127.0.0.1:"+port == guardURL || env["DESKLIT_SERVICE_ECHO_SVC_URL"] != guardURL ||
-		env["AUTH0_ISSUER_BASE_URL"] != cfg.Issuer() || env["PYTHONPYCACHEPREFIX"] == "" || !strings.HasPrefix(env["PATH"].(string), filepath.Dir(filepath.Dir(env["VIRTUAL_ENV"].(string)+"/x"))+"/") {
+		env["AUTH0_ISSUER_BASE_URL"] != cfg.Issuer() || env["PYTHONPYCACHEPREFIX"] == "" ||
+		len(env["DESKLIT_GUARD_SECRET"].(string)) < 32 || body["guard"] != env["DESKLIT_GUARD_SECRET"] || stEnv["DESKLIT_GUARD_SECRET"] != "" || !strings.HasPrefix(env["PATH"].(string), filepath.Dir(filepath.Dir(env["VIRTUAL_ENV"].(string)+"/x"))+"/") {
 		t.Errorf("the service's argv %v and environment PORT=%v PATH=%v VIRTUAL_ENV=%v", argv, env["PORT"], env["PATH"], env["VIRTUAL_ENV"])
 	}
 	if status, body := getJSON(t, guardURL+"/private", http.Header{"X-Desklit-Sub": {"mallory"}}); status != 401 || body["code"] != "authorization_header_missing" {
@@ -242,6 +244,17 @@ func TestSampleServices(t *testing.T) {
 			}
 			if status, body := getJSON(t, base+"/api/private", http.Header{"X-Desklit-Sub": {"demo|analyst"}}); status != 401 {
 				t.Errorf("signed out (a spoofed X-Desklit-Sub): %d %v, want 401", status, body)
+			}
+			if name == "notes-fastapi" { // its private port takes only the guard's requests
+				for _, st := range h.sh.Supervisor().Snapshot() {
+					if st.Name != "notes-api" {
+						continue
+					}
+					spoof := http.Header{"X-Desklit-Sub": {"demo|analyst"}, "X-Desklit-Scopes": {"read:messages"}}
+					if status, body := getJSON(t, "http://127.0.0.1:"+strconv.Itoa(st.Port)+"/api/private", spoof); status != 403 || body["code"] != "not_through_desklit" {
+						t.Errorf("the private port called directly with spoofed identity: %d %v, want 403", status, body)
+					}
+				}
 			}
 			call := func(path string) (int, map[string]any) {
 				tok := h.sh.Sessions().Current().AccessToken

@@ -1,16 +1,30 @@
 """Notes API behind Desklit's guard (protect = "bearer" in desklit.toml): no token check here.
 Desklit answers 401/403 itself and forwards only requests with a valid access token (and the
 scope a path needs), with the caller in X-Desklit-Sub / X-Desklit-Email / X-Desklit-Scopes; it
-removes any such header a client sends, and the service listens on 127.0.0.1 only, on the
-private port Desklit gives it.
+removes any such header a client sends. The service listens on 127.0.0.1 only, on the private
+port Desklit gives it; as any local program could call that port, it takes only requests that
+carry the guard's secret (X-Desklit-Guard = DESKLIT_GUARD_SECRET), except Desklit's health check.
 """
 
 import argparse
+import hmac
+import os
 
 import uvicorn
-from fastapi import FastAPI, Header
+from fastapi import FastAPI, Header, Request
+from fastapi.responses import JSONResponse
+
+GUARD_SECRET = os.environ["DESKLIT_GUARD_SECRET"]
 
 app = FastAPI()
+
+
+@app.middleware("http")
+async def through_desklit_only(request: Request, call_next):
+    sent = request.headers.get("x-desklit-guard", "")
+    if request.url.path != "/healthz" and not hmac.compare_digest(sent, GUARD_SECRET):
+        return JSONResponse({"code": "not_through_desklit", "description": "Call this service through Desklit"}, status_code=403)
+    return await call_next(request)
 
 
 @app.get("/healthz")
