@@ -5,8 +5,10 @@ package shell_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -302,5 +304,27 @@ func TestServiceCommandNotFound(t *testing.T) {
 	var pe *project.Error
 	if !errors.As(err, &pe) || pe.Line != 3 || pe.Key != "services.worker.command" || !strings.Contains(pe.Msg, `"no-such-program-23" is not found`) {
 		t.Fatalf("StartServices = %v, want a project.Error for services.worker.command at line 3", err)
+	}
+}
+
+// TestServicePortTaken: a fixed port of a guarded service held by another program names the
+// program, the service and desklit.toml's line.
+func TestServicePortTaken(t *testing.T) {
+	held := listen(t, 0)
+	port := held.Addr().(*net.TCPAddr).Port
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "app.py"), []byte("import streamlit as st\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "desklit.toml"), []byte(fmt.Sprintf("[services.web]\ncommand = [\"python\", \"-m\", \"http.server\", \"{port}\"]\nprotect = \"bearer\"\nport = %d\n", port)), 0o644)
+	p, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newShell(t, p)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	err = h.sh.StartServices(ctx)
+	var pe *supervisor.PortInUseError
+	if !errors.As(err, &pe) || pe.Service != "web" || pe.Port != port || !strings.Contains(err.Error(), "desklit.toml line 4") {
+		t.Fatalf("StartServices = %v, want a PortInUseError for web naming desklit.toml line 4", err)
 	}
 }
