@@ -117,7 +117,7 @@ func TestClassify(t *testing.T) {
 		t.Errorf("a service's port conflict: %+v", svcPort)
 	}
 	other := b.classify(errors.New("boom\nsecond line"))
-	if other.Kind != desktop.ErrOther || other.Message != "boom" {
-		t.Errorf("other: %+v", other)
+	if other.Kind != desktop.ErrOther || strings.Contains(other.Message, "boom") || other.Detail != "boom\nsecond line" {
+		t.Errorf("other: a raw Go error must not be the message, only the detail: %+v", other)
 	}
 }
