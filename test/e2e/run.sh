@@ -58,5 +58,9 @@ status=0
 run_case "$out/e2e-desklit-run.log" e2e.test.mjs || status=1
 DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
   run_case "$out/e2e-desklit-run-project.log" project.test.mjs "$root/test/projects/extra-package" || status=1
+# A project's own service (#23): the Flask API of the original design, its wheels from the test
+# wheelhouse too; run_case checks that it (and everything it started) is gone after Desklit.
+DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
+  run_case "$out/e2e-desklit-run-services.log" services.test.mjs "$root/test/projects/notes-flask" || status=1
 [ $status = 0 ] && echo "e2e: passed"
 exit $status
