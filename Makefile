@@ -22,12 +22,14 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian/Ubuntu packages: build (GTK/WebKit), window and keyring tests, browser tests.
 APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential python3-venv \
              xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick xdotool x11-utils \
-             chromium fonts-dejavu-core file nsis iproute2 util-linux
+             chromium fonts-dejavu-core file nsis iproute2 util-linux \
+             wine64 gcc-mingw-w64-x86-64
 # Non-Wails packages must build for every desktop OS.
 PORTABLE_PKGS = $(shell $(GO) list ./app/... | grep -v /app/desktop)
 
 .PHONY: deps apt-deps go-deps node-deps build frontend component run dev test test-go vet \
-        test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist wheelhouse uv test-wheels bench clean
+        test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist test-windows wheelhouse uv \
+        test-wheels bench clean
 
 deps: apt-deps go-deps node-deps
 
@@ -172,7 +174,12 @@ package-sample: build test-wheels
 package-e2e:
 	test/dist/package-e2e.sh $(firstword $(wildcard $(PKGOUT)/extra-package_*_amd64.deb)) $(firstword $(wildcard $(DIST_DIR)/desklit_*_amd64.deb))
 
-test: deps vet test-go test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist
+# The Windows build run under Wine (wine64; test/windows/run.sh says what each part checks): the
+# Go tests of every package cross-compiled and run in a throw-away Windows 10 prefix.
+test-windows: frontend component
+	test/windows/run.sh
+
+test: deps vet test-go test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist test-windows
 	@echo "make test: all suites passed"
 
 wheelhouse:
