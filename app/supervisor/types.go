@@ -199,3 +199,7 @@ type realTimer struct{ t *time.Timer }
 
 func (t realTimer) C() <-chan time.Time { return t.t.C }
 func (t realTimer) Stop() bool          { return t.t.Stop() }
+
+// StopEnv names, on Windows, the handle of an event a child inherits; the supervisor sets it to
+// ask for a polite stop (see StopRequested and runtime/streamlit/desklit_serve.py).
+const StopEnv = "DESKLIT_STOP_EVENT"
