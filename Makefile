@@ -174,9 +174,14 @@ package-sample: build test-wheels
 package-e2e:
 	test/dist/package-e2e.sh $(firstword $(wildcard $(PKGOUT)/extra-package_*_amd64.deb)) $(firstword $(wildcard $(DIST_DIR)/desklit_*_amd64.deb))
 
-# The Windows build run under Wine (wine64; test/windows/run.sh says what each part checks): the
-# Go tests of every package cross-compiled and run in a throw-away Windows 10 prefix.
-test-windows: frontend component
+# The Windows build run under Wine (wine64; test/windows/run.sh says what each part checks) in a
+# throw-away Windows 10 prefix: every package's Go tests cross-compiled (the supervisor's Windows
+# process tests among them), desklit.exe end to end (doctor, serve api, login, status, logout),
+# make dist's installer installed and uninstalled, and a `desklit package --target windows`
+# installer. It uses make dist's Windows build (make test's test-dist made it; else it is made).
+test-windows: frontend component uv test-wheels
+	@if ! ls $(DIST_DIR)/desklit-*-windows-amd64-installer.exe >/dev/null 2>&1 || \
+	   [ ! -f $(CACHE)/dist-work/windows/desklit.exe ]; then $(MAKE) dist-windows; fi
 	test/windows/run.sh
 
 test: deps vet test-go test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist test-windows

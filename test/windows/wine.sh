@@ -19,12 +19,14 @@ wfail() { printf 'windows: FAIL: %s\n' "$*" >&2; exit 1; }
 
 # Windows programs see a clean environment: none of this shell's DESKLIT_*, DISPLAY (no window can
 # open) or proxies; WINE_ENV (an array of NAME=value) adds to it.
+# wine_exec replaces the shell with the program: `(wine_exec X.exe) &` makes $! the program's pid.
 WINE_ENV=()
-wine() {
-	env -i PATH="$PATH" HOME="$HOME" USER="${USER:-root}" LANG=C.UTF-8 TZ=UTC \
+wine_exec() {
+	exec env -i PATH="$PATH" HOME="$HOME" USER="${USER:-root}" LANG=C.UTF-8 TZ=UTC \
 		WINEPREFIX="$WINEPREFIX" WINEARCH="$WINEARCH" WINEDEBUG="$WINEDEBUG" \
 		WINEDLLOVERRIDES="$WINEDLLOVERRIDES" "${WINE_ENV[@]}" "$WINE_BIN" "$@"
 }
+wine() { (wine_exec "$@"); }
 
 wine_stop() { "$WINE_SERVER" -k 2>/dev/null || true; "$WINE_SERVER" -w 2>/dev/null || true; }
 
