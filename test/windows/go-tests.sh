@@ -18,18 +18,18 @@ cd "$root"
 
 out="$WIN_OUT/go"
 rm -rf "$out"
-mkdir -p "$out/bin" "$out/overlay"
+mkdir -p "$out/bin" "$out/_overlay" # "_": go list ./... skips it
 goroot=$("$GO" env GOROOT)
 sed 's#^func removeAll(path string) error {#func removeAllAt(path string) error {#' \
-	"$goroot/src/os/removeall_at.go" >"$out/overlay/removeall_at.go"
+	"$goroot/src/os/removeall_at.go" >"$out/_overlay/removeall_at.go"
 sed 's#^//go:build (js && wasm) || plan9$#//go:build (js \&\& wasm) || plan9 || windows#' \
-	"$goroot/src/os/removeall_noat.go" >"$out/overlay/removeall_noat.go"
-grep -q '^func removeAllAt' "$out/overlay/removeall_at.go" && grep -q 'plan9 || windows$' "$out/overlay/removeall_noat.go" ||
+	"$goroot/src/os/removeall_noat.go" >"$out/_overlay/removeall_noat.go"
+grep -q '^func removeAllAt' "$out/_overlay/removeall_at.go" && grep -q 'plan9 || windows$' "$out/_overlay/removeall_noat.go" ||
 	wfail "the RemoveAll overlay no longer fits Go $("$GO" env GOVERSION) (see $goroot/src/os/removeall_*.go)"
 cat >"$out/overlay.json" <<JSON
 {"Replace": {
-  "$goroot/src/os/removeall_at.go": "$out/overlay/removeall_at.go",
-  "$goroot/src/os/removeall_noat.go": "$out/overlay/removeall_noat.go"}}
+  "$goroot/src/os/removeall_at.go": "$out/_overlay/removeall_at.go",
+  "$goroot/src/os/removeall_noat.go": "$out/_overlay/removeall_noat.go"}}
 JSON
 
 if [ $# -gt 0 ]; then pkgs=("$@"); else
