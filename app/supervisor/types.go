@@ -57,7 +57,7 @@ type Spec struct {
 
 	Restart    RestartPolicy
 	Watch      Watch         // checks while Ready: liveness and CPU
-	StopSignal os.Signal     // default SIGTERM (Windows: CTRL_BREAK to the process group)
+	StopSignal os.Signal     // default SIGTERM (Windows: the stop event of StopEnv and CTRL_BREAK)
 	Grace      time.Duration // between StopSignal and kill (default 5 s)
 }
 
