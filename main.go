@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/desklit/desklit/app/cli"
+	"github.com/desklit/desklit/app/supervisor"
 	"github.com/desklit/desklit/app/version"
 	"github.com/desklit/desklit/app/window"
 )
@@ -26,8 +27,13 @@ func main() {
 		os.Exit(1)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancel(ctx)
+	// A supervisor's stop request (Windows: its stop event; no console event reaches a service
+	// started by the window, which has no console) ends the command as SIGTERM does.
+	go func() { <-supervisor.StopRequested(); cancel() }()
 	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
 	stop()
+	cancel()
 	if err != nil && !cli.IsHelp(err) {
 		fmt.Fprintf(os.Stderr, "desklit: %v\n", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -84,7 +85,7 @@ func TestClassify(t *testing.T) {
 	if missing.Kind != desktop.ErrRuntimeBuild || !strings.Contains(missing.Message, "plotly") || !strings.Contains(missing.Message, "/p/wheels") {
 		t.Errorf("missing package: %+v", missing)
 	}
-	if missing.Folder != "/p" || !slices.Contains(missing.Actions, desktop.ActOpenFolder) {
+	if missing.Folder != filepath.Dir("/p/wheels") || !slices.Contains(missing.Actions, desktop.ActOpenFolder) { // \p on Windows
 		t.Errorf("missing package: no folder to put the wheel in: %+v", missing)
 	}
 	conflict := b.classify(fmt.Errorf("start: %w", &pyruntime.ResolveError{Name: "Sales", File: "/p/requirements.txt",
@@ -92,7 +93,7 @@ func TestClassify(t *testing.T) {
 		Requirements: []pyruntime.Requirement{{Text: "pandas==2.2.3", File: "/p/requirements.txt", Line: 2}, {Text: "streamlit==1.51.0", File: "/p/requirements.txt", Line: 7}}}))
 	if conflict.Kind != desktop.ErrDependencies || !strings.HasPrefix(conflict.Message, "Because you require pandas==2.2.3") ||
 		!strings.Contains(conflict.Detail, "pandas==2.2.3 (requirements.txt line 2)") || !strings.Contains(conflict.Detail, "streamlit==1.51.0 (requirements.txt line 7)") ||
-		strings.Join(conflict.Actions, ",") != "edit_deps,open_folder,reopen" || conflict.File != "/p/requirements.txt" || conflict.Folder != "/p" {
+		strings.Join(conflict.Actions, ",") != "edit_deps,open_folder,reopen" || conflict.File != "/p/requirements.txt" || conflict.Folder != filepath.Dir("/p/requirements.txt") {
 		t.Errorf("conflict: %+v", conflict)
 	}
 	choose := b.classify(&project.NoScriptError{Dir: "/p/hello", Candidates: []string{"0_👋_Hello.py", "explore.py"}})

@@ -48,7 +48,8 @@ func TestWindowClosedIsCancelled(t *testing.T) {
 	log, _ := newLogger(t)
 	idp := startIdP(t, log, devidp.Options{})
 	var redirect string
-	win := ProcessWindowOpener{Exe: "/bin/sh", Args: []string{"-c", "exit 0"}}
+	helper(t, "window-closes")
+	win := ProcessWindowOpener{Exe: os.Args[0], Args: []string{"window"}}
 	op := OpenerFunc(func(ctx context.Context, raw string) (<-chan error, error) {
 		u, _ := url.Parse(raw)
 		redirect = u.Query().Get("redirect_uri")
@@ -66,15 +67,16 @@ func TestWindowClosedIsCancelled(t *testing.T) {
 func TestWindowKilledOnCompletion(t *testing.T) {
 	log, _ := newLogger(t)
 	idp := startIdP(t, log, devidp.Options{})
-	dir := t.TempDir()
 	// The "window" writes its URL to a file and waits; the test plays the user in a browser.
-	win := ProcessWindowOpener{Exe: "/bin/sh", Args: []string{"-c", `printf %s "$` + SignInURLEnv + `" > ` + dir + `/url; echo "$@" > ` + dir + `/argv; exec sleep 30`, "sh"}}
+	dir := helper(t, "window-stays")
+	win := ProcessWindowOpener{Exe: os.Args[0], Args: []string{"window"}}
 	b := newBrowser("analyst", "desklit")
 	var closed <-chan error
 	op := OpenerFunc(func(ctx context.Context, raw string) (<-chan error, error) {
 		ch, err := win.Open(ctx, raw)
 		closed = ch
 		if err == nil {
+			waitForFile(t, filepath.Join(dir, "url")) // the window is up
 			_, _ = b.Open(ctx, raw)
 		}
 		return ch, err
@@ -146,13 +148,10 @@ func TestConcurrentLoginsAreSerialised(t *testing.T) {
 }
 
 func TestBrowserOpenerHonoursBROWSER(t *testing.T) {
-	dir := t.TempDir()
-	out := filepath.Join(dir, "opened")
-	script := filepath.Join(dir, "browser")
-	if err := os.WriteFile(script, []byte("#!/bin/sh\nprintf %s \"$1\" > "+out+".tmp && mv "+out+".tmp "+out+"\n"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	b := BrowserOpener{Getenv: func(string) string { return "/nonexistent-browser:" + script + " %s" }}
+	out := filepath.Join(helper(t, "browser"), "opened")
+	// A list of two: the first does not exist; the second is this test binary, its path quoted.
+	env := filepath.FromSlash("/nonexistent-browser") + string(os.PathListSeparator) + `"` + os.Args[0] + `" %s`
+	b := BrowserOpener{Getenv: func(string) string { return env }}
 	if _, err := b.Open(context.Background(), "http://127.0.0.1:1/authorize"); err != nil {
 		t.Fatal(err)
 	}
@@ -181,4 +180,14 @@ func TestBrowserOpenerReportsFailure(t *testing.T) {
 	if _, err := b.Open(context.Background(), "http://127.0.0.1:1/"); err == nil || !strings.Contains(err.Error(), "BROWSER") {
 		t.Errorf("err = %v", err)
 	}
+}
+
+func waitForFile(t *testing.T, path string) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, err := os.Stat(path); err == nil {
+			return
+		}
+	}
+	t.Errorf("%s never appeared", path)
 }

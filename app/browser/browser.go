@@ -44,13 +44,19 @@ func (l Launcher) Open(target string) error {
 	return fmt.Errorf("open the system browser (set $BROWSER to choose one): %w", errors.Join(errs...))
 }
 
-// Commands lists the command lines to try for target: $BROWSER (env) first, a ':'-separated
-// list of commands, "%s" replaced by target (appended when absent) and "%%" by "%"; then the
-// platform's opener: xdg-open, open (macOS) or rundll32 (Windows).
+// Commands lists the command lines to try for target: $BROWSER (env) first, a list of commands
+// separated as goos separates PATH (':', ';' on Windows, where ':' is part of C:\...), "%s"
+// replaced by target (appended when absent) and "%%" by "%"; a field in double quotes may hold
+// spaces ("C:\Program Files\Mozilla Firefox\firefox.exe"). Then the platform's opener:
+// xdg-open, open (macOS) or rundll32 (Windows).
 func Commands(env, goos, target string) [][]string {
+	sep := ":"
+	if goos == "windows" {
+		sep = ";"
+	}
 	var out [][]string
-	for _, entry := range strings.Split(env, ":") {
-		fields := strings.Fields(entry)
+	for _, entry := range strings.Split(env, sep) {
+		fields := splitFields(entry)
 		if len(fields) == 0 {
 			continue
 		}
@@ -76,4 +82,30 @@ func Commands(env, goos, target string) [][]string {
 		out = append(out, []string{"xdg-open", target})
 	}
 	return out
+}
+
+// splitFields splits a command line at white space outside double quotes; the quotes go.
+func splitFields(s string) []string {
+	var fields []string
+	var cur strings.Builder
+	quoted, inField := false, false
+	for _, r := range s {
+		switch {
+		case r == '"':
+			quoted, inField = !quoted, true
+		case !quoted && (r == ' ' || r == '\t'):
+			if inField {
+				fields = append(fields, cur.String())
+				cur.Reset()
+			}
+			inField = false
+		default:
+			cur.WriteRune(r)
+			inField = true
+		}
+	}
+	if inField {
+		fields = append(fields, cur.String())
+	}
+	return fields
 }

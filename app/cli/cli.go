@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 
 	"github.com/desklit/desklit/app/config"
@@ -167,7 +168,7 @@ func usage(w io.Writer) {
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'desklit <command> -h' for the flags of a command. Settings also come from the")
-	fmt.Fprintln(w, "environment (AUTH0_*, DESKLIT_*) and $XDG_CONFIG_HOME/desklit/config.env.")
+	fmt.Fprintln(w, "environment (AUTH0_*, DESKLIT_*) and "+config.FileHint(runtime.GOOS)+".")
 }
 
 // parse parses the configuration flags plus extra ones and loads the configuration.

@@ -51,6 +51,14 @@ func cmdDoctor(ctx context.Context, e *Env, args []string) error {
 			r.check("webview", strings.Contains(string(out), lib), lib, "sudo apt-get install libgtk-3-0 libwebkit2gtk-4.1-0")
 		}
 	}
+	if runtime.GOOS == "windows" {
+		if v := webView2Version(); v != "" {
+			r.check("webview", true, "WebView2 runtime "+v, "")
+		} else {
+			r.check("webview", false, "the WebView2 runtime is not installed (the window needs it)",
+				"run Desklit's installer again, or install Microsoft's Evergreen WebView2 Runtime: https://go.microsoft.com/fwlink/p/?LinkId=2124703")
+		}
+	}
 	fmt.Fprintf(e.Stdout, "\nConfiguration (%s):\n", orDefault(cfg.File, "no config file; "+filepath.Join(paths.Config, config.ConfigFileName)+" is read when present"))
 	printConfig(e.Stdout, cfg)
 	if r.problems > 0 {

@@ -127,8 +127,11 @@ func TestAuth0DomainAlias(t *testing.T) {
 }
 
 func TestPathsFrom(t *testing.T) {
-	p := PathsFrom(env(map[string]string{"XDG_STATE_HOME": "/s", "XDG_DATA_HOME": "/d", "XDG_CONFIG_HOME": "/c"}))
-	if p.Logs != "/s/desklit/logs" || p.Data != "/d/desklit" || p.Config != "/c/desklit" || p.Run != "/s/desklit/run" {
+	base := t.TempDir() // absolute on every system (C:\... on Windows)
+	s, d, c := filepath.Join(base, "s"), filepath.Join(base, "d"), filepath.Join(base, "c")
+	p := PathsFrom(env(map[string]string{"XDG_STATE_HOME": s, "XDG_DATA_HOME": d, "XDG_CONFIG_HOME": c}))
+	if p.Logs != filepath.Join(s, "desklit", "logs") || p.Data != filepath.Join(d, "desklit") ||
+		p.Config != filepath.Join(c, "desklit") || p.Run != filepath.Join(s, "desklit", "run") {
 		t.Fatalf("%+v", p)
 	}
 }

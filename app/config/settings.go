@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 )
@@ -139,7 +140,7 @@ func Flags(fs *flag.FlagSet) func() map[string]string {
 	for _, s := range settings() {
 		vals[s.env] = fs.String(s.flag, "", s.usage+" ["+s.env+"]")
 	}
-	cfgFile := fs.String("config", "", "configuration file (default: $XDG_CONFIG_HOME/desklit/"+ConfigFileName+")")
+	cfgFile := fs.String("config", "", "configuration file (default: "+FileHint(runtime.GOOS)+")")
 	return func() map[string]string {
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -154,4 +155,16 @@ func Flags(fs *flag.FlagSet) func() map[string]string {
 		}
 		return out
 	}
+}
+
+// FileHint is where config.env is looked for, as a user of goos would write it (the folders
+// github.com/adrg/xdg gives, which PathsFrom uses).
+func FileHint(goos string) string {
+	switch goos {
+	case "windows":
+		return `%LOCALAPPDATA%\desklit\` + ConfigFileName
+	case "darwin":
+		return "~/Library/Application Support/desklit/" + ConfigFileName
+	}
+	return "$XDG_CONFIG_HOME/desklit/" + ConfigFileName
 }

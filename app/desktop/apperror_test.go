@@ -2,6 +2,7 @@ package desktop_test
 
 import (
 	"context"
+	"path/filepath"
 	"slices"
 	"testing"
 	"time"
@@ -65,7 +66,7 @@ func TestChooseScript(t *testing.T) {
 	if err := a.Act(desktop.ActScript + ":0_👋_Hello.py"); err != nil {
 		t.Fatal(err)
 	}
-	if want := "OpenApp:" + desktoptest.HelloPath + "/0_👋_Hello.py"; !slices.Contains(fb.Calls(), want) {
+	if want := "OpenApp:" + filepath.Join(desktoptest.HelloPath, "0_👋_Hello.py"); !slices.Contains(fb.Calls(), want) {
 		t.Errorf("calls %v, want %s", fb.Calls(), want)
 	}
 }

@@ -99,7 +99,7 @@ func (b *build) brandExe(src, dst string) error {
 	return os.WriteFile(dst, buf.Bytes(), 0o755)
 }
 
-var nsisTemplate = template.Must(template.New("nsi").Parse(`Unicode true
+var nsisTemplate = template.Must(template.New("nsi").Parse(`Target amd64-unicode
 RequestExecutionLevel admin
 !include "x64.nsh"
 !include "LogicLib.nsh"

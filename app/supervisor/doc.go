@@ -11,7 +11,7 @@
 //
 // A service runs in its own process group (Linux: in a session of its own, with Pdeathsig so it
 // dies with the supervisor; Windows: inside a job object that kills the tree when the supervisor
-// goes away).
+// goes away, asked to stop through a stop event it inherits, StopEnv, and CTRL_BREAK).
 // Every child's pid, create time, command line, session and process group are recorded in a pid
 // file, and every child starts with a mark of its own in its environment (DESKLIT_SUPERVISED),
 // which what it spawns inherits. When the supervisor was killed without stopping its services,

@@ -58,7 +58,7 @@ type Spec struct {
 
 	Restart    RestartPolicy
 	Watch      Watch         // checks while Ready: liveness and CPU
-	StopSignal os.Signal     // default SIGTERM (Windows: CTRL_BREAK to the process group)
+	StopSignal os.Signal     // default SIGTERM (Windows: the stop event of StopEnv and CTRL_BREAK)
 	Grace      time.Duration // between StopSignal and kill (default 5 s)
 }
 
@@ -200,3 +200,7 @@ type realTimer struct{ t *time.Timer }
 
 func (t realTimer) C() <-chan time.Time { return t.t.C }
 func (t realTimer) Stop() bool          { return t.t.Stop() }
+
+// StopEnv names, on Windows, the handle of an event a child inherits; the supervisor sets it to
+// ask for a polite stop (see StopRequested and runtime/streamlit/desklit_serve.py).
+const StopEnv = "DESKLIT_STOP_EVENT"

@@ -9,6 +9,7 @@ package window
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 )
 
@@ -30,11 +31,17 @@ func ServiceProgram(exe string) string {
 	return exe
 }
 
-// programBeside is the executable file name in exe's folder, if there is one other than exe.
+// programBeside is the executable file name in exe's folder (name.exe on Windows, where no mode
+// bit says a file runs), if there is one other than exe.
 func programBeside(exe, name string) (string, bool) {
+	runnable := func(m os.FileMode) bool { return m.Perm()&0o111 != 0 }
+	if runtime.GOOS == "windows" {
+		name += ".exe"
+		runnable = func(os.FileMode) bool { return true }
+	}
 	p := filepath.Join(filepath.Dir(exe), name)
 	a, err := os.Stat(p)
-	if err != nil || !a.Mode().IsRegular() || a.Mode().Perm()&0o111 == 0 {
+	if err != nil || !a.Mode().IsRegular() || !runnable(a.Mode()) {
 		return "", false
 	}
 	if b, err := os.Stat(exe); err == nil && os.SameFile(a, b) {

@@ -28,6 +28,8 @@ from __future__ import annotations
 import gc
 import importlib
 import inspect
+import os
+import signal
 import socket
 import sys
 import threading
@@ -149,7 +151,44 @@ def add_referrer_policy() -> bool:
     return True
 
 
+# On Windows the supervisor asks for a stop through an event the process inherits (its handle's
+# number in this variable): a console control event cannot reach a process started by Desklit's
+# window, which has no console.
+STOP_ENV = "DESKLIT_STOP_EVENT"
+
+
+def _wait_event(handle: int) -> bool:
+    import ctypes
+
+    infinite, wait_object_0 = 0xFFFFFFFF, 0
+    kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+    return kernel32.WaitForSingleObject(ctypes.c_void_p(handle), infinite) == wait_object_0
+
+
+def watch_stop(environ=os.environ, wait=None):
+    """Starts a thread that raises SIGINT once the supervisor's stop event is set, so Streamlit
+    stops its server as on Ctrl+C; returns it, or None when there is no event to watch. The
+    variable leaves the environment: no process started from here takes the number for a handle."""
+    value = environ.pop(STOP_ENV, None)
+    if value is None or not value.isdigit():
+        return None
+    if wait is None:
+        if sys.platform != "win32":
+            return None
+        handle = int(value)
+        wait = lambda: _wait_event(handle)  # noqa: E731
+
+    def run():
+        if wait():
+            signal.raise_signal(signal.SIGINT)
+
+    thread = threading.Thread(target=run, name="desklit-stop", daemon=True)
+    thread.start()
+    return thread
+
+
 def main(argv: list[str]) -> None:
+    watch_stop()
     if not add_referrer_policy():
         print("desklit_serve: this Streamlit has no Starlette middleware stack to add "
               "Referrer-Policy to; responses go without it", file=sys.stderr)

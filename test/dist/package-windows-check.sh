@@ -43,7 +43,11 @@ ok "portable zip: $id.exe, uv.exe, manifest, lock, $wheels wheels (win_amd64 or 
 
 installer=${installers[0]} mlog=${installers[0]}.log
 desc=$(file -b "$installer")
-case "$desc" in "PE32 executable (GUI)"*"Nullsoft Installer"*) ok "$(basename "$installer"): $desc" ;; *) fail "$installer: $desc" ;; esac
+# 64-bit (makensis Target amd64-unicode); `file` names NSIS only in 32-bit installers, so the NSIS
+# header's signature is looked for.
+case "$desc" in "PE32+ executable (GUI) x86-64"*) ;; *) fail "$installer: $desc, want a 64-bit installer" ;; esac
+grep -qa NullsoftInst "$installer" || fail "$installer: no NSIS header (NullsoftInst)"
+ok "$(basename "$installer"): $desc, NSIS"
 [ -f "$mlog" ] || fail "no makensis log at $mlog"
 if grep -inE '^[[:space:]]*(warning|[0-9]+ warnings?:)' "$mlog"; then fail "makensis warned ($mlog)"; fi
 for f in "$id.exe" uv.exe desklit-app.json requirements.lock.txt SHA256SUMS; do

@@ -3,7 +3,7 @@
 #   - desklit-*-windows-amd64.exe: `file` says "PE32+ executable (GUI) x86-64"; it carries the
 #     version resource (ProductName, FileVersion, OriginalFilename), the manifest
 #     (io.desklit.desktop, per-monitor DPI awareness) and the icon of build/windows/icon.ico;
-#   - desklit-*-windows-amd64-installer.exe: an NSIS installer (PE32 GUI, "Nullsoft Installer");
+#   - desklit-*-windows-amd64-installer.exe: a 64-bit NSIS installer (PE32+ GUI x86-64, "Nullsoft Installer");
 #     its makensis log shows -WX (warnings are errors), no warning, the binary, the WebView2
 #     bootstrapper, uv.exe, every wheel of the wheelhouse with its SHA256SUMS, and the "Open with
 #     Desklit" entries for folders and .py files.
@@ -56,7 +56,11 @@ print(f"windows-check: ok: version resource, manifest and {count} icon images", 
 PY
 
 desc=$(file -b "$installer")
-case "$desc" in "PE32 executable (GUI)"*"Nullsoft Installer"*) ok "$(basename "$installer"): $desc" ;; *) fail "$installer: $desc" ;; esac
+# 64-bit (makensis Target amd64-unicode); `file` names NSIS only in 32-bit installers, so the NSIS
+# header's signature is looked for.
+case "$desc" in "PE32+ executable (GUI) x86-64"*) ;; *) fail "$installer: $desc, want a 64-bit installer" ;; esac
+grep -qa NullsoftInst "$installer" || fail "$installer: no NSIS header (NullsoftInst)"
+ok "$(basename "$installer"): $desc, NSIS"
 
 [ -f "$mlog" ] || fail "no makensis log at $mlog"
 grep -qF "/$(basename "$installer")\"" <(grep '^Output: ' "$mlog") || fail "$mlog is not the log of $installer"

@@ -1,4 +1,6 @@
-Unicode true
+# 64-bit, as the binaries it installs: a 32-bit installer needs the 32-bit part of Windows (WoW64)
+# to run at all, which Windows Server Core and Wine without wine32 lack.
+Target amd64-unicode
 
 ####
 ## Please note: Template replacements don't work in this file. They are provided with default defines like

@@ -2,6 +2,7 @@
 
 import gc
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -142,3 +143,26 @@ def test_launcher_runs_streamlit_with_the_arguments_it_was_given(tmp_path):
         out, _ = proc.communicate(timeout=20)
     assert f"127.0.0.1:{port}" in out
     assert "Traceback" not in out and "Error" not in out, out
+
+
+def test_stop_event_raises_sigint_once_set():
+    got = []
+    previous = signal.signal(signal.SIGINT, lambda *_: got.append("SIGINT"))
+    try:
+        env = {serve.STOP_ENV: "1234", "OTHER": "x"}
+        thread = serve.watch_stop(env, wait=lambda: True)
+        thread.join(5)
+        deadline = time.monotonic() + 5
+        while not got and time.monotonic() < deadline:
+            time.sleep(0.01)  # the handler runs on the main thread
+        assert got == ["SIGINT"]
+        assert env == {"OTHER": "x"}, "the variable must not reach the processes Streamlit starts"
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_no_stop_event_no_thread():
+    assert serve.watch_stop({}, wait=lambda: True) is None
+    assert serve.watch_stop({serve.STOP_ENV: "nonsense"}, wait=lambda: True) is None
+    # an event that is never set (the supervisor killed instead) raises nothing
+    assert serve.watch_stop({serve.STOP_ENV: "7"}, wait=lambda: False).join(5) is None
