@@ -113,7 +113,12 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"PYTHONPYCACHEPREFIX="+rt.Env.PycachePrefix(),
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
-	argv := append(slices.Clone(rt.Argv), pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))...)
+	secrets := pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))
+	auth, err := s.stLoginFlags(secrets)
+	if err != nil {
+		return supervisor.Spec{}, err
+	}
+	argv := append(append(slices.Clone(rt.Argv), secrets...), auth...)
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
 		// Deploy button, no developer options).

@@ -58,5 +58,8 @@ status=0
 run_case "$out/e2e-desklit-run.log" e2e.test.mjs || status=1
 DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
   run_case "$out/e2e-desklit-run-project.log" project.test.mjs "$root/test/projects/extra-package" || status=1
+# An app written for Streamlit's own sign-in (st.login), with Authlib from the test wheelhouse.
+DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
+  run_case "$out/e2e-desklit-run-stlogin.log" stlogin.test.mjs "$root/test/projects/st-login" || status=1
 [ $status = 0 ] && echo "e2e: passed"
 exit $status

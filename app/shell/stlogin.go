@@ -1,0 +1,67 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/desklit/desklit/app/stlogin"
+)
+
+// stLoginFlags are the Streamlit flags that make an app written for st.login sign in through
+// Desklit: when the secrets files Streamlit reads (secretsFlags) give it an [auth] section,
+// Desklit's secrets file, named last so that its [auth] wins, points Streamlit at the broker
+// (package stlogin), which this starts on first need.
+func (s *Shell) stLoginFlags(secretsFlags []string) ([]string, error) {
+	var files []string
+	for i := 0; i+1 < len(secretsFlags); i += 2 {
+		if secretsFlags[i] == "--secrets.files" {
+			files = append(files, secretsFlags[i+1])
+		}
+	}
+	app, err := stlogin.ReadAppAuth(files)
+	if err != nil {
+		return nil, fmt.Errorf("the app's secrets: %w", err)
+	}
+	if app == nil {
+		return nil, nil
+	}
+	b, err := s.stLoginBroker()
+	if err != nil {
+		return nil, err
+	}
+	b.SetRedirectURI(s.cfg.StreamlitURL() + "/oauth2callback")
+	path, err := b.WriteSecrets(s.o.Paths.Run, app)
+	if err != nil {
+		return nil, fmt.Errorf("st.login: write Desklit's secrets file: %w", err)
+	}
+	return []string{"--secrets.files", path}, nil
+}
+
+// stLoginBroker returns the launch's broker, started on first use; it stops with the shell.
+func (s *Shell) stLoginBroker() (*stlogin.Broker, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.broker != nil {
+		return s.broker, nil
+	}
+	sessions := func() stlogin.Sessions {
+		if m := s.Sessions(); m != nil {
+			return m
+		}
+		return nil
+	}
+	b, err := stlogin.New(sessions, s.cfg.StreamlitURL()+"/oauth2callback", s.log.With("component", "stlogin"))
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.broker, s.brokerStop = b, cancel
+	s.bg.Add(1)
+	go func() {
+		defer s.bg.Done()
+		if err := b.Serve(ctx); err != nil {
+			s.log.Error("st.login broker stopped", "err", err)
+		}
+	}()
+	return b, nil
+}
