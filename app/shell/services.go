@@ -114,11 +114,10 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
 	secrets := pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))
-	auth, err := s.stLoginFlags(secrets)
+	argv, streamlitEnv, err := s.stLogin(append(slices.Clone(rt.Argv), secrets...), streamlitEnv, secrets)
 	if err != nil {
 		return supervisor.Spec{}, err
 	}
-	argv := append(append(slices.Clone(rt.Argv), secrets...), auth...)
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
 		// Deploy button, no developer options).

@@ -3,15 +3,32 @@ package shell
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/desklit/desklit/app/stlogin"
 )
 
-// stLoginFlags are the Streamlit flags that make an app written for st.login sign in through
-// Desklit: when the secrets files Streamlit reads (secretsFlags) give it an [auth] section,
-// Desklit's secrets file, named last so that its [auth] wins, points Streamlit at the broker
-// (package stlogin), which this starts on first need.
-func (s *Shell) stLoginFlags(secretsFlags []string) ([]string, error) {
+// stLogin makes an app written for st.login sign in through Desklit, when the secrets files
+// Streamlit reads (secretsFlags) give it an [auth] section: Desklit's secrets file, named last so
+// that its [auth] wins, points Streamlit at the broker (package stlogin), which this starts on
+// first need; and `python -m streamlit` becomes `python -m desklit_auth.stlogin`, which keeps
+// st.user in step with Desklit's session (sign-out, refreshed tokens) and then runs Streamlit's
+// own CLI with the same arguments. argv and env are returned unchanged for any other app.
+func (s *Shell) stLogin(argv, env, secretsFlags []string) ([]string, []string, error) {
+	flags, issuer, err := s.stLoginFlags(secretsFlags)
+	if err != nil || flags == nil {
+		return argv, env, err
+	}
+	argv = append(slices.Clone(argv), flags...)
+	if len(argv) > 2 && argv[1] == "-m" && argv[2] == "streamlit" {
+		argv[2] = "desklit_auth.stlogin"
+	}
+	return argv, append(env, "DESKLIT_STLOGIN_ISSUER="+issuer), nil
+}
+
+// stLoginFlags returns Desklit's --secrets.files flag and the broker's issuer, or nothing for an
+// app without [auth].
+func (s *Shell) stLoginFlags(secretsFlags []string) ([]string, string, error) {
 	var files []string
 	for i := 0; i+1 < len(secretsFlags); i += 2 {
 		if secretsFlags[i] == "--secrets.files" {
@@ -20,21 +37,21 @@ func (s *Shell) stLoginFlags(secretsFlags []string) ([]string, error) {
 	}
 	app, err := stlogin.ReadAppAuth(files)
 	if err != nil {
-		return nil, fmt.Errorf("the app's secrets: %w", err)
+		return nil, "", fmt.Errorf("the app's secrets: %w", err)
 	}
 	if app == nil {
-		return nil, nil
+		return nil, "", nil
 	}
 	b, err := s.stLoginBroker()
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	b.SetRedirectURI(s.cfg.StreamlitURL() + "/oauth2callback")
 	path, err := b.WriteSecrets(s.o.Paths.Run, app)
 	if err != nil {
-		return nil, fmt.Errorf("st.login: write Desklit's secrets file: %w", err)
+		return nil, "", fmt.Errorf("st.login: write Desklit's secrets file: %w", err)
 	}
-	return []string{"--secrets.files", path}, nil
+	return []string{"--secrets.files", path}, b.Issuer(), nil
 }
 
 // stLoginBroker returns the launch's broker, started on first use; it stops with the shell.

@@ -129,6 +129,7 @@ func (b *Broker) Handler() http.Handler {
 	mux.HandleFunc("GET /authorize", b.authorize)
 	mux.HandleFunc("POST /token", b.token)
 	mux.HandleFunc("GET /logout", b.logout)
+	mux.HandleFunc("GET /session", b.session)
 	return httpguard.HostCheck(b.port, mux)
 }
 

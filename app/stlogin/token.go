@@ -180,3 +180,29 @@ func (b *Broker) logout(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, back, http.StatusFound)
 }
+
+// session tells the app's Streamlit process (desklit_auth.stlogin, with the client secret as its
+// bearer token, never a browser) who Desklit's session is now and its current access token: the
+// user Streamlit's cookie names may have signed out in Desklit since, or the token been refreshed.
+// 404 when Desklit is signed out.
+func (b *Broker) session(w http.ResponseWriter, r *http.Request) {
+	auth := r.Header.Get("Authorization")
+	if r.Header.Get("Origin") != "" || !strings.HasPrefix(auth, "Bearer ") ||
+		subtle.ConstantTimeCompare([]byte(strings.TrimPrefix(auth, "Bearer ")), []byte(b.secret)) != 1 {
+		oauthError(w, http.StatusUnauthorized, "invalid_client", "the app's client secret is required")
+		return
+	}
+	var cur *session.Session
+	if s, err := b.sessions(); err == nil {
+		cur = s.Current()
+	}
+	if cur == nil {
+		oauthError(w, http.StatusNotFound, "signed_out", "Desklit is not signed in")
+		return
+	}
+	resp := map[string]any{"sub": cur.User.Sub, "access_token": cur.AccessToken}
+	if !cur.Expiry.IsZero() {
+		resp["expires_at"] = cur.Expiry.Unix()
+	}
+	writeJSON(w, http.StatusOK, resp)
+}

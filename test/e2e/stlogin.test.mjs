@@ -78,13 +78,17 @@ test("st.login app: sign in through Desklit, single sign-on, st.logout signs Des
   await page2.getByText(signedIn).waitFor({ timeout: 30000 });
   assert.deepEqual(openedURLs(), [], "single sign-on: no sign-in page opened");
 
-  // st.logout in the first browser signs Desklit out: a next st.login asks for the password.
+  // st.logout in the first browser signs Desklit out. The second browser keeps Streamlit's
+  // cookie, yet its st.user is signed out at its next run; its next st.login asks again.
   await page.getByRole("button", { name: "Log out" }).click();
   await page.getByRole("button", { name: "Log in" }).waitFor({ timeout: 30000 });
+  assert.ok((await other.cookies()).some((c) => c.name === "_streamlit_user"), "the second browser keeps its cookie");
+  await page2.reload();
+  await page2.getByRole("button", { name: "Log in" }).waitFor({ timeout: 60000 });
   writeFileSync(urlFile, "");
-  await page.getByRole("button", { name: "Log in" }).click();
-  await signInAtIdP(ctx, await waitFor(() => openedURLs()[0], "a new sign-in after st.logout"));
-  await page.getByText(signedIn).waitFor({ timeout: 30000 });
+  await page2.getByRole("button", { name: "Log in" }).click();
+  await signInAtIdP(other, await waitFor(() => openedURLs()[0], "a new sign-in after st.logout"));
+  await page2.getByText(signedIn).waitFor({ timeout: 30000 });
   await other.close();
   await ctx.close();
 });

@@ -1,0 +1,125 @@
+"""desklit_auth.stlogin against the Streamlit installed: what it relies on is pinned here, so a
+Streamlit that moves it fails these tests instead of silently leaving st.user stale; and st.user
+as a run reads it, with a broker on 127.0.0.1 answering as Desklit's does."""
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+import streamlit as st
+import streamlit.user_info as user_info
+from streamlit.auth_util import get_secrets_auth_section  # noqa: F401 - pinned
+from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: F401 - pinned
+from streamlit.web import cli
+
+import desklit_auth.stlogin as stlogin
+
+SECRET = "client-secret-of-this-test"
+
+
+class Broker:
+    """Answers GET /session as the broker does: 200 with the session, 404 signed out."""
+
+    def __init__(self):
+        self.session = None
+        self.asked = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802
+                outer.asked += 1
+                if self.path != "/session" or self.headers.get("Authorization") != "Bearer " + SECRET:
+                    self.send_response(401)
+                    self.end_headers()
+                    return
+                body = json.dumps(outer.session).encode() if outer.session else b"{}"
+                self.send_response(200 if outer.session else 404)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.issuer = f"http://127.0.0.1:{self.server.server_port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def broker(monkeypatch):
+    b = Broker()
+    stlogin._answers.clear()
+    monkeypatch.setenv("DESKLIT_STLOGIN_ISSUER", b.issuer)
+    monkeypatch.setattr(stlogin, "_client_secret", lambda: SECRET)
+    yield b
+    b.close()
+
+
+@pytest.fixture
+def cookie(monkeypatch, broker):
+    """What Streamlit's cookie says, as the run's user info, behind the wrapped function."""
+    info = {"is_logged_in": True, "iss": broker.issuer, "sub": "demo|analyst", "name": "Ada Analyst",
+            "tokens": {"access": "access-at-sign-in", "id": "id-token"}}
+    monkeypatch.setattr(user_info, "_get_user_info", lambda: dict(info))
+    assert stlogin.install()
+    return info
+
+
+def test_streamlit_has_what_the_hook_relies_on():
+    # st.login exists (Streamlit >= 1.42), and st.user reads through the module's function.
+    assert callable(st.login) and callable(st.logout)
+    assert callable(user_info._get_user_info)
+    assert callable(cli.main)
+    assert isinstance(st.user, user_info.UserInfoProxy)
+
+
+def test_st_user_reads_through_the_wrapped_function(monkeypatch):
+    monkeypatch.setattr(user_info, "_get_user_info", lambda: {"is_logged_in": True, "name": "X"})
+    assert st.user.is_logged_in is True and st.user.name == "X"
+    assert st.user.to_dict() == {"is_logged_in": True, "name": "X"}
+
+
+def test_signed_in_in_desklit_keeps_the_user_and_gives_the_current_access_token(broker, cookie):
+    broker.session = {"sub": "demo|analyst", "access_token": "access-after-refresh"}
+    assert st.user.is_logged_in is True
+    assert st.user.name == "Ada Analyst"
+    assert st.user.tokens["access"] == "access-after-refresh"
+    assert st.user.tokens["id"] == "id-token"
+    assert broker.asked == 1, "one answer serves the run"
+
+
+def test_signed_out_in_desklit_means_signed_out_on_the_next_run(broker, cookie):
+    broker.session = None
+    assert st.user.is_logged_in is False
+    assert "name" not in st.user
+
+
+def test_another_user_in_desklit_is_not_this_cookie(broker, cookie):
+    broker.session = {"sub": "demo|viewer", "access_token": "t"}
+    assert st.user.is_logged_in is False
+
+
+def test_a_broker_that_does_not_answer_counts_as_signed_out(broker, cookie):
+    broker.close()
+    assert st.user.is_logged_in is False
+
+
+def test_a_cookie_of_another_issuer_is_left_alone(broker, monkeypatch):
+    info = {"is_logged_in": True, "iss": "https://elsewhere.example", "sub": "x"}
+    monkeypatch.setattr(user_info, "_get_user_info", lambda: dict(info))
+    assert stlogin.install()
+    assert st.user.is_logged_in is True
+    assert broker.asked == 0
+
+
+def test_without_a_broker_nothing_is_wrapped(monkeypatch):
+    monkeypatch.delenv("DESKLIT_STLOGIN_ISSUER", raising=False)
+    original = user_info._get_user_info
+    assert stlogin.install() is False
+    assert user_info._get_user_info is original
