@@ -130,6 +130,8 @@ func (b *Broker) Handler() http.Handler {
 	mux.HandleFunc("POST /token", b.token)
 	mux.HandleFunc("GET /logout", b.logout)
 	mux.HandleFunc("GET /session", b.session)
+	mux.HandleFunc("POST /session/login", b.sessionLogin)
+	mux.HandleFunc("POST /session/logout", b.sessionLogout)
 	return httpguard.HostCheck(b.port, mux)
 }
 

@@ -366,3 +366,39 @@ func TestSessionAnswersOnlyTheApp(t *testing.T) {
 		t.Fatalf("signed out: %d %v", status, body)
 	}
 }
+
+func TestAppSessionLoginAndLogout(t *testing.T) {
+	f := &fakeSessions{}
+	b := start(t, f)
+	post := func(path, bearer string) (int, map[string]any) {
+		req, _ := http.NewRequest("POST", b.Issuer()+path, nil)
+		req.Header.Set("Authorization", "Bearer "+bearer)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	if status, _ := post("/session/login", "guess"); status != 401 || f.logins.Load() != 0 {
+		t.Fatalf("wrong secret: %d, %d sign-ins", status, f.logins.Load())
+	}
+	status, body := post("/session/login", b.ClientSecret())
+	claims, _ := body["claims"].(map[string]any)
+	if status != 200 || f.logins.Load() != 1 || claims["iss"] != b.Issuer() || claims["name"] != "Ada Analyst" ||
+		body["access_token"] != "the-access-token" || !b.ownIDToken(body["id_token"].(string)) {
+		t.Fatalf("sign-in: %d %v", status, body)
+	}
+	if status, _ := post("/session/login", b.ClientSecret()); status != 200 || f.logins.Load() != 1 {
+		t.Fatalf("signed in already: %d, %d sign-ins", status, f.logins.Load())
+	}
+	if status, _ := post("/session/logout", b.ClientSecret()); status != 204 || f.logouts.Load() != 1 || f.Current() != nil {
+		t.Fatalf("sign-out: %d, %d sign-outs", status, f.logouts.Load())
+	}
+	f.loginErr = errors.New("closed")
+	if status, body := post("/session/login", b.ClientSecret()); status != 403 || body["error"] != "access_denied" {
+		t.Fatalf("failed sign-in: %d %v", status, body)
+	}
+}

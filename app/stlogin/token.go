@@ -91,18 +91,31 @@ var reserved = map[string]bool{"iss": true, "aud": true, "exp": true, "iat": tru
 	"nonce": true, "at_hash": true, "c_hash": true, "azp": true, "jti": true, "sid": true,
 	"auth_time": true, "acr": true, "amr": true}
 
-// idToken is the broker's ID token for the session: the profile claims of the issuer's ID token
-// (name, email, …; already verified at sign-in), under the broker's issuer, for Streamlit.
+// idToken is the broker's ID token for the session, for Streamlit's callback.
 func (b *Broker) idToken(s *session.Session, nonce string) (string, error) {
+	return b.sign(b.claims(s, nonce))
+}
+
+// claims are the broker's ID token's for the session: the profile claims of the issuer's ID
+// token (name, email, …; already verified at sign-in), under the broker's issuer, for Streamlit.
+func (b *Broker) claims(s *session.Session, nonce string) map[string]any {
 	claims := profileClaims(s.IDToken)
 	now := time.Now()
 	claims["iss"], claims["aud"], claims["sub"] = b.Issuer(), ClientID, s.User.Sub
-	claims["iat"], claims["exp"], claims["nonce"] = now.Unix(), now.Add(idTokenLifetime).Unix(), nonce
+	claims["iat"], claims["exp"] = now.Unix(), now.Add(idTokenLifetime).Unix()
+	if nonce != "" {
+		claims["nonce"] = nonce
+	}
 	for k, v := range map[string]string{"name": s.User.Name, "email": s.User.Email, "picture": s.User.Picture} {
 		if _, set := claims[k]; !set && v != "" {
 			claims[k] = v
 		}
 	}
+	return claims
+}
+
+// sign makes an RS256 JWT of claims with the per-launch key.
+func (b *Broker) sign(claims map[string]any) (string, error) {
 	payload, err := json.Marshal(claims)
 	if err != nil {
 		return "", err
@@ -179,30 +192,4 @@ func (b *Broker) logout(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	http.Redirect(w, r, back, http.StatusFound)
-}
-
-// session tells the app's Streamlit process (desklit_auth.stlogin, with the client secret as its
-// bearer token, never a browser) who Desklit's session is now and its current access token: the
-// user Streamlit's cookie names may have signed out in Desklit since, or the token been refreshed.
-// 404 when Desklit is signed out.
-func (b *Broker) session(w http.ResponseWriter, r *http.Request) {
-	auth := r.Header.Get("Authorization")
-	if r.Header.Get("Origin") != "" || !strings.HasPrefix(auth, "Bearer ") ||
-		subtle.ConstantTimeCompare([]byte(strings.TrimPrefix(auth, "Bearer ")), []byte(b.secret)) != 1 {
-		oauthError(w, http.StatusUnauthorized, "invalid_client", "the app's client secret is required")
-		return
-	}
-	var cur *session.Session
-	if s, err := b.sessions(); err == nil {
-		cur = s.Current()
-	}
-	if cur == nil {
-		oauthError(w, http.StatusNotFound, "signed_out", "Desklit is not signed in")
-		return
-	}
-	resp := map[string]any{"sub": cur.User.Sub, "access_token": cur.AccessToken}
-	if !cur.Expiry.IsZero() {
-		resp["expires_at"] = cur.Expiry.Unix()
-	}
-	writeJSON(w, http.StatusOK, resp)
 }

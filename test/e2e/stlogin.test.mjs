@@ -2,8 +2,8 @@
 // st-login: st.login, st.user, st.logout, an [auth] of its own), started by run.sh as `desklit run
 // <project>`: "Log in" runs Desklit's sign-in (the dev IdP's page, which forbids framing, opened
 // as the system browser would), and st.user, as the app itself prints it, holds the session's
-// user under Desklit's broker; a second browser with no cookie is signed in without a password
-// (single sign-on); st.logout signs Desklit out, so the next st.login asks for the password again.
+// user under Desklit's broker, on Desklit's page (the launch address) and on a plain page
+// (Streamlit's own flow and cookie) alike: single sign-on, and st.logout on either signs out both.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
@@ -53,42 +53,55 @@ async function signInAtIdP(ctx, authURL) {
 
 const signedIn = /Signed in as Ada Analyst \(ada@example\.com\) by http:\/\/127\.0\.0\.1:\d+/;
 
-test("st.login app: sign in through Desklit, single sign-on, st.logout signs Desklit out", async () => {
+const logIn = (p) => p.getByRole("button", { name: "Log in" });
+const logOut = (p) => p.getByRole("button", { name: "Log out" });
+
+test("st.login app: Desklit's page and a plain browser page share Desklit's one session", async () => {
+  // Desklit's page (the address with the launch secret, as in the window): st.login runs
+  // Desklit's sign-in, st.user is Desklit's session.
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();
   await page.goto(appURL);
-  const login = page.getByRole("button", { name: "Log in" });
-  await login.waitFor({ timeout: 90000 });
+  await logIn(page).waitFor({ timeout: 90000 });
   await page.screenshot({ path: `${shots}/e2e-stlogin-1-signed-out.png` });
-
   writeFileSync(urlFile, "");
-  await login.click();
+  await logIn(page).click({ noWaitAfter: true });
   await signInAtIdP(ctx, await waitFor(() => openedURLs()[0], "the authorize URL Desklit opened"));
   await page.getByText(signedIn).waitFor({ timeout: 30000 });
-  const shown = await page.getByText(signedIn).innerText();
-  assert.doesNotMatch(shown, /9210/, "st.user's issuer is Desklit's broker, not the provider");
+  assert.doesNotMatch(await page.getByText(signedIn).innerText(), /9210/, "st.user's issuer is Desklit's broker");
   await page.screenshot({ path: `${shots}/e2e-stlogin-2-signed-in.png` });
 
-  // Another browser, no cookie of Streamlit's: Log in answers at once, no page, no password.
+  // A plain page (no launch secret, no cookie): Streamlit's own flow through the broker signs in
+  // at once, without a sign-in page or a password (single sign-on), and sets Streamlit's cookie.
   writeFileSync(urlFile, "");
   const other = await browser.newContext();
-  const page2 = await other.newPage();
-  await page2.goto(appURL);
-  await page2.getByRole("button", { name: "Log in" }).click();
-  await page2.getByText(signedIn).waitFor({ timeout: 30000 });
+  const plain = await other.newPage();
+  await plain.goto(appURL.split("?")[0]);
+  await logIn(plain).click();
+  await plain.getByText(signedIn).waitFor({ timeout: 30000 });
   assert.deepEqual(openedURLs(), [], "single sign-on: no sign-in page opened");
+  assert.ok((await other.cookies()).some((c) => c.name === "_streamlit_user"), "Streamlit's cookie is set");
 
-  // st.logout in the first browser signs Desklit out. The second browser keeps Streamlit's
-  // cookie, yet its st.user is signed out at its next run; its next st.login asks again.
-  await page.getByRole("button", { name: "Log out" }).click();
-  await page.getByRole("button", { name: "Log in" }).waitFor({ timeout: 30000 });
-  assert.ok((await other.cookies()).some((c) => c.name === "_streamlit_user"), "the second browser keeps its cookie");
-  await page2.reload();
-  await page2.getByRole("button", { name: "Log in" }).waitFor({ timeout: 60000 });
+  // st.logout on Desklit's page signs Desklit out: the plain page keeps its cookie, yet its
+  // st.user is signed out at its next run; its st.login then asks for the password again.
+  await logOut(page).click();
+  await logIn(page).waitFor({ timeout: 30000 });
+  await plain.reload();
+  await logIn(plain).waitFor({ timeout: 60000 });
+  assert.ok((await other.cookies()).some((c) => c.name === "_streamlit_user"), "the plain page kept its cookie");
   writeFileSync(urlFile, "");
-  await page2.getByRole("button", { name: "Log in" }).click();
+  await logIn(plain).click({ noWaitAfter: true }); // its navigation waits for the sign-in
   await signInAtIdP(other, await waitFor(() => openedURLs()[0], "a new sign-in after st.logout"));
-  await page2.getByText(signedIn).waitFor({ timeout: 30000 });
+  await plain.getByText(signedIn).waitFor({ timeout: 30000 });
+
+  // Desklit's page follows on its next run; st.logout on the plain page (Streamlit's own, through
+  // the broker's end-session endpoint) signs Desklit out there too.
+  await page.reload();
+  await page.getByText(signedIn).waitFor({ timeout: 60000 });
+  await logOut(plain).click();
+  await logIn(plain).waitFor({ timeout: 30000 });
+  await page.reload();
+  await logIn(page).waitFor({ timeout: 60000 });
   await other.close();
   await ctx.close();
 });

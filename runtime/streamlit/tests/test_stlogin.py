@@ -55,6 +55,10 @@ class Broker:
 def broker(monkeypatch):
     b = Broker()
     stlogin._answers.clear()
+    # install() replaces these: the test's monkeypatch puts them back.
+    for module in (user_info, st):
+        monkeypatch.setattr(module, "login", module.login)
+        monkeypatch.setattr(module, "logout", module.logout)
     monkeypatch.setenv("DESKLIT_STLOGIN_ISSUER", b.issuer)
     monkeypatch.setattr(stlogin, "_client_secret", lambda: SECRET)
     yield b
@@ -74,9 +78,14 @@ def cookie(monkeypatch, broker):
 def test_streamlit_has_what_the_hook_relies_on():
     # st.login exists (Streamlit >= 1.42), and st.user reads through the module's function.
     assert callable(st.login) and callable(st.logout)
+    assert st.login is user_info.login and st.logout is user_info.logout
     assert callable(user_info._get_user_info)
     assert callable(cli.main)
     assert isinstance(st.user, user_info.UserInfoProxy)
+    # A run's context names its session and its page's query string.
+    from streamlit.runtime.scriptrunner import ScriptRunContext
+
+    assert {"session_id", "query_string", "user_info"} <= set(ScriptRunContext.__dataclass_fields__)
 
 
 def test_st_user_reads_through_the_wrapped_function(monkeypatch):
@@ -123,3 +132,35 @@ def test_without_a_broker_nothing_is_wrapped(monkeypatch):
     original = user_info._get_user_info
     assert stlogin.install() is False
     assert user_info._get_user_info is original
+
+
+def test_install_replaces_st_login_and_st_logout(broker, cookie):
+    assert getattr(st.login, "__name__", "") == "desklit_login"
+    assert getattr(st.logout, "__name__", "") == "desklit_logout"
+    assert user_info.login is st.login
+
+
+def test_a_page_opened_with_the_launch_secret_is_desklits(monkeypatch):
+    from types import SimpleNamespace
+
+    stlogin._launch_sessions.clear()
+    page = SimpleNamespace(session_id="s1", query_string="a=1&desklit_token=the-secret")
+    assert stlogin.launch_page(page, "the-secret")
+    # Remembered for the session, once the address no longer carries it.
+    assert stlogin.launch_page(SimpleNamespace(session_id="s1", query_string=""), "the-secret")
+    assert not stlogin.launch_page(SimpleNamespace(session_id="s2", query_string="desklit_token=guess"), "the-secret")
+    assert not stlogin.launch_page(SimpleNamespace(session_id="s3", query_string=""), "the-secret")
+    assert not stlogin.launch_page(SimpleNamespace(session_id="s4", query_string="desklit_token="), "")
+    assert not stlogin.launch_page(None, "the-secret")
+
+
+def test_desklits_page_shows_desklits_session_with_the_exposed_tokens():
+    stlogin._answers.clear()
+    sess = {"sub": "demo|analyst", "claims": {"iss": "http://127.0.0.1:1", "sub": "demo|analyst", "name": "Ada"},
+            "id_token": "broker-id-token", "access_token": "current-access"}
+    info = stlogin.direct("http://127.0.0.1:1", SECRET, "k1", ["access"], ask=lambda i, s: sess)
+    assert info == {"iss": "http://127.0.0.1:1", "sub": "demo|analyst", "name": "Ada", "is_logged_in": True,
+                    "tokens": {"access": "current-access"}}
+    info = stlogin.direct("http://127.0.0.1:1", SECRET, "k2", [], ask=lambda i, s: sess)
+    assert "tokens" not in info
+    assert stlogin.direct("http://127.0.0.1:1", SECRET, "k3", ["id"], ask=lambda i, s: None) == {"is_logged_in": False}
