@@ -139,6 +139,8 @@ def install() -> bool:
     import streamlit.user_info as user_info
     from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+    from .http import DesklitAuthError
+
     original = getattr(user_info, "_get_user_info", None)
     if original is None or not hasattr(user_info, "login"):
         return False
@@ -159,7 +161,10 @@ def install() -> bool:
         ctx = get_script_run_ctx()
         if not launch_page(ctx, launch_secret):
             return login(provider)
-        ask_broker(issuer, _client_secret(), "/session/login", "POST", timeout=SIGN_IN_TIMEOUT)
+        try:
+            ask_broker(issuer, _client_secret(), "/session/login", "POST", timeout=SIGN_IN_TIMEOUT)
+        except OSError as err:
+            raise DesklitAuthError(f"Desklit's sign-in could not start: {err}") from None
         _forget(ctx.session_id)
         streamlit.rerun()
 
@@ -167,7 +172,10 @@ def install() -> bool:
         ctx = get_script_run_ctx()
         if not launch_page(ctx, launch_secret):
             return logout()
-        ask_broker(issuer, _client_secret(), "/session/logout", "POST", timeout=30)
+        try:
+            ask_broker(issuer, _client_secret(), "/session/logout", "POST", timeout=30)
+        except OSError as err:
+            raise DesklitAuthError(f"Desklit's sign-out did not complete: {err}") from None
         _forget(ctx.session_id)
         streamlit.rerun()
 
