@@ -87,6 +87,9 @@ func (f *Flow) Logout(ctx context.Context, s *session.Session) error {
 	var errs []error
 	if s.RefreshToken != "" && meta.Revocation != "" {
 		form := url.Values{"token": {s.RefreshToken}, "token_type_hint": {"refresh_token"}, "client_id": {f.cfg.ClientID}}
+		if f.cfg.ClientSecret != "" {
+			form.Set("client_secret", f.cfg.ClientSecret)
+		}
 		if err := f.postForm(ctx, meta.Revocation, form); err != nil {
 			errs = append(errs, fmt.Errorf("revoke the refresh token: %w", err))
 		}

@@ -57,6 +57,9 @@ type Auth struct {
 	Audience string
 	Scope    string
 	Source   map[string]string // setting name (AUTH0_*) -> "<file> line N"
+	// ClientSecret is the confidential client's secret of an st.login app's [auth] (see
+	// streamlitAuth), when that is the project's sign-in; never logged or shown.
+	ClientSecret string
 }
 
 // Values are the overrides by setting name (AUTH0_*), for config.ApplyProject.
@@ -141,6 +144,11 @@ func Load(path string) (*Project, error) {
 		}
 		if p.Script == "" && s.Script != "" {
 			p.Script = filepath.Join(p.Dir, filepath.FromSlash(s.Script))
+		}
+	}
+	if p.Auth.Empty() {
+		if p.Auth, err = streamlitAuth(p.Dir); err != nil {
+			return nil, err
 		}
 	}
 	if p.Script == "" {

@@ -16,8 +16,10 @@
 #   4 a new start of the window while signed in: st.user signed in at the first run, no password
 #   5 Desklit's Account › Log Out, then a rerun of the app: st.user signed out
 #
-# Ports: the project's own (desklit.toml: 4210 3201 9088 9211 9210). Its environment is built
-# offline from build/wheelhouse and the test wheelhouse (Authlib, httpx: make test-wheels).
+# Ports: the project's own (desklit.toml: 4210 3201 9088 9211). Its environment is built offline
+# from build/wheelhouse and the test wheelhouse (Authlib, httpx: make test-wheels). Its issuer is
+# its own .streamlit/secrets.toml [auth] (it has no desklit.toml [auth]): a provider Desklit does
+# not start, here the dev IdP on its own (`desklit serve idp`) on 127.0.0.1:9210.
 set -euo pipefail
 
 if [ -z "${DESKLIT_GUI_E2E_INNER:-}" ]; then
@@ -41,7 +43,7 @@ project=$root/test/projects/st-login
 title="st.login app — Desklit"
 signin_title="Sign in — Desklit"
 accent="#3559E0"  # Desklit's primary button (the header's "Log in")
-pid="" fpid="" tracked="" colours="" sd=""
+pid="" fpid="" tracked="" colours="" sd="" # fpid: the project's own provider
 # shellcheck source=test/gui/e2e-lib.sh
 . "$here/e2e-lib.sh"
 trap cleanup EXIT
@@ -104,6 +106,12 @@ start_window() {
   wait_for 180 "Streamlit health at 127.0.0.1:4210" http_ok http://127.0.0.1:4210/_stcore/health ok
 }
 
+# A copy of the binary: stop_and_check looks for Desklit's own processes by their executable.
+cp "$bin" "$work/provider"
+DESKLIT_IDP_PORT=9210 "$work/provider" serve idp >"$out/gui-stlogin-idp.log" 2>&1 &
+fpid=$!
+wait_for 30 "the project's provider on 127.0.0.1:9210" http_ok http://127.0.0.1:9210/.well-known/openid-configuration
+
 step "1 st.login in the window"
 start_window run1
 expect_st_user "signed out"
@@ -151,4 +159,8 @@ rerun
 expect_st_user "signed out"
 step "5 ok: st.user signed out on the next run"
 stop_and_check "$pid" "$wid"
+grep -q '"sign-in started".*"issuer":"http://127.0.0.1:9210"' "$XDG_STATE_HOME/desklit/logs/desklit.log" ||
+  fail "Desklit did not sign in against the project's own issuer (127.0.0.1:9210)"
+kill -TERM "$fpid" && wait "$fpid" 2>/dev/null || true
+fpid=""
 echo "gui-stlogin-e2e: passed"
