@@ -47,6 +47,10 @@ func (s *Shell) stLoginFlags(secretsFlags []string) ([]string, string, error) {
 		return nil, "", err
 	}
 	b.SetRedirectURI(s.cfg.StreamlitURL() + "/oauth2callback")
+	if !s.cfg.UsesDevIdP() {
+		b.SetSignInHint(fmt.Sprintf("If the provider's page showed an error, check that %s is an allowed redirect (callback) URI of the client %s at %s",
+			s.cfg.CallbackURL(), s.cfg.ClientID, s.cfg.Issuer()))
+	}
 	path, err := b.WriteSecrets(s.o.Paths.Run, app)
 	if err != nil {
 		return nil, "", fmt.Errorf("st.login: write Desklit's secrets file: %w", err)

@@ -75,7 +75,7 @@ func (b *Broker) sessionLogin(w http.ResponseWriter, r *http.Request) {
 	if s.Current() == nil {
 		if err := b.signIn(r.Context(), s); err != nil {
 			b.log.Info("st.login: Desklit's sign-in did not complete", "err", err)
-			oauthError(w, http.StatusForbidden, "access_denied", "Desklit's sign-in did not complete")
+			oauthError(w, http.StatusForbidden, "access_denied", b.signInFailed(err))
 			return
 		}
 	}

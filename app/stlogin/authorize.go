@@ -61,7 +61,7 @@ func (b *Broker) authorize(w http.ResponseWriter, r *http.Request) {
 				return // the browser left; the sign-in goes on
 			}
 			b.log.Info("st.login: Desklit's sign-in did not complete", "err", err)
-			fail("access_denied", "Desklit's sign-in did not complete")
+			fail("access_denied", b.signInFailed(err))
 			return
 		}
 		if cur = s.Current(); cur == nil {

@@ -58,6 +58,7 @@ type Broker struct {
 
 	mu          sync.Mutex
 	redirectURI string
+	hint        string // what a failed sign-in's message adds (SetSignInHint)
 	codes       map[string]grant
 	pending     *signIn
 	base        context.Context
@@ -111,6 +112,26 @@ func (b *Broker) SetRedirectURI(u string) {
 	b.mu.Lock()
 	b.redirectURI = u
 	b.mu.Unlock()
+}
+
+// SetSignInHint sets what the message of a failed Desklit sign-in adds: the redirect URI the
+// provider must know, where the user may have to register it.
+func (b *Broker) SetSignInHint(h string) {
+	b.mu.Lock()
+	b.hint = h
+	b.mu.Unlock()
+}
+
+// signInFailed is the message of a Desklit sign-in that did not complete, with the hint.
+func (b *Broker) signInFailed(err error) string {
+	b.mu.Lock()
+	hint := b.hint
+	b.mu.Unlock()
+	msg := "Desklit's sign-in did not complete: " + err.Error()
+	if hint != "" {
+		msg += ". " + hint
+	}
+	return msg
 }
 
 // Serve answers until ctx ends; a sign-in it started lasts at most as long.

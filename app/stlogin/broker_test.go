@@ -290,7 +290,10 @@ func TestSignedOutStartsOneDesklitSignInForEveryWaitingRequest(t *testing.T) {
 
 func TestFailedSignInIsAccessDenied(t *testing.T) {
 	b := start(t, &fakeSessions{loginErr: errors.New("the sign-in window was closed")})
-	if got := authorize(t, b, authorizeQuery(nil)); got.Get("error") != "access_denied" || got.Get("state") != "st" {
+	b.SetSignInHint("register http://127.0.0.1:9011/callback")
+	got := authorize(t, b, authorizeQuery(nil))
+	if got.Get("error") != "access_denied" || got.Get("state") != "st" ||
+		got.Get("error_description") != "Desklit's sign-in did not complete: the sign-in window was closed. register http://127.0.0.1:9011/callback" {
 		t.Fatalf("got %v", got)
 	}
 }
@@ -398,7 +401,8 @@ func TestAppSessionLoginAndLogout(t *testing.T) {
 		t.Fatalf("sign-out: %d, %d sign-outs", status, f.logouts.Load())
 	}
 	f.loginErr = errors.New("closed")
-	if status, body := post("/session/login", b.ClientSecret()); status != 403 || body["error"] != "access_denied" {
+	if status, body := post("/session/login", b.ClientSecret()); status != 403 || body["error"] != "access_denied" ||
+		!strings.Contains(body["error_description"].(string), "closed") {
 		t.Fatalf("failed sign-in: %d %v", status, body)
 	}
 }

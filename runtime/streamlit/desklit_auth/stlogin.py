@@ -44,11 +44,16 @@ _answers: dict[str, tuple[float, dict[str, Any] | None]] = {}
 _launch_sessions: set[str] = set()  # sessions opened with the launch secret
 
 
+class SignInFailed(Exception):
+    """Desklit's sign-in did not complete; the message says why and what to check."""
+
+
 def ask_broker(issuer: str, secret: str, path: str = "/session", method: str = "GET",
                timeout: float = 5) -> dict[str, Any] | None:
-    """The broker's answer about Desklit's session, None when signed out (404) or refused (403).
+    """The broker's answer about Desklit's session, None when signed out (404).
 
-    Raises OSError when the broker cannot be asked."""
+    Raises SignInFailed when a sign-in did not complete (403), OSError when the broker cannot be
+    asked."""
     req = urllib.request.Request(issuer + path, method=method,
                                  headers={"Authorization": "Bearer " + secret})
     try:
@@ -56,8 +61,14 @@ def ask_broker(issuer: str, secret: str, path: str = "/session", method: str = "
             body = resp.read()
             return json.loads(body) if body else None
     except urllib.error.HTTPError as err:
-        if err.code in (403, 404):
+        if err.code == 404:
             return None
+        if err.code == 403:
+            try:
+                desc = json.loads(err.read()).get("error_description", "")
+            except ValueError:
+                desc = ""
+            raise SignInFailed(desc or "Desklit's sign-in did not complete") from None
         raise
 
 
@@ -70,7 +81,7 @@ def _session(issuer: str, secret: str, key: str,
         return hit[1]
     try:
         sess = ask(issuer, secret)
-    except (OSError, ValueError):
+    except (OSError, ValueError, SignInFailed):
         sess = None
     with _lock:
         for k in [k for k, (t, _) in _answers.items() if now - t >= TTL]:
@@ -163,6 +174,9 @@ def install() -> bool:
             return login(provider)
         try:
             ask_broker(issuer, _client_secret(), "/session/login", "POST", timeout=SIGN_IN_TIMEOUT)
+        except SignInFailed as err:
+            streamlit.error(str(err))  # the app stays signed out; the message names what to check
+            return None
         except OSError as err:
             raise DesklitAuthError(f"Desklit's sign-in could not start: {err}") from None
         _forget(ctx.session_id)

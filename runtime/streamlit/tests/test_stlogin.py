@@ -24,6 +24,7 @@ class Broker:
     def __init__(self):
         self.session = None
         self.asked = 0
+        self.refusal = ""
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -35,6 +36,13 @@ class Broker:
                     return
                 body = json.dumps(outer.session).encode() if outer.session else b"{}"
                 self.send_response(200 if outer.session else 404)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):  # noqa: N802 - a sign-in that did not complete
+                body = json.dumps({"error": "access_denied", "error_description": outer.refusal}).encode()
+                self.send_response(403)
                 self.send_header("Content-Type", "application/json")
                 self.end_headers()
                 self.wfile.write(body)
@@ -164,3 +172,9 @@ def test_desklits_page_shows_desklits_session_with_the_exposed_tokens():
     info = stlogin.direct("http://127.0.0.1:1", SECRET, "k2", [], ask=lambda i, s: sess)
     assert "tokens" not in info
     assert stlogin.direct("http://127.0.0.1:1", SECRET, "k3", ["id"], ask=lambda i, s: None) == {"is_logged_in": False}
+
+
+def test_a_sign_in_that_did_not_complete_says_why(broker):
+    broker.refusal = "Desklit's sign-in did not complete: closed. Check that http://127.0.0.1:9011/callback is allowed"
+    with pytest.raises(stlogin.SignInFailed, match="127.0.0.1:9011/callback"):
+        stlogin.ask_broker(broker.issuer, SECRET, "/session/login", "POST")
