@@ -130,8 +130,16 @@ $(TESTVENV)/.stamp: runtime/streamlit/requirements.txt runtime/streamlit/require
 	$(TESTVENV)/bin/pip install -q --disable-pip-version-check --find-links build/wheelhouse -r runtime/streamlit/requirements.txt -r runtime/streamlit/requirements-dev.txt
 	touch $@
 
-test-python: $(TESTVENV)/.stamp
+# The oldest Streamlit with st.login, for desklit_auth.stlogin's pins (test/streamlit-min).
+STMINVENV := $(CACHE)/venv-streamlit-min
+$(STMINVENV)/.stamp: test/streamlit-min/requirements.txt
+	$(PYTHON) -m venv $(STMINVENV)
+	$(STMINVENV)/bin/pip install -q --disable-pip-version-check --require-hashes -r test/streamlit-min/requirements.txt
+	touch $@
+
+test-python: $(TESTVENV)/.stamp $(STMINVENV)/.stamp
 	cd runtime/streamlit && $(TESTVENV)/bin/python -m pytest -q
+	cd runtime/streamlit && $(STMINVENV)/bin/python -m pytest -q tests/test_stlogin.py
 	$(TESTVENV)/bin/python -m pytest -q bench/e2e/probe
 
 test-frontend: node-deps

@@ -1,6 +1,8 @@
 """desklit_auth.stlogin against the Streamlit installed: what it relies on is pinned here, so a
 Streamlit that moves it fails these tests instead of silently leaving st.user stale; and st.user
-as a run reads it, with a broker on 127.0.0.1 answering as Desklit's does."""
+as a run reads it, with a broker on 127.0.0.1 answering as Desklit's does. `make test-python` runs
+them against the bundled Streamlit and against the oldest with st.login, 1.42 (whose st.user is
+st.experimental_user; test/streamlit-min)."""
 
 import json
 import threading
@@ -14,6 +16,9 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx  # noqa: F401 - pi
 from streamlit.web import cli
 
 import desklit_auth.stlogin as stlogin
+
+# st.user, or st.experimental_user in Streamlit 1.42: the same proxy over _get_user_info.
+user = st.user if hasattr(st, "user") else st.experimental_user
 
 SECRET = "client-secret-of-this-test"
 
@@ -89,7 +94,7 @@ def test_streamlit_has_what_the_hook_relies_on():
     assert st.login is user_info.login and st.logout is user_info.logout
     assert callable(user_info._get_user_info)
     assert callable(cli.main)
-    assert isinstance(st.user, user_info.UserInfoProxy)
+    assert isinstance(user, user_info.UserInfoProxy)
     # A run's context names its session and its page's query string.
     from streamlit.runtime.scriptrunner import ScriptRunContext
 
@@ -98,40 +103,40 @@ def test_streamlit_has_what_the_hook_relies_on():
 
 def test_st_user_reads_through_the_wrapped_function(monkeypatch):
     monkeypatch.setattr(user_info, "_get_user_info", lambda: {"is_logged_in": True, "name": "X"})
-    assert st.user.is_logged_in is True and st.user.name == "X"
-    assert st.user.to_dict() == {"is_logged_in": True, "name": "X"}
+    assert user.is_logged_in is True and user.name == "X"
+    assert user.to_dict() == {"is_logged_in": True, "name": "X"}
 
 
 def test_signed_in_in_desklit_keeps_the_user_and_gives_the_current_access_token(broker, cookie):
     broker.session = {"sub": "demo|analyst", "access_token": "access-after-refresh"}
-    assert st.user.is_logged_in is True
-    assert st.user.name == "Ada Analyst"
-    assert st.user.tokens["access"] == "access-after-refresh"
-    assert st.user.tokens["id"] == "id-token"
+    assert user.is_logged_in is True
+    assert user.name == "Ada Analyst"
+    assert user.tokens["access"] == "access-after-refresh"
+    assert user.tokens["id"] == "id-token"
     assert broker.asked == 1, "one answer serves the run"
 
 
 def test_signed_out_in_desklit_means_signed_out_on_the_next_run(broker, cookie):
     broker.session = None
-    assert st.user.is_logged_in is False
-    assert "name" not in st.user
+    assert user.is_logged_in is False
+    assert "name" not in user
 
 
 def test_another_user_in_desklit_is_not_this_cookie(broker, cookie):
     broker.session = {"sub": "demo|viewer", "access_token": "t"}
-    assert st.user.is_logged_in is False
+    assert user.is_logged_in is False
 
 
 def test_a_broker_that_does_not_answer_counts_as_signed_out(broker, cookie):
     broker.close()
-    assert st.user.is_logged_in is False
+    assert user.is_logged_in is False
 
 
 def test_a_cookie_of_another_issuer_is_left_alone(broker, monkeypatch):
     info = {"is_logged_in": True, "iss": "https://elsewhere.example", "sub": "x"}
     monkeypatch.setattr(user_info, "_get_user_info", lambda: dict(info))
     assert stlogin.install()
-    assert st.user.is_logged_in is True
+    assert user.is_logged_in is True
     assert broker.asked == 0
 
 
