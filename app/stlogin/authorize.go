@@ -27,6 +27,10 @@ type grant struct {
 func (b *Broker) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	redirectURI := b.RedirectURI()
+	if crossSite(r) {
+		errorPage(w, http.StatusForbidden, "This sign-in request comes from another site, not from the app Desklit runs.")
+		return
+	}
 	if q.Get("client_id") != ClientID || q.Get("redirect_uri") != redirectURI {
 		errorPage(w, http.StatusBadRequest, "This sign-in request is not from the app Desklit runs (unknown client or redirect URI).")
 		return
@@ -77,6 +81,11 @@ func (b *Broker) authorize(w http.ResponseWriter, r *http.Request) {
 	b.mu.Unlock()
 	b.redirect(w, r, redirectURI, url.Values{"code": {code}, "state": {state}, "iss": {b.Issuer()}})
 }
+
+// crossSite reports a navigation that another site started (Fetch Metadata): a page elsewhere
+// must not open Desklit's sign-in window, or sign it out. Streamlit's own redirect, from a page on
+// 127.0.0.1, is same-site; a browser that sends no such header is let through.
+func crossSite(r *http.Request) bool { return r.Header.Get("Sec-Fetch-Site") == "cross-site" }
 
 func (b *Broker) redirect(w http.ResponseWriter, r *http.Request, to string, v url.Values) {
 	w.Header().Set("Cache-Control", "no-store")

@@ -250,10 +250,21 @@ func TestAuthorizeIsStrict(t *testing.T) {
 			t.Fatalf("foreign request: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 		}
 	}
+	// A navigation another site started (Fetch Metadata) opens no sign-in and gets no code.
+	req, _ := http.NewRequest("GET", b.Issuer()+"/authorize?"+authorizeQuery(nil).Encode(), nil)
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden || resp.Header.Get("Location") != "" {
+		t.Fatalf("cross-site: %d %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
 	// DNS rebinding: a foreign Host header.
-	req, _ := http.NewRequest("GET", b.Issuer()+"/.well-known/openid-configuration", nil)
+	req, _ = http.NewRequest("GET", b.Issuer()+"/.well-known/openid-configuration", nil)
 	req.Host = "evil.example"
-	resp, err := http.DefaultClient.Do(req)
+	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -175,7 +175,7 @@ func (b *Broker) ownIDToken(t string) bool {
 func (b *Broker) logout(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	back := q.Get("post_logout_redirect_uri")
-	if back != b.RedirectURI() || (q.Has("client_id") && q.Get("client_id") != ClientID) {
+	if back != b.RedirectURI() || (q.Has("client_id") && q.Get("client_id") != ClientID) || crossSite(r) {
 		errorPage(w, http.StatusBadRequest, "This sign-out request is not from the app Desklit runs.")
 		return
 	}
