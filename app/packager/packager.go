@@ -167,15 +167,10 @@ func prepare(o Options) (*build, error) {
 	}
 	b.man = packaged.Manifest{AppID: appID, Name: name, Version: ver, Desklit: version.Version, Project: "app",
 		Script: filepath.ToSlash(rel), Lock: "requirements.lock.txt", Wheelhouse: "wheelhouse", Files: map[string]string{}}
-	for k, v := range p.Auth.Values() {
-		if v != "" {
-			if b.man.Auth == nil {
-				b.man.Auth = map[string]string{}
-			}
-			b.man.Auth[k] = v
-		}
+	b.man.Auth, b.man.Ports = nonEmpty(p.Auth.Values()), p.Ports
+	if b.man.StLogin, err = stLoginShape(p.Dir); err != nil {
+		return nil, err
 	}
-	b.man.Ports = p.Ports
 	if b.files, b.rep.LeftOut, err = projectFiles(p.Dir, o.IncludeSecrets); err != nil {
 		return nil, err
 	}

@@ -47,6 +47,16 @@ type Project struct {
 	Settings string
 	// Wheels is the project's own wheels/ folder, when it has one (used offline).
 	Wheels string
+	// StLogin is what a package recorded of its app's st.login [auth], for a packaged app (whose
+	// secrets.toml the package leaves out); nil for a project, whose secrets the shell reads.
+	StLogin *StLogin
+}
+
+// StLogin is the shape of an st.login app's [auth]: its named providers and expose_tokens,
+// never a secret.
+type StLogin struct {
+	Providers    []string `json:"providers,omitempty"`
+	ExposeTokens any      `json:"expose_tokens,omitempty"`
 }
 
 // Auth is the [auth] table of desklit.toml. Source says where each value came from

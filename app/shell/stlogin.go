@@ -39,6 +39,10 @@ func (s *Shell) stLoginFlags(secretsFlags []string) ([]string, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("the app's secrets: %w", err)
 	}
+	if p := s.Project(); app == nil && p != nil && p.StLogin != nil {
+		// A packaged st.login app: its secrets.toml was left out, the package kept its shape.
+		app = &stlogin.AppAuth{Providers: p.StLogin.Providers, ExposeTokens: p.StLogin.ExposeTokens}
+	}
 	if app == nil {
 		return nil, "", nil
 	}

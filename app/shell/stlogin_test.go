@@ -5,9 +5,11 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/project"
 )
 
 // An app whose secrets have [auth] starts through desklit_auth.stlogin with Desklit's secrets
@@ -48,5 +50,23 @@ func TestStLoginAppStartsThroughTheBroker(t *testing.T) {
 	}
 	if s.broker.RedirectURI() != "http://127.0.0.1:4010/oauth2callback" {
 		t.Fatalf("redirect URI %s", s.broker.RedirectURI())
+	}
+}
+
+// A packaged st.login app has no secrets.toml (the package left it out): the shape the package
+// kept makes Desklit's [auth] stand in for it.
+func TestPackagedStLoginAppStartsThroughTheBroker(t *testing.T) {
+	dir := t.TempDir()
+	p := &project.Project{Dir: dir, StLogin: &project.StLogin{Providers: []string{"google"}, ExposeTokens: "access"}}
+	s := New(Options{Config: &config.Config{StreamlitPort: 4010}, Paths: config.Paths{Run: filepath.Join(dir, "run")}, Project: p})
+	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	argv := []string{"/env/bin/python", "-m", "streamlit", "run", "app.py"}
+	got, env, err := s.stLogin(slices.Clone(argv), nil, nil)
+	if err != nil || len(got) != 7 || got[2] != "desklit_auth.stlogin" || len(env) != 1 {
+		t.Fatalf("argv %v env %v err %v", got, env, err)
+	}
+	data, err := os.ReadFile(got[6])
+	if err != nil || !strings.Contains(string(data), "[auth.google]") || !strings.Contains(string(data), "expose_tokens = 'access'") {
+		t.Fatalf("secrets file: %v\n%s", err, data)
 	}
 }
