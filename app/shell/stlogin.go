@@ -3,6 +3,8 @@ package shell
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 
 	"github.com/desklit/desklit/app/stlogin"
@@ -80,7 +82,11 @@ func (s *Shell) stLoginBroker() (*stlogin.Broker, error) {
 		return nil, err
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	s.broker, s.brokerStop = b, cancel
+	secrets := filepath.Join(s.o.Paths.Run, stlogin.SecretsFile)
+	s.broker, s.brokerStop = b, func() {
+		cancel()
+		_ = os.Remove(secrets) // its client and cookie secrets die with the broker
+	}
 	s.bg.Add(1)
 	go func() {
 		defer s.bg.Done()

@@ -51,6 +51,12 @@ func TestStLoginAppStartsThroughTheBroker(t *testing.T) {
 	if s.broker.RedirectURI() != "http://127.0.0.1:4010/oauth2callback" {
 		t.Fatalf("redirect URI %s", s.broker.RedirectURI())
 	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(own); !os.IsNotExist(err) {
+		t.Fatalf("the secrets file outlives the shell: %v", err)
+	}
 }
 
 // A packaged st.login app has no secrets.toml (the package left it out): the shape the package

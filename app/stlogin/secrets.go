@@ -63,6 +63,9 @@ func appAuth(file string, sec map[string]any) *AppAuth {
 	return a
 }
 
+// SecretsFile is the name of Desklit's secrets file for Streamlit, in the folder WriteSecrets is given.
+const SecretsFile = "streamlit-auth-secrets.toml"
+
 // WriteSecrets writes, 0600 under dir, the secrets file that points Streamlit's [auth] at the
 // broker; Streamlit reads it after the app's own, so its [auth] replaces the app's. Every named
 // provider of the app signs in through the broker too: Desklit has one issuer. A fresh cookie
@@ -90,7 +93,7 @@ func (b *Broker) WriteSecrets(dir string, app *AppAuth) (string, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	path := filepath.Join(dir, "streamlit-auth-secrets.toml")
+	path := filepath.Join(dir, SecretsFile)
 	tmp, err := os.CreateTemp(dir, ".streamlit-auth-*")
 	if err != nil {
 		return "", err
