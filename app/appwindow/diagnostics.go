@@ -16,13 +16,15 @@ import (
 )
 
 // secretPatterns match what must never leave the machine in a diagnostics bundle: JWTs, the
-// launch secret in a URL, and token-looking JSON fields or headers.
+// launch secret in a URL, token-looking JSON fields or headers, and credentials in URLs.
 var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`),
 	regexp.MustCompile(`(desklit_token=)[^&\s"']+`),
 	regexp.MustCompile(`(?i)("?(?:access_token|refresh_token|id_token|code_verifier|client_secret|token)"?\s*[:=]\s*"?)[^"\s,&}]+`),
 	regexp.MustCompile(`(?i)(authorization:\s*bearer\s+)\S+`),
 	regexp.MustCompile(`(?i)(DESKLIT_(?:LAUNCH_SECRET|CONTROL_TOKEN)=)\S+`),
+	// A package index's credentials in its URL (a lock's --index-url line, uv's log).
+	regexp.MustCompile(`(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@`),
 }
 
 // Redact removes secrets from text.
@@ -80,12 +82,23 @@ func diagnostics(paths config.Paths, cfg *config.Config, versions map[string]str
 			}
 		}
 	}
-	entries, _ := os.ReadDir(paths.Logs)
+	if err := addLogs(paths.Logs, add); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// addLogs adds the tail of every log file in dir as logs/<name>.
+func addLogs(dir string, add func(name string, data []byte) error) error {
+	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if e.IsDir() {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(paths.Logs, e.Name()))
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			continue
 		}
@@ -94,11 +107,8 @@ func diagnostics(paths config.Paths, cfg *config.Config, versions map[string]str
 			data = data[len(data)-max:]
 		}
 		if err := add("logs/"+e.Name(), data); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return nil
 }

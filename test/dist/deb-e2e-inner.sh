@@ -3,6 +3,8 @@
 # Starts a throw-away unlocked gnome-keyring, then /usr/bin/desklit twice from / with env -i
 # (DISPLAY, HOME, DBUS_SESSION_BUS_ADDRESS only). See deb-e2e.sh.
 set -euo pipefail
+# shellcheck source=../keyring/keyring-lib.sh
+. "$(dirname "$0")/../keyring/keyring-lib.sh"
 home=$1 shot=$2
 log() { printf 'deb-e2e: %s\n' "$*" >&2; }
 pid="" tracked="" daemon_pid=""
@@ -18,15 +20,7 @@ trap cleanup EXIT
 fail() { log "FAIL: $*"; [ -f "$home/app.log" ] && tail -40 "$home/app.log" >&2; exit 1; }
 
 # The keyring a desktop session provides, reached only through the session bus.
-mkdir -p "$home/run" && chmod 0700 "$home/run"
-printf 'desklit-throwaway' | HOME=$home XDG_RUNTIME_DIR=$home/run gnome-keyring-daemon --foreground \
-	--unlock --components=secrets --control-directory="$home/run/keyring" >"$home/keyring.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 1 100); do
-	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
-	sleep 0.1
-done
+start_secret_service "$home" || fail "no Secret Service"
 
 # A desktop session's X authority lives in ~/.Xauthority when XAUTHORITY is not set.
 [ -n "${XAUTHORITY:-}" ] && cp "$XAUTHORITY" "$home/.Xauthority"

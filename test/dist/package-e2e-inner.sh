@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Inner part of package-e2e.sh, inside xvfb-run and dbus-run-session: HOME APP_ID SCREENSHOT.
 set -euo pipefail
+# shellcheck source=../keyring/keyring-lib.sh
+. "$(dirname "$0")/../keyring/keyring-lib.sh"
 home=$1 id=$2 shot=$3
 log() { printf 'package-e2e: %s\n' "$*" >&2; }
 pids="" daemon_pid=""
@@ -15,15 +17,7 @@ cleanup() {
 trap cleanup EXIT
 fail() { log "FAIL: $*"; for f in "$home"/*.log "$home/.local/state/$id/logs/streamlit.log"; do [ -f "$f" ] && { echo "== $f"; tail -20 "$f"; } >&2; done; exit 1; }
 
-mkdir -p "$home/run" && chmod 0700 "$home/run"
-printf 'desklit-throwaway' | HOME=$home XDG_RUNTIME_DIR=$home/run gnome-keyring-daemon --foreground \
-	--unlock --components=secrets --control-directory="$home/run/keyring" >"$home/keyring.log" 2>&1 &
-daemon_pid=$!
-for _ in $(seq 1 100); do
-	dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
-		org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true' && break
-	sleep 0.1
-done
+start_secret_service "$home" || fail "no Secret Service"
 [ -n "${XAUTHORITY:-}" ] && cp "$XAUTHORITY" "$home/.Xauthority"
 if [ -n "${DESKLIT_E2E_NETNS_ON:-}" ] && curl -sS -o /dev/null --max-time 3 https://pypi.org/simple/ 2>/dev/null; then
 	fail "the network namespace reaches pypi.org"

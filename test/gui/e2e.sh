@@ -88,10 +88,13 @@ step "1 first-run progress"
 [ ! -e "$XDG_DATA_HOME/desklit" ] || fail "$XDG_DATA_HOME/desklit exists: not a first run" # (keyrings/ is gnome-keyring's)
 # uv builds the environment from the wheelhouse in a few seconds, faster than this script can
 # photograph the progress screen: for this first run only, a wrapper holds uv's install step
-# for a few seconds (DESKLIT_UV), as a slow disk would.
+# (DESKLIT_UV), as a slow disk would, until the picture is taken (at most 3 minutes): a fixed
+# delay was too short on a loaded machine.
 cat >"$work/slow-uv" <<SH
 #!/bin/sh
-case " \$* " in *" pip sync "*) sleep 30 ;; esac
+case " \$* " in *" pip sync "*)
+  i=0; while [ ! -e "$work/release-uv" ] && [ \$i -lt 360 ]; do sleep 0.5; i=\$((i + 1)); done ;;
+esac
 exec "$(dirname "$bin")/uv" "\$@"
 SH
 chmod +x "$work/slow-uv"
@@ -105,6 +108,7 @@ wait_for 120 "the first-run progress bar" bar_shown
 healthy && fail "the app was already healthy: no cold runtime build to photograph"
 shot gui-1-first-run.png "$wid" "$title"
 healthy && fail "the app became healthy while the picture was taken: it may not show the first-run screen"
+touch "$work/release-uv"
 step "1 ok: gui-1-first-run.png (cold runtime build in progress)"
 
 # 2. Ready: Streamlit healthy, the sign-in and API services listening, the page rendered.
