@@ -8,7 +8,7 @@
 #   bench/run.sh api keyring
 set -uo pipefail
 cd "$(dirname "$0")/.."
-all=(supervisor api signin keyring pyruntime switch component e2e dist)
+all=(supervisor api guard signin keyring pyruntime switch component e2e dist)
 sel=("${@:-${all[@]}}")
 status=0
 # The installed .deb's first start (needs make dist; the packaged app's: make package-sample).
@@ -26,6 +26,8 @@ for b in "${sel[@]}"; do
     pyruntime) scripts/wheelhouse.sh >/dev/null && go -C bench run ./pyruntime -rounds 3 -warm 50 ;;
     switch)    { [ -d test/e2e/node_modules/playwright-core ] || (cd test/e2e && npm ci --no-audit --no-fund); } &&
                test/keyring/with-secret-service.sh go -C bench run ./switch -n 8 ;;
+    guard)     py=.cache/venv-test/bin/python   # make test-python's venv: Starlette and uvicorn
+               if [ -x $py ]; then go -C bench run ./guard -python "$PWD/$py"; else go -C bench run ./guard; fi ;;
     dist)      bench_dist ;;
     e2e)       [ -x bench/e2e/run.sh ] && bench/e2e/run.sh ;;
     *)         go -C bench run ./"$b" ;;

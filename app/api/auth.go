@@ -59,6 +59,7 @@ type claims struct {
 	Scope       scopeList `json:"scope,omitempty"`
 	SCP         scopeList `json:"scp,omitempty"` // Okta's and Microsoft Entra ID's name for it
 	Permissions []string  `json:"permissions,omitempty"`
+	Email       string    `json:"email,omitempty"` // when the issuer puts it in access tokens
 
 	AZP string `json:"azp,omitempty"`
 
@@ -166,6 +167,26 @@ func (c *claims) hasScope(scope string) bool {
 	}
 	for _, p := range c.Permissions {
 		if p == scope {
+			return true
+		}
+	}
+	return false
+}
+
+// granted is every scope the token grants: its scope claim, then the permissions it lacks.
+func (c *claims) granted() []string {
+	out := append([]string(nil), c.Scope...)
+	for _, p := range c.Permissions {
+		if !c.hasScopeClaim(p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func (c *claims) hasScopeClaim(s string) bool {
+	for _, x := range c.Scope {
+		if x == s {
 			return true
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
+	"github.com/desklit/desklit/app/supervisor"
 )
 
 // CurrentApp is the app running (or starting) now.
@@ -123,7 +124,13 @@ func classifyApp(err error) (desktop.ErrorView, bool) {
 	var ns *project.NoScriptError
 	var ae *shell.AuthChangeError
 	var be *pyruntime.BuildError
+	var sve *shell.ServiceError
+	var port *supervisor.PortInUseError
 	switch {
+	case errors.As(err, &sve) && !errors.As(err, &port):
+		return desktop.ErrorView{Kind: desktop.ErrAppFailed, Service: sve.Name, Title: sve.Name + " could not start",
+			Message: fmt.Sprintf("The app's service %s (%s) did not start. Its last log lines:", sve.Name, sve.Where),
+			Detail:  sve.Err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs, desktop.ActOpenApp}}, true
 	case errors.As(err, &se):
 		return desktop.ErrorView{Kind: desktop.ErrAppFailed, Service: "streamlit", Title: se.Name + " could not start",
 			Message: "Python cannot run " + se.Script + ". The app that was running goes on.", Detail: se.Output,

@@ -30,7 +30,7 @@ func (b *Backend) classify(err error) desktop.ErrorView {
 		v := desktop.ErrorView{
 			Kind: desktop.ErrPortInUse, Title: fmt.Sprintf("Port %d is in use", pe.Port), Service: pe.Service,
 			Message: fmt.Sprintf("Desklit needs port %d for %s, but %s is using it. Desklit does not stop programs it did not start: quit that program, or let Desklit use another port.",
-				pe.Port, serviceWords[pe.Service], holder),
+				pe.Port, words(pe.Service), holder),
 			Detail: pe.Cmdline,
 		}
 		// The services can move; the dev IdP and the callback cannot (the issuer URL and the
@@ -41,7 +41,7 @@ func (b *Backend) classify(err error) desktop.ErrorView {
 			}
 		} else {
 			v.Message = fmt.Sprintf("Desklit needs port %d for %s, but %s is using it. Quit that program and try again.",
-				pe.Port, serviceWords[pe.Service], holder)
+				pe.Port, words(pe.Service), holder)
 		}
 		v.Actions = append(v.Actions, desktop.ActRetry)
 		return v
@@ -84,6 +84,14 @@ func orDash(s string) string {
 var serviceWords = map[string]string{
 	"streamlit": "the Streamlit app", "component": "the sign-in component", "api": "the protected API",
 	"idp": "the built-in sign-in provider", "callback": "sign-in",
+}
+
+// words names a service in a user's words; one of the app's own is "the app's service NAME".
+func words(service string) string {
+	if w, ok := serviceWords[service]; ok {
+		return w
+	}
+	return "the app's service " + service
 }
 
 // movable are the services whose port the user may change; the dev IdP and the callback cannot

@@ -106,6 +106,16 @@ func TestClassify(t *testing.T) {
 	if words := b.classify(errors.New("the runtime said pip")); words.Kind != desktop.ErrOther {
 		t.Errorf("an error is classified by its type, not its words: %+v", words)
 	}
+	svc := b.classify(fmt.Errorf("start: %w", &shell.ServiceError{Name: "notes-api", Where: "/p/desklit.toml line 3",
+		Err: errors.New("notes-api: not ready within 1m0s; last output:\nTraceback: ModuleNotFoundError: No module named 'flask'")}))
+	if svc.Kind != desktop.ErrAppFailed || svc.Service != "notes-api" || svc.Title != "notes-api could not start" ||
+		!strings.Contains(svc.Message, "desklit.toml line 3") || !strings.Contains(svc.Detail, "No module named 'flask'") {
+		t.Errorf("a service of the app that did not start: %+v", svc)
+	}
+	svcPort := b.classify(&shell.ServiceError{Name: "notes-api", Err: &supervisor.PortInUseError{Service: "notes-api", Port: 8123, PID: 7, Name: "nc"}})
+	if svcPort.Kind != desktop.ErrPortInUse || !strings.Contains(svcPort.Message, "the app's service notes-api") {
+		t.Errorf("a service's port conflict: %+v", svcPort)
+	}
 	other := b.classify(errors.New("boom\nsecond line"))
 	if other.Kind != desktop.ErrOther || strings.Contains(other.Message, "boom") || other.Detail != "boom\nsecond line" {
 		t.Errorf("other: a raw Go error must not be the message, only the detail: %+v", other)

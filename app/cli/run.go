@@ -50,7 +50,11 @@ func cmdRun(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintf(e.Stdout, "\nNote: %s\n", st.Warning)
 	}
 	fmt.Fprintf(e.Stdout, "\nDesklit is running. Open the app at:\n  %s\n\n", sh.StreamlitURL())
-	fmt.Fprintf(e.Stdout, "  component  %s\n  api        %s\n", cfg.ComponentURL(), cfg.APIURL())
+	for _, st := range sh.Supervisor().Snapshot() { // component, the demo API or the app's own services
+		if st.Name != "streamlit" && st.URL != "" {
+			fmt.Fprintf(e.Stdout, "  %-10s %s\n", st.Name, st.URL)
+		}
+	}
 	if cfg.UsesDevIdP() {
 		fmt.Fprintf(e.Stdout, "  dev IdP    %s (embedded; demo users in %s)\n", cfg.Issuer(), wiring.IdPDir(paths))
 	} else {

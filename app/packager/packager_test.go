@@ -23,6 +23,7 @@ import (
 	"testing"
 
 	"github.com/desklit/desklit/app/packaged"
+	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 )
 
@@ -101,7 +102,8 @@ func newFixture(t *testing.T) *fixture {
 	write(t, filepath.Join(proj, "app.py"), "import streamlit\n")
 	write(t, filepath.Join(proj, "requirements.txt"), "desklit-native\n")
 	write(t, filepath.Join(proj, ".streamlit", "secrets.toml"), "password = \"x\"\n")
-	write(t, filepath.Join(proj, "desklit.toml"), "name = \"Sales App\"\nversion = \"2.1.0\"\n[ports]\napi = 8988\n")
+	write(t, filepath.Join(proj, "desklit.toml"), "name = \"Sales App\"\nversion = \"2.1.0\"\n[ports]\napi = 8988\n"+
+		"[services.sales-api]\ncommand = [\"python\", \"api.py\"]\nprotect = \"bearer\"\n[services.sales-api.scopes]\n\"/admin/*\" = \"admin\"\n")
 	bins := filepath.Join(root, "bin")
 	for _, b := range []string{"desklit", "desklit-window", "uv"} {
 		write(t, filepath.Join(bins, b), "#!/bin/sh\n")
@@ -174,7 +176,28 @@ func TestLinuxPackage(t *testing.T) {
 	if entry := string(tree[top+"share/applications/sales-app.desktop"]); !strings.Contains(entry, "Name=Sales App\n") || !strings.Contains(entry, "Exec=sales-app\n") {
 		t.Errorf("desktop entry:\n%s", entry)
 	}
+	checkServicesCarried(t, tree, top)
 	checkDebReadable(t, filepath.Join(f.out, "sales-app_2.1.0_amd64.deb"))
+}
+
+// checkServicesCarried: the packaged app's project, as the packaged app loads it, declares the
+// project's services (#23).
+func checkServicesCarried(t *testing.T, tree map[string][]byte, top string) {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range tree {
+		if rel, ok := strings.CutPrefix(name, top+"app/"); ok && !strings.HasSuffix(name, "/") {
+			write(t, filepath.Join(dir, filepath.FromSlash(rel)), string(data))
+		}
+	}
+	p, err := project.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Services) != 1 || p.Services[0].Name != "sales-api" || p.Services[0].Protect != "bearer" ||
+		len(p.Services[0].Scopes) != 1 || p.Services[0].Scopes[0].Scope != "admin" {
+		t.Errorf("the packaged project's services: %+v", p.Services)
+	}
 }
 
 // TestNoWheelForATarget: a package whose only wheel is for Linux cannot go to Windows: the error

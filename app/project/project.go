@@ -45,6 +45,10 @@ type Project struct {
 	Deps Deps
 	// Settings is the desklit.toml that was read ("" when there is none).
 	Settings string
+	// Services are desklit.toml's [services.*], in the file's order. A project with services
+	// gets them instead of Desklit's demo API, unless DemoAPI (desklit.toml demo_api = true).
+	Services []Service
+	DemoAPI  bool
 	// Wheels is the project's own wheels/ folder, when it has one (used offline).
 	Wheels string
 	// StLogin is what a package recorded of its app's st.login [auth], for a packaged app (whose
@@ -149,6 +153,7 @@ func Load(path string) (*Project, error) {
 		p.Settings = s.file
 		p.Name, p.Version, p.Python, p.Auth = s.Name, s.Version, s.Python, s.auth()
 		p.Ports, p.PortSources = s.portValues()
+		p.Services, p.DemoAPI = s.services(), s.DemoAPI
 		if s.Icon != "" {
 			p.Icon = filepath.Join(p.Dir, filepath.FromSlash(s.Icon))
 		}

@@ -26,6 +26,10 @@ type settings struct {
 	Python  string        `toml:"python"`
 	Auth    authSettings  `toml:"auth"`
 	Ports   portsSettings `toml:"ports"`
+	// Services are the project's own services (services.go); DemoAPI keeps Desklit's demo API
+	// running beside them.
+	Services map[string]serviceSettings `toml:"services"`
+	DemoAPI  bool                       `toml:"demo_api"`
 
 	file  string
 	lines map[string]int // "key" or "auth.key" -> line
@@ -74,13 +78,19 @@ func decodeError(file string, err error) error {
 	if errors.As(err, &strict) && len(strict.Errors) > 0 {
 		e := strict.Errors[0]
 		row, _ := e.Position()
+		if msg, ok := serviceDecodeError(e.Key(), "unknown key"); ok {
+			return &Error{File: file, Key: strings.Join(e.Key(), "."), Line: row, Msg: msg}
+		}
 		return &Error{File: file, Key: strings.Join(e.Key(), "."), Line: row,
-			Msg: "unknown key (known: name, version, script, icon, python, [auth] issuer, client_id, audience, scope, [ports] streamlit, component, api, callback, idp)"}
+			Msg: "unknown key (known: name, version, script, icon, python, [auth] issuer, client_id, audience, scope, [ports] streamlit, component, api, callback, idp, [services.NAME], demo_api)"}
 	}
 	var de *toml.DecodeError
 	if errors.As(err, &de) {
 		row, _ := de.Position()
 		msg := strings.TrimPrefix(de.Error(), "toml: ")
+		if m, ok := serviceDecodeError(de.Key(), msg); ok {
+			return &Error{File: file, Key: strings.Join(de.Key(), "."), Line: row, Msg: m}
+		}
 		if strings.Contains(msg, "cannot decode") {
 			msg = "must be a string"
 			if len(de.Key()) == 2 && de.Key()[0] == "ports" {
@@ -126,6 +136,9 @@ func (s *settings) check(dir string) error {
 		return s.bad("version", "%q is not a version such as 1.2.0", s.Version)
 	}
 	if err := s.checkPorts(); err != nil {
+		return err
+	}
+	if err := s.checkServices(); err != nil {
 		return err
 	}
 	return s.checkAuth()
@@ -241,7 +254,7 @@ func (s *settings) auth() Auth {
 
 var (
 	tableRE = regexp.MustCompile(`^\s*\[\s*([A-Za-z0-9_.-]+)\s*\]`)
-	keyRE   = regexp.MustCompile(`^\s*([A-Za-z0-9_-]+)\s*=`)
+	keyRE   = regexp.MustCompile(`^\s*("[^"]*"|'[^']*'|[A-Za-z0-9_.-]+)\s*=`)
 )
 
 // keyLines maps each key ("name", "auth.issuer") to the line it is set on, for error messages
@@ -252,11 +265,17 @@ func keyLines(data []byte) map[string]int {
 	for i, line := range strings.Split(string(data), "\n") {
 		if m := tableRE.FindStringSubmatch(line); m != nil {
 			table = m[1] + "."
+			for t := m[1]; t != ""; t = t[:max(0, strings.LastIndex(t, "."))] {
+				if _, seen := out[t]; !seen { // [services.a.scopes] alone declares services.a too
+					out[t] = i + 1
+				}
+			}
 			continue
 		}
 		if m := keyRE.FindStringSubmatch(line); m != nil {
-			if _, seen := out[table+m[1]]; !seen {
-				out[table+m[1]] = i + 1
+			key := table + strings.Trim(m[1], `"'`)
+			if _, seen := out[key]; !seen {
+				out[key] = i + 1
 			}
 		}
 	}

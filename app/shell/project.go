@@ -92,6 +92,9 @@ func (s *Shell) OpenProject(ctx context.Context, path string) error {
 	s.mu.Unlock()
 	s.log.Info("opening app", "name", appName(p), "path", path)
 	s.remember(p)
+	if err := s.switchServices(ctx); err != nil {
+		return err
+	}
 	sp, err := s.streamlitSpec()
 	if err != nil {
 		return err

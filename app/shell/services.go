@@ -95,6 +95,10 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	if len(rt.Argv) == 0 {
 		return supervisor.Spec{}, fmt.Errorf("the Python environment is not ready")
 	}
+	set, err := s.servicePlan(p)
+	if err != nil {
+		return supervisor.Spec{}, err
+	}
 	script, dir := s.script(p)
 	// Where bytecode goes is Desklit's to say: the environment's pycache, never the project's
 	// folders; a PYTHONDONTWRITEBYTECODE inherited from the user's shell would make every start
@@ -110,6 +114,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"PYTHONPYCACHEPREFIX="+rt.Env.PycachePrefix(),
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
+	streamlitEnv = append(streamlitEnv, s.serviceEnv(set)...)
 	argv := slices.Clone(rt.Argv)
 	var secrets []string
 	if pyruntime.HasSecretsFiles(rt.Env.Lock.Streamlit) {

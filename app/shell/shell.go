@@ -83,8 +83,13 @@ type Shell struct {
 	// streamlitPorts are the Streamlit, component and API ports the Streamlit service was last
 	// made for: its page and its environment name them.
 	streamlitPorts [3]int
-	cancel         context.CancelFunc
-	bg             sync.WaitGroup
+	// The project's own services: the ports planned for the project (svcPlan), the set that runs
+	// (svcRunning) and the guards in front of those with protect = "bearer".
+	svcPlan    *serviceSet
+	svcRunning *serviceSet
+	guards     map[string]*guardRun
+	cancel     context.CancelFunc
+	bg         sync.WaitGroup
 }
 
 // New makes a Shell; nothing runs until Start.
@@ -178,6 +183,7 @@ func (s *Shell) appDir() string { return filepath.Join(s.o.Paths.Data, "app") }
 // Stop stops the services (reverse order, grace, then kill), the IdP and the control channel.
 func (s *Shell) Stop(ctx context.Context) error {
 	err := s.sup.Stop(ctx)
+	s.stopGuards()
 	s.unpublishStatus()
 	s.mu.Lock()
 	cancel, brokerStop := s.cancel, s.brokerStop

@@ -68,7 +68,7 @@ type harness struct {
 
 // newShell makes a shell on fresh XDG folders and free ports, offline, with no keyring (the
 // session lives in memory), for project p (nil: the demo).
-func newShell(t *testing.T, p *project.Project) *harness {
+func newShell(t *testing.T, p *project.Project, edit ...func(*shell.Options)) *harness {
 	t.Helper()
 	wheelhouse, testWheels, uv := need(t)
 	home := t.TempDir()
@@ -95,10 +95,14 @@ func newShell(t *testing.T, p *project.Project) *harness {
 		cfg.ApplyProject(p.Auth.Values(), p.Auth.Source)
 	}
 	exe, _ := os.Executable()
-	return launch(t, shell.Options{
+	o := shell.Options{
 		Config: cfg, Paths: paths, Exe: exe, UV: uv,
 		Streamlit: os.DirFS(repo("runtime", "streamlit")), Project: p,
-	})
+	}
+	for _, e := range edit {
+		e(&o)
+	}
+	return launch(t, o)
 }
 
 // launch makes a Shell with o, stopped when the test ends.

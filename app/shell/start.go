@@ -32,6 +32,9 @@ func (s *Shell) StartServices(ctx context.Context) error {
 		return errors.Join(err, <-sessErr)
 	}
 	goErr := s.startGoServices(ctx, <-sessErr, running)
+	if goErr == nil {
+		goErr = s.startProjectServices(ctx, running)
+	}
 	return errors.Join(goErr, <-st.done)
 }
 
@@ -151,7 +154,10 @@ func (s *Shell) startGoServices(ctx context.Context, sessErr error, running map[
 	if err != nil {
 		return err
 	}
-	if specs = slices.DeleteFunc(specs, func(sp supervisor.Spec) bool { return running[sp.Name] }); len(specs) == 0 {
+	demoAPI := !hasServices(s.Project())
+	if specs = slices.DeleteFunc(specs, func(sp supervisor.Spec) bool {
+		return running[sp.Name] || (sp.Name == "api" && !demoAPI)
+	}); len(specs) == 0 {
 		return nil
 	}
 	return s.sup.Start(ctx, specs...)

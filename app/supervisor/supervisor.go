@@ -202,6 +202,9 @@ func (s *Supervisor) newService(sp Spec) *service {
 	if sp.Port > 0 {
 		v.st.URL = "http://127.0.0.1:" + strconv.Itoa(sp.Port)
 	}
+	if sp.URL != "" {
+		v.st.URL = sp.URL
+	}
 	v.out = newOutput(sp.Name, s.opts.RingSize, lf, s.clock, s.logs.publish)
 	return v
 }

@@ -51,6 +51,7 @@ type Spec struct {
 	Dir  string
 
 	Port         int           // checked before the start; 0 = none
+	URL          string        // the status's address (default http://127.0.0.1:<Port>): a proxy's in front
 	HealthURL    string        // GET answering 2xx means ready; empty: ready when Port accepts, or at once
 	HealthBody   string        // when set, the health answer must contain it
 	ReadyTimeout time.Duration // default 30 s

@@ -101,6 +101,18 @@ describe('services', () => {
     expect(q('.banner.cpu')).not.toBeNull();
   });
 
+  it("an app's own service gets a pill, a log tab and a restart by its name", async () => {
+    api.emit(Ev.services, [...allReady(), svc('notes-api', 'Ready', { pid: 9 })]);
+    const pill = q('.pill[data-service="notes-api"]') as HTMLButtonElement;
+    expect(pill.textContent).toContain('notes-api');
+    pill.click();
+    button('Restart notes-api')!.click();
+    await flush();
+    expect(api.calls).toContain('restart:notes-api');
+    await ui.showLogs('notes-api');
+    expect([...root.querySelectorAll('.tab')].map((t) => t.textContent)).toContain('notes-api');
+  });
+
   it('restarts a service from its pill', async () => {
     api.emit(Ev.services, allReady());
     (q('.pill[data-service="api"]') as HTMLButtonElement).click();

@@ -58,6 +58,10 @@ status=0
 run_case "$out/e2e-desklit-run.log" e2e.test.mjs || status=1
 DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
   run_case "$out/e2e-desklit-run-project.log" project.test.mjs "$root/test/projects/extra-package" || status=1
+# A project's own service (#23): the Flask API of the original design, its wheels from the test
+# wheelhouse too; run_case checks that it (and everything it started) is gone after Desklit.
+DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
+  run_case "$out/e2e-desklit-run-services.log" services.test.mjs "$root/test/projects/notes-flask" || status=1
 # An app written for Streamlit's own sign-in (st.login), with Authlib from the test wheelhouse.
 # Its .streamlit/secrets.toml [auth] is its issuer (no desklit.toml [auth]): a provider Desklit
 # does not start, the dev IdP on its own (`desklit serve idp`) on 127.0.0.1:9210.

@@ -32,3 +32,25 @@ def expected_launch_secret() -> str | None:
     """The launch secret, when the shell also gives it to Streamlit (``DESKLIT_LAUNCH_SECRET``).
     If set, a page whose ``desklit_token`` differs is not handed to the component."""
     return os.environ.get("DESKLIT_LAUNCH_SECRET") or None
+
+
+class UnknownService(LookupError):
+    """The app has no service of that name (no ``[services.NAME]`` in its desklit.toml)."""
+
+
+def service_env_name(name: str) -> str:
+    """The variable that carries a service's URL: ``notes-api`` → ``DESKLIT_SERVICE_NOTES_API_URL``."""
+    return "DESKLIT_SERVICE_" + name.upper().replace("-", "_") + "_URL"
+
+
+def service_url(name: str) -> str:
+    """The base URL of the project's own service ``name`` (``[services.NAME]`` in desklit.toml),
+    which Desklit hands to the app and to every service as ``DESKLIT_SERVICE_<NAME>_URL``. With
+    ``protect = "bearer"`` it is the address of Desklit's guard in front of the service."""
+    key = service_env_name(name)
+    url = os.environ.get(key)
+    if not url:
+        raise UnknownService(
+            f"The app has no service {name!r}: declare [services.{name}] in its desklit.toml "
+            f"(Desklit then sets {key}).")
+    return url.rstrip("/")

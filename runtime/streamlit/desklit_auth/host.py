@@ -225,5 +225,14 @@ def auth_session(base_url: str | None = None, *, auth_kind: str = "BEARER",
                        auth_kind=auth_kind, timeout=timeout)
 
 
+def service_session(name: str, *, auth_kind: str = "BEARER",
+                    timeout: float | None = 10.0) -> AuthSession:
+    """An :func:`auth_session` for the project's own service ``name`` (:func:`service_url`):
+    ``auth.service_session("notes-api").get("/api/notes")`` sends the current access token to
+    that service, and to no other address. Raises ``UnknownService`` when the app declares no
+    such service."""
+    return auth_session(config.service_url(name), auth_kind=auth_kind, timeout=timeout)
+
+
 #: ``auth.requests().get(...)``: the name the README's three-line example uses.
 requests = auth_session

@@ -1,0 +1,229 @@
+package shell
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/desklit/desklit/app/project"
+	"github.com/desklit/desklit/app/supervisor"
+)
+
+// serviceSet is a project's own services ([services.*] of desklit.toml) as Desklit runs them:
+// their ports are chosen once per project, so that Streamlit, made before them, and a restarted
+// service find the same addresses.
+type serviceSet struct {
+	project *project.Project
+	list    []plannedService
+}
+
+// plannedService is one service's ports: public is what the app and the other services call
+// (the guard's with protect = "bearer"), private the service's own (its PORT).
+type plannedService struct {
+	sv      project.Service
+	public  int
+	private int
+	secret  string // with protect = "bearer": X-Desklit-Guard on the guard's requests
+}
+
+// servicePlan is p's service set, made on first use (nil project or no services: an empty set).
+func (s *Shell) servicePlan(p *project.Project) (*serviceSet, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.svcPlan != nil && s.svcPlan.project == p {
+		return s.svcPlan, nil
+	}
+	set := &serviceSet{project: p}
+	if p != nil {
+		for _, sv := range p.Services {
+			ps := plannedService{sv: sv, public: sv.Port, private: sv.Port}
+			if sv.Protect == project.ProtectBearer {
+				ps.secret = randomToken()
+			}
+			var err error
+			if sv.Protect == project.ProtectBearer || sv.Port == 0 {
+				if ps.private, err = freePort(); err != nil {
+					return nil, err
+				}
+			}
+			if ps.public == 0 {
+				ps.public = ps.private
+				if sv.Protect == project.ProtectBearer {
+					if ps.public, err = freePort(); err != nil {
+						return nil, err
+					}
+				}
+			}
+			set.list = append(set.list, ps)
+		}
+	}
+	s.svcPlan = set
+	return set, nil
+}
+
+// freePort is a loopback port free now (the kernel's choice).
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("choose a port for a service: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// serviceEnv is what Streamlit and every service learn: each service's URL, and the issuer's
+// settings under the names Auth0's quick starts read.
+func (s *Shell) serviceEnv(set *serviceSet) []string {
+	var env []string
+	for _, ps := range set.list {
+		env = append(env, fmt.Sprintf("DESKLIT_SERVICE_%s_URL=http://127.0.0.1:%d", ps.sv.EnvName(), ps.public))
+	}
+	iss := s.cfg.Issuer()
+	domain := iss
+	if u, err := url.Parse(iss); err == nil && u.Host != "" {
+		domain = u.Host
+	}
+	return append(env, "AUTH0_ISSUER_BASE_URL="+iss, "AUTH0_DOMAIN="+domain, "AUTH0_AUDIENCE="+s.cfg.Audience,
+		"API_AUDIENCE="+s.cfg.Audience, "AUTH0_CLIENT_ID="+s.cfg.ClientID)
+}
+
+// serviceSpec is ps's supervisor spec: its command with {port} filled in, found on a PATH that
+// starts with the project's environment, run in the project's folder with PORT set.
+func (s *Shell) serviceSpec(set *serviceSet, ps plannedService) (supervisor.Spec, error) {
+	s.mu.Lock()
+	env := s.rt.Env
+	s.mu.Unlock()
+	sv, dir := ps.sv, set.project.Dir
+	// Bytecode goes to the environment's pycache, as Streamlit's: a __pycache__ in the project's
+	// folder would make Streamlit's file watcher rerun the app.
+	inherited := slices.DeleteFunc(s.childEnv(), func(kv string) bool {
+		return strings.HasPrefix(kv, "PYTHONDONTWRITEBYTECODE=") || strings.HasPrefix(kv, "PYTHONPYCACHEPREFIX=")
+	})
+	childEnv := withPath(inherited, filepath.Dir(env.Python))
+	childEnv = append(childEnv, s.serviceEnv(set)...)
+	childEnv = append(childEnv, "PORT="+strconv.Itoa(ps.private), "VIRTUAL_ENV="+env.Dir, "PYTHONUNBUFFERED=1",
+		"PYTHONPYCACHEPREFIX="+env.PycachePrefix(), "DESKLIT_SERVICE_NAME="+sv.Name)
+	if ps.secret != "" {
+		childEnv = append(childEnv, "DESKLIT_GUARD_SECRET="+ps.secret)
+	}
+	argv := make([]string, len(sv.Command))
+	for i, a := range sv.Command {
+		argv[i] = strings.ReplaceAll(a, "{port}", strconv.Itoa(ps.private))
+	}
+	prog, err := findProgram(argv[0], dir, envLookup(childEnv)("PATH"))
+	if err != nil {
+		return supervisor.Spec{}, &project.Error{File: sv.File, Key: "services." + sv.Name + ".command",
+			Line: sv.Lines["command"], Msg: err.Error()}
+	}
+	argv[0] = prog
+	health := ""
+	if sv.Health != "" {
+		health = fmt.Sprintf("http://127.0.0.1:%d%s", ps.private, sv.Health)
+	}
+	return supervisor.Spec{
+		Name: sv.Name, Argv: argv, Env: childEnv, Dir: dir,
+		Port: ps.private, HealthURL: health, URL: fmt.Sprintf("http://127.0.0.1:%d", ps.public),
+		ReadyTimeout: 60 * time.Second, Restart: restartPolicy,
+		StopSignal: syscall.SIGTERM, Grace: 2 * time.Second,
+	}, nil
+}
+
+// withPath puts dir first on the environment's PATH.
+func withPath(env []string, dir string) []string {
+	out := make([]string, 0, len(env)+1)
+	found := false
+	for _, kv := range env {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.EqualFold(k, "PATH") && !found {
+			kv, found = "PATH="+dir+string(os.PathListSeparator)+v, true
+		} else if strings.EqualFold(k, "PATH") {
+			continue
+		}
+		out = append(out, kv)
+	}
+	if !found {
+		out = append(out, "PATH="+dir)
+	}
+	return out
+}
+
+// findProgram finds a command's program as a shell would with the service's PATH (exec.Command
+// would search this process's PATH instead); a relative path is the project folder's.
+func findProgram(prog, dir, path string) (string, error) {
+	if filepath.IsAbs(prog) || strings.ContainsAny(prog, `/\`) {
+		p := prog
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		if isExecutable(p) {
+			return p, nil
+		}
+		return "", fmt.Errorf("program %q is not found, or is not executable, in %s", prog, dir)
+	}
+	exts := []string{""}
+	if runtime.GOOS == "windows" {
+		exts = []string{".exe", ".cmd", ".bat", ""}
+	}
+	for _, d := range filepath.SplitList(path) {
+		for _, ext := range exts {
+			if p := filepath.Join(d, prog+ext); d != "" && isExecutable(p) {
+				return p, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("program %q is not found in the project's Python environment or on PATH", prog)
+}
+
+func isExecutable(p string) bool {
+	st, err := os.Stat(p)
+	if err != nil || !st.Mode().IsRegular() {
+		return false
+	}
+	return runtime.GOOS == "windows" || st.Mode().Perm()&0o111 != 0
+}
+
+// hasServices reports whether p declares services of its own: then the built-in demo API does
+// not run (the project's services are its API), unless p keeps it (demo_api = true).
+func hasServices(p *project.Project) bool { return p != nil && len(p.Services) > 0 && !p.DemoAPI }
+
+// switchServices, at a switch to the project now running, stops the services of the one before
+// and starts the new one's; the built-in demo API runs only for a project without services.
+func (s *Shell) switchServices(ctx context.Context) error {
+	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	s.stopProjectServices(stopCtx)
+	apiRuns := false
+	for _, st := range s.sup.Snapshot() {
+		if st.Name == "api" {
+			apiRuns = st.State != supervisor.Failed && st.State != supervisor.Stopped
+		}
+	}
+	switch want := !hasServices(s.Project()); {
+	case want && !apiRuns:
+		specs, err := s.goSpecs()
+		if err != nil {
+			return err
+		}
+		for _, sp := range specs {
+			if sp.Name == "api" {
+				if err := s.sup.Start(ctx, sp); err != nil {
+					return err
+				}
+			}
+		}
+	case !want && apiRuns:
+		if err := s.sup.StopService(stopCtx, "api"); err != nil {
+			s.log.Warn("stop the demo API", "err", err)
+		}
+	}
+	return s.startProjectServices(ctx, nil)
+}
