@@ -121,7 +121,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		secrets = pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))
 		argv = append(argv, secrets...)
 	}
-	argv, streamlitEnv, err := s.stLogin(argv, streamlitEnv, secrets)
+	argv, streamlitEnv, err = s.stLogin(argv, streamlitEnv, secrets)
 	if err != nil {
 		return supervisor.Spec{}, err
 	}
