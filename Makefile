@@ -135,8 +135,16 @@ $(TESTVENV)/.stamp: runtime/streamlit/requirements.txt runtime/streamlit/require
 	$(TESTVENV)/bin/pip install -q --disable-pip-version-check --find-links build/wheelhouse -r runtime/streamlit/requirements.txt -r runtime/streamlit/requirements-dev.txt
 	touch $@
 
-test-python: $(TESTVENV)/.stamp
+# The oldest Streamlit with st.login, for desklit_auth.stlogin's pins (test/streamlit-min).
+STMINVENV := $(CACHE)/venv-streamlit-min
+$(STMINVENV)/.stamp: test/streamlit-min/requirements.txt
+	$(PYTHON) -m venv $(STMINVENV)
+	$(STMINVENV)/bin/pip install -q --disable-pip-version-check --require-hashes -r test/streamlit-min/requirements.txt
+	touch $@
+
+test-python: $(TESTVENV)/.stamp $(STMINVENV)/.stamp
 	cd runtime/streamlit && $(TESTVENV)/bin/python -m pytest -q
+	cd runtime/streamlit && $(STMINVENV)/bin/python -m pytest -q tests/test_stlogin.py
 	$(TESTVENV)/bin/python -m pytest -q bench/e2e/probe
 
 test-frontend: node-deps
@@ -148,9 +156,11 @@ test-gui: build
 
 # The window end to end on the production build: first-run progress, ready, the sign-in window,
 # signed in, the logs, a clean close, and a foreign program on 8888 (screenshots in
-# test/out/screenshots: tests write nothing that git tracks).
-test-gui-e2e: build wheelhouse
+# test/out/screenshots: tests write nothing that git tracks); then an st.login app in the window
+# (test/projects/st-login, with Authlib from the test wheels).
+test-gui-e2e: build wheelhouse test-wheels
 	test/gui/e2e.sh $(BIN)
+	DESKLIT_TEST_WHEELS=$(TESTWHEELS) test/gui/stlogin-e2e.sh $(BIN)
 
 test-e2e: build wheelhouse test-wheels
 	test/e2e/run.sh $(BIN)

@@ -66,6 +66,7 @@ func (e *ProviderError) Error() string {
 type Config struct {
 	Issuer       string
 	ClientID     string
+	ClientSecret string   // a confidential client's (an st.login app's [auth]); "" for a native one
 	Audience     string   // sent as `audience`; omitted when empty
 	Scopes       []string // default openid profile email offline_access
 	CallbackPort int      // 0 picks a free port (tests); Auth0 needs the fixed, registered one
@@ -145,8 +146,8 @@ func (f *Flow) discover(ctx context.Context) (*oidc.Provider, issuer.Document, e
 
 func (f *Flow) oauthConfig(p *oidc.Provider, redirect string) *oauth2.Config {
 	ep := p.Endpoint()
-	ep.AuthStyle = oauth2.AuthStyleInParams // a public client: client_id in the body, no secret
-	return &oauth2.Config{ClientID: f.cfg.ClientID, Endpoint: ep, RedirectURL: redirect, Scopes: f.cfg.Scopes}
+	ep.AuthStyle = oauth2.AuthStyleInParams // client_id (and a confidential client's secret) in the body
+	return &oauth2.Config{ClientID: f.cfg.ClientID, ClientSecret: f.cfg.ClientSecret, Endpoint: ep, RedirectURL: redirect, Scopes: f.cfg.Scopes}
 }
 
 // Login runs one interactive sign-in: it opens the authorize URL with o, waits for the single

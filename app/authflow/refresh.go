@@ -88,6 +88,9 @@ func (f *Flow) Logout(ctx context.Context, s *session.Session) error {
 	var errs []error
 	if s.RefreshToken != "" && meta.RevocationEndpoint != "" {
 		form := url.Values{"token": {s.RefreshToken}, "token_type_hint": {"refresh_token"}, "client_id": {f.cfg.ClientID}}
+		if f.cfg.ClientSecret != "" {
+			form.Set("client_secret", f.cfg.ClientSecret)
+		}
 		if err := f.postForm(ctx, meta.RevocationEndpoint, form); err != nil {
 			errs = append(errs, fmt.Errorf("revoke the refresh token: %w", err))
 		}

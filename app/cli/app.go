@@ -98,7 +98,7 @@ func packagedApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, m *pa
 	}
 	p.Name, p.Script = m.Name, filepath.Join(dir, filepath.FromSlash(m.Script))
 	p.Deps = project.Deps{Kind: project.DepsLocked, File: m.LockFile()}
-	p.Wheels = m.WheelhouseDir()
+	p.Wheels, p.StLogin = m.WheelhouseDir(), m.StLogin
 	return App{Project: p}, applyProject(cfg, p)
 }
 

@@ -14,6 +14,7 @@ import (
 	"regexp"
 
 	"github.com/desklit/desklit/app/bundle"
+	"github.com/desklit/desklit/app/project"
 )
 
 // FileName is the manifest's name, beside the binaries (Contents/Resources on macOS).
@@ -39,6 +40,10 @@ type Manifest struct {
 	// Auth and Ports are the project's desklit.toml [auth] (never a secret) and [ports].
 	Auth  map[string]string `json:"auth,omitempty"`  // AUTH0_* → value
 	Ports map[string]int    `json:"ports,omitempty"` // DESKLIT_*_PORT → port
+	// StLogin is the shape of the [auth] an app written for st.login has in the secrets.toml the
+	// package leaves out (its providers and expose_tokens; no secret): Desklit's own [auth] then
+	// stands in for it.
+	StLogin *project.StLogin `json:"st_login,omitempty"`
 
 	// Dir is the folder the manifest was read from (not stored).
 	Dir string `json:"-"`

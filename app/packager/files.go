@@ -10,6 +10,9 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/desklit/desklit/app/project"
+	"github.com/desklit/desklit/app/stlogin"
 )
 
 // skippedDirs are never part of a package: version control, environments, caches, and what
@@ -119,4 +122,28 @@ func copyFile(src, dst string) error {
 		mode = 0o755
 	}
 	return os.WriteFile(dst, data, mode)
+}
+
+// nonEmpty is m without its empty values, nil when none is left.
+func nonEmpty(m map[string]string) map[string]string {
+	var out map[string]string
+	for k, v := range m {
+		if v != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// stLoginShape is what the package keeps of an st.login app's [auth] (.streamlit/secrets.toml,
+// which it leaves out): its named providers and expose_tokens; nil for any other app.
+func stLoginShape(dir string) (*project.StLogin, error) {
+	a, err := stlogin.ReadAppAuth([]string{filepath.Join(dir, ".streamlit", "secrets.toml")})
+	if err != nil || a == nil {
+		return nil, err
+	}
+	return &project.StLogin{Providers: a.Providers, ExposeTokens: a.ExposeTokens}, nil
 }

@@ -167,14 +167,9 @@ func prepare(o Options) (*build, error) {
 	}
 	b.man = packaged.Manifest{AppID: appID, Name: name, Version: ver, Desklit: version.Version, Project: "app",
 		Script: filepath.ToSlash(rel), Lock: "requirements.lock.txt", Wheelhouse: "wheelhouse", Files: map[string]string{},
-		Ports: p.Ports}
-	for k, v := range p.Auth.Values() {
-		if v != "" {
-			if b.man.Auth == nil {
-				b.man.Auth = map[string]string{}
-			}
-			b.man.Auth[k] = v
-		}
+		Ports: p.Ports, Auth: nonEmpty(p.Auth.Values())}
+	if b.man.StLogin, err = stLoginShape(p.Dir); err != nil {
+		return nil, err
 	}
 	if err := b.collectFiles(); err != nil {
 		return nil, err

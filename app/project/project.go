@@ -51,6 +51,16 @@ type Project struct {
 	DemoAPI  bool
 	// Wheels is the project's own wheels/ folder, when it has one (used offline).
 	Wheels string
+	// StLogin is what a package recorded of its app's st.login [auth], for a packaged app (whose
+	// secrets.toml the package leaves out); nil for a project, whose secrets the shell reads.
+	StLogin *StLogin
+}
+
+// StLogin is the shape of an st.login app's [auth]: its named providers and expose_tokens,
+// never a secret.
+type StLogin struct {
+	Providers    []string `json:"providers,omitempty"`
+	ExposeTokens any      `json:"expose_tokens,omitempty"`
 }
 
 // Auth is the [auth] table of desklit.toml. Source says where each value came from
@@ -61,6 +71,9 @@ type Auth struct {
 	Audience string
 	Scope    string
 	Source   map[string]string // setting name (AUTH0_*) -> "<file> line N"
+	// ClientSecret is the confidential client's secret of an st.login app's [auth] (see
+	// streamlitAuth), when that is the project's sign-in; never logged or shown.
+	ClientSecret string
 }
 
 // Values are the overrides by setting name (AUTH0_*), for config.ApplyProject.
@@ -146,6 +159,11 @@ func Load(path string) (*Project, error) {
 		}
 		if p.Script == "" && s.Script != "" {
 			p.Script = filepath.Join(p.Dir, filepath.FromSlash(s.Script))
+		}
+	}
+	if p.Auth.Empty() {
+		if p.Auth, err = streamlitAuth(p.Dir); err != nil {
+			return nil, err
 		}
 	}
 	if p.Script == "" {

@@ -277,3 +277,55 @@ func TestRecent(t *testing.T) {
 		t.Error("a broken recent file is not an empty list")
 	}
 }
+
+// An st.login app's .streamlit/secrets.toml [auth] is the project's sign-in when its desklit.toml
+// has none; desklit.toml's [auth] wins; a discovery URL Desklit cannot use names file and key.
+func TestStreamlitAuthIsTheIssuerWithoutDesklitTomlAuth(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) {
+		t.Helper()
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("app.py", "import streamlit as st\n")
+	write(".streamlit/secrets.toml", `[auth]
+redirect_uri = "http://localhost:8501/oauth2callback"
+cookie_secret = "c"
+client_id = "cloud-client"
+client_secret = "cloud-secret"
+server_metadata_url = "https://tenant.eu.auth0.com/.well-known/openid-configuration"
+client_kwargs = { scope = "openid profile email offline_access", prompt = "login" }
+`)
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := filepath.Join(dir, ".streamlit", "secrets.toml") + " [auth]"
+	if p.Auth.Issuer != "https://tenant.eu.auth0.com" || p.Auth.ClientID != "cloud-client" || p.Auth.ClientSecret != "cloud-secret" ||
+		p.Auth.Scope != "openid profile email offline_access" || p.Auth.Source["AUTH0_ISSUER_BASE_URL"] != src {
+		t.Fatalf("auth %+v", p.Auth)
+	}
+	if v := p.Auth.Values(); v["AUTH0_CLIENT_ID"] != "cloud-client" || len(v) != 4 {
+		t.Fatalf("values %v (the secret is not a setting)", v)
+	}
+
+	write("desklit.toml", "[auth]\nissuer = \"other.eu.auth0.com\"\nclient_id = \"native\"\n")
+	if p, err = Load(dir); err != nil || p.Auth.ClientID != "native" || p.Auth.ClientSecret != "" {
+		t.Fatalf("desklit.toml [auth] wins: %+v %v", p.Auth, err)
+	}
+
+	_ = os.Remove(filepath.Join(dir, "desklit.toml"))
+	write(".streamlit/secrets.toml", "[auth]\nclient_id = \"x\"\nserver_metadata_url = \"https://idp.example/oauth\"\n")
+	if _, err = Load(dir); err == nil || !strings.Contains(err.Error(), "secrets.toml: auth.server_metadata_url") {
+		t.Fatalf("bad discovery URL: %v", err)
+	}
+	write(".streamlit/secrets.toml", "api_key = \"x\"\n")
+	if p, err = Load(dir); err != nil || !p.Auth.Empty() {
+		t.Fatalf("no [auth]: %+v %v", p.Auth, err)
+	}
+}

@@ -116,8 +116,14 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	)
 	streamlitEnv = append(streamlitEnv, s.serviceEnv(set)...)
 	argv := slices.Clone(rt.Argv)
+	var secrets []string
 	if pyruntime.HasSecretsFiles(rt.Env.Lock.Streamlit) {
-		argv = append(argv, pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))...)
+		secrets = pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))
+		argv = append(argv, secrets...)
+	}
+	argv, streamlitEnv, err = s.stLogin(argv, streamlitEnv, secrets)
+	if err != nil {
+		return supervisor.Spec{}, err
 	}
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no

@@ -58,7 +58,11 @@ func (s *Shell) startSession(ctx context.Context) error {
 		s.idp = idp
 		s.mu.Unlock()
 	}
-	flow := authflow.New(wiring.FlowConfig(s.cfg, s.log.With("component", "signin")))
+	fc := wiring.FlowConfig(s.cfg, s.log.With("component", "signin"))
+	if p := s.Project(); p != nil && p.Auth.ClientSecret != "" && p.Auth.ClientID == s.cfg.ClientID {
+		fc.ClientSecret = p.Auth.ClientSecret // the project's st.login client is its issuer's
+	}
+	flow := authflow.New(fc)
 	mgr := session.NewManager(store, flow.Bind(s.o.Opener), s.log.With("component", "session"), nil)
 	mgr.Start(ctx)
 	ctl, err := control.NewServer(controlSessions{mgr}, s.controlToken, s.log.With("component", "control"))

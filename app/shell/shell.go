@@ -24,6 +24,7 @@ import (
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/randtoken"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/stlogin"
 	"github.com/desklit/desklit/app/supervisor"
 )
 
@@ -76,6 +77,8 @@ type Shell struct {
 	storeSt      keyringstore.Status
 	idp          *devidp.Server
 	ctl          *control.Server
+	broker       *stlogin.Broker // st.login apps' OpenID provider (stlogin.go), on first need
+	brokerStop   context.CancelFunc
 	rt           pyruntime.Runtime // the running app's environment and Streamlit command line
 	// streamlitPorts are the Streamlit, component and API ports the Streamlit service was last
 	// made for: its page and its environment name them.
@@ -183,10 +186,13 @@ func (s *Shell) Stop(ctx context.Context) error {
 	s.stopGuards()
 	s.unpublishStatus()
 	s.mu.Lock()
-	cancel := s.cancel
+	cancel, brokerStop := s.cancel, s.brokerStop
 	s.mu.Unlock()
 	if cancel != nil {
 		cancel()
+	}
+	if brokerStop != nil {
+		brokerStop()
 	}
 	done := make(chan struct{})
 	go func() { s.bg.Wait(); close(done) }()

@@ -62,5 +62,13 @@ DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/tes
 # wheelhouse too; run_case checks that it (and everything it started) is gone after Desklit.
 DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
   run_case "$out/e2e-desklit-run-services.log" services.test.mjs "$root/test/projects/notes-flask" || status=1
+# An app written for Streamlit's own sign-in (st.login), with Authlib from the test wheelhouse.
+# Its .streamlit/secrets.toml [auth] is its issuer (no desklit.toml [auth]): a provider Desklit
+# does not start, the dev IdP on its own (`desklit serve idp`) on 127.0.0.1:9210.
+DESKLIT_IDP_PORT=9210 "$bin" serve idp >"$out/e2e-stlogin-idp.log" 2>&1 &
+idp_pid=$!
+DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
+  run_case "$out/e2e-desklit-run-stlogin.log" stlogin.test.mjs "$root/test/projects/st-login" || status=1
+kill -TERM "$idp_pid" && wait "$idp_pid" || true
 [ $status = 0 ] && echo "e2e: passed"
 exit $status

@@ -1,0 +1,82 @@
+package stlogin
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func TestSessionAnswersOnlyTheApp(t *testing.T) {
+	f := &fakeSessions{cur: ada()}
+	b := start(t, f)
+	get := func(bearer string, hdr map[string]string) (int, map[string]any) {
+		req, _ := http.NewRequest("GET", b.Issuer()+"/session", nil)
+		if bearer != "" {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		for k, v := range hdr {
+			req.Header.Set(k, v)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	if status, body := get(b.ClientSecret(), nil); status != 200 || body["sub"] != "demo|analyst" || body["access_token"] != "the-access-token" {
+		t.Fatalf("the app: %d %v", status, body)
+	}
+	if status, _ := get("guess", nil); status != 401 {
+		t.Fatalf("wrong secret: %d", status)
+	}
+	if status, _ := get(b.ClientSecret(), map[string]string{"Origin": "http://127.0.0.1:4010"}); status != 401 {
+		t.Fatalf("a browser: %d", status)
+	}
+	_ = f.Logout(context.Background())
+	if status, body := get(b.ClientSecret(), nil); status != 404 || body["error"] != "signed_out" {
+		t.Fatalf("signed out: %d %v", status, body)
+	}
+}
+
+func TestAppSessionLoginAndLogout(t *testing.T) {
+	f := &fakeSessions{}
+	b := start(t, f)
+	post := func(path, bearer string) (int, map[string]any) {
+		req, _ := http.NewRequest("POST", b.Issuer()+path, nil)
+		req.Header.Set("Authorization", "Bearer "+bearer)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out map[string]any
+		_ = json.NewDecoder(resp.Body).Decode(&out)
+		return resp.StatusCode, out
+	}
+	if status, _ := post("/session/login", "guess"); status != 401 || f.logins.Load() != 0 {
+		t.Fatalf("wrong secret: %d, %d sign-ins", status, f.logins.Load())
+	}
+	status, body := post("/session/login", b.ClientSecret())
+	claims, _ := body["claims"].(map[string]any)
+	if status != 200 || f.logins.Load() != 1 || claims["iss"] != b.Issuer() || claims["name"] != "Ada Analyst" ||
+		body["access_token"] != "the-access-token" || !b.ownIDToken(body["id_token"].(string)) {
+		t.Fatalf("sign-in: %d %v", status, body)
+	}
+	if status, _ := post("/session/login", b.ClientSecret()); status != 200 || f.logins.Load() != 1 {
+		t.Fatalf("signed in already: %d, %d sign-ins", status, f.logins.Load())
+	}
+	if status, _ := post("/session/logout", b.ClientSecret()); status != 204 || f.logouts.Load() != 1 || f.Current() != nil {
+		t.Fatalf("sign-out: %d, %d sign-outs", status, f.logouts.Load())
+	}
+	f.loginErr = errors.New("closed")
+	if status, body := post("/session/login", b.ClientSecret()); status != 403 || body["error"] != "access_denied" ||
+		!strings.Contains(body["error_description"].(string), "closed") {
+		t.Fatalf("failed sign-in: %d %v", status, body)
+	}
+}

@@ -1,0 +1,114 @@
+// End to end in a real browser on an app written for Streamlit's own sign-in (test/projects/
+// st-login: st.login, st.user, st.logout, an [auth] of its own), started by run.sh as `desklit run
+// <project>`: "Log in" runs Desklit's sign-in (the dev IdP's page, which forbids framing, opened
+// as the system browser would), and st.user, as the app itself prints it, holds the session's
+// user under Desklit's broker, on Desklit's page (the launch address) and on a plain page
+// (Streamlit's own flow and cookie) alike: single sign-on, and st.logout on either signs out both.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const appURL = process.env.DESKLIT_URL;
+const urlFile = process.env.DESKLIT_E2E_URL_FILE;
+const shots = process.env.DESKLIT_E2E_SHOTS || "test/out";
+const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
+assert.ok(appURL && urlFile, "run through test/e2e/run.sh");
+mkdirSync(shots, { recursive: true });
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  });
+});
+after(async () => { await browser?.close(); });
+
+const openedURLs = () => (existsSync(urlFile) ? readFileSync(urlFile, "utf8").split("\n").filter(Boolean) : []);
+
+async function waitFor(fn, what, ms = 30000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+// signInAtIdP opens the authorize URL Desklit handed the system browser, checks that the
+// provider forbids framing its page, and signs in there.
+async function signInAtIdP(ctx, authURL) {
+  assert.match(authURL, /^http:\/\/127\.0\.0\.1:9210\/authorize\?.*code_challenge_method=S256/);
+  const idp = await ctx.newPage();
+  const resp = await idp.goto(authURL);
+  assert.equal(resp.headers()["x-frame-options"], "DENY", "the provider's page forbids framing");
+  await idp.locator("#password").fill(password);
+  await idp.getByRole("button", { name: "Sign in" }).click();
+  await idp.waitForURL(/127\.0\.0\.1:9211\/callback/);
+  await idp.close();
+}
+
+const signedIn = /Signed in as Ada Analyst \(ada@example\.com\) by http:\/\/127\.0\.0\.1:\d+/;
+
+const logIn = (p) => p.getByRole("button", { name: "Log in" });
+const logOut = (p) => p.getByRole("button", { name: "Log out" });
+
+test("st.login app: Desklit's page and a plain browser page share Desklit's one session", async () => {
+  // Desklit's page (the address with the launch secret, as in the window): st.login runs
+  // Desklit's sign-in, st.user is Desklit's session.
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  await page.goto(appURL);
+  // run.sh's earlier case may leave Desklit signed in: then st.user is already signed in here
+  // (a start while signed in), and st.logout signs Desklit out first.
+  await logIn(page).or(logOut(page)).waitFor({ timeout: 90000 });
+  if (await logOut(page).isVisible()) {
+    await page.getByText(/Signed in as Ada Analyst/).waitFor();
+    await logOut(page).click();
+    await logIn(page).waitFor({ timeout: 30000 });
+  }
+  await page.screenshot({ path: `${shots}/e2e-stlogin-1-signed-out.png` });
+  writeFileSync(urlFile, "");
+  await logIn(page).click({ noWaitAfter: true });
+  await signInAtIdP(ctx, await waitFor(() => openedURLs()[0], "the authorize URL Desklit opened"));
+  await page.getByText(signedIn).waitFor({ timeout: 30000 });
+  assert.doesNotMatch(await page.getByText(signedIn).innerText(), /9210/, "st.user's issuer is Desklit's broker");
+  await page.screenshot({ path: `${shots}/e2e-stlogin-2-signed-in.png` });
+
+  // A plain page (no launch secret, no cookie): Streamlit's own flow through the broker signs in
+  // at once, without a sign-in page or a password (single sign-on), and sets Streamlit's cookie.
+  writeFileSync(urlFile, "");
+  const other = await browser.newContext();
+  const plain = await other.newPage();
+  await plain.goto(appURL.split("?")[0]);
+  await logIn(plain).click();
+  await plain.getByText(signedIn).waitFor({ timeout: 30000 });
+  assert.deepEqual(openedURLs(), [], "single sign-on: no sign-in page opened");
+  assert.ok((await other.cookies()).some((c) => c.name === "_streamlit_user"), "Streamlit's cookie is set");
+
+  // st.logout on Desklit's page signs Desklit out: the plain page keeps its cookie, yet its
+  // st.user is signed out at its next run; its st.login then asks for the password again.
+  await logOut(page).click();
+  await logIn(page).waitFor({ timeout: 30000 });
+  await plain.reload();
+  await logIn(plain).waitFor({ timeout: 60000 });
+  assert.ok((await other.cookies()).some((c) => c.name === "_streamlit_user"), "the plain page kept its cookie");
+  writeFileSync(urlFile, "");
+  await logIn(plain).click({ noWaitAfter: true }); // its navigation waits for the sign-in
+  await signInAtIdP(other, await waitFor(() => openedURLs()[0], "a new sign-in after st.logout"));
+  await plain.getByText(signedIn).waitFor({ timeout: 30000 });
+
+  // Desklit's page follows on its next run; st.logout on the plain page (Streamlit's own, through
+  // the broker's end-session endpoint) signs Desklit out there too.
+  await page.reload();
+  await page.getByText(signedIn).waitFor({ timeout: 60000 });
+  await logOut(plain).click();
+  await logIn(plain).waitFor({ timeout: 30000 });
+  await page.reload();
+  await logIn(page).waitFor({ timeout: 60000 });
+  await other.close();
+  await ctx.close();
+});
