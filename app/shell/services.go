@@ -116,8 +116,10 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	argv := append(slices.Clone(rt.Argv), pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))...)
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
-		// Deploy button, no developer options).
-		argv = append(argv, "--client.toolbarMode", "viewer")
+		// Deploy button, no developer options), and no file watcher, whatever the project's
+		// config.toml says (its files are never edited in place; the watcher polls and walks
+		// every loaded module after each run). `desklit run` of one's own project keeps it.
+		argv = append(argv, "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none")
 	}
 	return supervisor.Spec{
 		Name: "streamlit", Argv: argv,
