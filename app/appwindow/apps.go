@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"path/filepath"
+	"strings"
 
 	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/project"
@@ -99,6 +101,11 @@ func (b *Backend) reportOpenError(ev desktop.Events) {
 	if err == nil {
 		return
 	}
+	if v, ok := classifyApp(err); ok && v.Kind == desktop.ErrChooseScript {
+		v.Message += " Desklit runs its demo meanwhile."
+		ev.Error(v)
+		return
+	}
 	ev.Error(desktop.ErrorView{
 		Kind: desktop.ErrAppFailed, Title: "The app could not be opened",
 		Message: "Desklit started its demo instead. Fix what is said below, then open the app again.",
@@ -123,10 +130,18 @@ func classifyApp(err error) (desktop.ErrorView, bool) {
 			Actions: []string{desktop.ActRetry, desktop.ActShowLogs, desktop.ActOpenApp}}, true
 	case errors.As(err, &nf):
 		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "A package " + nf.Name + " needs is missing",
-			Message: firstLine(nf.Error()), Detail: nf.Explanation, Actions: []string{desktop.ActRetry, desktop.ActOpenLogs}}, true
+			Message: firstLine(nf.Error()), Detail: nf.Explanation, Folder: filepath.Dir(nf.Wheels),
+			Actions: []string{desktop.ActRetry, desktop.ActOpenFolder, desktop.ActOpenLogs}}, true
 	case errors.As(err, &re):
-		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "The dependencies of " + re.Name + " cannot be installed together",
-			Message: "The resolver explains why (" + re.File + "):", Detail: re.Explanation, Actions: []string{desktop.ActRetry, desktop.ActOpenLogs}}, true
+		return dependenciesView(re), true
+	case errors.As(err, &ns) && len(ns.Candidates) > 1:
+		v := desktop.ErrorView{Kind: desktop.ErrChooseScript, Title: "Which script is the app?", Folder: ns.Dir,
+			Message: filepath.Base(ns.Dir) + " holds several Streamlit scripts. Choose the one to run: Desklit opens it and keeps it in File › Open Recent."}
+		for _, c := range ns.Candidates {
+			v.Actions = append(v.Actions, desktop.ActScript+":"+c)
+		}
+		v.Actions = append(v.Actions, desktop.ActOpenApp)
+		return v, true
 	case errors.As(err, &pe), errors.As(err, &ns):
 		return desktop.ErrorView{Kind: desktop.ErrAppFailed, Title: "The app could not be opened", Message: err.Error(),
 			Actions: []string{desktop.ActRetry, desktop.ActOpenApp}}, true
@@ -138,6 +153,25 @@ func classifyApp(err error) (desktop.ErrorView, bool) {
 			Message: firstLine(err.Error()), Detail: err.Error(), Actions: []string{desktop.ActRetry, desktop.ActOpenLogs}}, true
 	}
 	return desktop.ErrorView{}, false
+}
+
+// dependenciesView shows a conflict among an app's requirements: the resolver's explanation, the
+// project's requirements it names (file and line), and what to do: change one of them.
+func dependenciesView(re *pyruntime.ResolveError) desktop.ErrorView {
+	file := filepath.Base(re.File)
+	v := desktop.ErrorView{Kind: desktop.ErrDependencies, Title: "The requirements of " + re.Name + " cannot be installed together",
+		Message: re.Explanation, Folder: filepath.Dir(re.File), File: re.File,
+		Actions: []string{desktop.ActEditDeps, desktop.ActOpenFolder, desktop.ActReopen}}
+	if len(re.Requirements) > 0 {
+		lines := []string{"Change one of these requirements so that they agree, save " + file + ", then open the app again:"}
+		for _, r := range re.Requirements {
+			lines = append(lines, "  "+r.String())
+		}
+		v.Detail = strings.Join(lines, "\n")
+	} else {
+		v.Detail = "Change the requirements the explanation names in " + file + " so that they agree, save it, then open the app again."
+	}
+	return v
 }
 
 // appProgress names the app in the progress's step when the window shows a switch.

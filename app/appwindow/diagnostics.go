@@ -16,13 +16,15 @@ import (
 )
 
 // secretPatterns match what must never leave the machine in a diagnostics bundle: JWTs, the
-// launch secret in a URL, and token-looking JSON fields or headers.
+// launch secret in a URL, token-looking JSON fields or headers, and credentials in URLs.
 var secretPatterns = []*regexp.Regexp{
 	regexp.MustCompile(`eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*`),
 	regexp.MustCompile(`(desklit_token=)[^&\s"']+`),
 	regexp.MustCompile(`(?i)("?(?:access_token|refresh_token|id_token|code_verifier|client_secret|token)"?\s*[:=]\s*"?)[^"\s,&}]+`),
 	regexp.MustCompile(`(?i)(authorization:\s*bearer\s+)\S+`),
 	regexp.MustCompile(`(?i)(DESKLIT_(?:LAUNCH_SECRET|CONTROL_TOKEN)=)\S+`),
+	// A package index's credentials in its URL (a lock's --index-url line, uv's log).
+	regexp.MustCompile(`(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@`),
 }
 
 // Redact removes secrets from text.

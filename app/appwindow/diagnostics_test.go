@@ -21,6 +21,8 @@ func TestRedact(t *testing.T) {
 		{`{"refresh_token":"opaque-refresh-123","x":1}`, "opaque-refresh-123"},
 		{"Authorization: Bearer opaqueAccess42", "opaqueAccess42"},
 		{"DESKLIT_CONTROL_TOKEN=ctl-secret-9", "ctl-secret-9"},
+		{"--index-url https://ada:idx-pass-7@pypi.corp.example/simple", "idx-pass-7"},
+		{"--extra-index-url https://__token__:pypi-AgEtoken@upload.example/simple", "pypi-AgEtoken"},
 	}
 	for _, tt := range tests {
 		got := string(Redact([]byte(tt.in)))

@@ -5,11 +5,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/desktop"
+	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
 	"github.com/desklit/desklit/app/supervisor"
@@ -81,6 +83,21 @@ func TestClassify(t *testing.T) {
 	missing := b.classify(&pyruntime.NotFoundError{Package: "plotly", Name: "Sales", Wheels: "/p/wheels", Offline: true})
 	if missing.Kind != desktop.ErrRuntimeBuild || !strings.Contains(missing.Message, "plotly") || !strings.Contains(missing.Message, "/p/wheels") {
 		t.Errorf("missing package: %+v", missing)
+	}
+	if missing.Folder != "/p" || !slices.Contains(missing.Actions, desktop.ActOpenFolder) {
+		t.Errorf("missing package: no folder to put the wheel in: %+v", missing)
+	}
+	conflict := b.classify(fmt.Errorf("start: %w", &pyruntime.ResolveError{Name: "Sales", File: "/p/requirements.txt",
+		Explanation:  "Because you require pandas==2.2.3 and streamlit==1.51.0 depends on pandas<2.2, we can conclude that your requirements are unsatisfiable.",
+		Requirements: []pyruntime.Requirement{{Text: "pandas==2.2.3", File: "/p/requirements.txt", Line: 2}, {Text: "streamlit==1.51.0", File: "/p/requirements.txt", Line: 7}}}))
+	if conflict.Kind != desktop.ErrDependencies || !strings.HasPrefix(conflict.Message, "Because you require pandas==2.2.3") ||
+		!strings.Contains(conflict.Detail, "pandas==2.2.3 (requirements.txt line 2)") || !strings.Contains(conflict.Detail, "streamlit==1.51.0 (requirements.txt line 7)") ||
+		strings.Join(conflict.Actions, ",") != "edit_deps,open_folder,reopen" || conflict.File != "/p/requirements.txt" || conflict.Folder != "/p" {
+		t.Errorf("conflict: %+v", conflict)
+	}
+	choose := b.classify(&project.NoScriptError{Dir: "/p/hello", Candidates: []string{"0_👋_Hello.py", "explore.py"}})
+	if choose.Kind != desktop.ErrChooseScript || choose.Folder != "/p/hello" || strings.Join(choose.Actions, ",") != "script:0_👋_Hello.py,script:explore.py,open_app" {
+		t.Errorf("several scripts: %+v", choose)
 	}
 	build := b.classify(fmt.Errorf("start: %w", &pyruntime.BuildError{Step: "install the packages", Err: errors.New("uv failed")}))
 	if build.Kind != desktop.ErrRuntimeBuild {

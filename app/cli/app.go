@@ -4,7 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/packaged"
@@ -40,6 +42,7 @@ func resolveApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, stderr
 		return App{}, &UsageError{Msg: fmt.Sprintf("one app at a time: unexpected argument %q", fs.Arg(1))}
 	}
 	path, named := "", true
+	var err error
 	switch {
 	case fs.NArg() == 1:
 		path, _ = filepath.Abs(fs.Arg(0))
@@ -51,7 +54,15 @@ func resolveApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, stderr
 		path, named = project.Last(paths.State), false
 	}
 	if path == "" {
+		if scriptFlag(fs) != "" {
+			return App{}, &UsageError{Msg: "--script names a script of an app's folder: give the folder too (desklit run FOLDER --script NAME)"}
+		}
 		return App{}, nil
+	}
+	if script := scriptFlag(fs); script != "" {
+		if path, err = withScript(path, script); err != nil {
+			return App{}, err
+		}
 	}
 	p, err := project.Load(path)
 	if err != nil {
@@ -89,4 +100,28 @@ func packagedApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, m *pa
 	p.Deps = project.Deps{Kind: project.DepsLocked, File: m.LockFile()}
 	p.Wheels = m.WheelhouseDir()
 	return App{Project: p}, applyProject(cfg, p)
+}
+
+// addScriptFlag declares --script, the entrypoint of a folder that holds several.
+func addScriptFlag(fs *flag.FlagSet) {
+	fs.String("script", "", "the script to run in the app's folder, when it holds several (e.g. \"0_👋_Hello.py\")")
+}
+
+func scriptFlag(fs *flag.FlagSet) string {
+	if f := fs.Lookup("script"); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
+
+// withScript is the script named by --script in the app's folder: a file of the folder itself.
+func withScript(path, script string) (string, error) {
+	if st, err := os.Stat(path); err == nil && !st.IsDir() {
+		path = filepath.Dir(path)
+	}
+	p := filepath.Join(path, script)
+	if filepath.Dir(p) != filepath.Clean(path) || !strings.EqualFold(filepath.Ext(p), ".py") {
+		return "", &UsageError{Msg: fmt.Sprintf("--script %q: name a .py file of %s (one of: %s)", script, path, strings.Join(project.Scripts(path), ", "))}
+	}
+	return p, nil
 }

@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -136,4 +139,48 @@ func windowOrNil(w *refusingWindow) WindowRunner {
 		return nil
 	}
 	return w
+}
+
+// TestScriptFlag: a folder with several scripts is refused with the list and the way to choose;
+// --script names one of its files, nothing outside it.
+func TestScriptFlag(t *testing.T) {
+	dir := t.TempDir()
+	for _, f := range []string{"report.py", "explore.py"} {
+		if err := os.WriteFile(filepath.Join(dir, f), []byte("import streamlit as st\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantStderr []string
+	}{
+		{"several scripts", []string{"run", dir}, 1, []string{"holds several Streamlit scripts (explore.py, report.py)", "--script NAME"}},
+		{"a script outside the folder", []string{"run", dir, "--script", "../x.py"}, 2, []string{`--script "../x.py"`, "explore.py, report.py"}},
+		{"not a script", []string{"run", dir, "--script", "data.csv"}, 2, []string{"name a .py file"}},
+		{"no folder", []string{"run", "--script", "report.py"}, 2, []string{"give the folder too"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, stderr, code := runCLI(t, map[string]string{"DESKLIT_OFFLINE": "true"}, tt.args...)
+			if code != tt.wantCode {
+				t.Errorf("exit code %d, want %d\n%s", code, tt.wantCode, stderr)
+			}
+			for _, w := range tt.wantStderr {
+				if !strings.Contains(stderr, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, stderr)
+				}
+			}
+		})
+	}
+	// The choice made: resolveApp opens the named script of the folder.
+	cfg, paths, fs, err := parse(&Env{Getenv: func(string) string { return "" }, Stderr: io.Discard}, "run", []string{dir, "--script", "report.py"}, addScriptFlag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := resolveApp(fs, cfg, paths, io.Discard, nil)
+	if err != nil || app.Project == nil || app.Project.Script != filepath.Join(dir, "report.py") {
+		t.Fatalf("resolveApp = %+v, %v", app, err)
+	}
 }

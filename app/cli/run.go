@@ -22,7 +22,7 @@ import (
 const stopTimeout = 5 * time.Second
 
 func cmdRun(ctx context.Context, e *Env, args []string) error {
-	cfg, paths, fs, err := parse(e, "run", args, nil)
+	cfg, paths, fs, err := parse(e, "run", args, addScriptFlag)
 	if err != nil {
 		return err
 	}

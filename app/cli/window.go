@@ -35,7 +35,7 @@ type MainWindow struct {
 
 // cmdWindow opens the desktop window: what a double-click runs.
 func cmdWindow(ctx context.Context, e *Env, args []string) error {
-	cfg, paths, fs, err := parse(e, "", args, nil)
+	cfg, paths, fs, err := parse(e, "", args, addScriptFlag)
 	if err != nil {
 		return err
 	}

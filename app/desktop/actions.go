@@ -3,6 +3,8 @@ package desktop
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -14,7 +16,7 @@ func (a *App) Act(action string) error {
 	}
 	verb, arg, _ := strings.Cut(action, ":")
 	switch verb {
-	case ActRetry:
+	case ActRetry, ActReopen:
 		a.clearError()
 		if err := a.b.RetryStart(a.ctx); err != nil {
 			return userError("Could not start again", err)
@@ -45,6 +47,8 @@ func (a *App) Act(action string) error {
 		}
 	case ActOpenLogs:
 		return a.OpenLogFolder()
+	case ActOpenFolder, ActEditDeps, ActScript:
+		return a.actOnError(verb, action, arg)
 	case ActOpenApp:
 		_, err := a.ChooseApp()
 		return err
@@ -54,6 +58,42 @@ func (a *App) Act(action string) error {
 		a.clearError()
 	default:
 		return fmt.Errorf("unknown action %q", action)
+	}
+	return nil
+}
+
+// actOnError performs an action on the folder or file of the error shown: only an action that
+// error offers, and only its own folder's files.
+func (a *App) actOnError(verb, action, arg string) error {
+	a.mu.Lock()
+	var e ErrorView
+	if a.snap.Error != nil {
+		e = *a.snap.Error
+	}
+	a.mu.Unlock()
+	if !slices.Contains(e.Actions, action) {
+		return fmt.Errorf("%s: not offered now", verb)
+	}
+	switch verb {
+	case ActOpenFolder:
+		return a.openOrSay(e.Folder)
+	case ActEditDeps:
+		return a.openOrSay(e.File)
+	}
+	if arg == "" || filepath.Base(arg) != arg || e.Folder == "" {
+		return fmt.Errorf("script: %q is not a script of the app's folder", arg)
+	}
+	a.clearError()
+	return a.OpenApp(filepath.Join(e.Folder, arg))
+}
+
+func (a *App) openOrSay(path string) error {
+	if path == "" {
+		return errors.New("nothing to open")
+	}
+	if err := a.openPath(path); err != nil {
+		a.log.Warn("open", "path", path, "err", err)
+		return userError("Could not open "+path, err)
 	}
 	return nil
 }

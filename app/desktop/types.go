@@ -32,6 +32,11 @@ const (
 	ErrCrashLoop    = "crash_loop"
 	ErrRuntimeBuild = "runtime_build"
 	ErrAppFailed    = "app_failed" // the app's script failed (e.g. a syntax error); Detail: its last log lines
+	// ErrDependencies: the app's requirements conflict. Message: the resolver's explanation;
+	// Detail: the requirements it names, each with its file and line; File: the dependency file.
+	ErrDependencies = "dependencies"
+	// ErrChooseScript: the app's folder holds several scripts; the actions are "script:<name>".
+	ErrChooseScript = "choose_script"
 	ErrOther        = "other"
 )
 
@@ -46,6 +51,12 @@ const (
 	ActQuit     = "quit"      // quits the app
 	ActDismiss  = "dismiss"   // handled by the UI: hides a banner
 	ActOpenApp  = "open_app"  // the Open App chooser (App.ChooseApp)
+	// ActReopen opens the app that failed again (after the user changed its files): as ActRetry.
+	ActReopen     = "reopen"
+	ActOpenFolder = "open_folder" // shows ErrorView.Folder in the file manager
+	ActEditDeps   = "edit_deps"   // opens ErrorView.File with the system's editor for it
+	// ActScript is "script:<file name>": opens that script of ErrorView.Folder (ErrChooseScript).
+	ActScript = "script"
 )
 
 // ServiceView is one supervised service as the window shows it.
@@ -100,6 +111,10 @@ type ErrorView struct {
 	Service string `json:"service"`
 	// Actions are offered as buttons, in order (see the Act* constants).
 	Actions []string `json:"actions"`
+	// Folder and File are what ActOpenFolder, ActEditDeps and ActScript act on: set by the
+	// backend, never taken from the page.
+	Folder string `json:"folder,omitempty"`
+	File   string `json:"file,omitempty"`
 }
 
 // AppView is a Streamlit project the window can open: the one running, or one of the recent ones.
@@ -217,4 +232,24 @@ type SigninOptions struct {
 	Height int
 	Icon   []byte
 	Logger *slog.Logger
+}
+
+// Contract is the window's vocabulary shared with the frontend, by constant name (without its
+// Act/Err/State prefix): frontend/src/contract.ts is generated from it, and TestFrontendContract
+// fails when the two disagree (`go test ./app/desktop -run TestFrontendContract -update`
+// writes it again).
+var Contract = struct{ Actions, Errors, States map[string]string }{
+	Actions: map[string]string{
+		"Retry": ActRetry, "Restart": ActRestart, "UsePort": ActUsePort, "OpenLogs": ActOpenLogs,
+		"ShowLogs": ActShowLogs, "Quit": ActQuit, "Dismiss": ActDismiss, "OpenApp": ActOpenApp,
+		"Reopen": ActReopen, "OpenFolder": ActOpenFolder, "EditDeps": ActEditDeps, "Script": ActScript,
+	},
+	Errors: map[string]string{
+		"PortInUse": ErrPortInUse, "NoPython": ErrNoPython, "CrashLoop": ErrCrashLoop, "RuntimeBuild": ErrRuntimeBuild,
+		"AppFailed": ErrAppFailed, "Dependencies": ErrDependencies, "ChooseScript": ErrChooseScript, "Other": ErrOther,
+	},
+	States: map[string]string{
+		"Starting": StateStarting, "Ready": StateReady, "Unhealthy": StateUnhealthy, "Backoff": StateBackoff,
+		"Failed": StateFailed, "Stopping": StateStopping, "Stopped": StateStopped,
+	},
 }

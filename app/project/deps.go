@@ -3,8 +3,12 @@ package project
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/pelletier/go-toml/v2"
 )
@@ -32,9 +36,28 @@ type Deps struct {
 
 type pyproject struct {
 	Project struct {
-		Dependencies   *[]string `toml:"dependencies"`
-		RequiresPython string    `toml:"requires-python"`
+		Dependencies         *[]string           `toml:"dependencies"`
+		OptionalDependencies map[string][]string `toml:"optional-dependencies"`
+		RequiresPython       string              `toml:"requires-python"`
 	} `toml:"project"`
+}
+
+// toolingGroups are optional-dependency groups for developing a project, not for running it:
+// the other groups (a "viz" or "ml" extra) are installed with [project].dependencies.
+var toolingGroups = map[string]bool{"dev": true, "test": true, "tests": true, "testing": true, "docs": true, "doc": true,
+	"lint": true, "linting": true, "typing": true, "types": true, "style": true, "build": true, "release": true}
+
+// requirements are [project].dependencies and the optional groups an app runs with, in a stable
+// order.
+func (pp *pyproject) requirements() []string {
+	out := slices.Clone(*pp.Project.Dependencies)
+	groups := slices.Sorted(maps.Keys(pp.Project.OptionalDependencies))
+	for _, g := range groups {
+		if !toolingGroups[strings.ToLower(g)] {
+			out = append(out, pp.Project.OptionalDependencies[g]...)
+		}
+	}
+	return out
 }
 
 func findDeps(dir string) (Deps, error) {
@@ -59,13 +82,36 @@ func findDeps(dir string) (Deps, error) {
 	case pp != nil && isFile(filepath.Join(dir, "uv.lock")):
 		d.Kind, d.File = DepsUVLock, filepath.Join(dir, "uv.lock")
 	case pp != nil && pp.Project.Dependencies != nil:
-		d.Kind, d.File, d.Requirements = DepsPyproject, pyprojectFile, *pp.Project.Dependencies
+		d.Kind, d.File, d.Requirements = DepsPyproject, pyprojectFile, pp.requirements()
 	case isFile(filepath.Join(dir, "requirements.txt")):
 		d.Kind, d.File = DepsRequirements, filepath.Join(dir, "requirements.txt")
 	default:
+		if err := unsupportedDeps(dir); err != nil {
+			return d, err
+		}
 		d.Kind = DepsNone
 	}
 	return d, nil
+}
+
+// otherTools are dependency files of tools Desklit does not read, with the command that writes
+// what it reads.
+var otherTools = []struct{ file, tool, export string }{
+	{"poetry.lock", "Poetry", "poetry export -f requirements.txt -o requirements.txt (poetry-plugin-export)"},
+	{"Pipfile.lock", "Pipenv", "pipenv requirements > requirements.txt"},
+	{"Pipfile", "Pipenv", "pipenv requirements > requirements.txt"},
+	{"environment.yml", "conda", "write the pip packages it lists into requirements.txt"},
+}
+
+// unsupportedDeps is an error when a folder's dependencies are only in a form Desklit does not
+// read: rather than run the app without them, it says how to make one it reads.
+func unsupportedDeps(dir string) error {
+	for _, o := range otherTools {
+		if f := filepath.Join(dir, o.file); isFile(f) {
+			return &Error{File: f, Msg: fmt.Sprintf("Desklit does not read %s's files: it reads requirements.txt, pyproject.toml's [project] dependencies or uv.lock. Make a requirements.txt beside it: %s", o.tool, o.export)}
+		}
+	}
+	return nil
 }
 
 // Inputs are the bytes that decide the project's lock: when none of them changes, the lock

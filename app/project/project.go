@@ -8,14 +8,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 )
 
 // SettingsFile is the optional per-project settings file.
 const SettingsFile = "desklit.toml"
 
-// scriptNames are tried in order when desklit.toml names no script.
+// scriptNames are tried in order when desklit.toml names no script and no script sits beside a
+// pages/ folder.
 var scriptNames = []string{"streamlit_app.py", "app.py", "main.py"}
 
 // Project is a Streamlit app as found on disk.
@@ -96,7 +96,7 @@ func (e *Error) Error() string {
 // NoScriptError says that a folder holds no script Desklit can pick, with the candidates.
 type NoScriptError struct {
 	Dir        string
-	Candidates []string // top-level .py files (none, or several)
+	Candidates []string // the folder's scripts (none, or several), file names
 }
 
 func (e *NoScriptError) Error() string {
@@ -104,8 +104,8 @@ func (e *NoScriptError) Error() string {
 	if len(e.Candidates) == 0 {
 		return fmt.Sprintf("%s holds no Streamlit script: put your app in %s there (or name it with script = \"...\" in %s)", e.Dir, want, SettingsFile)
 	}
-	return fmt.Sprintf("%s holds several Python files and none is called %s: name the app's script with script = \"...\" in %s (candidates: %s)",
-		e.Dir, want, SettingsFile, strings.Join(e.Candidates, ", "))
+	return fmt.Sprintf("%s holds several Streamlit scripts (%s): choose the one to run (desklit run --script NAME, or open the script itself), or name it with script = \"...\" in %s",
+		e.Dir, strings.Join(e.Candidates, ", "), SettingsFile)
 }
 
 // Load reads the project at path: a folder, or a .py file (then its folder is the project's).
@@ -163,35 +163,12 @@ func Load(path string) (*Project, error) {
 	return p, nil
 }
 
-// findScript picks the script of a folder: the first of scriptNames, else its only top-level .py.
-func findScript(dir string) (string, error) {
-	for _, n := range scriptNames {
-		if p := filepath.Join(dir, n); isFile(p) {
-			return p, nil
-		}
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return "", err
-	}
-	var py []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".py") {
-			py = append(py, e.Name())
-		}
-	}
-	slices.Sort(py)
-	if len(py) == 1 {
-		return filepath.Join(dir, py[0]), nil
-	}
-	return "", &NoScriptError{Dir: dir, Candidates: py}
-}
-
-// defaultName is the folder's name, or the script's for a lone .py file, made readable
+// defaultName is the folder's name, or the script's for a lone .py file (not the entry page of a
+// multipage app), made readable
 // ("sales_report" → "Sales report").
 func defaultName(p *Project) string {
 	base := filepath.Base(p.Dir)
-	if p.Path != p.Dir {
+	if p.Path != p.Dir && !isDir(filepath.Join(p.Dir, "pages")) { // a multipage app is its folder's
 		base = strings.TrimSuffix(filepath.Base(p.Script), filepath.Ext(p.Script))
 	}
 	base = strings.TrimSpace(strings.NewReplacer("_", " ", "-", " ").Replace(base))

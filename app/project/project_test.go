@@ -38,6 +38,17 @@ func TestScriptChoice(t *testing.T) {
 		{"the only .py", map[string]string{"dashboard.py": "", "data.csv": ""}, "dashboard.py", nil},
 		{"desklit.toml names it", map[string]string{"desklit.toml": "script = \"src/report.py\"\n", "src/report.py": "", "app.py": ""}, "report.py", nil},
 		{"several, none known", map[string]string{"b.py": "", "a.py": ""}, "", []string{"a.py", "b.py"}},
+		// Streamlit's docs' multipage layout (the streamlit/hello repository): the entrypoint
+		// beside pages/, a helper module that the pages import.
+		{"the script beside pages/", map[string]string{
+			"0_👋_Hello.py":               "import streamlit as st\nst.write('# Welcome')\n",
+			"utils.py":                   "import inspect\nimport textwrap\n\nimport streamlit as st\n",
+			"pages/1_📈_Plotting_Demo.py": "import streamlit as st\nfrom utils import show_code\n",
+		}, "0_👋_Hello.py", nil},
+		{"pages/ and a named script: the named one", map[string]string{"app.py": "", "tools.py": "", "pages/a.py": ""}, "app.py", nil},
+		{"a helper imported by the only script", map[string]string{
+			"dashboard.py": "import os, helpers as h\n", "helpers.py": "import streamlit as st\n"}, "dashboard.py", nil},
+		{"pages/, several scripts", map[string]string{"a.py": "", "b.py": "", "lib.py": "", "pages/p.py": "import lib\n"}, "", []string{"a.py", "b.py"}},
 		{"none", map[string]string{"README.md": ""}, "", []string{}},
 	}
 	for _, tt := range tests {
@@ -51,7 +62,7 @@ func TestScriptChoice(t *testing.T) {
 				if strings.Join(ns.Candidates, ",") != strings.Join(tt.cands, ",") {
 					t.Errorf("candidates %v, want %v", ns.Candidates, tt.cands)
 				}
-				if !strings.Contains(err.Error(), "streamlit_app.py, app.py, main.py") || !strings.Contains(err.Error(), "desklit.toml") {
+				if want := map[bool]string{true: "streamlit_app.py, app.py, main.py", false: "--script"}[len(tt.cands) == 0]; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "desklit.toml") {
 					t.Errorf("message %q does not say what to do", err)
 				}
 				return
@@ -100,6 +111,14 @@ func TestDependencies(t *testing.T) {
 		{"pyproject without dependencies", map[string]string{"pyproject.toml": "[tool.black]\n", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
 		{"none", map[string]string{}, DepsNone, ""},
 	}
+	// Tools Desklit does not read: said, with the command that makes a file it reads.
+	for file, export := range map[string]string{"poetry.lock": "poetry export", "Pipfile.lock": "pipenv requirements", "Pipfile": "pipenv requirements"} {
+		_, err := Load(tree(t, map[string]string{"app.py": "", file: "", "pyproject.toml": "[tool.poetry.dependencies]\npython = \"^3.11\"\n"}))
+		var pe *Error
+		if !errors.As(err, &pe) || filepath.Base(pe.File) != file || !strings.Contains(err.Error(), export) || !strings.Contains(err.Error(), "requirements.txt") {
+			t.Errorf("%s: %v", file, err)
+		}
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.files["app.py"] = ""
@@ -119,6 +138,15 @@ func TestDependencies(t *testing.T) {
 	}
 	if p.Python != ">=3.11" || strings.Join(p.Deps.Requirements, ",") != "tabulate>=0.9" {
 		t.Errorf("pyproject: python %q, requirements %v", p.Python, p.Deps.Requirements)
+	}
+	// Optional groups the app runs with are installed; tooling groups are not.
+	p, err = Load(tree(t, map[string]string{"app.py": "", "pyproject.toml": pyproject +
+		"[project.optional-dependencies]\nviz = [\"altair>=5\"]\ndev = [\"pytest\"]\nml = [\"scikit-learn\"]\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(p.Deps.Requirements, ","); got != "tabulate>=0.9,scikit-learn,altair>=5" {
+		t.Errorf("pyproject with optional groups: requirements %v", got)
 	}
 	inputs, _ := p.Deps.Inputs()
 	if !strings.Contains(string(inputs), "tabulate>=0.9") {

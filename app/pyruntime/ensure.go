@@ -90,6 +90,9 @@ func Ensure(ctx context.Context, o Options) (Env, error) {
 		o.report(Progress{Step: StepFailed, Message: "the dependencies of " + o.name() + " could not be resolved"})
 		return Env{}, err
 	}
+	if lock.Warning != "" {
+		o.logger().Warn(lock.Warning, "project", o.name())
+	}
 	env := o.envFor(lock)
 	log := o.logger().With("key", env.Key)
 
@@ -246,9 +249,23 @@ func (o Options) build(ctx context.Context, env Env) (err error) {
 func (o Options) installArgs(online bool) []string {
 	args := o.sourceArgs(true)
 	if !online {
-		args = append([]string{"--offline"}, args...)
+		return append([]string{"--offline"}, args...)
 	}
-	return args
+	return append(args, o.projectSources()...)
+}
+
+// projectSources are the package-source options of the project's requirements file (its
+// --index-url, --extra-index-url and --find-links lines): the resolution read them from the file,
+// and the install from the lock asks the same places.
+func (o Options) projectSources() []string {
+	if o.Source.Kind != SourceRequirements && o.Source.Kind != SourceLocked {
+		return nil
+	}
+	req, err := readRequirements(o.Source.File)
+	if err != nil {
+		return nil
+	}
+	return req.Sources
 }
 
 func installError(err error) error {

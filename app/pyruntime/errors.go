@@ -41,15 +41,40 @@ func (e *NotFoundError) Error() string {
 	return msg
 }
 
-// ResolveError is a set of requirements that cannot be satisfied, with the resolver's own words.
+// ResolveError is a set of requirements that cannot be satisfied, with the resolver's own words
+// and the project's requirements it names.
 type ResolveError struct {
 	Name        string
 	File        string
 	Explanation string
+	// Requirements are the project's own requirements that the explanation names, each with
+	// its file and line: what the user may change.
+	Requirements []Requirement
+}
+
+// Requirement is one requirement of a project's dependency files, where it is written.
+type Requirement struct {
+	Text string // as written ("pandas==2.2.3")
+	File string
+	Line int // 0 when not known
+}
+
+func (r Requirement) String() string {
+	if r.Line > 0 {
+		return fmt.Sprintf("%s (%s line %d)", r.Text, filepath.Base(r.File), r.Line)
+	}
+	return fmt.Sprintf("%s (%s)", r.Text, filepath.Base(r.File))
 }
 
 func (e *ResolveError) Error() string {
-	return fmt.Sprintf("the dependencies of %s (%s) cannot be satisfied:\n%s", e.Name, e.File, e.Explanation)
+	msg := fmt.Sprintf("the dependencies of %s (%s) cannot be satisfied:\n%s", e.Name, e.File, e.Explanation)
+	if len(e.Requirements) > 0 {
+		msg += "\nThe requirements involved:"
+		for _, r := range e.Requirements {
+			msg += "\n  " + r.String()
+		}
+	}
+	return msg
 }
 
 func (o Options) notFound(pkg string, offline bool, cause error) error {
@@ -65,7 +90,55 @@ func (o Options) notFound(pkg string, offline bool, cause error) error {
 func (o Options) resolveError(err error) error {
 	var ue *uvError
 	if errors.As(err, &ue) {
-		return &ResolveError{Name: o.name(), File: o.Source.File, Explanation: ue.Error()}
+		why := ue.Error()
+		return &ResolveError{Name: o.name(), File: o.Source.File, Explanation: why, Requirements: o.requirementsIn(why)}
 	}
 	return err
+}
+
+// requirementsIn are the project's requirements whose package the resolver's explanation names.
+func (o Options) requirementsIn(why string) []Requirement {
+	var entries []reqEntry
+	switch o.Source.Kind {
+	case SourceRequirements:
+		req, err := readRequirements(o.Source.File)
+		if err != nil {
+			return nil
+		}
+		entries = req.Entries
+	case SourcePyproject:
+		text, _ := readText(o.Source.File)
+		lines := strings.Split(text, "\n")
+		for _, r := range o.Source.Requirements {
+			e := reqEntry{Name: requirementName(r), Text: r, File: o.Source.File}
+			for i, l := range lines {
+				if strings.Contains(l, r) {
+					e.Line = i + 1
+					break
+				}
+			}
+			entries = append(entries, e)
+		}
+	}
+	var out []Requirement
+	for _, e := range entries {
+		if e.Name != "" && namedIn(why, e.Name) {
+			out = append(out, Requirement{Text: e.Text, File: e.File, Line: e.Line})
+		}
+	}
+	return out
+}
+
+// namedIn reports whether text names the package as a word of its own (PEP 503 names: "-", "_"
+// and "." are alike, and case does not matter).
+func namedIn(text, name string) bool {
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	})
+	for _, w := range words {
+		if normalizeName(strings.Trim(w, "-_.")) == name {
+			return true
+		}
+	}
+	return false
 }

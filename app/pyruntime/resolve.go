@@ -5,10 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"strings"
 	"time"
@@ -48,6 +48,9 @@ type Lock struct {
 	Streamlit string // the Streamlit version it installs
 	Packages  int    // packages it installs on this Python
 	Hashed    bool   // every requirement carries a hash (installed with --require-hashes)
+	// Warning is what the user should know of the lock (an older Streamlit than desklit_auth
+	// supports); "" when nothing.
+	Warning string
 }
 
 // Resolve returns the lock for o.Source, resolving it with uv only when its inputs changed since
@@ -102,8 +105,16 @@ func (o Options) lockKey() (string, error) {
 	}
 	fmt.Fprintf(h, "desklit-lock/1\x00%s\x00%s\x00uv %s\x00", o.Source.Kind, where, UVVersion)
 	files := []string{o.Source.File, o.Source.Base}
-	if o.Source.Kind == SourceUVLock {
+	switch o.Source.Kind {
+	case SourceUVLock:
 		files = append(files, filepath.Join(o.Source.dir(), "pyproject.toml"))
+	case SourceRequirements:
+		// The files it includes (-r, -c) decide the lock too.
+		req, err := readRequirements(o.Source.File)
+		if err != nil {
+			return "", err
+		}
+		files = append(files, req.Files[1:]...)
 	}
 	for _, f := range files {
 		if f == "" {
@@ -130,12 +141,12 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	switch src.Kind {
 	case SourceUVLock:
 		exported := filepath.Join(tmp, "exported.txt")
-		args := []string{"export", "--frozen", "--format", "requirements-txt", "--no-dev", "--no-emit-project",
+		args := []string{"export", "--frozen", "--format", "requirements-txt", "--no-dev", "--no-emit-project", "--emit-index-url",
 			"--no-header", "--directory", src.dir(), "-o", exported}
 		if err := o.runUV(ctx, false, args, nil, nil); err != nil {
 			return fmt.Errorf("read %s: %w", src.File, err)
 		}
-		if data, _ := os.ReadFile(exported); namesPackage(data, "streamlit") {
+		if req, err := readRequirements(exported); err == nil && req.names("streamlit") {
 			return os.Rename(exported, out)
 		}
 		inputs = append(inputs, exported)
@@ -193,47 +204,63 @@ func (o Options) pythonArgs() ([]string, error) {
 	return []string{"--python-version", o.Platform.Python, "--python-platform", triple, "--only-binary", ":all:"}, nil
 }
 
-// withIndexFallback runs step offline first (the local wheel folders); when a package is not
-// found there and Desklit may go online, it runs step again with the package index. Other
-// failures go through other (a resolver conflict, a hash mismatch).
+// withIndexFallback runs step offline first (the local wheel folders, which Desklit prefers: a
+// first start needs no network). Whenever uv cannot do it from those — a package or a version
+// they lack, whatever uv's words for it — and Desklit may go online, it runs step again with the
+// package index. An online failure that is not the network's goes through other (a resolver
+// conflict, a hash mismatch, a name the index does not know); offline, the failure says which
+// package is missing, where Desklit looked, and how to get it.
 func (o Options) withIndexFallback(ctx context.Context, step func(online bool) error, other func(error) error) error {
 	err := step(false)
-	if err == nil || ctx.Err() != nil {
+	var ue *uvError
+	if err == nil || ctx.Err() != nil || !errors.As(err, &ue) {
 		return err
-	}
-	pkg := missingPackage(err)
-	if pkg == "" {
-		return other(err)
 	}
 	if o.Offline {
-		return o.notFound(pkg, true, err)
+		return o.offlineFailure(err, other)
 	}
-	o.logger().Info("not in the local wheels, trying the package index", "project", o.name(), "package", pkg)
-	err = step(true)
+	o.logger().Info("the local wheels cannot satisfy the requirements, trying the package index", "project", o.name(),
+		"package", missingPackage(err))
+	onlineErr := step(true)
 	switch {
-	case err == nil || ctx.Err() != nil:
-		return err
-	case unreachable(err):
-		return o.notFound(pkg, true, nil)
-	case missingPackage(err) != "":
-		return o.notFound(missingPackage(err), false, err)
+	case onlineErr == nil || ctx.Err() != nil:
+		return onlineErr
+	case unreachable(onlineErr):
+		return o.offlineFailure(err, other)
+	case missingPackage(onlineErr) != "":
+		return o.notFound(missingPackage(onlineErr), false, onlineErr)
+	}
+	return other(onlineErr)
+}
+
+// offlineFailure is what an offline step's failure means to the user: a package the local wheels
+// lack (named when uv names it), or, when uv names none, its own explanation.
+func (o Options) offlineFailure(err error, other func(error) error) error {
+	if pkg := missingPackage(err); pkg != "" {
+		return o.notFound(pkg, true, err)
 	}
 	return other(err)
 }
 
-// extraRequirements are what Desklit adds to a project's requirements: its own Streamlit when
-// the project names none, and requests (desklit_auth's one dependency).
+// extraRequirements are what Desklit adds to a project's requirements, read as pip reads them
+// (any encoding, includes followed): its own Streamlit when the project names none (a project's
+// own pin, even in a constraints file, is the project's), and requests (desklit_auth's one
+// dependency).
 func (o Options) extraRequirements(inputs []string) ([]string, error) {
-	var all []byte
+	var all reqFile
 	for _, f := range inputs {
-		data, err := os.ReadFile(f)
+		r, err := readRequirements(f)
 		if err != nil {
 			return nil, err
 		}
-		all = append(append(all, data...), '\n')
+		all.Entries = append(all.Entries, r.Entries...)
 	}
 	var extra []string
-	if !namesPackage(all, "streamlit") {
+	switch {
+	case all.names("streamlit"):
+	case all.constrains("streamlit"):
+		extra = append(extra, "streamlit")
+	default:
 		v := ""
 		if base, err := os.ReadFile(o.Source.Base); err == nil {
 			v = pinnedVersion(base, "streamlit")
@@ -243,22 +270,10 @@ func (o Options) extraRequirements(inputs []string) ([]string, error) {
 		}
 		extra = append(extra, "streamlit=="+v)
 	}
-	if !namesPackage(all, "requests") {
+	if !all.names("requests") {
 		extra = append(extra, "requests")
 	}
 	return extra, nil
-}
-
-var reqNameRE = regexp.MustCompile(`^\s*([A-Za-z0-9][A-Za-z0-9._-]*)`)
-
-// namesPackage reports whether a requirements text has a line for the package.
-func namesPackage(data []byte, name string) bool {
-	for _, line := range strings.Split(string(data), "\n") {
-		if m := reqNameRE.FindStringSubmatch(line); m != nil && normalizeName(m[1]) == name {
-			return true
-		}
-	}
-	return false
 }
 
 // pinnedVersion is the version a lock pins for name ("" when none).
@@ -274,17 +289,18 @@ func pinnedVersion(lock []byte, name string) string {
 // hashLocked reports whether a requirements file uses hashes: pip's and uv's hash-checking
 // mode, in which the file is a complete lock and is installed as it is.
 func hashLocked(file string) bool {
-	data, err := os.ReadFile(file)
-	return err == nil && bytes.Contains(data, []byte("--hash="))
+	req, err := readRequirements(file)
+	return err == nil && req.Hashes
 }
 
 // checkedLock reads a lock and checks what Desklit needs of it: a Streamlit desklit_auth works
 // with, and requests. from names the project's file in messages.
 func (o Options) checkedLock(file, from string) (Lock, error) {
-	data, err := os.ReadFile(file)
+	text, err := readText(file)
 	if err != nil {
 		return Lock{}, fmt.Errorf("read the lock: %w", err)
 	}
+	data := []byte(text)
 	pins := needed(parseRequirements(data), o.target())
 	lock := Lock{File: file, Packages: len(pins), Hashed: len(pins) > 0}
 	sum := sha256.Sum256(data)
@@ -299,8 +315,9 @@ func (o Options) checkedLock(file, from string) (Lock, error) {
 	case lock.Streamlit == "":
 		return Lock{}, fmt.Errorf("%s installs no streamlit: add streamlit==%s (with its hashes when the file uses them)", from, o.baseStreamlit())
 	case compareVersions(lock.Streamlit, MinStreamlit) < 0:
-		return Lock{}, fmt.Errorf("%s pins streamlit %s, but Desklit's sign-in needs streamlit %s or newer: change the pin (Desklit's own is %s)",
-			from, lock.Streamlit, MinStreamlit, o.baseStreamlit())
+		// The app runs the Streamlit it pins; only what needs a newer one stops working.
+		lock.Warning = fmt.Sprintf("%s pins streamlit %s, older than %s: the app runs, but Desklit's sign-in component (desklit_auth) needs streamlit %s or newer and will not work in it (Desklit's own is %s)",
+			from, lock.Streamlit, MinStreamlit, MinStreamlit, o.baseStreamlit())
 	}
 	if !slicesHas(pins, "requests") {
 		return Lock{}, fmt.Errorf("%s installs no requests, which Desklit's sign-in package needs: add requests", from)

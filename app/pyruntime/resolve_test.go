@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/text/encoding/unicode"
+
 	"github.com/desklit/desklit/app/internal/testutil"
 )
 
@@ -124,8 +126,6 @@ func TestResolveErrors(t *testing.T) {
 			[]string{"Test app needs desklit-sample-missing", "put its wheel in", "wheels"}, new(*NotFoundError)},
 		{"a conflict: the resolver's own words", "desklit-fake-a<1\ndesklit-fake-a>=1\n",
 			[]string{"cannot be satisfied", "desklit-fake-a<1", "desklit-fake-a>=1"}, new(*ResolveError)},
-		{"Streamlit older than desklit_auth supports", "streamlit==1.20.0\n",
-			[]string{"pins streamlit 1.20.0", "needs streamlit 1.30.0 or newer"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,5 +201,65 @@ func TestParseRange(t *testing.T) {
 				t.Errorf("%q admits %s", tt.in, v)
 			}
 		}
+	}
+}
+
+// TestResolveProjectStreamlit: the project's own Streamlit pin is read from its requirements as
+// pip reads them (a PowerShell freeze is UTF-16) and installed as pinned; one older than
+// desklit_auth supports runs with a warning that says what stops working.
+func TestResolveProjectStreamlit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	makeWheel(t, f.wheelhouse, "streamlit", "1.60.0", "st160")
+	makeWheel(t, f.wheelhouse, "streamlit", "1.20.0", "st120")
+	tests := []struct {
+		name, version, warning string
+		body                   []byte
+	}{
+		{"a PowerShell freeze (UTF-16 LE)", "1.60.0", "", utf16(t, "desklit-fake-a==1.0\nstreamlit==1.60.0\n", unicode.LittleEndian)},
+		{"a constraints file", "1.60.0", "", []byte("desklit-fake-a\n-c constraints.txt\n")},
+		{"older than desklit_auth supports", "1.20.0", "pins streamlit 1.20.0, older than 1.30.0: the app runs, but Desklit's sign-in component (desklit_auth) needs streamlit 1.30.0 or newer",
+			[]byte("streamlit==1.20.0\n")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := f.opts
+			o.Source = f.project(t, SourceRequirements, map[string]string{"constraints.txt": "streamlit==1.60.0\n"})
+			if err := os.WriteFile(o.Source.File, tt.body, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			lock, err := Resolve(context.Background(), o)
+			if err != nil {
+				t.Fatalf("Resolve: %v\n%s", err, o.Log)
+			}
+			if lock.Streamlit != tt.version || !strings.Contains(lock.Warning, tt.warning) || (tt.warning == "") != (lock.Warning == "") {
+				t.Errorf("lock streamlit %s, warning %q; want %s, %q", lock.Streamlit, lock.Warning, tt.version, tt.warning)
+			}
+		})
+	}
+}
+
+// TestResolveConflictNamesTheLines: a real conflict is explained with the project's own
+// requirements that take part in it, each with its file and line (in an included file too).
+func TestResolveConflictNamesTheLines(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	o := f.opts
+	o.Source = f.project(t, SourceRequirements, map[string]string{
+		"base.txt": "# pinned by the team\ndesklit-fake-a<1\n",
+	})
+	writeFile(t, o.Source.File, "desklit-fake-b\n-r base.txt\ndesklit-fake-a>=1\n")
+	_, err := Resolve(context.Background(), o)
+	var re *ResolveError
+	if !errors.As(err, &re) {
+		t.Fatalf("Resolve: %v, want a ResolveError", err)
+	}
+	var got []string
+	for _, r := range re.Requirements {
+		got = append(got, r.String())
+	}
+	want := []string{"desklit-fake-a<1 (base.txt line 2)", "desklit-fake-a>=1 (requirements.txt line 3)"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("requirements %q, want %q (explanation: %s)", got, want, re.Explanation)
 	}
 }

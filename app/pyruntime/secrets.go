@@ -49,6 +49,13 @@ func SecretsFlags(workdir, script string, getenv func(string) string) []string {
 	return flags
 }
 
+// HasSecretsFiles reports whether a Streamlit version takes the secrets.files option (1.38 and
+// newer): an older one stops at an unknown flag, so it is given none (and reads its default
+// list, as it always did). An unknown version ("") is taken to be new.
+func HasSecretsFiles(streamlit string) bool {
+	return streamlit == "" || compareVersions(streamlit, "1.38.0") >= 0
+}
+
 // setsSecretsFiles reports whether a Streamlit config file sets secrets.files, or cannot be read
 // as TOML (Streamlit then reports it; Desklit does not guess).
 func setsSecretsFiles(path string) bool {

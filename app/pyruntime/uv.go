@@ -146,6 +146,7 @@ func (e *uvError) Unwrap() error { return e.err }
 var notFoundRE = []*regexp.Regexp{
 	regexp.MustCompile(`Because ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])? was not found in the provided package locations`),
 	regexp.MustCompile(`Because there are no versions of ([A-Za-z0-9][A-Za-z0-9._-]*)`),
+	regexp.MustCompile(`Because there is no version of ([A-Za-z0-9][A-Za-z0-9._-]*)`),
 	regexp.MustCompile(`Because ([A-Za-z0-9][A-Za-z0-9._-]*) was not found in the package registry`),
 	// Offline with find-links folders that hold no wheel at all, uv says the cache.
 	regexp.MustCompile(`Because ([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])? was not found in the cache`),

@@ -113,13 +113,15 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		"PYTHONPYCACHEPREFIX="+rt.Env.PycachePrefix(),
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
-	argv := append(slices.Clone(rt.Argv), pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))...)
+	argv := slices.Clone(rt.Argv)
+	if pyruntime.HasSecretsFiles(rt.Env.Lock.Streamlit) {
+		argv = append(argv, pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))...)
+	}
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
-		// Deploy button, no developer options), and no file watcher, whatever the project's
-		// config.toml says (its files are never edited in place; the watcher polls and walks
-		// every loaded module after each run). `desklit run` of one's own project keeps it.
-		argv = append(argv, "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none")
+		// Deploy button, no developer options), and no live reload (nobody edits it in place:
+		// the watcher would only cost CPU), whatever the project's config.toml says.
+		argv = append(argv, "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none", "--server.runOnSave", "false")
 	}
 	return supervisor.Spec{
 		Name: "streamlit", Argv: argv,

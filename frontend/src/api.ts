@@ -1,7 +1,9 @@
 // The window's view of the Go side (app/desktop): the types mirror its JSON, the event names its
 // Ev* constants. The UI talks only to the Api interface, so tests can hand it a fake.
 
-export type ServiceState = 'Starting' | 'Ready' | 'Unhealthy' | 'Backoff' | 'Failed' | 'Stopping' | 'Stopped';
+import type { ErrorKind, ServiceState } from './contract';
+
+export type { ErrorKind, ServiceState };
 
 export interface ServiceView {
   name: string;
@@ -36,7 +38,6 @@ export interface ProgressView {
   done: boolean;
 }
 
-export type ErrorKind = 'port_in_use' | 'no_python' | 'crash_loop' | 'runtime_build' | 'app_failed' | 'other' | '';
 
 export interface ErrorView {
   kind: ErrorKind | string;
@@ -45,6 +46,8 @@ export interface ErrorView {
   detail: string;
   service: string;
   actions: string[] | null;
+  folder?: string; // what open_folder and script:<name> act on (set by Go)
+  file?: string; // what edit_deps opens
 }
 
 /** A Streamlit project the window can open (Go: desktop.AppView). */

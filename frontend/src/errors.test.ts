@@ -50,6 +50,38 @@ describe('errors', () => {
     expect(api.calls).toContain('act:restart:api');
   });
 
+  it('a conflict of requirements shows the resolver\'s words and the lines to change, not "Try again"', async () => {
+    api.emit(Ev.error, err({
+      kind: 'dependencies', title: 'The requirements of Sales cannot be installed together',
+      message: 'Because you require pandas==2.2.3 and streamlit==1.51.0 depends on pandas<2.2, your requirements are unsatisfiable.',
+      detail: 'Change one of these requirements so that they agree:\n  pandas==2.2.3 (requirements.txt line 2)',
+      file: '/p/requirements.txt', folder: '/p', actions: ['edit_deps', 'open_folder', 'reopen'],
+    }));
+    expect(q('.err-message.explanation')!.textContent).toContain('depends on pandas<2.2');
+    expect(q('pre.detail')!.textContent).toContain('requirements.txt line 2'); // shown, not folded away
+    expect(q('details')).toBeNull();
+    expect(text()).not.toContain('resumes where it stopped');
+    expect(button('Try again')).toBeUndefined();
+    for (const [label, action] of [['Edit requirements', 'edit_deps'], ['Open folder', 'open_folder'], ['Open again', 'reopen']]) {
+      button(label)!.click();
+      await flush();
+      expect(api.calls).toContain('act:' + action);
+    }
+  });
+
+  it('several scripts: one button per script', async () => {
+    api.emit(Ev.error, err({
+      kind: 'choose_script', title: '', message: 'streamlit-hello holds several Streamlit scripts.', folder: '/p/hello',
+      actions: ['script:0_👋_Hello.py', 'script:explore.py', 'open_app'],
+    }));
+    expect(q('.error-card h1')!.textContent).toBe('Which script is the app?');
+    expect(button('Show logs')).toBeUndefined();
+    button('0_👋_Hello.py')!.click();
+    await flush();
+    expect(api.calls).toContain('act:script:0_👋_Hello.py');
+    expect(view()).not.toBe('error');
+  });
+
   it('never shows a raw stack trace or JSON as the message', () => {
     api.emit(Ev.error, err({ kind: 'other', message: '{"error":"x"}', detail: 'goroutine 1 [running]:\nmain.main()' }));
     expect(q('.err-message')!.textContent).not.toContain('{');

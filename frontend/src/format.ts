@@ -1,6 +1,7 @@
 // Words and numbers as a user reads them.
 
 import type { ErrorView, ServiceView } from './api';
+import { Act, Err, State } from './contract';
 
 const names: Record<string, string> = { streamlit: 'App', component: 'Sign-in', api: 'API' };
 
@@ -17,9 +18,9 @@ export function formatBytes(n: number): string {
 /** A state in a user's words. */
 export function stateWord(state: string): string {
   switch (state) {
-    case 'Backoff':
+    case State.Backoff:
       return 'Restarting';
-    case 'Unhealthy':
+    case State.Unhealthy:
       return 'Not responding';
     default:
       return state;
@@ -33,7 +34,7 @@ export function serviceTooltip(s: ServiceView): string {
   if (s.restarts) parts.push(`${s.restarts} restart${s.restarts === 1 ? '' : 's'}`);
   if (s.cpuHigh) parts.push('CPU high for a while');
   const why = s.reason || s.lastError;
-  if (why && s.state !== 'Ready') parts.push(why);
+  if (why && s.state !== State.Ready) parts.push(why);
   return parts.join(' · ');
 }
 
@@ -51,22 +52,30 @@ export function formatExpiry(iso: string, now: Date = new Date()): string {
 export function actionLabel(action: string): string {
   const [verb, arg] = splitAction(action);
   switch (verb) {
-    case 'retry':
+    case Act.Retry:
       return 'Try again';
-    case 'restart':
+    case Act.Restart:
       return `Restart ${serviceLabel(arg)}`;
-    case 'use_port':
+    case Act.UsePort:
       return `Use port ${arg} instead`;
-    case 'open_logs':
+    case Act.OpenLogs:
       return 'Open log folder';
-    case 'show_logs':
+    case Act.ShowLogs:
       return 'Show logs';
-    case 'quit':
+    case Act.Quit:
       return 'Quit Desklit';
-    case 'dismiss':
+    case Act.Dismiss:
       return 'Dismiss';
-    case 'open_app':
+    case Act.OpenApp:
       return 'Open App…';
+    case Act.Reopen:
+      return 'Open again';
+    case Act.OpenFolder:
+      return 'Open folder';
+    case Act.EditDeps:
+      return 'Edit requirements';
+    case Act.Script:
+      return arg;
     default:
       return action;
   }
@@ -83,6 +92,8 @@ const defaultTitles: Record<string, string> = {
   crash_loop: 'A service keeps stopping',
   runtime_build: 'Setting up the app did not finish',
   app_failed: 'The app could not start',
+  dependencies: 'The app\'s requirements cannot be installed together',
+  choose_script: 'Which script is the app?',
   other: 'Something went wrong',
 };
 
@@ -96,10 +107,10 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
   const said = (e.message ?? '').toLowerCase();
   const lines: [string, string][] = []; // [text, phrase that shows the message already says it]
   switch (e.kind) {
-    case 'port_in_use':
+    case Err.PortInUse:
       lines.push(['Desklit never stops a program it did not start. Quit that program, or let Desklit use another port.', 'did not start']);
       break;
-    case 'no_python': {
+    case Err.NoPython: {
       const how = /Mac/i.test(platform)
         ? 'Install Python 3.10 or newer from python.org, or with Homebrew: brew install python.'
         : /Win/i.test(platform)
@@ -108,14 +119,17 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
       lines.push([how, 'install python'], ['Or set DESKLIT_PYTHON to the full path of the Python you want Desklit to use, then try again.', 'desklit_python']);
       break;
     }
-    case 'crash_loop':
+    case Err.CrashLoop:
       lines.push(['Its last lines of output are below. Restart it, or save diagnostics to report the problem.', 'last lines']);
       break;
-    case 'app_failed':
+    case Err.AppFailed:
       lines.push(['Its last lines of output are below. Fix the script and try again, or open another app.', 'last lines']);
       break;
-    case 'runtime_build':
+    case Err.RuntimeBuild:
       lines.push(['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.', 'try again']);
+      break;
+    case Err.Dependencies:
+      lines.push(['Trying again cannot help: the requirements themselves disagree. The resolver says why:', 'resolver']);
       break;
   }
   return lines.filter(([, key]) => !said.includes(key)).map(([text]) => text);

@@ -5,6 +5,7 @@
 
 import { Ev, type Api, type AppView, type ErrorView, type LogLine, type ProgressView, type ServiceView, type SessionView, type Snapshot } from './api';
 import { appsView } from './apps';
+import { Act, State } from './contract';
 import { h } from './dom';
 import { errMessage, serviceLabel, splitAction } from './format';
 import { header } from './header';
@@ -257,7 +258,7 @@ export class UI {
   }
 
   private streamlitReady(): boolean {
-    return this.state.services.some((s) => s.name === 'streamlit' && s.state === 'Ready') && !!this.state.streamlitUrl;
+    return this.state.services.some((s) => s.name === 'streamlit' && s.state === State.Ready) && !!this.state.streamlitUrl;
   }
 
   /** mainView says which view is in front; exported through data-view for tests and styles. */
@@ -349,14 +350,14 @@ export class UI {
 
   private doAction(action: string): void {
     const [verb] = splitAction(action);
-    if (verb === 'show_logs') {
+    if (verb === Act.ShowLogs) {
       const svc = this.state.error?.service || this.state.logService;
       this.set({ error: null });
       this.showLogs(svc);
       return;
     }
-    if (verb === 'dismiss') this.set({ error: null });
-    if (verb === 'retry' || verb === 'use_port' || verb === 'restart') {
+    if (verb === Act.Dismiss) this.set({ error: null });
+    if (([Act.Retry, Act.Reopen, Act.Script, Act.UsePort, Act.Restart] as string[]).includes(verb)) {
       this.set({ error: null }); // the Go side reports a new error if it fails again
     }
     this.run(() => this.api.act(action));

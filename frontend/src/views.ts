@@ -3,6 +3,7 @@
 // logs, and the CPU and keyring banners. The UI decides which one is in front.
 
 import type { ErrorView, ProgressView, ServiceView } from './api';
+import { Act, Err } from './contract';
 import { h } from './dom';
 import { actionLabel, errorHelp, errorTitle, keyringHelp, looksRaw, serviceLabel, stateWord } from './format';
 
@@ -47,17 +48,19 @@ export function errorView(e: ErrorView, act: (action: string) => void): HTMLElem
   const message = raw ? 'Desklit ran into a problem it could not explain. The details are in the logs.' : e.message;
   const detailRaw = raw ? e.message + (e.detail ? '\n' + e.detail : '') : e.detail;
   // A failed app's Traceback is what its author needs to see: shown as it is, not collapsed.
-  const showDetailOpen = !raw && (e.kind === 'app_failed' || ((e.kind === 'crash_loop' || e.kind === 'port_in_use') && !looksRaw(e.detail)));
-  const actions = (e.actions?.length ? e.actions : ['retry']).map((a, i) =>
+  const showDetailOpen = !raw && (e.kind === Err.AppFailed || e.kind === Err.Dependencies ||
+    ((e.kind === Err.CrashLoop || e.kind === Err.PortInUse) && !looksRaw(e.detail)));
+  const actions = (e.actions?.length ? e.actions : [Act.Retry as string]).map((a, i) =>
     h('button', { class: 'btn' + (i === 0 ? ' primary' : ''), 'data-action': a, onclick: () => act(a) }, actionLabel(a)));
-  if (!actions.some((b) => b.dataset.action === 'show_logs' || b.dataset.action === 'open_logs')) {
-    actions.push(h('button', { class: 'btn', 'data-action': 'show_logs', onclick: () => act('show_logs') }, 'Show logs'));
+  if (e.kind !== Err.ChooseScript && !actions.some((b) => b.dataset.action === Act.ShowLogs || b.dataset.action === Act.OpenLogs)) {
+    actions.push(h('button', { class: 'btn', 'data-action': Act.ShowLogs, onclick: () => act(Act.ShowLogs) }, 'Show logs'));
   }
   return h('div', { class: `card center-card error-card kind-${e.kind}`, role: 'alert' },
     h('div', { class: 'err-icon', 'aria-hidden': 'true' }, '!'),
     h('h1', {}, errorTitle(e)),
-    message ? h('p', { class: 'err-message' }, message) : null,
-    errorHelp(e).map((t) => h('p', { class: 'muted' }, t)),
+    e.kind === Err.Dependencies ? errorHelp(e).map((t) => h('p', { class: 'muted' }, t)) : null,
+    message ? h('p', { class: 'err-message' + (e.kind === Err.Dependencies ? ' explanation' : '') }, message) : null,
+    e.kind !== Err.Dependencies ? errorHelp(e).map((t) => h('p', { class: 'muted' }, t)) : null,
     detailRaw
       ? showDetailOpen
         ? h('pre', { class: 'detail' }, detailRaw)

@@ -25,7 +25,12 @@ const (
 	RuntimeBuild = "runtime_build" // the runtime build fails half-way
 	Other        = "other"         // an unexpected error with raw detail
 	AppFailed    = "app_failed"    // the current app (Quarterly report) has a syntax error
+	Dependencies = "dependencies"  // the app's requirements conflict
+	ChooseScript = "choose_script" // the app's folder holds several scripts
 )
+
+// HelloPath is the folder of ChooseScript's app (Streamlit's docs' multipage layout).
+const HelloPath = "/home/ada/streamlit-hello"
 
 // FakeBackend implements desktop.Backend. Zero values are usable; set AppURL to a page the
 // frame can load, and Pace to speed the script up (tests) or slow it down (screenshots).
@@ -166,6 +171,18 @@ func (f *FakeBackend) play(ctx context.Context, scenario string) {
 		if sleep(ctx, f.pace()) {
 			f.failApp(f.CurrentApp())
 		}
+	case Dependencies:
+		f.startServices(ctx, false, "")
+		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrDependencies, Title: "The requirements of Sales cannot be installed together",
+			Message: "Because streamlit==1.51.0 depends on altair>=4.0,<6 and you require altair==6.0.0, we can conclude that you require streamlit!=1.51.0. And because you require streamlit==1.51.0, we can conclude that your requirements are unsatisfiable.",
+			Detail:  "Change one of these requirements so that they agree, save requirements.txt, then open the app again:\n  altair==6.0.0 (requirements.txt line 1)\n  streamlit==1.51.0 (requirements.txt line 14)",
+			Folder:  SalesPath, File: SalesPath + "/requirements.txt",
+			Actions: []string{desktop.ActEditDeps, desktop.ActOpenFolder, desktop.ActReopen}})
+	case ChooseScript:
+		f.startServices(ctx, false, "")
+		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrChooseScript, Title: "Which script is the app?", Folder: HelloPath,
+			Message: "streamlit-hello holds several Streamlit scripts. Choose the one to run: Desklit opens it and keeps it in File › Open Recent.",
+			Actions: []string{desktop.ActScript + ":0_👋_Hello.py", desktop.ActScript + ":explore.py", desktop.ActOpenApp}})
 	case Other:
 		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrOther,
 			Message: `{"error":"internal","trace":"goroutine 1 [running]"}`,

@@ -1,0 +1,117 @@
+package project
+
+import (
+	"bufio"
+	"errors"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// findScript picks a folder's entrypoint as Streamlit users expect it: the script beside a
+// pages/ folder (Streamlit's multipage layout), else streamlit_app.py, app.py or main.py, else
+// the folder's only script. Helper modules that the folder's other files import (a utils.py
+// beside the pages) are not scripts. Several candidates: a NoScriptError listing them, for the
+// user to choose.
+func findScript(dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	var top []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".py") {
+			top = append(top, e.Name())
+		}
+	}
+	slices.Sort(top)
+	scripts := withoutHelpers(dir, top)
+	if isDir(filepath.Join(dir, "pages")) && len(scripts) == 1 {
+		return filepath.Join(dir, scripts[0]), nil
+	}
+	for _, n := range scriptNames {
+		if p := filepath.Join(dir, n); isFile(p) {
+			return p, nil
+		}
+	}
+	switch {
+	case len(scripts) == 1:
+		return filepath.Join(dir, scripts[0]), nil
+	case len(top) == 1:
+		return filepath.Join(dir, top[0]), nil
+	}
+	return "", &NoScriptError{Dir: dir, Candidates: scripts}
+}
+
+// Scripts are the folder's candidate entrypoints (its top-level .py files that no other file of
+// the project imports), for a user who chooses.
+func Scripts(dir string) []string {
+	var e *NoScriptError
+	if _, err := findScript(dir); errors.As(err, &e) {
+		return e.Candidates
+	}
+	return nil
+}
+
+// importRE finds the modules a Python file imports at the start of a line ("import a, b",
+// "from a import x", "from a.b import c").
+var importRE = regexp.MustCompile(`^\s*(?:from\s+([A-Za-z_][\w]*)[\w.]*\s+import\b|import\s+([A-Za-z_][\w.]*(?:\s*(?:as\s+\w+)?\s*,\s*[A-Za-z_][\w.]*)*))`)
+
+// withoutHelpers drops from top the modules imported by the folder's other Python files (its
+// top-level files and pages/).
+func withoutHelpers(dir string, top []string) []string {
+	files := slices.Clone(top)
+	if pages, err := os.ReadDir(filepath.Join(dir, "pages")); err == nil {
+		for _, e := range pages {
+			if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".py") {
+				files = append(files, filepath.Join("pages", e.Name()))
+			}
+		}
+	}
+	imported := map[string]bool{}
+	for _, f := range files {
+		self := strings.TrimSuffix(filepath.Base(f), filepath.Ext(f))
+		for m := range importedModules(filepath.Join(dir, f)) {
+			if m != self {
+				imported[m] = true
+			}
+		}
+	}
+	return slices.DeleteFunc(slices.Clone(top), func(n string) bool {
+		return imported[strings.TrimSuffix(n, filepath.Ext(n))]
+	})
+}
+
+// importedModules are the top-level module names a file imports.
+func importedModules(file string) map[string]bool {
+	out := map[string]bool{}
+	f, err := os.Open(file)
+	if err != nil {
+		return out
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for sc.Scan() {
+		m := importRE.FindStringSubmatch(sc.Text())
+		switch {
+		case m == nil:
+		case m[1] != "":
+			out[m[1]] = true
+		default:
+			for _, part := range strings.Split(m[2], ",") {
+				name, _, _ := strings.Cut(strings.TrimSpace(part), " ")
+				name, _, _ = strings.Cut(name, ".")
+				out[name] = true
+			}
+		}
+	}
+	return out
+}
+
+func isDir(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}

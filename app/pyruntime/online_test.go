@@ -1,0 +1,96 @@
+package pyruntime
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestOnlineFallbackForAPin: an exact pin the local wheels lack (a frozen requirements file made
+// today) is fetched from the package index the project names, while everything the bundled
+// wheels satisfy still comes from them; offline, the error names the package and the fix.
+func TestOnlineFallbackForAPin(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	ix := newPackageIndex(t)
+	makeWheel(t, ix.dir, "desklit-fake-a", "1.1", "a11")
+	req := "--index-url " + ix.URL + "\ndesklit-fake-a==1.1\n"
+
+	o := f.opts
+	o.Offline = false
+	o.Imports = []string{"desklit_fake_a"}
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": req})
+	env, err := Ensure(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, o.Log)
+	}
+	if got := runPy(t, env.Python, "import desklit_fake_a; print(desklit_fake_a.VALUE)"); got != "a11" {
+		t.Errorf("desklit_fake_a.VALUE = %q, want the index's 1.1", got)
+	}
+	if ix.requested("desklit-fake-a") == 0 {
+		t.Error("the index was never asked for desklit-fake-a")
+	}
+	if env.Lock.Streamlit != "1.67.0" {
+		t.Errorf("streamlit %s, want the bundled 1.67.0", env.Lock.Streamlit)
+	}
+
+	// Offline: the same project fails, naming the package, where Desklit looked, and the fix.
+	off := f.opts
+	off.DataDir, off.CacheDir = filepath.Join(t.TempDir(), "data"), filepath.Join(t.TempDir(), "cache")
+	off.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": req})
+	_, err = Ensure(context.Background(), off)
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || nf.Package != "desklit-fake-a" || !nf.Offline {
+		t.Fatalf("offline: %v (%T), want a NotFoundError for desklit-fake-a", err, err)
+	}
+	for _, w := range []string{"needs desklit-fake-a", f.wheelhouse, "put its wheel in", "connect to the internet"} {
+		if !strings.Contains(err.Error(), w) {
+			t.Errorf("offline error lacks %q: %v", w, err)
+		}
+	}
+}
+
+// TestOnlineFallbackForAUVLock: a uv.lock is installed exactly as locked: a version the bundled
+// wheels lack is fetched from the index it was locked from, not replaced by the bundled one.
+func TestOnlineFallbackForAUVLock(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	ix := newPackageIndex(t)
+	makeWheel(t, ix.dir, "desklit-fake-a", "1.1", "a11")
+	for _, w := range []struct{ dist, version, value string }{{"streamlit", "1.67.0", "st"}, {"requests", "2.34.2", "rq"}} {
+		copyFile(t, filepath.Join(f.wheelhouse, strings.ReplaceAll(w.dist, "-", "_")+"-"+w.version+"-py3-none-any.whl"), ix.dir)
+	}
+	o := f.opts
+	o.Offline = false
+	o.Imports = []string{"desklit_fake_a"}
+	o.Source = f.project(t, SourceUVLock, map[string]string{
+		"pyproject.toml": "[project]\nname = \"sales\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\n" +
+			"dependencies = [\"desklit-fake-a==1.1\", \"streamlit\", \"requests\"]\n\n" +
+			"[[tool.uv.index]]\nname = \"team\"\nurl = \"" + ix.URL + "\"\ndefault = true\n",
+	})
+	dir := filepath.Dir(o.Source.File)
+	if err := o.runUV(context.Background(), true, []string{"lock", "--python", o.Python.Path, "--directory", dir}, nil, nil); err != nil {
+		t.Fatalf("uv lock: %v\n%s", err, o.Log)
+	}
+	env, err := Ensure(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, o.Log)
+	}
+	if got := runPy(t, env.Python, "import desklit_fake_a; print(desklit_fake_a.VALUE)"); got != "a11" {
+		t.Errorf("desklit_fake_a.VALUE = %q, want the locked 1.1", got)
+	}
+}
+
+func copyFile(t *testing.T, src, dir string) {
+	t.Helper()
+	data, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, filepath.Base(src)), data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
