@@ -17,10 +17,13 @@ export async function open(ctx) {
   return page;
 }
 
-// settled: the script run is over (Streamlit marks stApp) and what is drawn has stopped changing
-// for a second (charts and components draw after the run).
-export async function settled(page, ms = 60000) {
+// settled: the script run is over (Streamlit marks stApp), the text the page draws last is
+// there (when given), nothing is being fetched, and what is drawn has not changed for a second
+// (charts and components draw after the run).
+export async function settled(page, text = "", ms = 60000) {
   await page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').waitFor({ timeout: ms });
+  if (text) await page.getByText(text).first().waitFor({ state: "attached", timeout: ms });
+  await page.waitForLoadState("networkidle", { timeout: 10000 }).catch(() => {});
   let last = "", since = Date.now();
   return waitFor(async () => {
     const s = await snapshot(page);

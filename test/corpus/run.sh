@@ -24,22 +24,23 @@ mkdir -p "$cache/venvs" "$out"
 (cd "$root/test/e2e" && { [ -d node_modules/playwright-core ] || npm ci --no-audit --no-fund; })
 
 # The samples: NAME|ENTRY (the script a bare `streamlit run` gets)|DESKLIT (what desklit run
-# gets: the folder unless said)|PAGES (more app pages to compare)|UPLOAD (a file to upload).
+# gets: the folder unless said)|PAGES ("PATH=TEXT;…": the app's pages, "/" first, each with the
+# text it draws last)|UPLOAD ("FILE=TEXT": a file to upload on the first page, the text it brings).
 # `hello` is Streamlit's own demo, run from the installed streamlit package.
 cases=(
-  "pip-freeze-dashboard|streamlit_app.py||"
-  "powershell-freeze|app.py||"
-  "uv-lock-plotly|main.py||"
-  "docs-multipage|0_👋_Hello.py||/Harvest /Beds"
-  "navigation|streamlit_app.py||/glossary /changelog"
-  "option-menu|app.py||"
-  "upload-download|app.py|||$here/upload-download/testdata/people.csv"
-  "ml-iris|app.py||"
-  "old-streamlit|streamlit_app.py||"
-  "single-script|loan_calculator.py|loan_calculator.py|"
-  "requirements-includes|inventory.py||"
-  "data-editor|streamlit_app.py||"
-  "hello|streamlit_app.py|streamlit_app.py|"
+  "pip-freeze-dashboard|streamlit_app.py||/=Receipts"
+  "powershell-freeze|app.py||/=Monthly figures"
+  "uv-lock-plotly|main.py||/=Orders"
+  "docs-multipage|0_👋_Hello.py||/=Good morning, gardener.;/Harvest=Cumulative kilograms;/Beds=Highlight a crop"
+  "navigation|streamlit_app.py||/=Who to ask;/glossary=without blame;/changelog=Faster search"
+  "option-menu|app.py||/=Risotto · 45 min"
+  "upload-download|app.py||/=No file yet.|$here/upload-download/testdata/people.csv=Download the cleaned CSV"
+  "ml-iris|app.py||/=Prediction:"
+  "old-streamlit|streamlit_app.py||/=Total"
+  "single-script|loan_calculator.py|loan_calculator.py|/=Balance over time"
+  "requirements-includes|inventory.py||/=Stock value by item"
+  "data-editor|streamlit_app.py||/=Books read"
+  "hello|streamlit_app.py|streamlit_app.py|/=Welcome to Streamlit"
 )
 want=" $* "
 selected=()
