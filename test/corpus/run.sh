@@ -49,6 +49,8 @@ for c in "${cases[@]}"; do
 done
 
 export XDG_CACHE_HOME=$cache/xdg-cache UV_CACHE_DIR=$cache/xdg-cache/desklit/uv
+# The bundled wheels (the same files as on PyPI) are not fetched again for the bare venvs.
+wheels=(--find-links "$root/build/wheelhouse")
 bundled_pins() { grep -E '^[A-Za-z0-9_.-]+==' "$root/runtime/streamlit/requirements.txt" | sed 's/[ \\].*//'; }
 
 # venv NAME: the bare venv of a sample, from the same requirements. A uv.lock is synced as
@@ -66,10 +68,10 @@ venv() {
     "$uv" venv -q --python python3 "$v"
     if [ -f "$dir/requirements.txt" ]; then
       bundled_pins >"$v/pins.txt"
-      "$uv" pip compile -q --no-header --python "$v/bin/python" "$dir/requirements.txt" -o "$v/pins.txt"
-      "$uv" pip sync -q --python "$v/bin/python" "$v/pins.txt"
+      "$uv" pip compile -q --no-header --python "$v/bin/python" "${wheels[@]}" "$dir/requirements.txt" -o "$v/pins.txt"
+      "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$v/pins.txt"
     else
-      "$uv" pip sync -q --python "$v/bin/python" "$root/runtime/streamlit/requirements.txt"
+      "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$root/runtime/streamlit/requirements.txt"
     fi
   fi
   echo "$reqs" >"$v/.stamp"
