@@ -62,16 +62,17 @@ venv() {
   reqs=$( { cat "$dir"/requirements.txt "$dir"/requirements/*.txt "$dir"/uv.lock "$root/runtime/streamlit/requirements.txt" 2>/dev/null || true; } | sha256sum | cut -c1-16)
   [ "$(cat "$v/.stamp" 2>/dev/null)" = "$reqs" ] && return 0
   rm -rf "$v"
+  # (set -e does not hold in a function called from an || list: each step says so itself.)
   if [ -f "$dir/uv.lock" ]; then
-    (cd "$dir" && UV_PROJECT_ENVIRONMENT=$v "$uv" sync -q --frozen --no-install-project --python python3)
+    (cd "$dir" && UV_PROJECT_ENVIRONMENT=$v "$uv" sync -q --frozen --no-install-project --python python3) || return 1
   else
-    "$uv" venv -q --python python3 "$v"
+    "$uv" venv -q --python python3 "$v" || return 1
     if [ -f "$dir/requirements.txt" ]; then
-      bundled_pins >"$v/pins.txt"
-      "$uv" pip compile -q --no-header --python "$v/bin/python" "${wheels[@]}" "$dir/requirements.txt" -o "$v/pins.txt"
-      "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$v/pins.txt"
+      bundled_pins >"$v/pins.txt" || return 1
+      "$uv" pip compile -q --no-header --python "$v/bin/python" "${wheels[@]}" "$dir/requirements.txt" -o "$v/pins.txt" || return 1
+      "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$v/pins.txt" || return 1
     else
-      "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$root/runtime/streamlit/requirements.txt"
+      "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$root/runtime/streamlit/requirements.txt" || return 1
     fi
   fi
   echo "$reqs" >"$v/.stamp"
