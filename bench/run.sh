@@ -8,7 +8,7 @@
 #   bench/run.sh api keyring
 set -uo pipefail
 cd "$(dirname "$0")/.."
-all=(supervisor api signin keyring pyruntime switch component e2e dist)
+all=(supervisor api signin keyring pyruntime switch component e2e dist corpus)
 sel=("${@:-${all[@]}}")
 status=0
 # The installed .deb's first start (needs make dist; the packaged app's: make package-sample).
@@ -27,6 +27,7 @@ for b in "${sel[@]}"; do
     switch)    { [ -d test/e2e/node_modules/playwright-core ] || (cd test/e2e && npm ci --no-audit --no-fund); } &&
                test/keyring/with-secret-service.sh go -C bench run ./switch -n 8 ;;
     dist)      bench_dist ;;
+    corpus)    go -C bench run ./corpus -n 3 ;;  # on make test-corpus's venvs and uv cache
     e2e)       [ -x bench/e2e/run.sh ] && bench/e2e/run.sh ;;
     *)         go -C bench run ./"$b" ;;
   esac || { echo "bench/$b failed"; status=1; }
