@@ -43,7 +43,9 @@ apt-deps:
 go-deps:
 	$(GO) mod download
 
-node-deps: frontend/node_modules/.stamp runtime/component/node_modules/.stamp
+# test/oidc-provider: panva's oidc-provider, the certified OpenID provider the sign-in interop
+# tests run on 127.0.0.1 (app/authflow TestOIDCProvider*).
+node-deps: frontend/node_modules/.stamp runtime/component/node_modules/.stamp test/oidc-provider/node_modules/.stamp
 
 %/node_modules/.stamp: %/package-lock.json
 	cd $* && npm ci --no-audit --no-fund
@@ -113,8 +115,9 @@ vet: frontend component
 
 # The runtime integration test builds the real Streamlit environment from the wheelhouse with the
 # package index switched off and checks /_stcore/health.
-test-go: frontend component wheelhouse uv test-wheels
+test-go: frontend component wheelhouse uv test-wheels test/oidc-provider/node_modules/.stamp
 	DESKLIT_TEST_WHEELHOUSE=$(CURDIR)/build/wheelhouse DESKLIT_TEST_WHEELS=$(TESTWHEELS) DESKLIT_UV=$(CURDIR)/build/bin/uv \
+	  DESKLIT_TEST_OIDC_PROVIDER=$(CURDIR)/test/oidc-provider \
 	  $(GO) test -race -tags webkit2_41 -count=1 ./...
 	@# The window's packaging of a real project compresses Streamlit's wheels: minutes under -race,
 	@# seconds without, so it runs once more without the race detector (it skips itself under -race).

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,11 +57,17 @@ var (
 type claims struct {
 	jwt.RegisteredClaims
 	Scope       scopeList `json:"scope,omitempty"`
+	SCP         scopeList `json:"scp,omitempty"` // Okta's and Microsoft Entra ID's name for it
 	Permissions []string  `json:"permissions,omitempty"`
 
+	AZP string `json:"azp,omitempty"`
+
 	// Set by UnmarshalJSON from which claims are present, whatever their values.
-	grantsScope bool // scope or permissions: every access token in Auth0's profile has one
-	idTokenOnly bool // nonce, at_hash or c_hash: claims of an ID token (OIDC Core 2, 3.1.3.6)
+	grantsScope bool // scope, scp or permissions: every access token in Auth0's (Okta's, Entra's) profile has one
+	idTokenOnly bool // at_hash or c_hash: claims of an ID token only (OIDC Core 3.1.3.6, 3.3.2.11)
+	hasNonce    bool // an ID token's claim, which Keycloak before 25 also put in access tokens
+	// kind is the payload's typ when a string: Keycloak's "Bearer" (access token) or "ID".
+	kind string
 }
 
 // UnmarshalJSON refuses exp, nbf and iat of any JSON type but number (jwt/v5 alone also takes
@@ -80,12 +87,17 @@ func (c *claims) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	_, scope := raw["scope"]
+	_, scp := raw["scp"]
 	_, perms := raw["permissions"]
-	c.grantsScope = scope || perms
-	for _, name := range []string{"nonce", "at_hash", "c_hash"} {
+	c.grantsScope = scope || scp || perms
+	for _, name := range []string{"at_hash", "c_hash"} {
 		if _, ok := raw[name]; ok {
 			c.idTokenOnly = true
 		}
+	}
+	_, c.hasNonce = raw["nonce"]
+	if v, ok := raw["typ"]; ok {
+		_ = json.Unmarshal(v, &c.kind) // another type leaves kind empty: no sign of an access token
 	}
 	return nil
 }
@@ -100,10 +112,12 @@ func isJSONNumber(v json.RawMessage) bool {
 // accessTokenProfile refuses what is not an access token, above all an ID token, which a
 // provider may sign with the same key and, like the dev IdP once did, give the API's audience.
 // It takes an RFC 9068 token (typ at+jwt), or a token in Auth0's profile (typ JWT or none, a
-// scope or permissions claim); never one with an ID token's nonce, at_hash or c_hash. azp does
-// not tell them apart: Auth0 puts it in both.
+// scope, scp or permissions claim: Okta and Microsoft Entra ID write scp); never one with an ID token's at_hash or c_hash. A nonce, which
+// Keycloak before 25 (or its "nonce backwards compatible" mapper) also writes into access
+// tokens, is taken only from a token that is an access token by every other sign (nonceAllowed).
+// azp alone does not tell them apart: Auth0 puts it in both.
 func accessTokenProfile(header map[string]any, c *claims) *authError {
-	if c.idTokenOnly {
+	if c.idTokenOnly || (c.hasNonce && !nonceAllowed(c)) {
 		return errNotAccessToken
 	}
 	typ, present := header["typ"]
@@ -126,10 +140,26 @@ func accessTokenProfile(header map[string]any, c *claims) *authError {
 	return errNotAccessToken
 }
 
+// nonceAllowed: a token with a nonce is an access token only when Keycloak marks it as one in its
+// payload (typ "Bearer"; its ID tokens say "ID"), it carries a scope, and its client (azp) is not
+// among its audiences, as an ID token's always is (OpenID Connect Core 2: aud contains the
+// client_id). The header's typ and the audience are checked as for any token.
+func nonceAllowed(c *claims) bool {
+	if c.kind != "Bearer" || !c.grantsScope || c.AZP == "" {
+		return false
+	}
+	for _, aud := range c.Audience {
+		if aud == c.AZP {
+			return false
+		}
+	}
+	return true
+}
+
 // hasScope reports whether scope is granted, either in the space-separated scope claim or in
 // Auth0's RBAC permissions array.
 func (c *claims) hasScope(scope string) bool {
-	for _, s := range c.Scope {
+	for _, s := range append(c.Scope, c.SCP...) {
 		if s == scope {
 			return true
 		}
@@ -172,6 +202,7 @@ type validator struct {
 	parser *jwt.Parser
 	claims *jwt.Validator
 	keys   *keyCache
+	algs   []string // the signing algorithms allowed (checked before any key is looked up)
 
 	mu       sync.Mutex
 	gen      uint64 // key set generation the entries were verified against
@@ -182,8 +213,8 @@ type validator struct {
 const maxVerified = 4096
 
 func newValidator(o Options, keys *keyCache) *validator {
+	// The issuer is checked after these, against the one discovery names (issuedHere).
 	claimOpts := []jwt.ParserOption{
-		jwt.WithIssuer(o.Issuer),
 		jwt.WithAudience(o.Audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
@@ -191,9 +222,10 @@ func newValidator(o Options, keys *keyCache) *validator {
 		jwt.WithTimeFunc(o.Now),
 	}
 	return &validator{
-		parser:   jwt.NewParser(append(claimOpts, jwt.WithValidMethods(o.Algorithms), jwt.WithStrictDecoding())...),
+		parser:   jwt.NewParser(append(claimOpts, jwt.WithStrictDecoding())...),
 		claims:   jwt.NewValidator(claimOpts...),
 		keys:     keys,
+		algs:     o.Algorithms,
 		verified: make(map[[sha256.Size]byte]*claims),
 	}
 }
@@ -235,6 +267,9 @@ func (v *validator) validate(ctx context.Context, token string) (*claims, *authE
 		if err := v.claims.Validate(known); err != nil {
 			return nil, classify(errors.Join(jwt.ErrTokenInvalidClaims, err))
 		}
+		if !v.issuedHere(known) {
+			return nil, errClaims
+		}
 		return known, nil
 	}
 
@@ -242,6 +277,9 @@ func (v *validator) validate(ctx context.Context, token string) (*claims, *authE
 	tok, err := v.parser.ParseWithClaims(token, &c, func(t *jwt.Token) (any, error) {
 		if _, ok := t.Header["crit"]; ok {
 			return nil, errUnparsable // no extension is understood here (RFC 7515 §4.1.11)
+		}
+		if !slices.Contains(v.algs, t.Method.Alg()) {
+			return nil, errAlgorithm // typed here: golang-jwt says so only in its message's words
 		}
 		kid, ok := t.Header["kid"].(string)
 		if !ok || kid == "" {
@@ -259,6 +297,9 @@ func (v *validator) validate(ctx context.Context, token string) (*claims, *authE
 	if err != nil {
 		return nil, classify(err)
 	}
+	if !v.issuedHere(&c) {
+		return nil, errClaims
+	}
 	if ae := accessTokenProfile(tok.Header, &c); ae != nil {
 		return nil, ae
 	}
@@ -271,6 +312,14 @@ func (v *validator) validate(ctx context.Context, token string) (*claims, *authE
 	}
 	v.mu.Unlock()
 	return &c, nil
+}
+
+// issuedHere checks "iss" exactly against the issuer as its discovery document spells it, which
+// may differ from the configured one by a trailing slash (app/issuer). The token's signature was
+// verified with that issuer's keys, so discovery has already answered.
+func (v *validator) issuedHere(c *claims) bool {
+	name := v.keys.issuerName()
+	return name != "" && c.Issuer == name
 }
 
 // classify maps a jwt/v5 or key cache error to the client's status and code. The order
@@ -288,9 +337,6 @@ func classify(err error) *authError {
 	case errors.Is(err, jwt.ErrTokenMalformed):
 		return errUnparsable
 	case errors.Is(err, jwt.ErrTokenSignatureInvalid):
-		if strings.Contains(err.Error(), "signing method") {
-			return errAlgorithm
-		}
 		return errSignature
 	case errors.Is(err, jwt.ErrTokenUnverifiable):
 		return errUnparsable

@@ -91,6 +91,17 @@ func TestBadTokens(t *testing.T) {
 			if rec.Code != tt.wantStatus || code != tt.wantCode {
 				t.Fatalf("got %d %q (%s), want %d %q", rec.Code, code, desc, tt.wantStatus, tt.wantCode)
 			}
+			// An algorithm outside the list is said as such (decided by type, not by golang-jwt's words).
+			switch tt.name {
+			case "alg none", "HS256 signed with the public key", "RS384 not allowed", "ES256 not allowed":
+				if desc != errAlgorithm.description {
+					t.Errorf("description %q for %s, want %q", desc, tt.name, errAlgorithm.description)
+				}
+			case "bad signature", "signature of another token", "empty signature":
+				if desc != errSignature.description {
+					t.Errorf("description %q for %s, want %q", desc, tt.name, errSignature.description)
+				}
+			}
 			wa := rec.Header().Get("WWW-Authenticate")
 			switch {
 			case tt.wantCode == "authorization_header_missing":
@@ -333,5 +344,42 @@ func TestConcurrentValidAndInvalid(t *testing.T) {
 	}
 	if n := ti.jwksFetches.Load(); n != 1 {
 		t.Fatalf("%d JWKS fetches, want 1", n)
+	}
+}
+
+// TestIssuerSpelling: the configured issuer may end in a slash or not; the discovery document's
+// spelling is the one "iss" must carry, exactly (app/issuer).
+func TestIssuerSpelling(t *testing.T) {
+	for _, tt := range []struct {
+		name        string
+		discovered  bool   // the issuer's own spelling ends in "/" (Auth0) or not (Keycloak, the dev IdP)
+		configured  string // appended to the server URL
+		wantOwn     int
+		wantOtherSp int
+	}{
+		{"Keycloak configured with a slash", false, "/", 200, 401},
+		{"Keycloak configured as it spells itself", false, "", 200, 401},
+		{"Auth0 configured without its slash", true, "", 200, 401},
+		{"Auth0 configured as it spells itself", true, "/", 200, 401},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			clock := newClock()
+			k1 := rsaKey(t, 0, "k1")
+			ti := newTestIssuer(t, tt.discovered, k1)
+			s := newTestServer(t, ti, clock, nil, func(o *Options) { o.Issuer = ti.srv.URL + tt.configured })
+			if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil))); rec.Code != tt.wantOwn {
+				t.Fatalf("iss %q: %d %s", ti.issuer, rec.Code, rec.Body)
+			}
+			other := strings.TrimSuffix(ti.issuer, "/")
+			if other == ti.issuer {
+				other += "/"
+			}
+			c := claimsFor(ti, clock)
+			c["iss"] = other
+			rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, c, nil)))
+			if code, _ := apiError(t, rec); rec.Code != tt.wantOtherSp || code != "invalid_claims" {
+				t.Fatalf("iss %q (not the discovered spelling): %d %s", other, rec.Code, rec.Body)
+			}
+		})
 	}
 }

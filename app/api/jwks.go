@@ -20,6 +20,8 @@ import (
 	"time"
 
 	jose "github.com/go-jose/go-jose/v4"
+
+	"github.com/desklit/desklit/app/issuer"
 )
 
 // Errors the key cache hands to the validator; they decide the HTTP status.
@@ -48,7 +50,6 @@ type verificationKey struct {
 // at most once per unknownKIDWindow. Only one fetch runs at a time; concurrent callers share it.
 type keyCache struct {
 	issuer           string
-	discoveryURL     string
 	client           *http.Client
 	now              func() time.Time
 	ttl              time.Duration
@@ -57,6 +58,7 @@ type keyCache struct {
 
 	mu            sync.Mutex
 	jwksURI       string // from discovery, kept once known
+	name          string // the issuer as discovery spells it: what "iss" must be, exactly
 	keys          map[string]verificationKey
 	gen           uint64        // counts successful fetches; a new key set is a new generation
 	fetchedAt     time.Time     // last successful fetch
@@ -67,16 +69,22 @@ type keyCache struct {
 	inflight      chan struct{} // closed when the running fetch ends; nil when idle
 }
 
-func newKeyCache(issuer string, client *http.Client, now func() time.Time, ttl, window time.Duration, log *slog.Logger) *keyCache {
+func newKeyCache(iss string, client *http.Client, now func() time.Time, ttl, window time.Duration, log *slog.Logger) *keyCache {
 	return &keyCache{
-		issuer:           issuer,
-		discoveryURL:     strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration",
+		issuer:           iss,
 		client:           client,
 		now:              now,
 		ttl:              ttl,
 		unknownKIDWindow: window,
 		log:              log,
 	}
+}
+
+// issuerName is the issuer as its discovery document spells it, empty before discovery.
+func (c *keyCache) issuerName() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.name
 }
 
 // ready reports whether a key set is cached (used by /healthz).
@@ -209,7 +217,7 @@ func (c *keyCache) startFetchLocked() chan struct{} {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), fetchTimeout)
 		defer cancel()
-		uri, keys, err := c.fetch(ctx, jwksURI)
+		uri, name, keys, err := c.fetch(ctx, jwksURI)
 
 		c.mu.Lock()
 		now := c.now()
@@ -220,6 +228,9 @@ func (c *keyCache) startFetchLocked() chan struct{} {
 			c.log.Warn("issuer keys unavailable", "issuer", c.issuer, "err", err, "retry_in", c.backoff)
 		} else {
 			c.jwksURI, c.keys, c.fetchedAt = uri, keys, now
+			if name != "" {
+				c.name = name
+			}
 			c.gen++
 			c.lastErr, c.backoff, c.retryAt = nil, 0, time.Time{}
 			c.log.Info("issuer keys fetched", "issuer", c.issuer, "keys", len(keys))
@@ -232,35 +243,31 @@ func (c *keyCache) startFetchLocked() chan struct{} {
 }
 
 // fetch discovers the issuer (unless jwksURI is already known) and fetches its key set.
-func (c *keyCache) fetch(ctx context.Context, jwksURI string) (string, map[string]verificationKey, error) {
+// The issuer's name is the document's (app/issuer: it may differ from the configured one by a
+// trailing slash); it is empty when jwksURI was already known.
+func (c *keyCache) fetch(ctx context.Context, jwksURI string) (string, string, map[string]verificationKey, error) {
+	issuerName := ""
 	if jwksURI == "" {
-		var doc struct {
-			Issuer  string `json:"issuer"`
-			JWKSURI string `json:"jwks_uri"`
-		}
-		if err := c.getJSON(ctx, c.discoveryURL, &doc); err != nil {
-			return "", nil, fmt.Errorf("discovery: %w", err)
-		}
-		// OpenID Connect Discovery 1.0 §4.3: the issuer in the document must be ours, exactly.
-		if doc.Issuer != c.issuer {
-			return "", nil, fmt.Errorf("discovery: issuer %q does not match the configured %q", doc.Issuer, c.issuer)
+		doc, err := issuer.Discover(ctx, c.client, c.issuer)
+		if err != nil {
+			return "", "", nil, fmt.Errorf("discovery: %w", err)
 		}
 		if err := checkFetchURL(doc.JWKSURI); err != nil {
-			return "", nil, fmt.Errorf("discovery: jwks_uri: %w", err)
+			return "", "", nil, fmt.Errorf("discovery: jwks_uri: %w", err)
 		}
-		jwksURI = doc.JWKSURI
+		jwksURI, issuerName = doc.JWKSURI, doc.Issuer
 	}
 	var set struct {
 		Keys []json.RawMessage `json:"keys"`
 	}
 	if err := c.getJSON(ctx, jwksURI, &set); err != nil {
-		return "", nil, fmt.Errorf("jwks: %w", err)
+		return "", "", nil, fmt.Errorf("jwks: %w", err)
 	}
 	keys := parseKeySet(set.Keys)
 	if len(keys) == 0 {
-		return "", nil, errors.New("jwks: no usable signing key")
+		return "", "", nil, errors.New("jwks: no usable signing key")
 	}
-	return jwksURI, keys, nil
+	return jwksURI, issuerName, keys, nil
 }
 
 func (c *keyCache) getJSON(ctx context.Context, u string, v any) error {

@@ -142,7 +142,9 @@ func TestIssuerUnavailableThenUp(t *testing.T) {
 	}
 	rec = do(t, s, "GET", "/healthz", nil)
 	var health map[string]string
-	_ = json.Unmarshal(rec.Body.Bytes(), &health)
+	if err := json.Unmarshal(rec.Body.Bytes(), &health); err != nil {
+		t.Fatalf("healthz body %q: %v", rec.Body, err)
+	}
 	if rec.Code != 200 || health["jwks"] != "unavailable" {
 		t.Fatalf("healthz: %d %s", rec.Code, rec.Body)
 	}
@@ -157,7 +159,10 @@ func TestIssuerUnavailableThenUp(t *testing.T) {
 		t.Fatalf("issuer up: %d %s", rec.Code, rec.Body)
 	}
 	rec = do(t, s, "GET", "/healthz", nil)
-	_ = json.Unmarshal(rec.Body.Bytes(), &health)
+	health = nil
+	if err := json.Unmarshal(rec.Body.Bytes(), &health); err != nil {
+		t.Fatalf("healthz body %q: %v", rec.Body, err)
+	}
 	if health["jwks"] != "ready" {
 		t.Fatalf("healthz after recovery: %s", rec.Body)
 	}
@@ -202,8 +207,7 @@ func TestDiscoveryIssuerMismatch(t *testing.T) {
 func TestParseKeySetSkipsUnusableKeys(t *testing.T) {
 	sharedKeys(t)
 	k1 := rsaKey(t, 0, "good")
-	ti := newTestIssuer(t, false, k1)
-	_ = ti
+	newTestIssuer(t, false, k1)
 	raw := []json.RawMessage{
 		json.RawMessage(`{"kty":"oct","kid":"sym","k":"c2VjcmV0"}`),
 		json.RawMessage(`{"kty":"RSA","kid":"enc","use":"enc","n":"AQAB","e":"AQAB"}`),

@@ -35,6 +35,17 @@ func TestOnlyAccessTokensAccepted(t *testing.T) {
 		}
 		return c
 	}
+	// keycloak is an access token as Keycloak before 25 wrote it: payload typ Bearer, azp, scope,
+	// session_state and the sign-in's nonce.
+	keycloak := func(edit func(c map[string]any)) map[string]any {
+		return access(func(c map[string]any) {
+			c["typ"], c["azp"], c["nonce"], c["session_state"] = "Bearer", testClientID, "n-123", "s-1"
+			c["scope"] = "openid profile email"
+			if edit != nil {
+				edit(c)
+			}
+		})
+	}
 	tests := []struct {
 		name   string
 		claims map[string]any
@@ -48,6 +59,9 @@ func TestOnlyAccessTokensAccepted(t *testing.T) {
 		{"empty scope", access(func(c map[string]any) { c["scope"] = "" }), nil, 200},
 		{"RFC 9068 at+jwt without scope", access(func(c map[string]any) { delete(c, "scope"); c["client_id"] = testClientID }), map[string]any{"typ": "at+jwt"}, 200},
 		{"RFC 9068 application/at+jwt", access(nil), map[string]any{"typ": "application/at+JWT"}, 200},
+		{"Keycloak < 25 access token with a nonce", keycloak(nil), nil, 200},
+		{"Okta / Entra ID access token (scp, no typ)", access(func(c map[string]any) { delete(c, "scope"); c["scp"] = []string{"read:messages"} }), map[string]any{"typ": nil}, 200},
+		{"Keycloak < 25 access token with a nonce, at+jwt", keycloak(nil), map[string]any{"typ": "at+jwt"}, 200},
 
 		// Refused.
 		{"Auth0 ID token", idToken(nil), nil, 401},
@@ -64,6 +78,12 @@ func TestOnlyAccessTokensAccepted(t *testing.T) {
 		{"no scope, no permissions, typ JWT", access(func(c map[string]any) { delete(c, "scope") }), nil, 401},
 		{"another explicit type", access(nil), map[string]any{"typ": "logout+jwt"}, 401},
 		{"typ not a string", access(nil), map[string]any{"typ": 1}, 401},
+		{"Keycloak ID token (typ ID) with the API in aud", keycloak(func(c map[string]any) { c["typ"] = "ID"; c["aud"] = []string{testClientID, testAudience} }), nil, 401},
+		{"nonce, typ Bearer, no scope", keycloak(func(c map[string]any) { delete(c, "scope") }), nil, 401},
+		{"nonce, typ Bearer, the client among its audiences", keycloak(func(c map[string]any) { c["aud"] = []string{testAudience, testClientID} }), nil, 401},
+		{"nonce, typ Bearer, no azp", keycloak(func(c map[string]any) { delete(c, "azp") }), nil, 401},
+		{"nonce, typ Bearer, at_hash", keycloak(func(c map[string]any) { c["at_hash"] = "x" }), nil, 401},
+		{"nonce, payload typ not a string", keycloak(func(c map[string]any) { c["typ"] = 1 }), nil, 401},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,5 +97,29 @@ func TestOnlyAccessTokensAccepted(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSCPGrantsScopes: Okta's and Entra ID's scp claim (an array, or a string) grants scopes as
+// scope and permissions do.
+func TestSCPGrantsScopes(t *testing.T) {
+	clock := newClock()
+	k1 := rsaKey(t, 0, "k1")
+	ti := newTestIssuer(t, false, k1)
+	s := newTestServer(t, ti, clock, nil, nil)
+	for _, tt := range []struct {
+		scp  any
+		want int
+	}{
+		{[]string{"openid", "read:messages"}, 200},
+		{"openid read:messages", 200},
+		{[]string{"openid"}, 403},
+	} {
+		c := claimsFor(ti, clock)
+		delete(c, "scope")
+		c["scp"] = tt.scp
+		if rec := do(t, s, "GET", "/api/pong-scoped", bearer(sign(t, k1, c, map[string]any{"typ": nil}))); rec.Code != tt.want {
+			t.Errorf("scp %v: %d, want %d: %s", tt.scp, rec.Code, tt.want, rec.Body)
+		}
 	}
 }

@@ -42,6 +42,9 @@ type Backend struct {
 	lastProgress *pyruntime.Progress
 	// failedOpen is the path of the switch that failed last (Retry tries it again).
 	failedOpen *string
+	// openErrorShown: why the app asked for at start could not be opened is shown once, when
+	// the start-up has succeeded (its success clears the errors shown before it).
+	openErrorShown sync.Once
 }
 
 type startResult struct{ err error }
@@ -130,7 +133,6 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 		return nil // runStart reports it
 	}
 	b.forwardSession(ev)
-	b.reportOpenError(ev)
 	return nil
 }
 
@@ -222,6 +224,7 @@ func (b *Backend) report(ev desktop.Events, err error) {
 	}
 	ev.Error(desktop.ErrorView{}) // clears an earlier error
 	ev.Services(b.views())
+	b.openErrorShown.Do(func() { b.reportOpenError(ev) })
 }
 
 // Stop stops everything; the window calls it on close.

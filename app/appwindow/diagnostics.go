@@ -82,12 +82,23 @@ func diagnostics(paths config.Paths, cfg *config.Config, versions map[string]str
 			}
 		}
 	}
-	entries, _ := os.ReadDir(paths.Logs)
+	if err := addLogs(paths.Logs, add); err != nil {
+		return nil, err
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// addLogs adds the tail of every log file in dir as logs/<name>.
+func addLogs(dir string, add func(name string, data []byte) error) error {
+	entries, _ := os.ReadDir(dir)
 	for _, e := range entries {
 		if e.IsDir() {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(paths.Logs, e.Name()))
+		data, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		if err != nil {
 			continue
 		}
@@ -96,11 +107,8 @@ func diagnostics(paths config.Paths, cfg *config.Config, versions map[string]str
 			data = data[len(data)-max:]
 		}
 		if err := add("logs/"+e.Name(), data); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	if err := zw.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
+	return nil
 }

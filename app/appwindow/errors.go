@@ -50,7 +50,11 @@ func (b *Backend) classify(err error) desktop.ErrorView {
 	case errors.Is(err, context.Canceled):
 		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "Start-up cancelled", Message: "The start was cancelled. Nothing half-built is kept.", Actions: []string{desktop.ActRetry, desktop.ActQuit}}
 	default:
-		return desktop.ErrorView{Kind: desktop.ErrOther, Title: "Desklit could not start", Message: firstLine(err.Error()), Detail: err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs}}
+		// An error no case above explains: the user reads a sentence of ours, and Go's own
+		// words go to the details (collapsed) and the log, for a bug report.
+		return desktop.ErrorView{Kind: desktop.ErrOther, Title: "Desklit could not start",
+			Message: "Something Desklit did not expect stopped the start. Try again; if it happens again, save the diagnostics (File › Save Diagnostics) to report it.",
+			Detail:  err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs}}
 	}
 }
 

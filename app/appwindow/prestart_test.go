@@ -1,6 +1,7 @@
 package appwindow
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"sync"
@@ -12,6 +13,7 @@ import (
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/internal/testutil"
+	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/shell"
 )
 
@@ -52,15 +54,7 @@ func TestPrestartOutcomeReachesTheWindowOnce(t *testing.T) {
 		"DESKLIT_PYTHON": dir + "/no-such-python",
 	}
 	testutil.SetFreePorts(t, env, "DESKLIT_STREAMLIT_PORT", "DESKLIT_COMPONENT_PORT", "DESKLIT_API_PORT", "DESKLIT_IDP_PORT", "DESKLIT_CALLBACK_PORT")
-	getenv := func(k string) string { return env[k] }
-	paths := config.PathsFrom(getenv)
-	cfg, err := config.Load(nil, getenv, paths.Config)
-	if err != nil {
-		t.Fatal(err)
-	}
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	sh := shell.New(shell.Options{Config: cfg, Paths: paths, Logger: log, Environ: []string{"PATH=" + dir}})
-	b := New(sh, paths, log)
+	b := backendFor(t, env, shell.Options{Environ: []string{"PATH=" + dir}})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	b.Prestart(ctx)
@@ -106,4 +100,33 @@ func TestPrestartOutcomeReachesTheWindowOnce(t *testing.T) {
 	if ev.svcs == 0 {
 		t.Error("the window was not told the services' states when it attached")
 	}
+}
+
+// The app asked for at start that could not be opened (the demo runs) is explained once the
+// start-up has succeeded: that success clears the errors shown before it, and used to clear this
+// one too, so a user who opened a folder with several scripts only ever saw the demo.
+func TestOpenErrorOutlivesTheStart(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir}
+	openErr := fmt.Errorf("cannot open the app: %w", &project.NoScriptError{Dir: "/p/hello", Candidates: []string{"a.py", "b.py"}})
+	b := backendFor(t, env, shell.Options{OpenError: openErr})
+	ev := &recEvents{}
+	b.report(ev, nil)
+	b.report(ev, nil) // a later successful restart does not show it again
+	if len(ev.errors) != 1 || ev.errors[0].Kind != desktop.ErrChooseScript || ev.errors[0].Folder != "/p/hello" {
+		t.Fatalf("errors after the start = %+v, want the choice of script once", ev.errors)
+	}
+}
+
+// backendFor is a Backend on a shell with the configuration env gives and the other options of o.
+func backendFor(t *testing.T, env map[string]string, o shell.Options) *Backend {
+	t.Helper()
+	getenv := func(k string) string { return env[k] }
+	paths := config.PathsFrom(getenv)
+	cfg, err := config.Load(nil, getenv, paths.Config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Config, o.Paths, o.Logger = cfg, paths, slog.New(slog.NewTextHandler(io.Discard, nil))
+	return New(shell.New(o), paths, o.Logger)
 }

@@ -107,7 +107,7 @@ func TestClassify(t *testing.T) {
 		t.Errorf("an error is classified by its type, not its words: %+v", words)
 	}
 	other := b.classify(errors.New("boom\nsecond line"))
-	if other.Kind != desktop.ErrOther || other.Message != "boom" {
-		t.Errorf("other: %+v", other)
+	if other.Kind != desktop.ErrOther || strings.Contains(other.Message, "boom") || other.Detail != "boom\nsecond line" {
+		t.Errorf("other: a raw Go error must not be the message, only the detail: %+v", other)
 	}
 }

@@ -3,6 +3,7 @@ package authflow
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"testing"
 
@@ -73,5 +74,43 @@ func TestEndToEndWithProtectedAPI(t *testing.T) {
 			}
 			assertNoTokens(t, logs.String(), s)
 		})
+	}
+}
+
+// TestIssuerWithTrailingSlashSignInAndAPI: an issuer configured with a trailing slash that its
+// discovery document spells without one (Keycloak's ".../realms/NAME/") signs in and its access
+// token passes the protected API configured the same way. The API used to answer 503
+// jwks_unavailable for ever ("issuer ... does not match the configured .../").
+func TestIssuerWithTrailingSlashSignInAndAPI(t *testing.T) {
+	log, _ := newLogger(t)
+	idp := startIdP(t, log, devidp.Options{})
+	configured := idp.Issuer() + "/"
+	apiSrv, err := api.New(api.Options{Issuer: configured, Audience: testAudience, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	served := make(chan struct{})
+	go func() { defer close(served); _ = apiSrv.Serve(ctx) }()
+	t.Cleanup(func() { cancel(); <-served })
+
+	s, err := New(Config{Issuer: configured, ClientID: devidp.DefaultClientID, Audience: testAudience, Logger: log}).
+		Login(context.Background(), newBrowser("analyst", "desklit"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Issuer != idp.Issuer() {
+		t.Errorf("session issuer %q, want the discovery document's %q", s.Issuer, idp.Issuer())
+	}
+	req, _ := http.NewRequest(http.MethodGet, apiSrv.URL()+"/api/pong", nil)
+	req.Header.Set("Authorization", "Bearer "+s.AccessToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("/api/pong with the issuer configured as %q: %d %s", configured, resp.StatusCode, body)
 	}
 }

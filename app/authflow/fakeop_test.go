@@ -27,6 +27,15 @@ type fakeOP struct {
 	nonce  string
 	claims func(c map[string]any) // spoils the ID token's claims
 	slash  string                 // "/" makes the issuer end in a slash, as Auth0's does
+	// respIss, when set, is the "iss" the callback carries (RFC 9207); issSupported announces it.
+	respIss      func(issuer string) string
+	issSupported bool
+	// devicePoll, when set, offers the device grant: it answers the nth poll with an error code,
+	// or "" for the tokens; deviceExpiresIn is the code's lifetime in seconds.
+	devicePoll      func(n int) string
+	deviceExpiresIn int
+	polls           []time.Time
+	noDevice        bool // discovery announces no device endpoint
 }
 
 func (f *fakeOP) issuer() string { return f.URL + f.slash }
@@ -40,10 +49,22 @@ func newFakeOP(t *testing.T, spoil func(c map[string]any)) *fakeOP {
 	f := &fakeOP{key: key, claims: spoil}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		device := f.URL + "/device"
+		if f.noDevice {
+			device = ""
+		}
+		f.mu.Unlock()
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"issuer": f.issuer(), "authorization_endpoint": f.URL + "/authorize", "token_endpoint": f.URL + "/token",
 			"jwks_uri": f.URL + "/keys", "id_token_signing_alg_values_supported": []string{"RS256"},
+			"authorization_response_iss_parameter_supported": f.issSupported,
+			"device_authorization_endpoint":                  device,
 		})
+	})
+	mux.HandleFunc("POST /device", func(w http.ResponseWriter, r *http.Request) {
+		_ = json.NewEncoder(w).Encode(map[string]any{"device_code": "dc-1", "user_code": "ABCD-EFGH",
+			"verification_uri": f.URL + "/activate", "expires_in": f.deviceExpiresIn, "interval": 1})
 	})
 	mux.HandleFunc("GET /keys", func(w http.ResponseWriter, r *http.Request) {
 		_ = json.NewEncoder(w).Encode(jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
@@ -51,7 +72,18 @@ func newFakeOP(t *testing.T, spoil func(c map[string]any)) *fakeOP {
 	mux.HandleFunc("POST /token", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
 		nonce := f.nonce
+		var refuse string
+		if r.FormValue("grant_type") == "urn:ietf:params:oauth:grant-type:device_code" && f.devicePoll != nil {
+			f.polls = append(f.polls, time.Now())
+			refuse = f.devicePoll(len(f.polls))
+		}
 		f.mu.Unlock()
+		if refuse != "" {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadRequest)
+			_ = json.NewEncoder(w).Encode(map[string]string{"error": refuse})
+			return
+		}
 		now := time.Now()
 		c := map[string]any{"iss": f.issuer(), "sub": "u1", "aud": "client-1", "exp": now.Add(time.Hour).Unix(),
 			"iat": now.Unix(), "nonce": nonce, "name": "Test User"}
@@ -91,7 +123,11 @@ func (f *fakeOP) opener(rec *string) Opener {
 		f.nonce = q.Get("nonce")
 		f.mu.Unlock()
 		*rec = q.Get("redirect_uri")
-		cb := *rec + "?" + url.Values{"code": {"c1"}, "state": {q.Get("state")}}.Encode()
+		v := url.Values{"code": {"c1"}, "state": {q.Get("state")}}
+		if f.respIss != nil {
+			v.Set("iss", f.respIss(f.issuer()))
+		}
+		cb := *rec + "?" + v.Encode()
 		go func() {
 			if resp, err := http.Get(cb); err == nil {
 				resp.Body.Close()

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -26,6 +27,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/desklit/desklit/app/httpguard"
+	"github.com/desklit/desklit/app/issuer"
 	"github.com/desklit/desklit/app/randtoken"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/supervisor"
@@ -80,12 +82,7 @@ type Flow struct {
 
 	mu       sync.Mutex
 	provider *oidc.Provider
-	meta     providerMeta
-}
-
-type providerMeta struct {
-	Revocation string `json:"revocation_endpoint"`
-	EndSession string `json:"end_session_endpoint"`
+	meta     issuer.Document
 }
 
 // New returns a Flow; nothing is contacted until the first call.
@@ -117,33 +114,33 @@ func (f *Flow) clientCtx(ctx context.Context) context.Context {
 	return oidc.ClientContext(ctx, f.cfg.HTTPClient)
 }
 
-// discover fetches the discovery document once; a failure is retried on the next call.
-func (f *Flow) discover(ctx context.Context) (*oidc.Provider, providerMeta, error) {
+// discover fetches the discovery document once; a failure is retried on the next call. The
+// document's issuer replaces the configured one when only a trailing slash differs (app/issuer):
+// it is what the provider's tokens and RFC 9207 responses carry.
+func (f *Flow) discover(ctx context.Context) (*oidc.Provider, issuer.Document, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.provider != nil {
 		return f.provider, f.meta, nil
 	}
 	if f.cfg.Issuer == "" || f.cfg.ClientID == "" {
-		return nil, providerMeta{}, errors.New("sign-in is not configured: issuer and client id are required")
+		return nil, issuer.Document{}, errors.New("sign-in is not configured: issuer and client id are required")
 	}
-	p, err := oidc.NewProvider(f.clientCtx(ctx), f.cfg.Issuer)
-	var mismatch *oidc.IssuerMismatchError
-	if errors.As(err, &mismatch) && strings.TrimSuffix(mismatch.Discovered, "/") == strings.TrimSuffix(f.cfg.Issuer, "/") {
-		// Only a trailing slash differs (Auth0's issuer ends in "/"): use the provider's spelling,
-		// which its ID tokens carry.
-		f.cfg.Issuer = mismatch.Discovered
-		p, err = oidc.NewProvider(f.clientCtx(ctx), f.cfg.Issuer)
-	}
+	doc, err := issuer.Discover(ctx, f.cfg.HTTPClient, f.cfg.Issuer)
 	if err != nil {
-		return nil, providerMeta{}, fmt.Errorf("discover the provider %s: %w", f.cfg.Issuer, err)
+		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: %w", f.cfg.Issuer, err)
 	}
-	var meta providerMeta
-	if err := p.Claims(&meta); err != nil {
-		return nil, providerMeta{}, fmt.Errorf("read the provider's discovery document: %w", err)
+	if doc.AuthorizationEndpoint == "" || doc.TokenEndpoint == "" || doc.JWKSURI == "" {
+		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: the discovery document lacks authorization_endpoint, token_endpoint or jwks_uri", f.cfg.Issuer)
 	}
-	f.provider, f.meta = p, meta
-	return p, meta, nil
+	f.cfg.Issuer = doc.Issuer
+	pc := oidc.ProviderConfig{
+		IssuerURL: doc.Issuer, AuthURL: doc.AuthorizationEndpoint, TokenURL: doc.TokenEndpoint,
+		DeviceAuthURL: doc.DeviceEndpoint, UserInfoURL: doc.UserinfoEndpoint, JWKSURL: doc.JWKSURI,
+		Algorithms: doc.IDTokenAlgorithms,
+	}
+	f.provider, f.meta = pc.NewProvider(f.clientCtx(ctx)), *doc
+	return f.provider, f.meta, nil
 }
 
 func (f *Flow) oauthConfig(p *oidc.Provider, redirect string) *oauth2.Config {
@@ -162,7 +159,7 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 	case <-ctx.Done():
 		return nil, fmt.Errorf("waiting for another sign-in: %w", ctx.Err())
 	}
-	p, _, err := f.discover(ctx)
+	p, meta, err := f.discover(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -176,18 +173,7 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 	verifier := oauth2.GenerateVerifier()
 	state, nonce := randtoken.New(32), randtoken.New(32)
 	cb := newCallbackServer(port, state)
-	srv := httpguard.NewServer(cb)
-	served := make(chan struct{})
-	go func() { defer close(served); _ = srv.Serve(ln) }()
-	defer func() {
-		// Shutdown closes the listener at once and lets the completion page finish.
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
-		defer cancel()
-		if srv.Shutdown(sctx) != nil {
-			_ = srv.Close()
-		}
-		<-served
-	}()
+	defer serveCallback(ctx, ln, cb)()
 
 	conf := f.oauthConfig(p, redirect)
 	opts := []oauth2.AuthCodeOption{oauth2.S256ChallengeOption(verifier), oidc.Nonce(nonce)}
@@ -204,6 +190,23 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 		return nil, fmt.Errorf("show the sign-in page: %w", err)
 	}
 
+	c, err := f.awaitCallback(ctx, cb, closed)
+	if err != nil {
+		return nil, err
+	}
+	s, err := f.complete(ctx, p, conf, c.query, state, nonce, verifier, meta)
+	c.reply <- outcome{session: s, err: err}
+	if err != nil {
+		f.log.Warn("sign-in failed", "err", err)
+		return nil, err
+	}
+	f.log.Info("signed in", "sub", s.User.Sub, "expiry", s.Expiry)
+	return s, nil
+}
+
+// awaitCallback waits for the one callback of this sign-in, the sign-in window's closing, the
+// timeout or ctx's end.
+func (f *Flow) awaitCallback(ctx context.Context, cb *callbackServer, closed <-chan error) (callback, error) {
 	timer := time.NewTimer(f.cfg.Timeout)
 	defer timer.Stop()
 	var c callback
@@ -215,25 +218,33 @@ func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
 		default:
 			f.log.Info("sign-in cancelled: the sign-in window was closed")
 			if werr != nil {
-				return nil, fmt.Errorf("%w: the sign-in window closed (%v)", ErrCancelled, werr)
+				return callback{}, fmt.Errorf("%w: the sign-in window closed (%v)", ErrCancelled, werr)
 			}
-			return nil, fmt.Errorf("%w: the sign-in window was closed", ErrCancelled)
+			return callback{}, fmt.Errorf("%w: the sign-in window was closed", ErrCancelled)
 		}
 	case <-timer.C:
 		f.log.Warn("sign-in timed out", "after", f.cfg.Timeout)
-		return nil, fmt.Errorf("%w after %s: no answer from the sign-in page", ErrTimeout, f.cfg.Timeout)
+		return callback{}, fmt.Errorf("%w after %s: no answer from the sign-in page", ErrTimeout, f.cfg.Timeout)
 	case <-ctx.Done():
-		return nil, fmt.Errorf("%w: %w", ErrCancelled, ctx.Err())
+		return callback{}, fmt.Errorf("%w: %w", ErrCancelled, ctx.Err())
 	}
+	return c, nil
+}
 
-	s, err := f.complete(ctx, p, conf, c.query, state, nonce, verifier)
-	c.reply <- outcome{session: s, err: err}
-	if err != nil {
-		f.log.Warn("sign-in failed", "err", err)
-		return nil, err
+// serveCallback serves the callback on ln until the returned function is called, which shuts it
+// down: the listener closes at once and the completion page may finish.
+func serveCallback(ctx context.Context, ln net.Listener, cb *callbackServer) (stop func()) {
+	srv := httpguard.NewServer(cb)
+	served := make(chan struct{})
+	go func() { defer close(served); _ = srv.Serve(ln) }()
+	return func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 3*time.Second)
+		defer cancel()
+		if srv.Shutdown(sctx) != nil {
+			_ = srv.Close()
+		}
+		<-served
 	}
-	f.log.Info("signed in", "sub", s.User.Sub, "expiry", s.Expiry)
-	return s, nil
 }
 
 // callbackPortError names the program that holds the fixed callback port, as the services'
@@ -251,9 +262,12 @@ func callbackPortError(port int, err error) error {
 
 // complete checks the callback, exchanges the code and verifies the ID token. The callback
 // server has already turned away a wrong state; the check here keeps complete safe by itself.
-func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Config, q url.Values, state, nonce, verifier string) (*session.Session, error) {
+func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Config, q url.Values, state, nonce, verifier string, meta issuer.Document) (*session.Session, error) {
 	if subtle.ConstantTimeCompare([]byte(q.Get("state")), []byte(state)) != 1 {
 		return nil, ErrStateMismatch
+	}
+	if err := checkResponseIssuer(q, meta); err != nil {
+		return nil, err
 	}
 	if code := q.Get("error"); code != "" {
 		return nil, &ProviderError{Code: clean(code, 64), Description: clean(q.Get("error_description"), 300)}
@@ -266,6 +280,13 @@ func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Conf
 	if err != nil {
 		return nil, fmt.Errorf("%w: %s", ErrExchange, describe(err))
 	}
+	return f.newSession(ctx, p, tok, nonce)
+}
+
+// newSession verifies the token response's ID token (issuer, audience = client id, expiry,
+// signature and, for an authorization-code sign-in, the nonce) and makes the session from it.
+// The device grant has no nonce: wantNonce is then empty and not checked.
+func (f *Flow) newSession(ctx context.Context, p *oidc.Provider, tok *oauth2.Token, wantNonce string) (*session.Session, error) {
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
 		return nil, fmt.Errorf("%w: the token response has no ID token", ErrIDToken)
@@ -274,7 +295,7 @@ func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Conf
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrIDToken, err)
 	}
-	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(nonce)) != 1 {
+	if wantNonce != "" && subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(wantNonce)) != 1 {
 		return nil, ErrNonceMismatch
 	}
 	var claims struct {
@@ -285,12 +306,16 @@ func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Conf
 	if err := idt.Claims(&claims); err != nil {
 		return nil, fmt.Errorf("%w: claims: %v", ErrIDToken, err)
 	}
+	user := session.User{Sub: idt.Subject, Name: claims.Name, Email: claims.Email, Picture: claims.Picture}
+	if user.Name == "" && user.Email == "" {
+		f.fromUserinfo(ctx, p, tok, &user)
+	}
 	scope, _ := tok.Extra("scope").(string)
 	return &session.Session{
 		View: session.View{
 			Issuer:      f.issuer(),
 			ClientID:    f.cfg.ClientID,
-			User:        session.User{Sub: idt.Subject, Name: claims.Name, Email: claims.Email, Picture: claims.Picture},
+			User:        user,
 			AccessToken: tok.AccessToken,
 			IDToken:     raw,
 			TokenType:   tok.TokenType,
@@ -299,6 +324,27 @@ func (f *Flow) complete(ctx context.Context, p *oidc.Provider, conf *oauth2.Conf
 		},
 		RefreshToken: tok.RefreshToken,
 	}, nil
+}
+
+// fromUserinfo completes a user whose ID token carries no profile claims (a provider may keep them
+// for userinfo when it issues an access token, as OpenID Connect Core 5.4 allows and
+// oidc-provider does) from the userinfo endpoint. Its answer counts only for the ID token's
+// subject (Core 5.3.2); any failure leaves the user as it was: the sign-in itself is complete.
+func (f *Flow) fromUserinfo(ctx context.Context, p *oidc.Provider, tok *oauth2.Token, u *session.User) {
+	if p.UserInfoEndpoint() == "" {
+		return
+	}
+	ui, err := p.UserInfo(f.clientCtx(ctx), oauth2.StaticTokenSource(tok))
+	if err != nil || ui.Subject != u.Sub {
+		f.log.Warn("userinfo unavailable; the user is shown by subject", "err", err, "same_subject", err == nil && ui.Subject == u.Sub)
+		return
+	}
+	var claims struct {
+		Name    string `json:"name"`
+		Picture string `json:"picture"`
+	}
+	_ = ui.Claims(&claims)
+	u.Name, u.Email, u.Picture = claims.Name, ui.Email, claims.Picture
 }
 
 // describe turns an OAuth error into text without the response body (which a misbehaving

@@ -13,6 +13,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/desklit/desklit/app/issuer"
 	"github.com/desklit/desklit/app/session"
 )
 
@@ -85,15 +86,15 @@ func (f *Flow) Logout(ctx context.Context, s *session.Session) error {
 		return err
 	}
 	var errs []error
-	if s.RefreshToken != "" && meta.Revocation != "" {
+	if s.RefreshToken != "" && meta.RevocationEndpoint != "" {
 		form := url.Values{"token": {s.RefreshToken}, "token_type_hint": {"refresh_token"}, "client_id": {f.cfg.ClientID}}
-		if err := f.postForm(ctx, meta.Revocation, form); err != nil {
+		if err := f.postForm(ctx, meta.RevocationEndpoint, form); err != nil {
 			errs = append(errs, fmt.Errorf("revoke the refresh token: %w", err))
 		}
 	}
-	if meta.EndSession != "" && s.IDToken != "" && !f.isAuth0() {
+	if meta.EndSessionEndpoint != "" && s.IDToken != "" && !f.isAuth0() {
 		form := url.Values{"id_token_hint": {s.IDToken}, "client_id": {f.cfg.ClientID}}
-		if err := f.postForm(ctx, meta.EndSession, form); err != nil {
+		if err := f.postForm(ctx, meta.EndSessionEndpoint, form); err != nil {
 			errs = append(errs, fmt.Errorf("end the provider session: %w", err))
 		}
 	}
@@ -114,15 +115,15 @@ func (f *Flow) EndSessionURL(ctx context.Context) (string, error) {
 		return strings.TrimSuffix(f.issuer(), "/") + "/v2/logout?" + q, nil
 	}
 	_, meta, err := f.discover(ctx)
-	if err != nil || meta.EndSession == "" {
+	if err != nil || meta.EndSessionEndpoint == "" {
 		return "", err
 	}
-	return meta.EndSession + "?" + q, nil
+	return meta.EndSessionEndpoint + "?" + q, nil
 }
 
 // owns checks that s was issued to this flow's client by this flow's provider.
 func (f *Flow) owns(s *session.Session) error {
-	if strings.TrimSuffix(s.Issuer, "/") != strings.TrimSuffix(f.issuer(), "/") || s.ClientID != f.cfg.ClientID {
+	if !issuer.Same(s.Issuer, f.issuer()) || s.ClientID != f.cfg.ClientID {
 		return fmt.Errorf("the session belongs to %s (client %s), not to the configured %s (client %s)",
 			s.Issuer, s.ClientID, f.issuer(), f.cfg.ClientID)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/control"
 	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/issuer"
 	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/wiring"
@@ -42,48 +42,8 @@ func ensureDevIdP(ctx context.Context, cfg *config.Config, paths config.Paths) (
 }
 
 // issuerUp reports whether the issuer answers its discovery document.
-func issuerUp(ctx context.Context, issuer string) bool {
-	return healthy(ctx, strings.TrimSuffix(issuer, "/")+"/.well-known/openid-configuration")
-}
-
-func cmdLogin(ctx context.Context, e *Env, args []string) error {
-	cfg, paths, fs, err := parse(e, "login", args, nil)
-	if err != nil {
-		return err
-	}
-	if err := noArgs(e, fs); err != nil {
-		return err
-	}
-	if err := cfg.RequireClientID(); err != nil {
-		return err
-	}
-	store, st := openStore(ctx, cfg, paths)
-	switch st.Backend {
-	case keyringstore.BackendMemory:
-		// The session would live in this process only: refuse before the user signs in for nothing.
-		return fmt.Errorf("no system keyring is available (%s): a session signed in here would end with this command, "+
-			"so no sign-in was started. Sign in from the Desklit window or 'desklit run' (they keep the session while they run), "+
-			"or set DESKLIT_ALLOW_PLAINTEXT_SESSION=true to keep it in a 0600 file", st.Reason)
-	case keyringstore.BackendFile:
-		fmt.Fprintf(e.Stderr, "Warning: %s\n", st.Warning)
-	}
-	stop, err := ensureDevIdP(ctx, cfg, paths)
-	if err != nil {
-		return err
-	}
-	defer stop()
-	fmt.Fprintf(e.Stdout, "Opening the sign-in page of %s in your browser…\n", cfg.Issuer())
-	s, err := newFlow(cfg).Login(ctx, printingOpener{authflow.BrowserOpener{Getenv: e.Getenv}, e.Stdout})
-	if err != nil {
-		return err
-	}
-	sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	if err := store.Save(sctx, s); err != nil {
-		return fmt.Errorf("store the session: %w", err)
-	}
-	fmt.Fprintf(e.Stdout, "Signed in as %s. The access token expires at %s.\n", who(s.User), s.Expiry.Local().Format(time.DateTime))
-	return nil
+func issuerUp(ctx context.Context, iss string) bool {
+	return healthy(ctx, issuer.DiscoveryURL(iss))
 }
 
 func cmdLogout(ctx context.Context, e *Env, args []string) error {
@@ -255,16 +215,4 @@ func healthy(ctx context.Context, url string) bool {
 	}
 	resp.Body.Close()
 	return resp.StatusCode < 300
-}
-
-// printingOpener also prints the authorize URL (it holds no secret: state, nonce and the PKCE
-// challenge only), for a terminal whose browser does not open.
-type printingOpener struct {
-	inner authflow.Opener
-	w     io.Writer
-}
-
-func (p printingOpener) Open(ctx context.Context, url string) (<-chan error, error) {
-	fmt.Fprintf(p.w, "If no browser opens, visit:\n  %s\n", url)
-	return p.inner.Open(ctx, url)
 }

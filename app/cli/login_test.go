@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -106,5 +107,101 @@ func TestLoginWithoutKeyringWithPlaintextOptIn(t *testing.T) {
 	}
 	if fi.Mode().Perm() != 0o600 {
 		t.Errorf("session file mode %v", fi.Mode().Perm())
+	}
+}
+
+// watchWriter hands every line written to it to onLine (stdout that a test reacts to).
+type watchWriter struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	onLine func(line string)
+}
+
+func (w *watchWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	for _, line := range strings.Split(string(p), "\n") {
+		w.onLine(line)
+	}
+	return len(p), nil
+}
+
+func (w *watchWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// TestLoginPrintsWhatItWaitsFor: `desklit login` prints the URL it opened and the callback it
+// waits for; a Ctrl-C (or the timeout) ends it with the likely causes, naming the client id and
+// the exact redirect URI to register.
+func TestLoginPrintsWhatItWaitsFor(t *testing.T) {
+	vars := plainEnv(t)
+	vars["BROWSER"] = "true" // a browser that never comes back
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out := &watchWriter{onLine: func(line string) {
+		if strings.HasPrefix(line, "Waiting up to") {
+			cancel()
+		}
+	}}
+	var errb bytes.Buffer
+	err := Run(ctx, &Env{Args: []string{"login"}, Getenv: func(k string) string { return vars[k] }, Stdout: out, Stderr: &errb})
+	callback := "http://127.0.0.1:" + vars["DESKLIT_CALLBACK_PORT"] + "/callback"
+	stdout := out.String()
+	for _, want := range []string{"Opening the sign-in page of http://127.0.0.1:" + vars["DESKLIT_IDP_PORT"], "/authorize?",
+		"Waiting up to 5m0s for the provider to send the browser back to " + callback} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, stdout)
+		}
+	}
+	if ExitCode(err) != 130 {
+		t.Errorf("exit code %d (%v), want 130", ExitCode(err), err)
+	}
+	for _, want := range []string{"No sign-in reached " + callback, `client id "desklit-desktop"`, "add exactly " + callback, "desklit login --device"} {
+		if !strings.Contains(errb.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errb.String())
+		}
+	}
+}
+
+// TestLoginDevice: `desklit login --device` on the embedded provider, offline: it shows the page,
+// the code and the complete URI; approved there, the session is stored like any sign-in.
+func TestLoginDevice(t *testing.T) {
+	vars := plainEnv(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	approved := make(chan error, 1)
+	out := &watchWriter{onLine: func(line string) {
+		line = strings.TrimSpace(line)
+		if u, err := url.Parse(line); err == nil && u.Query().Get("user_code") != "" {
+			go func() {
+				form := url.Values{"user_code": {u.Query().Get("user_code")}, "username": {"viewer"}, "password": {"desklit"}, "action": {"approve"}}
+				resp, err := http.PostForm(u.Scheme+"://"+u.Host+"/device", form)
+				if err == nil {
+					resp.Body.Close()
+				}
+				approved <- err
+			}()
+		}
+	}}
+	var errb bytes.Buffer
+	err := Run(ctx, &Env{Args: []string{"login", "--device"}, Getenv: func(k string) string { return vars[k] }, Stdout: out, Stderr: &errb})
+	if err != nil {
+		t.Fatalf("%v\nstdout:\n%s\nstderr:\n%s", err, out, errb.String())
+	}
+	if err := <-approved; err != nil {
+		t.Fatal(err)
+	}
+	issuer := "http://127.0.0.1:" + vars["DESKLIT_IDP_PORT"]
+	for _, want := range []string{"open this page on any device:\n  " + issuer + "/device\n", "enter the code:\n  ", "?user_code=",
+		"Waiting for the approval (asking every 5s", "Signed in as Victor Viewer"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	if s := readSession(t, vars); s.User.Sub != "demo|viewer" || s.RefreshToken == "" {
+		t.Errorf("stored session %s", s)
 	}
 }

@@ -84,9 +84,12 @@ func serveComponent(ctx context.Context, e *Env, cfg *config.Config, paths confi
 	}
 	client := control.NewClient(ctlURL, ctlToken)
 	var sessions component.SessionSource = client
-	if e.Getenv("DESKLIT_SESSION_SOURCE") != "shell" {
-		if store, st := wiring.OpenKeyring(ctx, cfg); st.Backend == keyringstore.BackendKeyring {
-			sessions = store
+	if e.Getenv("DESKLIT_SESSION_SOURCE") == wiring.SessionFromKeyring {
+		// Read-only: the shell is the one writer of the keyring.
+		if reader, err := wiring.OpenKeyringReader(ctx, cfg); err == nil {
+			sessions = reader
+		} else {
+			logger.Info("keyring not readable; reading the session from the shell", "err", err)
 		}
 	}
 	assets, err := fs.Sub(e.Assets.Component, ".")

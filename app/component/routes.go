@@ -77,7 +77,8 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, session.ErrNotFound) || (err == nil && sess == nil):
 	case err != nil:
 		s.log.Warn("session unavailable", "err", err)
-		httpjson.WriteError(w, http.StatusServiceUnavailable, "session_unavailable", "the session store did not answer: "+err.Error())
+		// The store's own words (a D-Bus or keyring error) go to the log, not to the page.
+		httpjson.WriteError(w, http.StatusServiceUnavailable, "session_unavailable", "the session store (the system keyring) did not answer; Desklit's log says why")
 		return
 	default:
 		view = &sess.View
@@ -88,7 +89,8 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 func (s *Server) handleTicket(w http.ResponseWriter, _ *http.Request) {
 	tk, err := s.tickets.issue()
 	if err != nil {
-		httpjson.WriteError(w, http.StatusTooManyRequests, "too_many_tickets", err.Error())
+		s.log.Warn("event-stream ticket refused", "err", err)
+		httpjson.WriteError(w, http.StatusTooManyRequests, "too_many_tickets", "too many event streams are being opened; try again in a moment")
 		return
 	}
 	httpjson.Write(w, http.StatusOK, struct {

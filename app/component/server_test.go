@@ -120,9 +120,12 @@ func TestSessionInfo(t *testing.T) {
 		t.Fatal("the refresh token left the shell")
 	}
 
-	h.sessions.set(nil, errors.New("keyring locked"))
+	h.sessions.set(nil, errors.New("org.freedesktop.DBus.Error.ServiceUnknown: keyring locked"))
 	if code, m = get(); code != 503 || m["code"] != "session_unavailable" {
 		t.Fatalf("store error: %d %v", code, m)
+	}
+	if msg, _ := m["description"].(string); msg == "" || strings.Contains(msg, "DBus") || strings.Contains(msg, "locked") {
+		t.Errorf("store error: the page reads the store's own words (or nothing): %v", m)
 	}
 }
 

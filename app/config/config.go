@@ -116,45 +116,15 @@ func (e *Error) Unwrap() error { return e.Err }
 // file), the environment and the config file. configDir is where the default file lives.
 func Load(flags map[string]string, getenv func(string) string, configDir string) (*Config, error) {
 	c := &Config{AppID: DefaultAppID, Sources: map[string]string{}}
-	file := filepath.Join(configDir, ConfigFileName)
-	explicitFile := false
-	if f, ok := flags["config"]; ok && f != "" {
-		file, explicitFile = f, true
-	} else if f := getenv("DESKLIT_CONFIG"); f != "" {
-		file, explicitFile = f, true
+	file, fileVals, err := configFile(flags, getenv, configDir)
+	if err != nil {
+		return nil, err
 	}
-	fileVals, err := readFile(file)
-	switch {
-	case errors.Is(err, fs.ErrNotExist) && !explicitFile:
-		fileVals = nil
-	case err != nil:
-		return nil, &Error{Setting: "config file", Source: file, Err: err}
-	default:
+	if fileVals != nil {
 		c.File = file
 	}
 	for _, s := range settings() {
-		// key is the name the value was given under (a flag's setting, or an alias).
-		val, src, key, found := "", "", s.env, false
-		if v, ok := flags[s.env]; ok {
-			val, src, found = v, "flag --"+s.flag, true
-		}
-		for _, name := range append([]string{s.env}, s.alias...) {
-			if found {
-				break
-			}
-			// Set but empty means unset, as a shell script would read it.
-			if v := getenv(name); v != "" {
-				val, src, key, found = v, "environment "+name, name, true
-			}
-		}
-		for _, name := range append([]string{s.env}, s.alias...) {
-			if found {
-				break
-			}
-			if fv, ok := fileVals[name]; ok {
-				val, src, key, found = fv.value, fmt.Sprintf("%s line %d", file, fv.line), name, true
-			}
-		}
+		val, src, key, found := lookup(s, flags, getenv, file, fileVals)
 		if !found {
 			val, src = s.def, "default"
 		}
@@ -184,6 +154,47 @@ func Load(flags map[string]string, getenv func(string) string, configDir string)
 		return nil, err
 	}
 	return c, nil
+}
+
+// configFile reads the config file: --config, else DESKLIT_CONFIG (either must exist), else the
+// one in configDir (nil values when it does not exist).
+func configFile(flags map[string]string, getenv func(string) string, configDir string) (string, map[string]fileValue, error) {
+	file := filepath.Join(configDir, ConfigFileName)
+	explicit := false
+	if f, ok := flags["config"]; ok && f != "" {
+		file, explicit = f, true
+	} else if f := getenv("DESKLIT_CONFIG"); f != "" {
+		file, explicit = f, true
+	}
+	vals, err := readFile(file)
+	switch {
+	case errors.Is(err, fs.ErrNotExist) && !explicit:
+		return file, nil, nil
+	case err != nil:
+		return file, nil, &Error{Setting: "config file", Source: file, Err: err}
+	}
+	return file, vals, nil
+}
+
+// lookup finds a setting's value by precedence: its flag, then the environment, then the config
+// file (under its name or an alias). key is the name it was given under; src says where.
+func lookup(s setting, flags map[string]string, getenv func(string) string, file string, fileVals map[string]fileValue) (val, src, key string, found bool) {
+	if v, ok := flags[s.env]; ok {
+		return v, "flag --" + s.flag, s.env, true
+	}
+	names := append([]string{s.env}, s.alias...)
+	for _, name := range names {
+		// Set but empty means unset, as a shell script would read it.
+		if v := getenv(name); v != "" {
+			return v, "environment " + name, name, true
+		}
+	}
+	for _, name := range names {
+		if fv, ok := fileVals[name]; ok {
+			return fv.value, fmt.Sprintf("%s line %d", file, fv.line), name, true
+		}
+	}
+	return "", "", s.env, false
 }
 
 func (c *Config) checkDistinctPorts() error {

@@ -7,8 +7,10 @@
 // to read the session that the shell keeps in memory.
 //
 // The shell also lets `desklit status` ask for the services' states: it enables GET /status with
-// a token of its own, which grants nothing else, and writes the URL and that token to a 0600 file
-// in the run directory (EndpointFile) while it runs.
+// a token of its own, and writes the URL and that token to a 0600 file in the run directory
+// (EndpointFile) while it runs. That token grants one thing more, which reveals nothing: POST
+// /refresh, so that `desklit token` has the running instance refresh a token about to expire
+// instead of refreshing it a second time itself (refresh-token rotation punishes two refreshers).
 //
 // Routes (all but /healthz need "Authorization: Bearer <token>", else 401):
 //
@@ -18,4 +20,6 @@
 //	POST /login     signs in through the shell; answers when the sign-in ends
 //	POST /logout    signs out through the shell
 //	GET  /status    the services' states, restarts, last exit and breaker (the status token)
+//	POST /refresh   ?within=SECONDS: refresh the session if it expires within that time, for
+//	                `desklit token` (the status token; answers the expiry, never a token)
 package control

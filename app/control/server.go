@@ -112,7 +112,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /events", s.authorized(http.HandlerFunc(s.handleEvents)))
 	mux.Handle("POST /login", s.authorized(s.action("login", s.sess.Login)))
 	mux.Handle("POST /logout", s.authorized(s.action("logout", s.sess.Logout)))
-	mux.HandleFunc("GET /status", s.handleStatus) // its own token: see EnableStatus
+	mux.HandleFunc("GET /status", s.handleStatus)    // its own token: see EnableStatus
+	mux.HandleFunc("POST /refresh", s.handleRefresh) // the status token too: see EnableRefresh
 	return mux
 }
 

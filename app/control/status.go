@@ -43,11 +43,13 @@ type Status struct {
 type statusRoute struct {
 	token    [32]byte // sha256 of the status token
 	services func() []ServiceStatus
+	refresh  Refresher // set by EnableRefresh
 }
 
 // EnableStatus answers GET /status with what services returns, to requests that carry token.
-// The status token is not the control token: it grants this read and nothing else, so the file
-// that hands it to `desklit status` (WriteEndpoint) gives no access to the session.
+// The status token is not the control token: it grants this read and a refresh ahead of expiry
+// (EnableRefresh), neither of which returns a token, so the file that hands it to `desklit status`
+// (WriteEndpoint) gives no access to the session.
 func (s *Server) EnableStatus(token string, services func() []ServiceStatus) error {
 	if len(token) < MinTokenLen {
 		return fmt.Errorf("control status: the token must have at least %d characters", MinTokenLen)
@@ -62,15 +64,23 @@ func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(w, http.StatusNotFound, "no_status", "this instance does not report its services")
 		return
 	}
-	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
-	sum := sha256.Sum256([]byte(got))
-	if !ok || subtle.ConstantTimeCompare(sum[:], route.token[:]) != 1 {
-		s.log.Warn("status request refused: bad or missing token")
-		w.Header().Set("WWW-Authenticate", `Bearer realm="desklit-status"`)
-		httpjson.WriteError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong status token")
+	if !s.statusAuthorized(w, r, route) {
 		return
 	}
 	httpjson.Write(w, http.StatusOK, Status{PID: os.Getpid(), Services: route.services()})
+}
+
+// statusAuthorized answers 401 unless the request carries the status token.
+func (s *Server) statusAuthorized(w http.ResponseWriter, r *http.Request, route *statusRoute) bool {
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	sum := sha256.Sum256([]byte(got))
+	if !ok || subtle.ConstantTimeCompare(sum[:], route.token[:]) != 1 {
+		s.log.Warn("status request refused: bad or missing token", "path", r.URL.Path)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="desklit-status"`)
+		httpjson.WriteError(w, http.StatusUnauthorized, "unauthorized", "missing or wrong status token")
+		return false
+	}
+	return true
 }
 
 // FetchStatus asks the instance that e names for its services.

@@ -35,24 +35,7 @@ func (a *App) menu(opts Options) *menu.Menu {
 		m.Append(menu.EditMenu())
 	}
 
-	v := m.AddSubmenu("View")
-	v.AddText("App", keys.CmdOrCtrl("1"), view("app"))
-	if !opts.SingleApp {
-		v.AddText("Apps", keys.CmdOrCtrl("2"), view("apps"))
-	}
-	v.AddText("Logs", keys.CmdOrCtrl("l"), view("logs"))
-	v.AddSeparator()
-	v.AddText("Reload App", keys.CmdOrCtrl("r"), view("reload"))
-	v.AddText("Toggle Full Screen", keys.Key("f11"), func(*menu.CallbackData) {
-		if a.ctx == nil {
-			return
-		}
-		if wruntime.WindowIsFullscreen(a.ctx) {
-			wruntime.WindowUnfullscreen(a.ctx)
-		} else {
-			wruntime.WindowFullscreen(a.ctx)
-		}
-	})
+	a.viewMenu(m.AddSubmenu("View"), opts, view)
 
 	acct := m.AddSubmenu("Account")
 	acct.AddText("Log In…", nil, bg(a.Login))
@@ -74,6 +57,27 @@ func (a *App) menu(opts Options) *menu.Menu {
 		}()
 	})
 	return m
+}
+
+// viewMenu fills View: the app, the apps (not in a packaged app), the logs, reload, full screen.
+func (a *App) viewMenu(v *menu.Menu, opts Options, view func(string) func(*menu.CallbackData)) {
+	v.AddText("App", keys.CmdOrCtrl("1"), view("app"))
+	if !opts.SingleApp {
+		v.AddText("Apps", keys.CmdOrCtrl("2"), view("apps"))
+	}
+	v.AddText("Logs", keys.CmdOrCtrl("l"), view("logs"))
+	v.AddSeparator()
+	v.AddText("Reload App", keys.CmdOrCtrl("r"), view("reload"))
+	v.AddText("Toggle Full Screen", keys.Key("f11"), func(*menu.CallbackData) {
+		if a.ctx == nil {
+			return
+		}
+		if wruntime.WindowIsFullscreen(a.ctx) {
+			wruntime.WindowUnfullscreen(a.ctx)
+		} else {
+			wruntime.WindowFullscreen(a.ctx)
+		}
+	})
 }
 
 // fileMenu fills File: the apps (not in a packaged app), packaging, the browser, diagnostics, Quit.

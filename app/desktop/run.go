@@ -87,7 +87,7 @@ func (a *App) saveWindowState(ws WindowState) {
 // wailsOptions are the main window's: its size and place from ws, the frontend's assets, the
 // App bound to the page, the menu, one instance per user.
 func (a *App) wailsOptions(assets fs.FS, ws WindowState) *options.App {
-	opts, log := a.opts, a.opts.Logger
+	opts := a.opts
 	startState := options.Normal
 	if ws.Maximised {
 		startState = options.Maximised
@@ -101,7 +101,7 @@ func (a *App) wailsOptions(assets fs.FS, ws WindowState) *options.App {
 		WindowStartState:   startState,
 		BackgroundColour:   options.NewRGB(246, 247, 249),
 		AssetServer:        &assetserver.Options{Assets: assets},
-		Logger:             slogWails{log},
+		Logger:             slogWails{opts.Logger},
 		LogLevel:           logger.WARNING,
 		LogLevelProduction: logger.ERROR,
 		OnStartup: func(ctx context.Context) {
@@ -118,20 +118,10 @@ func (a *App) wailsOptions(assets fs.FS, ws WindowState) *options.App {
 			a.saveWindowState(ws)
 			return false
 		},
-		OnShutdown: func(ctx context.Context) { _ = a.shutdown() },
-		Menu:       a.menu(opts),
-		Bind:       []any{a},
-		SingleInstanceLock: &options.SingleInstanceLock{
-			UniqueId: opts.UniqueID,
-			OnSecondInstanceLaunch: func(options.SecondInstanceData) {
-				if a.wait() != nil {
-					return
-				}
-				log.Info("second launch: showing the window")
-				wruntime.WindowUnminimise(a.ctx)
-				wruntime.WindowShow(a.ctx)
-			},
-		},
+		OnShutdown:         func(ctx context.Context) { _ = a.shutdown() },
+		Menu:               a.menu(opts),
+		Bind:               []any{a},
+		SingleInstanceLock: a.singleInstance(),
 		Linux: &linux.Options{
 			Icon:        opts.Icon,
 			ProgramName: "desklit",
@@ -144,6 +134,21 @@ func (a *App) wailsOptions(assets fs.FS, ws WindowState) *options.App {
 		Windows: &windows.Options{Theme: windows.SystemDefault},
 		Mac: &mac.Options{
 			About: &mac.AboutInfo{Title: opts.Title, Message: a.about(), Icon: opts.Icon},
+		},
+	}
+}
+
+// singleInstance is one window per user: a second launch shows the first one's window.
+func (a *App) singleInstance() *options.SingleInstanceLock {
+	return &options.SingleInstanceLock{
+		UniqueId: a.opts.UniqueID,
+		OnSecondInstanceLaunch: func(options.SecondInstanceData) {
+			if a.wait() != nil {
+				return
+			}
+			a.opts.Logger.Info("second launch: showing the window")
+			wruntime.WindowUnminimise(a.ctx)
+			wruntime.WindowShow(a.ctx)
 		},
 	}
 }

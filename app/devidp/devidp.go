@@ -1,8 +1,8 @@
 // Package devidp is Desklit's embedded OpenID provider for demos and offline work: the default
 // issuer when none is configured. It is built on zitadel/oidc's op package with its own storage:
 // discovery, JWKS, authorize with a small sign-in page listing the demo users, token
-// (authorization code with PKCE S256 required; refresh with rotation), userinfo, revocation and
-// end_session. Access tokens are RS256 JWTs whose aud holds the configured audience and whose
+// (authorization code with PKCE S256 required; refresh with rotation; the device authorization
+// grant of RFC 8628, approved on its /device page), userinfo, revocation and end_session. Access tokens are RS256 JWTs whose aud holds the configured audience and whose
 // scope claim carries the user's permissions; ID tokens name only the client as their audience. The signing key, the demo users and the issued
 // tokens live in DataDir (files mode 0600), so sessions survive a restart. It listens on
 // 127.0.0.1 only and checks the Host header.
@@ -49,7 +49,9 @@ type Options struct {
 	Audience   string
 	AccessTTL  time.Duration
 	RefreshTTL time.Duration
-	Logger     *slog.Logger
+	// DeviceInterval is how often a device sign-in may poll (RFC 8628; default 5 s).
+	DeviceInterval time.Duration
+	Logger         *slog.Logger
 }
 
 // Server is a running dev IdP bound to 127.0.0.1.
@@ -78,7 +80,7 @@ func New(opts Options) (*Server, error) {
 	}
 	port := httpguard.Port(ln)
 	issuer := fmt.Sprintf("http://127.0.0.1:%d", port)
-	r, err := routes(st, issuer, perms)
+	r, err := routes(st, issuer, perms, opts.DeviceInterval)
 	if err != nil {
 		ln.Close()
 		return nil, fmt.Errorf("dev IdP: %w", err)
@@ -103,6 +105,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.RefreshTTL <= 0 {
 		o.RefreshTTL = DefaultRefreshTTL
+	}
+	if o.DeviceInterval <= 0 {
+		o.DeviceInterval = DefaultDeviceInterval
 	}
 	if o.UsersFile == "" {
 		o.UsersFile = filepath.Join(o.DataDir, UsersFile)
@@ -150,7 +155,7 @@ func newStorage(opts Options, log *slog.Logger) (st *storage, perms []string, er
 }
 
 // routes are the OpenID provider on st at issuer, with its sign-in page and token endpoint.
-func routes(st *storage, issuer string, perms []string) (http.Handler, error) {
+func routes(st *storage, issuer string, perms []string, deviceInterval time.Duration) (http.Handler, error) {
 	var cryptoKey [32]byte // encrypts authorization codes; codes live only in memory
 	_, _ = rand.Read(cryptoKey[:])
 	provider, err := op.NewProvider(&op.Config{
@@ -160,6 +165,8 @@ func routes(st *storage, issuer string, perms []string) (http.Handler, error) {
 		GrantTypeRefreshToken:    true,
 		SupportedUILocales:       []language.Tag{language.English},
 		SupportedScopes:          append([]string{"openid", "profile", "email", "offline_access"}, perms...),
+		DeviceAuthorization: op.DeviceAuthorizationConfig{Lifetime: DefaultDeviceLifetime, PollInterval: deviceInterval,
+			UserFormPath: DevicePath, UserCode: op.UserCodeBase20},
 	}, st, op.StaticIssuer(issuer), op.WithAllowInsecure())
 	if err != nil {
 		return nil, err
@@ -173,16 +180,19 @@ func routes(st *storage, issuer string, perms []string) (http.Handler, error) {
 	// The issuer interceptor puts the issuer in the context, which the op's callback URL needs.
 	r.Post("/login", op.NewIssuerInterceptor(provider.IssuerFromRequest).HandlerFunc(lp.submit))
 	r.Get("/signed-out", signedOut)
-	r.Post(provider.TokenEndpoint().Relative(), tokenEndpoint(provider).ServeHTTP)
+	dp := &devicePage{storage: st, issuer: issuer}
+	r.Get(DevicePath, dp.show)
+	r.Post(DevicePath, dp.submit)
+	r.Post(provider.TokenEndpoint().Relative(), tokenEndpoint(provider, st).ServeHTTP)
 	r.Mount("/", provider)
 	return r, nil
 }
 
-// audienceParam hands the authorize request's `audience` parameter (an Auth0 extension that
+// audienceParam hands the authorize (and device authorization) request's `audience` parameter (an Auth0 extension that
 // zitadel's parser ignores) to the storage through the request context.
 func audienceParam(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path == "/authorize" {
+		if r.URL.Path == "/authorize" || r.URL.Path == "/device_authorization" {
 			if err := r.ParseForm(); err == nil {
 				if aud := r.Form.Get("audience"); aud != "" {
 					r = r.WithContext(withAudience(r.Context(), aud))

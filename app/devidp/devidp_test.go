@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -41,10 +42,13 @@ func TestNewCreatesPrivateFilesAndServesDiscovery(t *testing.T) {
 	if d["issuer"] != srv.Issuer() {
 		t.Errorf("issuer %v, want %s", d["issuer"], srv.Issuer())
 	}
-	for _, k := range []string{"authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint", "end_session_endpoint"} {
+	for _, k := range []string{"authorization_endpoint", "token_endpoint", "userinfo_endpoint", "jwks_uri", "revocation_endpoint", "end_session_endpoint", "device_authorization_endpoint"} {
 		if s, _ := d[k].(string); s == "" {
 			t.Errorf("discovery lacks %s", k)
 		}
+	}
+	if g, _ := json.Marshal(d["grant_types_supported"]); !strings.Contains(string(g), "urn:ietf:params:oauth:grant-type:device_code") {
+		t.Errorf("grant_types_supported = %s, want the device code grant", g)
 	}
 	if m, _ := d["code_challenge_methods_supported"].([]any); len(m) != 1 || m[0] != "S256" {
 		t.Errorf("code_challenge_methods_supported = %v", d["code_challenge_methods_supported"])

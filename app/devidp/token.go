@@ -9,19 +9,21 @@ import (
 	"github.com/zitadel/oidc/v3/pkg/op"
 )
 
-// tokenEndpoint answers the authorization-code and refresh-token grants itself, from zitadel's
+// tokenEndpoint answers the authorization-code, refresh-token and device-code grants itself, from zitadel's
 // exported steps, and hands every other request to the provider (which refuses the other
 // grants). The one difference from zitadel's own handler is the ID token's audience: zitadel
 // takes it from the same request audience as the access token's, which holds the API, so an ID
 // token would pass the API's audience check. Here the ID token names only the client (OIDC Core
 // section 2: aud contains the client_id), and the access token keeps the API.
-func tokenEndpoint(p *op.Provider) http.Handler {
+func tokenEndpoint(p *op.Provider, st *storage) http.Handler {
 	return op.NewIssuerInterceptor(p.IssuerFromRequest).Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.FormValue("grant_type") {
 		case string(oidc.GrantTypeCode):
 			codeExchange(w, r, p)
 		case string(oidc.GrantTypeRefreshToken):
 			refreshExchange(w, r, p)
+		case string(oidc.GrantTypeDeviceCode):
+			deviceExchange(w, r, p, st)
 		default:
 			p.ServeHTTP(w, r)
 		}

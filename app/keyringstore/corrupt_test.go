@@ -59,7 +59,21 @@ func checkCorruptSessionsCleared(t *testing.T, tgt keyringTarget) {
 			}
 			m := e.manifest(t)
 			c.corrupt(t, e, m)
-			_, err := e.store().Load(ctx)
+			// A reader (the component server) sees no session and leaves the entries as they
+			// are: only the shell writes the keyring.
+			ro := e.opts
+			ro.Backend = e.backend
+			reader, err := keyringstore.OpenReader(ctx, ro)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := reader.Load(ctx); !errors.Is(err, session.ErrNotFound) {
+				t.Fatalf("a reader's Load of a corrupt session = %v, want ErrNotFound", err)
+			}
+			if _, err := e.entry(t, "session"); err != nil {
+				t.Fatalf("a reader cleared the corrupt session: %v", err)
+			}
+			_, err = e.store().Load(ctx)
 			if !errors.Is(err, session.ErrNotFound) {
 				t.Fatalf("Load of a corrupt session = %v, want ErrNotFound", err)
 			}

@@ -68,3 +68,23 @@ func reason(err error) string {
 	}
 	return err.Error()
 }
+
+// Reader is the session in the keyring for a process that only reads it (the component server):
+// only the shell writes the keyring. It has Load only; a corrupt session reads as none (the shell
+// clears it).
+type Reader struct{ s *Store }
+
+// OpenReader returns a Reader when the keyring answers a read (an absent session is an answer),
+// else the error; it writes nothing, not even a probe.
+func OpenReader(ctx context.Context, opts Options) (*Reader, error) {
+	opts = opts.withDefaults()
+	st := New(opts.Backend, opts)
+	st.reader = true
+	if _, err := st.get(ctx, manifestKey); err != nil && !errors.Is(err, ErrEntryNotFound) {
+		return nil, err
+	}
+	return &Reader{s: st}, nil
+}
+
+// Load returns the stored session, or session.ErrNotFound.
+func (r *Reader) Load(ctx context.Context) (*session.Session, error) { return r.s.Load(ctx) }

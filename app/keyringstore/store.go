@@ -17,7 +17,6 @@ package keyringstore
 
 import (
 	"context"
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
@@ -90,6 +89,9 @@ type Store struct {
 
 	saveMu    sync.Mutex   // one writer at a time in this process
 	abandoned atomic.Int64 // keyring calls that timed out and still run
+	// reader: a Store of a process that only reads (the component server): it never clears a
+	// corrupt session (the shell, the one writer, does).
+	reader bool
 }
 
 var _ session.Store = (*Store)(nil)
@@ -187,6 +189,10 @@ func (s *Store) Load(ctx context.Context) (*session.Session, error) {
 		}
 		// A manifest that is still the same after a second look is not a writer's doing.
 		if lastBad && raw == last {
+			if s.reader {
+				s.log.Warn("the session in the keyring is corrupt; the shell clears it", "service", s.service, "reason", err.Error())
+				return nil, ErrNotFound
+			}
 			return nil, s.clear(ctx, raw, err.Error())
 		}
 		last, lastBad = raw, true
@@ -361,34 +367,4 @@ func (s *Store) Delete(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// Probe checks that the keyring answers and keeps what it is given: it writes, reads back and
-// deletes a random probe entry. The entry is named by its random value, so that processes that
-// open the keyring at once (the window, a restarting component server, `desklit status`) never
-// read or delete one another's and take a working keyring for a broken one.
-func (s *Store) Probe(ctx context.Context) error {
-	want := newTag()
-	key := probeKey + "." + want
-	if err := s.set(ctx, key, want); err != nil {
-		return err
-	}
-	got, err := s.get(ctx, key)
-	if err != nil {
-		return err
-	}
-	if err := s.del(ctx, key); err != nil {
-		return err
-	}
-	if got != want {
-		return errors.New("keyring returned a different value than was stored")
-	}
-	return nil
-}
-
-// newTag returns 16 random hex digits.
-func newTag() string {
-	var b [8]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return hex.EncodeToString(b[:])
 }

@@ -49,34 +49,58 @@ func (b *build) linux(stage, work string) ([]string, error) {
 		return nil, err
 	}
 	var contents files.Contents
-	add := func(root, dest string) error {
-		return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			rel, _ := filepath.Rel(root, p)
-			st, err := d.Info()
-			if err != nil {
-				return err
-			}
-			contents = append(contents, &files.Content{Source: p, Destination: filepath.ToSlash(filepath.Join(dest, rel)),
-				FileInfo: &files.ContentFileInfo{Mode: st.Mode().Perm(), Owner: "root", Group: "root"}})
-			return nil
-		})
-	}
-	if err := add(stage, "/usr/lib/"+id); err != nil {
-		return nil, err
-	}
-	if err := add(share, "/usr/share"); err != nil {
-		return nil, err
+	for _, tree := range []struct{ root, dest string }{{stage, "/usr/lib/" + id}, {share, "/usr/share"}} {
+		c, err := treeContents(tree.root, tree.dest)
+		if err != nil {
+			return nil, err
+		}
+		contents = append(contents, c...)
 	}
 	contents = append(contents, &files.Content{Type: files.TypeSymlink, Source: "/usr/lib/" + id + "/desklit", Destination: "/usr/bin/" + id})
 	scripts, err := writeScripts(work)
 	if err != nil {
 		return nil, err
 	}
-	info := &nfpm.Info{
-		Name: id, Arch: "amd64", Platform: "linux", Version: b.man.Version, VersionSchema: "none",
+	info := b.nfpmInfo(contents, scripts)
+	var out []string
+	for _, format := range []string{"deb", "rpm"} {
+		f, err := b.nfpm(info, format, work)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", format, err)
+		}
+		out = append(out, f)
+	}
+	tgz, err := b.tarball(stage, share, work)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, tgz), nil
+}
+
+// treeContents are the files under root, installed under dest as root-owned with their modes.
+func treeContents(root, dest string) (files.Contents, error) {
+	var contents files.Contents
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		st, err := d.Info()
+		if err != nil {
+			return err
+		}
+		contents = append(contents, &files.Content{Source: p, Destination: filepath.ToSlash(filepath.Join(dest, rel)),
+			FileInfo: &files.ContentFileInfo{Mode: st.Mode().Perm(), Owner: "root", Group: "root"}})
+		return nil
+	})
+	return contents, err
+}
+
+// nfpmInfo describes the .deb and the .rpm: the app's name and version, what it depends on, its
+// files and scripts.
+func (b *build) nfpmInfo(contents files.Contents, scripts nfpm.Scripts) *nfpm.Info {
+	return &nfpm.Info{
+		Name: b.man.AppID, Arch: "amd64", Platform: "linux", Version: b.man.Version, VersionSchema: "none",
 		Section: "misc", Priority: "optional", Maintainer: b.man.Name + " <nobody@localhost>", Vendor: b.man.Name,
 		Description: fmt.Sprintf("%s: a Streamlit app, signed in and offline-ready (made with Desklit %s)", b.man.Name, b.man.Desklit),
 		MTime:       time.Now().UTC().Truncate(time.Second),
@@ -92,19 +116,6 @@ func (b *build) linux(stage, work string) ([]string, error) {
 			RPM: nfpm.RPM{Summary: b.man.Name + ", a Streamlit app", Compression: "zstd:19"},
 		},
 	}
-	var out []string
-	for _, format := range []string{"deb", "rpm"} {
-		f, err := b.nfpm(info, format, work)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", format, err)
-		}
-		out = append(out, f)
-	}
-	tgz, err := b.tarball(stage, share, work)
-	if err != nil {
-		return nil, err
-	}
-	return append(out, tgz), nil
 }
 
 func (b *build) nfpm(info *nfpm.Info, format, work string) (string, error) {

@@ -166,7 +166,8 @@ func prepare(o Options) (*build, error) {
 		return nil, fmt.Errorf("the script %s is not inside the project's folder %s", p.Script, p.Dir)
 	}
 	b.man = packaged.Manifest{AppID: appID, Name: name, Version: ver, Desklit: version.Version, Project: "app",
-		Script: filepath.ToSlash(rel), Lock: "requirements.lock.txt", Wheelhouse: "wheelhouse", Files: map[string]string{}}
+		Script: filepath.ToSlash(rel), Lock: "requirements.lock.txt", Wheelhouse: "wheelhouse", Files: map[string]string{},
+		Ports: p.Ports}
 	for k, v := range p.Auth.Values() {
 		if v != "" {
 			if b.man.Auth == nil {
@@ -175,17 +176,8 @@ func prepare(o Options) (*build, error) {
 			b.man.Auth[k] = v
 		}
 	}
-	b.man.Ports = p.Ports
-	if b.files, b.rep.LeftOut, err = projectFiles(p.Dir, o.IncludeSecrets); err != nil {
+	if err := b.collectFiles(); err != nil {
 		return nil, err
-	}
-	for _, f := range b.files {
-		data, err := os.ReadFile(filepath.Join(p.Dir, filepath.FromSlash(f)))
-		if err != nil {
-			return nil, err
-		}
-		sum := sha256.Sum256(data)
-		b.man.Files[f] = hex.EncodeToString(sum[:])
 	}
 	if b.icon, err = b.loadIcon(); err != nil {
 		return nil, err
@@ -198,6 +190,24 @@ func prepare(o Options) (*build, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// collectFiles lists the project's files that the package carries (secrets left out unless
+// asked for) and puts each one's SHA-256 in the manifest.
+func (b *build) collectFiles() error {
+	var err error
+	if b.files, b.rep.LeftOut, err = projectFiles(b.p.Dir, b.o.IncludeSecrets); err != nil {
+		return err
+	}
+	for _, f := range b.files {
+		data, err := os.ReadFile(filepath.Join(b.p.Dir, filepath.FromSlash(f)))
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(data)
+		b.man.Files[f] = hex.EncodeToString(sum[:])
+	}
+	return nil
 }
 
 func (b *build) loadIcon() (*icon, error) {
@@ -290,16 +300,7 @@ func (b *build) lockFor(ctx context.Context, t target) ([]byte, error) {
 	if b.p.Wheels != "" {
 		o.FindLinks = append([]string{b.p.Wheels}, o.FindLinks...)
 	}
-	switch b.p.Deps.Kind {
-	case project.DepsNone:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourceLocked, File: base}
-	case project.DepsUVLock:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourceUVLock, File: b.p.Deps.File, Base: base}
-	case project.DepsPyproject:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourcePyproject, File: b.p.Deps.File, Requirements: b.p.Deps.Requirements, Base: base}
-	default:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourceRequirements, File: b.p.Deps.File, Base: base}
-	}
+	o.Source = b.p.Deps.Source(base)
 	lock, err := pyruntime.Resolve(ctx, o)
 	if err != nil {
 		var nf *pyruntime.NotFoundError

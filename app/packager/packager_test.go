@@ -198,7 +198,7 @@ func TestNoScript(t *testing.T) {
 	os.Remove(filepath.Join(f.proj, "app.py"))
 	os.WriteFile(filepath.Join(f.proj, "a.py"), nil, 0o644)
 	os.WriteFile(filepath.Join(f.proj, "b.py"), nil, 0o644)
-	if _, err := Build(context.Background(), f.o); err == nil || !strings.Contains(err.Error(), "candidates: a.py, b.py") {
+	if _, err := Build(context.Background(), f.o); err == nil || !strings.Contains(err.Error(), "several Streamlit scripts (a.py, b.py)") || !strings.Contains(err.Error(), `script = "..."`) {
 		t.Fatalf("Build = %v, want the no-script error with its candidates", err)
 	}
 }

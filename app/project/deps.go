@@ -11,16 +11,30 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/desklit/desklit/app/pyruntime"
 )
 
 // Where a project's dependencies come from, first found wins.
 const (
-	DepsUVLock       = "uv.lock"          // uv.lock with pyproject.toml: exported as it is
-	DepsPyproject    = "pyproject.toml"   // [project].dependencies, resolved
-	DepsRequirements = "requirements.txt" // ranges or pins (hashes honoured), resolved
-	DepsNone         = "none"             // the demo's locked stack
-	DepsLocked       = "locked"           // a packaged app's hash lock, installed as it is
+	DepsUVLock       = pyruntime.SourceUVLock       // uv.lock with pyproject.toml: exported as it is
+	DepsPyproject    = pyruntime.SourcePyproject    // [project].dependencies, resolved
+	DepsRequirements = pyruntime.SourceRequirements // ranges or pins (hashes honoured), resolved
+	DepsLocked       = pyruntime.SourceLocked       // a packaged app's hash lock, installed as it is
+	DepsNone         = "none"                       // the demo's locked stack
 )
+
+// Source is what pyruntime builds the project's environment from; base is Desklit's own lock
+// (the demo's stack, and the versions preferred for everything else).
+func (d Deps) Source(base string) pyruntime.Source {
+	switch d.Kind {
+	case DepsNone:
+		return pyruntime.Source{Kind: pyruntime.SourceLocked, File: base}
+	case DepsLocked:
+		return pyruntime.Source{Kind: pyruntime.SourceLocked, File: d.File}
+	}
+	return pyruntime.Source{Kind: d.Kind, File: d.File, Requirements: d.Requirements, Base: base}
+}
 
 // Deps is a project's dependency source.
 type Deps struct {

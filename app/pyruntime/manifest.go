@@ -152,13 +152,28 @@ func validate(dir, key string) error {
 	if hex.EncodeToString(sum[:]) != m.ManifestSHA256 {
 		return broken("manifest changed")
 	}
-	// One Lstat per file (thousands): checked by a few workers at once, which on a warm start
-	// takes the check from ~21 ms to ~12 ms on two cores.
-	type entry struct {
-		rel  []byte
-		size int64
+	entries, err := parseManifest(man)
+	if err != nil {
+		return err
 	}
-	var entries []entry
+	if err := statAll(dir, entries); err != nil {
+		return err
+	}
+	if len(entries) != m.Files {
+		return broken("manifest has %d files, marker says %d", len(entries), m.Files)
+	}
+	return nil
+}
+
+// manifestEntry is one file of an environment's manifest: its path and its size.
+type manifestEntry struct {
+	rel  []byte
+	size int64
+}
+
+// parseManifest reads the manifest's "size\tpath" lines.
+func parseManifest(man []byte) ([]manifestEntry, error) {
+	var entries []manifestEntry
 	for len(man) > 0 {
 		line := man
 		if i := bytes.IndexByte(man, '\n'); i >= 0 {
@@ -167,23 +182,25 @@ func validate(dir, key string) error {
 			man = nil
 		}
 		sizeText, rel, ok := bytes.Cut(line, []byte{'\t'})
-		if !ok {
-			return broken("manifest line %d unreadable", len(entries)+1)
-		}
 		size, err := strconv.ParseInt(string(sizeText), 10, 64)
-		if err != nil {
-			return broken("manifest line %d unreadable", len(entries)+1)
+		if !ok || err != nil {
+			return nil, broken("manifest line %d unreadable", len(entries)+1)
 		}
-		entries = append(entries, entry{rel, size})
+		entries = append(entries, manifestEntry{rel, size})
 	}
+	return entries, nil
+}
+
+// statAll checks that every file of the manifest is there with its size. One Lstat per file
+// (thousands): checked by a few workers at once, which on a warm start takes the check from
+// ~21 ms to ~12 ms on two cores.
+func statAll(dir string, entries []manifestEntry) error {
 	n := len(entries)
 	workers := min(max(runtime.GOMAXPROCS(0), 2)*2, 8)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			for i := w; i < n; i += workers {
 				e := entries[i]
 				fi, err := os.Lstat(filepath.Join(dir, filepath.FromSlash(string(e.rel))))
@@ -196,16 +213,13 @@ func validate(dir, key string) error {
 					return
 				}
 			}
-		}()
+		})
 	}
 	wg.Wait()
 	for _, err := range errs {
 		if err != nil {
 			return err
 		}
-	}
-	if n != m.Files {
-		return broken("manifest has %d files, marker says %d", n, m.Files)
 	}
 	return nil
 }

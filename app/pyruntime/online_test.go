@@ -3,6 +3,7 @@ package pyruntime
 import (
 	"context"
 	"errors"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -92,5 +93,30 @@ func copyFile(t *testing.T, src, dir string) {
 	}
 	if err := os.WriteFile(filepath.Join(dir, filepath.Base(src)), data, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestOnlineButUnreachable: when the index cannot be reached, uv's own words for it (read by
+// unreachable, against the real uv) make the failure an offline one: the package named, the
+// wheel folder to use, and "connect".
+func TestOnlineButUnreachable(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String() + "/simple"
+	ln.Close() // nothing listens there any more: connection refused
+	o := f.opts
+	o.Offline = false
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + closed + "\ndesklit-fake-a==1.1\n"})
+	_, err = Resolve(context.Background(), o)
+	var nf *NotFoundError
+	if !errors.As(err, &nf) || !nf.Offline || nf.Package != "desklit-fake-a" {
+		t.Fatalf("Resolve with the index unreachable = %v (%T), want an offline NotFoundError for desklit-fake-a\n%s", err, err, o.Log)
+	}
+	if !strings.Contains(o.Log.(interface{ String() string }).String(), "pip compile") {
+		t.Errorf("uv did not run:\n%s", o.Log)
 	}
 }

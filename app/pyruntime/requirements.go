@@ -119,39 +119,8 @@ func (t target) condition(c string) (result, known bool) {
 	if m == nil {
 		return false, false
 	}
-	pyMinor := fmt.Sprintf("3.%d", t.minor)
-	var have string
-	version := false
-	switch m[1] {
-	case "sys_platform":
-		have = map[string]string{"windows": "win32", "darwin": "darwin"}[t.goos]
-		if have == "" {
-			have = t.goos
-		}
-	case "platform_system":
-		have = map[string]string{"windows": "Windows", "darwin": "Darwin", "linux": "Linux"}[t.goos]
-	case "os_name":
-		have = "posix"
-		if t.goos == "windows" {
-			have = "nt"
-		}
-	case "platform_machine":
-		have = map[string]string{"amd64": "x86_64", "arm64": "arm64"}[t.goarch]
-		if t.goos == "linux" && t.goarch == "arm64" {
-			have = "aarch64"
-		}
-		if t.goos == "windows" && t.goarch == "amd64" {
-			have = "AMD64"
-		}
-	case "python_version":
-		have, version = pyMinor, true
-	case "python_full_version":
-		have, version = t.full, true
-	case "implementation_name":
-		have = "cpython"
-	case "platform_python_implementation":
-		have = "CPython"
-	default:
+	have, version, ok := t.markerValue(m[1])
+	if !ok {
 		return false, false
 	}
 	cmp := strings.Compare(have, m[3])
@@ -174,6 +143,49 @@ func (t target) condition(c string) (result, known bool) {
 	default:
 		return cmp >= 0, version
 	}
+}
+
+// markerValue is an environment marker's value on t; version says it compares as a version;
+// ok is false for a marker this reader does not know.
+func (t target) markerValue(name string) (have string, version, ok bool) {
+	switch name {
+	case "sys_platform":
+		have = map[string]string{"windows": "win32", "darwin": "darwin"}[t.goos]
+		if have == "" {
+			have = t.goos
+		}
+	case "platform_system":
+		have = map[string]string{"windows": "Windows", "darwin": "Darwin", "linux": "Linux"}[t.goos]
+	case "os_name":
+		have = "posix"
+		if t.goos == "windows" {
+			have = "nt"
+		}
+	case "platform_machine":
+		have = t.machine()
+	case "python_version":
+		return fmt.Sprintf("3.%d", t.minor), true, true
+	case "python_full_version":
+		return t.full, true, true
+	case "implementation_name":
+		have = "cpython"
+	case "platform_python_implementation":
+		have = "CPython"
+	default:
+		return "", false, false
+	}
+	return have, false, true
+}
+
+// machine is platform.machine() on t.
+func (t target) machine() string {
+	switch {
+	case t.goos == "linux" && t.goarch == "arm64":
+		return "aarch64"
+	case t.goos == "windows" && t.goarch == "amd64":
+		return "AMD64"
+	}
+	return map[string]string{"amd64": "x86_64", "arm64": "arm64"}[t.goarch]
 }
 
 func compareVersions(a, b string) int {

@@ -255,6 +255,26 @@ func (m *Manager) Refresh(ctx context.Context) error {
 	return err
 }
 
+// RefreshWithin refreshes now when the access token expires within d, and returns the access
+// token's expiry (ErrNotFound when signed out). It is how `desklit token` gets a fresh token
+// while this Manager runs: through it, so that the Manager stays the only refresher.
+func (m *Manager) RefreshWithin(ctx context.Context, d time.Duration) (time.Time, error) {
+	cur := m.Current()
+	if cur == nil {
+		return time.Time{}, ErrNotFound
+	}
+	if cur.Expiry.IsZero() || cur.Expiry.Sub(m.clock.Now()) > d {
+		return cur.Expiry, nil
+	}
+	if err := m.Refresh(ctx); err != nil {
+		return time.Time{}, err
+	}
+	if cur = m.Current(); cur == nil {
+		return time.Time{}, ErrNotFound
+	}
+	return cur.Expiry, nil
+}
+
 // refresh runs one refresh and applies its outcome: store the rotated tokens at once, or on
 // invalid_grant clear the session; a transient error leaves the session as it is.
 func (m *Manager) refresh(ctx context.Context) error {

@@ -342,3 +342,25 @@ func TestSubscriberDropsOldestWhenFull(t *testing.T) {
 	unsub()
 	unsub() // idempotent
 }
+
+// TestRefreshWithin: `desklit token` asks the running manager; it refreshes only a token that
+// expires within the given time, and stores the rotated one.
+func TestRefreshWithin(t *testing.T) {
+	clk0 := newFakeClock()
+	m, st, prov, _, ch, _ := setup(t, testSession(clk0))
+	recv(t, ch)
+	exp, err := m.RefreshWithin(context.Background(), 30*time.Second) // 100 s left
+	if err != nil || !exp.Equal(clk0.Now().Add(100*time.Second)) || prov.refreshes != 0 {
+		t.Fatalf("a token with 100 s left: expiry %v err %v refreshes %d", exp, err, prov.refreshes)
+	}
+	exp, err = m.RefreshWithin(context.Background(), 2*time.Minute)
+	if err != nil || prov.refreshes != 1 || st.get().RefreshToken != "RT-secret+" || !exp.Equal(st.get().Expiry) {
+		t.Fatalf("a token with 100 s left, asked for 2 min: expiry %v err %v refreshes %d", exp, err, prov.refreshes)
+	}
+	if err := m.Logout(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.RefreshWithin(context.Background(), time.Minute); !errors.Is(err, ErrNotFound) {
+		t.Errorf("signed out: %v", err)
+	}
+}

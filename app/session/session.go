@@ -43,6 +43,17 @@ type Session struct {
 // Expired reports whether the access token has expired at now (with no margin).
 func (v *View) Expired(now time.Time) bool { return !v.Expiry.IsZero() && !now.Before(v.Expiry) }
 
+// ExpirySkew is the margin before a token's expiry in which it is no longer worth sending (clocks
+// drift, requests take time); desklit_auth's DEFAULT_SKEW is the same (testdata/expiry-contract.json).
+const ExpirySkew = 30 * time.Second
+
+// Usable reports whether the access token is worth sending at now: there is one, and its expiry
+// is unknown (the API checks exp itself) or more than ExpirySkew away. testdata/expiry-contract.json
+// pins this rule for Go and Python alike.
+func (v *View) Usable(now time.Time) bool {
+	return v.AccessToken != "" && (v.Expiry.IsZero() || now.Add(ExpirySkew).Before(v.Expiry))
+}
+
 // String never reveals a token.
 func (v View) String() string {
 	return "session{user=" + v.User.Sub + " expiry=" + v.Expiry.UTC().Format(time.RFC3339) + "}"

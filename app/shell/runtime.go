@@ -72,18 +72,7 @@ func (s *Shell) runtimeOptions(p *project.Project) pyruntime.Options {
 	if p.Wheels != "" {
 		o.FindLinks = append([]string{p.Wheels}, o.FindLinks...)
 	}
-	switch p.Deps.Kind {
-	case project.DepsNone:
-		// the demo's locked stack
-	case project.DepsUVLock:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourceUVLock, File: p.Deps.File, Base: base}
-	case project.DepsPyproject:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourcePyproject, File: p.Deps.File, Requirements: p.Deps.Requirements, Base: base}
-	case project.DepsRequirements:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourceRequirements, File: p.Deps.File, Base: base}
-	case project.DepsLocked:
-		o.Source = pyruntime.Source{Kind: pyruntime.SourceLocked, File: p.Deps.File}
-	}
+	o.Source = p.Deps.Source(base)
 	return o
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/supervisor"
 	"github.com/desklit/desklit/app/version"
+	"github.com/desklit/desklit/app/wiring"
 )
 
 // restartPolicy: a service that crashes after being Ready for a second comes back after the
@@ -35,7 +36,7 @@ var streamlitWatch = supervisor.Watch{Interval: 5 * time.Second, Timeout: 5 * ti
 func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 	s.mu.Lock()
 	ctl := s.ctl
-	storeBackend := s.storeSt.Backend
+	storeSt := s.storeSt
 	s.mu.Unlock()
 	if ctl == nil {
 		return nil, fmt.Errorf("the session side is not ready")
@@ -43,15 +44,11 @@ func (s *Shell) goSpecs() ([]supervisor.Spec, error) {
 	// The services may be another binary (the plain desklit beside desklit-window): it refuses
 	// to start if it comes from another build.
 	base := append(s.childEnv(), version.PeerEnviron())
-	sessionSource := "keyring"
-	if storeBackend != "keyring" {
-		sessionSource = "shell"
-	}
 	componentEnv := append(base[:len(base):len(base)],
 		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
 		"DESKLIT_CONTROL_URL="+ctl.URL(),
 		"DESKLIT_CONTROL_TOKEN="+s.controlToken,
-		"DESKLIT_SESSION_SOURCE="+sessionSource,
+		"DESKLIT_SESSION_SOURCE="+wiring.SessionSource(storeSt),
 	)
 	return []supervisor.Spec{
 		{

@@ -2,6 +2,7 @@ package shell
 
 import (
 	"context"
+	"errors"
 	"os"
 	"time"
 
@@ -14,6 +15,9 @@ func (s *Shell) publishStatus(ctl *control.Server) {
 	if err := ctl.EnableStatus(s.statusToken, s.serviceStatuses); err != nil {
 		s.log.Warn("desklit status will not see this instance", "err", err)
 		return
+	}
+	if err := ctl.EnableRefresh(s.refreshFor); err != nil {
+		s.log.Warn("desklit token will refresh by itself", "err", err)
 	}
 	// Another Desklit that answers keeps its file (this one may be about to fail on a port).
 	if old, err := control.ReadEndpoint(s.o.Paths.Run); err == nil {
@@ -28,6 +32,16 @@ func (s *Shell) publishStatus(ctl *control.Server) {
 	if err := control.WriteEndpoint(s.o.Paths.Run, s.statusEndpoint(ctl)); err != nil {
 		s.log.Warn("desklit status will not see this instance", "err", err)
 	}
+}
+
+// refreshFor refreshes the session for `desklit token` when it expires within the given time
+// (control.EnableRefresh): this instance's session manager stays the only refresher.
+func (s *Shell) refreshFor(ctx context.Context, within time.Duration) (time.Time, error) {
+	m := s.Sessions()
+	if m == nil {
+		return time.Time{}, errors.New("the app is still starting")
+	}
+	return m.RefreshWithin(ctx, within)
 }
 
 // unpublishStatus removes the endpoint file, unless another instance has replaced it.

@@ -64,10 +64,27 @@ func OpenStore(ctx context.Context, cfg *config.Config, paths config.Paths, logg
 	return openStore(ctx, KeyringOptions(cfg, paths, logger))
 }
 
-// OpenKeyring opens the OS keyring alone, as the component server reads the session: with no
-// keyring it falls back to memory (the shell's session is then read over the control channel).
-func OpenKeyring(ctx context.Context, cfg *config.Config) (session.Store, keyringstore.Status) {
-	return openStore(ctx, keyringstore.Options{Service: cfg.AppID})
+// Where the component server reads the session (DESKLIT_SESSION_SOURCE, which the shell sets):
+// the keyring, when the shell keeps the session there, else the shell over the control channel.
+const (
+	SessionFromKeyring = "keyring"
+	SessionFromShell   = "shell"
+)
+
+// SessionSource is where the component server reads the session, given where the shell keeps it.
+func SessionSource(st keyringstore.Status) string {
+	if st.Backend == keyringstore.BackendKeyring {
+		return SessionFromKeyring
+	}
+	return SessionFromShell
+}
+
+// OpenKeyringReader opens the OS keyring for reading the session only, as the component server
+// does (the shell is the one writer); an error when the keyring does not answer.
+func OpenKeyringReader(ctx context.Context, cfg *config.Config) (*keyringstore.Reader, error) {
+	ctx, cancel := context.WithTimeout(ctx, openTimeout)
+	defer cancel()
+	return keyringstore.OpenReader(ctx, keyringstore.Options{Service: cfg.AppID})
 }
 
 func openStore(ctx context.Context, o keyringstore.Options) (session.Store, keyringstore.Status) {

@@ -4,7 +4,9 @@
 import type { AppView, ServiceView, SessionView } from './api';
 import { h } from './dom';
 import { formatExpiry, serviceLabel, serviceTooltip, stateWord } from './format';
-import type { View } from './ui';
+
+/** The main views the header switches between. */
+export type View = 'app' | 'logs' | 'apps' | 'package';
 
 export interface HeaderState {
   app: AppView | null;

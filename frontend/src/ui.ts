@@ -8,12 +8,12 @@ import { appsView } from './apps';
 import { Act, State } from './contract';
 import { h } from './dom';
 import { errMessage, serviceLabel, splitAction } from './format';
-import { header } from './header';
+import { header, type View } from './header';
 import { LogBuffer, lineMatches } from './logbuffer';
 import { Packaging } from './packaging';
 import { cpuBanner, errorView, keyringBanner, logsView, openingView, progressView, startingView } from './views';
 
-export type View = 'app' | 'logs' | 'apps' | 'package';
+export type { View };
 
 export interface State {
   services: ServiceView[];

@@ -56,7 +56,7 @@ export function errorView(e: ErrorView, act: (action: string) => void): HTMLElem
     actions.push(h('button', { class: 'btn', 'data-action': Act.ShowLogs, onclick: () => act(Act.ShowLogs) }, 'Show logs'));
   }
   return h('div', { class: `card center-card error-card kind-${e.kind}`, role: 'alert' },
-    h('div', { class: 'err-icon', 'aria-hidden': 'true' }, '!'),
+    h('div', { class: 'err-icon', 'aria-hidden': 'true' }, e.kind === Err.ChooseScript ? '?' : '!'),
     h('h1', {}, errorTitle(e)),
     e.kind === Err.Dependencies ? errorHelp(e).map((t) => h('p', { class: 'muted' }, t)) : null,
     message ? h('p', { class: 'err-message' + (e.kind === Err.Dependencies ? ' explanation' : '') }, message) : null,

@@ -4,13 +4,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { launchChromium, waitFor } from "./browser.mjs";
 
 const appURL = process.env.DESKLIT_URL; // http://127.0.0.1:4010/?desklit_token=...
 const urlFile = process.env.DESKLIT_E2E_URL_FILE; // where $BROWSER records the authorize URL
 const shots = process.env.DESKLIT_E2E_SHOTS || "test/out";
 const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
-assert.ok(appURL && urlFile, "run through test/e2e/run.sh");
+const bin = process.env.DESKLIT_BIN; // for `desklit token`
+assert.ok(appURL && urlFile && bin, "run through test/e2e/run.sh");
 mkdirSync(shots, { recursive: true });
 
 let browser;
@@ -76,6 +78,15 @@ test("sign in, call the secure API, upload, sign out; no session without the lau
   await page.getByText(/Hello from a SECURE endpoint!/).first().waitFor({ timeout: 30000 });
   await page.screenshot({ path: `${shots}/e2e-5-secure-api.png` });
 
+  // A script's token: `desklit token` reads the running instance's session from the keyring, and
+  // the API takes it (the token is never printed here, even by a failed assertion).
+  const tok = spawnSync(bin, ["token"], { encoding: "utf8" });
+  assert.equal(tok.status, 0, `desklit token: ${tok.stderr}`);
+  const access = tok.stdout.trim();
+  assert.ok(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/.test(access), "desklit token did not print one JWT");
+  const pong = await fetch("http://127.0.0.1:8888/api/pong", { headers: { Authorization: `Bearer ${access}` } });
+  assert.equal(pong.status, 200, "the API refused desklit token's access token");
+
   // A file upload works where the app is shown.
   await page.getByRole("link", { name: "Upload" }).click();
   await page.locator('input[type="file"]').setInputFiles({ name: "figures.csv", mimeType: "text/csv", buffer: Buffer.from("region,sales\nnorth,10\nsouth,12\n") });
@@ -87,5 +98,9 @@ test("sign in, call the secure API, upload, sign out; no session without the lau
   await component(page).getByRole("button", { name: /log in/i }).waitFor({ timeout: 30000 });
   await waitFor(async () => (await page.getByRole("link", { name: "Secure API" }).count()) === 0, "the pages to hide");
   await page.screenshot({ path: `${shots}/e2e-7-signed-out-again.png` });
+  const gone = spawnSync(bin, ["token"], { encoding: "utf8" });
+  assert.equal(gone.status, 1, "desklit token after sign-out");
+  assert.equal(gone.stdout, "");
+  assert.match(gone.stderr, /not signed in/);
   await ctx.close();
 });

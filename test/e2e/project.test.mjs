@@ -1,7 +1,8 @@
 // End to end in a real browser, inside an analyst's own project (test/projects/extra-package,
 // started by run.sh as `desklit run <project>` with the index off): the project's own package
 // (tabulate, outside Desklit's lock) imports, sign-in through the dev IdP's page works there, and
-// the Secure API answers through desklit_auth.
+// the Secure API answers through desklit_auth, and require_sign_in() makes the component offer
+// sign-in again.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
@@ -51,5 +52,12 @@ test("a project of one's own: its package, sign-in, the Secure API through deskl
   await page.getByText("Signed in as Ada Analyst").waitFor({ timeout: 30000 });
   await page.getByText(/Secure API: 200 Hello from a SECURE endpoint!/).waitFor({ timeout: 30000 });
   await page.screenshot({ path: `${shots}/e2e-project-2-secure-api.png` });
+
+  // desklit_auth.require_sign_in() from the app: the real component offers sign-in again.
+  await page.getByRole("button", { name: "The API refused my token" }).click();
+  await component(page).getByRole("button", { name: "Sign in again" }).waitFor({ timeout: 30000 });
+  await component(page).getByText(/refused the session of Ada Analyst/).waitFor();
+  await page.getByText("The API did not accept your sign-in").waitFor();
+  await page.screenshot({ path: `${shots}/e2e-project-3-sign-in-again.png` });
   await ctx.close();
 });

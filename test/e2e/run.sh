@@ -18,7 +18,7 @@ fi
 out="$root/test/out"
 mkdir -p "$out"
 work=$(mktemp -d)
-export DESKLIT_LOGIN_MODE=browser
+export DESKLIT_LOGIN_MODE=browser DESKLIT_BIN="$bin"
 export DESKLIT_E2E_URL_FILE="$work/authorize-urls" BROWSER="$here/capture-url.sh" DESKLIT_E2E_SHOTS="$out"
 : >"$DESKLIT_E2E_URL_FILE"
 

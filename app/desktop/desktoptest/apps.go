@@ -129,27 +129,19 @@ func (f *FakeBackend) OpenApp(ctx context.Context, path string) error {
 	}()
 
 	if !v.EnvReady {
-		pkgs := []string{"numpy", "pandas", "scikit-learn", "scipy", "streamlit", "desklit-auth"}
-		ev.Progress(desktop.ProgressView{App: v.Name, Step: "Resolving the project's packages", Message: "From uv.lock"})
-		if !sleep(ctx, 2*f.pace()) {
-			ev.Progress(desktop.ProgressView{Done: true})
-			return ctx.Err()
+		if err := f.buildEnv(ctx, ev, v.Name); err != nil {
+			return err
 		}
-		for i, p := range pkgs {
-			ev.Progress(desktop.ProgressView{App: v.Name, Step: "Installing packages", Package: p, N: i + 1, Total: len(pkgs),
-				Percent: float64(i+1) / float64(len(pkgs)) * 100, Message: "From the shared cache (offline)"})
-			if !sleep(ctx, f.pace()) {
-				ev.Progress(desktop.ProgressView{Done: true})
-				return ctx.Err()
-			}
-		}
-		ev.Progress(desktop.ProgressView{Done: true})
 		v.EnvReady = true
 	}
 	f.mu.Lock()
 	f.cancelOpen = nil // Cancel is offered while the environment builds, not once Streamlit restarts
 	f.mu.Unlock()
+	return f.restartOn(ctx, ev, path, v)
+}
 
+// restartOn restarts Streamlit on the app at path, as a switch does.
+func (f *FakeBackend) restartOn(ctx context.Context, ev desktop.Events, path string, v desktop.AppView) error {
 	f.setState("streamlit", desktop.StateStopping, 0, "")
 	f.line("streamlit", "stopping for "+v.Name)
 	if !sleep(ctx, f.pace()) {
@@ -172,6 +164,24 @@ func (f *FakeBackend) OpenApp(ctx context.Context, path string) error {
 	f.line("streamlit", "You can now view "+v.Name+" in your browser.")
 	f.setState("streamlit", desktop.StateReady, 0, "")
 	ev.App(cur)
+	return nil
+}
+
+// buildEnv shows a project's environment being built (Cancel ends it).
+func (f *FakeBackend) buildEnv(ctx context.Context, ev desktop.Events, name string) error {
+	defer ev.Progress(desktop.ProgressView{Done: true})
+	pkgs := []string{"numpy", "pandas", "scikit-learn", "scipy", "streamlit", "desklit-auth"}
+	ev.Progress(desktop.ProgressView{App: name, Step: "Resolving the project's packages", Message: "From uv.lock"})
+	if !sleep(ctx, 2*f.pace()) {
+		return ctx.Err()
+	}
+	for i, p := range pkgs {
+		ev.Progress(desktop.ProgressView{App: name, Step: "Installing packages", Package: p, N: i + 1, Total: len(pkgs),
+			Percent: float64(i+1) / float64(len(pkgs)) * 100, Message: "From the shared cache (offline)"})
+		if !sleep(ctx, f.pace()) {
+			return ctx.Err()
+		}
+	}
 	return nil
 }
 

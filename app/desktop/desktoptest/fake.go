@@ -122,39 +122,16 @@ func (f *FakeBackend) Start(ctx context.Context, ev desktop.Events) error {
 }
 
 func (f *FakeBackend) play(ctx context.Context, scenario string) {
+	if e, ok := scriptedErrors[scenario]; ok {
+		if e.running {
+			f.startServices(ctx, false, "")
+		}
+		f.ev.Error(e.view)
+		return
+	}
 	switch scenario {
 	case FirstRun, RuntimeBuild:
-		pkgs := []string{"altair", "numpy", "pandas", "pyarrow", "protobuf", "requests", "streamlit", "tornado", "watchdog", "desklit-host"}
-		f.ev.Progress(desktop.ProgressView{Step: "Creating the Python environment", Message: "Using Python 3.11.7"})
-		if !sleep(ctx, 2*f.pace()) {
-			return
-		}
-		for i, p := range pkgs {
-			if scenario == RuntimeBuild && i == 6 {
-				f.ev.Error(desktop.ErrorView{Kind: desktop.ErrRuntimeBuild,
-					Message: "Installing streamlit did not finish: the package archive in the wheelhouse is damaged.",
-					Detail:  "pip exited with status 1\nERROR: Wheel 'streamlit' located at wheelhouse/streamlit-1.51.0-py3-none-any.whl is invalid.",
-					Actions: []string{desktop.ActRetry, desktop.ActOpenLogs}})
-				return
-			}
-			f.ev.Progress(desktop.ProgressView{Step: "Installing packages", Package: p, N: i + 1, Total: len(pkgs),
-				Percent: float64(i+1) / float64(len(pkgs)) * 100, Message: "From the bundled wheelhouse (offline)"})
-			if !sleep(ctx, f.pace()) {
-				return
-			}
-		}
-		f.ev.Progress(desktop.ProgressView{Done: true})
-		f.startServices(ctx, false, "")
-	case PortInUse:
-		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrPortInUse, Service: "api",
-			Title:   "Port 8888 is used by another program",
-			Message: `The API needs port 8888, but "python3" (pid 4242) is using it.`,
-			Detail:  "python3 -m http.server 8888 --bind 127.0.0.1",
-			Actions: []string{"use_port:8889", desktop.ActRetry, desktop.ActQuit}})
-	case NoPython:
-		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrNoPython,
-			Message: "Desklit needs Python 3.10 or newer to run the Streamlit app, and none was found on this computer.",
-			Actions: []string{desktop.ActRetry, desktop.ActQuit}})
+		f.playBuild(ctx, scenario == RuntimeBuild)
 	case CrashLoop:
 		f.startServices(ctx, false, "")
 		if !sleep(ctx, 2*f.pace()) {
@@ -171,22 +148,6 @@ func (f *FakeBackend) play(ctx context.Context, scenario string) {
 		if sleep(ctx, f.pace()) {
 			f.failApp(f.CurrentApp())
 		}
-	case Dependencies:
-		f.startServices(ctx, false, "")
-		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrDependencies, Title: "The requirements of Sales cannot be installed together",
-			Message: "Because streamlit==1.51.0 depends on altair>=4.0,<6 and you require altair==6.0.0, we can conclude that you require streamlit!=1.51.0. And because you require streamlit==1.51.0, we can conclude that your requirements are unsatisfiable.",
-			Detail:  "Change one of these requirements so that they agree, save requirements.txt, then open the app again:\n  altair==6.0.0 (requirements.txt line 1)\n  streamlit==1.51.0 (requirements.txt line 14)",
-			Folder:  SalesPath, File: SalesPath + "/requirements.txt",
-			Actions: []string{desktop.ActEditDeps, desktop.ActOpenFolder, desktop.ActReopen}})
-	case ChooseScript:
-		f.startServices(ctx, false, "")
-		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrChooseScript, Title: "Which script is the app?", Folder: HelloPath,
-			Message: "streamlit-hello holds several Streamlit scripts. Choose the one to run: Desklit opens it and keeps it in File › Open Recent.",
-			Actions: []string{desktop.ActScript + ":0_👋_Hello.py", desktop.ActScript + ":explore.py", desktop.ActOpenApp}})
-	case Other:
-		f.ev.Error(desktop.ErrorView{Kind: desktop.ErrOther,
-			Message: `{"error":"internal","trace":"goroutine 1 [running]"}`,
-			Actions: []string{desktop.ActRetry}})
 	default:
 		f.startServices(ctx, scenario == SignedIn || scenario == NoKeyring, "")
 		if scenario == NoKeyring {
@@ -197,6 +158,31 @@ func (f *FakeBackend) play(ctx context.Context, scenario string) {
 			f.ev.Session(s)
 		}
 	}
+}
+
+// playBuild shows the runtime's first build, package by package; broken stops it half-way.
+func (f *FakeBackend) playBuild(ctx context.Context, broken bool) {
+	pkgs := []string{"altair", "numpy", "pandas", "pyarrow", "protobuf", "requests", "streamlit", "tornado", "watchdog", "desklit-host"}
+	f.ev.Progress(desktop.ProgressView{Step: "Creating the Python environment", Message: "Using Python 3.11.7"})
+	if !sleep(ctx, 2*f.pace()) {
+		return
+	}
+	for i, p := range pkgs {
+		if broken && i == 6 {
+			f.ev.Error(desktop.ErrorView{Kind: desktop.ErrRuntimeBuild,
+				Message: "Installing streamlit did not finish: the package archive in the wheelhouse is damaged.",
+				Detail:  "pip exited with status 1\nERROR: Wheel 'streamlit' located at wheelhouse/streamlit-1.51.0-py3-none-any.whl is invalid.",
+				Actions: []string{desktop.ActRetry, desktop.ActOpenLogs}})
+			return
+		}
+		f.ev.Progress(desktop.ProgressView{Step: "Installing packages", Package: p, N: i + 1, Total: len(pkgs),
+			Percent: float64(i+1) / float64(len(pkgs)) * 100, Message: "From the bundled wheelhouse (offline)"})
+		if !sleep(ctx, f.pace()) {
+			return
+		}
+	}
+	f.ev.Progress(desktop.ProgressView{Done: true})
+	f.startServices(ctx, false, "")
 }
 
 // startServices starts the three services; the one named notReady stays Starting.

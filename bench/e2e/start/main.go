@@ -91,6 +91,12 @@ func run(n int, bin string, poll time.Duration) error {
 		return fmt.Errorf("warm-up bare streamlit: %w", err)
 	}
 
+	return b.pairs(n)
+}
+
+// pairs times n interleaved pairs (Desklit first in odd pairs, bare Streamlit first in even ones)
+// and prints each and the summary.
+func (b *bench) pairs(n int) error {
 	var dk, dkLines, dkSpawn, bare, ratios []float64
 	for i := range n {
 		var d, dl, ds, s float64

@@ -171,6 +171,27 @@ describe("AuthComponent", () => {
     });
   });
 
+  it("offers sign-in again when the app asks for it (require_sign_in), even while signed in", async () => {
+    const t = setup();
+    await settle();
+    t.server.setSession(signedIn);
+    t.stream().push();
+    await settle();
+    expect(t.button().textContent).toBe("Log out");
+    t.c.render({ launch_token: TOKEN, api_url: "http://127.0.0.1:8888", signin_required: true });
+    expect(t.root.dataset.state).toBe("signin-required");
+    expect(t.text()).toContain("refused the session of Ada Analyst");
+    expect(t.button().textContent).toBe("Sign in again");
+    t.button().click();
+    await settle();
+    expect(t.server.calls.some((c) => c.url === "/api/login" && c.method === "POST")).toBe(true);
+    expect(t.server.calls.some((c) => c.url === "/api/logout")).toBe(false);
+    // The app clears the request once a new session arrives: back to normal.
+    t.c.render({ launch_token: TOKEN, api_url: "http://127.0.0.1:8888", signin_required: false });
+    expect(t.button().textContent).toBe("Log out");
+    expect(t.root.dataset.state).toBe("signed-in");
+  });
+
   it("counts down to the expiry", async () => {
     vi.useFakeTimers({ toFake: ["setInterval", "clearInterval"] });
     const t = setup();

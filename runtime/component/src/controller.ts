@@ -31,6 +31,8 @@ export interface Args {
   launch_token?: string;
   api_url?: string;
   actions?: Action[];
+  /** The app's require_sign_in(): its API refused the token, so sign-in is offered again. */
+  signin_required?: boolean;
 }
 
 export interface Deps {
@@ -63,6 +65,7 @@ export class AuthComponent {
   private started = false;
   private actions: Action[] = [];
   private disabled = false;
+  private signinRequired = false;
   private phase: "connecting" | "ready" | "unavailable" = "connecting";
   private session: SessionAnswer | null = null;
   private busy: "login" | "logout" | null = null;
@@ -99,6 +102,7 @@ export class AuthComponent {
   render(args: Args, theme?: Theme, disabled = false): void {
     this.actions = Array.isArray(args.actions) ? args.actions.filter((a) => a && typeof a.label === "string") : [];
     this.disabled = disabled;
+    this.signinRequired = args.signin_required === true;
     if (theme) applyTheme(this.deps.root, theme);
     const token = typeof args.launch_token === "string" ? args.launch_token : "";
     if (!this.started || token !== this.token) {
@@ -294,6 +298,7 @@ export class AuthComponent {
         error: this.error,
         actions: this.actions,
         disabled: this.disabled,
+        signinRequired: this.signinRequired,
       },
       this.now(),
     );

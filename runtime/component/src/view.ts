@@ -15,6 +15,8 @@ export interface ViewState {
   error: string | null;
   actions: Action[];
   disabled: boolean;
+  /** The app asked for a new sign-in (its API refused the token): offered even when signed in. */
+  signinRequired?: boolean;
 }
 
 export interface ViewHandlers {
@@ -58,7 +60,7 @@ export class View {
     this.button.addEventListener("click", () => {
       const s = this.state;
       if (!s || s.busy || s.disabled) return;
-      if (s.session?.signed_in) this.handlers.onLogout();
+      if (s.session?.signed_in && !s.signinRequired) this.handlers.onLogout();
       else this.handlers.onLogin();
     });
     controls.append(this.actions, this.button);
@@ -74,11 +76,13 @@ export class View {
   render(s: ViewState, now: number): void {
     this.state = s;
     const signedIn = !!s.session?.signed_in && !!s.session.user;
-    this.root.dataset.state = signedIn ? "signed-in" : s.phase === "ready" ? "signed-out" : s.phase;
+    const again = signedIn && !!s.signinRequired;
+    this.root.dataset.state = again ? "signin-required" : signedIn ? "signed-in" : s.phase === "ready" ? "signed-out" : s.phase;
 
     let status: string;
     if (s.phase === "unavailable") status = "Session unavailable";
     else if (s.phase === "connecting" && !s.session) status = "Connecting to Desklit…";
+    else if (again) status = `The app's API refused the session of ${displayName(s.session!.user!)}: sign in again`;
     else if (signedIn) status = `Signed in as ${displayName(s.session!.user!)}`;
     else status = "Not signed in";
     setText(this.status, status);
@@ -104,7 +108,7 @@ export class View {
       s.busy !== null || s.disabled || s.phase === "unavailable" || (s.phase === "connecting" && !s.session);
     if (s.busy === "login") setText(this.button, "Signing in…");
     else if (s.busy === "logout") setText(this.button, "Signing out…");
-    else setText(this.button, signedIn ? "Log out" : "Log in");
+    else setText(this.button, again ? "Sign in again" : signedIn ? "Log out" : "Log in");
     this.button.setAttribute("aria-busy", String(s.busy !== null));
 
     this.actions.replaceChildren(

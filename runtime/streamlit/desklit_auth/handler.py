@@ -15,14 +15,15 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, MutableMapping
+from typing import Any, Mapping, MutableMapping
 from urllib.parse import urlsplit
 
 import requests
 
 from . import config
 from .events import ON_ACTION_REQUEST, ON_ERROR, ON_STATUS_UPDATE, ComponentEvent
-from .http import ApiResult, ApiUnreachable, SignInRequired, auth_headers, origin, result_of
+from .http import (DEFAULT_TIMEOUT, ApiResult, ApiUnreachable, AuthSession, SignInRequired, origin,
+                   result_of)
 from .model import Status, Token
 
 # Keys in the state mapping (st.session_state). Public: scripts may read them.
@@ -49,19 +50,15 @@ class HandlerResult:
     details: dict[str, Any] = field(default_factory=dict)
 
 
-HttpFactory = Callable[[], requests.Session]
-
-
 def handle_event(event: ComponentEvent | None, state: MutableMapping[str, Any], *,
-                 api_url: str | None = None, http: HttpFactory = requests.Session
-                 ) -> HandlerResult | None:
+                 api_url: str | None = None) -> HandlerResult | None:
     """Handle one parsed event; None (no event) gives None."""
     if event is None:
         return None
     if event.name == ON_STATUS_UPDATE:
         result = _on_status(event.status or Status(), event.data, state)
     elif event.name == ON_ACTION_REQUEST:
-        result = _on_action(event, state, api_url or config.api_url(), http)
+        result = _on_action(event, state, api_url or config.api_url())
     elif event.name == ON_ERROR:
         result = _on_error(event, state)
     else:  # an event the host subscribed to but this handler does not know
@@ -98,20 +95,20 @@ def _on_error(event: ComponentEvent, state: MutableMapping[str, Any]) -> Handler
                          details={"error": err["error"], "rejected": event.rejected})
 
 
-def _on_action(event: ComponentEvent, state: MutableMapping[str, Any], api_url: str,
-               http: HttpFactory) -> HandlerResult:
+def _on_action(event: ComponentEvent, state: MutableMapping[str, Any], api_url: str
+               ) -> HandlerResult:
     action = event.data.get("action")
     props = event.data.get("props") or {}
     if action == WEB_REQUEST:
-        return _web_request(props, state, api_url, http)
+        return _web_request(props, state, api_url)
     if action == APP_AUTH_REQUEST:
         return _app_auth_request(props, state)
     return HandlerResult(event=ON_ACTION_REQUEST, ok=False, action=str(action)[:64],
                          message=f"Unknown action {str(action)[:64]!r}.")
 
 
-def _web_request(props: Mapping[str, Any], state: MutableMapping[str, Any], api_url: str,
-                 http: HttpFactory) -> HandlerResult:
+def _web_request(props: Mapping[str, Any], state: MutableMapping[str, Any], api_url: str
+                 ) -> HandlerResult:
     label = str(props.get("label") or "Request")
     res = HandlerResult(event=ON_ACTION_REQUEST, action=WEB_REQUEST, label=label)
     url = props.get("url")
@@ -129,31 +126,30 @@ def _web_request(props: Mapping[str, Any], state: MutableMapping[str, Any], api_
     headers = props.get("headers") or {}
     if not isinstance(headers, Mapping):
         return _fail(res, "The request headers are not an object.")
-    headers = {str(k): str(v) for k, v in headers.items()}
-    if props.get("useauth"):
-        auth_kind = str(props.get("auth_kind") or "BEARER").upper()
-        if auth_kind not in ("BEARER", "ACCESSTOKEN"):
-            return _fail(res, f"Unknown auth kind {auth_kind[:20]!r} (BEARER or ACCESSTOKEN).")
-        token = current_token(state)
-        if token is None or not token.usable():
-            state[REAUTH_KEY] = True
-            return _fail(res, "Authentication token not available or expired. Please log in.")
-        headers.update(auth_headers(token.value, auth_kind))
+    auth_kind = str(props.get("auth_kind") or "BEARER").upper()
+    if props.get("useauth") and auth_kind not in ("BEARER", "ACCESSTOKEN"):
+        return _fail(res, f"Unknown auth kind {auth_kind[:20]!r} (BEARER or ACCESSTOKEN).")
+    # The one request path of this package: AuthSession (the token attached for the API only,
+    # its expiry judged by the shared rule, a 401 read as "sign in again").
+    session = (AuthSession(api_url, token=lambda: current_token(state), auth_kind=auth_kind)
+               if props.get("useauth") else requests.Session())
     try:
-        with http() as s:
-            resp = s.request(method, url, headers=headers, data=props.get("data"),
-                             timeout=10)
+        with session:
+            resp = session.request(method, url, headers={str(k): str(v) for k, v in headers.items()},
+                                   data=props.get("data"), timeout=DEFAULT_TIMEOUT)
+    except SignInRequired as e:
+        state[REAUTH_KEY] = True
+        if e.response is None:  # no token, or one about to expire: nothing was sent
+            return _fail(res, "Authentication token not available or expired. Please log in.")
+        res.response, res.ok, res.message = result_of(e.response), False, str(e)
+        return res
     except (requests.ConnectionError, requests.Timeout):
         return _fail(res, str(ApiUnreachable(api_url)))
     except requests.RequestException as e:
         return _fail(res, f"The request failed: {type(e).__name__}.")
     res.response = result_of(resp)
     res.ok = res.response.ok
-    if resp.status_code == 401 and props.get("useauth"):
-        state[REAUTH_KEY] = True
-        res.message = str(SignInRequired("The API did not accept your sign-in. Sign in again."))
-    else:
-        res.message = f"{label} response: {resp.status_code}"
+    res.message = f"{label} response: {resp.status_code}"
     return res
 
 

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any, Mapping
 
-#: The margin :func:`check_token` keeps before a token's expiry (clocks drift, requests take time).
+#: The margin :func:`check_token` keeps before a token's expiry (clocks drift, requests take time);
+#: Go's ``session.ExpirySkew`` is the same (testdata/expiry-contract.json).
 DEFAULT_SKEW = timedelta(seconds=30)
 
 # Above this an epoch value is taken to be in milliseconds (JavaScript's Date.now()).
@@ -52,8 +53,14 @@ class Token:
 
     def usable(self, now: datetime | None = None, skew: timedelta | float = DEFAULT_SKEW) -> bool:
         """Worth sending: a value, and not expiring within ``skew`` (an unknown expiry is left
-        to the API, which checks ``exp`` itself)."""
+        to the API, which checks ``exp`` itself). The same rule as Go's ``session.View.Usable``
+        (testdata/expiry-contract.json)."""
         return bool(self.value) and (self.expiry is None or check_token(self.expiry, now, skew))
+
+    def expired(self, now: datetime | None = None) -> bool:
+        """Whether the expiry has come (an unknown expiry has not). The same rule as Go's
+        ``session.View.Expired`` (testdata/expiry-contract.json)."""
+        return self.expiry is not None and _utc(now) >= self.expiry
 
     def seconds_left(self, now: datetime | None = None) -> float | None:
         if self.expiry is None:

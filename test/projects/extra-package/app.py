@@ -1,4 +1,5 @@
-"""A project with a package of its own (tabulate), sign-in, and the Secure API."""
+"""A project with a package of its own (tabulate), sign-in, the Secure API, and asking for sign-in
+again (require_sign_in)."""
 
 import streamlit as st
 import tabulate
@@ -17,3 +18,5 @@ if user:
     answer = auth.requests().get("/api/pong")
     st.write(f"Secure API: {answer.status_code} {answer.json().get('data', '')}")
     print(f"extra-package: the Secure API answered {answer.status_code}", flush=True)
+    # What an app does when its API refuses the token: the component offers sign-in again.
+    st.button("The API refused my token", on_click=auth.require_sign_in)

@@ -1,0 +1,117 @@
+package devidp
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	jose "github.com/go-jose/go-jose/v4"
+	"github.com/zitadel/oidc/v3/pkg/oidc"
+	"github.com/zitadel/oidc/v3/pkg/op"
+)
+
+// The dev IdP's signing key, its one client, and the claims it puts in tokens and userinfo.
+
+// --- keys ---
+
+func (s *storage) SigningKey(context.Context) (op.SigningKey, error) { return privateKey{s.key}, nil }
+func (s *storage) SignatureAlgorithms(context.Context) ([]jose.SignatureAlgorithm, error) {
+	return []jose.SignatureAlgorithm{jose.RS256}, nil
+}
+func (s *storage) KeySet(context.Context) ([]op.Key, error) { return []op.Key{publicKey{s.key}}, nil }
+
+// --- clients and claims ---
+
+func (s *storage) GetClientByClientID(_ context.Context, id string) (op.Client, error) {
+	if id != s.client.id {
+		return nil, errors.New("unknown client")
+	}
+	return s.client, nil
+}
+
+func (s *storage) AuthorizeClientIDSecret(_ context.Context, id, _ string) error {
+	return errors.New("client " + id + " is a public client without a secret")
+}
+
+func (s *storage) SetUserinfoFromScopes(context.Context, *oidc.UserInfo, string, string, []string) error {
+	return nil
+}
+
+func (s *storage) SetUserinfoFromRequest(_ context.Context, ui *oidc.UserInfo, req op.IDTokenRequest, scopes []string) error {
+	s.setUserinfo(ui, req.GetSubject(), scopes)
+	return nil
+}
+
+func (s *storage) SetUserinfoFromToken(_ context.Context, ui *oidc.UserInfo, tokenID, _, _ string) error {
+	s.mu.Lock()
+	a, ok := s.state.Access[tokenID]
+	s.mu.Unlock()
+	if !ok || time.Now().After(a.Expiry) {
+		return errors.New("access token invalid, expired or revoked")
+	}
+	s.setUserinfo(ui, a.UserID, a.Scopes)
+	return nil
+}
+
+func (s *storage) setUserinfo(ui *oidc.UserInfo, sub string, scopes []string) {
+	ui.Subject = sub
+	u, ok := userBySub(s.users, sub)
+	if !ok {
+		return
+	}
+	for _, sc := range scopes {
+		switch sc {
+		case oidc.ScopeProfile:
+			ui.Name = u.Name
+			ui.PreferredUsername = u.Username
+			ui.Picture = u.Picture
+		case oidc.ScopeEmail:
+			ui.Email = u.Email
+			ui.EmailVerified = true
+		}
+	}
+}
+
+func (s *storage) SetIntrospectionFromToken(_ context.Context, r *oidc.IntrospectionResponse, tokenID, _, clientID string) error {
+	s.mu.Lock()
+	a, ok := s.state.Access[tokenID]
+	s.mu.Unlock()
+	if !ok || time.Now().After(a.Expiry) {
+		return errors.New("access token invalid, expired or revoked")
+	}
+	r.Active = true
+	r.Subject = a.UserID
+	r.ClientID = a.ClientID
+	r.Scope = a.Scopes
+	r.Expiration = oidc.FromTime(a.Expiry)
+	return nil
+}
+
+// GetPrivateClaimsFromRequest adds the access token's scope claim (space-separated, as Auth0
+// and RFC 9068 do) and the permissions the user holds.
+func (s *storage) GetPrivateClaimsFromRequest(_ context.Context, req op.TokenRequest, _ []string) (map[string]any, error) {
+	claims := map[string]any{"scope": strings.Join(req.GetScopes(), " ")}
+	if u, ok := userBySub(s.users, req.GetSubject()); ok {
+		perms := u.Permissions
+		if perms == nil {
+			perms = []string{}
+		}
+		claims["permissions"] = perms
+	}
+	return claims, nil
+}
+
+func (s *storage) GetPrivateClaimsFromScopes(context.Context, string, string, []string) (map[string]any, error) {
+	return nil, nil
+}
+
+func (s *storage) GetKeyByIDAndClientID(context.Context, string, string) (*jose.JSONWebKey, error) {
+	return nil, errors.New("JWT profile is not supported")
+}
+
+func (s *storage) ValidateJWTProfileScopes(context.Context, string, []string) ([]string, error) {
+	return nil, errors.New("JWT profile is not supported")
+}
+
+func (s *storage) Health(context.Context) error { return nil }
