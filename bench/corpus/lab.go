@@ -152,6 +152,9 @@ func (l *lab) bareStart(ctx context.Context, venv, dir string, s sample) (time.D
 func (l *lab) bareInstall(ctx context.Context, s sample, v string) (time.Duration, error) {
 	pins := filepath.Join(l.cache, "venvs", s.name, "pins.txt")
 	dir := filepath.Join(l.root, "test", "corpus", s.name)
+	if !isDir(dir) { // hello: no folder of its own
+		dir = l.root
+	}
 	steps := [][]string{{"venv", "-q", "--python", "python3", v}, {"pip", "sync", "-q", "--python", filepath.Join(v, "bin", "python"), pins}}
 	switch {
 	case isFile(filepath.Join(dir, "uv.lock")):
@@ -181,6 +184,8 @@ func stop(cmd *exec.Cmd) {
 		<-done
 	}
 }
+
+func isDir(p string) bool { st, err := os.Stat(p); return err == nil && st.IsDir() }
 
 func isFile(p string) bool { st, err := os.Stat(p); return err == nil && st.Mode().IsRegular() }
 

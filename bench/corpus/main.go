@@ -41,7 +41,7 @@ var samples = []sample{
 	{"old-streamlit", "", "streamlit_app.py", "This month"},
 	{"single-script", "loan_calculator.py", "loan_calculator.py", "Balance over time"},
 	{"requirements-includes", "", "inventory.py", "Stock value by item"},
-	{"data-editor", "", "streamlit_app.py", "Books read"},
+	{"data-editor", "", "streamlit_app.py", "Edits stay in this browser session."},
 	{"hello", "streamlit_app.py", "streamlit_app.py", "Welcome to Streamlit"},
 }
 

@@ -39,7 +39,7 @@ cases=(
   "old-streamlit|streamlit_app.py||/=Total"
   "single-script|loan_calculator.py|loan_calculator.py|/=Balance over time"
   "requirements-includes|inventory.py||/=Stock value by item"
-  "data-editor|streamlit_app.py||/=Books read"
+  "data-editor|streamlit_app.py||/=Edits stay in this browser session."
   "hello|streamlit_app.py|streamlit_app.py|/=Welcome to Streamlit"
 )
 want=" $* "

@@ -30,3 +30,5 @@ with stats:
     st.metric("Pages on the list", sum(b["pages"] or 0 for b in edited))
     with st.expander("Raw data"):
         st.json(edited)
+
+st.caption("Edits stay in this browser session.")
