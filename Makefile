@@ -28,7 +28,7 @@ APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential pytho
 PORTABLE_PKGS = $(shell $(GO) list ./app/... | grep -v /app/desktop)
 
 .PHONY: deps apt-deps go-deps node-deps build frontend component run dev test test-go vet \
-        test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist test-windows wheelhouse uv \
+        test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-corpus test-dist test-windows wheelhouse uv \
         test-wheels bench clean
 
 deps: apt-deps go-deps node-deps
@@ -165,6 +165,14 @@ test-gui-e2e: build wheelhouse test-wheels
 test-e2e: build wheelhouse test-wheels
 	test/e2e/run.sh $(BIN)
 
+# The corpus (test/corpus, issue 21): each sample project under `desklit run` and under a bare
+# `streamlit run` in a venv uv builds from the same requirements, compared in Chromium (needs
+# PyPI; uv's cache and the bare venvs stay in .cache/corpus); then live reload under desklit run.
+test-corpus: build wheelhouse
+	test/corpus/run.sh $(BIN)
+	XDG_CACHE_HOME=$(CACHE)/corpus/xdg-cache DESKLIT_BIN=$(BIN) DESKLIT_UV=$(CURDIR)/build/bin/uv \
+	  node --test test/corpus/reload.test.mjs
+
 # Packaging: build dist/ (the .deb, tarball, Windows .exe and installer), check the Windows and
 # macOS artefacts, then install the .deb, start it as a desktop would and remove it (root).
 test-dist: build
@@ -197,7 +205,7 @@ test-windows: frontend component uv test-wheels
 	   [ ! -f $(CACHE)/dist-work/windows/desklit.exe ]; then $(MAKE) dist-windows; fi
 	test/windows/run.sh
 
-test: deps vet test-go test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-dist test-windows
+test: deps vet test-go test-keyring test-python test-frontend test-gui test-gui-e2e test-e2e test-corpus test-dist test-windows
 	@echo "make test: all suites passed"
 
 wheelhouse:

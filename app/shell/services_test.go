@@ -1,8 +1,13 @@
 package shell
 
 import (
+	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/project"
+	"github.com/desklit/desklit/app/pyruntime"
 )
 
 func TestChildEnvDropsSettingsAndSecrets(t *testing.T) {
@@ -13,5 +18,29 @@ func TestChildEnvDropsSettingsAndSecrets(t *testing.T) {
 	want := []string{"PATH=/usr/bin", "HOME=/home/a", "DESKLIT_API_PORT=8888"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("childEnv = %q, want %q", got, want)
+	}
+}
+
+// TestFileWatcherOnlyForOwnProjects: a packaged app's Streamlit runs with the file watcher off,
+// as a flag, which outranks anything its project's .streamlit/config.toml says (runOnSave, a
+// watcher type): its files are never edited in place. `desklit run` of one's own project leaves
+// Streamlit's watcher to Streamlit and the project, so live reload works (issue 21).
+func TestFileWatcherOnlyForOwnProjects(t *testing.T) {
+	dir := t.TempDir()
+	p := &project.Project{Dir: dir, Script: filepath.Join(dir, "app.py")}
+	for _, single := range []bool{true, false} {
+		s := New(Options{Project: p, Single: single, Config: &config.Config{StreamlitPort: 4010}, Environ: []string{"HOME=" + dir}})
+		s.rt = pyruntime.Runtime{Env: pyruntime.Env{Dir: dir}, Argv: []string{"python", "-m", "streamlit", "run", p.Script}}
+		spec, err := s.streamlitSpec()
+		if err != nil {
+			t.Fatal(err)
+		}
+		i := slices.Index(spec.Argv, "--server.fileWatcherType")
+		switch {
+		case single && (i < 0 || i+1 >= len(spec.Argv) || spec.Argv[i+1] != "none"):
+			t.Errorf("packaged app: Streamlit's argv %q lacks --server.fileWatcherType none", spec.Argv)
+		case !single && i >= 0:
+			t.Errorf("own project: Streamlit's argv %q sets the file watcher", spec.Argv)
+		}
 	}
 }

@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { chromium } from "playwright-core";
+import { launchChromium, waitFor } from "./browser.mjs";
 
 const appURL = process.env.DESKLIT_URL; // http://127.0.0.1:4010/?desklit_token=...
 const urlFile = process.env.DESKLIT_E2E_URL_FILE; // where $BROWSER records the authorize URL
@@ -17,26 +17,13 @@ mkdirSync(shots, { recursive: true });
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); });
 
 // The component is the iframe served by the component server.
 const component = (page) => page.frameLocator('iframe[src*="127.0.0.1:3001"]');
 
-async function waitFor(fn, what, ms = 30000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 function authorizeURLs() {
   return existsSync(urlFile) ? readFileSync(urlFile, "utf8").split("\n").filter(Boolean) : [];

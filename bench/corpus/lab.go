@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/desklit/desklit/bench/internal/measure"
+)
+
+// lab is what every round uses: the binaries, the corpus cache (bare venvs, uv's cache) and the
+// browser.
+type lab struct {
+	root, bin, uv, cache string
+	port                 int
+	browser              *browser
+}
+
+type result struct{ install, bareFirst, bareWarm, first, warm time.Duration }
+
+// round, interleaved: the bare venv built afresh from the warm uv cache, its first start (no
+// bytecode yet, as Desklit's first launch) and a second (warm) start; then Desklit's first launch
+// (no environment yet) and its warm launch (same Desklit home).
+func (l *lab) round(ctx context.Context, s sample) (r result, err error) {
+	tmp, err := os.MkdirTemp("", "desklit-bench-corpus-")
+	if err != nil {
+		return r, err
+	}
+	defer os.RemoveAll(tmp)
+	venv := filepath.Join(tmp, "venv")
+	if r.install, err = l.bareInstall(ctx, s, venv); err != nil {
+		return r, fmt.Errorf("bare install: %w", err)
+	}
+	dir := l.dir(s, venv)
+	if r.bareFirst, err = l.bareStart(ctx, venv, dir, s); err != nil {
+		return r, fmt.Errorf("bare first start: %w", err)
+	}
+	if r.bareWarm, err = l.bareStart(ctx, venv, dir, s); err != nil {
+		return r, fmt.Errorf("bare warm start: %w", err)
+	}
+	home := filepath.Join(tmp, "home")
+	target := filepath.Join(dir, s.target)
+	if r.first, err = l.launch(ctx, home, target, s.text); err != nil {
+		return r, fmt.Errorf("first launch: %w", err)
+	}
+	if r.warm, err = l.launch(ctx, home, target, s.text); err != nil {
+		return r, fmt.Errorf("warm launch: %w", err)
+	}
+	return r, nil
+}
+
+// dir: the sample's folder (hello: the demo inside venv's installed streamlit).
+func (l *lab) dir(s sample, venv string) string {
+	if s.name == "hello" {
+		if m, _ := filepath.Glob(filepath.Join(venv, "lib", "python3*", "site-packages", "streamlit", "hello")); len(m) > 0 {
+			return m[0]
+		}
+	}
+	return filepath.Join(l.root, "test", "corpus", s.name)
+}
+
+func (l *lab) env(extra ...string) []string {
+	env := measure.WithoutEnv(os.Environ(), "PYTHONDONTWRITEBYTECODE")
+	return append(env, append([]string{"XDG_CACHE_HOME=" + filepath.Join(l.cache, "xdg-cache"),
+		"UV_CACHE_DIR=" + filepath.Join(l.cache, "xdg-cache", "desklit", "uv")}, extra...)...)
+}
+
+var urlRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+/\?desklit_token=[\w%-]+`)
+
+// launch: `desklit run target` with its state under home, until the page shows text.
+func (l *lab) launch(ctx context.Context, home, target, text string) (time.Duration, error) {
+	p := l.port
+	cmd := exec.CommandContext(ctx, l.bin, "run", target)
+	cmd.Env = l.env("HOME="+home, "XDG_CONFIG_HOME="+home+"/config", "XDG_STATE_HOME="+home+"/state",
+		"XDG_DATA_HOME="+home+"/data", "DESKLIT_ALLOW_PLAINTEXT_SESSION=true", "DESKLIT_LOGIN_MODE=browser", "BROWSER=true",
+		"DESKLIT_STREAMLIT_PORT="+strconv.Itoa(p), "DESKLIT_COMPONENT_PORT="+strconv.Itoa(p+1),
+		"DESKLIT_API_PORT="+strconv.Itoa(p+2), "DESKLIT_IDP_PORT="+strconv.Itoa(p+3), "DESKLIT_CALLBACK_PORT="+strconv.Itoa(p+4),
+		"DESKLIT_UV="+l.uv)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return 0, err
+	}
+	cmd.Stderr = cmd.Stdout
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer stop(cmd)
+	var url string
+	var log strings.Builder
+	for sc := bufio.NewScanner(out); url == "" && sc.Scan(); {
+		log.WriteString(sc.Text() + "\n")
+		url = urlRE.FindString(sc.Text())
+	}
+	if url == "" {
+		return 0, fmt.Errorf("desklit run printed no URL:\n%s", log.String())
+	}
+	go io.Copy(io.Discard, out)
+	if err := l.browser.visible(url, text); err != nil {
+		return 0, err
+	}
+	return time.Since(t0), nil
+}
+
+// bareStart: `python -m streamlit run entry` in the sample's folder, until the page shows text.
+func (l *lab) bareStart(ctx context.Context, venv, dir string, s sample) (time.Duration, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, err
+	}
+	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
+	ln.Close()
+	cmd := exec.CommandContext(ctx, filepath.Join(venv, "bin", "python"), "-m", "streamlit", "run", s.entry,
+		"--server.port", port, "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false")
+	cmd.Dir, cmd.Env = dir, l.env()
+	t0 := time.Now()
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	defer stop(cmd)
+	url := "http://127.0.0.1:" + port
+	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		if resp, err := http.Get(url + "/_stcore/health"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			return 0, fmt.Errorf("no health on %s", url)
+		}
+	}
+	if err := l.browser.visible(url+"/", s.text); err != nil {
+		return 0, err
+	}
+	return time.Since(t0), nil
+}
+
+// bareInstall: the bare venv v built as test/corpus/run.sh builds it (the pins it resolved
+// there, in .cache/corpus/venvs), from the warm uv cache.
+func (l *lab) bareInstall(ctx context.Context, s sample, v string) (time.Duration, error) {
+	pins := filepath.Join(l.cache, "venvs", s.name, "pins.txt")
+	dir := filepath.Join(l.root, "test", "corpus", s.name)
+	if !isDir(dir) { // hello: no folder of its own
+		dir = l.root
+	}
+	steps := [][]string{{"venv", "-q", "--python", "python3", v}, {"pip", "sync", "-q", "--python", filepath.Join(v, "bin", "python"), pins}}
+	switch {
+	case isFile(filepath.Join(dir, "uv.lock")):
+		steps = [][]string{{"sync", "-q", "--frozen", "--no-install-project", "--python", "python3"}}
+	case !isFile(pins):
+		steps[1][len(steps[1])-1] = filepath.Join(l.root, "runtime", "streamlit", "requirements.txt")
+	}
+	t0 := time.Now()
+	for _, args := range steps {
+		cmd := exec.CommandContext(ctx, l.uv, args...)
+		cmd.Dir, cmd.Env = dir, l.env("UV_PROJECT_ENVIRONMENT="+v)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return 0, fmt.Errorf("uv %s: %v\n%s", strings.Join(args, " "), err, out)
+		}
+	}
+	return time.Since(t0), nil
+}
+
+func stop(cmd *exec.Cmd) {
+	cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		cmd.Process.Kill()
+		<-done
+	}
+}
+
+func isDir(p string) bool { st, err := os.Stat(p); return err == nil && st.IsDir() }
+
+func isFile(p string) bool { st, err := os.Stat(p); return err == nil && st.Mode().IsRegular() }
+
+// browser: bench/switch's page.cjs, headless Chromium kept open; each "URL<TAB>TEXT" line is a
+// fresh page, answered when TEXT is visible.
+type browser struct {
+	cmd *exec.Cmd
+	in  io.WriteCloser
+	out *bufio.Scanner
+}
+
+func newBrowser(root string) (*browser, error) {
+	cmd := exec.Command("node", filepath.Join(root, "bench", "switch", "page.cjs"))
+	cmd.Env = append(os.Environ(), "PLAYWRIGHT="+filepath.Join(root, "test", "e2e", "node_modules", "playwright-core"))
+	cmd.Stderr = os.Stderr
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		return nil, err
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return nil, err
+	}
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	return &browser{cmd: cmd, in: in, out: bufio.NewScanner(out)}, nil
+}
+
+func (b *browser) visible(url, text string) error {
+	fmt.Fprintf(b.in, "%s\t%s\n", url, text)
+	if !b.out.Scan() {
+		return fmt.Errorf("the browser stopped")
+	}
+	if line := b.out.Text(); strings.HasPrefix(line, "error") {
+		return fmt.Errorf("page %s: %s", strings.Split(url, "?")[0], line)
+	}
+	return nil
+}
+
+func (b *browser) close() { b.in.Close(); b.cmd.Wait() }
