@@ -6,7 +6,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { launchChromium, waitFor } from "./browser.mjs";
 
 const appURL = process.env.DESKLIT_URL;
 const urlFile = process.env.DESKLIT_E2E_URL_FILE;
@@ -16,23 +16,10 @@ mkdirSync(shots, { recursive: true });
 
 let browser;
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
-  });
+  browser = await launchChromium();
 });
 after(async () => { await browser?.close(); });
 
-async function waitFor(fn, what, ms = 30000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 test("the app's own Flask API: 401 signed out, 200 with the user's sub signed in", async () => {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
