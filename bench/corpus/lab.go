@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/bench/internal/measure"
+	"github.com/desklit/desklit/bench/internal/pagewatch"
 )
 
 // lab is what every round uses: the binaries, the corpus cache (bare venvs, uv's cache) and the
@@ -24,7 +25,7 @@ import (
 type lab struct {
 	root, bin, uv, cache string
 	port                 int
-	browser              *browser
+	browser              *pagewatch.Browser
 }
 
 type result struct{ install, bareFirst, bareWarm, first, warm time.Duration }
@@ -107,7 +108,7 @@ func (l *lab) launch(ctx context.Context, home, target, text string) (time.Durat
 		return 0, fmt.Errorf("desklit run printed no URL:\n%s", log.String())
 	}
 	go io.Copy(io.Discard, out)
-	if err := l.browser.visible(url, text); err != nil {
+	if err := l.browser.Visible(url, text); err != nil {
 		return 0, err
 	}
 	return time.Since(t0), nil
@@ -141,7 +142,7 @@ func (l *lab) bareStart(ctx context.Context, venv, dir string, s sample) (time.D
 			return 0, fmt.Errorf("no health on %s", url)
 		}
 	}
-	if err := l.browser.visible(url+"/", s.text); err != nil {
+	if err := l.browser.Visible(url+"/", s.text); err != nil {
 		return 0, err
 	}
 	return time.Since(t0), nil
@@ -188,42 +189,3 @@ func stop(cmd *exec.Cmd) {
 func isDir(p string) bool { st, err := os.Stat(p); return err == nil && st.IsDir() }
 
 func isFile(p string) bool { st, err := os.Stat(p); return err == nil && st.Mode().IsRegular() }
-
-// browser: bench/switch's page.cjs, headless Chromium kept open; each "URL<TAB>TEXT" line is a
-// fresh page, answered when TEXT is visible.
-type browser struct {
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Scanner
-}
-
-func newBrowser(root string) (*browser, error) {
-	cmd := exec.Command("node", filepath.Join(root, "bench", "switch", "page.cjs"))
-	cmd.Env = append(os.Environ(), "PLAYWRIGHT="+filepath.Join(root, "test", "e2e", "node_modules", "playwright-core"))
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	return &browser{cmd: cmd, in: in, out: bufio.NewScanner(out)}, nil
-}
-
-func (b *browser) visible(url, text string) error {
-	fmt.Fprintf(b.in, "%s\t%s\n", url, text)
-	if !b.out.Scan() {
-		return fmt.Errorf("the browser stopped")
-	}
-	if line := b.out.Text(); strings.HasPrefix(line, "error") {
-		return fmt.Errorf("page %s: %s", strings.Split(url, "?")[0], line)
-	}
-	return nil
-}
-
-func (b *browser) close() { b.in.Close(); b.cmd.Wait() }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/bench/internal/measure"
+	"github.com/desklit/desklit/bench/internal/pagewatch"
 )
 
 // sample is one corpus project: what desklit run is given (the folder, or a script in it),
@@ -62,11 +63,11 @@ func run() error {
 	if _, err := os.Stat(filepath.Join(l.cache, "venvs")); err != nil {
 		return errors.New("no bare venvs in .cache/corpus/venvs: run make test-corpus (or test/corpus/run.sh) first")
 	}
-	b, err := newBrowser(root)
+	b, err := pagewatch.New(root)
 	if err != nil {
 		return err
 	}
-	defer b.close()
+	defer b.Close()
 	l.browser = b
 	fmt.Printf("load average at start: %s; %d rounds per sample; medians in seconds, to the page computed\n", measure.LoadAvg(), *n)
 	fmt.Printf("%-22s %7s %7s %7s %7s %7s   %-12s %-13s\n", "sample", "install", "bare-1", "bare-w", "first", "warm", "warm/bare-w", "first−(inst+bare-1)")

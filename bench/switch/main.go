@@ -14,11 +14,9 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"os"
@@ -33,6 +31,7 @@ import (
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
 	"github.com/desklit/desklit/bench/internal/measure"
+	"github.com/desklit/desklit/bench/internal/pagewatch"
 )
 
 func main() {
@@ -71,11 +70,11 @@ func run() error {
 	if err := sh.OpenProject(ctx, ""); err != nil {
 		return err
 	}
-	browser, err := newBrowser(root)
+	browser, err := pagewatch.New(root)
 	if err != nil {
 		return err
 	}
-	defer browser.close()
+	defer browser.Close()
 	fmt.Printf("load average at start: %s\nproject %s, %d rounds, interleaved\n", measure.LoadAvg(), project, *n)
 	var desk, bare []time.Duration
 	for i := range *n {
@@ -128,13 +127,13 @@ func startShell(ctx context.Context, root, home string) (*shell.Shell, error) {
 
 // round is one interleaved pair: the switch to the project until its page is visible (and until
 // Streamlit was Ready), back to the demo, then the bare start of the same script.
-func round(ctx context.Context, sh *shell.Shell, b *browser, python, project, text string) (desk, ready, bare time.Duration, err error) {
+func round(ctx context.Context, sh *shell.Shell, b *pagewatch.Browser, python, project, text string) (desk, ready, bare time.Duration, err error) {
 	t0 := time.Now()
 	if err := sh.OpenProject(ctx, project); err != nil {
 		return 0, 0, 0, fmt.Errorf("switch: %w", err)
 	}
 	ready = time.Since(t0)
-	if err := b.visible(sh.StreamlitURL(), text); err != nil {
+	if err := b.Visible(sh.StreamlitURL(), text); err != nil {
 		return 0, 0, 0, err
 	}
 	desk = time.Since(t0)
@@ -161,7 +160,7 @@ func streamlitPython(sh *shell.Shell) string {
 }
 
 // bareRun starts `python -m streamlit run` in the project, waits for the page's text, stops it.
-func bareRun(ctx context.Context, b *browser, python, project, text string) (time.Duration, error) {
+func bareRun(ctx context.Context, b *pagewatch.Browser, python, project, text string) (time.Duration, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return 0, err
@@ -190,45 +189,8 @@ func bareRun(ctx context.Context, b *browser, python, project, text string) (tim
 			return 0, fmt.Errorf("no health")
 		}
 	}
-	if err := b.visible(url+"/", text); err != nil {
+	if err := b.Visible(url+"/", text); err != nil {
 		return 0, err
 	}
 	return time.Since(t0), nil
 }
-
-type browser struct {
-	cmd *exec.Cmd
-	in  io.WriteCloser
-	out *bufio.Scanner
-}
-
-func newBrowser(root string) (*browser, error) {
-	cmd := exec.Command("node", filepath.Join(root, "bench", "switch", "page.cjs"))
-	cmd.Env = append(os.Environ(), "PLAYWRIGHT="+filepath.Join(root, "test", "e2e", "node_modules", "playwright-core"))
-	cmd.Stderr = os.Stderr
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		return nil, err
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return nil, err
-	}
-	if err := cmd.Start(); err != nil {
-		return nil, err
-	}
-	return &browser{cmd: cmd, in: in, out: bufio.NewScanner(out)}, nil
-}
-
-func (b *browser) visible(url, text string) error {
-	fmt.Fprintf(b.in, "%s\t%s\n", url, text)
-	if !b.out.Scan() {
-		return fmt.Errorf("the browser stopped")
-	}
-	if line := b.out.Text(); strings.HasPrefix(line, "error") {
-		return fmt.Errorf("page %s: %s", url, line)
-	}
-	return nil
-}
-
-func (b *browser) close() { b.in.Close(); b.cmd.Wait() }
