@@ -9,8 +9,8 @@ import (
 type rgb struct{ r, g, b byte }
 
 // The app's page is visible when the screen holds both of the colours that only the app's
-// script draws, each on at least minPixels pixels: the "Years" slider in Streamlit's primary
-// colour (rendered with the script's first widgets) and the line of the "Balance over time"
+// script draws, each on at least minPixels pixels: the "Years" slider's track and handle as
+// WebKit draws them (rendered with the script's first widgets) and the line of the "Balance over time"
 // chart, the page's last element, drawn once Vega has loaded (Streamlit's first chart colour).
 // Neither Desklit's own bar nor Streamlit's skeleton uses either colour.
 var (
