@@ -8,7 +8,7 @@
 #   bench/run.sh api keyring
 set -uo pipefail
 cd "$(dirname "$0")/.."
-all=(supervisor api guard signin keyring pyruntime switch component e2e dist corpus)
+all=(supervisor api guard signin keyring pyruntime switch component e2e dist corpus sidebyside)
 sel=("${@:-${all[@]}}")
 status=0
 # The installed .deb's first start (needs make dist; the packaged app's: make package-sample).
@@ -30,6 +30,7 @@ for b in "${sel[@]}"; do
                if [ -x $py ]; then go -C bench run ./guard -python "$PWD/$py"; else go -C bench run ./guard; fi ;;
     dist)      bench_dist ;;
     corpus)    go -C bench run ./corpus -n 3 ;;  # on make test-corpus's venvs and uv cache
+    sidebyside) bench/sidebyside/run.sh -n 10 -cold 5 ;;  # vs streamlit-desktop-app (PyPI once)
     e2e)       [ -x bench/e2e/run.sh ] && bench/e2e/run.sh ;;
     *)         go -C bench run ./"$b" ;;
   esac || { echo "bench/$b failed"; status=1; }
