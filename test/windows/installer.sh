@@ -24,7 +24,13 @@ rm -rf "$out"
 mkdir -p "$out"
 reg_has() { wine reg query "$1" /s 2>/dev/null | tr -d '\r' | grep -qF -- "$2"; }
 webview_key='HKLM\SOFTWARE\WOW6432Node\Microsoft\EdgeUpdate\Clients\{F3017226-FE2A-4295-8BDF-00C3A9A7E4C5}'
-wine reg add "$webview_key" /v pv /t REG_SZ /d 131.0.2903.70 /f >/dev/null 2>&1
+# The first wine call after the part before may meet that part's wineserver going away: tried
+# again, and said when it never works (set -e alone ended the part without a word).
+for i in 1 2 3 4 5; do
+	wine reg add "$webview_key" /v pv /t REG_SZ /d 131.0.2903.70 /f >"$out/reg.log" 2>&1 && break
+	[ "$i" = 5 ] && fail "could not set the WebView2 key ($out/reg.log)"
+	sleep 1
+done
 
 wine "$installer" /S >"$out/install.log" 2>&1 || fail "the installer exited $? ($out/install.log)"
 timeout 120 "$WINE_SERVER" -w || fail "Wine processes still running 2 minutes later"

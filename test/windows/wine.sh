@@ -28,7 +28,7 @@ wine_exec() {
 }
 wine() { (wine_exec "$@"); }
 
-wine_stop() { "$WINE_SERVER" -k 2>/dev/null || true; "$WINE_SERVER" -w 2>/dev/null || true; }
+wine_stop() { "$WINE_SERVER" -k 2>/dev/null || true; "$WINE_SERVER" -w 2>/dev/null || true; sleep 1; } # a moment for the server to go
 
 wine_prefix_new() {
 	[ -x "$WINE_BIN" ] || wfail "no wine64 (apt-get install wine64; make deps installs it)"
