@@ -26,6 +26,7 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 
@@ -64,6 +65,9 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	// The Python service is stopped and waited for before this returns (cancel runs first): main
+	// returning at once left it running.
+	defer children.Wait()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	issuer, token, err := loadgen.StartIssuer(ctx)
@@ -117,6 +121,9 @@ func startGuard(ctx context.Context, issuer, upstream string) (string, error) {
 
 // startService starts the service: a Go handler in this process, or a Starlette app under
 // uvicorn in a child process, stopped with ctx.
+// children are the services this run started as processes.
+var children sync.WaitGroup
+
 func startService(ctx context.Context, kind, python string) (string, error) {
 	if kind == "go" {
 		ln, err := httpguard.Listen(0)
@@ -140,7 +147,8 @@ func startService(ctx context.Context, kind, python string) (string, error) {
 	if err := cmd.Start(); err != nil {
 		return "", err
 	}
-	go func() { _ = cmd.Wait() }()
+	children.Add(1)
+	go func() { defer children.Done(); _ = cmd.Wait() }()
 	url := fmt.Sprintf("http://127.0.0.1:%d", port)
 	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
 		if resp, err := http.Get(url + "/api/notes"); err == nil {
