@@ -8,13 +8,11 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // helperBrowserEnv makes this test binary the system browser: TestHelperBrowser signs the
@@ -46,30 +44,16 @@ func TestHelperBrowser(t *testing.T) {
 // bus (so no keyring) and this test binary as the browser.
 func loginWithoutKeyring(t *testing.T, extra map[string]string) (stdout, stderr string, code int, data string) {
 	t.Helper()
-	if runtime.GOOS != "linux" {
-		t.Skip("no keyring is simulated by hiding the D-Bus session bus (Linux)")
-	}
-	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
-	t.Setenv("XDG_RUNTIME_DIR", t.TempDir())
-	t.Setenv(helperBrowserEnv, "1")
-	dir := t.TempDir()
-	vars := map[string]string{
-		"XDG_CONFIG_HOME": dir, "XDG_STATE_HOME": dir, "XDG_DATA_HOME": dir,
-		"BROWSER": os.Args[0] + " -test.run=^TestHelperBrowser$ --",
-	}
-	testutil.SetFreePorts(t, vars, "DESKLIT_IDP_PORT", "DESKLIT_CALLBACK_PORT")
+	vars := plainEnv(t)
+	delete(vars, "DESKLIT_ALLOW_PLAINTEXT_SESSION") // no keyring, and no plain-text session either
 	for k, v := range extra {
 		vars[k] = v
 	}
 	// Bounds a sign-in that should not have started (the code before #17 went ahead).
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	var out, errb bytes.Buffer
-	err := Run(ctx, &Env{Args: []string{"login"}, Getenv: func(k string) string { return vars[k] }, Stdout: &out, Stderr: &errb})
-	if err != nil {
-		errb.WriteString("\nerror: " + err.Error())
-	}
-	return out.String(), errb.String(), ExitCode(err), filepath.Join(dir, "desklit")
+	stdout, stderr, code = runIn(t, ctx, vars, "login")
+	return stdout, stderr, code, filepath.Join(vars["XDG_DATA_HOME"], "desklit")
 }
 
 // Without a keyring a session signed in by `desklit login` would die with the command: it says
