@@ -12,7 +12,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
 )
 
 // helperBrowserEnv makes this test binary the system browser: TestHelperBrowser signs the
