@@ -293,15 +293,21 @@ for name in sys.argv[1:]:
 // writeChecked finds the app's modules in the new environment and writes the manifest of its
 // files and the completion marker.
 func (o Options) writeChecked(ctx context.Context, dir, key string) error {
-	args := append([]string{venvPython(dir), "-I", "-c", checkScript + listScript}, o.imports()...)
+	args := append([]string{venvPython(dir), "-I", "-c", checkScript + seedScript + listScript}, o.imports()...)
 	if o.AuthPackage != "" {
 		args = append(args, "desklit_auth")
 	}
 	// The file list is long: it goes to the log only when the check fails.
 	var listed bytes.Buffer
-	if err := runLoggedIn(ctx, dir, args, baseEnviron(), &listed, nil); err != nil {
+	seed := "DESKLIT_PYCACHE_SEED=" + Env{Dir: dir}.PycachePrefix()
+	if err := runLoggedIn(ctx, dir, args, append(baseEnviron(), seed), &listed, nil); err != nil {
 		_, _ = o.log().Write(listed.Bytes())
 		return buildError("import check", err)
+	}
+	for _, line := range strings.Split(listed.String(), "\n") {
+		if msg, ok := strings.CutPrefix(line, "desklit: "); ok {
+			o.logger().Warn(msg, "dir", dir)
+		}
 	}
 	sum, n, err := writeManifest(dir, listed.Bytes())
 	if err != nil {

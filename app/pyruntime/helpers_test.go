@@ -184,11 +184,35 @@ func writeFile(t *testing.T, path, body string) {
 
 func runPy(t *testing.T, python, code string) string {
 	t.Helper()
-	cmd := exec.Command(python, "-I", "-c", code)
+	return runPyCmd(t, exec.Command(python, "-I", "-c", code))
+}
+
+// runPyArgs runs code isolated (-I) with args in sys.argv[1:].
+func runPyArgs(t *testing.T, python, code string, args ...string) string {
+	t.Helper()
+	return runPyCmd(t, exec.Command(python, append([]string{"-I", "-c", code}, args...)...))
+}
+
+// runPyEnv runs code without user site-packages and with env on top of this process's
+// environment less its PYTHON* variables (-I would ignore the PYTHON* ones of env too).
+func runPyEnv(t *testing.T, python, code string, env ...string) string {
+	t.Helper()
+	cmd := exec.Command(python, "-s", "-c", code)
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PYTHON") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, env...)
+	return runPyCmd(t, cmd)
+}
+
+func runPyCmd(t *testing.T, cmd *exec.Cmd) string {
+	t.Helper()
 	cmd.Dir = t.TempDir()
 	out, err := cmd.CombinedOutput()
 	if err != nil {
-		t.Fatalf("%s -c %q: %v\n%s", python, code, err, out)
+		t.Fatalf("%s: %v\n%s", cmd.Args, err, out)
 	}
 	return strings.TrimSpace(string(out))
 }
