@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // TestStdlibBytecodeSeeded: a new environment's bytecode cache holds the standard library's
@@ -62,4 +64,49 @@ print(own, importlib.util.cache_from_source(json.decoder.__file__), sep="\n")`
 		}
 		return nil
 	})
+}
+
+// TestWarmImports: the warm-up compiles the installed packages the app's scripts import (also
+// from pages/, also `from x import y`) into the environment's bytecode cache, and nothing of the
+// app's own modules, of the standard library beyond the seed, or of a package that fails.
+func TestWarmImports(t *testing.T) {
+	t.Parallel()
+	py := testPython(t)
+	f := newFixture(t, py)
+	env, err := Ensure(context.Background(), f.opts)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, f.opts.Log)
+	}
+	app := t.TempDir()
+	writeFile(t, filepath.Join(app, "app.py"), "import json\nimport helpers\nimport desklit_fake_a\nprint('the app ran')\n")
+	writeFile(t, filepath.Join(app, "helpers.py"), "raise SystemExit('the app’s own module was imported')\n")
+	os.Mkdir(filepath.Join(app, "pages"), 0o755)
+	writeFile(t, filepath.Join(app, "pages", "1_more.py"), "from desklit_fake_b import VALUE\nimport streamlit\nimport not_installed\n")
+	writeFile(t, filepath.Join(app, "broken.py"), "def (:\n")
+	var log testutil.SyncBuffer
+	done := make(chan struct{})
+	WarmImports(context.Background(), env, app, &log, func() { close(done) })
+	<-done
+	if !strings.Contains(log.String(), "warmed the bytecode of 2 modules") {
+		t.Fatalf("warm-up said %q, want 2 modules warmed", log.String())
+	}
+	pycs := map[string]bool{}
+	filepath.WalkDir(env.PycachePrefix(), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			rel, _ := filepath.Rel(env.PycachePrefix(), p)
+			pycs[filepath.Base(filepath.Dir(rel))+"/"+d.Name()] = true
+		}
+		return nil
+	})
+	tag := strings.TrimSpace(runPy(t, env.Python, "import sys; print(sys.implementation.cache_tag)"))
+	for _, want := range []string{"desklit_fake_a/__init__." + tag + ".pyc", "desklit_fake_b/__init__." + tag + ".pyc"} {
+		if !pycs[want] {
+			t.Errorf("no bytecode %s in the cache", want)
+		}
+	}
+	for p := range pycs {
+		if strings.HasPrefix(p, "streamlit/") || strings.HasPrefix(filepath.Base(p), "helpers.") {
+			t.Errorf("warmed %s: not an installed package of the app's besides Streamlit", p)
+		}
+	}
 }

@@ -24,6 +24,9 @@ type Request struct {
 type Runtime struct {
 	Env  Env
 	Argv []string // StreamlitArgv
+	// Built: this Prepare built the environment (so its bytecode cache holds nothing of the
+	// app's packages yet: see WarmImports).
+	Built bool
 }
 
 // Prepare finds the interpreter, builds or reuses the environment (Ensure) and returns it with
@@ -43,11 +46,20 @@ func Prepare(ctx context.Context, r Request) (Runtime, error) {
 			return Runtime{}, err
 		}
 	}
+	built, before := false, o.BeforeBuild
+	o.BeforeBuild = func() {
+		built = true
+		if before != nil {
+			before()
+		}
+	}
 	env, err := Ensure(ctx, o)
 	if err != nil {
 		return Runtime{}, err
 	}
-	return r.runtime(env), nil
+	rt := r.runtime(env)
+	rt.Built = built
+	return rt, nil
 }
 
 // Built reports whether r's environment is built, so that opening the app takes seconds. Once the

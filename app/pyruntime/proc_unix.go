@@ -28,3 +28,11 @@ func linkCount(fi os.FileInfo) uint64 {
 	}
 	return 1
 }
+
+// belowNormal is for Windows' creation flags; on Unix lowerPriority acts once cmd runs.
+func belowNormal(*exec.Cmd) {}
+
+// lowerPriority makes a started background process yield the CPU to the app's own (nice 10).
+func lowerPriority(cmd *exec.Cmd) {
+	_ = syscall.Setpriority(syscall.PRIO_PROCESS, cmd.Process.Pid, 10)
+}

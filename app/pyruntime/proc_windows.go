@@ -28,3 +28,16 @@ func ownGroup(cmd *exec.Cmd) {
 
 // linkCount is 1 on Windows: os.FileInfo does not report hard links there.
 func linkCount(os.FileInfo) uint64 { return 1 }
+
+const belowNormalPriorityClass = 0x00004000
+
+// belowNormal makes a background process yield the CPU to the app's own.
+func belowNormal(cmd *exec.Cmd) {
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = &syscall.SysProcAttr{}
+	}
+	cmd.SysProcAttr.CreationFlags |= belowNormalPriorityClass
+}
+
+// lowerPriority: done at creation on Windows (belowNormal).
+func lowerPriority(*exec.Cmd) {}

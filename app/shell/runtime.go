@@ -95,6 +95,27 @@ func (s *Shell) pruneEnvs(o pyruntime.Options, keep string) {
 	}()
 }
 
+// warmImports compiles, beside Streamlit's first start from a new environment, the packages the
+// project's scripts import (pyruntime.WarmImports); it lasts beyond the start that asked for it,
+// until it ends, another one begins, or the shell stops.
+func (s *Shell) warmImports(ctx context.Context, env pyruntime.Env, dir string) {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s.mu.Lock()
+	prev := s.warmCancel
+	s.warmCancel = cancel
+	s.mu.Unlock()
+	if prev != nil {
+		prev()
+	}
+	logw, closeLog := s.buildLog()
+	s.bg.Add(1)
+	pyruntime.WarmImports(ctx, env, dir, logw, func() {
+		cancel()
+		closeLog()
+		s.bg.Done()
+	})
+}
+
 func (s *Shell) buildLog() (io.Writer, func()) { return s.logFile("runtime-build.log") }
 
 // logFile appends to <logs>/name (io.Discard when it cannot be opened).

@@ -89,6 +89,7 @@ type Shell struct {
 	svcRunning *serviceSet
 	guards     map[string]*guardRun
 	cancel     context.CancelFunc
+	warmCancel context.CancelFunc // ends the running warm-up of an app's imports (warmImports)
 	bg         sync.WaitGroup
 }
 
@@ -186,10 +187,12 @@ func (s *Shell) Stop(ctx context.Context) error {
 	s.stopGuards()
 	s.unpublishStatus()
 	s.mu.Lock()
-	cancel, brokerStop := s.cancel, s.brokerStop
+	cancel, brokerStop, warmStop := s.cancel, s.brokerStop, s.warmCancel
 	s.mu.Unlock()
-	if cancel != nil {
-		cancel()
+	for _, stop := range []context.CancelFunc{cancel, warmStop} {
+		if stop != nil {
+			stop()
+		}
 	}
 	if brokerStop != nil {
 		brokerStop()

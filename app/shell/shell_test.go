@@ -205,6 +205,12 @@ func TestProjectRunsInItsOwnEnvironment(t *testing.T) {
 	if !h.sh.EnvReady(context.Background(), p.Path) {
 		t.Error("EnvReady is false for the running project")
 	}
+	// The environment is new: the packages the app imports are compiled beside Streamlit's start.
+	for deadline := time.Now().Add(time.Minute); !strings.Contains(h.logs(), "warmed the bytecode of 1 modules"); time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no warm-up of the app's imports (tabulate) in the logs:\n%s", h.logs())
+		}
+	}
 }
 
 // TestOpenProjectRestartsOnlyStreamlit: switching apps keeps the API and the component (and the

@@ -28,7 +28,12 @@ type lab struct {
 	browser              *pagewatch.Browser
 }
 
-type result struct{ install, bareFirst, bareWarm, first, warm time.Duration }
+type result struct {
+	install, bareFirst, bareWarm, first, warm time.Duration
+	// the server side's share of each: bare, until Streamlit's health answers; Desklit, until
+	// `desklit run` prints the app's URL (every service ready)
+	bareFirstUp, bareWarmUp, firstUp, warmUp time.Duration
+}
 
 // round, interleaved: the bare venv built afresh from the warm uv cache, its first start (no
 // bytecode yet, as Desklit's first launch) and a second (warm) start; then Desklit's first launch
@@ -44,18 +49,18 @@ func (l *lab) round(ctx context.Context, s sample) (r result, err error) {
 		return r, fmt.Errorf("bare install: %w", err)
 	}
 	dir := l.dir(s, venv)
-	if r.bareFirst, err = l.bareStart(ctx, venv, dir, s); err != nil {
+	if r.bareFirst, r.bareFirstUp, err = l.bareStart(ctx, venv, dir, s); err != nil {
 		return r, fmt.Errorf("bare first start: %w", err)
 	}
-	if r.bareWarm, err = l.bareStart(ctx, venv, dir, s); err != nil {
+	if r.bareWarm, r.bareWarmUp, err = l.bareStart(ctx, venv, dir, s); err != nil {
 		return r, fmt.Errorf("bare warm start: %w", err)
 	}
 	home := filepath.Join(tmp, "home")
 	target := filepath.Join(dir, s.target)
-	if r.first, err = l.launch(ctx, home, target, s.text); err != nil {
+	if r.first, r.firstUp, err = l.launch(ctx, home, target, s.text); err != nil {
 		return r, fmt.Errorf("first launch: %w", err)
 	}
-	if r.warm, err = l.launch(ctx, home, target, s.text); err != nil {
+	if r.warm, r.warmUp, err = l.launch(ctx, home, target, s.text); err != nil {
 		return r, fmt.Errorf("warm launch: %w", err)
 	}
 	return r, nil
@@ -79,8 +84,9 @@ func (l *lab) env(extra ...string) []string {
 
 var urlRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+/\?desklit_token=[\w%-]+`)
 
-// launch: `desklit run target` with its state under home, until the page shows text.
-func (l *lab) launch(ctx context.Context, home, target, text string) (time.Duration, error) {
+// launch: `desklit run target` with its state under home, until the page shows text; and until
+// it printed the URL.
+func (l *lab) launch(ctx context.Context, home, target, text string) (visible, up time.Duration, err error) {
 	p := l.port
 	cmd := exec.CommandContext(ctx, l.bin, "run", target)
 	cmd.Env = l.env("HOME="+home, "XDG_CONFIG_HOME="+home+"/config", "XDG_STATE_HOME="+home+"/state",
@@ -88,14 +94,14 @@ func (l *lab) launch(ctx context.Context, home, target, text string) (time.Durat
 		"DESKLIT_STREAMLIT_PORT="+strconv.Itoa(p), "DESKLIT_COMPONENT_PORT="+strconv.Itoa(p+1),
 		"DESKLIT_API_PORT="+strconv.Itoa(p+2), "DESKLIT_IDP_PORT="+strconv.Itoa(p+3), "DESKLIT_CALLBACK_PORT="+strconv.Itoa(p+4),
 		"DESKLIT_UV="+l.uv)
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		return 0, err
+	out, perr := cmd.StdoutPipe()
+	if perr != nil {
+		return 0, 0, perr
 	}
 	cmd.Stderr = cmd.Stdout
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer stop(cmd)
 	var url string
@@ -105,20 +111,22 @@ func (l *lab) launch(ctx context.Context, home, target, text string) (time.Durat
 		url = urlRE.FindString(sc.Text())
 	}
 	if url == "" {
-		return 0, fmt.Errorf("desklit run printed no URL:\n%s", log.String())
+		return 0, 0, fmt.Errorf("desklit run printed no URL:\n%s", log.String())
 	}
+	up = time.Since(t0)
 	go io.Copy(io.Discard, out)
 	if err := l.browser.Visible(url, text); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return time.Since(t0), nil
+	return time.Since(t0), up, nil
 }
 
-// bareStart: `python -m streamlit run entry` in the sample's folder, until the page shows text.
-func (l *lab) bareStart(ctx context.Context, venv, dir string, s sample) (time.Duration, error) {
+// bareStart: `python -m streamlit run entry` in the sample's folder, until the page shows text; and
+// until its health answered.
+func (l *lab) bareStart(ctx context.Context, venv, dir string, s sample) (visible, up time.Duration, err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
 	ln.Close()
@@ -127,7 +135,7 @@ func (l *lab) bareStart(ctx context.Context, venv, dir string, s sample) (time.D
 	cmd.Dir, cmd.Env = dir, l.env()
 	t0 := time.Now()
 	if err := cmd.Start(); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	defer stop(cmd)
 	url := "http://127.0.0.1:" + port
@@ -139,13 +147,14 @@ func (l *lab) bareStart(ctx context.Context, venv, dir string, s sample) (time.D
 			}
 		}
 		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("no health on %s", url)
+			return 0, 0, fmt.Errorf("no health on %s", url)
 		}
 	}
+	up = time.Since(t0)
 	if err := l.browser.Visible(url+"/", s.text); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
-	return time.Since(t0), nil
+	return time.Since(t0), up, nil
 }
 
 // bareInstall: the bare venv v built as test/corpus/run.sh builds it (the pins it resolved

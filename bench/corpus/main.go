@@ -112,5 +112,8 @@ func (l *lab) bench(ctx context.Context, s sample, n int) error {
 	fmt.Printf("%-22s %7s %7s %7s %7s %7s   %5.2f %-6s %+6.2f %-6s\n", s.name, sec(install), sec(bareFirst), sec(bareWarm), sec(first), sec(warm),
 		float64(warm)/float64(bareWarm), verdict[float64(warm) <= 1.10*float64(bareWarm)],
 		(first - install - bareFirst).Seconds(), verdict[first <= install+bareFirst+time.Second])
+	bfu, bwu := med(func(r result) time.Duration { return r.bareFirstUp }), med(func(r result) time.Duration { return r.bareWarmUp })
+	fu, wu := med(func(r result) time.Duration { return r.firstUp }), med(func(r result) time.Duration { return r.warmUp })
+	fmt.Printf("%-22s %7s %7s %7s %7s %7s   (server up; the rest is the page)\n", "", "", sec(bfu), sec(bwu), sec(fu), sec(wu))
 	return nil
 }
