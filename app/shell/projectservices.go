@@ -196,6 +196,22 @@ func isExecutable(p string) bool {
 	return runtime.GOOS == "windows" || st.Mode().Perm()&0o111 != 0
 }
 
+// ServiceNames are the supervised services that run for p (nil: the demo), in the order the
+// window lists them: Streamlit, the component, the demo API unless p's own services replace it,
+// then p's own services in desklit.toml's order.
+func ServiceNames(p *project.Project) []string {
+	names := []string{"streamlit", "component"}
+	if !hasServices(p) {
+		names = append(names, "api")
+	}
+	if p != nil {
+		for _, sv := range p.Services {
+			names = append(names, sv.Name)
+		}
+	}
+	return names
+}
+
 // hasServices reports whether p declares services of its own: then the built-in demo API does
 // not run (the project's services are its API), unless p keeps it (demo_api = true).
 func hasServices(p *project.Project) bool { return p != nil && len(p.Services) > 0 && !p.DemoAPI }
