@@ -157,10 +157,12 @@ test-gui: build
 # The window end to end on the production build: first-run progress, ready, the sign-in window,
 # signed in, the logs, a clean close, and a foreign program on 8888 (screenshots in
 # test/out/screenshots: tests write nothing that git tracks); then an st.login app in the window
-# (test/projects/st-login, with Authlib from the test wheels).
+# (test/projects/st-login, with Authlib from the test wheels); then a project with two services of
+# its own: their pills in the header, Services › Restart of one (in a network namespace as root).
 test-gui-e2e: build wheelhouse test-wheels
 	test/gui/e2e.sh $(BIN)
 	DESKLIT_TEST_WHEELS=$(TESTWHEELS) test/gui/stlogin-e2e.sh $(BIN)
+	DESKLIT_TEST_WHEELS=$(TESTWHEELS) test/gui/services-e2e.sh $(BIN)
 
 test-e2e: build wheelhouse test-wheels
 	test/e2e/run.sh $(BIN)
