@@ -157,10 +157,12 @@ test-gui: build
 # The window end to end on the production build: first-run progress, ready, the sign-in window,
 # signed in, the logs, a clean close, and a foreign program on 8888 (screenshots in
 # test/out/screenshots: tests write nothing that git tracks); then an st.login app in the window
-# (test/projects/st-login, with Authlib from the test wheels).
+# (test/projects/st-login, with Authlib from the test wheels); then a project with two services of
+# its own: their pills in the header, Services › Restart of one (in a network namespace as root).
 test-gui-e2e: build wheelhouse test-wheels
 	test/gui/e2e.sh $(BIN)
 	DESKLIT_TEST_WHEELS=$(TESTWHEELS) test/gui/stlogin-e2e.sh $(BIN)
+	DESKLIT_TEST_WHEELS=$(TESTWHEELS) test/gui/services-e2e.sh $(BIN)
 
 test-e2e: build wheelhouse test-wheels
 	test/e2e/run.sh $(BIN)
@@ -177,7 +179,7 @@ test-corpus: build wheelhouse
 # macOS artefacts, then install the .deb, start it as a desktop would and remove it (root).
 test-dist: build
 	$(MAKE) dist dist-check
-	$(MAKE) package-sample
+	$(MAKE) package-sample package-services
 	$(SUDO) $(MAKE) dist-e2e package-e2e
 
 # `desklit package` on the sample project with a package outside the demo's lock, for Linux (this
@@ -185,12 +187,18 @@ test-dist: build
 # the test wheels. Its Windows artefacts are checked; package-e2e installs the .deb beside
 # Desklit's and runs both (as root).
 PKGOUT := test/out/package
-.PHONY: package-sample package-e2e
+.PHONY: package-sample package-e2e package-services
 package-sample: build test-wheels
 	rm -rf $(PKGOUT)
 	DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS=$(TESTWHEELS)$(foreach d,$(wildcard $(CACHE)/wheelhouse-win_amd64-*),:$(d)) \
 	  $(BIN) package test/projects/extra-package --target linux,windows --binaries $(CACHE)/dist-work/windows -o $(PKGOUT)
 	test/dist/package-windows-check.sh $(PKGOUT) extra-package "Extra package"
+
+# A packaged app runs its own services (#23): test/projects/notes-fastapi packaged, its tarball
+# unpacked read-only and its launcher run as another user in a network namespace (root, or a
+# user namespace): the service Ready, guarded (401 without a token), gone with the app.
+package-services: build test-wheels
+	test/dist/package-services-e2e.sh $(BIN) $(TESTWHEELS)
 
 package-e2e:
 	test/dist/package-e2e.sh $(firstword $(wildcard $(PKGOUT)/extra-package_*_amd64.deb)) $(firstword $(wildcard $(DIST_DIR)/desklit_*_amd64.deb))

@@ -60,6 +60,9 @@ type claims struct {
 	SCP         scopeList `json:"scp,omitempty"` // Okta's and Microsoft Entra ID's name for it
 	Permissions []string  `json:"permissions,omitempty"`
 	Email       string    `json:"email,omitempty"` // when the issuer puts it in access tokens
+	// EmailVerified is email_verified: true (or "true", as some issuers write it) when the
+	// issuer has verified Email. Only a verified email is handed on (X-Desklit-Email).
+	EmailVerified any `json:"email_verified,omitempty"`
 
 	AZP string `json:"azp,omitempty"`
 

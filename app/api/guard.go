@@ -167,11 +167,27 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	r.Header[HeaderSub] = []string{c.Subject}
-	if c.Email != "" {
-		r.Header[HeaderEmail] = []string{c.Email}
+	if email := c.verifiedEmail(); email != "" {
+		r.Header[HeaderEmail] = []string{email}
 	}
 	r.Header[HeaderScopes] = []string{strings.Join(c.granted(), " ")}
 	h.proxy.ServeHTTP(w, r)
+}
+
+// verifiedEmail is the token's email when the issuer says it verified it (email_verified true):
+// an unverified address (one a user typed in at some providers) must not pass for the user's.
+func (c *claims) verifiedEmail() string {
+	switch v := c.EmailVerified.(type) {
+	case bool:
+		if v {
+			return c.Email
+		}
+	case string:
+		if v == "true" {
+			return c.Email
+		}
+	}
+	return ""
 }
 
 // newProxy forwards to the service: streaming answers are flushed as they come (ReverseProxy

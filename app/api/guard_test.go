@@ -155,6 +155,7 @@ func TestGuardForwardsIdentity(t *testing.T) {
 		c["scope"] = "openid read:notes"
 		c["permissions"] = []string{"admin:write"}
 		c["email"] = "alice@example.com"
+		c["email_verified"] = true
 	})
 	hdr := bearer(tok)
 	for k, v := range spoof {
@@ -164,6 +165,43 @@ func TestGuardForwardsIdentity(t *testing.T) {
 	if status != 200 || body["sub"] != "auth0|alice" || body["scopes"] != "openid read:notes admin:write" ||
 		body["email"] != "alice@example.com" || body["other"] != "" || body["auth"] != true || body["guard"] != "s3cret" {
 		t.Errorf("signed in: %d %v, want alice's identity only and the token passed on", status, body)
+	}
+}
+
+// TestGuardForwardsVerifiedEmailOnly: X-Desklit-Email is the access token's email only when the
+// issuer says it verified it (email_verified true, or "true"); never from anywhere else.
+func TestGuardForwardsVerifiedEmailOnly(t *testing.T) {
+	ti := newTestIssuer(t, true, rsaKey(t, 0, "k1"))
+	clock := newClock()
+	g := newTestGuard(t, ti, clock, newUpstream(t))
+	f := &forger{t: t, ti: ti, clock: clock, k1: rsaKey(t, 0, "k1")}
+	tests := []struct {
+		name     string
+		verified any // nil: no email_verified claim
+		want     string
+	}{
+		{"verified", true, "alice@example.com"},
+		{"verified, as a string", "true", "alice@example.com"},
+		{"not verified", false, ""},
+		{"no email_verified", nil, ""},
+		{"email_verified of another type", 1, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tok := f.valid(func(c map[string]any) {
+				c["scope"] = "read:notes"
+				c["email"] = "alice@example.com"
+				if tt.verified != nil {
+					c["email_verified"] = tt.verified
+				}
+			})
+			hdr := bearer(tok)
+			hdr.Set(HeaderEmail, "mallory@example.com")
+			status, _, body := guardGet(t, g, "/api/notes", hdr)
+			if status != 200 || body["email"] != tt.want {
+				t.Errorf("%d, X-Desklit-Email %q, want %q", status, body["email"], tt.want)
+			}
+		})
 	}
 }
 

@@ -18,9 +18,9 @@ import (
 func (b *Backend) CurrentApp() desktop.AppView {
 	p := b.sh.Project()
 	if p == nil {
-		return desktop.AppView{Name: shell.DemoName, Demo: true, Current: true, EnvReady: true}
+		return desktop.AppView{Name: shell.DemoName, Demo: true, Current: true, EnvReady: true, Services: shell.ServiceNames(nil)}
 	}
-	v := desktop.AppView{Name: p.Name, Path: p.Path, Script: p.Script, Current: true, EnvReady: true}
+	v := desktop.AppView{Name: p.Name, Path: p.Path, Script: p.Script, Current: true, EnvReady: true, Services: shell.ServiceNames(p)}
 	for _, r := range project.ReadRecent(b.paths.State) {
 		if r.Path == p.Path {
 			v.LastOpened = r.LastOpened

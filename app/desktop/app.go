@@ -32,6 +32,8 @@ type nativeUI interface {
 	SetMenu(m *menu.Menu)
 	// UpdateRecent relabels File › Open Recent's fixed items in place (Linux).
 	UpdateRecent(items []RecentItem)
+	// UpdateServices relabels Services' fixed Restart items in place (Linux).
+	UpdateServices(items []RecentItem)
 	Message(title, text string)
 	Quit()
 }
@@ -119,8 +121,9 @@ func (a *App) startup(ctx context.Context, ui nativeUI) {
 	cur := a.snap.App
 	a.mu.Unlock()
 	ui.SetTitle(a.windowTitle(cur))
-	if !a.menuRebuilds {
-		ui.UpdateRecent(a.recentItems()) // hide the fixed items the list does not fill
+	if !a.menuRebuilds { // hide the fixed items the lists do not fill
+		ui.UpdateRecent(a.recentItems())
+		ui.UpdateServices(a.restartItems(a.opts))
 	}
 	close(a.startupDone)
 	go func() {

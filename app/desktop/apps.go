@@ -15,7 +15,8 @@ import (
 // menu bar that it never packs into the window, and it empties the table its click handler looks
 // items up in, so the next click on the visible (old) menu bar dereferences nil and the app
 // crashes; MenuUpdateApplicationMenu goes through the same code. There, File › Open Recent's
-// fixed items are relabelled in place instead (nativeUI.UpdateRecent).
+// fixed items, and Services' Restart items, are relabelled in place instead (nativeUI.UpdateRecent,
+// UpdateServices).
 var menuRebuilds = runtime.GOOS != "linux"
 
 // demoName is the demo's name when the Backend gives none.
@@ -129,12 +130,13 @@ func (a *App) refreshApps() {
 	a.snap.Apps = list
 	a.mu.Unlock()
 	appEvents{a}.emit(EvApps, slices.Clone(list))
-	a.updateRecentMenu()
+	a.updateMenu()
 }
 
-// updateRecentMenu brings File › Open Recent up to date: a new menu where the platform can
-// replace it, else its fixed items relabelled.
-func (a *App) updateRecentMenu() {
+// updateMenu brings the menu up to the current app (File › Open Recent, and Services, whose
+// Restart items are the app's services): a new menu where the platform can replace it, else
+// their fixed items relabelled.
+func (a *App) updateMenu() {
 	if a.ui == nil || a.ctx == nil || a.ctx.Err() != nil { // not once the window is closing
 		return
 	}
@@ -142,6 +144,7 @@ func (a *App) updateRecentMenu() {
 		a.ui.SetMenu(a.menu(a.opts))
 	} else {
 		a.ui.UpdateRecent(a.recentItems())
+		a.ui.UpdateServices(a.restartItems(a.opts))
 	}
 }
 

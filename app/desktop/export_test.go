@@ -3,6 +3,7 @@ package desktop
 import (
 	"context"
 	"io/fs"
+	"strings"
 	"time"
 
 	"github.com/wailsapp/wails/v2/pkg/menu"
@@ -20,6 +21,7 @@ func StartForTest(a *App, ctx context.Context, ui interface {
 	SetTitle(string)
 	SetMenu(*menu.Menu)
 	UpdateRecent([]RecentItem)
+	UpdateServices([]RecentItem)
 	Message(string, string)
 	Quit()
 }) {
@@ -96,3 +98,21 @@ func MenuLabelsForTest(m *menu.Menu) []string {
 // SetMenuRebuildsForTest makes the App replace the menu after a switch (as on macOS and
 // Windows); call it before StartForTest.
 func SetMenuRebuildsForTest(a *App, on bool) { a.menuRebuilds = on }
+
+// ClickMenuForTest builds the menu with the App's options and clicks the item at path
+// ("Services/Restart api", hidden items left out); false when there is none.
+func ClickMenuForTest(a *App, path string) bool {
+	top, item, _ := strings.Cut(path, "/")
+	for _, t := range a.menu(a.opts).Items {
+		if t.Label != top || t.SubMenu == nil {
+			continue
+		}
+		for _, it := range t.SubMenu.Items {
+			if it.Label == item && !it.Hidden && it.Click != nil {
+				it.Click(&menu.CallbackData{MenuItem: it})
+				return true
+			}
+		}
+	}
+	return false
+}

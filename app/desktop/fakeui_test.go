@@ -30,6 +30,7 @@ type fakeUI struct {
 	titles                chan string
 	menus                 chan *menu.Menu
 	recent                [][]desktop.RecentItem // UpdateRecent's calls
+	services              [][]desktop.RecentItem // UpdateServices' calls
 }
 
 type event struct {
@@ -84,6 +85,18 @@ func (s *fakeUI) UpdateRecent(items []desktop.RecentItem) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.recent = append(s.recent, items)
+}
+
+func (s *fakeUI) UpdateServices(items []desktop.RecentItem) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.services = append(s.services, items)
+}
+
+func (s *fakeUI) servicesCalls() [][]desktop.RecentItem {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return slices.Clone(s.services)
 }
 
 func (s *fakeUI) Quit() { s.mu.Lock(); s.quit++; s.mu.Unlock() }

@@ -2,6 +2,7 @@ package desktop
 
 import (
 	"runtime"
+	"slices"
 
 	"github.com/wailsapp/wails/v2/pkg/menu"
 	"github.com/wailsapp/wails/v2/pkg/menu/keys"
@@ -42,8 +43,20 @@ func (a *App) menu(opts Options) *menu.Menu {
 	acct.AddText("Log Out", nil, bg(a.Logout))
 
 	svc := m.AddSubmenu("Services")
-	for _, name := range opts.Services {
-		svc.AddText("Restart "+name, nil, bg(func() error { return a.RestartService(name) }))
+	for i, it := range a.restartItems(opts) {
+		label := it.Label
+		if label == "" {
+			label = " "
+		}
+		item := svc.AddText(label, nil, bg(func() error {
+			// the service in this slot when clicked: the items are relabelled after a switch
+			if names := a.restartNames(opts); i < len(names) {
+				return a.RestartService(names[i])
+			}
+			return nil
+		}))
+		item.Disabled = !it.Enabled
+		item.Hidden = !it.Visible && a.menuRebuilds // see recentMenu
 	}
 	svc.AddSeparator()
 	svc.AddText("Show Logs", nil, view("logs"))
@@ -57,6 +70,39 @@ func (a *App) menu(opts Options) *menu.Menu {
 		}()
 	})
 	return m
+}
+
+// serviceSlots is how many services Services can list where the menu is made once (Linux):
+// Desklit's three and nine of the app's own (any more restart from their pills).
+const serviceSlots = 12
+
+// restartNames are the services Services › Restart offers for the current app: those its
+// Backend says run for it (the app's own services among them), else opts.Services.
+func (a *App) restartNames(opts Options) []string {
+	a.mu.Lock()
+	names := slices.Clone(a.snap.App.Services)
+	a.mu.Unlock()
+	if len(names) == 0 {
+		names = slices.Clone(opts.Services)
+	}
+	return names
+}
+
+// restartItems are Services' Restart items for the current app, in restartNames' order; where
+// the menu cannot be rebuilt, serviceSlots items, the ones the list does not fill hidden.
+func (a *App) restartItems(opts Options) []RecentItem {
+	names := a.restartNames(opts)
+	n := len(names)
+	if !a.menuRebuilds {
+		n = serviceSlots
+	}
+	items := make([]RecentItem, n)
+	for i := range items {
+		if i < len(names) {
+			items[i] = RecentItem{Label: "Restart " + names[i], Enabled: true, Visible: true}
+		}
+	}
+	return items
 }
 
 // viewMenu fills View: the app, the apps (not in a packaged app), the logs, reload, full screen.

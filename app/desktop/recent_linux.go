@@ -9,6 +9,7 @@ package desktop
 #include <gtk/gtk.h>
 
 typedef struct {
+	char *top, *sub; // the menu bar's item and, unless NULL, the item of its submenu holding the items
 	int n;
 	char **labels;
 	int *enabled;
@@ -40,17 +41,18 @@ static GtkWidget *desklit_submenu(GtkWidget *shell, const char *label) {
 
 static void desklit_recent_free(desklit_recent *u) {
 	for (int i = 0; i < u->n; i++) free(u->labels[i]);
+	free(u->top); free(u->sub);
 	free(u->labels); free(u->enabled); free(u->visible); free(u);
 }
 
-// desklit_apply_recent runs on GTK's main loop: every window's File › Open Recent gets the labels.
+// desklit_apply_recent runs on GTK's main loop: every window's menu top › sub gets the labels.
 static gboolean desklit_apply_recent(gpointer data) {
 	desklit_recent *u = data;
 	GList *tops = gtk_window_list_toplevels();
 	for (GList *t = tops; t != NULL; t = t->next) {
 		GtkWidget *bar = desklit_find_menubar(GTK_WIDGET(t->data));
-		GtkWidget *file = bar ? desklit_submenu(bar, "File") : NULL;
-		GtkWidget *recent = file ? desklit_submenu(file, "Open Recent") : NULL;
+		GtkWidget *top = bar ? desklit_submenu(bar, u->top) : NULL;
+		GtkWidget *recent = top && u->sub ? desklit_submenu(top, u->sub) : top;
 		if (recent == NULL) continue;
 		GList *items = gtk_container_get_children(GTK_CONTAINER(recent));
 		int i = 0;
@@ -73,15 +75,20 @@ import "C"
 
 import "unsafe"
 
-// updateRecentItems relabels File › Open Recent's fixed items on GTK's main loop (Wails v2 cannot
-// replace a menu on Linux; see menuRebuilds). The items are the menu's first children, in order.
-func updateRecentItems(items []RecentItem) {
+// updateMenuItems relabels the fixed items of the menu bar's top › sub (sub "": top's own menu),
+// File › Open Recent or Services, on GTK's main loop (Wails v2 cannot replace a menu on Linux;
+// see menuRebuilds). The items are the menu's first children, in order.
+func updateMenuItems(top, sub string, items []RecentItem) {
 	n := len(items)
 	if n == 0 {
 		return
 	}
 	u := (*C.desklit_recent)(C.malloc(C.size_t(unsafe.Sizeof(C.desklit_recent{}))))
 	u.n = C.int(n)
+	u.top, u.sub = C.CString(top), nil
+	if sub != "" {
+		u.sub = C.CString(sub)
+	}
 	u.labels = (**C.char)(C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof((*C.char)(nil)))))
 	u.enabled = (*C.int)(C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof(C.int(0)))))
 	u.visible = (*C.int)(C.malloc(C.size_t(n) * C.size_t(unsafe.Sizeof(C.int(0)))))

@@ -2,5 +2,5 @@
 
 package desktop
 
-// updateRecentItems is Linux's workaround; elsewhere the menu is rebuilt (menuRebuilds).
-func updateRecentItems([]RecentItem) {}
+// updateMenuItems is Linux's workaround; elsewhere the menu is rebuilt (menuRebuilds).
+func updateMenuItems(string, string, []RecentItem) {}

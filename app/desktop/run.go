@@ -199,8 +199,9 @@ func (s wailsUI) SetTitle(t string) { wruntime.WindowSetTitle(s.ctx, t) }
 
 // SetMenu: MenuSetApplicationMenu alone redraws the menu on macOS and Windows (both rebuild
 // the native menu in it); MenuUpdateApplicationMenu would only build it a second time.
-func (s wailsUI) SetMenu(m *menu.Menu)            { wruntime.MenuSetApplicationMenu(s.ctx, m) }
-func (s wailsUI) UpdateRecent(items []RecentItem) { updateRecentItems(items) }
+func (s wailsUI) SetMenu(m *menu.Menu)              { wruntime.MenuSetApplicationMenu(s.ctx, m) }
+func (s wailsUI) UpdateRecent(items []RecentItem)   { updateMenuItems("File", "Open Recent", items) }
+func (s wailsUI) UpdateServices(items []RecentItem) { updateMenuItems("Services", "", items) }
 func (s wailsUI) Message(title, text string) {
 	_, _ = wruntime.MessageDialog(s.ctx, wruntime.MessageDialogOptions{
 		Type: wruntime.InfoDialog, Title: title, Message: text,

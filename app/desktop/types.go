@@ -127,6 +127,10 @@ type AppView struct {
 	EnvReady   bool      `json:"envReady"`   // its Python environment is built (opening it takes seconds)
 	Current    bool      `json:"current"`    // the app running now
 	Demo       bool      `json:"demo"`
+	// Services are the supervised services Desklit runs for the app, in the window's order
+	// (Streamlit, the component, the demo API unless the app's own services replace it, then
+	// those): Services › Restart lists them. Empty: Options.Services.
+	Services []string `json:"services,omitempty"`
 }
 
 // PackageTarget is a system File › Package App… can make installers for.
@@ -213,7 +217,8 @@ type Options struct {
 	// WindowStatePath is the JSON file for the window's size and position ("" = not remembered).
 	WindowStatePath string
 	Logger          *slog.Logger
-	// Services names the services for the Services menu, in order.
+	// Services names the services for the Services menu, in order, when the Backend's AppView
+	// names none (streamlit, component, api when empty).
 	Services []string
 	// UniqueID identifies the single instance ("io.desklit.desktop" when empty).
 	UniqueID string

@@ -3,6 +3,7 @@ package devidp
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -89,15 +90,22 @@ func (s *storage) SetIntrospectionFromToken(_ context.Context, r *oidc.Introspec
 }
 
 // GetPrivateClaimsFromRequest adds the access token's scope claim (space-separated, as Auth0
-// and RFC 9068 do) and the permissions the user holds.
+// and RFC 9068 do) and the permissions the user holds; with the email scope granted, also the
+// user's email and email_verified (every dev user's address counts as verified), as an Auth0
+// tenant does with a post-login Action that sets them on access tokens (docs/services.md):
+// Desklit's guard hands a verified email on to a service as X-Desklit-Email.
 func (s *storage) GetPrivateClaimsFromRequest(_ context.Context, req op.TokenRequest, _ []string) (map[string]any, error) {
-	claims := map[string]any{"scope": strings.Join(req.GetScopes(), " ")}
+	scopes := req.GetScopes()
+	claims := map[string]any{"scope": strings.Join(scopes, " ")}
 	if u, ok := userBySub(s.users, req.GetSubject()); ok {
 		perms := u.Permissions
 		if perms == nil {
 			perms = []string{}
 		}
 		claims["permissions"] = perms
+		if u.Email != "" && slices.Contains(scopes, oidc.ScopeEmail) {
+			claims["email"], claims["email_verified"] = u.Email, true
+		}
 	}
 	return claims, nil
 }

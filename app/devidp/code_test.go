@@ -1,6 +1,7 @@
 package devidp
 
 import (
+	"cmp"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -23,6 +24,7 @@ type codeClient struct {
 	srv      *Server
 	redirect string
 	verifier string
+	scope    string // "" = openid profile email offline_access
 }
 
 func startServer(t *testing.T) *Server {
@@ -46,7 +48,7 @@ func (c *codeClient) signIn() string {
 	c.verifier = oauth2.GenerateVerifier()
 	q := url.Values{
 		"client_id": {DefaultClientID}, "response_type": {"code"}, "redirect_uri": {c.redirect},
-		"scope": {"openid profile email offline_access"}, "state": {"s"}, "nonce": {"n"},
+		"scope": {cmp.Or(c.scope, "openid profile email offline_access")}, "state": {"s"}, "nonce": {"n"},
 		"code_challenge": {oauth2.S256ChallengeFromVerifier(c.verifier)}, "code_challenge_method": {"S256"},
 		"audience": {DefaultAudience},
 	}
@@ -258,6 +260,37 @@ func TestTokenAudiences(t *testing.T) {
 		for _, k := range []string{"nonce", "at_hash"} {
 			if _, ok := at[k]; ok {
 				t.Errorf("%s grant: access token carries %s", name, k)
+			}
+		}
+	}
+}
+
+// TestAccessTokenEmail: with the email scope granted, the access token carries the user's email
+// and email_verified (as an Auth0 tenant's post-login Action can put them there), also after a
+// refresh, so that Desklit's guard can hand the email on as X-Desklit-Email; without it, neither.
+func TestAccessTokenEmail(t *testing.T) {
+	srv := startServer(t)
+	for _, tt := range []struct{ scope, email string }{
+		{"openid profile email offline_access", "ada@example.com"},
+		{"openid profile offline_access", ""},
+	} {
+		c := &codeClient{t: t, srv: srv, scope: tt.scope}
+		first := c.redeem(c.signIn())
+		if first.status != http.StatusOK {
+			t.Fatalf("scope %q: redeem: %d %q", tt.scope, first.status, first.Error)
+		}
+		refreshed := c.refresh(first.RefreshToken)
+		for name, a := range map[string]tokenAnswer{"code": first, "refresh": refreshed} {
+			at := jwtPayload(t, a.AccessToken)
+			email, _ := at["email"].(string)
+			verified, hasVerified := at["email_verified"]
+			switch {
+			case email != tt.email:
+				t.Errorf("scope %q, %s grant: access token email %q, want %q", tt.scope, name, email, tt.email)
+			case tt.email != "" && verified != true:
+				t.Errorf("scope %q, %s grant: email_verified %v, want true", tt.scope, name, verified)
+			case tt.email == "" && hasVerified:
+				t.Errorf("scope %q, %s grant: email_verified without the email scope", tt.scope, name)
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/desklit/desklit/app/pathrule"
 )
@@ -20,6 +21,9 @@ type Service struct {
 	Scopes  []ScopeRule
 	// Port is the fixed public port (desklit.toml port), 0 for one Desklit chooses.
 	Port int
+	// ReadyTimeout is how long a start may take to answer Health (ready_timeout; 0: Desklit's
+	// default).
+	ReadyTimeout time.Duration
 	// File and Lines say where each key was set (key "command", "health"…, and "" for the
 	// table itself), for messages about the service.
 	File  string
@@ -60,6 +64,8 @@ type serviceSettings struct {
 	Public  []string          `toml:"public"`
 	Scopes  map[string]string `toml:"scopes"`
 	Port    int               `toml:"port"`
+	// ReadyTimeout is a duration string ("20s", "2m").
+	ReadyTimeout string `toml:"ready_timeout"`
 }
 
 var (
@@ -71,7 +77,13 @@ var (
 var reservedServiceNames = []string{"streamlit", "component", "api", "idp", "callback", "runtime-build", "desklit"}
 
 // serviceKeys are the keys of a [services.NAME] table, for the unknown-key message.
-const serviceKeys = "command, health, protect, public, port, [services.NAME.scopes]"
+const serviceKeys = "command, health, protect, public, port, ready_timeout, [services.NAME.scopes]"
+
+// The range a service's ready_timeout may take.
+const (
+	minReadyTimeout = time.Second
+	maxReadyTimeout = time.Hour
+)
 
 // checkServices validates every [services.NAME] table, in the file's order.
 func (s *settings) checkServices() error {
@@ -148,6 +160,11 @@ func (s *settings) checkService(key string, sv serviceSettings, ports map[int]st
 			return s.bad(key+".scopes."+pattern, "%q is not one scope (no spaces or quotes)", scope)
 		}
 	}
+	if s.lines[key+".ready_timeout"] > 0 {
+		if _, err := readyTimeout(sv.ReadyTimeout); err != nil {
+			return s.bad(key+".ready_timeout", "%v", err)
+		}
+	}
 	if n := s.lines[key+".port"]; n > 0 {
 		if sv.Port < 1024 || sv.Port > 65535 {
 			return s.bad(key+".port", "port %d is outside 1024-65535", sv.Port)
@@ -166,7 +183,7 @@ func (s *settings) services() []Service {
 	for name, sv := range s.Services {
 		key := "services." + name
 		lines := map[string]int{"": s.lines[key]}
-		for _, k := range []string{"command", "health", "protect", "public", "port"} {
+		for _, k := range []string{"command", "health", "protect", "public", "port", "ready_timeout"} {
 			lines[k] = s.lines[key+"."+k]
 		}
 		var rules []ScopeRule
@@ -180,11 +197,27 @@ func (s *settings) services() []Service {
 		if protect == "" {
 			protect = ProtectNone
 		}
+		ready, _ := readyTimeout(sv.ReadyTimeout) // checked by checkService
 		out = append(out, Service{Name: name, Command: sv.Command, Health: sv.Health, Protect: protect,
-			Public: sv.Public, Scopes: rules, Port: sv.Port, File: s.file, Lines: lines})
+			Public: sv.Public, Scopes: rules, Port: sv.Port, ReadyTimeout: ready, File: s.file, Lines: lines})
 	}
 	slices.SortFunc(out, func(a, b Service) int { return a.Lines[""] - b.Lines[""] })
 	return out
+}
+
+// readyTimeout reads a ready_timeout value ("" is 0: the default).
+func readyTimeout(v string) (time.Duration, error) {
+	if v == "" {
+		return 0, nil
+	}
+	d, err := time.ParseDuration(v)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not a duration: write it as \"20s\", \"90s\" or \"2m\"", v)
+	}
+	if d < minReadyTimeout || d > maxReadyTimeout {
+		return 0, fmt.Errorf("%q is outside %s to %s", v, minReadyTimeout, maxReadyTimeout)
+	}
+	return d, nil
 }
 
 // serviceDecodeError words go-toml's errors about a [services.*] key; ok is false for others.
@@ -209,6 +242,8 @@ func serviceDecodeError(key []string, msg string) (string, bool) {
 		return `must be a list of strings, such as ["python", "api.py"]`, true
 	case len(key) == 3 && last == "port":
 		return "must be a port number", true
+	case len(key) == 3 && last == "ready_timeout":
+		return `must be a duration string, such as "20s" or "2m"`, true
 	case len(key) == 2:
 		return "must be a table: [services." + key[1] + "]", true
 	case len(key) == 3 && last == "scopes":

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 const notesAPI = `name = "Notes"
@@ -21,6 +22,7 @@ public  = ["/api/ping", "/static/*"]
 
 [services.worker]
 command = ["node", "worker.js"]
+ready_timeout = "2m30s"
 `
 
 func TestServices(t *testing.T) {
@@ -44,6 +46,10 @@ func TestServices(t *testing.T) {
 	}
 	if worker.Name != "worker" || worker.Protect != ProtectNone || worker.Health != "" {
 		t.Errorf("worker %+v: protect defaults to none", worker)
+	}
+	if api.ReadyTimeout != 0 || worker.ReadyTimeout != 150*time.Second || worker.Lines["ready_timeout"] != 16 {
+		t.Errorf("ready_timeout: notes-api %s (want 0: the default), worker %s at line %d (want 2m30s at 16)",
+			api.ReadyTimeout, worker.ReadyTimeout, worker.Lines["ready_timeout"])
 	}
 }
 
@@ -71,6 +77,9 @@ func TestServiceErrors(t *testing.T) {
 		{"port taken by [ports]", "[ports]\nstreamlit = 4100\n[services.web]\ncommand = [\"a\"]\nport = 4100\n", 5, "services.web.port", "also ports.streamlit"},
 		{"a name of Desklit's", "[services.api]\ncommand = [\"a\"]\n", 1, "services.api", "Desklit's own services"},
 		{"not a table", "services = 3\n", 1, "services", ""},
+		{"ready_timeout not a duration", "[services.web]\ncommand = [\"a\"]\nready_timeout = \"20\"\n", 3, "services.web.ready_timeout", `"20" is not a duration: write it as "20s"`},
+		{"ready_timeout a number", "[services.web]\ncommand = [\"a\"]\nready_timeout = 20\n", 3, "services.web.ready_timeout", `must be a duration string, such as "20s"`},
+		{"ready_timeout too short", "[services.web]\ncommand = [\"a\"]\n\nready_timeout = \"10ms\"\n", 4, "services.web.ready_timeout", "outside 1s to 1h0m0s"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package shell
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net"
@@ -17,6 +18,10 @@ import (
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/supervisor"
 )
+
+// defaultServiceReadyTimeout is how long a service's start may take to answer its health path
+// when desklit.toml sets no ready_timeout.
+const defaultServiceReadyTimeout = 60 * time.Second
 
 // serviceSet is a project's own services ([services.*] of desklit.toml) as Desklit runs them:
 // their ports are chosen once per project, so that Streamlit, made before them, and a restarted
@@ -132,7 +137,7 @@ func (s *Shell) serviceSpec(set *serviceSet, ps plannedService) (supervisor.Spec
 	return supervisor.Spec{
 		Name: sv.Name, Argv: argv, Env: childEnv, Dir: dir,
 		Port: ps.private, HealthURL: health, URL: fmt.Sprintf("http://127.0.0.1:%d", ps.public),
-		ReadyTimeout: 60 * time.Second, Restart: restartPolicy,
+		ReadyTimeout: cmp.Or(sv.ReadyTimeout, defaultServiceReadyTimeout), Restart: restartPolicy,
 		StopSignal: syscall.SIGTERM, Grace: 2 * time.Second,
 	}, nil
 }
@@ -189,6 +194,22 @@ func isExecutable(p string) bool {
 		return false
 	}
 	return runtime.GOOS == "windows" || st.Mode().Perm()&0o111 != 0
+}
+
+// ServiceNames are the supervised services that run for p (nil: the demo), in the order the
+// window lists them: Streamlit, the component, the demo API unless p's own services replace it,
+// then p's own services in desklit.toml's order.
+func ServiceNames(p *project.Project) []string {
+	names := []string{"streamlit", "component"}
+	if !hasServices(p) {
+		names = append(names, "api")
+	}
+	if p != nil {
+		for _, sv := range p.Services {
+			names = append(names, sv.Name)
+		}
+	}
+	return names
 }
 
 // hasServices reports whether p declares services of its own: then the built-in demo API does

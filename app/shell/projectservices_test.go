@@ -269,6 +269,9 @@ func TestSampleServices(t *testing.T) {
 			}
 			if status, body := call("/api/private"); status != 200 || body["sub"] != "demo|viewer" {
 				t.Errorf("signed in as the viewer: %d %v, want 200 with demo|viewer", status, body)
+			} else if name == "notes-fastapi" && body["email"] != "victor@example.com" {
+				// the dev IdP's access token carries the verified email; the guard hands it on
+				t.Errorf("signed in as the viewer: X-Desklit-Email %v, want victor@example.com", body["email"])
 			}
 			if status, body := call("/api/private-scoped"); status != 403 || body["code"] != "insufficient_scope" {
 				t.Errorf("the viewer on the scoped path: %d %v, want 403 insufficient_scope", status, body)

@@ -67,6 +67,18 @@ func healthProbe(sp Spec) func(ctx context.Context) error {
 	return nil
 }
 
+// healthCheckName says what the readiness check of sp is, for messages: "GET <health URL>", a
+// connection to its port.
+func healthCheckName(sp Spec) string {
+	switch {
+	case sp.HealthURL != "":
+		return "GET " + sp.HealthURL
+	case sp.Port > 0:
+		return fmt.Sprintf("a connection to port %d", sp.Port)
+	}
+	return "its start"
+}
+
 func probeHTTP(ctx context.Context, url, want string) error {
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
@@ -75,8 +87,11 @@ func probeHTTP(ctx context.Context, url, want string) error {
 	resp, err := healthClient.Do(req)
 	if err != nil {
 		var op *net.OpError
-		if errors.As(err, &op) {
+		switch {
+		case errors.As(err, &op):
 			return op // "dial tcp 127.0.0.1:8888: connect: connection refused", without the URL
+		case errors.Is(err, context.DeadlineExceeded):
+			return errors.New("no answer") // connected, but nothing came back in time
 		}
 		return err
 	}

@@ -286,8 +286,8 @@ func (v *service) awaitReady(p *proc) (ready bool, restart chan error, err error
 			return true, nil, nil
 		}
 		v.terminate(p)
-		return false, nil, fmt.Errorf("%s: not ready within %s (last health check: %v)%s; last output:\n%s",
-			v.spec.Name, v.spec.ReadyTimeout, err, v.portTaken(), v.out.tail(tailLines))
+		return false, nil, fmt.Errorf("%s: not ready within %s (%s: %v)%s; last output:\n%s",
+			v.spec.Name, v.spec.ReadyTimeout, healthCheckName(v.spec), err, v.portTaken(), v.out.tail(tailLines))
 	case <-p.exited:
 		return false, nil, fmt.Errorf("%s: exited during start-up (%s)%s; last output:\n%s",
 			v.spec.Name, p.exitStatus(), v.portTaken(), v.out.tail(tailLines))

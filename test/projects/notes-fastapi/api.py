@@ -38,9 +38,10 @@ def public():
 
 
 @app.get("/api/private")
-def private(x_desklit_sub: str = Header(), x_desklit_scopes: str = Header("")):
+def private(x_desklit_sub: str = Header(), x_desklit_scopes: str = Header(""), x_desklit_email: str = Header("")):
+    # X-Desklit-Email: the access token's email, when the issuer verified it (absent otherwise)
     return {"message": "Hello from a private endpoint! You need to be authenticated to see this.",
-            "sub": x_desklit_sub, "scopes": x_desklit_scopes.split()}
+            "sub": x_desklit_sub, "email": x_desklit_email, "scopes": x_desklit_scopes.split()}
 
 
 @app.get("/api/private-scoped")
