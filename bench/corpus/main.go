@@ -56,9 +56,13 @@ func main() {
 func run() error {
 	n := flag.Int("n", 3, "rounds per sample")
 	port := flag.Int("port", 4750, "Desklit's first port (it uses five); the bare run takes a free one")
+	bin := flag.String("bin", "", "the desklit binary to time (default: the repository's build/bin/desklit), e.g. another build to compare")
 	flag.Parse()
 	root, _ := filepath.Abs("..")
-	l := &lab{root: root, bin: filepath.Join(root, "build", "bin", "desklit"), uv: filepath.Join(root, "build", "bin", "uv"),
+	if *bin == "" {
+		*bin = filepath.Join(root, "build", "bin", "desklit")
+	}
+	l := &lab{root: root, bin: *bin, uv: filepath.Join(root, "build", "bin", "uv"),
 		cache: filepath.Join(root, ".cache", "corpus"), port: *port}
 	if _, err := os.Stat(filepath.Join(l.cache, "venvs")); err != nil {
 		return errors.New("no bare venvs in .cache/corpus/venvs: run make test-corpus (or test/corpus/run.sh) first")
