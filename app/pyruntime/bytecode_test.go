@@ -15,12 +15,7 @@ import (
 // Python takes them as they are: an import under the prefix writes nothing new for them.
 func TestStdlibBytecodeSeeded(t *testing.T) {
 	t.Parallel()
-	py := testPython(t)
-	f := newFixture(t, py)
-	env, err := Ensure(context.Background(), f.opts)
-	if err != nil {
-		t.Fatalf("Ensure: %v\n%s", err, f.opts.Log)
-	}
+	env := fixtureEnv(t)
 	// Where the base Python keeps json's bytecode, and where Python looks for it under the prefix.
 	code := `import sys, importlib.util, json.decoder
 sys.pycache_prefix = None
@@ -71,12 +66,7 @@ print(own, importlib.util.cache_from_source(json.decoder.__file__), sep="\n")`
 // app's own modules, of the standard library beyond the seed, or of a package that fails.
 func TestWarmImports(t *testing.T) {
 	t.Parallel()
-	py := testPython(t)
-	f := newFixture(t, py)
-	env, err := Ensure(context.Background(), f.opts)
-	if err != nil {
-		t.Fatalf("Ensure: %v\n%s", err, f.opts.Log)
-	}
+	env := fixtureEnv(t)
 	app := t.TempDir()
 	writeFile(t, filepath.Join(app, "app.py"), "import json\nimport helpers\nimport desklit_fake_a\nprint('the app ran')\n")
 	writeFile(t, filepath.Join(app, "helpers.py"), "raise SystemExit('the app’s own module was imported')\n")
@@ -109,4 +99,15 @@ func TestWarmImports(t *testing.T) {
 			t.Errorf("warmed %s: not an installed package of the app's besides Streamlit", p)
 		}
 	}
+}
+
+// fixtureEnv is the test fixture's environment, built.
+func fixtureEnv(t *testing.T) Env {
+	t.Helper()
+	f := newFixture(t, testPython(t))
+	env, err := Ensure(context.Background(), f.opts)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, f.opts.Log)
+	}
+	return env
 }
