@@ -296,33 +296,40 @@ export class UI {
     }
     // Rebuild the pane only when what it shows changed: the logs view keeps its filter's focus
     // and scroll position while service events arrive.
-    const s = this.state;
-    const key = v + JSON.stringify(
-      v === 'error' ? s.error
-        : v === 'progress' ? s.progress
-        : v === 'logs' ? [s.logService, s.services.map((x) => x.name)]
-        : v === 'apps' ? s.apps
-        : v === 'package' ? [s.app, this.packaging.key()]
-        : v === 'opening' ? s.opening
-        : s.services.map((x) => [x.name, x.state]));
+    const pane = this.panes()[v];
+    const key = v + JSON.stringify(pane.key());
     if (key === this.paneKey) return;
     this.paneKey = key;
     this.logPre = null;
-    const view = v === 'error' ? errorView(s.error!, (a) => this.doAction(a))
-      : v === 'progress' ? progressView(s.progress!, () => this.run(() => this.api.cancelStart()))
-      : v === 'logs' ? this.logsView()
-      : v === 'apps' ? appsView(s.apps, s.opening, {
+    const view = pane.render();
+    this.otherPane.replaceChildren(view);
+    const pre = (this.logPre ?? this.otherPane.querySelector('.package-log')) as HTMLElement | null; // set by logsView
+    if (pre) pre.scrollTop = pre.scrollHeight;
+  }
+
+  /** panes: for each view but the app's, what decides its content and how it is drawn. */
+  private panes(): Record<Exclude<ReturnType<UI['mainView']>, 'app'>, { key: () => unknown; render: () => HTMLElement }> {
+    const s = this.state;
+    return {
+      error: { key: () => s.error, render: () => errorView(s.error!, (a) => this.doAction(a)) },
+      progress: { key: () => s.progress, render: () => progressView(s.progress!, () => this.run(() => this.api.cancelStart())) },
+      logs: { key: () => [s.logService, s.services.map((x) => x.name)], render: () => this.logsView() },
+      apps: {
+        key: () => s.apps,
+        render: () => appsView(s.apps, s.opening, {
           open: (a) => this.openApp(a),
           chooseApp: () => this.choose(() => this.api.chooseApp()),
           chooseScript: () => this.choose(() => this.api.chooseScript()),
           close: () => this.set({ view: 'app' }),
-        })
-      : v === 'package' ? this.packaging.view(s.app, () => this.set({ view: 'app' }), () => this.choose(() => this.api.chooseApp()))
-      : v === 'opening' ? openingView(s.opening)
-      : startingView(s.services);
-    this.otherPane.replaceChildren(view);
-    const pre = (this.logPre ?? this.otherPane.querySelector('.package-log')) as HTMLElement | null; // set by logsView
-    if (pre) pre.scrollTop = pre.scrollHeight;
+        }),
+      },
+      package: {
+        key: () => [s.app, this.packaging.key()],
+        render: () => this.packaging.view(s.app, () => this.set({ view: 'app' }), () => this.choose(() => this.api.chooseApp())),
+      },
+      opening: { key: () => s.opening, render: () => openingView(s.opening) },
+      starting: { key: () => s.services.map((x) => [x.name, x.state]), render: () => startingView(s.services) },
+    };
   }
 
   /** refreshLog redraws the log text after a filter change or a fresh load. */
