@@ -52,23 +52,29 @@ func (b *Backend) Apps() []desktop.AppView {
 	return append(out, desktop.AppView{Name: shell.DemoName, Demo: true, Current: cur == nil, EnvReady: b.sh.EnvReady(context.Background(), "")})
 }
 
-// OpenApp switches to the project at path ("" = the demo): its environment is built (progress on
-// the window) while the running app goes on; then only Streamlit restarts. A failure is shown
-// and leaves the running app as it was; Retry tries the same switch again.
-func (b *Backend) OpenApp(ctx context.Context, path string) error {
+// OpenApp switches to the project at path ("" = the demo): the shell's opener decides whether it
+// may (a refusal returns at once, nothing shown) and what the app is called (opening, when not
+// nil, hears it before the switch begins); then its environment is built (progress on the
+// window) while the running app goes on, and only Streamlit restarts. A failure is shown and
+// leaves the running app as it was; Retry tries the same switch again.
+func (b *Backend) OpenApp(ctx context.Context, path string, opening func(name string)) error {
+	op, err := b.sh.BeginOpen(path)
+	if err != nil {
+		return err
+	}
+	if opening != nil {
+		opening(op.Name)
+	}
 	ev := b.events()
 	b.mu.Lock()
 	b.failedOpen = nil
 	b.mu.Unlock()
-	err := b.sh.OpenProject(ctx, path)
+	err = op.Run(ctx)
 	if ev == nil {
 		return err
 	}
 	ev.Progress(desktop.ProgressView{Done: true})
 	if err != nil {
-		if errors.Is(err, shell.ErrSwitching) {
-			return err
-		}
 		b.mu.Lock()
 		b.failedOpen = &path
 		b.mu.Unlock()
@@ -91,7 +97,7 @@ func (b *Backend) retryOpen(ctx context.Context) bool {
 	if failed == nil {
 		return false
 	}
-	go func() { _ = b.OpenApp(context.WithoutCancel(ctx), *failed) }()
+	go func() { _ = b.OpenApp(context.WithoutCancel(ctx), *failed, nil) }()
 	return true
 }
 

@@ -194,11 +194,13 @@ type Backend interface {
 	// Apps is the recent apps, newest first, at most 10, plus the demo (last, Demo=true); the
 	// current one has Current=true. Also called before Start (the menu and the title need it).
 	Apps() []AppView
-	// OpenApp switches to the project at path (a folder or a .py file; "" = the bundled demo). It
-	// returns once the new app's Streamlit is Ready, or with the error (also reported through
-	// Events.Error / Progress as during start-up). Only the Streamlit service restarts; the
-	// session stays signed in. While a switch runs, a second OpenApp returns an error.
-	OpenApp(ctx context.Context, path string) error
+	// OpenApp switches to the project at path (a folder or a .py file; "" = the bundled demo).
+	// The Backend decides whether it may: a refusal (a packaged app; another switch runs) returns
+	// at once with the message to show, before opening is called. Once accepted, opening (when
+	// not nil) hears the app's name; OpenApp returns once the new app's Streamlit is Ready, or
+	// with the error (also reported through Events.Error / Progress as during start-up). Only the
+	// Streamlit service restarts; the session stays signed in.
+	OpenApp(ctx context.Context, path string, opening func(name string)) error
 	// CurrentApp is the app running (or starting) now; also called before Start.
 	CurrentApp() AppView
 	// PackageTargets are the systems the current project can be packaged for here, this

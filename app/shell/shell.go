@@ -68,7 +68,7 @@ type Shell struct {
 
 	mu           sync.Mutex
 	sessMu       sync.Mutex // serialises StartSession
-	switchMu     sync.Mutex // one OpenProject at a time
+	opening      string     // the name of the app a switch opens (opener.go), "" when none runs
 	rememberOnce sync.Once
 	project      *project.Project
 	sup          *supervisor.Supervisor
