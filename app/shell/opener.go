@@ -11,8 +11,8 @@ import (
 )
 
 // The project opener: the rules of opening an app live here, once, and every caller asks them —
-// the command line at launch, the window's File › Open App…, Open Recent and its buttons, and
-// `desklit run`. The window only shows what they answer.
+// the command line at launch (`desklit PATH`, `desklit run PATH`) and the window's File › Open
+// App…, Open Recent and its buttons. The window only shows what they answer.
 //
 //   - OpenRule: a packaged app opens its own app and nothing else (OwnAppError).
 //   - BeginOpen: one switch at a time (BusyError).
