@@ -7,20 +7,20 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 // CurrentApp is the app running (or starting) now.
-func (b *Backend) CurrentApp() desktop.AppView {
+func (b *Backend) CurrentApp() windowapi.AppView {
 	p := b.sh.Project()
 	if p == nil {
-		return desktop.AppView{Name: shell.DemoName, Demo: true, Current: true, EnvReady: true, Services: shell.ServiceNames(nil)}
+		return windowapi.AppView{Name: shell.DemoName, Demo: true, Current: true, EnvReady: true, Services: shell.ServiceNames(nil)}
 	}
-	v := desktop.AppView{Name: p.Name, Path: p.Path, Script: p.Script, Current: true, EnvReady: true, Services: shell.ServiceNames(p)}
+	v := windowapi.AppView{Name: p.Name, Path: p.Path, Script: p.Script, Current: true, EnvReady: true, Services: shell.ServiceNames(p)}
 	for _, r := range project.ReadRecent(b.paths.State) {
 		if r.Path == p.Path {
 			v.LastOpened = r.LastOpened
@@ -31,14 +31,14 @@ func (b *Backend) CurrentApp() desktop.AppView {
 
 // Apps is the recent list (newest first, missing ones marked, each with whether its environment
 // is built) and the demo last.
-func (b *Backend) Apps() []desktop.AppView {
+func (b *Backend) Apps() []windowapi.AppView {
 	if b.sh.Single() { // a packaged app: its own, nothing else
-		return []desktop.AppView{b.CurrentApp()}
+		return []windowapi.AppView{b.CurrentApp()}
 	}
 	cur := b.sh.Project()
-	var out []desktop.AppView
+	var out []windowapi.AppView
 	for _, r := range project.ReadRecent(b.paths.State) {
-		v := desktop.AppView{Name: r.Name, Path: r.Path, LastOpened: r.LastOpened, Missing: r.Missing}
+		v := windowapi.AppView{Name: r.Name, Path: r.Path, LastOpened: r.LastOpened, Missing: r.Missing}
 		if cur != nil && cur.Path == r.Path {
 			v.Current, v.EnvReady, v.Script = true, true, cur.Script
 		} else if !r.Missing {
@@ -49,26 +49,32 @@ func (b *Backend) Apps() []desktop.AppView {
 		}
 		out = append(out, v)
 	}
-	return append(out, desktop.AppView{Name: shell.DemoName, Demo: true, Current: cur == nil, EnvReady: b.sh.EnvReady(context.Background(), "")})
+	return append(out, windowapi.AppView{Name: shell.DemoName, Demo: true, Current: cur == nil, EnvReady: b.sh.EnvReady(context.Background(), "")})
 }
 
-// OpenApp switches to the project at path ("" = the demo): its environment is built (progress on
-// the window) while the running app goes on; then only Streamlit restarts. A failure is shown
-// and leaves the running app as it was; Retry tries the same switch again.
-func (b *Backend) OpenApp(ctx context.Context, path string) error {
+// OpenApp switches to the project at path ("" = the demo): the shell's opener decides whether it
+// may (a refusal returns at once, nothing shown) and what the app is called (opening, when not
+// nil, hears it before the switch begins); then its environment is built (progress on the
+// window) while the running app goes on, and only Streamlit restarts. A failure is shown and
+// leaves the running app as it was; Retry tries the same switch again.
+func (b *Backend) OpenApp(ctx context.Context, path string, opening func(name string)) error {
+	op, err := b.sh.BeginOpen(path)
+	if err != nil {
+		return err
+	}
+	if opening != nil {
+		opening(op.Name)
+	}
 	ev := b.events()
 	b.mu.Lock()
 	b.failedOpen = nil
 	b.mu.Unlock()
-	err := b.sh.OpenProject(ctx, path)
+	err = op.Run(ctx)
 	if ev == nil {
 		return err
 	}
-	ev.Progress(desktop.ProgressView{Done: true})
+	ev.Progress(windowapi.ProgressView{Done: true})
 	if err != nil {
-		if errors.Is(err, shell.ErrSwitching) {
-			return err
-		}
 		b.mu.Lock()
 		b.failedOpen = &path
 		b.mu.Unlock()
@@ -91,32 +97,32 @@ func (b *Backend) retryOpen(ctx context.Context) bool {
 	if failed == nil {
 		return false
 	}
-	go func() { _ = b.OpenApp(context.WithoutCancel(ctx), *failed) }()
+	go func() { _ = b.OpenApp(context.WithoutCancel(ctx), *failed, nil) }()
 	return true
 }
 
 // reportOpenError tells the window that the app asked for at start could not be opened (the
 // demo runs instead).
-func (b *Backend) reportOpenError(ev desktop.Events) {
+func (b *Backend) reportOpenError(ev windowapi.Events) {
 	err := b.sh.OpenError()
 	if err == nil {
 		return
 	}
-	if v, ok := classifyApp(err); ok && v.Kind == desktop.ErrChooseScript {
+	if v, ok := classifyApp(err); ok && v.Kind == windowapi.ErrChooseScript {
 		v.Message += " Desklit runs its demo meanwhile."
 		ev.Error(v)
 		return
 	}
-	ev.Error(desktop.ErrorView{
-		Kind: desktop.ErrAppFailed, Title: "The app could not be opened",
+	ev.Error(windowapi.ErrorView{
+		Kind: windowapi.ErrAppFailed, Title: "The app could not be opened",
 		Message: "Desklit started its demo instead. Fix what is said below, then open the app again.",
-		Detail:  err.Error(), Actions: []string{desktop.ActOpenApp, desktop.ActDismiss},
+		Detail:  err.Error(), Actions: []string{windowapi.ActOpenApp, windowapi.ActDismiss},
 	})
 }
 
 // classifyApp explains the errors that are about the app rather than Desklit; ok is false for
 // any other error.
-func classifyApp(err error) (desktop.ErrorView, bool) {
+func classifyApp(err error) (windowapi.ErrorView, bool) {
 	var se *shell.ScriptError
 	var nf *pyruntime.NotFoundError
 	var re *pyruntime.ResolveError
@@ -128,47 +134,47 @@ func classifyApp(err error) (desktop.ErrorView, bool) {
 	var port *supervisor.PortInUseError
 	switch {
 	case errors.As(err, &sve) && !errors.As(err, &port):
-		return desktop.ErrorView{Kind: desktop.ErrAppFailed, Service: sve.Name, Title: sve.Name + " could not start",
+		return windowapi.ErrorView{Kind: windowapi.ErrAppFailed, Service: sve.Name, Title: sve.Name + " could not start",
 			Message: fmt.Sprintf("The app's service %s (%s) did not start. Its last log lines:", sve.Name, sve.Where),
-			Detail:  sve.Err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs, desktop.ActOpenApp}}, true
+			Detail:  sve.Err.Error(), Actions: []string{windowapi.ActRetry, windowapi.ActShowLogs, windowapi.ActOpenApp}}, true
 	case errors.As(err, &se):
-		return desktop.ErrorView{Kind: desktop.ErrAppFailed, Service: "streamlit", Title: se.Name + " could not start",
+		return windowapi.ErrorView{Kind: windowapi.ErrAppFailed, Service: "streamlit", Title: se.Name + " could not start",
 			Message: "Python cannot run " + se.Script + ". The app that was running goes on.", Detail: se.Output,
-			Actions: []string{desktop.ActRetry, desktop.ActShowLogs, desktop.ActOpenApp}}, true
+			Actions: []string{windowapi.ActRetry, windowapi.ActShowLogs, windowapi.ActOpenApp}}, true
 	case errors.As(err, &nf):
-		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "A package " + nf.Name + " needs is missing",
+		return windowapi.ErrorView{Kind: windowapi.ErrRuntimeBuild, Title: "A package " + nf.Name + " needs is missing",
 			Message: firstLine(nf.Error()), Detail: nf.Explanation, Folder: filepath.Dir(nf.Wheels),
-			Actions: []string{desktop.ActRetry, desktop.ActOpenFolder, desktop.ActOpenLogs}}, true
+			Actions: []string{windowapi.ActRetry, windowapi.ActOpenFolder, windowapi.ActOpenLogs}}, true
 	case errors.As(err, &re):
 		return dependenciesView(re), true
 	case errors.As(err, &ns) && len(ns.Candidates) > 1:
-		v := desktop.ErrorView{Kind: desktop.ErrChooseScript, Title: "Which script is the app?", Folder: ns.Dir,
+		v := windowapi.ErrorView{Kind: windowapi.ErrChooseScript, Title: "Which script is the app?", Folder: ns.Dir,
 			Message: filepath.Base(ns.Dir) + " holds several Streamlit scripts. Choose the one to run: Desklit opens it and keeps it in File › Open Recent."}
 		for _, c := range ns.Candidates {
-			v.Actions = append(v.Actions, desktop.ActScript+":"+c)
+			v.Actions = append(v.Actions, windowapi.ActScript+":"+c)
 		}
-		v.Actions = append(v.Actions, desktop.ActOpenApp)
+		v.Actions = append(v.Actions, windowapi.ActOpenApp)
 		return v, true
 	case errors.As(err, &pe), errors.As(err, &ns):
-		return desktop.ErrorView{Kind: desktop.ErrAppFailed, Title: "The app could not be opened", Message: err.Error(),
-			Actions: []string{desktop.ActRetry, desktop.ActOpenApp}}, true
+		return windowapi.ErrorView{Kind: windowapi.ErrAppFailed, Title: "The app could not be opened", Message: err.Error(),
+			Actions: []string{windowapi.ActRetry, windowapi.ActOpenApp}}, true
 	case errors.As(err, &ae):
-		return desktop.ErrorView{Kind: desktop.ErrOther, Title: ae.Name + " signs in elsewhere", Message: err.Error(),
-			Actions: []string{desktop.ActDismiss}}, true
+		return windowapi.ErrorView{Kind: windowapi.ErrOther, Title: ae.Name + " signs in elsewhere", Message: err.Error(),
+			Actions: []string{windowapi.ActDismiss}}, true
 	case errors.As(err, &be):
-		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "The Python environment could not be built",
-			Message: firstLine(err.Error()), Detail: err.Error(), Actions: []string{desktop.ActRetry, desktop.ActOpenLogs}}, true
+		return windowapi.ErrorView{Kind: windowapi.ErrRuntimeBuild, Title: "The Python environment could not be built",
+			Message: firstLine(err.Error()), Detail: err.Error(), Actions: []string{windowapi.ActRetry, windowapi.ActOpenLogs}}, true
 	}
-	return desktop.ErrorView{}, false
+	return windowapi.ErrorView{}, false
 }
 
 // dependenciesView shows a conflict among an app's requirements: the resolver's explanation, the
 // project's requirements it names (file and line), and what to do: change one of them.
-func dependenciesView(re *pyruntime.ResolveError) desktop.ErrorView {
+func dependenciesView(re *pyruntime.ResolveError) windowapi.ErrorView {
 	file := filepath.Base(re.File)
-	v := desktop.ErrorView{Kind: desktop.ErrDependencies, Title: "The requirements of " + re.Name + " cannot be installed together",
+	v := windowapi.ErrorView{Kind: windowapi.ErrDependencies, Title: "The requirements of " + re.Name + " cannot be installed together",
 		Message: re.Explanation, Folder: filepath.Dir(re.File), File: re.File,
-		Actions: []string{desktop.ActEditDeps, desktop.ActOpenFolder, desktop.ActReopen}}
+		Actions: []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}}
 	if len(re.Requirements) > 0 {
 		lines := []string{"Change one of these requirements so that they agree, save " + file + ", then open the app again:"}
 		for _, r := range re.Requirements {
@@ -182,7 +188,7 @@ func dependenciesView(re *pyruntime.ResolveError) desktop.ErrorView {
 }
 
 // appProgress names the app in the progress's step when the window shows a switch.
-func appProgress(v desktop.ProgressView, p pyruntime.Progress) desktop.ProgressView {
+func appProgress(v windowapi.ProgressView, p pyruntime.Progress) windowapi.ProgressView {
 	v.App = p.App
 	if p.App == shell.DemoName {
 		v.App = ""

@@ -1,6 +1,7 @@
-// Package appwindow adapts the shell (supervisor, session, runtime) to the desktop window's
-// Backend: it turns supervisor events, session changes and start-up errors into the window's
-// plain views, and turns the window's buttons into shell calls.
+// Package appwindow adapts the shell (supervisor, session, runtime) to the window's Backend
+// (app/windowapi): it turns supervisor events, session changes and start-up errors into the
+// window's plain views, and turns the window's buttons into shell calls. It does not import the
+// window (app/desktop), which asks it only through windowapi.Backend.
 package appwindow
 
 import (
@@ -15,15 +16,15 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/app/config"
-	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/shell"
 	"github.com/desklit/desklit/app/supervisor"
 	"github.com/desklit/desklit/app/version"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
-// Backend is the desktop.Backend of the real app.
+// Backend is the windowapi.Backend of the real app.
 type Backend struct {
 	sh    *shell.Shell
 	paths config.Paths
@@ -32,7 +33,7 @@ type Backend struct {
 	exe string
 
 	mu          sync.Mutex
-	ev          desktop.Events
+	ev          windowapi.Events
 	startCancel context.CancelFunc
 	starting    bool
 	stopSubs    []func()
@@ -49,7 +50,7 @@ type Backend struct {
 
 type startResult struct{ err error }
 
-var _ desktop.Backend = (*Backend)(nil)
+var _ windowapi.Backend = (*Backend)(nil)
 
 // New adapts sh. Progress reaches the window through ProgressFunc, which the shell must be built with.
 func New(sh *shell.Shell, paths config.Paths, log *slog.Logger) *Backend {
@@ -73,7 +74,7 @@ func (b *Backend) ProgressFunc() func(pyruntime.Progress) {
 	}
 }
 
-func (b *Backend) events() desktop.Events {
+func (b *Backend) events() windowapi.Events {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.ev
@@ -91,7 +92,7 @@ func (b *Backend) Prestart(ctx context.Context) {
 
 // Start attaches the window: it replays what happened before, forwards events, and starts the
 // services in the background unless Prestart did.
-func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
+func (b *Backend) Start(ctx context.Context, ev windowapi.Events) error {
 	b.mu.Lock()
 	b.ev = ev
 	early, prestarted := b.early, b.starting
@@ -136,7 +137,7 @@ func (b *Backend) Start(ctx context.Context, ev desktop.Events) error {
 	return nil
 }
 
-func (b *Backend) forwardSession(ev desktop.Events) {
+func (b *Backend) forwardSession(ev windowapi.Events) {
 	m := b.sh.Sessions()
 	changes, unsub := m.Subscribe()
 	b.mu.Lock()
@@ -148,7 +149,7 @@ func (b *Backend) forwardSession(ev desktop.Events) {
 		for c := range changes {
 			v := sessionView(m.Current(), warning)
 			if c.Kind == session.Error && c.Message != "" {
-				ev.Error(desktop.ErrorView{Kind: desktop.ErrOther, Title: "Sign-in problem", Message: c.Message, Actions: []string{desktop.ActDismiss}})
+				ev.Error(windowapi.ErrorView{Kind: windowapi.ErrOther, Title: "Sign-in problem", Message: c.Message, Actions: []string{windowapi.ActDismiss}})
 			}
 			ev.Session(v)
 		}
@@ -173,8 +174,8 @@ func (b *Backend) forwardServices(events <-chan supervisor.Event) {
 	}
 }
 
-func (b *Backend) views() []desktop.ServiceView {
-	var out []desktop.ServiceView
+func (b *Backend) views() []windowapi.ServiceView {
+	var out []windowapi.ServiceView
 	for _, st := range b.sh.Supervisor().Snapshot() {
 		out = append(out, serviceView(st))
 	}
@@ -215,14 +216,14 @@ func (b *Backend) runStart(ctx context.Context) {
 	}
 }
 
-func (b *Backend) report(ev desktop.Events, err error) {
-	ev.Progress(desktop.ProgressView{Done: true})
+func (b *Backend) report(ev windowapi.Events, err error) {
+	ev.Progress(windowapi.ProgressView{Done: true})
 	if err != nil {
 		b.log.Error("start-up failed", "err", err)
 		ev.Error(b.classify(err))
 		return
 	}
-	ev.Error(desktop.ErrorView{}) // clears an earlier error
+	ev.Error(windowapi.ErrorView{}) // clears an earlier error
 	ev.Services(b.views())
 	b.openErrorShown.Do(func() { b.reportOpenError(ev) })
 }
@@ -296,7 +297,7 @@ func (b *Backend) RetryStart(ctx context.Context) error {
 		}
 		b.forwardSession(ev)
 	}
-	ev.Error(desktop.ErrorView{})
+	ev.Error(windowapi.ErrorView{})
 	if b.claimStart() {
 		go b.runStart(context.WithoutCancel(ctx))
 	}

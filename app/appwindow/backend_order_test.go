@@ -3,7 +3,7 @@ package appwindow
 import (
 	"testing"
 
-	"github.com/desklit/desklit/app/desktop"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 func TestServicePillsKeepOneOrder(t *testing.T) {
@@ -12,7 +12,7 @@ func TestServicePillsKeepOneOrder(t *testing.T) {
 		{"api", "component", "streamlit"},
 		{"component", "extra", "streamlit", "api"},
 	} {
-		v := make([]desktop.ServiceView, len(in))
+		v := make([]windowapi.ServiceView, len(in))
 		for i, n := range in {
 			v[i].Name = n
 		}

@@ -9,13 +9,13 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 // classify turns a start-up error into something a user can act on.
-func (b *Backend) classify(err error) desktop.ErrorView {
+func (b *Backend) classify(err error) windowapi.ErrorView {
 	if v, ok := classifyApp(err); ok {
 		return v
 	}
@@ -27,8 +27,8 @@ func (b *Backend) classify(err error) desktop.ErrorView {
 		if pe.Name != "" {
 			holder = fmt.Sprintf("%s (pid %d)", pe.Name, pe.PID)
 		}
-		v := desktop.ErrorView{
-			Kind: desktop.ErrPortInUse, Title: fmt.Sprintf("Port %d is in use", pe.Port), Service: pe.Service,
+		v := windowapi.ErrorView{
+			Kind: windowapi.ErrPortInUse, Title: fmt.Sprintf("Port %d is in use", pe.Port), Service: pe.Service,
 			Message: fmt.Sprintf("Desklit needs port %d for %s, but %s is using it. Desklit does not stop programs it did not start: quit that program, or let Desklit use another port.",
 				pe.Port, words(pe.Service), holder),
 			Detail: pe.Cmdline,
@@ -37,34 +37,34 @@ func (b *Backend) classify(err error) desktop.ErrorView {
 		// registered redirect URI name their ports).
 		if movable[pe.Service] {
 			if p := freePortNear(pe.Port, b.sh.Config().Ports()); p > 0 {
-				v.Actions = append(v.Actions, desktop.ActUsePort+":"+strconv.Itoa(p))
+				v.Actions = append(v.Actions, windowapi.ActUsePort+":"+strconv.Itoa(p))
 			}
 		} else {
 			v.Message = fmt.Sprintf("Desklit needs port %d for %s, but %s is using it. Quit that program and try again.",
 				pe.Port, words(pe.Service), holder)
 		}
-		v.Actions = append(v.Actions, desktop.ActRetry)
+		v.Actions = append(v.Actions, windowapi.ActRetry)
 		return v
 	case errors.As(err, &np):
-		return desktop.ErrorView{Kind: desktop.ErrNoPython, Title: "Python is needed", Message: np.Error(), Actions: []string{desktop.ActRetry}}
+		return windowapi.ErrorView{Kind: windowapi.ErrNoPython, Title: "Python is needed", Message: np.Error(), Actions: []string{windowapi.ActRetry}}
 	case errors.Is(err, context.Canceled):
-		return desktop.ErrorView{Kind: desktop.ErrRuntimeBuild, Title: "Start-up cancelled", Message: "The start was cancelled. Nothing half-built is kept.", Actions: []string{desktop.ActRetry, desktop.ActQuit}}
+		return windowapi.ErrorView{Kind: windowapi.ErrRuntimeBuild, Title: "Start-up cancelled", Message: "The start was cancelled. Nothing half-built is kept.", Actions: []string{windowapi.ActRetry, windowapi.ActQuit}}
 	default:
 		// An error no case above explains: the user reads a sentence of ours, and Go's own
 		// words go to the details (collapsed) and the log, for a bug report.
-		return desktop.ErrorView{Kind: desktop.ErrOther, Title: "Desklit could not start",
+		return windowapi.ErrorView{Kind: windowapi.ErrOther, Title: "Desklit could not start",
 			Message: "Something Desklit did not expect stopped the start. Try again; if it happens again, save the diagnostics (File › Save Diagnostics) to report it.",
-			Detail:  err.Error(), Actions: []string{desktop.ActRetry, desktop.ActShowLogs}}
+			Detail:  err.Error(), Actions: []string{windowapi.ActRetry, windowapi.ActShowLogs}}
 	}
 }
 
-func crashLoop(st supervisor.Status) desktop.ErrorView {
-	return desktop.ErrorView{
-		Kind: desktop.ErrCrashLoop, Service: st.Name,
+func crashLoop(st supervisor.Status) windowapi.ErrorView {
+	return windowapi.ErrorView{
+		Kind: windowapi.ErrCrashLoop, Service: st.Name,
 		Title:   fmt.Sprintf("%s keeps stopping", st.Name),
 		Message: fmt.Sprintf("%s stopped %d times in a short while (%s); Desklit stopped restarting it.", st.Name, st.Restarts+1, orDash(st.ExitStatus)),
 		Detail:  st.LastError,
-		Actions: []string{desktop.ActRestart + ":" + st.Name, desktop.ActShowLogs},
+		Actions: []string{windowapi.ActRestart + ":" + st.Name, windowapi.ActShowLogs},
 	}
 }
 

@@ -11,8 +11,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/packager"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 // packTarget is a system the packager makes installers for.
@@ -42,10 +42,10 @@ func systemOf(goos string) string {
 // PackageTargets are this system's target, then the others, each available when Desklit's
 // binaries for it are found: this system's beside this program, another's where `make dist`
 // leaves them in a source tree (otherBinaries).
-func (b *Backend) PackageTargets() []desktop.PackageTarget {
-	var out []desktop.PackageTarget
+func (b *Backend) PackageTargets() []windowapi.PackageTarget {
+	var out []windowapi.PackageTarget
 	for _, t := range packTargets {
-		v := desktop.PackageTarget{Name: t.name, Label: t.label, Host: t.goos == runtime.GOOS}
+		v := windowapi.PackageTarget{Name: t.name, Label: t.label, Host: t.goos == runtime.GOOS}
 		dir, want := b.otherBinaries(t), t.binaries
 		if v.Host { // beside this program; uv (last) may come from elsewhere (pyruntime.FindUV)
 			dir, want = filepath.Dir(b.exe), want[:len(want)-1]
@@ -60,7 +60,7 @@ func (b *Backend) PackageTargets() []desktop.PackageTarget {
 			v.Note = "NSIS is not installed: the portable .zip only, no installer (Debian: apt install nsis)"
 		}
 		if v.Host {
-			out = append([]desktop.PackageTarget{v}, out...)
+			out = append([]windowapi.PackageTarget{v}, out...)
 		} else {
 			out = append(out, v)
 		}
@@ -104,7 +104,7 @@ func (b *Backend) packageRuns(names []string) ([]packRun, error) {
 	host := ""
 	var runs []packRun
 	for _, n := range names {
-		i := slices.IndexFunc(avail, func(t desktop.PackageTarget) bool { return t.Name == n })
+		i := slices.IndexFunc(avail, func(t windowapi.PackageTarget) bool { return t.Name == n })
 		switch {
 		case i < 0:
 			return nil, fmt.Errorf("unknown target %q (want linux, windows or macos)", n)
@@ -128,18 +128,18 @@ func (b *Backend) packageRuns(names []string) ([]packRun, error) {
 
 // Package makes the current project into installers with the packager, as `desklit package`
 // does, into req.OutDir (default: Desklit's packages folder).
-func (b *Backend) Package(ctx context.Context, req desktop.PackageRequest, progress func(string)) (desktop.PackageResult, error) {
+func (b *Backend) Package(ctx context.Context, req windowapi.PackageRequest, progress func(string)) (windowapi.PackageResult, error) {
 	p := b.sh.Project()
 	if p == nil || b.sh.Single() {
-		return desktop.PackageResult{}, errors.New("only a project of your own is packaged: not the demo, nor a packaged app")
+		return windowapi.PackageResult{}, errors.New("only a project of your own is packaged: not the demo, nor a packaged app")
 	}
 	runs, err := b.packageRuns(req.Targets)
 	if err != nil {
-		return desktop.PackageResult{}, err
+		return windowapi.PackageResult{}, err
 	}
 	o, closeLog, err := b.sh.PackageOptions(ctx)
 	if err != nil {
-		return desktop.PackageResult{}, err
+		return windowapi.PackageResult{}, err
 	}
 	defer closeLog()
 	o.Project, o.Progress = p.Path, progress
@@ -147,7 +147,7 @@ func (b *Backend) Package(ctx context.Context, req desktop.PackageRequest, progr
 		o.OutDir = req.OutDir
 	}
 	o.OutDir, _ = filepath.Abs(o.OutDir)
-	res := desktop.PackageResult{OutDir: o.OutDir}
+	res := windowapi.PackageResult{OutDir: o.OutDir}
 	for _, r := range runs {
 		o.Targets, o.Binaries = r.targets, r.binaries
 		rep, err := packager.Build(ctx, o)

@@ -15,11 +15,11 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/app/config"
-	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/packager"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 // sourceTree is a source tree's binaries: this system's in build/bin, Windows' where `make dist`
@@ -53,7 +53,7 @@ func TestPackageTargetsLookForTheBinaries(t *testing.T) {
 	if len(got) != 3 || !got[0].Host || !got[0].Available || (got[0].Note != "") != noNSIS {
 		t.Fatalf("targets = %+v, want this system's first, available", got)
 	}
-	byName := map[string]desktop.PackageTarget{}
+	byName := map[string]windowapi.PackageTarget{}
 	for _, v := range got {
 		byName[v.Name] = v
 	}
@@ -154,7 +154,7 @@ func TestPackageSingleFile(t *testing.T) {
 	var lines []string
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
-	res, err := b.Package(ctx, desktop.PackageRequest{Targets: []string{"linux"}, OutDir: out}, func(l string) {
+	res, err := b.Package(ctx, windowapi.PackageRequest{Targets: []string{"linux"}, OutDir: out}, func(l string) {
 		mu.Lock()
 		lines = append(lines, l)
 		mu.Unlock()

@@ -11,31 +11,31 @@ import (
 	"context"
 
 	"github.com/desklit/desklit/app/config"
-	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/shell"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 type recEvents struct {
 	mu     sync.Mutex
-	errors []desktop.ErrorView
+	errors []windowapi.ErrorView
 	svcs   int
 	done   int
 }
 
-func (r *recEvents) Services([]desktop.ServiceView) { r.mu.Lock(); r.svcs++; r.mu.Unlock() }
-func (r *recEvents) Session(desktop.SessionView)    {}
-func (r *recEvents) LogLine(string, string)         {}
-func (r *recEvents) App(desktop.AppView)            {}
-func (r *recEvents) Progress(p desktop.ProgressView) {
+func (r *recEvents) Services([]windowapi.ServiceView) { r.mu.Lock(); r.svcs++; r.mu.Unlock() }
+func (r *recEvents) Session(windowapi.SessionView)    {}
+func (r *recEvents) LogLine(string, string)           {}
+func (r *recEvents) App(windowapi.AppView)            {}
+func (r *recEvents) Progress(p windowapi.ProgressView) {
 	r.mu.Lock()
 	if p.Done {
 		r.done++
 	}
 	r.mu.Unlock()
 }
-func (r *recEvents) Error(e desktop.ErrorView) {
+func (r *recEvents) Error(e windowapi.ErrorView) {
 	r.mu.Lock()
 	if e.Kind != "" {
 		r.errors = append(r.errors, e)
@@ -94,8 +94,8 @@ func TestPrestartOutcomeReachesTheWindowOnce(t *testing.T) {
 	if len(ev.errors) != 1 || ev.done != 1 {
 		t.Fatalf("window got %d errors (%+v) and %d progress-done events, want 1 and 1", len(ev.errors), ev.errors, ev.done)
 	}
-	if ev.errors[0].Kind != desktop.ErrNoPython {
-		t.Errorf("error kind %q, want %q: %+v", ev.errors[0].Kind, desktop.ErrNoPython, ev.errors[0])
+	if ev.errors[0].Kind != windowapi.ErrNoPython {
+		t.Errorf("error kind %q, want %q: %+v", ev.errors[0].Kind, windowapi.ErrNoPython, ev.errors[0])
 	}
 	if ev.svcs == 0 {
 		t.Error("the window was not told the services' states when it attached")
@@ -113,7 +113,7 @@ func TestOpenErrorOutlivesTheStart(t *testing.T) {
 	ev := &recEvents{}
 	b.report(ev, nil)
 	b.report(ev, nil) // a later successful restart does not show it again
-	if len(ev.errors) != 1 || ev.errors[0].Kind != desktop.ErrChooseScript || ev.errors[0].Folder != "/p/hello" {
+	if len(ev.errors) != 1 || ev.errors[0].Kind != windowapi.ErrChooseScript || ev.errors[0].Folder != "/p/hello" {
 		t.Fatalf("errors after the start = %+v, want the choice of script once", ev.errors)
 	}
 }

@@ -6,16 +6,16 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 // progressView puts the runtime build's steps in a user's words. pip reports each package while
 // it collects them, then nothing until the install is done: that phase shows no package count.
-func progressView(p pyruntime.Progress) desktop.ProgressView {
-	v := desktop.ProgressView{Percent: p.Percent}
+func progressView(p pyruntime.Progress) windowapi.ProgressView {
+	v := windowapi.ProgressView{Percent: p.Percent}
 	switch p.Step {
 	case pyruntime.StepLock:
 		v.Step = "Waiting for another Desklit to finish setting up"
@@ -44,8 +44,8 @@ func progressView(p pyruntime.Progress) desktop.ProgressView {
 	return v
 }
 
-func sessionView(s *session.Session, warning string) desktop.SessionView {
-	v := desktop.SessionView{StoreWarning: warning}
+func sessionView(s *session.Session, warning string) windowapi.SessionView {
+	v := windowapi.SessionView{StoreWarning: warning}
 	if s != nil {
 		v.SignedIn = true
 		v.Name, v.Email, v.Sub, v.Expiry = s.User.Name, s.User.Email, s.User.Sub, s.Expiry
@@ -55,18 +55,18 @@ func sessionView(s *session.Session, warning string) desktop.SessionView {
 
 // stateViews are the window's states for the supervisor's; the frontend's pills know each.
 var stateViews = map[supervisor.State]string{
-	supervisor.Starting: desktop.StateStarting, supervisor.Ready: desktop.StateReady,
-	supervisor.Unhealthy: desktop.StateUnhealthy, supervisor.Backoff: desktop.StateBackoff,
-	supervisor.Failed: desktop.StateFailed, supervisor.Stopping: desktop.StateStopping,
-	supervisor.Stopped: desktop.StateStopped,
+	supervisor.Starting: windowapi.StateStarting, supervisor.Ready: windowapi.StateReady,
+	supervisor.Unhealthy: windowapi.StateUnhealthy, supervisor.Backoff: windowapi.StateBackoff,
+	supervisor.Failed: windowapi.StateFailed, supervisor.Stopping: windowapi.StateStopping,
+	supervisor.Stopped: windowapi.StateStopped,
 }
 
-func serviceView(st supervisor.Status) desktop.ServiceView {
+func serviceView(st supervisor.Status) windowapi.ServiceView {
 	state, ok := stateViews[st.State]
 	if !ok {
 		state = string(st.State)
 	}
-	return desktop.ServiceView{
+	return windowapi.ServiceView{
 		Name: st.Name, State: state, URL: st.URL, PID: st.PID, Restarts: st.Restarts,
 		CPUPercent: st.CPUPercent, RSSBytes: st.RSSBytes, CPUHigh: st.CPUHigh,
 		LastError: st.LastError, Reason: st.Reason,
@@ -77,14 +77,14 @@ func serviceView(st supervisor.Status) desktop.ServiceView {
 // registered in (Streamlit may start before or after the Go services).
 var serviceOrder = map[string]int{"api": 0, "component": 1, "streamlit": 2}
 
-func sortServices(v []desktop.ServiceView) {
+func sortServices(v []windowapi.ServiceView) {
 	rank := func(name string) int {
 		if r, ok := serviceOrder[name]; ok {
 			return r
 		}
 		return len(serviceOrder)
 	}
-	slices.SortStableFunc(v, func(a, b desktop.ServiceView) int { return rank(a.Name) - rank(b.Name) })
+	slices.SortStableFunc(v, func(a, b windowapi.ServiceView) int { return rank(a.Name) - rank(b.Name) })
 }
 
 // formatLine puts our timestamp (when the supervisor read the line) in front of a log line and

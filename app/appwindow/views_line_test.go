@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 // A log line shows one timestamp: ours. Streamlit's logger and the Go services' JSON logs add
@@ -30,10 +30,10 @@ func TestLogLineHasOneTimestamp(t *testing.T) {
 // the window.
 func TestServiceView(t *testing.T) {
 	want := map[supervisor.State]string{
-		supervisor.Starting: desktop.StateStarting, supervisor.Ready: desktop.StateReady,
-		supervisor.Unhealthy: desktop.StateUnhealthy, supervisor.Backoff: desktop.StateBackoff,
-		supervisor.Failed: desktop.StateFailed, supervisor.Stopping: desktop.StateStopping,
-		supervisor.Stopped: desktop.StateStopped,
+		supervisor.Starting: windowapi.StateStarting, supervisor.Ready: windowapi.StateReady,
+		supervisor.Unhealthy: windowapi.StateUnhealthy, supervisor.Backoff: windowapi.StateBackoff,
+		supervisor.Failed: windowapi.StateFailed, supervisor.Stopping: windowapi.StateStopping,
+		supervisor.Stopped: windowapi.StateStopped,
 	}
 	for st, w := range want {
 		if got := serviceView(supervisor.Status{Name: "api", State: st}).State; got != w {

@@ -11,11 +11,11 @@ import (
 	"testing"
 
 	"github.com/desklit/desklit/app/config"
-	"github.com/desklit/desklit/app/desktop"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/shell"
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 func TestProgressViewIsInAUsersWords(t *testing.T) {
@@ -53,72 +53,72 @@ func TestClassify(t *testing.T) {
 	b := New(shell.New(shell.Options{Config: cfg, Paths: paths, Logger: log}), paths, log)
 
 	api := b.classify(fmt.Errorf("start: %w", &supervisor.PortInUseError{Service: "api", Port: 8888, PID: 42, Name: "python3", Cmdline: "python3 -m http.server 8888"}))
-	if api.Kind != desktop.ErrPortInUse || api.Service != "api" || !strings.Contains(api.Message, "python3 (pid 42)") || !strings.Contains(api.Message, "protected API") {
+	if api.Kind != windowapi.ErrPortInUse || api.Service != "api" || !strings.Contains(api.Message, "python3 (pid 42)") || !strings.Contains(api.Message, "protected API") {
 		t.Errorf("api conflict: %+v", api)
 	}
-	if len(api.Actions) == 0 || !strings.HasPrefix(api.Actions[0], desktop.ActUsePort+":") {
+	if len(api.Actions) == 0 || !strings.HasPrefix(api.Actions[0], windowapi.ActUsePort+":") {
 		t.Errorf("api conflict offers no other port: %v", api.Actions)
 	}
 	for _, a := range api.Actions {
 		for _, taken := range cfg.Ports() {
-			if a == fmt.Sprintf("%s:%d", desktop.ActUsePort, taken) {
+			if a == fmt.Sprintf("%s:%d", windowapi.ActUsePort, taken) {
 				t.Errorf("offered port %d, which another setting uses", taken)
 			}
 		}
 	}
 	idp := b.classify(&supervisor.PortInUseError{Service: "idp", Port: 9010, Name: "nc", PID: 7})
 	for _, a := range idp.Actions {
-		if strings.HasPrefix(a, desktop.ActUsePort) {
+		if strings.HasPrefix(a, windowapi.ActUsePort) {
 			t.Errorf("the dev IdP cannot move, but %q was offered", a)
 		}
 	}
 	np := b.classify(&pyruntime.NoPythonError{GOOS: "linux"})
-	if np.Kind != desktop.ErrNoPython {
+	if np.Kind != windowapi.ErrNoPython {
 		t.Errorf("no python: %+v", np)
 	}
 	script := b.classify(fmt.Errorf("open: %w", &shell.ScriptError{Name: "Sales", Script: "/p/app.py", Output: "SyntaxError: '(' was never closed"}))
-	if script.Kind != desktop.ErrAppFailed || script.Title != "Sales could not start" || !strings.Contains(script.Detail, "SyntaxError") ||
+	if script.Kind != windowapi.ErrAppFailed || script.Title != "Sales could not start" || !strings.Contains(script.Detail, "SyntaxError") ||
 		strings.Join(script.Actions, ",") != "retry,show_logs,open_app" {
 		t.Errorf("script error: %+v", script)
 	}
 	missing := b.classify(&pyruntime.NotFoundError{Package: "plotly", Name: "Sales", Wheels: "/p/wheels", Offline: true})
-	if missing.Kind != desktop.ErrRuntimeBuild || !strings.Contains(missing.Message, "plotly") || !strings.Contains(missing.Message, "/p/wheels") {
+	if missing.Kind != windowapi.ErrRuntimeBuild || !strings.Contains(missing.Message, "plotly") || !strings.Contains(missing.Message, "/p/wheels") {
 		t.Errorf("missing package: %+v", missing)
 	}
-	if missing.Folder != filepath.Dir("/p/wheels") || !slices.Contains(missing.Actions, desktop.ActOpenFolder) { // \p on Windows
+	if missing.Folder != filepath.Dir("/p/wheels") || !slices.Contains(missing.Actions, windowapi.ActOpenFolder) { // \p on Windows
 		t.Errorf("missing package: no folder to put the wheel in: %+v", missing)
 	}
 	conflict := b.classify(fmt.Errorf("start: %w", &pyruntime.ResolveError{Name: "Sales", File: "/p/requirements.txt",
 		Explanation:  "Because you require pandas==2.2.3 and streamlit==1.51.0 depends on pandas<2.2, we can conclude that your requirements are unsatisfiable.",
 		Requirements: []pyruntime.Requirement{{Text: "pandas==2.2.3", File: "/p/requirements.txt", Line: 2}, {Text: "streamlit==1.51.0", File: "/p/requirements.txt", Line: 7}}}))
-	if conflict.Kind != desktop.ErrDependencies || !strings.HasPrefix(conflict.Message, "Because you require pandas==2.2.3") ||
+	if conflict.Kind != windowapi.ErrDependencies || !strings.HasPrefix(conflict.Message, "Because you require pandas==2.2.3") ||
 		!strings.Contains(conflict.Detail, "pandas==2.2.3 (requirements.txt line 2)") || !strings.Contains(conflict.Detail, "streamlit==1.51.0 (requirements.txt line 7)") ||
 		strings.Join(conflict.Actions, ",") != "edit_deps,open_folder,reopen" || conflict.File != "/p/requirements.txt" || conflict.Folder != filepath.Dir("/p/requirements.txt") {
 		t.Errorf("conflict: %+v", conflict)
 	}
 	choose := b.classify(&project.NoScriptError{Dir: "/p/hello", Candidates: []string{"0_👋_Hello.py", "explore.py"}})
-	if choose.Kind != desktop.ErrChooseScript || choose.Folder != "/p/hello" || strings.Join(choose.Actions, ",") != "script:0_👋_Hello.py,script:explore.py,open_app" {
+	if choose.Kind != windowapi.ErrChooseScript || choose.Folder != "/p/hello" || strings.Join(choose.Actions, ",") != "script:0_👋_Hello.py,script:explore.py,open_app" {
 		t.Errorf("several scripts: %+v", choose)
 	}
 	build := b.classify(fmt.Errorf("start: %w", &pyruntime.BuildError{Step: "install the packages", Err: errors.New("uv failed")}))
-	if build.Kind != desktop.ErrRuntimeBuild {
+	if build.Kind != windowapi.ErrRuntimeBuild {
 		t.Errorf("build error: %+v", build)
 	}
-	if words := b.classify(errors.New("the runtime said pip")); words.Kind != desktop.ErrOther {
+	if words := b.classify(errors.New("the runtime said pip")); words.Kind != windowapi.ErrOther {
 		t.Errorf("an error is classified by its type, not its words: %+v", words)
 	}
 	svc := b.classify(fmt.Errorf("start: %w", &shell.ServiceError{Name: "notes-api", Where: "/p/desklit.toml line 3",
 		Err: errors.New("notes-api: not ready within 1m0s; last output:\nTraceback: ModuleNotFoundError: No module named 'flask'")}))
-	if svc.Kind != desktop.ErrAppFailed || svc.Service != "notes-api" || svc.Title != "notes-api could not start" ||
+	if svc.Kind != windowapi.ErrAppFailed || svc.Service != "notes-api" || svc.Title != "notes-api could not start" ||
 		!strings.Contains(svc.Message, "desklit.toml line 3") || !strings.Contains(svc.Detail, "No module named 'flask'") {
 		t.Errorf("a service of the app that did not start: %+v", svc)
 	}
 	svcPort := b.classify(&shell.ServiceError{Name: "notes-api", Err: &supervisor.PortInUseError{Service: "notes-api", Port: 8123, PID: 7, Name: "nc"}})
-	if svcPort.Kind != desktop.ErrPortInUse || !strings.Contains(svcPort.Message, "the app's service notes-api") {
+	if svcPort.Kind != windowapi.ErrPortInUse || !strings.Contains(svcPort.Message, "the app's service notes-api") {
 		t.Errorf("a service's port conflict: %+v", svcPort)
 	}
 	other := b.classify(errors.New("boom\nsecond line"))
-	if other.Kind != desktop.ErrOther || strings.Contains(other.Message, "boom") || other.Detail != "boom\nsecond line" {
+	if other.Kind != windowapi.ErrOther || strings.Contains(other.Message, "boom") || other.Detail != "boom\nsecond line" {
 		t.Errorf("other: a raw Go error must not be the message, only the detail: %+v", other)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/packaged"
 	"github.com/desklit/desklit/app/project"
+	"github.com/desklit/desklit/app/shell"
 )
 
 // App is the Streamlit project a launch opens: nil Project is the bundled demo. Err is why the
@@ -86,7 +87,7 @@ func applyProject(cfg *config.Config, p *project.Project) error {
 // packaged app opens nothing else.
 func packagedApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, m *packaged.Manifest) (App, error) {
 	if fs.NArg() > 0 {
-		return App{}, &UsageError{Msg: fmt.Sprintf("%s opens its own app only (not %s)", m.Name, fs.Arg(0))}
+		return App{}, &UsageError{Msg: shell.OpenRule{Own: m.Name}.Check(fs.Arg(0)).Error()}
 	}
 	dir := filepath.Join(paths.Data, "project")
 	if err := m.Unpack(dir); err != nil {

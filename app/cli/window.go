@@ -24,10 +24,9 @@ type WindowRunner interface {
 // runs in this process: the plain desklit hands the window to desklit-window untouched.
 type MainWindow struct {
 	Paths config.Paths
-	// Name and AppID are the app's: "Desklit" and "desklit", or a packaged app's. Single is set
-	// for a packaged app, which opens no other.
+	// Name and AppID are the app's: "Desklit" and "desklit", or a packaged app's. Whether it
+	// opens other apps is the shell's to say (Shell.Rule).
 	Name, AppID string
-	Single      bool
 	// Open makes the window's shell and the log it writes (closeLog ends it); the runtime
 	// build's progress goes to progress.
 	Open func(progress func(pyruntime.Progress)) (sh *shell.Shell, logger *slog.Logger, closeLog func())
@@ -54,7 +53,7 @@ func cmdWindow(ctx context.Context, e *Env, args []string) error {
 		return errors.New("no display to open the window on (DISPLAY and WAYLAND_DISPLAY are unset); use 'desklit run' to start the services without a window")
 	}
 	return e.Window.RunMain(ctx, e, MainWindow{
-		Paths: paths, Name: e.appName(), AppID: e.appID(), Single: e.Packaged != nil,
+		Paths: paths, Name: e.appName(), AppID: e.appID(),
 		Open: func(progress func(pyruntime.Progress)) (*shell.Shell, *slog.Logger, func()) {
 			logger, closeLog := appLogger(paths, e.Stderr)
 			return newShell(e, cfg, paths, logger, progress, app), logger, closeLog

@@ -63,9 +63,8 @@ type App struct {
 	ctx         context.Context // the window's context, set at start-up
 	cancelStart context.CancelFunc
 
-	mu      sync.Mutex
-	snap    Snapshot
-	opening string // the app being opened, "" when no switch runs
+	mu   sync.Mutex
+	snap Snapshot
 	// pkgCancel and pkgDone are set while File › Package App… runs (one at a time): the window's
 	// close cancels it and waits for it, so that its temporary folder does not stay behind.
 	pkgCancel context.CancelFunc

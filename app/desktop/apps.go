@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
-	"strings"
 )
 
 // menuRebuilds says whether the application menu can be replaced once the window runs (App's
@@ -18,9 +17,6 @@ import (
 // fixed items, and Services' Restart items, are relabelled in place instead (nativeUI.UpdateRecent,
 // UpdateServices).
 var menuRebuilds = runtime.GOOS != "linux"
-
-// demoName is the demo's name when the Backend gives none.
-const demoName = "Desklit demo"
 
 // Apps lists the recent apps, newest first, then the bundled demo.
 func (a *App) Apps() ([]AppView, error) {
@@ -33,34 +29,30 @@ func (a *App) Apps() ([]AppView, error) {
 }
 
 // OpenApp switches to the project at path (a folder or a .py file; "" = the bundled demo). It
-// returns once the app runs, or with what went wrong; the Backend reports its progress and its
-// errors as during start-up. Only Streamlit restarts: the session stays signed in.
+// returns once the app runs, or with what went wrong; the Backend decides whether the switch may
+// run and names the app, and reports its progress and its errors as during start-up. Only
+// Streamlit restarts: the session stays signed in.
 func (a *App) OpenApp(path string) error {
 	if err := a.wait(); err != nil {
 		return err
 	}
-	name := a.nameFor(path)
-	a.mu.Lock()
-	if a.opening != "" {
-		busy := a.opening
-		a.mu.Unlock()
-		return errors.New("another app is opening (" + busy + "); wait until it runs")
-	}
-	a.opening = name
-	stale := a.snap.Error != nil && aboutTheApp(*a.snap.Error)
-	a.mu.Unlock()
-	if stale {
-		a.clearError() // the failure of the app being replaced
-	}
-	appEvents{a}.emit(EvOpening, name)
-	defer func() {
+	name := "" // set once the Backend accepted the switch
+	err := a.b.OpenApp(a.ctx, path, func(n string) {
+		name = n
 		a.mu.Lock()
-		a.opening = ""
+		stale := a.snap.Error != nil && aboutTheApp(*a.snap.Error)
 		a.mu.Unlock()
-		appEvents{a}.emit(EvOpening, "")
-	}()
-	a.log.Info("opening app", "name", name, "path", path)
-	if err := a.b.OpenApp(a.ctx, path); err != nil {
+		if stale {
+			a.clearError() // the failure of the app being replaced
+		}
+		a.log.Info("opening app", "name", name, "path", path)
+		appEvents{a}.emit(EvOpening, name)
+	})
+	if name == "" {
+		return err // refused: nothing began
+	}
+	defer appEvents{a}.emit(EvOpening, "")
+	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			a.notice("Opening " + name + " was cancelled")
 			return nil
@@ -157,28 +149,13 @@ func (a *App) windowTitle(v AppView) string {
 	return v.Name + " — " + base
 }
 
-// appTitle is the app's own name: Desklit, or a packaged app's.
+// appTitle is the app's own name: Desklit (when Options.Title is empty: the one default), or a
+// packaged app's.
 func (a *App) appTitle() string {
 	if a.opts.Title == "" {
 		return "Desklit"
 	}
 	return a.opts.Title
-}
-
-// nameFor is what the window calls the app at path while it opens, before the Backend has read
-// its desklit.toml: its name in the recent list, else its folder's or script's name.
-func (a *App) nameFor(path string) string {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	for _, v := range a.snap.Apps {
-		if v.Path == path || (path == "" && v.Demo) {
-			return v.Name
-		}
-	}
-	if path == "" {
-		return demoName
-	}
-	return strings.TrimSuffix(filepath.Base(path), ".py")
 }
 
 // aboutTheApp says whether an error concerns the running app (and is moot once another runs).

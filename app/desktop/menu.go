@@ -207,7 +207,7 @@ func (a *App) recentApps() []AppView {
 // whole list.
 func (a *App) recentMenu(sub *menu.Menu, bg func(func() error) func(*menu.CallbackData), view func(string) func(*menu.CallbackData)) {
 	a.mu.Lock()
-	demo := demoName
+	demo := "" // the demo's name as the Backend lists it
 	for _, v := range a.snap.Apps {
 		if v.Demo {
 			demo = v.Name
@@ -241,8 +241,10 @@ func (a *App) recentMenu(sub *menu.Menu, bg func(func() error) func(*menu.Callba
 		item.Hidden = !it.Visible && a.menuRebuilds
 	}
 	sub.AddSeparator()
-	sub.AddText(demo, nil, open(""))
-	sub.AddSeparator()
+	if demo != "" {
+		sub.AddText(demo, nil, open(""))
+		sub.AddSeparator()
+	}
 	sub.AddText("All Apps…", nil, view("apps"))
 }
 

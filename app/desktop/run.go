@@ -52,9 +52,6 @@ func Run(b Backend, opts Options) error {
 }
 
 func (o Options) withDefaults() Options {
-	if o.Title == "" {
-		o.Title = "Desklit"
-	}
 	if o.UniqueID == "" {
 		o.UniqueID = DefaultUniqueID
 	}
@@ -133,7 +130,7 @@ func (a *App) wailsOptions(assets fs.FS, ws WindowState) *options.App {
 		},
 		Windows: &windows.Options{Theme: windows.SystemDefault},
 		Mac: &mac.Options{
-			About: &mac.AboutInfo{Title: opts.Title, Message: a.about(), Icon: opts.Icon},
+			About: &mac.AboutInfo{Title: a.appTitle(), Message: a.about(), Icon: opts.Icon},
 		},
 	}
 }

@@ -186,6 +186,20 @@ func Load(path string) (*Project, error) {
 	return p, nil
 }
 
+// NameOf is the name Load gives the project at path when its desklit.toml names none, worked out
+// from the path alone: for a project that cannot be read (yet).
+func NameOf(path string) string {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		abs = path
+	}
+	p := &Project{Path: abs, Dir: abs}
+	if strings.EqualFold(filepath.Ext(abs), ".py") {
+		p.Dir, p.Script = filepath.Dir(abs), abs
+	}
+	return defaultName(p)
+}
+
 // defaultName is the folder's name, or the script's for a lone .py file (not the entry page of a
 // multipage app), made readable
 // ("sales_report" → "Sales report").

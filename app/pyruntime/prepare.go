@@ -13,6 +13,7 @@ type Request struct {
 	Getenv     func(string) string // the environment the interpreter and uv are looked for in
 	Exe        string              // this program: uv is installed beside it
 	Script     string              // the Streamlit script
+	Dir        string              // the folder it runs in (its .streamlit settings and secrets are there)
 	Port       int                 // the port Streamlit serves on
 	// Early, when set, is called once with the runtime as soon as its environment passes the
 	// quick check (Plausible), before Prepare checks every file: Streamlit starts from it while
@@ -22,8 +23,10 @@ type Request struct {
 
 // Runtime is an app's environment and the command line that runs its script in it.
 type Runtime struct {
-	Env  Env
-	Argv []string // StreamlitArgv
+	Env    Env
+	Argv   []string // StreamlitArgv
+	Script string   // the script Argv runs (Request.Script)
+	Dir    string   // the folder it runs in (Request.Dir)
 	// Built: this Prepare built the environment (so its bytecode cache holds nothing of the
 	// app's packages yet: see WarmImports).
 	Built bool
@@ -85,5 +88,5 @@ func (r Request) options(ctx context.Context) (Options, error) {
 }
 
 func (r Request) runtime(env Env) Runtime {
-	return Runtime{Env: env, Argv: StreamlitArgv(env, r.Script, r.Port)}
+	return Runtime{Env: env, Argv: StreamlitArgv(env, r.Script, r.Port), Script: r.Script, Dir: r.Dir}
 }

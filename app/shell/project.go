@@ -3,7 +3,6 @@ package shell
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os/exec"
 	"strings"
@@ -13,9 +12,6 @@ import (
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 )
-
-// ErrSwitching is OpenProject's answer while another switch is under way.
-var ErrSwitching = errors.New("another app is opening; wait for it to finish")
 
 // ScriptError is a project whose script Python cannot compile (a syntax error): Streamlit would
 // start and show only a traceback, so the window says so instead, with Python's words.
@@ -46,60 +42,6 @@ func (e *AuthChangeError) Error() string {
 	}
 	return fmt.Sprintf("%s signs in with %s=%s, not %s as the app running now: close Desklit and open %s on its own (desklit %s)",
 		e.Name, e.Setting, e.Want, e.Have, e.Name, e.Path)
-}
-
-// OpenProject switches to the project at path ("" = the bundled demo): it builds or reuses its
-// environment while the running app goes on, checks its script, then restarts only the
-// Streamlit service on it. The session, the API and the component keep running. A failed or
-// cancelled switch leaves the running app as it was.
-func (s *Shell) OpenProject(ctx context.Context, path string) error {
-	if s.o.Single {
-		return errors.New("a packaged app runs its own app only")
-	}
-	if !s.switchMu.TryLock() {
-		return ErrSwitching
-	}
-	defer s.switchMu.Unlock()
-	var p *project.Project
-	if path != "" {
-		var err error
-		if p, err = project.Load(path); err != nil {
-			return err
-		}
-	}
-	if err := s.sameAuth(p); err != nil {
-		return err
-	}
-	r, err := s.runtimeRequest(p)
-	if err != nil {
-		return err
-	}
-	rt, err := s.prepare(ctx, r)
-	if err != nil {
-		return err
-	}
-	if err := checkScript(ctx, rt.Env, p); err != nil {
-		return err
-	}
-	stopCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-	err = s.sup.StopService(stopCtx, "streamlit")
-	cancel()
-	if err != nil {
-		s.log.Warn("stop streamlit before the switch", "err", err)
-	}
-	s.mu.Lock()
-	s.project, s.rt = p, rt
-	s.mu.Unlock()
-	s.log.Info("opening app", "name", appName(p), "path", path)
-	s.remember(p)
-	if err := s.switchServices(ctx); err != nil {
-		return err
-	}
-	sp, err := s.streamlitSpec()
-	if err != nil {
-		return err
-	}
-	return s.sup.Start(ctx, sp)
 }
 
 // remember puts p at the top of the recent list (nil: the demo is what was open last).

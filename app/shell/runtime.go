@@ -29,7 +29,8 @@ func (s *Shell) unpackApp() error {
 }
 
 // runtimeRequest is what pyruntime needs to run p (nil: the demo): its interpreter (in its
-// python range), how its environment is built, and its script.
+// python range), how its environment is built, and its script and folder — chosen here only
+// (s.script): the runtime carries them to the Streamlit service (streamlitSpec).
 func (s *Shell) runtimeRequest(p *project.Project) (pyruntime.Request, error) {
 	var want pyruntime.Range
 	if p != nil && p.Python != "" {
@@ -39,7 +40,7 @@ func (s *Shell) runtimeRequest(p *project.Project) (pyruntime.Request, error) {
 		}
 		want = r
 	}
-	script, _ := s.script(p)
+	script, dir := s.script(p)
 	return pyruntime.Request{
 		Options:    s.runtimeOptions(p),
 		Configured: s.cfg.Python,
@@ -47,6 +48,7 @@ func (s *Shell) runtimeRequest(p *project.Project) (pyruntime.Request, error) {
 		Getenv:     envLookup(s.o.Environ),
 		Exe:        s.o.Exe,
 		Script:     script,
+		Dir:        dir,
 		Port:       s.cfg.StreamlitPort,
 	}, nil
 }

@@ -99,7 +99,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	if err != nil {
 		return supervisor.Spec{}, err
 	}
-	script, dir := s.script(p)
+	script, dir := rt.Script, rt.Dir // chosen with the runtime (runtimeRequest)
 	// Where bytecode goes is Desklit's to say: the environment's pycache, never the project's
 	// folders; a PYTHONDONTWRITEBYTECODE inherited from the user's shell would make every start
 	// compile the whole of Streamlit and pandas again.

@@ -30,7 +30,7 @@ func TestFileWatcherOnlyForOwnProjects(t *testing.T) {
 	p := &project.Project{Dir: dir, Script: filepath.Join(dir, "app.py")}
 	for _, single := range []bool{true, false} {
 		s := New(Options{Project: p, Single: single, Config: &config.Config{StreamlitPort: 4010}, Environ: []string{"HOME=" + dir}})
-		s.rt = pyruntime.Runtime{Env: pyruntime.Env{Dir: dir}, Argv: []string{"python", "-m", "streamlit", "run", p.Script}}
+		s.rt = pyruntime.Runtime{Env: pyruntime.Env{Dir: dir}, Argv: []string{"python", "-m", "streamlit", "run", p.Script}, Script: p.Script, Dir: dir}
 		spec, err := s.streamlitSpec()
 		if err != nil {
 			t.Fatal(err)

@@ -68,7 +68,7 @@ type Shell struct {
 
 	mu           sync.Mutex
 	sessMu       sync.Mutex // serialises StartSession
-	switchMu     sync.Mutex // one OpenProject at a time
+	opening      string     // the name of the app a switch opens (opener.go), "" when none runs
 	rememberOnce sync.Once
 	project      *project.Project
 	sup          *supervisor.Supervisor
@@ -152,8 +152,8 @@ func (s *Shell) Project() *project.Project {
 	return s.project
 }
 
-// Single reports whether this is a packaged app, which runs its own project only.
-func (s *Shell) Single() bool { return s.o.Single }
+// Single reports whether this is a packaged app, which runs its own project only (Rule).
+func (s *Shell) Single() bool { return s.Rule().Own != "" }
 
 // OpenError is why the project asked for at start could not be opened, if it could not.
 func (s *Shell) OpenError() error { return s.o.OpenError }
@@ -171,7 +171,8 @@ func appName(p *project.Project) string {
 // DemoName is the bundled demo's name in the window and in messages.
 const DemoName = "Desklit demo"
 
-// script and dir are the Streamlit script and its working directory for p (nil: the demo).
+// script and dir are the Streamlit script and its working directory for p (nil: the demo): the
+// one choice, made with the runtime request (runtimeRequest), which carries it to the service.
 func (s *Shell) script(p *project.Project) (script, dir string) {
 	if p == nil {
 		return filepath.Join(s.appDir(), "app.py"), s.appDir()

@@ -38,7 +38,7 @@ func (runner) RunMain(ctx context.Context, e *cli.Env, w cli.MainWindow) error {
 	return desktop.Run(b, desktop.Options{
 		Title:           w.Name,
 		UniqueID:        uniqueID,
-		SingleApp:       w.Single,
+		SingleApp:       sh.Single(), // a packaged app (the shell's OpenRule): the menus offer no other app
 		Assets:          e.Assets.Frontend,
 		WindowStatePath: filepath.Join(w.Paths.State, "window.json"),
 		Logger:          logger.With("component", "window"),

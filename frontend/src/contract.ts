@@ -1,5 +1,5 @@
-// Generated from app/desktop/types.go (desktop.Contract) by
-// `go test ./app/desktop -run TestFrontendContract -update`: do not edit.
+// Generated from app/windowapi/windowapi.go (windowapi.Contract) by
+// `go test ./app/windowapi -run TestFrontendContract -update`: do not edit.
 
 /** Actions an ErrorView offers (parameterised ones as "verb:arg"). */
 export const Act = {

@@ -93,9 +93,10 @@ func (f *FakeBackend) CurrentApp() desktop.AppView {
 	return v
 }
 
-// OpenApp plays a switch: the environment's build when it is not built yet (with progress and
-// cancel), then only Streamlit restarts. Quarterly report fails with a syntax error.
-func (f *FakeBackend) OpenApp(ctx context.Context, path string) error {
+// OpenApp plays a switch: refused while another runs (as the shell's opener refuses it), the
+// environment's build when it is not built yet (with progress and cancel), then only Streamlit
+// restarts. Quarterly report fails with a syntax error.
+func (f *FakeBackend) OpenApp(ctx context.Context, path string, opening func(name string)) error {
 	f.record("OpenApp:" + path)
 	f.mu.Lock()
 	f.initApps()
@@ -103,28 +104,36 @@ func (f *FakeBackend) OpenApp(ctx context.Context, path string) error {
 		f.mu.Unlock()
 		return errors.New("the services are not started")
 	}
-	if f.opening {
+	if f.opening != "" {
+		busy := f.opening
 		f.mu.Unlock()
-		return errors.New("another app is opening")
+		return fmt.Errorf("another app is opening (%s); wait until it runs", busy)
 	}
 	v, known := f.view(path)
 	if !known {
 		v = newApp(path)
 	}
-	if v.Missing {
-		f.mu.Unlock()
-		return fmt.Errorf("%s no longer exists", path)
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	stop := context.AfterFunc(f.ctx, cancel) // Stop ends a switch too
-	f.opening, f.cancelOpen = true, cancel
+	f.opening, f.cancelOpen = v.Name, cancel
 	ev := f.ev
 	f.mu.Unlock()
+	if opening != nil {
+		opening(v.Name)
+	}
+	if v.Missing {
+		f.mu.Lock()
+		f.opening, f.cancelOpen = "", nil
+		f.mu.Unlock()
+		stop()
+		cancel()
+		return fmt.Errorf("%s no longer exists", path)
+	}
 	defer func() {
 		stop()
 		cancel()
 		f.mu.Lock()
-		f.opening, f.cancelOpen = false, nil
+		f.opening, f.cancelOpen = "", nil
 		f.mu.Unlock()
 	}()
 

@@ -61,7 +61,7 @@ type FakeBackend struct {
 	recent     []desktop.AppView
 	demo       desktop.AppView
 	current    string             // the current app's path, "" = the demo
-	opening    bool               // OpenApp runs
+	opening    string             // the name of the app OpenApp opens ("" when none)
 	cancelOpen context.CancelFunc // set while OpenApp builds an environment
 }
 

@@ -1,4 +1,4 @@
-package desktop_test
+package windowapi_test
 
 import (
 	"flag"
@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/desklit/desklit/app/desktop"
+	"github.com/desklit/desklit/app/windowapi"
 )
 
 var update = flag.Bool("update", false, "write frontend/src/contract.ts from the Go constants")
@@ -35,10 +35,10 @@ func TestFrontendContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	if string(got) != want {
-		t.Errorf("%s differs from the Go constants: run go test ./app/desktop -run TestFrontendContract -update\n--- have\n%s\n--- want\n%s", contractFile, got, want)
+		t.Errorf("%s differs from the Go constants: run go test ./app/windowapi -run TestFrontendContract -update\n--- have\n%s\n--- want\n%s", contractFile, got, want)
 	}
 	consts := exportedConsts(t)
-	for prefix, table := range map[string]map[string]string{"Act": desktop.Contract.Actions, "Err": desktop.Contract.Errors, "State": desktop.Contract.States} {
+	for prefix, table := range map[string]map[string]string{"Act": windowapi.Contract.Actions, "Err": windowapi.Contract.Errors, "State": windowapi.Contract.States} {
 		for name, value := range consts {
 			if rest, ok := strings.CutPrefix(name, prefix); ok && rest != "" && table[rest] != value {
 				t.Errorf("%s = %q is not in Contract as %s", name, value, rest)
@@ -54,15 +54,15 @@ func TestFrontendContract(t *testing.T) {
 
 func contractTS() string {
 	var b strings.Builder
-	b.WriteString("// Generated from app/desktop/types.go (desktop.Contract) by\n// `go test ./app/desktop -run TestFrontendContract -update`: do not edit.\n\n")
+	b.WriteString("// Generated from app/windowapi/windowapi.go (windowapi.Contract) by\n// `go test ./app/windowapi -run TestFrontendContract -update`: do not edit.\n\n")
 	for _, c := range []struct {
 		name  string
 		table map[string]string
 		doc   string
 	}{
-		{"Act", desktop.Contract.Actions, "Actions an ErrorView offers (parameterised ones as \"verb:arg\")."},
-		{"Err", desktop.Contract.Errors, "Error kinds the window explains."},
-		{"State", desktop.Contract.States, "Service states."},
+		{"Act", windowapi.Contract.Actions, "Actions an ErrorView offers (parameterised ones as \"verb:arg\")."},
+		{"Err", windowapi.Contract.Errors, "Error kinds the window explains."},
+		{"State", windowapi.Contract.States, "Service states."},
 	} {
 		fmt.Fprintf(&b, "/** %s */\nexport const %s = {\n", c.doc, c.name)
 		for _, k := range slices.Sorted(maps.Keys(c.table)) {
@@ -74,10 +74,10 @@ func contractTS() string {
 	return b.String()
 }
 
-// exportedConsts are the string constants declared in types.go, by name.
+// exportedConsts are the string constants declared in windowapi.go, by name.
 func exportedConsts(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), "types.go", nil, 0)
+	f, err := parser.ParseFile(token.NewFileSet(), "windowapi.go", nil, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
