@@ -208,11 +208,13 @@ func (o Options) build(ctx context.Context, env Env) (err error) {
 			_ = os.RemoveAll(tmp)
 		}
 	}()
+	took := newStepTimer()
 	o.report(Progress{Step: StepVenv, Percent: 0, Message: "creating the python environment with Python " + o.Python.Version})
 	venv := []string{"venv", "--relocatable", "--no-config", "--quiet", "--python", o.Python.Path, tmp}
 	if err := o.runUV(ctx, false, venv, nil, nil); err != nil {
 		return buildError("create the environment", err)
 	}
+	took.step("venv")
 	py := venvPython(tmp)
 	o.report(Progress{Step: StepInstall, Total: env.Lock.Packages, Percent: pctVenvEnd,
 		Message: fmt.Sprintf("installing %d packages", env.Lock.Packages)})
@@ -227,20 +229,23 @@ func (o Options) build(ctx context.Context, env Env) (err error) {
 	}, func(err error) error { return err }); err != nil {
 		return installError(err)
 	}
+	took.step("install")
 	if err := o.installAuth(ctx, py); err != nil {
 		return err
 	}
+	took.step("desklit_auth")
 	o.report(Progress{Step: StepCheck, Percent: pctInstallEnd, Message: "checking the python environment"})
 	if err := o.writeChecked(ctx, tmp, env.Key); err != nil {
 		return err
 	}
+	took.step("check")
 	if err := ctx.Err(); err != nil {
 		return buildError("build", err)
 	}
 	if err := os.Rename(tmp, env.Dir); err != nil {
 		return fmt.Errorf("move the environment into place: %w", err)
 	}
-	o.logger().Info("python environment built", "dir", env.Dir, "packages", env.Lock.Packages)
+	o.logger().Info("python environment built", "dir", env.Dir, "packages", env.Lock.Packages, "took", took.String())
 	return nil
 }
 
@@ -356,3 +361,19 @@ func baseEnviron() []string {
 	}
 	return append(out, "PYTHONNOUSERSITE=1")
 }
+
+// stepTimer says how long each step of a build took, for the log.
+type stepTimer struct {
+	last  time.Time
+	steps []string
+}
+
+func newStepTimer() *stepTimer { return &stepTimer{last: time.Now()} }
+
+func (t *stepTimer) step(name string) {
+	now := time.Now()
+	t.steps = append(t.steps, fmt.Sprintf("%s %.2fs", name, now.Sub(t.last).Seconds()))
+	t.last = now
+}
+
+func (t *stepTimer) String() string { return strings.Join(t.steps, ", ") }

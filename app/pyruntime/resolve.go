@@ -70,6 +70,7 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 		_ = os.Chtimes(out, now, now) // Prune keeps the locks in use
 		return o.checkedLock(out, src.File)
 	}
+	started := time.Now()
 	o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name()})
 	if err := os.MkdirAll(o.lockDir(), 0o755); err != nil {
 		return Lock{}, err
@@ -91,7 +92,7 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 		return Lock{}, fmt.Errorf("keep the lock: %w", err)
 	}
 	lock.File = out
-	o.logger().Info("resolved dependencies", "project", o.name(), "lock", out, "packages", lock.Packages)
+	o.logger().Info("resolved dependencies", "project", o.name(), "lock", out, "packages", lock.Packages, "took", time.Since(started).Round(time.Millisecond).String())
 	return lock, nil
 }
 
