@@ -120,7 +120,7 @@ func (s *Server) action(name string, pick func(SignIn) func(context.Context) err
 				return // the page went away; the shell carries on
 			}
 			s.log.Warn("shell action failed", "action", name, "err", err)
-			httpjson.WriteError(w, http.StatusBadGateway, name+"_failed", err.Error())
+			httpjson.WriteError(w, http.StatusBadGateway, name+"_failed", shellMessage(err))
 			return
 		}
 		s.log.Info("shell action done", "action", name)
@@ -156,4 +156,15 @@ func (s *Server) assets() http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// shellMessage is what the page reads of a failed sign-in or sign-out: the shell's own sentence
+// when the shell answered with one (control.AnswerError), else a fixed sentence; never Go's text,
+// which is logged.
+func shellMessage(err error) string {
+	var said interface{ UserMessage() string }
+	if errors.As(err, &said) && said.UserMessage() != "" {
+		return said.UserMessage()
+	}
+	return "see Desklit's log for the reason"
 }

@@ -3,6 +3,7 @@ package control
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/desklit/desklit/app/authflow"
 	"github.com/desklit/desklit/app/control/controltest"
 	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
@@ -164,11 +166,23 @@ func TestClientForwardsLoginAndLogout(t *testing.T) {
 		t.Fatalf("logout not forwarded: %d logouts, session %v", sessions.Logouts.Load(), sessions.Current())
 	}
 
-	sessions.LoginErr = errors.New("the user closed the sign-in window")
-	err := c.Login(ctx)
-	var ae *AnswerError
-	if !errors.As(err, &ae) || ae.Status != http.StatusBadGateway || !strings.Contains(err.Error(), "closed the sign-in window") {
-		t.Fatalf("failed login: err %v, want a 502 AnswerError with the sign-in's reason", err)
+	// The answer carries a stable code and our sentence for the failure, never Go's chain.
+	for _, tt := range []struct {
+		err      error
+		want     string
+		notShown string
+	}{
+		{fmt.Errorf("waiting for the callback: %w", authflow.ErrCancelled), "sign-in cancelled", "waiting for"},
+		{fmt.Errorf("exchange: %w", &authflow.ProviderError{Code: "access_denied"}), "refused the sign-in: access_denied", "exchange:"},
+		{errors.New("dial tcp 127.0.0.1:9: connect: connection refused"), "Desklit's log", "dial tcp"},
+	} {
+		sessions.LoginErr = tt.err
+		err := c.Login(ctx)
+		var ae *AnswerError
+		if !errors.As(err, &ae) || ae.Status != http.StatusBadGateway || ae.Code != "login_failed" ||
+			!strings.Contains(ae.Description, tt.want) || strings.Contains(ae.Description, tt.notShown) {
+			t.Errorf("failed login (%v): err %v, want a 502 login_failed saying %q", tt.err, err, tt.want)
+		}
 	}
 }
 
