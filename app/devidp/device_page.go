@@ -35,7 +35,7 @@ func (d *devicePage) submit(w http.ResponseWriter, r *http.Request) {
 	approve := r.PostForm.Get("action") != "deny"
 	if err := d.storage.decideDevice(code, user, r.PostForm.Get("password"), approve); err != nil {
 		d.storage.log.Info("dev IdP device sign-in refused", "username", user, "reason", err.Error())
-		d.render(w, http.StatusBadRequest, deviceData{UserCode: code, Selected: user, Error: err.Error()})
+		d.render(w, http.StatusBadRequest, deviceData{UserCode: code, Selected: user, Error: refusalText(err)})
 		return
 	}
 	if !approve {

@@ -3,6 +3,8 @@ package devidp
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -129,5 +131,16 @@ func TestGrantScopes(t *testing.T) {
 	}
 	if _, ok := findUser(DefaultUsers(), "analyst", "wrong"); ok {
 		t.Error("wrong password accepted")
+	}
+}
+
+// TestRefusalText: the sign-in pages show a refusal's own sentence, and for any other error a
+// fixed one, never its text.
+func TestRefusalText(t *testing.T) {
+	if got := refusalText(fmt.Errorf("approve: %w", errCodeUsed)); got != string(errCodeUsed) {
+		t.Errorf("a wrapped refusal reads %q", got)
+	}
+	if got := refusalText(errors.New("open /tmp/devidp/state.json: permission denied")); strings.Contains(got, "/tmp") || !strings.Contains(got, "log") {
+		t.Errorf("another error reads %q", got)
 	}
 }

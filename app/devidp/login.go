@@ -55,7 +55,7 @@ func (l *loginPage) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := l.storage.authenticate(id, user, r.PostForm.Get("password")); err != nil {
 		l.storage.log.Info("dev IdP sign-in refused", "username", user, "reason", err.Error())
-		l.render(w, http.StatusUnauthorized, loginData{ID: id, Selected: user, Error: err.Error()})
+		l.render(w, http.StatusUnauthorized, loginData{ID: id, Selected: user, Error: refusalText(err)})
 		return
 	}
 	l.storage.log.Info("dev IdP sign-in", "username", user)

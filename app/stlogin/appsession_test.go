@@ -3,10 +3,12 @@ package stlogin
 import (
 	"context"
 	"encoding/json"
-	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/authflow"
 )
 
 func TestSessionAnswersOnlyTheApp(t *testing.T) {
@@ -74,9 +76,9 @@ func TestAppSessionLoginAndLogout(t *testing.T) {
 	if status, _ := post("/session/logout", b.ClientSecret()); status != 204 || f.logouts.Load() != 1 || f.Current() != nil {
 		t.Fatalf("sign-out: %d, %d sign-outs", status, f.logouts.Load())
 	}
-	f.loginErr = errors.New("closed")
+	f.loginErr = fmt.Errorf("%w: the sign-in window was closed", authflow.ErrCancelled)
 	if status, body := post("/session/login", b.ClientSecret()); status != 403 || body["error"] != "access_denied" ||
-		!strings.Contains(body["error_description"].(string), "closed") {
+		!strings.Contains(body["error_description"].(string), "sign-in cancelled") {
 		t.Fatalf("failed sign-in: %d %v", status, body)
 	}
 }
