@@ -159,7 +159,11 @@ var notFoundRE = []*regexp.Regexp{
 type uvFailure struct {
 	missing     string // the package uv could not find; "?" when it could not find one it does not name
 	unreachable bool   // an online run could not reach the index
+	noWheel     string // the requirement ("name==version") with no wheel for the target platform
 }
+
+// noWheelRE finds the requirement uv says has no wheel for the target platform.
+var noWheelRE = regexp.MustCompile(`Because ([A-Za-z0-9._-]+(?:==[^\s]+)?) has no wheels with a matching`)
 
 // readUV is the one place that reads uv's messages (uv has no machine-readable errors); the
 // offline and online tests run the real uv into each case.
@@ -178,6 +182,9 @@ func readUV(err error) uvFailure {
 	}
 	if f.missing == "" && (strings.Contains(text, "Network connectivity is disabled") || strings.Contains(text, "was not found in the cache")) {
 		f.missing = "?"
+	}
+	if m := noWheelRE.FindStringSubmatch(text); m != nil {
+		f.noWheel = m[1]
 	}
 	lower := strings.ToLower(text)
 	for _, s := range []string{"failed to fetch", "dns error", "connection refused", "could not connect", "timed out",
