@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -87,7 +88,10 @@ func newTestGuard(t *testing.T, ti *testIssuer, clock *fakeClock, up *upstream) 
 
 func guardGet(t *testing.T, g *Guard, path string, hdr http.Header) (int, http.Header, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", g.URL()+path, nil)
+	req, err := http.NewRequest("GET", g.URL()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k, vs := range hdr {
 		req.Header[k] = vs
 	}
@@ -97,7 +101,9 @@ func guardGet(t *testing.T, g *Guard, path string, hdr http.Header) (int, http.H
 	}
 	defer resp.Body.Close()
 	var body map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&body)
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
+		t.Fatalf("GET %s: the answer is not JSON: %v", path, err)
+	}
 	return resp.StatusCode, resp.Header, body
 }
 

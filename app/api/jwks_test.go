@@ -174,7 +174,9 @@ func TestIssuerNotListening(t *testing.T) {
 		t.Fatal(err)
 	}
 	issuer := fmt.Sprintf("http://127.0.0.1:%d", httpguard.Port(ln))
-	_ = ln.Close()
+	if err := ln.Close(); err != nil { // nothing listens there any more
+		t.Fatal(err)
+	}
 	clock := newClock()
 	k1 := rsaKey(t, 0, "k1")
 	ti := newTestIssuer(t, false, k1) // only to sign tokens and borrow options
@@ -215,12 +217,17 @@ func TestParseKeySetSkipsUnusableKeys(t *testing.T) {
 		json.RawMessage(`"not an object"`),
 		json.RawMessage(`{"kty":"RSA","kid":"small","n":"AQAB","e":"AQAB"}`),
 	}
-	good, _ := json.Marshal(map[string]any{"kty": "RSA", "kid": "good", "n": b64bytes(rsaKeys[0].N.Bytes()), "e": "AQAB", "d": "AQAB"})
+	good, err := json.Marshal(map[string]any{"kty": "RSA", "kid": "good", "n": b64bytes(rsaKeys[0].N.Bytes()), "e": "AQAB", "d": "AQAB"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	raw = append(raw, good) // has a private member: skipped too
 	if keys := parseKeySet(raw); len(keys) != 0 {
 		t.Fatalf("kept %d keys: %v", len(keys), keys)
 	}
-	good, _ = json.Marshal(map[string]any{"kty": "RSA", "kid": "good", "n": b64bytes(rsaKeys[0].N.Bytes()), "e": "AQAB"})
+	if good, err = json.Marshal(map[string]any{"kty": "RSA", "kid": "good", "n": b64bytes(rsaKeys[0].N.Bytes()), "e": "AQAB"}); err != nil {
+		t.Fatal(err)
+	}
 	if keys := parseKeySet(append(raw, good)); len(keys) != 1 {
 		t.Fatalf("kept %d keys, want the one good key", len(keys))
 	}

@@ -25,7 +25,7 @@ func testPython(t *testing.T) Python {
 	py, err := Find(context.Background(), os.Getenv("DESKLIT_TEST_PYTHON"), os.Getenv)
 	var np *NoPythonError
 	if errors.As(err, &np) {
-		t.Skipf("no python 3.%d+ on this machine: %v", MinMinor, err)
+		testutil.Unavailable(t, "no python 3.%d+ on this machine: %v", MinMinor, err)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -77,10 +77,7 @@ func testUV(t *testing.T) string {
 	t.Helper()
 	uv, err := FindUV(filepath.Join("..", "..", "build", "bin", "desklit"), os.Getenv)
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI has no uv: %v", err)
-		}
-		t.Skipf("no uv: %v (run `make uv`)", err)
+		testutil.Unavailable(t, "no uv: %v (run `make uv`)", err)
 	}
 	abs, _ := filepath.Abs(uv)
 	return abs

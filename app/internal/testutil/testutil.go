@@ -5,6 +5,7 @@ package testutil
 import (
 	"bytes"
 	"net"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -59,4 +60,15 @@ func SetFreePorts(t testing.TB, env map[string]string, names ...string) {
 	for i, p := range FreePorts(t, len(names)) {
 		env[names[i]] = strconv.Itoa(p)
 	}
+}
+
+// Unavailable skips the test for want of something this machine lacks (a tool, a variable, a
+// system feature), saying what; in CI (CI set, as .ci/run does), which must have everything the
+// tests need, it fails the test instead, so that nothing is silently left untested there.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("CI must run this test, but: "+format, args...)
+	}
+	t.Skipf(format, args...)
 }
