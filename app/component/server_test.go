@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/session/sessiontest"
 	"github.com/desklit/desklit/app/sse"
 )
 
@@ -42,7 +43,7 @@ func TestNewValidates(t *testing.T) {
 
 func TestSessionAnswersOnlySameOriginWithTheSecret(t *testing.T) {
 	h := newHarness(t)
-	h.sessions.set(testSession(), nil)
+	h.sessions.set(sessiontest.Ada(), nil)
 	self := h.srv.URL()
 	port := strings.TrimPrefix(self, "http://127.0.0.1:")
 	tests := []struct {
@@ -104,7 +105,7 @@ func TestSessionInfo(t *testing.T) {
 		t.Fatalf("signed out: %d %v", code, m)
 	}
 
-	h.sessions.set(testSession(), nil)
+	h.sessions.set(sessiontest.Ada(), nil)
 	code, m = get()
 	user, _ := m["user"].(map[string]any)
 	want := map[string]any{"signed_in": true, "access_token": "ACCESS-TOKEN-SECRET-VALUE", "id_token": "ID-TOKEN-SECRET-VALUE",
@@ -323,7 +324,7 @@ func TestSessionChangeReachesTheEventStream(t *testing.T) {
 	if ev := next(); ev.Name != "changed" || ev.Data != `{}` {
 		t.Fatalf("first event %+v, want changed", ev)
 	}
-	h.sessions.set(testSession(), nil)
+	h.sessions.set(sessiontest.Ada(), nil)
 	for i := 1; i <= 3; i++ {
 		h.changes <- struct{}{}
 		ev := next()

@@ -14,27 +14,14 @@ import (
 	"github.com/desklit/desklit/app/control/controltest"
 	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/session/sessiontest"
 )
 
 const testToken = "control-token-0123456789abcdef"
 
 // newFakeSessions is a session in memory whose Login signs in with testSession.
-func newFakeSessions() *controltest.Sessions { return &controltest.Sessions{LoginAs: testSession()} }
-
-func testSession() *session.Session {
-	return &session.Session{
-		View: session.View{
-			Issuer:      "http://127.0.0.1:9010",
-			ClientID:    "desklit-desktop",
-			User:        session.User{Sub: "user-1", Name: "Ada Analyst", Email: "ada@example.test"},
-			AccessToken: "ACCESS-TOKEN-SECRET-VALUE",
-			IDToken:     "ID-TOKEN-SECRET-VALUE",
-			TokenType:   "Bearer",
-			Scope:       "openid",
-			Expiry:      time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC),
-		},
-		RefreshToken: "REFRESH-TOKEN-SECRET-VALUE",
-	}
+func newFakeSessions() *controltest.Sessions {
+	return &controltest.Sessions{LoginAs: sessiontest.Ada()}
 }
 
 // start runs a control server for the test and returns it with its log output.
@@ -124,17 +111,18 @@ func TestClientSession(t *testing.T) {
 	if _, err := c.Session(ctx); !errors.Is(err, session.ErrNotFound) {
 		t.Fatalf("signed out: err %v, want session.ErrNotFound", err)
 	}
-	sessions.Set(testSession())
+	sessions.Set(sessiontest.Ada())
 	got, err := c.Load(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := testSession()
-	want.RefreshToken = "" // only the sessions refreshes; the refresh token stays there
+	want := sessiontest.Ada()
+	want.RefreshToken = ""          // only the sessions refreshes; the refresh token stays there
+	want.Expiry = want.Expiry.UTC() // the control server answers in UTC
 	if *got != *want {
 		t.Fatalf("session\n got %+v\nwant %+v", got, want)
 	}
-	for _, secret := range []string{testToken, want.AccessToken, want.IDToken, "REFRESH-TOKEN-SECRET-VALUE"} {
+	for _, secret := range append([]string{testToken}, sessiontest.Secrets...) {
 		if strings.Contains(logs.String(), secret) {
 			t.Fatalf("a secret appears in the log: %q", logs.String())
 		}
@@ -238,7 +226,7 @@ func TestChangesArePushed(t *testing.T) {
 	receive("on connect")
 	for i := range 3 {
 		if i%2 == 0 {
-			sessions.Set(testSession())
+			sessions.Set(sessiontest.Ada())
 		} else {
 			sessions.Set(nil)
 		}
