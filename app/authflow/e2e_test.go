@@ -9,6 +9,7 @@ import (
 
 	"github.com/desklit/desklit/app/api"
 	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
 
@@ -48,12 +49,12 @@ func TestEndToEndWithProtectedAPI(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.user, func(t *testing.T) {
 			flow := flowFor(idp, Config{Logger: log})
-			store := &memStore{}
+			store := keyringstore.NewMemoryStore()
 			m := session.NewManager(store, flow.Bind(newBrowser(tt.user, "desklit")), log, nil)
 			if err := m.Login(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			s := store.get()
+			s := stored(t, store)
 			if got := call("/api/pong", s.AccessToken); got != http.StatusOK {
 				t.Errorf("/api/pong: %d", got)
 			}

@@ -16,6 +16,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
 
@@ -159,7 +160,7 @@ func TestIDTokenChecks(t *testing.T) {
 			log, logs := newLogger(t)
 			op := newFakeOP(t, tt.spoil)
 			var redirect string
-			store := &memStore{}
+			store := keyringstore.NewMemoryStore()
 			flow := New(Config{Issuer: op.URL, ClientID: "client-1", Logger: log})
 			m := session.NewManager(store, flow.Bind(op.opener(&redirect)), log, nil)
 			err := m.Login(context.Background())
@@ -168,7 +169,7 @@ func TestIDTokenChecks(t *testing.T) {
 				t.Error("a token value appears in the logs")
 			}
 			if tt.want == nil {
-				if err != nil || store.get() == nil || store.get().User.Name != "Test User" {
+				if err != nil || stored(t, store) == nil || stored(t, store).User.Name != "Test User" {
 					t.Fatalf("valid token refused: %v", err)
 				}
 				return
@@ -180,7 +181,7 @@ func TestIDTokenChecks(t *testing.T) {
 			if strings.Contains(err.Error(), "fake-") || strings.Contains(err.Error(), "eyJ") {
 				t.Errorf("error message carries a token: %v", err)
 			}
-			if store.get() != nil {
+			if stored(t, store) != nil {
 				t.Error("a session was stored")
 			}
 		})
