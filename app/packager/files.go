@@ -2,6 +2,7 @@ package packager
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -122,6 +123,17 @@ func copyFile(src, dst string) error {
 		mode = 0o755
 	}
 	return os.WriteFile(dst, data, mode)
+}
+
+// writeFileTo writes the file at path to w: an entry of an archive.
+func writeFileTo(w io.Writer, path string) error {
+	in, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	_, err = io.Copy(w, in)
+	return err
 }
 
 // nonEmpty is m without its empty values, nil when none is left.

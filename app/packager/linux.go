@@ -222,13 +222,7 @@ func tarTree(tw *tar.Writer, root, prefix string) error {
 		if err := tw.WriteHeader(h); err != nil {
 			return err
 		}
-		data, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer data.Close()
-		_, err = io.Copy(tw, data)
-		return err
+		return writeFileTo(tw, p)
 	})
 }
 

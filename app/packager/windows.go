@@ -240,13 +240,7 @@ func zipTree(name, root, top string) error {
 		if err != nil {
 			return err
 		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		_, err = io.Copy(w, in)
-		return err
+		return writeFileTo(w, p)
 	})
 	if err != nil {
 		return err
