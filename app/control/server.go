@@ -156,13 +156,7 @@ func (s *Server) action(name string, do func(context.Context) error) http.Handle
 		case <-r.Context().Done():
 			return
 		case err := <-done:
-			if err != nil {
-				s.log.Warn("control action failed", "action", name, "err", err)
-				httpjson.WriteError(w, http.StatusBadGateway, name+"_failed", failureMessage(err))
-				return
-			}
-			s.log.Info("control action done", "action", name)
-			httpjson.Write(w, http.StatusOK, map[string]bool{"ok": true})
+			httpjson.ActionDone(w, s.log, name, err, failureMessage)
 		}
 	})
 }
