@@ -26,9 +26,7 @@ func (d *devicePage) show(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *devicePage) submit(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		renderMessage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+	if !readForm(w, r) {
 		return
 	}
 	code, user := r.PostForm.Get("user_code"), r.PostForm.Get("username")
