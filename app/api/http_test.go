@@ -204,7 +204,7 @@ func TestLogsCarryRequestFieldsButNoToken(t *testing.T) {
 	if rec.Code != 200 || rec.Header().Get("X-Request-Id") != "req-123" {
 		t.Fatalf("status %d, request id %q", rec.Code, rec.Header().Get("X-Request-Id"))
 	}
-	do(t, s, "GET", "/api/pong", bearer(expired))
+	pong(t, s, expired)
 	do(t, s, "GET", "/api/pong-scoped", http.Header{"Authorization": {"Bearer " + forged}, "X-Request-Id": {forged}})
 	do(t, s, "GET", "/api/pong?access_token="+good, nil)
 	do(t, s, "GET", "/api/"+good, nil)
