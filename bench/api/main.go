@@ -44,10 +44,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	fmt.Fprintf(out, "GOMAXPROCS=%d conns=%d duration=%s rounds=%d (client and servers share the machine)\n",
 		runtime.GOMAXPROCS(0), load.Conns, load.Duration, load.Rounds)
-	for _, t := range targets { // warm-up: connections, JWKS fetch
-		if _, err := loadgen.Closed(t, load.Conns, time.Second); err != nil {
-			return fmt.Errorf("warm-up %s: %w", t.Name, err)
-		}
+	if err := loadgen.WarmUp(targets, load.Conns); err != nil { // connections, JWKS fetch
+		return err
 	}
 	if err := closedLoop(out, targets, load.Conns, load.Duration, load.Rounds); err != nil {
 		return err

@@ -162,10 +162,8 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", a
 
 // compare: warm-up, closed-loop rounds (throughput), then fixed-rate rounds (latency).
 func compare(out io.Writer, targets []loadgen.Target, conns int, d time.Duration, rounds int, rate float64) error {
-	for _, t := range targets {
-		if _, err := loadgen.Closed(t, conns, time.Second); err != nil {
-			return fmt.Errorf("warm-up %s: %w", t.Name, err)
-		}
+	if err := loadgen.WarmUp(targets, conns); err != nil {
+		return err
 	}
 	rps, cpu := map[string][]float64{}, map[string][]float64{}
 	var ratios []float64

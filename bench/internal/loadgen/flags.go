@@ -2,6 +2,7 @@ package loadgen
 
 import (
 	"flag"
+	"fmt"
 	"time"
 )
 
@@ -23,4 +24,14 @@ func AddFlags(fs *flag.FlagSet, conns int, rate float64) *Flags {
 	fs.IntVar(&f.Rounds, "rounds", 5, "rounds per target (alternating)")
 	fs.Float64Var(&f.Rate, "rate", rate, "offered requests/s for the fixed-rate latency phase")
 	return f
+}
+
+// WarmUp runs each target for a second, unmeasured: connections open, keys fetched.
+func WarmUp(targets []Target, conns int) error {
+	for _, t := range targets {
+		if _, err := Closed(t, conns, time.Second); err != nil {
+			return fmt.Errorf("warm-up %s: %w", t.Name, err)
+		}
+	}
+	return nil
 }
