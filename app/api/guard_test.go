@@ -2,7 +2,6 @@ package api
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -16,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // upstream is a project's service behind the guard: it counts what reaches it and echoes the
@@ -79,10 +80,7 @@ func newTestGuard(t *testing.T, ti *testIssuer, clock *fakeClock, up *upstream) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- g.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testutil.Serve(t, g.Serve)
 	return g
 }
 

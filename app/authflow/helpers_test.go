@@ -53,10 +53,7 @@ func startIdP(t *testing.T, log *slog.Logger, opts devidp.Options) *devidp.Serve
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = srv.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testutil.Serve(t, srv.Serve)
 	return srv
 }
 

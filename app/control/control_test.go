@@ -32,15 +32,7 @@ func start(t *testing.T, sessions Sessions) (*Server, *testutil.SyncBuffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("serve: %v", err)
-		}
-	})
+	testutil.Serve(t, srv.Serve)
 	return srv, logs
 }
 

@@ -1,7 +1,6 @@
 package devidp
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -11,6 +10,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 func TestNewCreatesPrivateFilesAndServesDiscovery(t *testing.T) {
@@ -19,10 +20,7 @@ func TestNewCreatesPrivateFilesAndServesDiscovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	defer func() { cancel(); <-done }()
+	testutil.Serve(t, srv.Serve)
 
 	for _, f := range []string{KeyFile, UsersFile} {
 		st, err := os.Stat(filepath.Join(dir, f))

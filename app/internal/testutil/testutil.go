@@ -4,6 +4,7 @@ package testutil
 
 import (
 	"bytes"
+	"context"
 	"net"
 	"os"
 	"strconv"
@@ -71,4 +72,18 @@ func Unavailable(t testing.TB, format string, args ...any) {
 		t.Fatalf("CI must run this test, but: "+format, args...)
 	}
 	t.Skipf(format, args...)
+}
+
+// Serve runs serve (a server's Serve) until the test ends; then it must return no error.
+func Serve(t testing.TB, serve func(context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
 }
