@@ -3,7 +3,9 @@ package stlogin
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,25 +13,37 @@ import (
 	"github.com/desklit/desklit/app/authflow"
 )
 
+// call sends method path to the broker with bearer (none when "") and hdr, and reads the JSON
+// answer (nil for an empty body).
+func call(t *testing.T, b *Broker, method, path, bearer string, hdr map[string]string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, b.Issuer()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil && !errors.Is(err, io.EOF) {
+		t.Fatalf("%s %s: the answer is not JSON: %v", method, path, err)
+	}
+	return resp.StatusCode, out
+}
+
 func TestSessionAnswersOnlyTheApp(t *testing.T) {
 	f := &fakeSessions{cur: ada()}
 	b := start(t, f)
 	get := func(bearer string, hdr map[string]string) (int, map[string]any) {
-		req, _ := http.NewRequest("GET", b.Issuer()+"/session", nil)
-		if bearer != "" {
-			req.Header.Set("Authorization", "Bearer "+bearer)
-		}
-		for k, v := range hdr {
-			req.Header.Set(k, v)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return call(t, b, "GET", "/session", bearer, hdr)
 	}
 	if status, body := get(b.ClientSecret(), nil); status != 200 || body["sub"] != "demo|analyst" || body["access_token"] != "the-access-token" {
 		t.Fatalf("the app: %d %v", status, body)
@@ -50,16 +64,7 @@ func TestAppSessionLoginAndLogout(t *testing.T) {
 	f := &fakeSessions{}
 	b := start(t, f)
 	post := func(path, bearer string) (int, map[string]any) {
-		req, _ := http.NewRequest("POST", b.Issuer()+path, nil)
-		req.Header.Set("Authorization", "Bearer "+bearer)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return call(t, b, "POST", path, bearer, nil)
 	}
 	if status, _ := post("/session/login", "guess"); status != 401 || f.logins.Load() != 0 {
 		t.Fatalf("wrong secret: %d, %d sign-ins", status, f.logins.Load())
