@@ -81,16 +81,9 @@ func TestServerRefusesWithoutTheToken(t *testing.T) {
 
 func TestServerRefusesAForeignHost(t *testing.T) {
 	srv, _ := start(t, newFakeSessions())
-	req, _ := http.NewRequest("GET", srv.URL()+"/session", nil)
-	req.Host = "attacker.example:80"
-	req.Header.Set("Authorization", "Bearer "+testToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMisdirectedRequest {
-		t.Fatalf("status %d, want 421", resp.StatusCode)
+	hdr := map[string]string{"Host": "attacker.example:80", "Authorization": "Bearer " + testToken}
+	if status := testutil.Status(t, srv.URL()+"/session", hdr); status != http.StatusMisdirectedRequest {
+		t.Fatalf("status %d, want 421", status)
 	}
 }
 

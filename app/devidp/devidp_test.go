@@ -58,15 +58,8 @@ func TestNewCreatesPrivateFilesAndServesDiscovery(t *testing.T) {
 	}
 
 	// DNS rebinding: a foreign Host is refused.
-	req, _ := http.NewRequest(http.MethodGet, srv.URL()+"/.well-known/openid-configuration", nil)
-	req.Host = "evil.example:80"
-	resp2, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp2.Body.Close()
-	if resp2.StatusCode != http.StatusMisdirectedRequest {
-		t.Errorf("foreign Host: status %d", resp2.StatusCode)
+	if status := testutil.Status(t, srv.URL()+"/.well-known/openid-configuration", map[string]string{"Host": "evil.example:80"}); status != http.StatusMisdirectedRequest {
+		t.Errorf("foreign Host: status %d", status)
 	}
 }
 

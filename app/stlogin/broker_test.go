@@ -19,6 +19,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 
 	"github.com/desklit/desklit/app/authflow"
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
 )
 
@@ -264,15 +265,8 @@ func TestAuthorizeIsStrict(t *testing.T) {
 		t.Fatalf("cross-site: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// DNS rebinding: a foreign Host header.
-	req, _ = http.NewRequest("GET", b.Issuer()+"/.well-known/openid-configuration", nil)
-	req.Host = "evil.example"
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMisdirectedRequest {
-		t.Fatalf("foreign Host: %d", resp.StatusCode)
+	if status := testutil.Status(t, b.Issuer()+"/.well-known/openid-configuration", map[string]string{"Host": "evil.example"}); status != http.StatusMisdirectedRequest {
+		t.Fatalf("foreign Host: %d", status)
 	}
 }
 

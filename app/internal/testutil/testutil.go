@@ -5,7 +5,9 @@ package testutil
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"sync"
@@ -86,4 +88,30 @@ func Serve(t testing.TB, serve func(context.Context) error) {
 			t.Errorf("serve: %v", err)
 		}
 	})
+}
+
+// Status is the status of a GET of url with the headers hdr, the body read and closed; a "Host"
+// entry sets the request's Host, as a page reached by DNS rebinding sends its own.
+func Status(t testing.TB, url string, hdr map[string]string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp.StatusCode
 }
