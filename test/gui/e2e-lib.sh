@@ -54,6 +54,21 @@ cleanup() { # only what this script started, by PID; keeps Desklit's own logs in
   rm -rf "$work"
   return 0
 }
+# enter_password WID: types the demo password into the sign-in window WID (the password field has
+# autofocus) and waits up to 60 s for the window titled $signin_title to close.
+enter_password() {
+  local deadline
+  xdotool windowfocus --sync "$1" 2>/dev/null || xdotool windowfocus "$1"
+  xdotool mousemove --window "$1" 5 5 # keep the pointer (and PointerRoot focus) on the sign-in window
+  sleep 0.5
+  xdotool type --delay 60 "desklit"
+  xdotool key Return
+  deadline=$((SECONDS + 60))
+  while find_window "$signin_title" >/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "the sign-in window did not close within 60 s"
+    sleep 0.5
+  done
+}
 # windows: every visible top-level window's id, geometry and title (for the log).
 windows() {
   local w

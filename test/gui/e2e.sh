@@ -141,16 +141,7 @@ step "3 ok: gui-3-signin-window.png"
 
 # 4. Sign in as the pre-selected demo user (Ada Analyst): the password field has autofocus.
 step "4 signed in"
-xdotool windowfocus --sync "$swid" 2>/dev/null || xdotool windowfocus "$swid"
-xdotool mousemove --window "$swid" 5 5 # keep the pointer (and PointerRoot focus) on the sign-in window
-sleep 0.5
-xdotool type --delay 60 "desklit"
-xdotool key Return
-deadline=$((SECONDS + 60))
-while find_window "$signin_title" >/dev/null; do
-  [ $SECONDS -lt $deadline ] || fail "the sign-in window did not close within 60 s"
-  sleep 0.5
-done
+enter_password "$swid"
 # signed_in: `desklit status` says so; its last answer is kept for a failure's message.
 signed_in() { "$bin" status > "$out/gui-e2e-status.txt" 2>&1; grep -qi "signed in as" "$out/gui-e2e-status.txt"; }
 not_signed_in() { sed 's/^/gui-e2e:   status: /' "$out/gui-e2e-status.txt" >&2; fail "$@"; }

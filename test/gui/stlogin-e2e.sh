@@ -66,23 +66,15 @@ st_button() {
   # shellcheck disable=SC2086
   xdotool mousemove --window "$wid" $xy click 1
 }
-# sign_in_window: types the dev IdP's password in Desklit's sign-in window and waits for it to go.
+# sign_in_window [SHOT]: waits for Desklit's sign-in window and its page, photographs it as SHOT when
+# given, and signs in there (enter_password).
 sign_in_window() {
   local swid deadline
   swid=$(wait_window "$signin_title" 60)
   wait_for 60 "the sign-in page" listening 9211
   sleep 2
   [ -n "${1:-}" ] && { settled root 10; shot "$1" "$swid" "$signin_title"; }
-  xdotool windowfocus --sync "$swid" 2>/dev/null || xdotool windowfocus "$swid"
-  xdotool mousemove --window "$swid" 5 5
-  sleep 0.5
-  xdotool type --delay 60 "desklit"
-  xdotool key Return
-  deadline=$((SECONDS + 60))
-  while find_window "$signin_title" >/dev/null; do
-    [ $SECONDS -lt $deadline ] || fail "the sign-in window did not close within 60 s"
-    sleep 0.5
-  done
+  enter_password "$swid"
 }
 # rerun: Streamlit's "r" shortcut in the app's frame (a rerun of the same session).
 rerun() {
