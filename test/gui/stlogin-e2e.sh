@@ -69,7 +69,7 @@ st_button() {
 # sign_in_window [SHOT]: waits for Desklit's sign-in window and its page, photographs it as SHOT when
 # given, and signs in there (enter_password).
 sign_in_window() {
-  local swid deadline
+  local swid
   swid=$(wait_window "$signin_title" 60)
   wait_for 60 "the sign-in page" listening 9211
   sleep 2
