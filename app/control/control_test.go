@@ -36,6 +36,13 @@ func start(t *testing.T, sessions Sessions) (*Server, *testutil.SyncBuffer) {
 	return srv, logs
 }
 
+// startWithClient runs a control server for sessions, with a client holding its token.
+func startWithClient(t *testing.T, sessions Sessions) (*Server, *testutil.SyncBuffer, *Client) {
+	t.Helper()
+	srv, logs := start(t, sessions)
+	return srv, logs, NewClient(srv.URL(), testToken)
+}
+
 func TestNewServerRefusesAShortToken(t *testing.T) {
 	if _, err := NewServer(newFakeSessions(), "short", nil); err == nil {
 		t.Fatal("NewServer accepted a 5-character token")
@@ -89,8 +96,7 @@ func TestServerRefusesAForeignHost(t *testing.T) {
 
 func TestClientSession(t *testing.T) {
 	sessions := newFakeSessions()
-	srv, logs := start(t, sessions)
-	c := NewClient(srv.URL(), testToken)
+	srv, logs, c := startWithClient(t, sessions)
 	ctx := context.Background()
 
 	if _, err := c.Session(ctx); !errors.Is(err, session.ErrNotFound) {
@@ -121,8 +127,7 @@ func TestClientSession(t *testing.T) {
 
 func TestClientForwardsLoginAndLogout(t *testing.T) {
 	sessions := newFakeSessions()
-	srv, _ := start(t, sessions)
-	c := NewClient(srv.URL(), testToken)
+	_, _, c := startWithClient(t, sessions)
 	ctx := context.Background()
 
 	if err := c.Login(ctx); err != nil {
@@ -162,8 +167,7 @@ func TestClientForwardsLoginAndLogout(t *testing.T) {
 func TestLoginRunsOnceAndOutlivesTheRequest(t *testing.T) {
 	sessions := newFakeSessions()
 	sessions.Gate = make(chan struct{})
-	srv, _ := start(t, sessions)
-	c := NewClient(srv.URL(), testToken)
+	srv, _, c := startWithClient(t, sessions)
 
 	impatient, cancel := context.WithCancel(context.Background())
 	errs := make(chan error, 2)
@@ -192,8 +196,7 @@ func TestLoginRunsOnceAndOutlivesTheRequest(t *testing.T) {
 
 func TestChangesArePushed(t *testing.T) {
 	sessions := newFakeSessions()
-	srv, _ := start(t, sessions)
-	c := NewClient(srv.URL(), testToken)
+	_, _, c := startWithClient(t, sessions)
 	ctx, cancel := context.WithCancel(context.Background())
 	changes := c.Changes(ctx)
 
