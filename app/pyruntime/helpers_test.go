@@ -71,6 +71,17 @@ func makeWheel(t *testing.T, dir, dist, version, value string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// ensured is a fixture on the machine's Python with its environment built.
+func ensured(t *testing.T) (*fixture, Env) {
+	t.Helper()
+	f := newFixture(t, testPython(t))
+	env, err := Ensure(context.Background(), f.opts)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, f.opts.Log)
+	}
+	return f, env
+}
+
 // testUV is the uv the tests build with: DESKLIT_UV, else the repository's build/bin/uv (`make
 // uv`). CI always has it; elsewhere the tests that need it are skipped without one.
 func testUV(t *testing.T) string {
