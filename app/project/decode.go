@@ -70,7 +70,7 @@ func decodeError(file string, de *toml.DecodeError, what decodeFailure) error {
 func settingsMessage(key []string, what decodeFailure) string {
 	switch {
 	case what == setTwice:
-		return "is set twice"
+		return "is set twice (or both as a value and as a table)"
 	case what == unknownKey:
 		return "unknown key (known: name, version, script, icon, python, [auth] issuer, client_id, audience, scope, [ports] streamlit, component, api, callback, idp, [services.NAME], demo_api)"
 	case len(key) == 2 && key[0] == "ports":
@@ -90,7 +90,7 @@ func serviceMessage(key []string, what decodeFailure) string {
 	case what == setTwice && len(key) == 2:
 		return "two services on one name: [services." + key[1] + "] is declared twice"
 	case what == setTwice:
-		return "is set twice"
+		return "is set twice (or both as a value and as a table)"
 	case what == unknownKey && len(key) > 2:
 		return "unknown key (known in [services.NAME]: " + serviceKeys + ")"
 	case len(key) == 1:
