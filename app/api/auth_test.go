@@ -64,12 +64,10 @@ func TestDevIdPStyleIssuerWithoutSlash(t *testing.T) {
 	k1 := rsaKey(t, 0, "k1")
 	ti := newTestIssuer(t, false, k1)
 	s := newTestServer(t, ti, clock, nil, nil)
-	if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil))); rec.Code != http.StatusOK {
-		t.Fatalf("status %d, body %s", rec.Code, rec.Body)
-	}
+	wantOK(t, pong(t, s, sign(t, k1, claimsFor(ti, clock), nil)), "status")
 	c := claimsFor(ti, clock)
 	c["iss"] = ti.issuer + "/"
-	rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, c, nil)))
+	rec := pong(t, s, sign(t, k1, c, nil))
 	if code, _ := apiError(t, rec); rec.Code != http.StatusUnauthorized || code != "invalid_claims" {
 		t.Fatalf("iss with an extra slash: %d %s", rec.Code, rec.Body)
 	}
@@ -251,14 +249,10 @@ func TestUnknownKIDRefreshesOnceThen401(t *testing.T) {
 	k1 := rsaKey(t, 0, "k1")
 	ti := newTestIssuer(t, true, k1)
 	s := newTestServer(t, ti, clock, nil, nil)
-	if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil))); rec.Code != 200 {
-		t.Fatalf("warm-up: %d %s", rec.Code, rec.Body)
-	}
+	wantOK(t, pong(t, s, sign(t, k1, claimsFor(ti, clock), nil)), "warm-up")
 	before := ti.jwksFetches.Load()
-	rec := do(t, s, "GET", "/api/pong", bearer(sign(t, rsaKey(t, 1, "stranger"), claimsFor(ti, clock), nil)))
-	if code, _ := apiError(t, rec); rec.Code != 401 || code != "invalid_header" {
-		t.Fatalf("got %d %s", rec.Code, rec.Body)
-	}
+	rec := pong(t, s, sign(t, rsaKey(t, 1, "stranger"), claimsFor(ti, clock), nil))
+	wantError(t, rec, 401, "invalid_header", "the answer")
 	if got := ti.jwksFetches.Load() - before; got != 1 {
 		t.Fatalf("unknown kid caused %d JWKS fetches, want 1", got)
 	}
@@ -301,23 +295,17 @@ func TestRememberedTokenStillExpires(t *testing.T) {
 	c["exp"] = clock.Now().Add(time.Minute).Unix()
 	token := sign(t, k1, c, nil)
 	for range 2 {
-		if rec := do(t, s, "GET", "/api/pong", bearer(token)); rec.Code != 200 {
-			t.Fatalf("fresh: %d %s", rec.Code, rec.Body)
-		}
+		wantOK(t, pong(t, s, token), "fresh")
 	}
 	clock.Advance(2 * time.Minute)
-	rec := do(t, s, "GET", "/api/pong", bearer(token))
-	if code, _ := apiError(t, rec); rec.Code != 401 || code != "token_expired" {
-		t.Fatalf("after expiry: %d %s", rec.Code, rec.Body)
-	}
+	rec := pong(t, s, token)
+	wantError(t, rec, 401, "token_expired", "after expiry")
 	// The same signature on a changed payload is not "remembered".
 	parts := strings.Split(token, ".")
 	c["sub"] = "mallory"
 	forged := strings.Split(sign(t, rsaKey(t, 1, "k1"), c, nil), ".")
-	rec = do(t, s, "GET", "/api/pong", bearer(parts[0]+"."+forged[1]+"."+parts[2]))
-	if code, _ := apiError(t, rec); rec.Code != 401 || code != "invalid_header" {
-		t.Fatalf("spliced token: %d %s", rec.Code, rec.Body)
-	}
+	rec = pong(t, s, parts[0]+"."+forged[1]+"."+parts[2])
+	wantError(t, rec, 401, "invalid_header", "spliced token")
 }
 
 func TestConcurrentValidAndInvalid(t *testing.T) {
@@ -334,7 +322,7 @@ func TestConcurrentValidAndInvalid(t *testing.T) {
 		if i%2 == 1 {
 			tok = bad
 		}
-		wg.Go(func() { codes[i] = do(t, s, "GET", "/api/pong", bearer(tok)).Code })
+		wg.Go(func() { codes[i] = pong(t, s, tok).Code })
 	}
 	wg.Wait()
 	for i, c := range codes {
@@ -367,7 +355,7 @@ func TestIssuerSpelling(t *testing.T) {
 			k1 := rsaKey(t, 0, "k1")
 			ti := newTestIssuer(t, tt.discovered, k1)
 			s := newTestServer(t, ti, clock, nil, func(o *Options) { o.Issuer = ti.srv.URL + tt.configured })
-			if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil))); rec.Code != tt.wantOwn {
+			if rec := pong(t, s, sign(t, k1, claimsFor(ti, clock), nil)); rec.Code != tt.wantOwn {
 				t.Fatalf("iss %q: %d %s", ti.issuer, rec.Code, rec.Body)
 			}
 			other := strings.TrimSuffix(ti.issuer, "/")
@@ -376,7 +364,7 @@ func TestIssuerSpelling(t *testing.T) {
 			}
 			c := claimsFor(ti, clock)
 			c["iss"] = other
-			rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, c, nil)))
+			rec := pong(t, s, sign(t, k1, c, nil))
 			if code, _ := apiError(t, rec); rec.Code != tt.wantOtherSp || code != "invalid_claims" {
 				t.Fatalf("iss %q (not the discovered spelling): %d %s", other, rec.Code, rec.Body)
 			}

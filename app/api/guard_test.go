@@ -2,8 +2,8 @@ package api
 
 import (
 	"bufio"
-	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // upstream is a project's service behind the guard: it counts what reaches it and echoes the
@@ -78,16 +80,16 @@ func newTestGuard(t *testing.T, ti *testIssuer, clock *fakeClock, up *upstream) 
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- g.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testutil.Serve(t, g.Serve)
 	return g
 }
 
 func guardGet(t *testing.T, g *Guard, path string, hdr http.Header) (int, http.Header, map[string]any) {
 	t.Helper()
-	req, _ := http.NewRequest("GET", g.URL()+path, nil)
+	req, err := http.NewRequest("GET", g.URL()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	for k, vs := range hdr {
 		req.Header[k] = vs
 	}
@@ -97,18 +99,26 @@ func guardGet(t *testing.T, g *Guard, path string, hdr http.Header) (int, http.H
 	}
 	defer resp.Body.Close()
 	var body map[string]any
-	_ = json.NewDecoder(resp.Body).Decode(&body)
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
+		t.Fatalf("GET %s: the answer is not JSON: %v", path, err)
+	}
 	return resp.StatusCode, resp.Header, body
 }
 
-func TestGuardRefusesBeforeTheService(t *testing.T) {
+// newGuardFixture is a guard on a test issuer in front of a recording service, and a forger of
+// that issuer's tokens.
+func newGuardFixture(t *testing.T) (*Guard, *upstream, *forger) {
+	t.Helper()
 	ti := newTestIssuer(t, true, rsaKey(t, 0, "k1"))
 	clock := newClock()
 	up := newUpstream(t)
-	g := newTestGuard(t, ti, clock, up)
-	f := &forger{t: t, ti: ti, clock: clock, k1: rsaKey(t, 0, "k1")}
-	now := clock.Now()
-	forged := sign(t, rsaKey(t, 1, "k1"), claimsFor(ti, clock), nil)
+	return newTestGuard(t, ti, clock, up), up, &forger{t: t, ti: ti, clock: clock, k1: rsaKey(t, 0, "k1")}
+}
+
+func TestGuardRefusesBeforeTheService(t *testing.T) {
+	g, up, f := newGuardFixture(t)
+	now := f.clock.Now()
+	forged := sign(t, rsaKey(t, 1, "k1"), claimsFor(f.ti, f.clock), nil)
 	idToken := f.valid(func(c map[string]any) { c["aud"] = testAudience; c["nonce"] = "n"; delete(c, "scope") })
 	for _, tt := range []struct {
 		name, path string
@@ -140,11 +150,7 @@ func TestGuardRefusesBeforeTheService(t *testing.T) {
 }
 
 func TestGuardForwardsIdentity(t *testing.T) {
-	ti := newTestIssuer(t, true, rsaKey(t, 0, "k1"))
-	clock := newClock()
-	up := newUpstream(t)
-	g := newTestGuard(t, ti, clock, up)
-	f := &forger{t: t, ti: ti, clock: clock, k1: rsaKey(t, 0, "k1")}
+	g, _, f := newGuardFixture(t)
 	spoof := http.Header{"X-Desklit-Sub": {"auth0|mallory"}, "X-DESKLIT-Scopes": {"admin:write"}, "X-Desklit-Other": {"x"}, "x-desklit-email": {"m@evil"}, "X-Desklit-Guard": {"guessed"}}
 
 	status, _, body := guardGet(t, g, "/api/ping", spoof)
@@ -206,11 +212,7 @@ func TestGuardForwardsVerifiedEmailOnly(t *testing.T) {
 }
 
 func TestGuardStreamsAndUpgrades(t *testing.T) {
-	ti := newTestIssuer(t, true, rsaKey(t, 0, "k1"))
-	clock := newClock()
-	up := newUpstream(t)
-	g := newTestGuard(t, ti, clock, up)
-	f := &forger{t: t, ti: ti, clock: clock, k1: rsaKey(t, 0, "k1")}
+	g, _, f := newGuardFixture(t)
 	tok := f.valid(func(c map[string]any) { c["scope"] = "read:notes" })
 
 	req, _ := http.NewRequest("GET", g.URL()+"/api/stream", nil)

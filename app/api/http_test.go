@@ -109,18 +109,11 @@ func TestServeOverTCP(t *testing.T) {
 	if resp.StatusCode != 200 {
 		t.Fatalf("healthz %d", resp.StatusCode)
 	}
-	req, _ := http.NewRequest("GET", s.URL()+"/api/ping", nil)
-	req.Host = "attacker.example"
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMisdirectedRequest {
-		t.Fatalf("rebinding Host: %d", resp.StatusCode)
+	if status := testutil.Status(t, s.URL()+"/api/ping", map[string]string{"Host": "attacker.example"}); status != http.StatusMisdirectedRequest {
+		t.Fatalf("rebinding Host: %d", status)
 	}
 	// A header block over the server's limit is refused by net/http, not by a 500.
-	req, _ = http.NewRequest("GET", s.URL()+"/api/pong", nil)
+	req, _ := http.NewRequest("GET", s.URL()+"/api/pong", nil)
 	req.Header.Set("Authorization", "Bearer "+strings.Repeat("a", 40<<10))
 	resp, err = http.DefaultClient.Do(req)
 	if err != nil {
@@ -204,7 +197,7 @@ func TestLogsCarryRequestFieldsButNoToken(t *testing.T) {
 	if rec.Code != 200 || rec.Header().Get("X-Request-Id") != "req-123" {
 		t.Fatalf("status %d, request id %q", rec.Code, rec.Header().Get("X-Request-Id"))
 	}
-	do(t, s, "GET", "/api/pong", bearer(expired))
+	pong(t, s, expired)
 	do(t, s, "GET", "/api/pong-scoped", http.Header{"Authorization": {"Bearer " + forged}, "X-Request-Id": {forged}})
 	do(t, s, "GET", "/api/pong?access_token="+good, nil)
 	do(t, s, "GET", "/api/"+good, nil)

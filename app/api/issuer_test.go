@@ -231,6 +231,28 @@ func do(t testing.TB, s *Server, method, path string, hdr http.Header) *httptest
 func bearer(token string) http.Header { return http.Header{"Authorization": {"Bearer " + token}} }
 
 // apiError decodes an error body.
+// pong asks s for /api/pong with token.
+func pong(t testing.TB, s *Server, token string) *httptest.ResponseRecorder {
+	t.Helper()
+	return do(t, s, "GET", "/api/pong", bearer(token))
+}
+
+// wantOK fails the test unless rec is a 200.
+func wantOK(t testing.TB, rec *httptest.ResponseRecorder, what string) {
+	t.Helper()
+	if rec.Code != http.StatusOK {
+		t.Fatalf("%s: %d %s, want 200", what, rec.Code, rec.Body)
+	}
+}
+
+// wantError fails the test unless rec is an error answer with status and code.
+func wantError(t testing.TB, rec *httptest.ResponseRecorder, status int, code, what string) {
+	t.Helper()
+	if got, _ := apiError(t, rec); rec.Code != status || got != code {
+		t.Fatalf("%s: %d %s, want %d %s", what, rec.Code, rec.Body, status, code)
+	}
+}
+
 func apiError(t testing.TB, rec *httptest.ResponseRecorder) (code, description string) {
 	t.Helper()
 	var body struct{ Code, Description string }

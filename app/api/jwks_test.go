@@ -18,23 +18,19 @@ func TestKeyRotation(t *testing.T) {
 	ti := newTestIssuer(t, true, k1)
 	s := newTestServer(t, ti, clock, nil, nil)
 
-	if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil))); rec.Code != 200 {
-		t.Fatalf("k1 before rotation: %d %s", rec.Code, rec.Body)
-	}
+	wantOK(t, pong(t, s, sign(t, k1, claimsFor(ti, clock), nil)), "k1 before rotation")
 	ti.publish(k2) // rotate: k1 retired, k2 current
 	before := ti.jwksFetches.Load()
 	for i := range 3 {
-		if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k2, claimsFor(ti, clock), nil))); rec.Code != 200 {
+		if rec := pong(t, s, sign(t, k2, claimsFor(ti, clock), nil)); rec.Code != 200 {
 			t.Fatalf("k2 after rotation, request %d: %d %s", i, rec.Code, rec.Body)
 		}
 	}
 	if got := ti.jwksFetches.Load() - before; got != 1 {
 		t.Fatalf("rotation took %d JWKS fetches, want 1", got)
 	}
-	rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil)))
-	if code, _ := apiError(t, rec); rec.Code != 401 || code != "invalid_header" {
-		t.Fatalf("retired k1: %d %s", rec.Code, rec.Body)
-	}
+	rec := pong(t, s, sign(t, k1, claimsFor(ti, clock), nil))
+	wantError(t, rec, 401, "invalid_header", "retired k1")
 }
 
 func TestUnknownKIDFloodIsRateLimited(t *testing.T) {
@@ -42,9 +38,7 @@ func TestUnknownKIDFloodIsRateLimited(t *testing.T) {
 	k1 := rsaKey(t, 0, "k1")
 	ti := newTestIssuer(t, true, k1)
 	s := newTestServer(t, ti, clock, nil, func(o *Options) { o.UnknownKIDRateLimit = time.Minute })
-	if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil))); rec.Code != 200 {
-		t.Fatalf("warm-up: %d %s", rec.Code, rec.Body)
-	}
+	wantOK(t, pong(t, s, sign(t, k1, claimsFor(ti, clock), nil)), "warm-up")
 	flood := func(round int) {
 		t.Helper()
 		tokens := make([]string, 100)
@@ -54,7 +48,7 @@ func TestUnknownKIDFloodIsRateLimited(t *testing.T) {
 		var wg sync.WaitGroup
 		codes := make([]int, len(tokens))
 		for i, tok := range tokens {
-			wg.Go(func() { codes[i] = do(t, s, "GET", "/api/pong", bearer(tok)).Code })
+			wg.Go(func() { codes[i] = pong(t, s, tok).Code })
 		}
 		wg.Wait()
 		for i, c := range codes {
@@ -79,9 +73,7 @@ func TestUnknownKIDFloodIsRateLimited(t *testing.T) {
 		t.Fatalf("flood in the next window: %d fetches in total, want 2", got)
 	}
 	// A valid token still passes during the flood's aftermath.
-	if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil))); rec.Code != 200 {
-		t.Fatalf("valid token: %d %s", rec.Code, rec.Body)
-	}
+	wantOK(t, pong(t, s, sign(t, k1, claimsFor(ti, clock), nil)), "valid token")
 }
 
 func TestTTLRefreshInBackground(t *testing.T) {
@@ -89,23 +81,17 @@ func TestTTLRefreshInBackground(t *testing.T) {
 	k1, k2 := rsaKey(t, 0, "k1"), rsaKey(t, 1, "k2")
 	ti := newTestIssuer(t, true, k1)
 	s := newTestServer(t, ti, clock, nil, func(o *Options) { o.JWKSRefreshTTL = 10 * time.Minute })
-	if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil))); rec.Code != 200 {
-		t.Fatalf("warm-up: %d %s", rec.Code, rec.Body)
-	}
+	wantOK(t, pong(t, s, sign(t, k1, claimsFor(ti, clock), nil)), "warm-up")
 	ti.publish(k1, k2)
 	clock.Advance(11 * time.Minute)
 	// The stale set still serves this request, and a refresh starts behind it.
-	if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, claimsFor(ti, clock), nil))); rec.Code != 200 {
-		t.Fatalf("stale set: %d %s", rec.Code, rec.Body)
-	}
+	wantOK(t, pong(t, s, sign(t, k1, claimsFor(ti, clock), nil)), "stale set")
 	settle(s)
 	if got := ti.jwksFetches.Load(); got != 2 {
 		t.Fatalf("%d JWKS fetches, want 2 (one TTL refresh)", got)
 	}
 	// k2 arrived with the TTL refresh: no unknown-kid fetch needed.
-	if rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k2, claimsFor(ti, clock), nil))); rec.Code != 200 {
-		t.Fatalf("k2: %d %s", rec.Code, rec.Body)
-	}
+	wantOK(t, pong(t, s, sign(t, k2, claimsFor(ti, clock), nil)), "k2")
 	if got := ti.jwksFetches.Load(); got != 2 {
 		t.Fatalf("%d JWKS fetches, want still 2", got)
 	}
@@ -119,10 +105,8 @@ func TestIssuerUnavailableThenUp(t *testing.T) {
 	s := newTestServer(t, ti, clock, nil, nil)
 	token := sign(t, k1, claimsFor(ti, clock), nil)
 
-	rec := do(t, s, "GET", "/api/pong", bearer(token))
-	if code, _ := apiError(t, rec); rec.Code != 503 || code != "jwks_unavailable" {
-		t.Fatalf("issuer down: %d %s", rec.Code, rec.Body)
-	}
+	rec := pong(t, s, token)
+	wantError(t, rec, 503, "jwks_unavailable", "issuer down")
 	if rec.Header().Get("Retry-After") == "" {
 		t.Error("no Retry-After on 503")
 	}
@@ -155,9 +139,7 @@ func TestIssuerUnavailableThenUp(t *testing.T) {
 
 	ti.down.Store(false)
 	clock.Advance(maxRetryBackoff)
-	if rec := do(t, s, "GET", "/api/pong", bearer(token)); rec.Code != 200 {
-		t.Fatalf("issuer up: %d %s", rec.Code, rec.Body)
-	}
+	wantOK(t, pong(t, s, token), "issuer up")
 	rec = do(t, s, "GET", "/healthz", nil)
 	health = nil
 	if err := json.Unmarshal(rec.Body.Bytes(), &health); err != nil {
@@ -174,17 +156,17 @@ func TestIssuerNotListening(t *testing.T) {
 		t.Fatal(err)
 	}
 	issuer := fmt.Sprintf("http://127.0.0.1:%d", httpguard.Port(ln))
-	_ = ln.Close()
+	if err := ln.Close(); err != nil { // nothing listens there any more
+		t.Fatal(err)
+	}
 	clock := newClock()
 	k1 := rsaKey(t, 0, "k1")
 	ti := newTestIssuer(t, false, k1) // only to sign tokens and borrow options
 	s := newTestServer(t, ti, clock, nil, func(o *Options) { o.Issuer = issuer; o.HTTPClient = http.DefaultClient })
 	c := claimsFor(ti, clock)
 	c["iss"] = issuer
-	rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, c, nil)))
-	if code, _ := apiError(t, rec); rec.Code != 503 || code != "jwks_unavailable" {
-		t.Fatalf("got %d %s", rec.Code, rec.Body)
-	}
+	rec := pong(t, s, sign(t, k1, c, nil))
+	wantError(t, rec, 503, "jwks_unavailable", "the answer")
 }
 
 func TestDiscoveryIssuerMismatch(t *testing.T) {
@@ -195,10 +177,8 @@ func TestDiscoveryIssuerMismatch(t *testing.T) {
 	s := newTestServer(t, ti, clock, nil, func(o *Options) { o.Issuer = ti.srv.URL })
 	c := claimsFor(ti, clock)
 	c["iss"] = ti.srv.URL
-	rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, c, nil)))
-	if code, _ := apiError(t, rec); rec.Code != 503 || code != "jwks_unavailable" {
-		t.Fatalf("got %d %s", rec.Code, rec.Body)
-	}
+	rec := pong(t, s, sign(t, k1, c, nil))
+	wantError(t, rec, 503, "jwks_unavailable", "the answer")
 	if ti.jwksFetches.Load() != 0 {
 		t.Fatal("fetched the JWKS of a mismatched issuer")
 	}
@@ -215,12 +195,17 @@ func TestParseKeySetSkipsUnusableKeys(t *testing.T) {
 		json.RawMessage(`"not an object"`),
 		json.RawMessage(`{"kty":"RSA","kid":"small","n":"AQAB","e":"AQAB"}`),
 	}
-	good, _ := json.Marshal(map[string]any{"kty": "RSA", "kid": "good", "n": b64bytes(rsaKeys[0].N.Bytes()), "e": "AQAB", "d": "AQAB"})
+	good, err := json.Marshal(map[string]any{"kty": "RSA", "kid": "good", "n": b64bytes(rsaKeys[0].N.Bytes()), "e": "AQAB", "d": "AQAB"})
+	if err != nil {
+		t.Fatal(err)
+	}
 	raw = append(raw, good) // has a private member: skipped too
 	if keys := parseKeySet(raw); len(keys) != 0 {
 		t.Fatalf("kept %d keys: %v", len(keys), keys)
 	}
-	good, _ = json.Marshal(map[string]any{"kty": "RSA", "kid": "good", "n": b64bytes(rsaKeys[0].N.Bytes()), "e": "AQAB"})
+	if good, err = json.Marshal(map[string]any{"kty": "RSA", "kid": "good", "n": b64bytes(rsaKeys[0].N.Bytes()), "e": "AQAB"}); err != nil {
+		t.Fatal(err)
+	}
 	if keys := parseKeySet(append(raw, good)); len(keys) != 1 {
 		t.Fatalf("kept %d keys, want the one good key", len(keys))
 	}

@@ -87,7 +87,7 @@ func TestOnlyAccessTokensAccepted(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := do(t, s, "GET", "/api/pong", bearer(sign(t, k1, tt.claims, tt.header)))
+			rec := pong(t, s, sign(t, k1, tt.claims, tt.header))
 			if rec.Code != tt.want {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tt.want, rec.Body)
 			}

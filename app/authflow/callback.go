@@ -63,7 +63,11 @@ func (c *callbackServer) handle(w http.ResponseWriter, r *http.Request) {
 	select {
 	case o := <-reply:
 		if o.err != nil {
-			msg := "Sign-in did not complete: " + o.err.Error()
+			why, ok := Message(o.err) // our sentence; Go's text is in Desklit's log
+			if !ok {
+				why = "see Desklit's log for the reason"
+			}
+			msg := "Sign-in did not complete: " + why + "."
 			var pe *ProviderError
 			if errors.As(o.err, &pe) && pe.Code == "access_denied" {
 				msg = "Access was denied: " + pe.Description

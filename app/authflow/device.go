@@ -37,16 +37,11 @@ type DeviceCode struct {
 // expires or ctx ends. The ID token is verified as for any sign-in (there is no nonce in this
 // grant). Storing the session is the caller's job.
 func (f *Flow) DeviceLogin(ctx context.Context, show func(DeviceCode)) (*session.Session, error) {
-	select {
-	case f.busy <- struct{}{}:
-		defer func() { <-f.busy }()
-	case <-ctx.Done():
-		return nil, fmt.Errorf("waiting for another sign-in: %w", ctx.Err())
-	}
-	p, meta, err := f.discover(ctx)
+	p, meta, release, err := f.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 	if meta.DeviceEndpoint == "" {
 		return nil, fmt.Errorf("%w (%s)", ErrNoDeviceEndpoint, f.issuer())
 	}

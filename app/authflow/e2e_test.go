@@ -4,31 +4,41 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net/http"
 	"testing"
 
 	"github.com/desklit/desklit/app/api"
 	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/internal/testutil"
+	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
+
+// startAPI serves the protected API, trusting issuer, until the test ends.
+func startAPI(t *testing.T, log *slog.Logger, issuer string) *api.Server {
+	t.Helper()
+	srv, err := api.New(api.Options{Issuer: issuer, Audience: testAudience, Logger: log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.Serve(t, srv.Serve)
+	return srv
+}
 
 // TestEndToEndWithProtectedAPI: sign in with the dev IdP, call the protected API with the
 // stored access token (the ID token is refused), sign out, and the refresh token no longer works.
 func TestEndToEndWithProtectedAPI(t *testing.T) {
 	log, logs := newLogger(t)
 	idp := startIdP(t, log, devidp.Options{})
-	apiSrv, err := api.New(api.Options{Issuer: idp.Issuer(), Audience: testAudience, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan struct{})
-	go func() { defer close(served); _ = apiSrv.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-served })
+	apiSrv := startAPI(t, log, idp.Issuer())
 
 	call := func(path, token string) int {
 		t.Helper()
-		req, _ := http.NewRequest(http.MethodGet, apiSrv.URL()+path, nil)
+		req, err := http.NewRequest(http.MethodGet, apiSrv.URL()+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
 		req.Header.Set("Authorization", "Bearer "+token)
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
@@ -48,12 +58,12 @@ func TestEndToEndWithProtectedAPI(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.user, func(t *testing.T) {
 			flow := flowFor(idp, Config{Logger: log})
-			store := &memStore{}
+			store := keyringstore.NewMemoryStore()
 			m := session.NewManager(store, flow.Bind(newBrowser(tt.user, "desklit")), log, nil)
 			if err := m.Login(context.Background()); err != nil {
 				t.Fatal(err)
 			}
-			s := store.get()
+			s := stored(t, store)
 			if got := call("/api/pong", s.AccessToken); got != http.StatusOK {
 				t.Errorf("/api/pong: %d", got)
 			}
@@ -85,14 +95,7 @@ func TestIssuerWithTrailingSlashSignInAndAPI(t *testing.T) {
 	log, _ := newLogger(t)
 	idp := startIdP(t, log, devidp.Options{})
 	configured := idp.Issuer() + "/"
-	apiSrv, err := api.New(api.Options{Issuer: configured, Audience: testAudience, Logger: log})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan struct{})
-	go func() { defer close(served); _ = apiSrv.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-served })
+	apiSrv := startAPI(t, log, configured)
 
 	s, err := New(Config{Issuer: configured, ClientID: devidp.DefaultClientID, Audience: testAudience, Logger: log}).
 		Login(context.Background(), newBrowser("analyst", "desklit"))
@@ -102,7 +105,10 @@ func TestIssuerWithTrailingSlashSignInAndAPI(t *testing.T) {
 	if s.Issuer != idp.Issuer() {
 		t.Errorf("session issuer %q, want the discovery document's %q", s.Issuer, idp.Issuer())
 	}
-	req, _ := http.NewRequest(http.MethodGet, apiSrv.URL()+"/api/pong", nil)
+	req, err := http.NewRequest(http.MethodGet, apiSrv.URL()+"/api/pong", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
 	req.Header.Set("Authorization", "Bearer "+s.AccessToken)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -16,6 +17,7 @@ import (
 
 	jose "github.com/go-jose/go-jose/v4"
 
+	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
 
@@ -35,7 +37,8 @@ type fakeOP struct {
 	devicePoll      func(n int) string
 	deviceExpiresIn int
 	polls           []time.Time
-	noDevice        bool // discovery announces no device endpoint
+	noDevice        bool        // discovery announces no device endpoint
+	pages           chan string // the callback pages the browser of opener was shown
 }
 
 func (f *fakeOP) issuer() string { return f.URL + f.slash }
@@ -46,7 +49,7 @@ func newFakeOP(t *testing.T, spoil func(c map[string]any)) *fakeOP {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fakeOP{key: key, claims: spoil}
+	f := &fakeOP{key: key, claims: spoil, pages: make(chan string, 1)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", func(w http.ResponseWriter, r *http.Request) {
 		f.mu.Lock()
@@ -129,8 +132,15 @@ func (f *fakeOP) opener(rec *string) Opener {
 		}
 		cb := *rec + "?" + v.Encode()
 		go func() {
+			page := ""
 			if resp, err := http.Get(cb); err == nil {
+				body, _ := io.ReadAll(resp.Body) // what it read by the time the callback server closes
 				resp.Body.Close()
+				page = string(body)
+			}
+			select {
+			case f.pages <- page:
+			default:
 			}
 		}()
 		return nil, nil
@@ -159,7 +169,7 @@ func TestIDTokenChecks(t *testing.T) {
 			log, logs := newLogger(t)
 			op := newFakeOP(t, tt.spoil)
 			var redirect string
-			store := &memStore{}
+			store := keyringstore.NewMemoryStore()
 			flow := New(Config{Issuer: op.URL, ClientID: "client-1", Logger: log})
 			m := session.NewManager(store, flow.Bind(op.opener(&redirect)), log, nil)
 			err := m.Login(context.Background())
@@ -168,7 +178,7 @@ func TestIDTokenChecks(t *testing.T) {
 				t.Error("a token value appears in the logs")
 			}
 			if tt.want == nil {
-				if err != nil || store.get() == nil || store.get().User.Name != "Test User" {
+				if err != nil || stored(t, store) == nil || stored(t, store).User.Name != "Test User" {
 					t.Fatalf("valid token refused: %v", err)
 				}
 				return
@@ -180,7 +190,16 @@ func TestIDTokenChecks(t *testing.T) {
 			if strings.Contains(err.Error(), "fake-") || strings.Contains(err.Error(), "eyJ") {
 				t.Errorf("error message carries a token: %v", err)
 			}
-			if store.get() != nil {
+			// The browser's page says our sentence, not Go's text (which names the claim).
+			select {
+			case page := <-op.pages:
+				if !strings.Contains(page, "Sign-in did not complete: "+tt.want.Error()+".") || (err.Error() != tt.want.Error() && strings.Contains(page, err.Error())) {
+					t.Errorf("the callback page says\n%s\nwant %q without %q", page, tt.want.Error(), err.Error())
+				}
+			case <-time.After(10 * time.Second):
+				t.Error("the browser got no callback page")
+			}
+			if stored(t, store) != nil {
 				t.Error("a session was stored")
 			}
 		})

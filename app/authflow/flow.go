@@ -115,35 +115,6 @@ func (f *Flow) clientCtx(ctx context.Context) context.Context {
 	return oidc.ClientContext(ctx, f.cfg.HTTPClient)
 }
 
-// discover fetches the discovery document once; a failure is retried on the next call. The
-// document's issuer replaces the configured one when only a trailing slash differs (app/issuer):
-// it is what the provider's tokens and RFC 9207 responses carry.
-func (f *Flow) discover(ctx context.Context) (*oidc.Provider, issuer.Document, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.provider != nil {
-		return f.provider, f.meta, nil
-	}
-	if f.cfg.Issuer == "" || f.cfg.ClientID == "" {
-		return nil, issuer.Document{}, errors.New("sign-in is not configured: issuer and client id are required")
-	}
-	doc, err := issuer.Discover(ctx, f.cfg.HTTPClient, f.cfg.Issuer)
-	if err != nil {
-		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: %w", f.cfg.Issuer, err)
-	}
-	if doc.AuthorizationEndpoint == "" || doc.TokenEndpoint == "" || doc.JWKSURI == "" {
-		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: the discovery document lacks authorization_endpoint, token_endpoint or jwks_uri", f.cfg.Issuer)
-	}
-	f.cfg.Issuer = doc.Issuer
-	pc := oidc.ProviderConfig{
-		IssuerURL: doc.Issuer, AuthURL: doc.AuthorizationEndpoint, TokenURL: doc.TokenEndpoint,
-		DeviceAuthURL: doc.DeviceEndpoint, UserInfoURL: doc.UserinfoEndpoint, JWKSURL: doc.JWKSURI,
-		Algorithms: doc.IDTokenAlgorithms,
-	}
-	f.provider, f.meta = pc.NewProvider(f.clientCtx(ctx)), *doc
-	return f.provider, f.meta, nil
-}
-
 func (f *Flow) oauthConfig(p *oidc.Provider, redirect string) *oauth2.Config {
 	ep := p.Endpoint()
 	ep.AuthStyle = oauth2.AuthStyleInParams // client_id (and a confidential client's secret) in the body
@@ -154,16 +125,11 @@ func (f *Flow) oauthConfig(p *oidc.Provider, redirect string) *oauth2.Config {
 // callback, exchanges the code and verifies the ID token. It returns the new session; storing
 // it is the caller's job (see session.Manager).
 func (f *Flow) Login(ctx context.Context, o Opener) (*session.Session, error) {
-	select {
-	case f.busy <- struct{}{}:
-		defer func() { <-f.busy }()
-	case <-ctx.Done():
-		return nil, fmt.Errorf("waiting for another sign-in: %w", ctx.Err())
-	}
-	p, meta, err := f.discover(ctx)
+	p, meta, release, err := f.begin(ctx)
 	if err != nil {
 		return nil, err
 	}
+	defer release()
 
 	ln, err := httpguard.Listen(f.cfg.CallbackPort)
 	if err != nil {

@@ -53,50 +53,18 @@ func startIdP(t *testing.T, log *slog.Logger, opts devidp.Options) *devidp.Serve
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() { defer close(done); _ = srv.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testutil.Serve(t, srv.Serve)
 	return srv
 }
 
-// memStore is an in-memory session.Store.
-type memStore struct {
-	mu    sync.Mutex
-	s     *session.Session
-	saves int
-}
-
-func (m *memStore) Load(context.Context) (*session.Session, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.s == nil {
-		return nil, session.ErrNotFound
+// stored is the session in store, nil when there is none.
+func stored(t *testing.T, store session.Store) *session.Session {
+	t.Helper()
+	s, err := store.Load(context.Background())
+	if err != nil && !errors.Is(err, session.ErrNotFound) {
+		t.Fatalf("load the stored session: %v", err)
 	}
-	cp := *m.s
-	return &cp, nil
-}
-
-func (m *memStore) Save(_ context.Context, s *session.Session) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	cp := *s
-	m.s = &cp
-	m.saves++
-	return nil
-}
-
-func (m *memStore) Delete(context.Context) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.s = nil
-	return nil
-}
-
-func (m *memStore) get() *session.Session {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.s
+	return s
 }
 
 // testBrowser is the scripted user: it loads the authorize URL, fills the dev IdP's sign-in

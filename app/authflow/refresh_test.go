@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
 
@@ -19,16 +20,16 @@ func TestRefreshRotationAndLogout(t *testing.T) {
 	log, logs := newLogger(t)
 	idp := startIdP(t, log, devidp.Options{AccessTTL: 2 * time.Second})
 	flow := flowFor(idp, Config{Logger: log})
-	store := &memStore{}
+	store := keyringstore.NewMemoryStore()
 	m := session.NewManager(store, flow.Bind(newBrowser("analyst", "desklit")), log, nil)
 	if err := m.Login(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	old := store.get()
+	old := stored(t, store)
 	if err := m.Refresh(context.Background()); err != nil {
 		t.Fatalf("refresh: %v", err)
 	}
-	cur := store.get()
+	cur := stored(t, store)
 	if cur.RefreshToken == old.RefreshToken || cur.AccessToken == old.AccessToken {
 		t.Error("refresh did not rotate the tokens in the store")
 	}
@@ -53,12 +54,12 @@ func TestRefreshRotationAndLogout(t *testing.T) {
 	if err := m.Login(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	cur = store.get()
+	cur = stored(t, store)
 
 	if err := m.Logout(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if store.get() != nil || m.Current() != nil {
+	if stored(t, store) != nil || m.Current() != nil {
 		t.Error("session still stored after sign-out")
 	}
 	if _, err := flow.Refresh(context.Background(), cur); !errors.Is(err, ErrInvalidGrant) {

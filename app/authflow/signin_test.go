@@ -13,6 +13,7 @@ import (
 	jose "github.com/go-jose/go-jose/v4"
 
 	"github.com/desklit/desklit/app/devidp"
+	"github.com/desklit/desklit/app/keyringstore"
 	"github.com/desklit/desklit/app/session"
 )
 
@@ -22,7 +23,7 @@ func TestSignInStoresSession(t *testing.T) {
 	idp := startIdP(t, log, devidp.Options{})
 	flow := flowFor(idp, Config{Logger: log})
 	b := newBrowser("analyst", "desklit")
-	store := &memStore{}
+	store := keyringstore.NewMemoryStore()
 	m := session.NewManager(store, flow.Bind(b), log, nil)
 	changes, unsub := m.Subscribe()
 	defer unsub()
@@ -31,7 +32,7 @@ func TestSignInStoresSession(t *testing.T) {
 		t.Fatalf("Login: %v", err)
 	}
 	b.wait(t)
-	s := store.get()
+	s := stored(t, store)
 	if s == nil {
 		t.Fatal("no session stored")
 	}
@@ -157,7 +158,7 @@ func TestSignInFailures(t *testing.T) {
 	for _, tt := range signInFailures() {
 		t.Run(tt.name, func(t *testing.T) {
 			var redirect string
-			store := &memStore{}
+			store := keyringstore.NewMemoryStore()
 			m := session.NewManager(store, flowFor(idp, Config{Logger: log}).Bind(tt.opener(&redirect)), log, nil)
 			err := m.Login(context.Background())
 			if err == nil {
@@ -170,7 +171,7 @@ func TestSignInFailures(t *testing.T) {
 			if !strings.Contains(err.Error(), tt.wantMsg) {
 				t.Errorf("err = %q, want it to mention %q", err, tt.wantMsg)
 			}
-			if store.get() != nil || m.Current() != nil {
+			if stored(t, store) != nil || m.Current() != nil {
 				t.Error("a session was stored")
 			}
 			assertClosed(t, redirect)
@@ -297,7 +298,7 @@ func TestForeignCallbackDoesNotEndSignIn(t *testing.T) {
 		}()
 		return done, nil
 	})
-	store := &memStore{}
+	store := keyringstore.NewMemoryStore()
 	m := session.NewManager(store, flowFor(idp, Config{Logger: log}).Bind(opener), log, nil)
 	if err := m.Login(context.Background()); err != nil {
 		t.Fatalf("a foreign callback ended the sign-in: %v", err)
@@ -308,9 +309,9 @@ func TestForeignCallbackDoesNotEndSignIn(t *testing.T) {
 			t.Errorf("%s: status %d, want 400", f.name, statuses[i])
 		}
 	}
-	if s := store.get(); s == nil || s.User.Sub != "demo|analyst" {
+	if s := stored(t, store); s == nil || s.User.Sub != "demo|analyst" {
 		t.Errorf("stored session %+v", s)
 	}
 	assertClosed(t, redirect)
-	assertNoTokens(t, logs.String(), store.get())
+	assertNoTokens(t, logs.String(), stored(t, store))
 }

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"context"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -43,10 +42,7 @@ func TestStatusAsksTheRunningInstance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	defer func() { cancel(); <-done }()
+	testutil.Serve(t, srv.Serve)
 	run := config.PathsFrom(func(k string) string { return env[k] }).Run
 	if err := control.WriteEndpoint(run, control.Endpoint{URL: srv.URL(), Token: statusToken, PID: 1234}); err != nil {
 		t.Fatal(err)

@@ -10,10 +10,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"testing/fstest"
-	"time"
 
 	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
+	"github.com/desklit/desklit/app/session/sessiontest"
 )
 
 // fakeSessions is the session source a test sets: a session, or the error Load gives.
@@ -51,22 +51,6 @@ type fakeSignIn struct {
 func (f *fakeSignIn) Login(context.Context) error { f.logins.Add(1); return f.err }
 
 func (f *fakeSignIn) Logout(context.Context) error { f.logouts.Add(1); return f.err }
-
-func testSession() *session.Session {
-	return &session.Session{
-		View: session.View{
-			Issuer:      "http://127.0.0.1:9010",
-			ClientID:    "desklit-desktop",
-			User:        session.User{Sub: "user-1", Name: "Ada Analyst", Email: "ada@example.test"},
-			AccessToken: "ACCESS-TOKEN-SECRET-VALUE",
-			IDToken:     "ID-TOKEN-SECRET-VALUE",
-			TokenType:   "Bearer",
-			Scope:       "openid profile",
-			Expiry:      time.Date(2030, 1, 2, 3, 4, 5, 0, time.FixedZone("CET", 3600)),
-		},
-		RefreshToken: "REFRESH-TOKEN-SECRET-VALUE",
-	}
-}
 
 var testAssets = fstest.MapFS{
 	"index.html":    {Data: []byte(`<!doctype html><title>desklit</title><script type="module" src="./assets/app.js"></script>`)},
@@ -109,7 +93,7 @@ func newHarness(t *testing.T) *harness {
 	}
 	t.Cleanup(func() {
 		h.stop()
-		for _, secret := range []string{testSecret, "ACCESS-TOKEN-SECRET-VALUE", "ID-TOKEN-SECRET-VALUE", "REFRESH-TOKEN-SECRET-VALUE"} {
+		for _, secret := range append([]string{testSecret}, sessiontest.Secrets...) {
 			if strings.Contains(h.logs.String(), secret) {
 				t.Errorf("a secret appears in the log:\n%s", h.logs.String())
 			}

@@ -115,16 +115,11 @@ func (s *Server) action(name string, pick func(SignIn) func(context.Context) err
 			httpjson.WriteError(w, http.StatusServiceUnavailable, "no_shell", "sign-in is not available without the shell")
 			return
 		}
-		if err := pick(s.o.SignIn)(r.Context()); err != nil {
-			if r.Context().Err() != nil {
-				return // the page went away; the shell carries on
-			}
-			s.log.Warn("shell action failed", "action", name, "err", err)
-			httpjson.WriteError(w, http.StatusBadGateway, name+"_failed", err.Error())
-			return
+		err := pick(s.o.SignIn)(r.Context())
+		if err != nil && r.Context().Err() != nil {
+			return // the page went away; the shell carries on
 		}
-		s.log.Info("shell action done", "action", name)
-		httpjson.Write(w, http.StatusOK, map[string]bool{"ok": true})
+		httpjson.ActionDone(w, s.log, name, err, shellMessage)
 	}
 }
 
@@ -156,4 +151,15 @@ func (s *Server) assets() http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// shellMessage is what the page reads of a failed sign-in or sign-out: the shell's own sentence
+// when the shell answered with one (control.AnswerError), else a fixed sentence; never Go's text,
+// which is logged.
+func shellMessage(err error) string {
+	var said interface{ UserMessage() string }
+	if errors.As(err, &said) && said.UserMessage() != "" {
+		return said.UserMessage()
+	}
+	return "see Desklit's log for the reason"
 }

@@ -9,6 +9,8 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/desklit/desklit/app/control"
+	"github.com/desklit/desklit/app/session/sessiontest"
 	"github.com/desklit/desklit/app/sse"
 )
 
@@ -41,7 +43,7 @@ func TestNewValidates(t *testing.T) {
 
 func TestSessionAnswersOnlySameOriginWithTheSecret(t *testing.T) {
 	h := newHarness(t)
-	h.sessions.set(testSession(), nil)
+	h.sessions.set(sessiontest.Ada(), nil)
 	self := h.srv.URL()
 	port := strings.TrimPrefix(self, "http://127.0.0.1:")
 	tests := []struct {
@@ -103,7 +105,7 @@ func TestSessionInfo(t *testing.T) {
 		t.Fatalf("signed out: %d %v", code, m)
 	}
 
-	h.sessions.set(testSession(), nil)
+	h.sessions.set(sessiontest.Ada(), nil)
 	code, m = get()
 	user, _ := m["user"].(map[string]any)
 	want := map[string]any{"signed_in": true, "access_token": "ACCESS-TOKEN-SECRET-VALUE", "id_token": "ID-TOKEN-SECRET-VALUE",
@@ -195,7 +197,10 @@ func TestLoginAndLogoutAreForwarded(t *testing.T) {
 		{"login cross-origin", "/api/login", []string{LaunchHeader, testSecret, "Origin", "http://127.0.0.1:4010"}, nil, 403, 0, 0},
 		{"login", "/api/login", []string{LaunchHeader, testSecret}, nil, 200, 1, 0},
 		{"logout", "/api/logout", []string{LaunchHeader, testSecret}, nil, 200, 1, 1},
-		{"login fails in the shell", "/api/login", []string{LaunchHeader, testSecret}, errors.New("the user cancelled"), 502, 2, 1},
+		{"login fails in the shell", "/api/login", []string{LaunchHeader, testSecret},
+			&control.AnswerError{Op: "login", Status: 502, Code: "login_failed", Description: "sign-in cancelled"}, 502, 2, 1},
+		{"the shell cannot be reached", "/api/login", []string{LaunchHeader, testSecret},
+			errors.New("control login: dial tcp 127.0.0.1:9: connect: connection refused"), 502, 3, 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,15 +210,19 @@ func TestLoginAndLogoutAreForwarded(t *testing.T) {
 			if resp.StatusCode != tt.want {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tt.want, body)
 			}
-			if tt.shellErr != nil && !strings.Contains(body, tt.shellErr.Error()) {
+			var said *control.AnswerError
+			switch {
+			case errors.As(tt.shellErr, &said) && !strings.Contains(body, said.Description):
 				t.Fatalf("the answer does not carry the shell's reason: %s", body)
+			case tt.shellErr != nil && (strings.Contains(body, "dial tcp") || !strings.Contains(body, `"`+strings.TrimPrefix(tt.path, "/api/")+`_failed"`)):
+				t.Fatalf("the answer carries Go's text or no code: %s", body)
 			}
 			if h.signIn.logins.Load() != tt.logins || h.signIn.logouts.Load() != tt.logouts {
 				t.Fatalf("logins %d logouts %d, want %d %d", h.signIn.logins.Load(), h.signIn.logouts.Load(), tt.logins, tt.logouts)
 			}
 		})
 	}
-	if resp := h.request(t, "GET", "/api/login", LaunchHeader, testSecret); resp.StatusCode/100 != 4 || h.signIn.logins.Load() != 2 {
+	if resp := h.request(t, "GET", "/api/login", LaunchHeader, testSecret); resp.StatusCode/100 != 4 || h.signIn.logins.Load() != 3 {
 		t.Fatalf("GET /api/login: %d, %d logins; want a 4xx and no sign-in", resp.StatusCode, h.signIn.logins.Load())
 	}
 }
@@ -315,7 +324,7 @@ func TestSessionChangeReachesTheEventStream(t *testing.T) {
 	if ev := next(); ev.Name != "changed" || ev.Data != `{}` {
 		t.Fatalf("first event %+v, want changed", ev)
 	}
-	h.sessions.set(testSession(), nil)
+	h.sessions.set(sessiontest.Ada(), nil)
 	for i := 1; i <= 3; i++ {
 		h.changes <- struct{}{}
 		ev := next()

@@ -164,6 +164,10 @@ type AnswerError struct {
 	Description string
 }
 
+// UserMessage is the control server's own sentence for the failure (never Go's text: see
+// failureMessage), for a caller that passes it on to the user.
+func (e *AnswerError) UserMessage() string { return e.Description }
+
 func (e *AnswerError) Error() string {
 	if e.Description != "" {
 		return fmt.Sprintf("control %s: %s (%d)", e.Op, e.Description, e.Status)

@@ -65,7 +65,7 @@ func (s *Server) handleRefresh(w http.ResponseWriter, r *http.Request) {
 		httpjson.WriteError(w, http.StatusNotFound, "signed_out", "the running Desklit is not signed in")
 	case err != nil:
 		s.log.Warn("refresh for a client failed", "err", err)
-		httpjson.WriteError(w, http.StatusBadGateway, "refresh_failed", err.Error())
+		httpjson.WriteError(w, http.StatusBadGateway, "refresh_failed", failureMessage(err))
 	default:
 		httpjson.Write(w, http.StatusOK, map[string]time.Time{"expiry": expiry.UTC()})
 	}

@@ -135,7 +135,7 @@ func (s *Server) authorized(next http.Handler) http.Handler {
 func (s *Server) handleSession(w http.ResponseWriter, _ *http.Request) {
 	cur := s.sess.Current()
 	if cur == nil {
-		httpjson.WriteError(w, http.StatusNotFound, "signed_out", session.ErrNotFound.Error())
+		httpjson.WriteError(w, http.StatusNotFound, "signed_out", "the running Desklit is not signed in")
 		return
 	}
 	v := cur.View // never the refresh token
@@ -156,13 +156,7 @@ func (s *Server) action(name string, do func(context.Context) error) http.Handle
 		case <-r.Context().Done():
 			return
 		case err := <-done:
-			if err != nil {
-				s.log.Warn("control action failed", "action", name, "err", err)
-				httpjson.WriteError(w, http.StatusBadGateway, name+"_failed", err.Error())
-				return
-			}
-			s.log.Info("control action done", "action", name)
-			httpjson.Write(w, http.StatusOK, map[string]bool{"ok": true})
+			httpjson.ActionDone(w, s.log, name, err, failureMessage)
 		}
 	})
 }

@@ -9,6 +9,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 const testStatusToken = "status-token-0123456789abcdef"
@@ -44,26 +46,14 @@ func TestStatusAnswersOnlyToTheStatusToken(t *testing.T) {
 		}
 	}
 	// The status token grants nothing else.
-	req, _ := http.NewRequest("GET", srv.URL()+"/session", nil)
-	req.Header.Set("Authorization", "Bearer "+testStatusToken)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusUnauthorized {
-		t.Errorf("/session with the status token: %d, want 401", resp.StatusCode)
+	auth := map[string]string{"Authorization": "Bearer " + testStatusToken}
+	if status := testutil.Status(t, srv.URL()+"/session", auth); status != http.StatusUnauthorized {
+		t.Errorf("/session with the status token: %d, want 401", status)
 	}
 	// Nor does a page reached by DNS rebinding get an answer.
-	req, _ = http.NewRequest("GET", srv.URL()+"/status", nil)
-	req.Host = "attacker.example:80"
-	req.Header.Set("Authorization", "Bearer "+testStatusToken)
-	if resp, err = http.DefaultClient.Do(req); err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMisdirectedRequest {
-		t.Errorf("foreign Host: %d, want 421", resp.StatusCode)
+	auth["Host"] = "attacker.example:80"
+	if status := testutil.Status(t, srv.URL()+"/status", auth); status != http.StatusMisdirectedRequest {
+		t.Errorf("foreign Host: %d, want 421", status)
 	}
 }
 

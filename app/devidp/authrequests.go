@@ -164,13 +164,13 @@ func (s *storage) deleteRequestLocked(id string) {
 func (s *storage) authenticate(id, username, password string) error {
 	u, ok := findUser(s.users, username, password)
 	if !ok {
-		return errors.New("wrong username or password")
+		return errWrongPassword
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.requests[id]
 	if !ok {
-		return errors.New("this sign-in request has expired; start the sign-in again from the app")
+		return errRequestGone
 	}
 	r.UserID = u.Sub
 	r.done = true

@@ -45,14 +45,23 @@ func (s *storage) SetUserinfoFromRequest(_ context.Context, ui *oidc.UserInfo, r
 }
 
 func (s *storage) SetUserinfoFromToken(_ context.Context, ui *oidc.UserInfo, tokenID, _, _ string) error {
+	a, err := s.liveAccess(tokenID)
+	if err != nil {
+		return err
+	}
+	s.setUserinfo(ui, a.UserID, a.Scopes)
+	return nil
+}
+
+// liveAccess is the access token tokenID while it is neither expired nor revoked.
+func (s *storage) liveAccess(tokenID string) (*accessRecord, error) {
 	s.mu.Lock()
 	a, ok := s.state.Access[tokenID]
 	s.mu.Unlock()
 	if !ok || time.Now().After(a.Expiry) {
-		return errors.New("access token invalid, expired or revoked")
+		return nil, errors.New("access token invalid, expired or revoked")
 	}
-	s.setUserinfo(ui, a.UserID, a.Scopes)
-	return nil
+	return a, nil
 }
 
 func (s *storage) setUserinfo(ui *oidc.UserInfo, sub string, scopes []string) {
@@ -75,11 +84,9 @@ func (s *storage) setUserinfo(ui *oidc.UserInfo, sub string, scopes []string) {
 }
 
 func (s *storage) SetIntrospectionFromToken(_ context.Context, r *oidc.IntrospectionResponse, tokenID, _, clientID string) error {
-	s.mu.Lock()
-	a, ok := s.state.Access[tokenID]
-	s.mu.Unlock()
-	if !ok || time.Now().After(a.Expiry) {
-		return errors.New("access token invalid, expired or revoked")
+	a, err := s.liveAccess(tokenID)
+	if err != nil {
+		return err
 	}
 	r.Active = true
 	r.Subject = a.UserID

@@ -2,7 +2,6 @@ package devidp
 
 import (
 	"cmp"
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -15,6 +14,8 @@ import (
 	"testing"
 
 	"golang.org/x/oauth2"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // codeClient drives the dev IdP as the desktop app does, but stops at the loopback redirect: the
@@ -33,10 +34,7 @@ func startServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	testutil.Serve(t, srv.Serve)
 	return srv
 }
 

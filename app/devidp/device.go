@@ -116,7 +116,7 @@ func (s *storage) decideDevice(userCode, username, password string, approve bool
 	if approve {
 		var ok bool
 		if u, ok = findUser(s.users, username, password); !ok {
-			return errors.New("wrong username or password")
+			return errWrongPassword
 		}
 	}
 	d := &s.devices
@@ -125,9 +125,9 @@ func (s *storage) decideDevice(userCode, username, password string, approve bool
 	st := d.byCode[d.byUser[normUserCode(userCode)]]
 	switch {
 	case st == nil || time.Now().After(st.Expires):
-		return errors.New("this code is unknown or has expired; start the sign-in again on the device")
+		return errCodeUnknown
 	case st.Done || st.Denied:
-		return errors.New("this code has already been used")
+		return errCodeUsed
 	case !approve:
 		st.Denied = true
 		return nil

@@ -26,16 +26,14 @@ func (d *devicePage) show(w http.ResponseWriter, r *http.Request) {
 }
 
 func (d *devicePage) submit(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		renderMessage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+	if !readForm(w, r) {
 		return
 	}
 	code, user := r.PostForm.Get("user_code"), r.PostForm.Get("username")
 	approve := r.PostForm.Get("action") != "deny"
 	if err := d.storage.decideDevice(code, user, r.PostForm.Get("password"), approve); err != nil {
 		d.storage.log.Info("dev IdP device sign-in refused", "username", user, "reason", err.Error())
-		d.render(w, http.StatusBadRequest, deviceData{UserCode: code, Selected: user, Error: err.Error()})
+		d.render(w, http.StatusBadRequest, deviceData{UserCode: code, Selected: user, Error: refusalText(err)})
 		return
 	}
 	if !approve {

@@ -1,14 +1,17 @@
 package devidp
 
 import (
-	"context"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 func TestNewCreatesPrivateFilesAndServesDiscovery(t *testing.T) {
@@ -17,10 +20,7 @@ func TestNewCreatesPrivateFilesAndServesDiscovery(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx) }()
-	defer func() { cancel(); <-done }()
+	testutil.Serve(t, srv.Serve)
 
 	for _, f := range []string{KeyFile, UsersFile} {
 		st, err := os.Stat(filepath.Join(dir, f))
@@ -58,15 +58,8 @@ func TestNewCreatesPrivateFilesAndServesDiscovery(t *testing.T) {
 	}
 
 	// DNS rebinding: a foreign Host is refused.
-	req, _ := http.NewRequest(http.MethodGet, srv.URL()+"/.well-known/openid-configuration", nil)
-	req.Host = "evil.example:80"
-	resp2, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp2.Body.Close()
-	if resp2.StatusCode != http.StatusMisdirectedRequest {
-		t.Errorf("foreign Host: status %d", resp2.StatusCode)
+	if status := testutil.Status(t, srv.URL()+"/.well-known/openid-configuration", map[string]string{"Host": "evil.example:80"}); status != http.StatusMisdirectedRequest {
+		t.Errorf("foreign Host: status %d", status)
 	}
 }
 
@@ -129,5 +122,16 @@ func TestGrantScopes(t *testing.T) {
 	}
 	if _, ok := findUser(DefaultUsers(), "analyst", "wrong"); ok {
 		t.Error("wrong password accepted")
+	}
+}
+
+// TestRefusalText: the sign-in pages show a refusal's own sentence, and for any other error a
+// fixed one, never its text.
+func TestRefusalText(t *testing.T) {
+	if got := refusalText(fmt.Errorf("approve: %w", errCodeUsed)); got != string(errCodeUsed) {
+		t.Errorf("a wrapped refusal reads %q", got)
+	}
+	if got := refusalText(errors.New("open /tmp/devidp/state.json: permission denied")); strings.Contains(got, "/tmp") || !strings.Contains(got, "log") {
+		t.Errorf("another error reads %q", got)
 	}
 }

@@ -36,9 +36,7 @@ func (l *loginPage) show(w http.ResponseWriter, r *http.Request) {
 }
 
 func (l *loginPage) submit(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
-	if err := r.ParseForm(); err != nil {
-		renderMessage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+	if !readForm(w, r) {
 		return
 	}
 	id, user := r.PostForm.Get("id"), r.PostForm.Get("username")
@@ -55,7 +53,7 @@ func (l *loginPage) submit(w http.ResponseWriter, r *http.Request) {
 	}
 	if err := l.storage.authenticate(id, user, r.PostForm.Get("password")); err != nil {
 		l.storage.log.Info("dev IdP sign-in refused", "username", user, "reason", err.Error())
-		l.render(w, http.StatusUnauthorized, loginData{ID: id, Selected: user, Error: err.Error()})
+		l.render(w, http.StatusUnauthorized, loginData{ID: id, Selected: user, Error: refusalText(err)})
 		return
 	}
 	l.storage.log.Info("dev IdP sign-in", "username", user)
@@ -81,6 +79,16 @@ func initial(name string) string {
 
 func signedOut(w http.ResponseWriter, _ *http.Request) {
 	renderMessage(w, http.StatusOK, "Signed out", "You are signed out of the Desklit demo provider. You can close this window.")
+}
+
+// readForm reads a page's form (16 KiB at most); false when it cannot, with the answer given.
+func readForm(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		renderMessage(w, http.StatusBadRequest, "Bad request", "The form could not be read.")
+		return false
+	}
+	return true
 }
 
 func renderMessage(w http.ResponseWriter, status int, title, msg string) {

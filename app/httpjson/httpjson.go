@@ -4,6 +4,7 @@ package httpjson
 
 import (
 	"encoding/json"
+	"log/slog"
 	"maps"
 	"net/http"
 )
@@ -47,4 +48,17 @@ func Health(detail func() map[string]string) http.HandlerFunc {
 		body["status"] = "ok"
 		Write(w, http.StatusOK, body)
 	}
+}
+
+// ActionDone answers a request that ran the action name (a sign-in, a sign-out) and ended with
+// err: {"ok": true}, or 502 with the code name+"_failed" and message(err), what the user may read
+// of it (never Go's text). The log gets err itself.
+func ActionDone(w http.ResponseWriter, log *slog.Logger, name string, err error, message func(error) string) {
+	if err != nil {
+		log.Warn("action failed", "action", name, "err", err)
+		WriteError(w, http.StatusBadGateway, name+"_failed", message(err))
+		return
+	}
+	log.Info("action done", "action", name)
+	Write(w, http.StatusOK, map[string]bool{"ok": true})
 }

@@ -1,8 +1,11 @@
 package httpjson
 
 import (
+	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -36,5 +39,26 @@ func TestWrite(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestActionDone: a failed action answers its code and the sentence for the user; Go's text goes
+// to the log only.
+func TestActionDone(t *testing.T) {
+	var logs strings.Builder
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	say := func(error) string { return "sign-in cancelled" }
+	rec := httptest.NewRecorder()
+	ActionDone(rec, log, "login", errors.New("dial tcp 127.0.0.1:9: refused"), say)
+	if body := rec.Body.String(); rec.Code != 502 || body != `{"code":"login_failed","description":"sign-in cancelled"}`+"\n" {
+		t.Errorf("failed: %d %s", rec.Code, body)
+	}
+	if !strings.Contains(logs.String(), "dial tcp") {
+		t.Errorf("the log lacks the error: %s", logs.String())
+	}
+	rec = httptest.NewRecorder()
+	ActionDone(rec, log, "logout", nil, say)
+	if body := rec.Body.String(); rec.Code != 200 || body != `{"ok":true}`+"\n" {
+		t.Errorf("done: %d %s", rec.Code, body)
 	}
 }

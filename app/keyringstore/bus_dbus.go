@@ -33,7 +33,9 @@ func sessionBusAvailable() error {
 
 // vanished maps the Secret Service's "that item is gone" to ErrEntryNotFound: go-keyring
 // searches for an item and then reads or deletes it, and another process may delete it in
-// between (which is how the store replaces a generation).
+// between (which is how the store replaces a generation). It is the one place that reads the
+// Secret Service's errors: their D-Bus names and, where the name is a generic one, GDBus's words.
+// TestVanishedRealSecretService checks it against gnome-keyring's answers.
 func vanished(err error) error {
 	var de dbus.Error
 	var dp *dbus.Error
@@ -48,10 +50,11 @@ func vanished(err error) error {
 	case "org.freedesktop.Secret.Error.NoSuchObject", "org.freedesktop.DBus.Error.UnknownObject":
 		return fmt.Errorf("%w (%s)", ErrEntryNotFound, name)
 	case "org.freedesktop.DBus.Error.UnknownMethod", "org.freedesktop.DBus.Error.UnknownInterface":
-		// GDBus (gnome-keyring) says "Object does not exist at path …" or "No such interface
-		// “org.freedesktop.Secret.Item” on object at path …" once the item is gone.
+		// GDBus (gnome-keyring) says "Object does not exist at path …" once the item is gone, or
+		// "No such interface “org.freedesktop.Secret.Item” on object at path …" when the path is
+		// no longer an item's.
 		if msg := err.Error(); strings.Contains(msg, "Object does not exist at path") ||
-			strings.Contains(msg, "org.freedesktop.Secret.Item") {
+			strings.Contains(msg, "“org.freedesktop.Secret.Item”") {
 			return fmt.Errorf("%w (%s)", ErrEntryNotFound, name)
 		}
 	}

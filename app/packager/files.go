@@ -2,6 +2,7 @@ package packager
 
 import (
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -122,6 +123,36 @@ func copyFile(src, dst string) error {
 		mode = 0o755
 	}
 	return os.WriteFile(dst, data, mode)
+}
+
+// walkFiles calls fn for each file (not folder) below root, with its path relative to root and
+// its information.
+func walkFiles(root string, fn func(path, rel string, st fs.FileInfo) error) error {
+	return filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		st, err := d.Info()
+		if err != nil {
+			return err
+		}
+		return fn(p, rel, st)
+	})
+}
+
+// writeFileTo writes the file at path to w: an entry of an archive.
+func writeFileTo(w io.Writer, path string) error {
+	in, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	_, err = io.Copy(w, in)
+	return err
 }
 
 // nonEmpty is m without its empty values, nil when none is left.

@@ -80,15 +80,7 @@ func (b *build) linux(stage, work string) ([]string, error) {
 // treeContents are the files under root, installed under dest as root-owned with their modes.
 func treeContents(root, dest string) (files.Contents, error) {
 	var contents files.Contents
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		st, err := d.Info()
-		if err != nil {
-			return err
-		}
+	err := walkFiles(root, func(p, rel string, st fs.FileInfo) error {
 		contents = append(contents, &files.Content{Source: p, Destination: filepath.ToSlash(filepath.Join(dest, rel)),
 			FileInfo: &files.ContentFileInfo{Mode: st.Mode().Perm(), Owner: "root", Group: "root"}})
 		return nil
@@ -222,13 +214,7 @@ func tarTree(tw *tar.Writer, root, prefix string) error {
 		if err := tw.WriteHeader(h); err != nil {
 			return err
 		}
-		data, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer data.Close()
-		_, err = io.Copy(tw, data)
-		return err
+		return writeFileTo(tw, p)
 	})
 }
 

@@ -16,7 +16,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -304,17 +303,14 @@ func (b *build) lockFor(ctx context.Context, t target) ([]byte, error) {
 		case errors.As(err, &nf):
 			return nil, &NoWheelError{Package: nf.Package, Platform: plat, Detail: nf.Explanation}
 		case errors.As(err, &re):
-			if m := noWheelsRE.FindStringSubmatch(re.Explanation); m != nil {
-				return nil, &NoWheelError{Package: m[1], Platform: plat, Detail: re.Explanation}
+			if re.NoWheel != "" {
+				return nil, &NoWheelError{Package: re.NoWheel, Platform: plat, Detail: re.Explanation}
 			}
 		}
 		return nil, err
 	}
 	return os.ReadFile(lock.File)
 }
-
-// noWheelsRE finds the package uv says has no wheel for the target.
-var noWheelsRE = regexp.MustCompile(`Because ([A-Za-z0-9._-]+(?:==[^\s]+)?) has no wheels with a matching`)
 
 // binaries copies Desklit's binaries for t and uv into the stage.
 func (b *build) binaries(t target, stage string) error {

@@ -22,6 +22,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/packaged"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
@@ -80,14 +81,11 @@ func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	uv, err := pyruntime.FindUV(filepath.Join("..", "..", "build", "bin", "desklit"), os.Getenv)
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI has no uv: %v", err)
-		}
-		t.Skipf("no uv (make uv): %v", err)
+		testutil.Unavailable(t, "no uv (make uv): %v", err)
 	}
 	py, err := pyruntime.Find(context.Background(), "", os.Getenv)
 	if err != nil {
-		t.Skipf("no python: %v", err)
+		testutil.Unavailable(t, "no python: %v", err)
 	}
 	root := t.TempDir()
 	wh := filepath.Join(root, "wheels")

@@ -13,14 +13,19 @@ func TestStLoginShapeKeepsNoSecret(t *testing.T) {
 	if s, err := stLoginShape(dir); s != nil || err != nil {
 		t.Fatalf("no secrets: %+v %v", s, err)
 	}
-	_ = os.MkdirAll(filepath.Join(dir, ".streamlit"), 0o755)
-	_ = os.WriteFile(filepath.Join(dir, ".streamlit", "secrets.toml"), []byte(`[auth]
+	if err := os.MkdirAll(filepath.Join(dir, ".streamlit"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	err := os.WriteFile(filepath.Join(dir, ".streamlit", "secrets.toml"), []byte(`[auth]
 client_secret = "s3cr3t"
 cookie_secret = "c00k1e"
 expose_tokens = "access"
 [auth.google]
 client_secret = "g00gle"
 `), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
 	s, err := stLoginShape(dir)
 	if err != nil || s == nil || !reflect.DeepEqual(s.Providers, []string{"google"}) || s.ExposeTokens != "access" {
 		t.Fatalf("shape %+v %v", s, err)

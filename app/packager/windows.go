@@ -222,15 +222,7 @@ func zipTree(name, root, top string) error {
 	}
 	defer f.Close()
 	zw := zip.NewWriter(f)
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		st, err := d.Info()
-		if err != nil {
-			return err
-		}
+	err = walkFiles(root, func(p, rel string, st fs.FileInfo) error {
 		h, err := zip.FileInfoHeader(st)
 		if err != nil {
 			return err
@@ -240,13 +232,7 @@ func zipTree(name, root, top string) error {
 		if err != nil {
 			return err
 		}
-		in, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer in.Close()
-		_, err = io.Copy(w, in)
-		return err
+		return writeFileTo(w, p)
 	})
 	if err != nil {
 		return err

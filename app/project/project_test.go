@@ -205,6 +205,12 @@ func TestSettingsErrors(t *testing.T) {
 		{"port out of range", "[ports]\napi = 80\n", "ports.api", 2, "outside 1024-65535"},
 		{"ports twice", "[ports]\napi = 8988\nstreamlit = 8988\n", "ports.streamlit", 3, "also ports.api"},
 		{"unknown port", "[ports]\nweb = 8000\n", "ports.web", 2, "unknown key"},
+		{"name twice", "name = \"a\"\nname = \"b\"\n", "name", 2, "is set twice"},
+		{"a value and a table", "[auth]\nissuer = \"x\"\n[auth.issuer]\n", "auth.issuer", 3, "both as a value and as a table"},
+		{"auth not a table", "auth = \"x\"\n", "auth", 1, "must be a table: [auth]"},
+		{"demo_api not a bool", "demo_api = \"yes\"\n", "demo_api", 1, "true or false"},
+		{"port too large for TOML", "[ports]\napi = 99999999999999999999\n", "", 2, "too large"},
+		{"service not a table", "[services]\nweb = 3\n", "services.web", 2, "must be a table: [services.web]"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

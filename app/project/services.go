@@ -219,35 +219,3 @@ func readyTimeout(v string) (time.Duration, error) {
 	}
 	return d, nil
 }
-
-// serviceDecodeError words go-toml's errors about a [services.*] key; ok is false for others.
-func serviceDecodeError(key []string, msg string) (string, bool) {
-	if len(key) == 0 || key[0] != "services" {
-		return "", false
-	}
-	switch {
-	case strings.Contains(msg, "already exists") && len(key) == 2:
-		return fmt.Sprintf("two services on one name: [services.%s] is declared twice", key[1]), true
-	case strings.Contains(msg, "already exists"):
-		return "is set twice", true
-	case msg == "unknown key" && len(key) == 2:
-		return "must be a table: [services." + key[1] + "]", true
-	case msg == "unknown key":
-		return "unknown key (known in [services.NAME]: " + serviceKeys + ")", true
-	case !strings.Contains(msg, "cannot decode"):
-		return msg, true
-	}
-	switch last := key[len(key)-1]; {
-	case len(key) == 3 && (last == "command" || last == "public"):
-		return `must be a list of strings, such as ["python", "api.py"]`, true
-	case len(key) == 3 && last == "port":
-		return "must be a port number", true
-	case len(key) == 3 && last == "ready_timeout":
-		return `must be a duration string, such as "20s" or "2m"`, true
-	case len(key) == 2:
-		return "must be a table: [services." + key[1] + "]", true
-	case len(key) == 3 && last == "scopes":
-		return "must be a table of path pattern = scope", true
-	}
-	return "must be a string", true
-}

@@ -1,7 +1,6 @@
 package project
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -10,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"unicode"
-
-	"github.com/pelletier/go-toml/v2"
 
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/pyruntime"
@@ -61,45 +58,13 @@ func readSettings(path string) (*settings, error) {
 		return nil, err
 	}
 	s := &settings{file: path, lines: keyLines(data)}
-	dec := toml.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(s); err != nil {
-		return nil, decodeError(path, err)
+	if err := decodeSettings(path, data, s); err != nil {
+		return nil, err
 	}
 	if err := s.check(filepath.Dir(path)); err != nil {
 		return nil, err
 	}
 	return s, nil
-}
-
-// decodeError turns go-toml's errors (which carry the position and the key) into an Error.
-func decodeError(file string, err error) error {
-	var strict *toml.StrictMissingError
-	if errors.As(err, &strict) && len(strict.Errors) > 0 {
-		e := strict.Errors[0]
-		row, _ := e.Position()
-		if msg, ok := serviceDecodeError(e.Key(), "unknown key"); ok {
-			return &Error{File: file, Key: strings.Join(e.Key(), "."), Line: row, Msg: msg}
-		}
-		return &Error{File: file, Key: strings.Join(e.Key(), "."), Line: row,
-			Msg: "unknown key (known: name, version, script, icon, python, [auth] issuer, client_id, audience, scope, [ports] streamlit, component, api, callback, idp, [services.NAME], demo_api)"}
-	}
-	var de *toml.DecodeError
-	if errors.As(err, &de) {
-		row, _ := de.Position()
-		msg := strings.TrimPrefix(de.Error(), "toml: ")
-		if m, ok := serviceDecodeError(de.Key(), msg); ok {
-			return &Error{File: file, Key: strings.Join(de.Key(), "."), Line: row, Msg: m}
-		}
-		if strings.Contains(msg, "cannot decode") {
-			msg = "must be a string"
-			if len(de.Key()) == 2 && de.Key()[0] == "ports" {
-				msg = "must be a port number"
-			}
-		}
-		return &Error{File: file, Key: strings.Join(de.Key(), "."), Line: row, Msg: msg}
-	}
-	return &Error{File: file, Msg: err.Error()}
 }
 
 func (s *settings) bad(key, format string, a ...any) error {

@@ -15,7 +15,7 @@ import (
 // Python takes them as they are: an import under the prefix writes nothing new for them.
 func TestStdlibBytecodeSeeded(t *testing.T) {
 	t.Parallel()
-	env := fixtureEnv(t)
+	_, env := ensured(t)
 	// Where the base Python keeps json's bytecode, and where Python looks for it under the prefix.
 	code := `import sys, importlib.util, json.decoder
 sys.pycache_prefix = None
@@ -25,10 +25,7 @@ print(own, importlib.util.cache_from_source(json.decoder.__file__), sep="\n")`
 	cmd := runPyArgs(t, env.Python, code, env.PycachePrefix())
 	own, seeded, _ := strings.Cut(cmd, "\n")
 	if _, err := os.Stat(own); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI's Python ships no bytecode for json.decoder (%v): the seed cannot be tested", err)
-		}
-		t.Skipf("the base Python ships no bytecode for json.decoder (%v): nothing to seed", err)
+		testutil.Unavailable(t, "the base Python ships no bytecode for json.decoder (%v): nothing to seed", err)
 	}
 	if !strings.HasPrefix(seeded, env.PycachePrefix()+string(filepath.Separator)) {
 		t.Fatalf("Python looks for json.decoder's bytecode at %s, outside the prefix %s", seeded, env.PycachePrefix())
@@ -66,11 +63,13 @@ print(own, importlib.util.cache_from_source(json.decoder.__file__), sep="\n")`
 // app's own modules, of the standard library beyond the seed, or of a package that fails.
 func TestWarmImports(t *testing.T) {
 	t.Parallel()
-	env := fixtureEnv(t)
+	_, env := ensured(t)
 	app := t.TempDir()
 	writeFile(t, filepath.Join(app, "app.py"), "import json\nimport helpers\nimport desklit_fake_a\nprint('the app ran')\n")
 	writeFile(t, filepath.Join(app, "helpers.py"), "raise SystemExit('the app’s own module was imported')\n")
-	os.Mkdir(filepath.Join(app, "pages"), 0o755)
+	if err := os.Mkdir(filepath.Join(app, "pages"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	writeFile(t, filepath.Join(app, "pages", "1_more.py"), "from desklit_fake_b import VALUE\nimport streamlit\nimport not_installed\n")
 	writeFile(t, filepath.Join(app, "broken.py"), "def (:\n")
 	var log testutil.SyncBuffer
@@ -101,13 +100,3 @@ func TestWarmImports(t *testing.T) {
 	}
 }
 
-// fixtureEnv is the test fixture's environment, built.
-func fixtureEnv(t *testing.T) Env {
-	t.Helper()
-	f := newFixture(t, testPython(t))
-	env, err := Ensure(context.Background(), f.opts)
-	if err != nil {
-		t.Fatalf("Ensure: %v\n%s", err, f.opts.Log)
-	}
-	return env
-}

@@ -151,11 +151,7 @@ func checkRebuilds(t *testing.T, f *fixture, env Env, builds *int) {
 // TestEnsureUpdatesAuthInPlace: another Desklit's desklit_auth is replaced without rebuilding.
 func TestEnsureUpdatesAuthInPlace(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, testPython(t))
-	env, err := Ensure(context.Background(), f.opts)
-	if err != nil {
-		t.Fatalf("Ensure: %v\n%s", err, f.opts.Log)
-	}
+	f, env := ensured(t)
 	f.events.take()
 	writeFile(t, filepath.Join(f.opts.AuthPackage, "__init__.py"), "VALUE = 'auth2'\n")
 	if _, ok := Plausible(f.opts); ok {

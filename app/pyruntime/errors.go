@@ -50,6 +50,8 @@ type ResolveError struct {
 	// Requirements are the project's own requirements that the explanation names, each with
 	// its file and line: what the user may change.
 	Requirements []Requirement
+	// NoWheel is the requirement that has no wheel for the target platform, when that is why.
+	NoWheel string
 }
 
 // Requirement is one requirement of a project's dependency files, where it is written.
@@ -91,7 +93,8 @@ func (o Options) resolveError(err error) error {
 	var ue *uvError
 	if errors.As(err, &ue) {
 		why := ue.Error()
-		return &ResolveError{Name: o.name(), File: o.Source.File, Explanation: why, Requirements: o.requirementsIn(why)}
+		return &ResolveError{Name: o.name(), File: o.Source.File, Explanation: why, Requirements: o.requirementsIn(why),
+			NoWheel: readUV(err).noWheel}
 	}
 	return err
 }

@@ -25,7 +25,7 @@ func testPython(t *testing.T) Python {
 	py, err := Find(context.Background(), os.Getenv("DESKLIT_TEST_PYTHON"), os.Getenv)
 	var np *NoPythonError
 	if errors.As(err, &np) {
-		t.Skipf("no python 3.%d+ on this machine: %v", MinMinor, err)
+		testutil.Unavailable(t, "no python 3.%d+ on this machine: %v", MinMinor, err)
 	}
 	if err != nil {
 		t.Fatal(err)
@@ -71,16 +71,24 @@ func makeWheel(t *testing.T, dir, dist, version, value string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// ensured is a fixture on the machine's Python with its environment built.
+func ensured(t *testing.T) (*fixture, Env) {
+	t.Helper()
+	f := newFixture(t, testPython(t))
+	env, err := Ensure(context.Background(), f.opts)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, f.opts.Log)
+	}
+	return f, env
+}
+
 // testUV is the uv the tests build with: DESKLIT_UV, else the repository's build/bin/uv (`make
 // uv`). CI always has it; elsewhere the tests that need it are skipped without one.
 func testUV(t *testing.T) string {
 	t.Helper()
 	uv, err := FindUV(filepath.Join("..", "..", "build", "bin", "desklit"), os.Getenv)
 	if err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI has no uv: %v", err)
-		}
-		t.Skipf("no uv: %v (run `make uv`)", err)
+		testutil.Unavailable(t, "no uv: %v (run `make uv`)", err)
 	}
 	abs, _ := filepath.Abs(uv)
 	return abs

@@ -97,7 +97,7 @@ func copyFile(t *testing.T, src, dir string) {
 }
 
 // TestOnlineButUnreachable: when the index cannot be reached, uv's own words for it (read by
-// unreachable, against the real uv) make the failure an offline one: the package named, the
+// readUV, against the real uv) make the failure an offline one: the package named, the
 // wheel folder to use, and "connect".
 func TestOnlineButUnreachable(t *testing.T) {
 	t.Parallel()

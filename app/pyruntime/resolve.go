@@ -221,15 +221,16 @@ func (o Options) withIndexFallback(ctx context.Context, step func(online bool) e
 		return o.offlineFailure(err, other)
 	}
 	o.logger().Info("the local wheels cannot satisfy the requirements, trying the package index", "project", o.name(),
-		"package", missingPackage(err))
+		"package", readUV(err).missing)
 	onlineErr := step(true)
-	switch {
-	case onlineErr == nil || ctx.Err() != nil:
+	if onlineErr == nil || ctx.Err() != nil {
 		return onlineErr
-	case unreachable(onlineErr):
+	}
+	switch uv := readUV(onlineErr); {
+	case uv.unreachable:
 		return o.offlineFailure(err, other)
-	case missingPackage(onlineErr) != "":
-		return o.notFound(missingPackage(onlineErr), false, onlineErr)
+	case uv.missing != "":
+		return o.notFound(uv.missing, false, onlineErr)
 	}
 	return other(onlineErr)
 }
@@ -237,7 +238,7 @@ func (o Options) withIndexFallback(ctx context.Context, step func(online bool) e
 // offlineFailure is what an offline step's failure means to the user: a package the local wheels
 // lack (named when uv names it), or, when uv names none, its own explanation.
 func (o Options) offlineFailure(err error, other func(error) error) error {
-	if pkg := missingPackage(err); pkg != "" {
+	if pkg := readUV(err).missing; pkg != "" {
 		return o.notFound(pkg, true, err)
 	}
 	return other(err)

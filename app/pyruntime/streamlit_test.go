@@ -20,7 +20,7 @@ import (
 func TestStreamlitFromWheelhouse(t *testing.T) {
 	wh := os.Getenv("DESKLIT_TEST_WHEELHOUSE")
 	if wh == "" {
-		t.Skip("set DESKLIT_TEST_WHEELHOUSE to a wheelhouse filled by scripts/wheelhouse.sh")
+		testutil.Unavailable(t, "set DESKLIT_TEST_WHEELHOUSE to a wheelhouse filled by scripts/wheelhouse.sh (make test-go does)")
 	}
 	py := testPython(t)
 	req, err := filepath.Abs("../../runtime/streamlit/requirements.txt")

@@ -155,36 +155,41 @@ var notFoundRE = []*regexp.Regexp{
 	regexp.MustCompile(`Network connectivity is disabled, but .* (?:for|of) ` + "`?" + `([A-Za-z0-9][A-Za-z0-9._-]*)`),
 }
 
-// missingPackage is the package uv could not find, if that is why it failed.
-func missingPackage(err error) string {
+// uvFailure is what uv's own words say about a failed run.
+type uvFailure struct {
+	missing     string // the package uv could not find; "?" when it could not find one it does not name
+	unreachable bool   // an online run could not reach the index
+	noWheel     string // the requirement ("name==version") with no wheel for the target platform
+}
+
+// noWheelRE finds the requirement uv says has no wheel for the target platform.
+var noWheelRE = regexp.MustCompile(`Because ([A-Za-z0-9._-]+(?:==[^\s]+)?) has no wheels with a matching`)
+
+// readUV is the one place that reads uv's messages (uv has no machine-readable errors); the
+// offline and online tests run the real uv into each case.
+func readUV(err error) uvFailure {
 	var ue *uvError
 	if !errors.As(err, &ue) {
-		return ""
+		return uvFailure{}
 	}
+	var f uvFailure
 	text := strings.Join(ue.lines, " ")
 	for _, re := range notFoundRE {
 		if m := re.FindStringSubmatch(text); m != nil {
-			return normalizeName(m[1])
+			f.missing = normalizeName(m[1])
+			break
 		}
 	}
-	if strings.Contains(text, "Network connectivity is disabled") || strings.Contains(text, "was not found in the cache") {
-		return "?"
+	if f.missing == "" && (strings.Contains(text, "Network connectivity is disabled") || strings.Contains(text, "was not found in the cache")) {
+		f.missing = "?"
 	}
-	return ""
-}
-
-// unreachable reports whether an online uv run failed because the index could not be reached.
-func unreachable(err error) bool {
-	var ue *uvError
-	if !errors.As(err, &ue) {
-		return false
+	if m := noWheelRE.FindStringSubmatch(text); m != nil {
+		f.noWheel = m[1]
 	}
-	text := strings.ToLower(strings.Join(ue.lines, " "))
+	lower := strings.ToLower(text)
 	for _, s := range []string{"failed to fetch", "dns error", "connection refused", "could not connect", "timed out",
 		"error sending request", "network is unreachable", "failed to lookup address", "tcp connect error"} {
-		if strings.Contains(text, s) {
-			return true
-		}
+		f.unreachable = f.unreachable || strings.Contains(lower, s)
 	}
-	return false
+	return f
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/app/config"
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 )
@@ -36,7 +37,7 @@ while True:
 func TestServiceHealthNeverAnswers(t *testing.T) {
 	python3, err := findProgram("python3", "", os.Getenv("PATH"))
 	if err != nil {
-		t.Skip("no python3 on PATH")
+		testutil.Unavailable(t, "no python3 on PATH: %v", err)
 	}
 	dir := t.TempDir()
 	files := map[string]string{

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/supervisor"
 )
 
@@ -72,7 +73,7 @@ func streamlitPython(t *testing.T, h *harness) string {
 	pid := h.pids()["streamlit"]
 	cmdline, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cmdline")
 	if err != nil || pid == 0 {
-		t.Skipf("reads /proc: pid %d: %v", pid, err)
+		testutil.Unavailable(t, "reads /proc: pid %d: %v", pid, err)
 	}
 	return strings.Split(string(cmdline), "\x00")[0]
 }

@@ -69,7 +69,7 @@ func (b *Broker) sessionLogin(w http.ResponseWriter, r *http.Request) {
 	}
 	s, err := b.sessions()
 	if err != nil {
-		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", err.Error())
+		oauthError(w, http.StatusServiceUnavailable, "temporarily_unavailable", errStarting.Error())
 		return
 	}
 	if s.Current() == nil {

@@ -4,30 +4,46 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/authflow"
 )
+
+// call sends method path to the broker with bearer (none when "") and hdr, and reads the JSON
+// answer (nil for an empty body).
+func call(t *testing.T, b *Broker, method, path, bearer string, hdr map[string]string) (int, map[string]any) {
+	t.Helper()
+	req, err := http.NewRequest(method, b.Issuer()+path, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+bearer)
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil && !errors.Is(err, io.EOF) {
+		t.Fatalf("%s %s: the answer is not JSON: %v", method, path, err)
+	}
+	return resp.StatusCode, out
+}
 
 func TestSessionAnswersOnlyTheApp(t *testing.T) {
 	f := &fakeSessions{cur: ada()}
 	b := start(t, f)
 	get := func(bearer string, hdr map[string]string) (int, map[string]any) {
-		req, _ := http.NewRequest("GET", b.Issuer()+"/session", nil)
-		if bearer != "" {
-			req.Header.Set("Authorization", "Bearer "+bearer)
-		}
-		for k, v := range hdr {
-			req.Header.Set(k, v)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return call(t, b, "GET", "/session", bearer, hdr)
 	}
 	if status, body := get(b.ClientSecret(), nil); status != 200 || body["sub"] != "demo|analyst" || body["access_token"] != "the-access-token" {
 		t.Fatalf("the app: %d %v", status, body)
@@ -48,16 +64,7 @@ func TestAppSessionLoginAndLogout(t *testing.T) {
 	f := &fakeSessions{}
 	b := start(t, f)
 	post := func(path, bearer string) (int, map[string]any) {
-		req, _ := http.NewRequest("POST", b.Issuer()+path, nil)
-		req.Header.Set("Authorization", "Bearer "+bearer)
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		var out map[string]any
-		_ = json.NewDecoder(resp.Body).Decode(&out)
-		return resp.StatusCode, out
+		return call(t, b, "POST", path, bearer, nil)
 	}
 	if status, _ := post("/session/login", "guess"); status != 401 || f.logins.Load() != 0 {
 		t.Fatalf("wrong secret: %d, %d sign-ins", status, f.logins.Load())
@@ -74,9 +81,9 @@ func TestAppSessionLoginAndLogout(t *testing.T) {
 	if status, _ := post("/session/logout", b.ClientSecret()); status != 204 || f.logouts.Load() != 1 || f.Current() != nil {
 		t.Fatalf("sign-out: %d, %d sign-outs", status, f.logouts.Load())
 	}
-	f.loginErr = errors.New("closed")
+	f.loginErr = fmt.Errorf("%w: the sign-in window was closed", authflow.ErrCancelled)
 	if status, body := post("/session/login", b.ClientSecret()); status != 403 || body["error"] != "access_denied" ||
-		!strings.Contains(body["error_description"].(string), "closed") {
+		!strings.Contains(body["error_description"].(string), "sign-in cancelled") {
 		t.Fatalf("failed sign-in: %d %v", status, body)
 	}
 }

@@ -55,7 +55,7 @@ func (b *Broker) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	s, err := b.sessions()
 	if err != nil {
-		fail("temporarily_unavailable", err.Error())
+		fail("temporarily_unavailable", errStarting.Error())
 		return
 	}
 	cur := s.Current()

@@ -28,6 +28,7 @@ import (
 
 	"github.com/go-jose/go-jose/v4"
 
+	"github.com/desklit/desklit/app/authflow"
 	"github.com/desklit/desklit/app/httpguard"
 	"github.com/desklit/desklit/app/randtoken"
 	"github.com/desklit/desklit/app/session"
@@ -122,12 +123,19 @@ func (b *Broker) SetSignInHint(h string) {
 	b.mu.Unlock()
 }
 
+// errStarting: the broker answers before the shell's sessions are there.
+var errStarting = errors.New("Desklit's sign-in is still starting")
+
 // signInFailed is the message of a Desklit sign-in that did not complete, with the hint.
 func (b *Broker) signInFailed(err error) string {
 	b.mu.Lock()
 	hint := b.hint
 	b.mu.Unlock()
-	msg := "Desklit's sign-in did not complete: " + err.Error()
+	why, ok := authflow.Message(err)
+	if !ok {
+		why = "see Desklit's log for the reason"
+	}
+	msg := "Desklit's sign-in did not complete: " + why
 	if hint != "" {
 		msg += ". " + hint
 	}
@@ -187,7 +195,7 @@ func (b *Broker) sessions() (Sessions, error) {
 	if s := b.sess(); s != nil {
 		return s, nil
 	}
-	return nil, errors.New("Desklit's sign-in is still starting")
+	return nil, errStarting
 }
 
 // signIn starts Desklit's sign-in, or joins the one under way, and waits for it or for ctx. The

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -17,6 +18,8 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 
+	"github.com/desklit/desklit/app/authflow"
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/session"
 )
 
@@ -262,15 +265,8 @@ func TestAuthorizeIsStrict(t *testing.T) {
 		t.Fatalf("cross-site: %d %q", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	// DNS rebinding: a foreign Host header.
-	req, _ = http.NewRequest("GET", b.Issuer()+"/.well-known/openid-configuration", nil)
-	req.Host = "evil.example"
-	resp, err = http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusMisdirectedRequest {
-		t.Fatalf("foreign Host: %d", resp.StatusCode)
+	if status := testutil.Status(t, b.Issuer()+"/.well-known/openid-configuration", map[string]string{"Host": "evil.example"}); status != http.StatusMisdirectedRequest {
+		t.Fatalf("foreign Host: %d", status)
 	}
 }
 
@@ -300,11 +296,18 @@ func TestSignedOutStartsOneDesklitSignInForEveryWaitingRequest(t *testing.T) {
 }
 
 func TestFailedSignInIsAccessDenied(t *testing.T) {
-	b := start(t, &fakeSessions{loginErr: errors.New("the sign-in window was closed")})
+	f := &fakeSessions{loginErr: fmt.Errorf("%w: the sign-in window was closed", authflow.ErrCancelled)}
+	b := start(t, f)
 	b.SetSignInHint("register http://127.0.0.1:9011/callback")
 	got := authorize(t, b, authorizeQuery(nil))
 	if got.Get("error") != "access_denied" || got.Get("state") != "st" ||
-		got.Get("error_description") != "Desklit's sign-in did not complete: the sign-in window was closed. register http://127.0.0.1:9011/callback" {
+		got.Get("error_description") != "Desklit's sign-in did not complete: sign-in cancelled. register http://127.0.0.1:9011/callback" {
+		t.Fatalf("got %v", got)
+	}
+	// Not one of ours: the description says where the reason is, never Go's text.
+	f.loginErr = errors.New("exchange: Post \"http://127.0.0.1:9/token\": dial tcp 127.0.0.1:9: connection refused")
+	got = authorize(t, b, authorizeQuery(nil))
+	if d := got.Get("error_description"); got.Get("error") != "access_denied" || strings.Contains(d, "dial tcp") || !strings.Contains(d, "Desklit's log") {
 		t.Fatalf("got %v", got)
 	}
 }

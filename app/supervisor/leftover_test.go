@@ -38,12 +38,12 @@ func TestGrandchildDiesWithGroup(t *testing.T) {
 	waitGoneT(t, gc, "grandchild")
 }
 
-func TestSupervisorKilledChildrenGone(t *testing.T) {
-	if runtime.GOOS != "linux" {
-		t.Skip("Pdeathsig is Linux only; elsewhere leftovers are reaped at the next start")
-	}
+// startSupervisorProcess runs this test binary as a supervisor (the helper "supervise") with env
+// added; its stdout tells the pids of what it starts.
+func startSupervisorProcess(t *testing.T, env ...string) (*exec.Cmd, *bufio.Scanner) {
+	t.Helper()
 	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_PORT="+strconv.Itoa(testutil.FreePort(t)), "HELPER_RUNDIR="+t.TempDir())
+	cmd.Env = append(append(os.Environ(), helperEnv+"=supervise"), env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -52,14 +52,31 @@ func TestSupervisorKilledChildrenGone(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	child := readPIDLine(t, bufio.NewScanner(out), "child")
-	if !alive(int32(child)) {
-		t.Fatal("child not running")
-	}
+	return cmd, bufio.NewScanner(out)
+}
+
+// killProcess ends cmd with SIGKILL, as a crash would, and reaps it.
+func killProcess(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	_ = cmd.Wait()
+	var exit *exec.ExitError
+	if err := cmd.Wait(); !errors.As(err, &exit) {
+		t.Fatalf("after SIGKILL: %v, want a killed process's status", err)
+	}
+}
+
+func TestSupervisorKilledChildrenGone(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("Pdeathsig is Linux only; elsewhere leftovers are reaped at the next start")
+	}
+	cmd, sc := startSupervisorProcess(t, "HELPER_PORT="+strconv.Itoa(testutil.FreePort(t)), "HELPER_RUNDIR="+t.TempDir())
+	child := readPIDLine(t, sc, "child")
+	if !alive(int32(child)) {
+		t.Fatal("child not running")
+	}
+	killProcess(t, cmd)
 	waitGoneT(t, child, "child of the killed supervisor")
 }
 
@@ -67,18 +84,7 @@ func TestSupervisorKilledChildrenGone(t *testing.T) {
 // service's main process); the next start finds them by the service's session and stops them.
 func TestGrandchildOfAKilledSupervisorIsReapedAtTheNextStart(t *testing.T) {
 	run := t.TempDir()
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), helperEnv+"=supervise", "HELPER_RUNDIR="+run,
-		"HELPER_SH=sleep 1000 & echo grandchild $!; wait")
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	sc := bufio.NewScanner(out)
+	cmd, sc := startSupervisorProcess(t, "HELPER_RUNDIR="+run, "HELPER_SH=sleep 1000 & echo grandchild $!; wait")
 	child := readPIDLine(t, sc, "child")
 	gc := readPIDLine(t, sc, "grandchild")
 	gcRec, err := identify(int32(gc))
@@ -90,10 +96,7 @@ func TestGrandchildOfAKilledSupervisorIsReapedAtTheNextStart(t *testing.T) {
 			_ = syscall.Kill(gc, syscall.SIGKILL)
 		}
 	})
-	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
-		t.Fatal(err)
-	}
-	_ = cmd.Wait()
+	killProcess(t, cmd)
 	if runtime.GOOS == "linux" {
 		waitGoneT(t, child, "service of the killed supervisor")
 	}
@@ -129,8 +132,7 @@ func TestStrangerInARecordedSessionIsLeftAlone(t *testing.T) {
 	}
 	rec.PGID, rec.SID, _ = groupOf(rec.PID)
 	rec.Mark = "child-0123456789abcdef"
-	_ = sh.Process.Kill() // the session's leader is gone; its pid is not reused while the session lives
-	_ = sh.Wait()
+	killProcess(t, sh) // the session's leader is gone; its pid is not reused while the session lives
 
 	s := newTestSupervisor(t, Options{})
 	if err := writePIDFile(s.opts.RunDir, "child", rec); err != nil {

@@ -18,7 +18,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"os"
 	"runtime"
 	"slices"
 	"time"
@@ -29,19 +28,11 @@ import (
 	"github.com/desklit/desklit/bench/internal/measure"
 )
 
-func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "bench/api:", err)
-		os.Exit(1)
-	}
-}
+func main() { measure.Main("bench/api", run) }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench/api", flag.ContinueOnError)
-	conns := fs.Int("conns", 64, "concurrent keep-alive connections")
-	duration := fs.Duration("duration", 5*time.Second, "length of one round")
-	rounds := fs.Int("rounds", 5, "rounds per Target (alternating)")
-	rate := fs.Float64("rate", 2000, "offered requests/s for the fixed-rate latency phase")
+	load := loadgen.AddFlags(fs, 64, 2000)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,16 +43,14 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "GOMAXPROCS=%d conns=%d duration=%s rounds=%d (client and servers share the machine)\n",
-		runtime.GOMAXPROCS(0), *conns, *duration, *rounds)
-	for _, t := range targets { // warm-up: connections, JWKS fetch
-		if _, err := loadgen.Closed(t, *conns, time.Second); err != nil {
-			return fmt.Errorf("warm-up %s: %w", t.Name, err)
-		}
-	}
-	if err := closedLoop(out, targets, *conns, *duration, *rounds); err != nil {
+		runtime.GOMAXPROCS(0), load.Conns, load.Duration, load.Rounds)
+	if err := loadgen.WarmUp(targets, load.Conns); err != nil { // connections, JWKS fetch
 		return err
 	}
-	return fixedRate(out, targets, *conns, *rate, *duration, *rounds)
+	if err := closedLoop(out, targets, load.Conns, load.Duration, load.Rounds); err != nil {
+		return err
+	}
+	return fixedRate(out, targets, load.Conns, load.Rate, load.Duration, load.Rounds)
 }
 
 // startTargets starts a test issuer, the protected API on it and a bare server answering the same

@@ -5,8 +5,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -124,12 +122,11 @@ func (l *lab) launch(ctx context.Context, home, target, text string) (visible, u
 // bareStart: `python -m streamlit run entry` in the sample's folder, until the page shows text; and
 // until its health answered.
 func (l *lab) bareStart(ctx context.Context, venv, dir string, s sample) (visible, up time.Duration, err error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := measure.FreePort()
 	if err != nil {
 		return 0, 0, err
 	}
-	port := strconv.Itoa(ln.Addr().(*net.TCPAddr).Port)
-	ln.Close()
+	port := strconv.Itoa(p)
 	cmd := exec.CommandContext(ctx, filepath.Join(venv, "bin", "python"), "-m", "streamlit", "run", s.entry,
 		"--server.port", port, "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false")
 	cmd.Dir, cmd.Env = dir, l.env()
@@ -139,16 +136,8 @@ func (l *lab) bareStart(ctx context.Context, venv, dir string, s sample) (visibl
 	}
 	defer stop(cmd)
 	url := "http://127.0.0.1:" + port
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if resp, err := http.Get(url + "/_stcore/health"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			return 0, 0, fmt.Errorf("no health on %s", url)
-		}
+	if err := measure.WaitHealthy(url+"/_stcore/health", 60*time.Second); err != nil {
+		return 0, 0, err
 	}
 	up = time.Since(t0)
 	if err := l.browser.Visible(url+"/", s.text); err != nil {

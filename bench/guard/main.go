@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -36,19 +35,11 @@ import (
 	"github.com/desklit/desklit/bench/internal/measure"
 )
 
-func main() {
-	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
-		fmt.Fprintln(os.Stderr, "bench/guard:", err)
-		os.Exit(1)
-	}
-}
+func main() { measure.Main("bench/guard", run) }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("bench/guard", flag.ContinueOnError)
-	conns := fs.Int("conns", 32, "concurrent keep-alive connections")
-	duration := fs.Duration("duration", 5*time.Second, "length of one round")
-	rounds := fs.Int("rounds", 5, "rounds per target (alternating)")
-	rate := fs.Float64("rate", 1000, "offered requests/s for the fixed-rate latency phase")
+	load := loadgen.AddFlags(fs, 32, 1000)
 	python := fs.String("python", "", "a Python with starlette and uvicorn: also measure a Starlette service")
 	profile := fs.String("cpuprofile", "", "write a CPU profile of the whole run (client, guard and Go service) here")
 	if err := fs.Parse(args); err != nil {
@@ -75,7 +66,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "GOMAXPROCS=%d conns=%d duration=%s rounds=%d rate=%.0f load %s (client, guard and service share the machine)\n",
-		runtime.GOMAXPROCS(0), *conns, *duration, *rounds, *rate, measure.LoadAvg())
+		runtime.GOMAXPROCS(0), load.Conns, load.Duration, load.Rounds, load.Rate, measure.LoadAvg())
 	upstreams := []string{"go"}
 	if *python != "" {
 		upstreams = append(upstreams, "python")
@@ -94,7 +85,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			{Name: "guard", URL: guarded + "/api/notes", Token: token},
 		}
 		fmt.Fprintf(out, "\n--- service: %s\n", kind)
-		if err := compare(out, targets, *conns, *duration, *rounds, *rate); err != nil {
+		if err := compare(out, targets, load.Conns, load.Duration, load.Rounds, load.Rate); err != nil {
 			return fmt.Errorf("%s: %w", kind, err)
 		}
 	}
@@ -137,7 +128,7 @@ func startService(ctx context.Context, kind, python string) (string, error) {
 		go func() { _ = httpguard.Serve(ctx, httpguard.NewServer(h), ln) }()
 		return fmt.Sprintf("http://127.0.0.1:%d", httpguard.Port(ln)), nil
 	}
-	port, err := freePort()
+	port, err := measure.FreePort()
 	if err != nil {
 		return "", err
 	}
@@ -169,21 +160,10 @@ app = Starlette(routes=[Route("/api/notes", notes)])
 uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[1]), log_level="warning", access_log=False)
 `
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
 // compare: warm-up, closed-loop rounds (throughput), then fixed-rate rounds (latency).
 func compare(out io.Writer, targets []loadgen.Target, conns int, d time.Duration, rounds int, rate float64) error {
-	for _, t := range targets {
-		if _, err := loadgen.Closed(t, conns, time.Second); err != nil {
-			return fmt.Errorf("warm-up %s: %w", t.Name, err)
-		}
+	if err := loadgen.WarmUp(targets, conns); err != nil {
+		return err
 	}
 	rps, cpu := map[string][]float64{}, map[string][]float64{}
 	var ratios []float64

@@ -35,6 +35,7 @@ import (
 	"github.com/shirou/gopsutil/v3/process"
 
 	"github.com/desklit/desklit/app/supervisor"
+	"github.com/desklit/desklit/bench/internal/measure"
 )
 
 const childEnv = "DESKLIT_BENCH_SUPERVISOR_CHILD"
@@ -125,18 +126,9 @@ func run(runs int, idle time.Duration, children int) error {
 	return nil
 }
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
-}
-
 // direct starts the child and probes its health URL back to back until it answers.
 func direct(exe string) (time.Duration, error) {
-	port, err := freePort()
+	port, err := measure.FreePort()
 	if err != nil {
 		return 0, err
 	}
@@ -166,7 +158,7 @@ func direct(exe string) (time.Duration, error) {
 // supervised starts the child through a fresh Supervisor and returns Start's duration and the
 // time from the child's first answer to Start's return.
 func supervised(exe, tmp string) (time.Duration, time.Duration, error) {
-	port, err := freePort()
+	port, err := measure.FreePort()
 	if err != nil {
 		return 0, 0, err
 	}
@@ -204,7 +196,7 @@ func idleCPU(exe, tmp string, span time.Duration, n int) (time.Duration, time.Du
 	ctx := context.Background()
 	var specs []supervisor.Spec
 	for i := range n {
-		port, err := freePort()
+		port, err := measure.FreePort()
 		if err != nil {
 			return 0, 0, err
 		}

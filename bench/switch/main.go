@@ -17,8 +17,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"net"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -161,12 +159,10 @@ func streamlitPython(sh *shell.Shell) string {
 
 // bareRun starts `python -m streamlit run` in the project, waits for the page's text, stops it.
 func bareRun(ctx context.Context, b *pagewatch.Browser, python, project, text string) (time.Duration, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := measure.FreePort()
 	if err != nil {
 		return 0, err
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	script := filepath.Join(project, "app.py")
 	argv := pyruntime.StreamlitArgv(pyruntime.Env{Python: python}, script, port)
 	t0 := time.Now()
@@ -178,16 +174,8 @@ func bareRun(ctx context.Context, b *pagewatch.Browser, python, project, text st
 	}
 	defer func() { cmd.Process.Kill(); cmd.Wait() }()
 	url := "http://127.0.0.1:" + strconv.Itoa(port)
-	for deadline := time.Now().Add(60 * time.Second); ; time.Sleep(20 * time.Millisecond) {
-		if resp, err := http.Get(url + "/_stcore/health"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				break
-			}
-		}
-		if time.Now().After(deadline) {
-			return 0, fmt.Errorf("no health")
-		}
+	if err := measure.WaitHealthy(url+"/_stcore/health", 60*time.Second); err != nil {
+		return 0, err
 	}
 	if err := b.Visible(url+"/", text); err != nil {
 		return 0, err

@@ -1,36 +1,20 @@
 // End to end in a real browser: `desklit run` on the embedded defaults (started by run.sh), the
 // Streamlit page opened with the launch secret, sign-in through the dev IdP's page, the secure API
 // call, a file upload, sign-out, and the same page without the secret.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
-import { launchChromium, waitFor } from "./browser.mjs";
+import { e2eEnv, signInAtIdP, waitFor } from "./browser.mjs";
 
-const appURL = process.env.DESKLIT_URL; // http://127.0.0.1:4010/?desklit_token=...
-const urlFile = process.env.DESKLIT_E2E_URL_FILE; // where $BROWSER records the authorize URL
-const shots = process.env.DESKLIT_E2E_SHOTS || "test/out";
-const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
+const e2e = e2eEnv("DESKLIT_BIN");
+const { appURL, shots } = e2e; // appURL: http://127.0.0.1:4010/?desklit_token=...
 const bin = process.env.DESKLIT_BIN; // for `desklit token`
-assert.ok(appURL && urlFile && bin, "run through test/e2e/run.sh");
-mkdirSync(shots, { recursive: true });
-
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); });
 
 // The component is the iframe served by the component server.
 const component = (page) => page.frameLocator('iframe[src*="127.0.0.1:3001"]');
 
-
-function authorizeURLs() {
-  return existsSync(urlFile) ? readFileSync(urlFile, "utf8").split("\n").filter(Boolean) : [];
-}
-
 test("sign in, call the secure API, upload, sign out; no session without the launch secret", async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const ctx = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();
   await page.goto(appURL);
   const button = component(page).getByRole("button", { name: /log in/i });
@@ -41,19 +25,11 @@ test("sign in, call the secure API, upload, sign out; no session without the lau
   assert.equal(await page.getByRole("link", { name: "Secure API" }).count(), 0);
 
   // Log in: the shell opens the authorize URL with $BROWSER, which our stand-in records.
-  writeFileSync(urlFile, "");
-  await button.click();
-  const [authURL] = await waitFor(() => { const u = authorizeURLs(); return u.length ? u : null; }, "the authorize URL");
+  const authURL = await signInAtIdP(ctx, e2e, () => button.click(),
+    (idp) => idp.screenshot({ path: `${shots}/e2e-2-idp-signin.png` }));
   assert.match(authURL, /code_challenge_method=S256/);
   assert.match(authURL, /[?&]state=/);
   assert.match(authURL, /[?&]nonce=/);
-  const idp = await ctx.newPage();
-  await idp.goto(authURL);
-  await idp.locator("#password").fill(password);
-  await idp.screenshot({ path: `${shots}/e2e-2-idp-signin.png` });
-  await idp.getByRole("button", { name: "Sign in" }).click();
-  await idp.waitForURL(/127\.0\.0\.1:\d+\/callback/);
-  await idp.close();
 
   // The component gets the pushed change and shows the user; the pages appear.
   await component(page).getByRole("button", { name: /log out/i }).waitFor({ timeout: 30000 });
@@ -62,7 +38,7 @@ test("sign in, call the secure API, upload, sign out; no session without the lau
   await page.screenshot({ path: `${shots}/e2e-3-signed-in.png` });
 
   // Without the launch secret, the same page never sees the session.
-  const stranger = await browser.newContext();
+  const stranger = await e2e.browser.newContext();
   const p2 = await stranger.newPage();
   await p2.goto(new URL("/", appURL).href);
   await component(p2).getByRole("button", { name: /log in/i }).waitFor({ timeout: 60000 }).catch(() => {});

@@ -3,29 +3,18 @@
 // (tabulate, outside Desklit's lock) imports, sign-in through the dev IdP's page works there, and
 // the Secure API answers through desklit_auth, and require_sign_in() makes the component offer
 // sign-in again.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
-import { launchChromium, waitFor } from "./browser.mjs";
+import { e2eEnv, signInAtIdP } from "./browser.mjs";
 
-const appURL = process.env.DESKLIT_URL;
-const urlFile = process.env.DESKLIT_E2E_URL_FILE;
-const shots = process.env.DESKLIT_E2E_SHOTS || "test/out";
-const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
-assert.ok(appURL && urlFile, "run through test/e2e/run.sh");
-mkdirSync(shots, { recursive: true });
-
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); });
+const e2e = e2eEnv();
+const { appURL, shots } = e2e;
 
 const component = (page) => page.frameLocator('iframe[src*="127.0.0.1:3101"]'); // the project's [ports]
 
 
 test("a project of one's own: its package, sign-in, the Secure API through desklit_auth", async () => {
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const ctx = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();
   await page.goto(appURL);
   await page.getByText("tabulate 0.10.0 says:").waitFor({ timeout: 60000 });
@@ -35,19 +24,8 @@ test("a project of one's own: its package, sign-in, the Secure API through deskl
   await button.waitFor({ timeout: 60000 });
   await page.screenshot({ path: `${shots}/e2e-project-1-signed-out.png` });
 
-  writeFileSync(urlFile, "");
-  await button.click();
-  const authURL = await waitFor(() => {
-    const u = existsSync(urlFile) ? readFileSync(urlFile, "utf8").split("\n").filter(Boolean) : [];
-    return u[0];
-  }, "the authorize URL");
+  const authURL = await signInAtIdP(ctx, e2e, () => button.click());
   assert.match(authURL, /code_challenge_method=S256/);
-  const idp = await ctx.newPage();
-  await idp.goto(authURL);
-  await idp.locator("#password").fill(password);
-  await idp.getByRole("button", { name: "Sign in" }).click();
-  await idp.waitForURL(/127\.0\.0\.1:\d+\/callback/);
-  await idp.close();
 
   await page.getByText("Signed in as Ada Analyst").waitFor({ timeout: 30000 });
   await page.getByText(/Secure API: 200 Hello from a SECURE endpoint!/).waitFor({ timeout: 30000 });

@@ -4,25 +4,14 @@
 // as the system browser would), and st.user, as the app itself prints it, holds the session's
 // user under Desklit's broker, on Desklit's page (the launch address) and on a plain page
 // (Streamlit's own flow and cookie) alike: single sign-on, and st.logout on either signs out both.
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, existsSync, writeFileSync, mkdirSync } from "node:fs";
-import { launchChromium, waitFor } from "./browser.mjs";
+import { writeFileSync } from "node:fs";
+import { e2eEnv, openedURLs as opened, waitFor } from "./browser.mjs";
 
-const appURL = process.env.DESKLIT_URL;
-const urlFile = process.env.DESKLIT_E2E_URL_FILE;
-const shots = process.env.DESKLIT_E2E_SHOTS || "test/out";
-const password = process.env.DESKLIT_E2E_PASSWORD || "desklit";
-assert.ok(appURL && urlFile, "run through test/e2e/run.sh");
-mkdirSync(shots, { recursive: true });
-
-let browser;
-before(async () => {
-  browser = await launchChromium();
-});
-after(async () => { await browser?.close(); });
-
-const openedURLs = () => (existsSync(urlFile) ? readFileSync(urlFile, "utf8").split("\n").filter(Boolean) : []);
+const e2e = e2eEnv();
+const { appURL, urlFile, shots, password } = e2e;
+const openedURLs = () => opened(urlFile);
 
 
 // signInAtIdP opens the authorize URL Desklit handed the system browser, checks that the
@@ -46,7 +35,7 @@ const logOut = (p) => p.getByRole("button", { name: "Log out" });
 test("st.login app: Desklit's page and a plain browser page share Desklit's one session", async () => {
   // Desklit's page (the address with the launch secret, as in the window): st.login runs
   // Desklit's sign-in, st.user is Desklit's session.
-  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const ctx = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await ctx.newPage();
   await page.goto(appURL);
   // run.sh's earlier case may leave Desklit signed in: then st.user is already signed in here
@@ -68,7 +57,7 @@ test("st.login app: Desklit's page and a plain browser page share Desklit's one 
   // A plain page (no launch secret, no cookie): Streamlit's own flow through the broker signs in
   // at once, without a sign-in page or a password (single sign-on), and sets Streamlit's cookie.
   writeFileSync(urlFile, "");
-  const other = await browser.newContext();
+  const other = await e2e.browser.newContext();
   const plain = await other.newPage();
   await plain.goto(appURL.split("?")[0]);
   await logIn(plain).click();

@@ -1,28 +1,35 @@
-# Helpers of test/gui/e2e.sh, which sources them: its steps, the processes it started, the
-# windows it waits for and photographs, and the checks of what a picture shows. They read the
-# script's settings ($bin, $shots, $out, $work, $here, $accent) and state ($pid, $tracked,
-# $fpid; not_blank sets $colours and $sd).
+# Helpers of test/gui/e2e.sh and stlogin-e2e.sh, which source them: the run inside Xvfb, its
+# steps, the processes it started, the windows it waits for and photographs, and the checks of
+# what a picture shows. They read the script's settings ($bin, $shots, $out, $work, $here,
+# $accent) and state ($pid, $tracked, $fpid; not_blank sets $colours and $sd).
 # shellcheck shell=bash
+# shellcheck source=test/gui/procs.sh
+. "$(dirname "${BASH_SOURCE[0]}")/procs.sh"
+
+# gui_reexec: runs the script again, with $bin and $shots, in one Xvfb display and one bus for
+# every step: the keyring wrapper starts dbus-run-session, the gnome-keyring daemon (unlocked,
+# waits for org.freedesktop.secrets) and a throw-away HOME/XDG.
+gui_reexec() {
+  local dir
+  dir=$(cd "$(dirname "$0")" && pwd)
+  export DESKLIT_GUI_E2E_INNER=1
+  exec xvfb-run -a -s "-screen 0 1280x800x24" \
+    "$dir/../keyring/with-secret-service.sh" "$dir/$(basename "$0")" "$bin" "$shots"
+}
+# gui_settings BIN SHOTS: the inner run's $bin, $shots, $here, $root and $out; it works from the
+# repository's root (the shell finds ./build/wheelhouse from the working directory).
+gui_settings() {
+  bin=$1 shots=$2
+  here=$(cd "$(dirname "$0")" && pwd)
+  root=$(cd "$here/../.." && pwd)
+  cd "$root"
+  out="$root/test/out"
+  mkdir -p "$shots" "$out"
+}
 
 step() { printf 'gui-e2e: step %s\n' "$*"; }
 log() { printf 'gui-e2e:   %s\n' "$*" >&2; }
 
-alive() { # a zombie counts as gone (asked twice: during an exec the pid may look like one for a moment)
-  local s try
-  for try in 1 2; do
-    s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-    [ -n "$s" ] && [ "${s:0:1}" != Z ] && return 0
-    [ "$try" = 1 ] && sleep 0.2
-  done
-  return 1
-}
-descendants() {
-  local c
-  for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
-    echo "$c"
-    descendants "$c"
-  done
-}
 # same_binary: processes running this binary (or desklit-window beside it, which it becomes to
 # open the window) with this run's HOME, whoever their parent is now (a child re-parented to
 # init); other runs of the same binary on the machine are not ours.
@@ -46,6 +53,21 @@ cleanup() { # only what this script started, by PID; keeps Desklit's own logs in
   done
   rm -rf "$work"
   return 0
+}
+# enter_password WID: types the demo password into the sign-in window WID (the password field has
+# autofocus) and waits up to 60 s for the window titled $signin_title to close.
+enter_password() {
+  local deadline
+  xdotool windowfocus --sync "$1" 2>/dev/null || xdotool windowfocus "$1"
+  xdotool mousemove --window "$1" 5 5 # keep the pointer (and PointerRoot focus) on the sign-in window
+  sleep 0.5
+  xdotool type --delay 60 "desklit"
+  xdotool key Return
+  deadline=$((SECONDS + 60))
+  while find_window "$signin_title" >/dev/null; do
+    [ $SECONDS -lt $deadline ] || fail "the sign-in window did not close within 60 s"
+    sleep 0.5
+  done
 }
 # windows: every visible top-level window's id, geometry and title (for the log).
 windows() {

@@ -32,6 +32,8 @@
 # the cold runtime build, 60 s elsewhere); nothing asserts how long a step took, except the 3 s
 # the issue allows for closing. Logs of each desklit run go to test/out/gui-e2e-*.log.
 set -euo pipefail
+# shellcheck source=test/gui/e2e-lib.sh
+. "$(dirname "$0")/e2e-lib.sh"
 
 if [ -z "${DESKLIT_GUI_E2E_INNER:-}" ]; then
   bin=$(readlink -f "${1:?usage: $0 path/to/desklit [screenshot folder]}")
@@ -54,20 +56,10 @@ if [ -z "${DESKLIT_GUI_E2E_INNER:-}" ]; then
       sleep 1
     done
   done
-  export DESKLIT_GUI_E2E_INNER=1
-  here=$(cd "$(dirname "$0")" && pwd)
-  # One display and one bus for every step: the keyring wrapper starts dbus-run-session, the
-  # gnome-keyring daemon (unlocked, waits for org.freedesktop.secrets) and a throw-away HOME/XDG.
-  exec xvfb-run -a -s "-screen 0 1280x800x24" \
-    "$here/../keyring/with-secret-service.sh" "$here/e2e.sh" "$bin" "$shots"
+  gui_reexec
 fi
 
-bin=$1 shots=$2
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-cd "$root" # the shell finds ./build/wheelhouse from the working directory
-out="$root/test/out"
-mkdir -p "$shots" "$out"
+gui_settings "$@"
 rm -f "$shots"/gui-*.png
 work=$(mktemp -d)
 title="Desklit"
@@ -77,8 +69,6 @@ accent="#3559E0" # --accent in frontend/src/style.css (light theme): the primary
 t_start=$SECONDS
 pid="" fpid="" tracked="" # desklit, the foreign server, desklit's descendants before a close
 colours="" sd=""          # what not_blank measured last
-# shellcheck source=test/gui/e2e-lib.sh
-. "$here/e2e-lib.sh"
 trap cleanup EXIT
 
 log "binary $bin, HOME $HOME, display $DISPLAY"
@@ -151,16 +141,7 @@ step "3 ok: gui-3-signin-window.png"
 
 # 4. Sign in as the pre-selected demo user (Ada Analyst): the password field has autofocus.
 step "4 signed in"
-xdotool windowfocus --sync "$swid" 2>/dev/null || xdotool windowfocus "$swid"
-xdotool mousemove --window "$swid" 5 5 # keep the pointer (and PointerRoot focus) on the sign-in window
-sleep 0.5
-xdotool type --delay 60 "desklit"
-xdotool key Return
-deadline=$((SECONDS + 60))
-while find_window "$signin_title" >/dev/null; do
-  [ $SECONDS -lt $deadline ] || fail "the sign-in window did not close within 60 s"
-  sleep 0.5
-done
+enter_password "$swid"
 # signed_in: `desklit status` says so; its last answer is kept for a failure's message.
 signed_in() { "$bin" status > "$out/gui-e2e-status.txt" 2>&1; grep -qi "signed in as" "$out/gui-e2e-status.txt"; }
 not_signed_in() { sed 's/^/gui-e2e:   status: /' "$out/gui-e2e-status.txt" >&2; fail "$@"; }

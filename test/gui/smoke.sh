@@ -60,19 +60,8 @@ applog=$(dirname "$out")/$(basename "$out" .png).log
 pid=$!
 log "started $bin (pid $pid), output in $applog"
 
-# descendants PID: every process below PID, depth first.
-descendants() {
-  local c
-  for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
-    echo "$c"
-    descendants "$c"
-  done
-}
-alive() { # a zombie counts as gone: it holds no resources but its exit status
-  local s
-  s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
-  [ -n "$s" ] && [ "${s:0:1}" != Z ]
-}
+# shellcheck source=test/gui/procs.sh
+. "$(dirname "$0")/procs.sh" # alive, descendants
 # Processes running this binary or desklit-window beside it (what it becomes to open the window),
 # whoever their parent is now (a child re-parented to init).
 same_binary() {

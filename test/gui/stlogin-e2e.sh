@@ -21,31 +21,23 @@
 # its own .streamlit/secrets.toml [auth] (it has no desklit.toml [auth]): a provider Desklit does
 # not start, here the dev IdP on its own (`desklit serve idp`) on 127.0.0.1:9210.
 set -euo pipefail
+# shellcheck source=test/gui/e2e-lib.sh
+. "$(dirname "$0")/e2e-lib.sh"
 
 if [ -z "${DESKLIT_GUI_E2E_INNER:-}" ]; then
   bin=$(readlink -f "${1:?usage: $0 path/to/desklit}")
   shots=$(cd "$(dirname "$0")/../.." && pwd)/test/out/screenshots
   mkdir -p "$shots"
-  export DESKLIT_GUI_E2E_INNER=1
-  here=$(cd "$(dirname "$0")" && pwd)
-  exec xvfb-run -a -s "-screen 0 1280x800x24" \
-    "$here/../keyring/with-secret-service.sh" "$here/stlogin-e2e.sh" "$bin" "$shots"
+  gui_reexec
 fi
 
-bin=$1 shots=$2
-here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
-cd "$root"
-out="$root/test/out"
-mkdir -p "$shots" "$out"
+gui_settings "$@"
 work=$(mktemp -d)
 project=$root/test/projects/st-login
 title="st.login app — Desklit"
 signin_title="Sign in — Desklit"
 accent="#3559E0"  # Desklit's primary button (the header's "Log in")
 pid="" fpid="" tracked="" colours="" sd="" # fpid: the project's own provider
-# shellcheck source=test/gui/e2e-lib.sh
-. "$here/e2e-lib.sh"
 trap cleanup EXIT
 export DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}"
 streamlit_log=$XDG_STATE_HOME/desklit/logs/streamlit.log
@@ -74,23 +66,15 @@ st_button() {
   # shellcheck disable=SC2086
   xdotool mousemove --window "$wid" $xy click 1
 }
-# sign_in_window: types the dev IdP's password in Desklit's sign-in window and waits for it to go.
+# sign_in_window [SHOT]: waits for Desklit's sign-in window and its page, photographs it as SHOT when
+# given, and signs in there (enter_password).
 sign_in_window() {
-  local swid deadline
+  local swid
   swid=$(wait_window "$signin_title" 60)
   wait_for 60 "the sign-in page" listening 9211
   sleep 2
   [ -n "${1:-}" ] && { settled root 10; shot "$1" "$swid" "$signin_title"; }
-  xdotool windowfocus --sync "$swid" 2>/dev/null || xdotool windowfocus "$swid"
-  xdotool mousemove --window "$swid" 5 5
-  sleep 0.5
-  xdotool type --delay 60 "desklit"
-  xdotool key Return
-  deadline=$((SECONDS + 60))
-  while find_window "$signin_title" >/dev/null; do
-    [ $SECONDS -lt $deadline ] || fail "the sign-in window did not close within 60 s"
-    sleep 0.5
-  done
+  enter_password "$swid"
 }
 # rerun: Streamlit's "r" shortcut in the app's frame (a rerun of the same session).
 rerun() {

@@ -4,7 +4,11 @@ package testutil
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"net"
+	"net/http"
+	"os"
 	"strconv"
 	"sync"
 	"testing"
@@ -59,4 +63,55 @@ func SetFreePorts(t testing.TB, env map[string]string, names ...string) {
 	for i, p := range FreePorts(t, len(names)) {
 		env[names[i]] = strconv.Itoa(p)
 	}
+}
+
+// Unavailable skips the test for want of something this machine lacks (a tool, a variable, a
+// system feature), saying what; in CI (CI set, as .ci/run does), which must have everything the
+// tests need, it fails the test instead, so that nothing is silently left untested there.
+func Unavailable(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if os.Getenv("CI") != "" {
+		t.Fatalf("CI must run this test, but: "+format, args...)
+	}
+	t.Skipf(format, args...)
+}
+
+// Serve runs serve (a server's Serve) until the test ends; then it must return no error.
+func Serve(t testing.TB, serve func(context.Context) error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	})
+}
+
+// Status is the status of a GET of url with the headers hdr, the body read and closed; a "Host"
+// entry sets the request's Host, as a page reached by DNS rebinding sends its own.
+func Status(t testing.TB, url string, hdr map[string]string) int {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range hdr {
+		if k == "Host" {
+			req.Host = v
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if _, err := io.Copy(io.Discard, resp.Body); err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	return resp.StatusCode
 }
