@@ -99,4 +99,3 @@ func TestWarmImports(t *testing.T) {
 		}
 	}
 }
-
