@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/desklit/desklit/app/authflow"
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/session"
@@ -149,7 +150,7 @@ func (b *Backend) forwardSession(ev windowapi.Events) {
 		for c := range changes {
 			v := sessionView(m.Current(), warning)
 			if c.Kind == session.Error && c.Message != "" {
-				ev.Error(windowapi.ErrorView{Kind: windowapi.ErrOther, Title: "Sign-in problem", Message: c.Message, Actions: []string{windowapi.ActDismiss}})
+				ev.Error(sessionError(c))
 			}
 			ev.Session(v)
 		}
@@ -309,4 +310,21 @@ func (b *Backend) UsePort(service string, port int) error { return b.sh.SetPort(
 // Diagnostics is a zip of the logs, the effective configuration and versions, tokens redacted.
 func (b *Backend) Diagnostics() ([]byte, error) {
 	return diagnostics(b.paths, b.sh.Config(), b.Versions(), b.sh.Supervisor().Snapshot(), b.sh.LockFile(), time.Now())
+}
+
+// sessionError is the window's view of a session Error change: the session's sentence, with the
+// cause's own sentence when it is one a user may read (authflow.Message); Go's words only in the
+// collapsed details.
+func sessionError(c session.Change) windowapi.ErrorView {
+	v := windowapi.ErrorView{Kind: windowapi.ErrOther, Title: "Sign-in problem", Message: c.Message, Actions: []string{windowapi.ActDismiss}}
+	if c.Err == nil {
+		return v
+	}
+	if msg, ok := authflow.Message(c.Err); ok {
+		v.Message = strings.TrimSuffix(c.Message, ".") + ": " + strings.TrimSuffix(msg, ".") + "."
+	} else {
+		v.Message += " The reason is in Desklit's log (Logs)."
+		v.Detail = c.Err.Error()
+	}
+	return v
 }

@@ -10,9 +10,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/desklit/desklit/app/authflow"
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
+	"github.com/desklit/desklit/app/session"
 	"github.com/desklit/desklit/app/shell"
 	"github.com/desklit/desklit/app/supervisor"
 	"github.com/desklit/desklit/app/windowapi"
@@ -120,5 +122,24 @@ func TestClassify(t *testing.T) {
 	other := b.classify(errors.New("boom\nsecond line"))
 	if other.Kind != windowapi.ErrOther || strings.Contains(other.Message, "boom") || other.Detail != "boom\nsecond line" {
 		t.Errorf("other: a raw Go error must not be the message, only the detail: %+v", other)
+	}
+}
+
+// TestSessionErrorView: a failed sign-in shows our sentence for our own errors and never Go's
+// words in the message (they go to the collapsed details, for an error that is not ours).
+func TestSessionErrorView(t *testing.T) {
+	cancelled := sessionError(session.Change{Kind: session.Error, Message: "Sign-in did not complete.",
+		Err: fmt.Errorf("login: wait for the callback: %w", authflow.ErrCancelled)})
+	if cancelled.Message != "Sign-in did not complete: sign-in cancelled." || cancelled.Detail != "" {
+		t.Errorf("cancelled sign-in: %+v", cancelled)
+	}
+	network := sessionError(session.Change{Kind: session.Error, Message: "Sign-in did not complete.",
+		Err: errors.New(`Post "http://127.0.0.1:9/token": dial tcp 127.0.0.1:9: connect: connection refused`)})
+	if strings.Contains(network.Message, "dial tcp") || !strings.Contains(network.Message, "Sign-in did not complete.") ||
+		!strings.Contains(network.Message, "log") || !strings.Contains(network.Detail, "connection refused") {
+		t.Errorf("network failure: %+v", network)
+	}
+	if v := sessionError(session.Change{Kind: session.Error, Message: "The stored session could not be read, so you are signed out. Sign in again."}); v.Detail != "" || v.Kind != windowapi.ErrOther {
+		t.Errorf("no cause: %+v", v)
 	}
 }

@@ -48,10 +48,14 @@ const (
 
 // Change is a session event for subscribers. It never carries a token.
 type Change struct {
-	Kind    Kind
-	User    User
-	Expiry  time.Time
+	Kind   Kind
+	User   User
+	Expiry time.Time
+	// Message is a sentence a user may read; it never quotes Err.
 	Message string
+	// Err is what went wrong (Error changes): for the log and for a caller that knows which of
+	// its errors a user may read (authflow.Message); never shown as it is.
+	Err error
 }
 
 // Manager owns the signed-in session: it loads it from the Store, keeps it fresh (the only
@@ -107,7 +111,7 @@ func (m *Manager) Start(ctx context.Context) {
 	case errors.Is(err, ErrNotFound):
 	case err != nil:
 		m.log.Warn("stored session unavailable", "err", err)
-		m.publish(Change{Kind: Error, Message: "the stored session could not be read: " + err.Error()})
+		m.publish(Change{Kind: Error, Message: "The stored session could not be read, so you are signed out. Sign in again.", Err: err})
 	default:
 		m.mu.Lock()
 		m.cur, m.obtained = s, m.clock.Now()
@@ -189,7 +193,7 @@ func (m *Manager) wake() {
 func (m *Manager) Login(ctx context.Context) error {
 	s, err := m.prov.Login(ctx)
 	if err != nil {
-		m.publish(Change{Kind: Error, Message: err.Error()})
+		m.publish(Change{Kind: Error, Message: "Sign-in did not complete.", Err: err})
 		return err
 	}
 	m.op.Lock()
@@ -214,7 +218,7 @@ func (m *Manager) commit(ctx context.Context, s *Session, newEpoch bool) {
 	if err != nil {
 		m.log.Warn("session kept in memory only", "err", err)
 		m.publish(Change{Kind: Error, User: s.User, Expiry: s.Expiry,
-			Message: "the session could not be saved and lasts only until Desklit quits: " + err.Error()})
+			Message: "You are signed in, but the session could not be saved: it lasts only until Desklit quits.", Err: err})
 	}
 }
 
@@ -317,7 +321,9 @@ func (m *Manager) refresh(ctx context.Context) error {
 		return err
 	default:
 		m.log.Warn("session refresh failed; will retry", "err", err)
-		m.publish(change(Error, s, "could not refresh the session: "+err.Error()))
+		c := change(Error, s, "The session could not be refreshed; Desklit tries again shortly.")
+		c.Err = err
+		m.publish(c)
 		return err
 	}
 }

@@ -240,7 +240,7 @@ func TestManagerTransientErrorRetriesAndKeepsSession(t *testing.T) {
 	recv(t, ch)
 	prov.refreshErr = errors.New("dial tcp: connection refused")
 	clk.next(t) // the planned refresh, fails
-	if c := recv(t, ch); c.Kind != Error || !strings.Contains(c.Message, "connection refused") {
+	if c := recv(t, ch); c.Kind != Error || c.Err == nil || !strings.Contains(c.Err.Error(), "connection refused") || strings.Contains(c.Message, "connection refused") {
 		t.Fatalf("change %+v", c)
 	}
 	tm := clk.waitTimer(t)
@@ -305,7 +305,7 @@ func TestManagerSaveFailureKeepsSessionInMemory(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := recv(t, ch)
-	if c.Kind != Error || !strings.Contains(c.Message, "keyring locked") {
+	if c.Kind != Error || c.Err == nil || !strings.Contains(c.Err.Error(), "keyring locked") || strings.Contains(c.Message, "keyring locked") {
 		t.Errorf("change %+v", c)
 	}
 	if recv(t, ch).Kind != SignedIn || m.Current() == nil {
@@ -322,7 +322,7 @@ func TestManagerStartWithUnreadableStore(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	m.Start(ctx)
-	if c := recv(t, ch); c.Kind != Error || !strings.Contains(c.Message, "no secret service") {
+	if c := recv(t, ch); c.Kind != Error || c.Err == nil || !strings.Contains(c.Err.Error(), "no secret service") || strings.Contains(c.Message, "no secret service") {
 		t.Errorf("change %+v", c)
 	}
 	if m.Current() != nil {
