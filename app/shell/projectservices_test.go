@@ -60,6 +60,12 @@ protect = "bearer"
 public  = ["/healthz", "/env"]
 `,
 	}
+	return projectFrom(t, dir, files)
+}
+
+// projectFrom writes files (name → body) into dir and loads the project there.
+func projectFrom(t *testing.T, dir string, files map[string]string) *project.Project {
+	t.Helper()
 	for name, body := range files {
 		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
 			t.Fatal(err)
@@ -70,6 +76,15 @@ public  = ["/healthz", "/env"]
 		t.Fatal(err)
 	}
 	return p
+}
+
+// startError is the error of a start of p's services (a failure is what these tests want).
+func startError(t *testing.T, p *project.Project) error {
+	t.Helper()
+	h := newShell(t, p)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	return h.sh.StartServices(ctx)
 }
 
 func getJSON(t *testing.T, u string, hdr http.Header) (int, map[string]any) {
@@ -293,17 +308,9 @@ func TestSampleServices(t *testing.T) {
 // TestServiceCommandNotFound: a command whose program is nowhere is named with desklit.toml's
 // file, key and line, and the window's error names the service.
 func TestServiceCommandNotFound(t *testing.T) {
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "app.py"), []byte("import streamlit as st\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "desklit.toml"), []byte("[services.worker]\n\ncommand = [\"no-such-program-23\", \"--port\", \"{port}\"]\n"), 0o644)
-	p, err := project.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newShell(t, p)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	err = h.sh.StartServices(ctx)
+	p := projectFrom(t, t.TempDir(), map[string]string{"app.py": "import streamlit as st\n",
+		"desklit.toml": "[services.worker]\n\ncommand = [\"no-such-program-23\", \"--port\", \"{port}\"]\n"})
+	err := startError(t, p)
 	var pe *project.Error
 	if !errors.As(err, &pe) || pe.Line != 3 || pe.Key != "services.worker.command" || !strings.Contains(pe.Msg, `"no-such-program-23" is not found`) {
 		t.Fatalf("StartServices = %v, want a project.Error for services.worker.command at line 3", err)
@@ -315,17 +322,9 @@ func TestServiceCommandNotFound(t *testing.T) {
 func TestServicePortTaken(t *testing.T) {
 	held := listen(t, 0)
 	port := held.Addr().(*net.TCPAddr).Port
-	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "app.py"), []byte("import streamlit as st\n"), 0o644)
-	os.WriteFile(filepath.Join(dir, "desklit.toml"), []byte(fmt.Sprintf("[services.web]\ncommand = [\"python\", \"-m\", \"http.server\", \"{port}\"]\nprotect = \"bearer\"\nport = %d\n", port)), 0o644)
-	p, err := project.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	h := newShell(t, p)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	err = h.sh.StartServices(ctx)
+	p := projectFrom(t, t.TempDir(), map[string]string{"app.py": "import streamlit as st\n",
+		"desklit.toml": fmt.Sprintf("[services.web]\ncommand = [\"python\", \"-m\", \"http.server\", \"{port}\"]\nprotect = \"bearer\"\nport = %d\n", port)})
+	err := startError(t, p)
 	var pe *supervisor.PortInUseError
 	if !errors.As(err, &pe) || pe.Service != "web" || pe.Port != port || !strings.Contains(err.Error(), "desklit.toml line 4") {
 		t.Fatalf("StartServices = %v, want a PortInUseError for web naming desklit.toml line 4", err)
