@@ -37,15 +37,7 @@ func sessionBusAvailable() error {
 // Secret Service's errors: their D-Bus names and, where the name is a generic one, GDBus's words.
 // TestVanishedRealSecretService checks it against gnome-keyring's answers.
 func vanished(err error) error {
-	var de dbus.Error
-	var dp *dbus.Error
-	name := ""
-	switch {
-	case errors.As(err, &de):
-		name = de.Name
-	case errors.As(err, &dp) && dp != nil:
-		name = dp.Name
-	}
+	name := dbusName(err)
 	switch name {
 	case "org.freedesktop.Secret.Error.NoSuchObject", "org.freedesktop.DBus.Error.UnknownObject":
 		return fmt.Errorf("%w (%s)", ErrEntryNotFound, name)
@@ -59,4 +51,27 @@ func vanished(err error) error {
 		}
 	}
 	return err
+}
+
+// dbusName is the D-Bus error name in err's chain, "" when there is none.
+func dbusName(err error) string {
+	var de dbus.Error
+	var dp *dbus.Error
+	switch {
+	case errors.As(err, &de):
+		return de.Name
+	case errors.As(err, &dp) && dp != nil:
+		return dp.Name
+	}
+	return ""
+}
+
+// noSecretService reports that nothing on the session bus provides the Secret Service (no
+// gnome-keyring, KWallet or KeePassXC running or activatable).
+func noSecretService(err error) bool {
+	switch dbusName(err) {
+	case "org.freedesktop.DBus.Error.ServiceUnknown", "org.freedesktop.DBus.Error.NameHasNoOwner":
+		return true
+	}
+	return false
 }

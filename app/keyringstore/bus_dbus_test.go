@@ -4,7 +4,9 @@ package keyringstore
 
 import (
 	"errors"
+	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/godbus/dbus/v5"
@@ -68,5 +70,22 @@ func TestVanishedRealSecretService(t *testing.T) {
 		if err == nil || errors.Is(vanished(err), ErrEntryNotFound) {
 			t.Errorf("%s: %v read as a vanished item", name, err)
 		}
+	}
+}
+
+// TestNoSecretServiceReason: a session bus on which nothing provides the Secret Service is told
+// apart by its D-Bus error name (as godbus returns it, wrapped or not), and the user reads that,
+// not the bus's words.
+func TestNoSecretServiceReason(t *testing.T) {
+	unknown := dbus.Error{Name: "org.freedesktop.DBus.Error.ServiceUnknown",
+		Body: []any{"The name org.freedesktop.secrets was not provided by any .service files"}}
+	for _, err := range []error{unknown, &unknown, fmt.Errorf("probe: %w", unknown)} {
+		if got := reason(err); !strings.Contains(got, "no Secret Service") || strings.Contains(got, ".service files") {
+			t.Errorf("reason(%v) = %q", err, got)
+		}
+	}
+	locked := errors.New("failed to unlock correct collection '/org/freedesktop/secrets/aliases/default'")
+	if got := reason(locked); strings.Contains(got, "/org/freedesktop") || !strings.Contains(got, "locked") {
+		t.Errorf("reason(locked) = %q", got)
 	}
 }

@@ -62,11 +62,12 @@ func reason(err error) string {
 		return "it did not answer; is it locked?"
 	case errors.Is(err, ErrNoSessionBus):
 		return "no D-Bus session bus, so no Secret Service"
+	case noSecretService(err):
+		return "no Secret Service (such as GNOME Keyring or KWallet) runs in this session"
 	}
-	for u := errors.Unwrap(err); u != nil; u = errors.Unwrap(u) {
-		err = u
-	}
-	return err.Error()
+	// Any other refusal: the keyring library's own words (a D-Bus path, an OS status code) are
+	// for the log, where Open writes them; the user reads what it usually means.
+	return "the keyring refused to keep a secret: it may be locked, or have no default collection; the reason is in Desklit's log"
 }
 
 // Reader is the session in the keyring for a process that only reads it (the component server):

@@ -38,7 +38,7 @@ func openCases() []openCase {
 		{name: "no secret service",
 			backend:     func(<-chan struct{}) keyringstore.Backend { return failing() },
 			wantBackend: keyringstore.BackendMemory,
-			wantWarning: []string{"No system keyring is available (The name org.freedesktop.secrets was not provided", "you stay signed in until Desklit quits."}},
+			wantWarning: []string{"No system keyring is available (the keyring refused to keep a secret", "the reason is in Desklit's log", "you stay signed in until Desklit quits."}},
 		{name: "locked keyring does not answer",
 			backend: func(held <-chan struct{}) keyringstore.Backend {
 				m := &keyringstore.MockBackend{}
@@ -111,6 +111,9 @@ func checkOpenStatus(t *testing.T, tt openCase, status keyringstore.Status) {
 		if !strings.Contains(status.Warning, w) {
 			t.Errorf("warning %q lacks %q", status.Warning, w)
 		}
+	}
+	if strings.Contains(status.Warning, "not provided by any .service files") {
+		t.Errorf("warning %q quotes the keyring library's error", status.Warning)
 	}
 }
 

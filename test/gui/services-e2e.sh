@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The window on a project with services of its own (#23), on the production build, in Xvfb and a
-# private D-Bus session (in a private network namespace when run as root: it uses the default
-# ports). The project (made in a temporary folder) declares two stdlib services, svc-a and svc-b.
+# private D-Bus session with an unlocked Secret Service (in a private network namespace when run
+# as root: it uses the default ports). The project (made in a temporary folder) declares two stdlib services, svc-a and svc-b.
 #
 #   test/gui/services-e2e.sh build/bin/desklit   # screenshots in test/out/screenshots/gui-services-*.png
 #
@@ -15,13 +15,16 @@ log() { printf 'gui-services-e2e: %s\n' "$*" >&2; }
 
 if [ -z "${DESKLIT_GUI_SERVICES_INNER:-}" ]; then
 	bin=$(readlink -f "${1:?usage: $0 path/to/desklit}")
-	for tool in xvfb-run dbus-run-session xdotool import convert ss python3; do
+	for tool in xvfb-run dbus-run-session gnome-keyring-daemon xdotool import convert ss python3; do
 		command -v "$tool" >/dev/null 2>&1 || { log "$tool not found"; exit 2; }
 	done
 	export DESKLIT_GUI_SERVICES_INNER=1
 	netns=()
 	if [ "$(id -u)" = 0 ] && unshare -n true 2>/dev/null; then netns=(unshare -n --); fi
-	exec "${netns[@]}" xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- "$0" "$bin"
+	# A private bus with an unlocked Secret Service, as a user's session has (the session is
+	# kept in the keyring: no "will not be remembered" banner over the header).
+	exec "${netns[@]}" xvfb-run -a -s "-screen 0 1280x800x24" \
+		"$(cd "$(dirname "$0")" && pwd)/../keyring/with-secret-service.sh" "$0" "$bin"
 fi
 
 bin=$1
