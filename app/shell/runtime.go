@@ -78,12 +78,17 @@ func (s *Shell) runtimeOptions(p *project.Project) pyruntime.Options {
 	return o
 }
 
-// prepare runs pyruntime.Prepare with uv's full output in <logs>/runtime-build.log.
+// prepare runs pyruntime.Prepare with uv's full output in <logs>/runtime-build.log; on an
+// environment it built, the warm-up of the app's imports begins beside Streamlit's start.
 func (s *Shell) prepare(ctx context.Context, r pyruntime.Request) (pyruntime.Runtime, error) {
 	logw, closeLog := s.buildLog()
 	defer closeLog()
 	r.Log = logw
-	return pyruntime.Prepare(ctx, r)
+	rt, err := pyruntime.Prepare(ctx, r)
+	if err == nil && rt.Built {
+		s.warmImports(ctx, rt.Env, rt.Dir)
+	}
+	return rt, err
 }
 
 // pruneEnvs removes, in the background, the environments unused for 30 days but keep.
@@ -98,7 +103,7 @@ func (s *Shell) pruneEnvs(o pyruntime.Options, keep string) {
 }
 
 // warmImports compiles, beside Streamlit's first start from a new environment, the packages the
-// project's scripts import (pyruntime.WarmImports); it lasts beyond the start that asked for it,
+// app's scripts import (a project's, or the bundled demo's: pyruntime.WarmImports); it lasts beyond the start that asked for it,
 // until it ends, another one begins, or the shell stops.
 func (s *Shell) warmImports(ctx context.Context, env pyruntime.Env, dir string) {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(ctx))

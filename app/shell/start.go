@@ -82,9 +82,6 @@ func (s *Shell) startRuntime(ctx context.Context, st *streamlitStart, running bo
 	s.mu.Lock()
 	s.rt = rt
 	s.mu.Unlock()
-	if p := s.Project(); rt.Built && p != nil {
-		s.warmImports(ctx, rt.Env, p.Dir)
-	}
 	s.pruneEnvs(r.Options, rt.Env.Key)
 	switch {
 	case st.early:
