@@ -19,31 +19,32 @@ const (
 	wrongType                       // a value of another type than its field's
 )
 
-// decodeSettings reads data into s in two passes. The first reads the document alone (into a
-// map), so it fails only when the text is not TOML: without a key for a syntax error, with the key
-// when a key or table is given twice. The second decodes into settings, where the document is
-// known to be TOML: a *toml.StrictMissingError is an unknown key, any other *toml.DecodeError a
-// value of the wrong type.
+// decodeSettings reads data into s. Only when that fails is the document read again alone (into a
+// map), to tell why: that read fails only when the text is not TOML — without a key for a syntax
+// error, with the key when a key or table is given twice. When the document is TOML, the first
+// read's *toml.StrictMissingError is an unknown key, any other *toml.DecodeError a value of the
+// wrong type.
 func decodeSettings(file string, data []byte, s *settings) error {
+	dec := toml.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	err := dec.Decode(s)
+	if err == nil {
+		return nil
+	}
 	var doc map[string]any
-	if err := toml.Unmarshal(data, &doc); err != nil {
+	if derr := toml.Unmarshal(data, &doc); derr != nil {
 		var de *toml.DecodeError
-		if !errors.As(err, &de) {
-			return &Error{File: file, Msg: err.Error()}
+		if !errors.As(derr, &de) {
+			return &Error{File: file, Msg: derr.Error()}
 		}
 		if len(de.Key()) == 0 {
 			return decodeError(file, de, notTOML)
 		}
 		return decodeError(file, de, setTwice)
 	}
-	dec := toml.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	err := dec.Decode(s)
 	var strict *toml.StrictMissingError
 	var de *toml.DecodeError
 	switch {
-	case err == nil:
-		return nil
 	case errors.As(err, &strict) && len(strict.Errors) > 0:
 		return decodeError(file, &strict.Errors[0], unknownKey)
 	case errors.As(err, &de):

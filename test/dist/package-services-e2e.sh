@@ -25,8 +25,8 @@ if [ "${1:-}" = --inner ]; then
 	# As root (CI), the app runs as nobody: a user who cannot write where the app is installed.
 	if [ "$(id -u)" = 0 ] && [ -z "${DESKLIT_E2E_USERNS:-}" ]; then run_as=(setpriv --reuid=nobody --regid=nogroup --clear-groups --); fi
 	as_user() { (cd / && exec "${run_as[@]}" env -i HOME="$home" PATH=/usr/bin:/bin "$@"); }
-	alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [ -n "$s" ] && [ "${s:0:1}" != Z ]; }
-	descendants() { local c; for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
+	# shellcheck source=test/gui/procs.sh
+	. "$(cd "$(dirname "$0")" && pwd)/../gui/procs.sh" # alive, descendants, stop_tree
 	pid=""
 	trap 'if [ -n "$pid" ]; then for q in $(descendants "$pid") $pid; do kill -KILL "$q" 2>/dev/null || true; done; fi' EXIT
 	dump() { for f in "$home/run.log" "$home"/.local/state/$id/logs/{desklit,$svc}.log; do [ -f "$f" ] && { echo "== $f"; tail -20 "$f"; } >&2; done; }
@@ -59,16 +59,7 @@ if [ "${1:-}" = --inner ]; then
 	[ "$code" = 403 ] || ifail "the service's private port $private took a request that did not come through the guard: $code"
 	log "the service's private port $private refuses a request not through the guard (403)"
 	grep -q 'Uvicorn running' "$home/.local/state/$id/logs/$svc.log" || ifail "no $svc log in the app's log folder"
-	tracked=$(descendants "$pid" | tr '\n' ' ')
-	kill -TERM "$pid"
-	deadline=$((SECONDS + 10))
-	while :; do
-		left=""
-		for q in $pid $tracked; do alive "$q" && left="$left $q"; done
-		[ -z "$left" ] && break
-		[ $SECONDS -lt $deadline ] || ifail "still running 10 s after SIGTERM:$left"
-		sleep 0.1
-	done
+	stop_tree "$pid" 10 || ifail "still running 10 s after SIGTERM:$left"
 	pid=""
 	if [ ${#run_as[@]} -gt 0 ] && left=$(pgrep -u nobody -a); then ifail "processes of the app's user left after it stopped: $left"; fi
 	if curl -sS -o /dev/null --max-time 2 "$url/api/public" 2>/dev/null; then fail "$url still answers after the app stopped"; fi

@@ -34,8 +34,8 @@ mkdir -p "$shots"
 ip link set lo up 2>/dev/null || true
 work=$(mktemp -d -t desklit-gui-services.XXXXXX)
 pid=""
-alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [ -n "$s" ] && [ "${s:0:1}" != Z ]; }
-descendants() { local c; for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
+# shellcheck source=test/gui/procs.sh
+. "$root/test/gui/procs.sh" # alive, descendants, stop_tree
 cleanup() {
 	if [ -n "$pid" ]; then for q in $(descendants "$pid") $pid; do kill -KILL "$q" 2>/dev/null || true; done; fi
 	cp "$work/window.log" "$root/test/out/gui-services-window.log" 2>/dev/null || true
@@ -108,15 +108,6 @@ restarted() { local now; now=$(svc_pid svc-a); [ -n "$now" ] && [ "$now" != "$be
 wait_for 60 "Services › Restart svc-a to restart svc-a (pid $before)" restarted
 log "Services › Restart svc-a (the menu's third Restart item) restarted it: pid $before → $(svc_pid svc-a)"
 
-tracked=$(descendants "$pid" | tr '\n' ' ')
-kill -TERM "$pid"
-deadline=$((SECONDS + 5))
-while :; do
-	left=""
-	for q in $pid $tracked; do alive "$q" && left="$left $q"; done
-	[ -z "$left" ] && break
-	[ $SECONDS -lt $deadline ] || fail "still running 5 s after SIGTERM:$left"
-	sleep 0.1
-done
+stop_tree "$pid" 5 || fail "still running 5 s after SIGTERM:$left"
 pid=""
 log "PASS: SIGTERM ended the window and its $(echo $tracked | wc -w) descendants"
