@@ -60,22 +60,7 @@ protect = "bearer"
 public  = ["/healthz", "/env"]
 `,
 	}
-	return projectFrom(t, dir, files)
-}
-
-// projectFrom writes files (name → body) into dir and loads the project there.
-func projectFrom(t *testing.T, dir string, files map[string]string) *project.Project {
-	t.Helper()
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p, err := project.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p
+	return shell.ProjectFrom(t, dir, files)
 }
 
 // startError is the error of a start of p's services (a failure is what these tests want).
@@ -308,7 +293,7 @@ func TestSampleServices(t *testing.T) {
 // TestServiceCommandNotFound: a command whose program is nowhere is named with desklit.toml's
 // file, key and line, and the window's error names the service.
 func TestServiceCommandNotFound(t *testing.T) {
-	p := projectFrom(t, t.TempDir(), map[string]string{"app.py": "import streamlit as st\n",
+	p := shell.ProjectFrom(t, t.TempDir(), map[string]string{"app.py": "import streamlit as st\n",
 		"desklit.toml": "[services.worker]\n\ncommand = [\"no-such-program-23\", \"--port\", \"{port}\"]\n"})
 	err := startError(t, p)
 	var pe *project.Error
@@ -322,7 +307,7 @@ func TestServiceCommandNotFound(t *testing.T) {
 func TestServicePortTaken(t *testing.T) {
 	held := listen(t, 0)
 	port := held.Addr().(*net.TCPAddr).Port
-	p := projectFrom(t, t.TempDir(), map[string]string{"app.py": "import streamlit as st\n",
+	p := shell.ProjectFrom(t, t.TempDir(), map[string]string{"app.py": "import streamlit as st\n",
 		"desklit.toml": fmt.Sprintf("[services.web]\ncommand = [\"python\", \"-m\", \"http.server\", \"{port}\"]\nprotect = \"bearer\"\nport = %d\n", port)})
 	err := startError(t, p)
 	var pe *supervisor.PortInUseError

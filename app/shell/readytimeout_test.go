@@ -14,7 +14,6 @@ import (
 
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/internal/testutil"
-	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 )
 
@@ -39,8 +38,7 @@ func TestServiceHealthNeverAnswers(t *testing.T) {
 	if err != nil {
 		testutil.Unavailable(t, "no python3 on PATH: %v", err)
 	}
-	dir := t.TempDir()
-	files := map[string]string{
+	p := ProjectFrom(t, t.TempDir(), map[string]string{
 		"app.py":  "import streamlit as st\n",
 		"hang.py": neverAnswers,
 		"desklit.toml": `# a service that takes connections and never answers them
@@ -49,16 +47,7 @@ command = ["` + python3 + `", "hang.py"]
 health  = "/healthz"
 ready_timeout = "2s"
 `,
-	}
-	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	p, err := project.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	})
 	state := t.TempDir()
 	s := New(Options{Project: p, Config: &config.Config{IdPPort: 1},
 		Paths: config.Paths{Logs: filepath.Join(state, "logs"), Run: filepath.Join(state, "run")}})

@@ -8,8 +8,8 @@ set -euo pipefail
 home=$1 shot=$2
 log() { printf 'deb-e2e: %s\n' "$*" >&2; }
 pid="" tracked="" daemon_pid=""
-alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [ -n "$s" ] && [ "${s:0:1}" != Z ]; }
-descendants() { local c; for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
+# shellcheck source=test/gui/procs.sh
+. "$(dirname "$0")/../gui/procs.sh" # alive, descendants, stop_tree
 cleanup() {
 	local p
 	for p in $pid $tracked; do alive "$p" && kill -KILL "$p" 2>/dev/null; done
@@ -58,16 +58,8 @@ start() { # start LABEL: the double-click environment, from /
 }
 
 stop() { # stop LABEL: SIGTERM; the app and all it started must be gone within 10 s
-	tracked=$(descendants "$pid" | tr '\n' ' ')
-	kill -TERM "$pid"
-	local deadline=$((SECONDS + 10)) left p u
-	while :; do
-		left=""
-		for p in $pid $tracked; do alive "$p" && left="$left $p"; done
-		[ -z "$left" ] && break
-		[ $SECONDS -lt $deadline ] || fail "$1: still running 10 s after SIGTERM:$left"
-		sleep 0.1
-	done
+	local u
+	stop_tree "$pid" 10 || fail "$1: still running 10 s after SIGTERM:$left"
 	wait "$pid" 2>/dev/null || true
 	for u in $urls; do curl -fsS -o /dev/null --max-time 1 "$u" 2>/dev/null && fail "$1: $u still answers after exit"; done
 	log "$1: SIGTERM ended the app and its $(echo $tracked | wc -w) descendants"

@@ -6,8 +6,8 @@ set -euo pipefail
 home=$1 id=$2 shot=$3
 log() { printf 'package-e2e: %s\n' "$*" >&2; }
 pids="" daemon_pid=""
-alive() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) || return 1; [ -n "$s" ] && [ "${s:0:1}" != Z ]; }
-descendants() { local c; for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done; }
+# shellcheck source=test/gui/procs.sh
+. "$(dirname "$0")/../gui/procs.sh" # alive, descendants, stop_tree
 cleanup() {
 	local p
 	for p in $pids; do for c in $(descendants "$p") $p; do alive "$c" && kill -KILL "$c" 2>/dev/null; done; done
@@ -101,16 +101,7 @@ log "the packaged app called the Secure API with its session"
 if grep -Eq 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.' "$home/app.log" "$streamlit_log"; then fail "a token appears in a log"; fi
 
 for p in $apid $dpid; do
-	tracked=$(descendants "$p" | tr '\n' ' ')
-	kill -TERM "$p"
-	deadline=$((SECONDS + 10))
-	while :; do
-		left=""
-		for q in $p $tracked; do alive "$q" && left="$left $q"; done
-		[ -z "$left" ] && break
-		[ $SECONDS -lt $deadline ] || fail "still running 10 s after SIGTERM:$left"
-		sleep 0.1
-	done
+	stop_tree "$p" 10 || fail "still running 10 s after SIGTERM:$left"
 	log "SIGTERM ended pid $p and its $(echo $tracked | wc -w) descendants"
 done
 pids=""
