@@ -49,6 +49,18 @@ func TestScriptChoice(t *testing.T) {
 		{"a helper imported by the only script", map[string]string{
 			"dashboard.py": "import os, helpers as h\n", "helpers.py": "import streamlit as st\n"}, "dashboard.py", nil},
 		{"pages/, several scripts", map[string]string{"a.py": "", "b.py": "", "lib.py": "", "pages/p.py": "import lib\n"}, "", []string{"a.py", "b.py"}},
+		// streamlit/llm-examples: the app beside pages/, and its AppTest test beside it.
+		{"a test beside the app", map[string]string{
+			"Chatbot.py":     "import streamlit as st\n",
+			"app_test.py":    "from streamlit.testing.v1 import AppTest\n",
+			"pages/1_Fun.py": "import streamlit as st\n",
+		}, "Chatbot.py", nil},
+		{"tests, conftest and setup.py are not scripts", map[string]string{
+			"report.py": "", "test_report.py": "", "conftest.py": "", "setup.py": ""}, "report.py", nil},
+		{"the one script that imports streamlit", map[string]string{
+			"dashboard.py": "import pandas as pd\nimport streamlit as st\n", "fetch_data.py": "import requests\n"}, "dashboard.py", nil},
+		{"several import streamlit", map[string]string{
+			"a.py": "import streamlit as st\n", "b.py": "from streamlit import write\n", "c.py": "import os\n"}, "", []string{"a.py", "b.py"}},
 		{"none", map[string]string{"README.md": ""}, "", []string{}},
 	}
 	for _, tt := range tests {

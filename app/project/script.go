@@ -12,9 +12,11 @@ import (
 
 // findScript picks a folder's entrypoint as Streamlit users expect it: the script beside a
 // pages/ folder (Streamlit's multipage layout), else streamlit_app.py, app.py or main.py, else
-// the folder's only script. Helper modules that the folder's other files import (a utils.py
-// beside the pages) are not scripts. Several candidates: a NoScriptError listing them, for the
-// user to choose.
+// the folder's only script. Not scripts: helper modules that the folder's other files import (a
+// utils.py beside the pages), tests by pytest's naming (an app_test.py beside the app, as in
+// streamlit/llm-examples) and setup.py; and where some of the rest import streamlit, the others
+// (a data-fetching script beside the dashboard). Several candidates: a NoScriptError listing
+// them, for the user to choose.
 func findScript(dir string) (string, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
@@ -27,7 +29,7 @@ func findScript(dir string) (string, error) {
 		}
 	}
 	slices.Sort(top)
-	scripts := withoutHelpers(dir, top)
+	scripts := streamlitScripts(dir, withoutHelpers(dir, top))
 	if isDir(filepath.Join(dir, "pages")) && len(scripts) == 1 {
 		return filepath.Join(dir, scripts[0]), nil
 	}
@@ -53,6 +55,26 @@ func Scripts(dir string) []string {
 		return e.Candidates
 	}
 	return nil
+}
+
+// streamlitScripts drops the files that are not apps from names: tests (pytest's test_*.py,
+// *_test.py, conftest.py), setup.py, and, when some of the rest import streamlit, those that do
+// not.
+func streamlitScripts(dir string, names []string) []string {
+	names = slices.DeleteFunc(slices.Clone(names), func(n string) bool {
+		stem := strings.ToLower(strings.TrimSuffix(n, filepath.Ext(n)))
+		return strings.HasPrefix(stem, "test_") || strings.HasSuffix(stem, "_test") || stem == "conftest" || stem == "setup"
+	})
+	var st []string
+	for _, n := range names {
+		if importedModules(filepath.Join(dir, n))["streamlit"] {
+			st = append(st, n)
+		}
+	}
+	if len(st) > 0 {
+		return st
+	}
+	return names
 }
 
 // importRE finds the modules a Python file imports at the start of a line ("import a, b",
