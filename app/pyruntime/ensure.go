@@ -219,6 +219,10 @@ func (o Options) build(ctx context.Context, env Env) (err error) {
 	o.report(Progress{Step: StepInstall, Total: env.Lock.Packages, Percent: pctVenvEnd,
 		Message: fmt.Sprintf("installing %d packages", env.Lock.Packages)})
 	if err := o.withIndexFallback(ctx, func(online bool) error {
+		if online { // the offline attempt's count starts again: say why
+			o.report(Progress{Step: StepInstall, Total: env.Lock.Packages, Percent: pctVenvEnd,
+				Message: "the local wheels lack some packages: fetching them from the package index"})
+		}
 		pp := newUVProgress(env.Lock.Packages, o.report)
 		args := []string{"pip", "sync", "--python", py}
 		if env.Lock.Hashed {

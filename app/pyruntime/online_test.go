@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -36,6 +37,10 @@ func TestOnlineFallbackForAPin(t *testing.T) {
 	}
 	if env.Lock.Streamlit != "1.67.0" {
 		t.Errorf("streamlit %s, want the bundled 1.67.0", env.Lock.Streamlit)
+	}
+	// The install, tried offline first, starts its count again online: the window says why.
+	if !slices.ContainsFunc(f.events.take(), func(p Progress) bool { return strings.Contains(p.Message, "fetching them from the package index") }) {
+		t.Error("no progress message says that the install went to the package index")
 	}
 
 	// Offline: the same project fails, naming the package, where Desklit looked, and the fix.
