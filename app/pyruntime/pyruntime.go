@@ -116,6 +116,17 @@ func StreamlitArgv(env Env, app string, port int) []string {
 	)
 }
 
+// HealthPath is the path of a Streamlit version's health check: /_stcore/health since 1.18
+// (which moved Streamlit's own endpoints under /_stcore/), /healthz before (an app that pins an
+// older Streamlit, as its poetry.lock or frozen requirements have it). An unknown version ("") is
+// taken to be new.
+func HealthPath(streamlit string) string {
+	if streamlit != "" && compareVersions(streamlit, "1.18.0") < 0 {
+		return "/healthz"
+	}
+	return "/_stcore/health"
+}
+
 // PycachePrefix is where an environment's Python writes its bytecode (PYTHONPYCACHEPREFIX), so
 // that a Streamlit start saves what it compiled for the next one without writing __pycache__
 // folders into a project or the bundled app (the manifest does not list them).

@@ -134,7 +134,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	return supervisor.Spec{
 		Name: "streamlit", Argv: argv,
 		Env: streamlitEnv, Dir: dir,
-		Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + "/_stcore/health",
+		Port: s.cfg.StreamlitPort, HealthURL: s.cfg.StreamlitURL() + pyruntime.HealthPath(rt.Env.Lock.Streamlit),
 		ReadyTimeout: 60 * time.Second, Restart: restartPolicy, Watch: streamlitWatch,
 		StopSignal: syscall.SIGTERM, Grace: time.Second,
 	}, nil
