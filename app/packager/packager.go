@@ -160,14 +160,16 @@ func prepare(o Options) (*build, error) {
 		return nil, err
 	}
 	ver := firstNonEmpty(o.Version, p.Version, "1.0.0")
-	rel, err := filepath.Rel(p.Dir, p.Script)
+	// The package carries the folder the app runs in (its repository's root when its dependency
+	// file is there), so that the installed app finds what it reads and imports as it did here.
+	rel, err := filepath.Rel(p.RunDir(), p.Script)
 	if err != nil || strings.HasPrefix(rel, "..") {
-		return nil, fmt.Errorf("the script %s is not inside the project's folder %s", p.Script, p.Dir)
+		return nil, fmt.Errorf("the script %s is not inside the project's folder %s", p.Script, p.RunDir())
 	}
 	b.man = packaged.Manifest{AppID: appID, Name: name, Version: ver, Desklit: version.Version, Project: "app",
 		Script: filepath.ToSlash(rel), Lock: "requirements.lock.txt", Wheelhouse: "wheelhouse", Files: map[string]string{},
 		Ports: p.Ports, Auth: nonEmpty(p.Auth.Values())}
-	if b.man.StLogin, err = stLoginShape(p.Dir); err != nil {
+	if b.man.StLogin, err = stLoginShape(p.RunDir()); err != nil {
 		return nil, err
 	}
 	if err := b.collectFiles(); err != nil {
@@ -190,11 +192,11 @@ func prepare(o Options) (*build, error) {
 // asked for) and puts each one's SHA-256 in the manifest.
 func (b *build) collectFiles() error {
 	var err error
-	if b.files, b.rep.LeftOut, err = projectFiles(b.p.Dir, b.o.IncludeSecrets); err != nil {
+	if b.files, b.rep.LeftOut, err = projectFiles(b.p.RunDir(), b.o.IncludeSecrets); err != nil {
 		return err
 	}
 	for _, f := range b.files {
-		data, err := os.ReadFile(filepath.Join(b.p.Dir, filepath.FromSlash(f)))
+		data, err := os.ReadFile(filepath.Join(b.p.RunDir(), filepath.FromSlash(f)))
 		if err != nil {
 			return err
 		}
@@ -259,7 +261,7 @@ func (b *build) target(ctx context.Context, t target) ([]string, error) {
 		return nil, err
 	}
 	for _, f := range b.files {
-		if err := copyFile(filepath.Join(b.p.Dir, filepath.FromSlash(f)), filepath.Join(stage, "app", filepath.FromSlash(f))); err != nil {
+		if err := copyFile(filepath.Join(b.p.RunDir(), filepath.FromSlash(f)), filepath.Join(stage, "app", filepath.FromSlash(f))); err != nil {
 			return nil, err
 		}
 	}

@@ -21,6 +21,8 @@ const (
 	DepsPyproject    = pyruntime.SourcePyproject    // [project].dependencies, resolved
 	DepsRequirements = pyruntime.SourceRequirements // ranges or pins (hashes honoured), resolved
 	DepsLocked       = pyruntime.SourceLocked       // a packaged app's hash lock, installed as it is
+	DepsPoetry       = "poetry"                     // [tool.poetry.dependencies], resolved (poetry.lock's pins as constraints)
+	DepsPipenv       = "pipenv"                     // Pipfile's [packages], resolved (Pipfile.lock's pins as constraints)
 	DepsNone         = "none"                       // the demo's locked stack
 )
 
@@ -32,8 +34,11 @@ func (d Deps) Source(base string) pyruntime.Source {
 		return pyruntime.Source{Kind: pyruntime.SourceLocked, File: base}
 	case DepsLocked:
 		return pyruntime.Source{Kind: pyruntime.SourceLocked, File: d.File}
+	case DepsPoetry, DepsPipenv:
+		return pyruntime.Source{Kind: pyruntime.SourcePyproject, File: d.File, Requirements: d.Requirements,
+			Constraints: d.Constraints, Base: base}
 	}
-	return pyruntime.Source{Kind: d.Kind, File: d.File, Requirements: d.Requirements, Base: base}
+	return pyruntime.Source{Kind: d.Kind, File: d.File, Requirements: d.Requirements, Constraints: d.Constraints, Base: base}
 }
 
 // Deps is a project's dependency source.
@@ -42,8 +47,14 @@ type Deps struct {
 	// File is the file the dependencies are read from (uv.lock, pyproject.toml or
 	// requirements.txt); "" for DepsNone.
 	File string
-	// Requirements are pyproject.toml's [project].dependencies (DepsPyproject only).
+	// Requirements are pyproject.toml's [project].dependencies (DepsPyproject), its
+	// [tool.poetry.dependencies] (DepsPoetry) or Pipfile's [packages] (DepsPipenv), as PEP 508
+	// requirements.
 	Requirements []string
+	// LockFile is the lock another tool wrote beside them (poetry.lock, Pipfile.lock), whose pins
+	// are the Constraints of the resolution; "" when none.
+	LockFile    string
+	Constraints []string
 	// RequiresPython is pyproject.toml's requires-python, when it has one.
 	RequiresPython string
 }
@@ -54,6 +65,9 @@ type pyproject struct {
 		OptionalDependencies map[string][]string `toml:"optional-dependencies"`
 		RequiresPython       string              `toml:"requires-python"`
 	} `toml:"project"`
+	Tool struct {
+		Poetry *poetryTool `toml:"poetry"`
+	} `toml:"tool"`
 }
 
 // toolingGroups are optional-dependency groups for developing a project, not for running it:
@@ -74,19 +88,45 @@ func (pp *pyproject) requirements() []string {
 	return out
 }
 
+// findDepsUp finds the project's dependencies where Streamlit Community Cloud looks for them:
+// in the app's folder, else in its repository's root — every folder up to the nearest one with
+// .git — as in a repository whose app is src/app.py and whose pyproject.toml is at the top.
+// Outside a repository (a downloaded archive) only the folder just above is asked; never the
+// home folder or the file system's root. The folder where they are is the app's working
+// directory (dir when none are found).
+func findDepsUp(dir string) (Deps, string, error) {
+	home, _ := os.UserHomeDir()
+	levels := 1
+	for up := dir; ; up = filepath.Dir(up) {
+		if isDir(filepath.Join(up, ".git")) {
+			levels = strings.Count(dir, string(filepath.Separator)) - strings.Count(up, string(filepath.Separator))
+			break
+		}
+		if filepath.Dir(up) == up || up == home {
+			break
+		}
+	}
+	for i, d := 0, dir; i <= levels; i, d = i+1, filepath.Dir(d) {
+		if i > 0 && (d == home || filepath.Dir(d) == d) {
+			break
+		}
+		deps, err := findDeps(d)
+		if err != nil || deps.Kind != DepsNone {
+			return deps, d, err
+		}
+	}
+	return Deps{Kind: DepsNone}, dir, nil
+}
+
 func findDeps(dir string) (Deps, error) {
 	var d Deps
+	var err error
 	pyprojectFile := filepath.Join(dir, "pyproject.toml")
 	var pp *pyproject
 	if data, err := os.ReadFile(pyprojectFile); err == nil {
 		pp = &pyproject{}
 		if err := toml.Unmarshal(data, pp); err != nil {
-			var de *toml.DecodeError
-			if errors.As(err, &de) {
-				row, _ := de.Position()
-				return d, &Error{File: pyprojectFile, Line: row, Msg: de.Error()}
-			}
-			return d, &Error{File: pyprojectFile, Msg: err.Error()}
+			return d, tomlError(pyprojectFile, err)
 		}
 		d.RequiresPython = pp.Project.RequiresPython
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -99,22 +139,57 @@ func findDeps(dir string) (Deps, error) {
 		d.Kind, d.File, d.Requirements = DepsPyproject, pyprojectFile, pp.requirements()
 	case isFile(filepath.Join(dir, "requirements.txt")):
 		d.Kind, d.File = DepsRequirements, filepath.Join(dir, "requirements.txt")
+	case pp != nil && pp.Tool.Poetry != nil && pp.Tool.Poetry.Dependencies != nil:
+		d.Kind, d.File = DepsPoetry, pyprojectFile
+		var python string
+		if d.Requirements, python, err = poetryRequirements(pyprojectFile, pp.Tool.Poetry); err != nil {
+			return d, err
+		}
+		if d.RequiresPython == "" {
+			d.RequiresPython = python
+		}
+	case isFile(filepath.Join(dir, "Pipfile")):
+		d.Kind, d.File = DepsPipenv, filepath.Join(dir, "Pipfile")
+		if d.Requirements, err = pipfileRequirements(d.File); err != nil {
+			return d, err
+		}
 	default:
 		if err := unsupportedDeps(dir); err != nil {
 			return d, err
 		}
 		d.Kind = DepsNone
 	}
-	return d, nil
+	return d, d.readLock(dir)
+}
+
+// readLock takes the pins of the lock Poetry or Pipenv wrote beside the project's requirements
+// as the constraints of their resolution.
+func (d *Deps) readLock(dir string) error {
+	var lock string
+	switch d.Kind {
+	case DepsPoetry, DepsPyproject: // Poetry 2 writes [project].dependencies
+		lock = filepath.Join(dir, "poetry.lock")
+	case DepsPipenv:
+		lock = filepath.Join(dir, "Pipfile.lock")
+	}
+	if lock == "" || !isFile(lock) {
+		return nil
+	}
+	pins, err := lockPins(lock)
+	if err != nil {
+		return err
+	}
+	d.LockFile, d.Constraints = lock, pins
+	return nil
 }
 
 // otherTools are dependency files of tools Desklit does not read, with the command that writes
 // what it reads.
 var otherTools = []struct{ file, tool, export string }{
-	{"poetry.lock", "Poetry", "poetry export -f requirements.txt -o requirements.txt (poetry-plugin-export)"},
-	{"Pipfile.lock", "Pipenv", "pipenv requirements > requirements.txt"},
-	{"Pipfile", "Pipenv", "pipenv requirements > requirements.txt"},
+	{"poetry.lock", "Poetry", "poetry export -f requirements.txt -o requirements.txt (poetry-plugin-export); or keep its dependencies in pyproject.toml"},
+	{"Pipfile.lock", "Pipenv", "pipenv requirements > requirements.txt; or keep the Pipfile beside its lock"},
 	{"environment.yml", "conda", "write the pip packages it lists into requirements.txt"},
+	{"environment.yaml", "conda", "write the pip packages it lists into requirements.txt"},
 }
 
 // unsupportedDeps is an error when a folder's dependencies are only in a form Desklit does not
@@ -149,7 +224,10 @@ func (d Deps) inputFiles() []string {
 	switch d.Kind {
 	case DepsUVLock:
 		return []string{filepath.Join(filepath.Dir(d.File), "pyproject.toml"), d.File}
-	case DepsPyproject, DepsRequirements:
+	case DepsPyproject, DepsRequirements, DepsPoetry, DepsPipenv:
+		if d.LockFile != "" {
+			return []string{d.File, d.LockFile}
+		}
 		return []string{d.File}
 	}
 	return nil

@@ -27,6 +27,10 @@ type Project struct {
 	Dir string
 	// Script is the Streamlit script that runs (absolute).
 	Script string
+	// WorkDir is the folder the app runs in: Dir, or, when the app's dependency file is in its
+	// repository's root above Dir, that root (Streamlit Community Cloud runs every app from its
+	// repository's root: an app in src/ reads "src/data/x.csv" and imports "src.utils").
+	WorkDir string
 	// Name is desklit.toml's name, else the folder's name (the script's, for a lone .py file).
 	Name string
 	// Version is desklit.toml's version (a package's version), if any.
@@ -161,8 +165,11 @@ func Load(path string) (*Project, error) {
 			p.Script = filepath.Join(p.Dir, filepath.FromSlash(s.Script))
 		}
 	}
+	if p.Deps, p.WorkDir, err = findDepsUp(p.Dir); err != nil {
+		return nil, err
+	}
 	if p.Auth.Empty() {
-		if p.Auth, err = streamlitAuth(p.Dir); err != nil {
+		if p.Auth, err = streamlitAuth(p.WorkDir); err != nil {
 			return nil, err
 		}
 	}
@@ -174,9 +181,6 @@ func Load(path string) (*Project, error) {
 	if p.Name == "" {
 		p.Name = defaultName(p)
 	}
-	if p.Deps, err = findDeps(p.Dir); err != nil {
-		return nil, err
-	}
 	if p.Python == "" {
 		p.Python = p.Deps.RequiresPython
 	}
@@ -184,6 +188,14 @@ func Load(path string) (*Project, error) {
 		p.Wheels = filepath.Join(p.Dir, "wheels")
 	}
 	return p, nil
+}
+
+// RunDir is the folder the app runs in: WorkDir, or Dir for a Project that Load did not make.
+func (p *Project) RunDir() string {
+	if p.WorkDir != "" {
+		return p.WorkDir
+	}
+	return p.Dir
 }
 
 // NameOf is the name Load gives the project at path when its desklit.toml names none, worked out
@@ -200,11 +212,18 @@ func NameOf(path string) string {
 	return defaultName(p)
 }
 
-// defaultName is the folder's name, or the script's for a lone .py file (not the entry page of a
-// multipage app), made readable
+// codeFolders are folder names that say where code is, not what the app is: an app in one is
+// named after the folder above ("load_shifting/src" → "Load shifting").
+var codeFolders = map[string]bool{"src": true, "source": true, "app": true, "apps": true, "code": true, "streamlit": true}
+
+// defaultName is the folder's name (the one above a code folder such as src/), or the script's
+// for a lone .py file (not the entry page of a multipage app), made readable
 // ("sales_report" → "Sales report").
 func defaultName(p *Project) string {
 	base := filepath.Base(p.Dir)
+	if codeFolders[strings.ToLower(base)] && filepath.Dir(p.Dir) != p.Dir {
+		base = filepath.Base(filepath.Dir(p.Dir))
+	}
 	if p.Path != p.Dir && !isDir(filepath.Join(p.Dir, "pages")) { // a multipage app is its folder's
 		base = strings.TrimSuffix(filepath.Base(p.Script), filepath.Ext(p.Script))
 	}

@@ -18,7 +18,7 @@ import (
 const (
 	SourceLocked       = "locked"           // a hash-locked requirements file, installed as it is
 	SourceRequirements = "requirements.txt" // ranges or pins, resolved by uv pip compile
-	SourcePyproject    = "pyproject.toml"   // [project].dependencies, resolved by uv pip compile
+	SourcePyproject    = "pyproject.toml"   // a list of requirements (pyproject.toml's, Poetry's, a Pipfile's), resolved by uv pip compile
 	SourceUVLock       = "uv.lock"          // exported by uv export --frozen
 )
 
@@ -31,8 +31,12 @@ type Source struct {
 	Kind string // one of the Source* constants
 	// File is the dependency file (the lock itself for SourceLocked, uv.lock for SourceUVLock).
 	File string
-	// Requirements are pyproject.toml's dependencies (SourcePyproject).
+	// Requirements are pyproject.toml's dependencies, or Poetry's or a Pipfile's as PEP 508
+	// requirements (SourcePyproject).
 	Requirements []string
+	// Constraints pin what the resolution may choose: the versions of the project's own lock of
+	// another tool (poetry.lock, Pipfile.lock), as name==version.
+	Constraints []string
 	// Base is Desklit's own lock (runtime/streamlit/requirements.txt): when a project names no
 	// Streamlit its pin is added, and its versions are preferred, so that a project on the same
 	// stack installs from the bundled wheels.
@@ -131,6 +135,9 @@ func (o Options) lockKey() (string, error) {
 	for _, r := range o.Source.Requirements {
 		fmt.Fprintf(h, "%s\x00", r)
 	}
+	for _, c := range o.Source.Constraints {
+		fmt.Fprintf(h, "c %s\x00", c)
+	}
 	return hex.EncodeToString(h.Sum(nil))[:20], nil
 }
 
@@ -183,6 +190,13 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	pyArgs, err := o.pythonArgs()
 	if err != nil {
 		return err
+	}
+	if len(src.Constraints) > 0 {
+		c := filepath.Join(tmp, "constraints.txt")
+		if err := os.WriteFile(c, []byte(strings.Join(src.Constraints, "\n")+"\n"), 0o644); err != nil {
+			return err
+		}
+		pyArgs = append(pyArgs, "--constraints", c)
 	}
 	return o.withIndexFallback(ctx, func(online bool) error {
 		args := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header",

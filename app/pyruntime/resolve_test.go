@@ -75,6 +75,19 @@ func TestResolvePyproject(t *testing.T) {
 	if !strings.Contains(string(data), "desklit-fake-b==2.0") || lock.Streamlit != "1.67.0" {
 		t.Errorf("lock %+v:\n%s", lock, data)
 	}
+
+	// The pins of the project's own lock (poetry.lock, Pipfile.lock) constrain the resolution: an
+	// older version than the bundled one is what the environment gets.
+	makeWheel(t, f.wheelhouse, "desklit-fake-b", "1.5", "b15")
+	o.Source.Constraints = []string{"desklit-fake-b==1.5", "desklit-fake-a==1.0"}
+	lock, err = Resolve(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Resolve with constraints: %v\n%s", err, o.Log)
+	}
+	data, _ = os.ReadFile(lock.File)
+	if !strings.Contains(string(data), "desklit-fake-b==1.5") || strings.Contains(string(data), "desklit-fake-a") {
+		t.Errorf("lock with constraints (want fake-b 1.5, and no fake-a: a constraint installs nothing):\n%s", data)
+	}
 }
 
 // TestResolveUVLock: a project's uv.lock is exported as it is (no resolution).

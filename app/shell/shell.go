@@ -177,7 +177,7 @@ func (s *Shell) script(p *project.Project) (script, dir string) {
 	if p == nil {
 		return filepath.Join(s.appDir(), "app.py"), s.appDir()
 	}
-	return p.Script, p.Dir
+	return p.Script, p.RunDir()
 }
 
 func (s *Shell) appDir() string { return filepath.Join(s.o.Paths.Data, "app") }

@@ -1,0 +1,378 @@
+package project
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/pelletier/go-toml/v2"
+)
+
+// Poetry's and Pipenv's projects are read as Streamlit Community Cloud reads them: their
+// dependency tables ([tool.poetry.dependencies] in pyproject.toml, [packages] in Pipfile) become
+// requirements, resolved like [project].dependencies, and the versions their lock pins
+// (poetry.lock, Pipfile.lock) constrain the resolution, so that the environment gets the versions
+// the project locked wherever the lock has them.
+
+// poetryTool is pyproject.toml's [tool.poetry].
+type poetryTool struct {
+	Dependencies map[string]any `toml:"dependencies"`
+	Group        map[string]struct {
+		Optional     bool           `toml:"optional"`
+		Dependencies map[string]any `toml:"dependencies"`
+	} `toml:"group"`
+}
+
+// poetryRequirements are [tool.poetry.dependencies] and the groups an app runs with (not the
+// optional ones, not tooling such as dev or test), as PEP 508 requirements in a stable order, and
+// the Python the project asks for (its "python" entry, as a PEP 440 range).
+func poetryRequirements(file string, pt *poetryTool) (reqs []string, python string, err error) {
+	tables := []map[string]any{pt.Dependencies}
+	for _, g := range slices.Sorted(maps.Keys(pt.Group)) {
+		if grp := pt.Group[g]; !grp.Optional && !toolingGroups[strings.ToLower(g)] {
+			tables = append(tables, grp.Dependencies)
+		}
+	}
+	dir := filepath.Dir(file)
+	for _, t := range tables {
+		for _, name := range slices.Sorted(maps.Keys(t)) {
+			if strings.EqualFold(name, "python") {
+				if s, ok := t[name].(string); ok {
+					if python, err = poetrySpec(s); err != nil {
+						return nil, "", &Error{File: file, Key: "tool.poetry.dependencies.python", Msg: err.Error()}
+					}
+				}
+				continue
+			}
+			rs, err := poetryEntry(dir, name, t[name])
+			if err != nil {
+				return nil, "", &Error{File: file, Key: "tool.poetry.dependencies." + name, Msg: err.Error()}
+			}
+			reqs = append(reqs, rs...)
+		}
+	}
+	return reqs, python, nil
+}
+
+// poetryEntry is one dependency of Poetry's: a constraint string, a table (version, extras,
+// markers, python, platform, optional, git, path, url) or a list of tables (one per marker).
+func poetryEntry(dir, name string, v any) ([]string, error) {
+	switch v := v.(type) {
+	case string:
+		spec, err := poetrySpec(v)
+		return []string{name + spec}, err
+	case []any:
+		var out []string
+		for _, e := range v {
+			rs, err := poetryEntry(dir, name, e)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, rs...)
+		}
+		return out, nil
+	case map[string]any:
+		if b, _ := v["optional"].(bool); b {
+			return nil, nil // installed only with the project's extras
+		}
+		var markers []string
+		if s, ok := v["python"].(string); ok {
+			m, err := pythonMarker(s)
+			if err != nil {
+				return nil, err
+			}
+			markers = append(markers, m)
+		}
+		if s, ok := v["platform"].(string); ok {
+			markers = append(markers, fmt.Sprintf("sys_platform == %q", s))
+		}
+		if s, ok := v["markers"].(string); ok {
+			markers = append(markers, "("+s+")")
+		}
+		req, err := directReference(dir, name, v, func(s string) (string, error) { return poetrySpec(s) })
+		if err != nil {
+			return nil, err
+		}
+		if len(markers) > 0 {
+			req += "; " + strings.Join(markers, " and ")
+		}
+		return []string{req}, nil
+	}
+	return nil, fmt.Errorf("%v is neither a version constraint nor a table", v)
+}
+
+// directReference is a table's requirement without markers: name[extras] and its version, or a
+// direct reference to a git repository, a local path or a URL.
+func directReference(dir, name string, v map[string]any, version func(string) (string, error)) (string, error) {
+	req := name
+	if extras := stringList(v["extras"]); len(extras) > 0 {
+		req += "[" + strings.Join(extras, ",") + "]"
+	}
+	switch {
+	case v["git"] != nil:
+		url, _ := v["git"].(string)
+		ref := firstString(v, "rev", "tag", "branch", "ref")
+		req += " @ git+" + url
+		if ref != "" {
+			req += "@" + ref
+		}
+		if sub := firstString(v, "subdirectory"); sub != "" {
+			req += "#subdirectory=" + sub
+		}
+	case v["path"] != nil || v["file"] != nil:
+		p := firstString(v, "path", "file")
+		if !filepath.IsAbs(p) {
+			p = filepath.Join(dir, p)
+		}
+		req += " @ " + fileURL(p)
+	case v["url"] != nil:
+		url, _ := v["url"].(string)
+		req += " @ " + url
+	case v["version"] != nil:
+		s, _ := v["version"].(string)
+		spec, err := version(s)
+		if err != nil {
+			return "", err
+		}
+		req += spec
+	}
+	return req, nil
+}
+
+func fileURL(p string) string {
+	p = filepath.ToSlash(p)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // C:/x → /C:/x
+	}
+	return "file://" + p
+}
+
+func firstString(v map[string]any, keys ...string) string {
+	for _, k := range keys {
+		if s, ok := v[k].(string); ok && s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func stringList(v any) []string {
+	l, _ := v.([]any)
+	var out []string
+	for _, e := range l {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// poetryConstraintRE finds one constraint of a Poetry version string: an operator (Poetry's ^
+// and ~, or PEP 440's) and a version, with or without a space or comma between the constraints
+// (">=1.2 <2.0", ">=1.2,<2.0").
+var poetryConstraintRE = regexp.MustCompile(`(\^|~=|~|===|==|!=|>=|<=|>|<|=)?\s*([0-9][0-9A-Za-z.*+!-]*|\*)`)
+
+// poetrySpec turns a Poetry version constraint into a PEP 440 specifier ("" for any version):
+// ^1.2.3 → >=1.2.3,<2.0.0; ~1.2 → >=1.2,<1.3; 1.2.3 → ==1.2.3; * → any; PEP 440's own operators
+// stay as they are. "||" (either range) has no PEP 440 form and is an error.
+func poetrySpec(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if strings.Contains(s, "||") || strings.Contains(s, " | ") {
+		return "", fmt.Errorf("%q allows either of two ranges, which a requirement cannot say: write one range (e.g. %q)", s, ">=1.2,<3")
+	}
+	var out []string
+	rest := s
+	for _, m := range poetryConstraintRE.FindAllStringSubmatchIndex(s, -1) {
+		op, ver := "", s[m[4]:m[5]]
+		if m[2] >= 0 {
+			op = s[m[2]:m[3]]
+		}
+		rest = strings.Replace(rest, s[m[0]:m[1]], "", 1)
+		switch {
+		case ver == "*":
+		case op == "^" || op == "~":
+			lower, upper, err := bumpRange(ver, op)
+			if err != nil {
+				return "", fmt.Errorf("%q: %v", s, err)
+			}
+			out = append(out, ">="+lower, "<"+upper)
+		case op == "" || op == "=":
+			out = append(out, "=="+ver)
+		default:
+			out = append(out, op+ver)
+		}
+	}
+	if strings.Trim(rest, " ,") != "" {
+		return "", fmt.Errorf("%q is not a version constraint Desklit can read", s)
+	}
+	return strings.Join(out, ","), nil
+}
+
+// releaseRE is a version's release numbers.
+var releaseRE = regexp.MustCompile(`^\d+(\.\d+)*`)
+
+// bumpRange is the range of a caret (^) or tilde (~) constraint, as Poetry defines them: ^ allows
+// changes that do not modify the left-most non-zero part; ~ allows patch changes (or minor ones
+// when only a major version is given).
+func bumpRange(ver, op string) (lower, upper string, err error) {
+	release := releaseRE.FindString(ver) // 1.2.3b1 → 1.2.3
+	if release == "" {
+		return "", "", fmt.Errorf("%s%s: not a version", op, ver)
+	}
+	var parts []int
+	for _, p := range strings.Split(release, ".") {
+		n, _ := strconv.Atoi(p) // digits only, by releaseRE
+		parts = append(parts, n)
+	}
+	i := len(parts) - 1
+	if op == "~" {
+		i = min(1, len(parts)-1)
+	} else {
+		for j, n := range parts {
+			if n != 0 {
+				i = j
+				break
+			}
+		}
+	}
+	up := slices.Clone(parts[:i+1])
+	up[i]++
+	strs := make([]string, len(up))
+	for j, n := range up {
+		strs[j] = strconv.Itoa(n)
+	}
+	return ver, strings.Join(strs, "."), nil
+}
+
+// pythonMarker is the environment marker of a Poetry "python" constraint on one dependency.
+func pythonMarker(s string) (string, error) {
+	spec, err := poetrySpec(s)
+	if err != nil || spec == "" {
+		return "python_version >= \"0\"", err
+	}
+	var clauses []string
+	for _, c := range strings.Split(spec, ",") {
+		i := strings.IndexAny(c, "0123456789")
+		clauses = append(clauses, fmt.Sprintf("python_full_version %s %q", c[:i], c[i:]))
+	}
+	return strings.Join(clauses, " and "), nil
+}
+
+// pipfile is what Desklit reads of a Pipfile.
+type pipfile struct {
+	Packages map[string]any `toml:"packages"`
+}
+
+// pipfileMarkers are the keys of a Pipfile package table that are environment markers.
+var pipfileMarkers = []string{"os_name", "sys_platform", "platform_machine", "platform_system", "python_version", "python_full_version", "implementation_name"}
+
+// pipfileRequirements are a Pipfile's [packages] (not [dev-packages]) as PEP 508 requirements.
+func pipfileRequirements(file string) ([]string, error) {
+	var pf pipfile
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := toml.Unmarshal(data, &pf); err != nil {
+		return nil, tomlError(file, err)
+	}
+	var reqs []string
+	for _, name := range slices.Sorted(maps.Keys(pf.Packages)) {
+		var req string
+		switch v := pf.Packages[name].(type) {
+		case string:
+			req = name + anyVersion(v)
+		case map[string]any:
+			req, err = directReference(filepath.Dir(file), name, v, func(s string) (string, error) { return anyVersion(s), nil })
+			if err != nil {
+				return nil, &Error{File: file, Key: "packages." + name, Msg: err.Error()}
+			}
+			var markers []string
+			for _, k := range pipfileMarkers {
+				if s, ok := v[k].(string); ok {
+					markers = append(markers, k+" "+s)
+				}
+			}
+			if s, ok := v["markers"].(string); ok {
+				markers = append(markers, "("+s+")")
+			}
+			if len(markers) > 0 {
+				req += "; " + strings.Join(markers, " and ")
+			}
+		default:
+			return nil, &Error{File: file, Key: "packages." + name, Msg: fmt.Sprintf("%v is neither a version nor a table", v)}
+		}
+		reqs = append(reqs, req)
+	}
+	return reqs, nil
+}
+
+// anyVersion is Pipenv's version string as a specifier: "*" is any version.
+func anyVersion(s string) string {
+	if s = strings.TrimSpace(s); s == "*" {
+		return ""
+	}
+	return s
+}
+
+// lockPins are the name==version pins of another tool's lock (poetry.lock, Pipfile.lock), for
+// constraints: packages from the index only (a git or local package's version is no pin).
+func lockPins(file string) ([]string, error) {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var pins []string
+	if filepath.Base(file) == "Pipfile.lock" {
+		var lock struct {
+			Default map[string]struct {
+				Version string `json:"version"`
+			} `json:"default"`
+		}
+		if err := json.Unmarshal(data, &lock); err != nil {
+			return nil, &Error{File: file, Msg: "not a Pipfile.lock Desklit can read: " + err.Error()}
+		}
+		for _, name := range slices.Sorted(maps.Keys(lock.Default)) {
+			if v := lock.Default[name].Version; strings.HasPrefix(v, "==") {
+				pins = append(pins, name+v)
+			}
+		}
+		return pins, nil
+	}
+	var lock struct {
+		Package []struct {
+			Name    string `toml:"name"`
+			Version string `toml:"version"`
+			Source  *struct {
+				Type string `toml:"type"`
+			} `toml:"source"`
+		} `toml:"package"`
+	}
+	if err := toml.Unmarshal(data, &lock); err != nil {
+		return nil, tomlError(file, err)
+	}
+	for _, p := range lock.Package {
+		if p.Source == nil || p.Source.Type == "legacy" { // "legacy": a package index of the project's own
+			pins = append(pins, p.Name+"=="+p.Version)
+		}
+	}
+	slices.Sort(pins)
+	return slices.Compact(pins), nil
+}
+
+// tomlError is a TOML file's syntax or type error with its line.
+func tomlError(file string, err error) error {
+	var de *toml.DecodeError
+	if errors.As(err, &de) {
+		row, _ := de.Position()
+		return &Error{File: file, Line: row, Msg: de.Error()}
+	}
+	return &Error{File: file, Msg: err.Error()}
+}

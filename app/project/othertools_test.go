@@ -1,0 +1,204 @@
+package project
+
+import (
+	"errors"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestPoetrySpec(t *testing.T) {
+	for in, want := range map[string]string{
+		"^1.2.3": ">=1.2.3,<2", "^0.2.3": ">=0.2.3,<0.3", "^0.0.3": ">=0.0.3,<0.0.4", "^0.0": ">=0.0,<0.1",
+		"^0": ">=0,<1", "^1.2": ">=1.2,<2", "^2.0.0b1": ">=2.0.0b1,<3",
+		"~1.2.3": ">=1.2.3,<1.3", "~1.2": ">=1.2,<1.3", "~1": ">=1,<2", "~=1.4": "~=1.4",
+		"1.2.3": "==1.2.3", "==1.2.3": "==1.2.3", "=1.2": "==1.2", "1.2.*": "==1.2.*", "*": "", "": "",
+		">=1.2,<2.0": ">=1.2,<2.0", ">= 1.2, < 2.0": ">=1.2,<2.0", ">=1.2 <2.0": ">=1.2,<2.0", "!=1.5": "!=1.5",
+	} {
+		got, err := poetrySpec(in)
+		if err != nil || got != want {
+			t.Errorf("poetrySpec(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"^1.2 || ^2.0", "latest", ">=1.2 pandas"} {
+		if got, err := poetrySpec(bad); err == nil {
+			t.Errorf("poetrySpec(%q) = %q, want an error", bad, got)
+		}
+	}
+}
+
+// A Poetry project (pyproject.toml's [tool.poetry], the shape `poetry new` and `poetry add` write)
+// is read as its dependencies and groups, resolved within poetry.lock's versions.
+func TestPoetryProject(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"app.py": "import streamlit as st\n",
+		"pyproject.toml": `[tool.poetry]
+name = "sales"
+version = "0.1.0"
+
+[tool.poetry.dependencies]
+python = "^3.10"
+streamlit = "^1.40"
+pandas = {version = "~2.2", extras = ["excel"]}
+tomli = {version = "^2.0", python = "<3.11"}
+pywin32 = {version = "*", platform = "win32"}
+plotting = {path = "libs/plotting"}
+toolkit = {git = "https://github.com/example/toolkit.git", tag = "v1.0"}
+pyodbc = {version = "^5", optional = true}
+
+[tool.poetry.group.dev.dependencies]
+pytest = "^8"
+
+[tool.poetry.group.viz.dependencies]
+altair = ">=5,<6"
+
+[tool.poetry.group.docs]
+optional = true
+[tool.poetry.group.docs.dependencies]
+mkdocs = "*"
+`,
+		"poetry.lock": `[[package]]
+name = "pandas"
+version = "2.2.3"
+
+[[package]]
+name = "streamlit"
+version = "1.41.1"
+
+[[package]]
+name = "toolkit"
+version = "1.0"
+[package.source]
+type = "git"
+url = "https://github.com/example/toolkit.git"
+
+[metadata]
+lock-version = "2.0"
+`,
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"pandas[excel]>=2.2,<2.3",
+		"plotting @ " + fileURL(filepath.Join(dir, "libs/plotting")),
+		"pywin32; sys_platform == \"win32\"",
+		"streamlit>=1.40,<2",
+		"tomli>=2.0,<3; python_full_version < \"3.11\"",
+		"toolkit @ git+https://github.com/example/toolkit.git@v1.0",
+		"altair>=5,<6",
+	}
+	if p.Deps.Kind != DepsPoetry || !slices.Equal(p.Deps.Requirements, want) {
+		t.Errorf("deps %s %q,\nwant %q", p.Deps.Kind, p.Deps.Requirements, want)
+	}
+	if got := strings.Join(p.Deps.Constraints, " "); got != "pandas==2.2.3 streamlit==1.41.1" || p.Deps.LockFile != filepath.Join(dir, "poetry.lock") {
+		t.Errorf("constraints %q from %s, want poetry.lock's index packages", got, p.Deps.LockFile)
+	}
+	if p.Python != ">=3.10,<4" {
+		t.Errorf("python %q, want Poetry's ^3.10", p.Python)
+	}
+	src := p.Deps.Source("base.txt")
+	if src.Kind != "pyproject.toml" || !slices.Equal(src.Requirements, want) || len(src.Constraints) != 2 {
+		t.Errorf("source %+v", src)
+	}
+	if in, _ := p.Deps.Inputs(); !strings.Contains(string(in), "lock-version") {
+		t.Error("poetry.lock does not count among the inputs of the lock")
+	}
+
+	// A constraint that has no requirement form is an error that names the dependency.
+	_, err = Load(tree(t, map[string]string{"app.py": "", "pyproject.toml": "[tool.poetry.dependencies]\nnumpy = \"^1.26 || ^2.0\"\n"}))
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Key != "tool.poetry.dependencies.numpy" || !strings.Contains(pe.Msg, "either of two ranges") {
+		t.Errorf("|| constraint: %v", err)
+	}
+}
+
+// A Pipenv project: the Pipfile's [packages] (not [dev-packages]), resolved within Pipfile.lock's
+// versions.
+func TestPipenvProject(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"app.py": "import streamlit as st\n",
+		"Pipfile": `[[source]]
+url = "https://pypi.org/simple"
+verify_ssl = true
+name = "pypi"
+
+[packages]
+streamlit = "*"
+pandas = "==2.2.3"
+requests = {version = ">=2.31", extras = ["socks"]}
+pywin32 = {version = "*", sys_platform = "== 'win32'"}
+
+[dev-packages]
+pytest = "*"
+
+[requires]
+python_version = "3.11"
+`,
+		"Pipfile.lock": `{"_meta": {"hash": {"sha256": "x"}}, "default": {
+  "pandas": {"hashes": ["sha256:aa"], "version": "==2.2.3"},
+  "numpy": {"hashes": ["sha256:bb"], "markers": "python_version >= '3.9'", "version": "==1.26.4"},
+  "toolkit": {"git": "https://github.com/example/toolkit.git", "ref": "abc"}
+}, "develop": {"pytest": {"version": "==8.3.3"}}}`,
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"pandas==2.2.3", "pywin32; sys_platform == 'win32'", "requests[socks]>=2.31", "streamlit"}
+	if p.Deps.Kind != DepsPipenv || !slices.Equal(p.Deps.Requirements, want) {
+		t.Errorf("deps %s %q, want %q", p.Deps.Kind, p.Deps.Requirements, want)
+	}
+	if got := strings.Join(p.Deps.Constraints, " "); got != "numpy==1.26.4 pandas==2.2.3" {
+		t.Errorf("constraints %q, want Pipfile.lock's default packages", got)
+	}
+	if p.Python != "" {
+		t.Errorf("python %q: Pipenv only warns when python_version differs, so Desklit does not require it", p.Python)
+	}
+
+	_, err = Load(tree(t, map[string]string{"app.py": "", "Pipfile": "[packages]\nstreamlit = \"*\"\n", "Pipfile.lock": "{not json"}))
+	var pe *Error
+	if !errors.As(err, &pe) || filepath.Base(pe.File) != "Pipfile.lock" {
+		t.Errorf("a broken Pipfile.lock: %v", err)
+	}
+}
+
+// The dependency file may be in the repository's root while the app is below it (src/app.py with
+// its pages, as in PeterAVG/load_shifting): Desklit looks up to the folder with .git, and without
+// a repository one folder up only.
+func TestDependenciesInTheRepositoryRoot(t *testing.T) {
+	root := tree(t, map[string]string{
+		".git/HEAD":                 "ref: refs/heads/main\n",
+		"requirements.txt":          "tabulate\n",
+		"apps/sales/Overview.py":    "import streamlit as st\n",
+		"apps/sales/pages/Spot.py":  "import streamlit as st\n",
+		"apps/own/app.py":           "import streamlit as st\n",
+		"apps/own/requirements.txt": "rich\n",
+	})
+	for app, want := range map[string]string{"apps/sales": "requirements.txt", "apps/sales/Overview.py": "requirements.txt", "apps/own": "apps/own/requirements.txt"} {
+		p, err := Load(filepath.Join(root, app))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Deps.Kind != DepsRequirements || p.Deps.File != filepath.Join(root, want) {
+			t.Errorf("%s: deps %+v, want %s", app, p.Deps, want)
+		}
+		// The app runs where its dependency file is, as on Streamlit Community Cloud.
+		if wd := filepath.Dir(filepath.Join(root, want)); p.WorkDir != wd || p.RunDir() != wd {
+			t.Errorf("%s: runs in %s, want %s", app, p.WorkDir, wd)
+		}
+	}
+	// No repository: the folder above is asked, the one above that is not.
+	plain := tree(t, map[string]string{"pyproject.toml": "[tool.poetry.dependencies]\npandas = \"^2\"\n",
+		"src/app.py": "import streamlit as st\n", "deep/er/app.py": "import streamlit as st\n"})
+	if p, err := Load(filepath.Join(plain, "src")); err != nil || p.Deps.Kind != DepsPoetry || p.WorkDir != plain {
+		t.Errorf("src/ below a Poetry project: %+v, %v", p, err)
+	} else if want := NameOf(filepath.Base(plain)); p.Name != want || NameOf(filepath.Join(plain, "src")) != want {
+		t.Errorf("an app in src/ is named %q (NameOf %q), want its project's %q", p.Name, NameOf(filepath.Join(plain, "src")), want)
+	}
+	if p, err := Load(filepath.Join(plain, "deep", "er")); err != nil || p.Deps.Kind != DepsNone || p.WorkDir != p.Dir {
+		t.Errorf("two folders below, outside a repository: %+v, %v", p, err)
+	}
+}
