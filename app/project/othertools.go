@@ -358,13 +358,20 @@ func lockPins(file string) ([]string, error) {
 	if err := toml.Unmarshal(data, &lock); err != nil {
 		return nil, tomlError(file, err)
 	}
+	// A package locked at two versions (one per Python range: pyarrow 25 for 3.10, 26 for 3.11+)
+	// is left to the resolver, which picks for this Python within the project's own ranges.
+	versions := map[string][]string{}
 	for _, p := range lock.Package {
 		if p.Source == nil || p.Source.Type == "legacy" { // "legacy": a package index of the project's own
-			pins = append(pins, p.Name+"=="+p.Version)
+			versions[p.Name] = append(versions[p.Name], p.Version)
 		}
 	}
-	slices.Sort(pins)
-	return slices.Compact(pins), nil
+	for _, name := range slices.Sorted(maps.Keys(versions)) {
+		if v := slices.Compact(versions[name]); len(v) == 1 {
+			pins = append(pins, name+"=="+v[0])
+		}
+	}
+	return pins, nil
 }
 
 // tomlError is a TOML file's syntax or type error with its line.

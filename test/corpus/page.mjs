@@ -17,11 +17,13 @@ export async function open(ctx) {
   return page;
 }
 
-// settled: the script run is over (Streamlit marks stApp), the text the page draws last is
+// settled: the script run is over (Streamlit marks stApp; a Streamlit older than the mark —
+// 1.17's `.stApp` has no data-testid — is judged by the rest), the text the page draws last is
 // there (when given), nothing is being fetched, and what is drawn has not changed for a second
-// (charts and components draw after the run).
+// (charts and components draw after the run) with no status widget showing a run.
 export async function settled(page, text = "", ms = 60000) {
-  await page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').waitFor({ timeout: ms });
+  await page.locator('[data-testid="stApp"][data-test-script-state="notRunning"], .stApp:not([data-testid])')
+    .first().waitFor({ timeout: ms });
   if (text) await page.getByText(text).first().waitFor({ state: "attached", timeout: ms });
   await page.waitForLoadState("networkidle", { timeout: 10000 }).catch(() => {});
   let last = "", since = Date.now();

@@ -40,6 +40,7 @@ cases=(
   "single-script|loan_calculator.py|loan_calculator.py|/=Balance over time"
   "requirements-includes|inventory.py||/=Stock value by item"
   "data-editor|streamlit_app.py||/=Edits stay in this browser session."
+  "poetry-src|src/Overview.py|src|/=Shifting plan ready;/Prices=Prices per hour"
   "hello|streamlit_app.py|streamlit_app.py|/=Welcome to Streamlit"
 )
 want=" $* "
@@ -59,12 +60,24 @@ bundled_pins() { grep -E '^[A-Za-z0-9_.-]+==' "$root/runtime/streamlit/requireme
 # with no requirements (and hello) gets Desklit's runtime lock itself.
 venv() {
   local name=$1 dir=$here/$1 v=$cache/venvs/$1 reqs
-  reqs=$( { cat "$dir"/requirements.txt "$dir"/requirements/*.txt "$dir"/uv.lock "$root/runtime/streamlit/requirements.txt" 2>/dev/null || true; } | sha256sum | cut -c1-16)
+  reqs=$( { cat "$dir"/requirements.txt "$dir"/requirements/*.txt "$dir"/uv.lock "$dir"/pyproject.toml "$dir"/poetry.lock "$root/runtime/streamlit/requirements.txt" 2>/dev/null || true; } | sha256sum | cut -c1-16)
   [ "$(cat "$v/.stamp" 2>/dev/null)" = "$reqs" ] && return 0
   rm -rf "$v"
   # (set -e does not hold in a function called from an || list: each step says so itself.)
   if [ -f "$dir/uv.lock" ]; then
     (cd "$dir" && UV_PROJECT_ENVIRONMENT=$v "$uv" sync -q --frozen --no-install-project --python python3) || return 1
+  elif [ -f "$dir/poetry.lock" ]; then
+    # A Poetry project, as `poetry install --only main` would make it: its requirements as
+    # poetry-core itself states them (the metadata uv asks the build backend for), pinned to
+    # poetry.lock's versions (a package locked at two versions, one per Python range, is not).
+    "$uv" venv -q --python python3 "$v" || return 1
+    python3 -c 'import sys, tomllib, collections
+v = collections.defaultdict(set)
+for p in tomllib.load(open(sys.argv[1], "rb"))["package"]:
+    if "source" not in p: v[p["name"]].add(p["version"])
+print("\n".join(f"{n}=={next(iter(s))}" for n, s in sorted(v.items()) if len(s) == 1))' "$dir/poetry.lock" >"$v/poetry-pins.txt" || return 1
+    "$uv" pip compile -q --no-header --python "$v/bin/python" "${wheels[@]}" -c "$v/poetry-pins.txt" "$dir/pyproject.toml" -o "$v/pins.txt" || return 1
+    "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$v/pins.txt" || return 1
   else
     "$uv" venv -q --python python3 "$v" || return 1
     if [ -f "$dir/requirements.txt" ]; then
@@ -133,7 +146,10 @@ run_case() {
   fi
   printf 'corpus: %-22s desklit run ready in %5.1f s\n' "$name" "$(awk "BEGIN { print $(date +%s.%N) - $start }")"
   url=$(grep -o 'http://127.0.0.1:[0-9]*/?desklit_token=[A-Za-z0-9_%-]*' "$log" | head -1)
-  for _ in $(seq 1 240); do curl -fs "http://127.0.0.1:$bare_port/_stcore/health" >/dev/null && break; sleep 0.25; done
+  for _ in $(seq 1 240); do # (/healthz: Streamlit before 1.18)
+    curl -fs "http://127.0.0.1:$bare_port/_stcore/health" >/dev/null || curl -fs "http://127.0.0.1:$bare_port/healthz" >/dev/null && break
+    sleep 0.25
+  done
   CORPUS_NAME=$name DESKLIT_URL=$url BARE_URL="http://127.0.0.1:$bare_port/" CORPUS_PAGES=$pages \
     CORPUS_UPLOAD=$upload CORPUS_OUT=$out node --test --test-reporter=dot "$here/compare.test.mjs" || s=1
   stop "$bpid"
