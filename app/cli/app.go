@@ -115,13 +115,14 @@ func scriptFlag(fs *flag.FlagSet) string {
 	return ""
 }
 
-// withScript is the script named by --script in the app's folder: a file of the folder itself.
+// withScript is the script named by --script in the app's folder: a file of the folder, or of a
+// folder in it ("src/Overview.py", as a candidate one folder down is named).
 func withScript(path, script string) (string, error) {
 	if st, err := os.Stat(path); err == nil && !st.IsDir() {
 		path = filepath.Dir(path)
 	}
-	p := filepath.Join(path, script)
-	if filepath.Dir(p) != filepath.Clean(path) || !strings.EqualFold(filepath.Ext(p), ".py") {
+	p := filepath.Join(path, filepath.FromSlash(script))
+	if !filepath.IsLocal(filepath.FromSlash(script)) || !strings.EqualFold(filepath.Ext(p), ".py") {
 		return "", &UsageError{Msg: fmt.Sprintf("--script %q: name a .py file of %s (one of: %s)", script, path, strings.Join(project.Scripts(path), ", "))}
 	}
 	return p, nil

@@ -186,4 +186,18 @@ func TestScriptFlag(t *testing.T) {
 	if err != nil || app.Project == nil || app.Project.Script != filepath.Join(dir, "report.py") {
 		t.Fatalf("resolveApp = %+v, %v", app, err)
 	}
+	// A candidate one folder down (an app in src/) is named by its path in the folder.
+	if err := os.MkdirAll(filepath.Join(dir, "src"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "src", "app.py"), []byte("import streamlit as st\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cfg, paths, fs, err = parse(&Env{Getenv: func(string) string { return "" }, Stderr: io.Discard}, "run", []string{dir, "--script", "src/app.py"}, addScriptFlag)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app, err = resolveApp(fs, cfg, paths, io.Discard, nil); err != nil || app.Project == nil || app.Project.Script != filepath.Join(dir, "src", "app.py") {
+		t.Fatalf("resolveApp src/app.py = %+v, %v", app, err)
+	}
 }

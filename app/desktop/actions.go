@@ -80,11 +80,12 @@ func (a *App) actOnError(verb, action, arg string) error {
 	case ActEditDeps:
 		return a.openOrSay(e.File)
 	}
-	if arg == "" || filepath.Base(arg) != arg || e.Folder == "" {
+	// A script of the folder, or of a folder in it (a candidate one folder down: "src/app.py").
+	if arg == "" || !filepath.IsLocal(filepath.FromSlash(arg)) || e.Folder == "" {
 		return fmt.Errorf("script: %q is not a script of the app's folder", arg)
 	}
 	a.clearError()
-	return a.OpenApp(filepath.Join(e.Folder, arg))
+	return a.OpenApp(filepath.Join(e.Folder, filepath.FromSlash(arg)))
 }
 
 func (a *App) openOrSay(path string) error {

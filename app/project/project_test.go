@@ -61,6 +61,13 @@ func TestScriptChoice(t *testing.T) {
 			"dashboard.py": "import pandas as pd\nimport streamlit as st\n", "fetch_data.py": "import requests\n"}, "dashboard.py", nil},
 		{"several import streamlit", map[string]string{
 			"a.py": "import streamlit as st\n", "b.py": "from streamlit import write\n", "c.py": "import os\n"}, "", []string{"a.py", "b.py"}},
+		// PeterAVG/load_shifting: nothing at the top, the app in src/ beside its pages.
+		{"the app one folder down", map[string]string{"README.md": "", "src/__init__.py": "", "src/utils.py": "",
+			"src/Overview.py": "import streamlit as st\nfrom src.utils import x\n", "src/pages/1_P.py": "import streamlit as st\n",
+			"tests/test_app.py": "import streamlit\n", ".venv/lib/x.py": "import streamlit\n", "docs/conf.py": ""}, "Overview.py", nil},
+		{"apps in two folders", map[string]string{"sales/app.py": "import streamlit as st\n", "admin/main.py": "import streamlit as st\n",
+			"etl/job.py": "import pandas\n"}, "", []string{"admin/main.py", "sales/app.py"}},
+		{"no app one folder down", map[string]string{"lib/tool.py": "import os\n", "a/b/app.py": "import streamlit as st\n"}, "", []string{}},
 		{"none", map[string]string{"README.md": ""}, "", []string{}},
 	}
 	for _, tt := range tests {

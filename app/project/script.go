@@ -29,6 +29,9 @@ func findScript(dir string) (string, error) {
 		}
 	}
 	slices.Sort(top)
+	if len(top) == 0 {
+		return scriptBelow(dir)
+	}
 	scripts := streamlitScripts(dir, withoutHelpers(dir, top))
 	if isDir(filepath.Join(dir, "pages")) && len(scripts) == 1 {
 		return filepath.Join(dir, scripts[0]), nil
@@ -45,6 +48,58 @@ func findScript(dir string) (string, error) {
 		return filepath.Join(dir, top[0]), nil
 	}
 	return "", &NoScriptError{Dir: dir, Candidates: scripts}
+}
+
+// notAppFolders are subfolders where no app's entrypoint is looked for.
+var notAppFolders = map[string]bool{"pages": true, "tests": true, "test": true, "docs": true, "doc": true, "build": true,
+	"dist": true, "node_modules": true, "venv": true, "env": true, "site-packages": true, "wheels": true}
+
+// scriptBelow is the entrypoint of a folder with no script of its own, one level down, as a
+// repository that keeps its app in src/ or app/ (Streamlit Community Cloud's "main file path"
+// src/Overview.py): each subfolder's own choice of script, when it imports streamlit. One is the
+// app; several are the candidates ("src/Overview.py", "admin/app.py").
+func scriptBelow(dir string) (string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return "", err
+	}
+	var found []string
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || notAppFolders[strings.ToLower(name)] ||
+			isFile(filepath.Join(dir, name, "pyvenv.cfg")) {
+			continue
+		}
+		sub := filepath.Join(dir, name)
+		if !hasScripts(sub) {
+			continue // one level only
+		}
+		script, err := findScript(sub)
+		var ns *NoScriptError
+		switch {
+		case err == nil && importedModules(script)["streamlit"]:
+			found = append(found, name+"/"+filepath.Base(script))
+		case errors.As(err, &ns):
+			for _, c := range ns.Candidates {
+				if importedModules(filepath.Join(sub, c))["streamlit"] {
+					found = append(found, name+"/"+c)
+				}
+			}
+		}
+	}
+	slices.Sort(found)
+	if len(found) == 1 {
+		return filepath.Join(dir, filepath.FromSlash(found[0])), nil
+	}
+	return "", &NoScriptError{Dir: dir, Candidates: found}
+}
+
+// hasScripts reports whether a folder holds a .py file of its own.
+func hasScripts(dir string) bool {
+	entries, _ := os.ReadDir(dir)
+	return slices.ContainsFunc(entries, func(e os.DirEntry) bool {
+		return !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".py")
+	})
 }
 
 // Scripts are the folder's candidate entrypoints (its top-level .py files that no other file of

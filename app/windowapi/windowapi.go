@@ -54,7 +54,8 @@ const (
 	ActReopen     = "reopen"
 	ActOpenFolder = "open_folder" // shows ErrorView.Folder in the file manager
 	ActEditDeps   = "edit_deps"   // opens ErrorView.File with the system's editor for it
-	// ActScript is "script:<file name>": opens that script of ErrorView.Folder (ErrChooseScript).
+	// ActScript is "script:<path>": opens that script of ErrorView.Folder (ErrChooseScript), a
+	// file of the folder or of a folder in it ("src/app.py").
 	ActScript = "script"
 )
 
