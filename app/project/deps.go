@@ -73,7 +73,10 @@ type pyproject struct {
 // toolingGroups are optional-dependency groups for developing a project, not for running it:
 // the other groups (a "viz" or "ml" extra) are installed with [project].dependencies.
 var toolingGroups = map[string]bool{"dev": true, "test": true, "tests": true, "testing": true, "docs": true, "doc": true,
-	"lint": true, "linting": true, "typing": true, "types": true, "style": true, "build": true, "release": true}
+	"lint": true, "linting": true, "typing": true, "types": true, "style": true, "build": true, "release": true,
+	// a developer's interactive session: IPython, Jupyter, a debugger (PeterAVG/load_shifting's
+	// "interactive" group holds ipdb, which has no wheel and so no place in a package)
+	"interactive": true, "notebook": true, "notebooks": true, "jupyter": true, "debug": true}
 
 // requirements are [project].dependencies and the optional groups an app runs with, in a stable
 // order.

@@ -53,6 +53,9 @@ pytest = "^8"
 [tool.poetry.group.viz.dependencies]
 altair = ">=5,<6"
 
+[tool.poetry.group.interactive.dependencies]
+ipdb = "^0.13.9"
+
 [tool.poetry.group.docs]
 optional = true
 [tool.poetry.group.docs.dependencies]
