@@ -23,6 +23,7 @@ const (
 	DepsLocked       = pyruntime.SourceLocked       // a packaged app's hash lock, installed as it is
 	DepsPoetry       = "poetry"                     // [tool.poetry.dependencies], resolved (poetry.lock's pins as constraints)
 	DepsPipenv       = "pipenv"                     // Pipfile's [packages], resolved (Pipfile.lock's pins as constraints)
+	DepsConda        = "conda"                      // environment.yml's packages by their PyPI names, and its pip: list, resolved
 	DepsNone         = "none"                       // the demo's locked stack
 )
 
@@ -34,7 +35,7 @@ func (d Deps) Source(base string) pyruntime.Source {
 		return pyruntime.Source{Kind: pyruntime.SourceLocked, File: base}
 	case DepsLocked:
 		return pyruntime.Source{Kind: pyruntime.SourceLocked, File: d.File}
-	case DepsPoetry, DepsPipenv:
+	case DepsPoetry, DepsPipenv, DepsConda:
 		return pyruntime.Source{Kind: pyruntime.SourcePyproject, File: d.File, Requirements: d.Requirements,
 			Constraints: d.Constraints, Base: base}
 	}
@@ -55,6 +56,9 @@ type Deps struct {
 	// are the Constraints of the resolution; "" when none.
 	LockFile    string
 	Constraints []string
+	// LeftOut are what an environment.yml names that is no Python package (python, nodejs,
+	// libgdal…): conda installs them, Desklit cannot.
+	LeftOut []string
 	// RequiresPython is pyproject.toml's requires-python, when it has one.
 	RequiresPython string
 }
@@ -156,6 +160,11 @@ func findDeps(dir string) (Deps, error) {
 		if d.Requirements, err = pipfileRequirements(d.File); err != nil {
 			return d, err
 		}
+	case condaFile(dir) != "":
+		d.Kind, d.File = DepsConda, condaFile(dir)
+		if d.Requirements, d.LeftOut, err = condaRequirements(d.File); err != nil {
+			return d, err
+		}
 	default:
 		if err := unsupportedDeps(dir); err != nil {
 			return d, err
@@ -186,13 +195,21 @@ func (d *Deps) readLock(dir string) error {
 	return nil
 }
 
+// condaFile is the folder's conda environment file, "" when it has none.
+func condaFile(dir string) string {
+	for _, n := range []string{"environment.yml", "environment.yaml"} {
+		if f := filepath.Join(dir, n); isFile(f) {
+			return f
+		}
+	}
+	return ""
+}
+
 // otherTools are dependency files of tools Desklit does not read, with the command that writes
 // what it reads.
 var otherTools = []struct{ file, tool, export string }{
 	{"poetry.lock", "Poetry", "poetry export -f requirements.txt -o requirements.txt (poetry-plugin-export); or keep its dependencies in pyproject.toml"},
 	{"Pipfile.lock", "Pipenv", "pipenv requirements > requirements.txt; or keep the Pipfile beside its lock"},
-	{"environment.yml", "conda", "write the pip packages it lists into requirements.txt"},
-	{"environment.yaml", "conda", "write the pip packages it lists into requirements.txt"},
 }
 
 // unsupportedDeps is an error when a folder's dependencies are only in a form Desklit does not
@@ -227,7 +244,7 @@ func (d Deps) inputFiles() []string {
 	switch d.Kind {
 	case DepsUVLock:
 		return []string{filepath.Join(filepath.Dir(d.File), "pyproject.toml"), d.File}
-	case DepsPyproject, DepsRequirements, DepsPoetry, DepsPipenv:
+	case DepsPyproject, DepsRequirements, DepsPoetry, DepsPipenv, DepsConda:
 		if d.LockFile != "" {
 			return []string{d.File, d.LockFile}
 		}

@@ -213,3 +213,51 @@ func TestDependenciesInTheRepositoryRoot(t *testing.T) {
 		t.Errorf("two folders below, outside a repository: %+v, %v", p, err)
 	}
 }
+
+// A conda environment file (the shapes analysts' repositories have: exact and fuzzy pins, a
+// channel, a build string, conda's names for PyPI's packages, system libraries, a pip: list
+// with an include) is read as requirements; python and the libraries are left out.
+func TestCondaEnvironment(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"app.py": "import streamlit as st\n",
+		"environment.yml": `# conda env create -f environment.yml
+name: rainfall
+channels:
+  - conda-forge
+  - defaults
+dependencies:
+  - python=3.10
+  - pip
+  - streamlit=1.33
+  - pandas==2.2.1
+  - numpy>=1.26,<2
+  - conda-forge::altair
+  - scikit-learn 1.4.*
+  - pyarrow=15.0.0=py310h1234_0
+  - pytorch
+  - libgdal
+  - nodejs
+  - pip:
+      - streamlit-option-menu==0.4.0
+      - -r requirements-extra.txt
+`,
+		"requirements-extra.txt": "tabulate\n",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"streamlit==1.33.*", "pandas==2.2.1", "numpy>=1.26,<2", "altair", "scikit-learn==1.4.*",
+		"pyarrow==15.0.0.*", "torch", "streamlit-option-menu==0.4.0", "-r " + filepath.Join(dir, "requirements-extra.txt")}
+	if p.Deps.Kind != DepsConda || !slices.Equal(p.Deps.Requirements, want) {
+		t.Errorf("deps %s %q,\nwant %q", p.Deps.Kind, p.Deps.Requirements, want)
+	}
+	if got := strings.Join(p.Deps.LeftOut, ","); got != "python=3.10,pip,libgdal,nodejs" || p.Python != "" {
+		t.Errorf("left out %q, python %q", got, p.Python)
+	}
+	_, err = Load(tree(t, map[string]string{"app.py": "", "environment.yml": "dependencies:\n  - pandas[version='>=1']\n"}))
+	var pe *Error
+	if !errors.As(err, &pe) || pe.Line != 2 || !strings.Contains(pe.Msg, "conda package spec") {
+		t.Errorf("bracket spec: %v", err)
+	}
+}

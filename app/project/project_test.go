@@ -130,9 +130,9 @@ func TestDependencies(t *testing.T) {
 		{"pyproject without dependencies", map[string]string{"pyproject.toml": "[tool.black]\n", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
 		{"none", map[string]string{}, DepsNone, ""},
 	}
-	// Files Desklit does not read (a lock without the file it locks, conda's): said, with the
+	// A lock without the file it locks: said, with the
 	// command that makes a file it reads.
-	for file, export := range map[string]string{"poetry.lock": "poetry export", "Pipfile.lock": "pipenv requirements", "environment.yml": "requirements.txt"} {
+	for file, export := range map[string]string{"poetry.lock": "poetry export", "Pipfile.lock": "pipenv requirements"} {
 		_, err := Load(tree(t, map[string]string{"app.py": "", file: "", "pyproject.toml": "[tool.black]\n"}))
 		var pe *Error
 		if !errors.As(err, &pe) || filepath.Base(pe.File) != file || !strings.Contains(err.Error(), export) || !strings.Contains(err.Error(), "requirements.txt") {

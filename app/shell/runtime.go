@@ -75,6 +75,9 @@ func (s *Shell) runtimeOptions(p *project.Project) pyruntime.Options {
 		o.FindLinks = append([]string{p.Wheels}, o.FindLinks...)
 	}
 	o.Source = p.Deps.Source(base)
+	if len(p.Deps.LeftOut) > 0 {
+		o.Logger.Info("not Python packages: conda installs them, Desklit does not", "file", p.Deps.File, "left_out", p.Deps.LeftOut)
+	}
 	return o
 }
 
