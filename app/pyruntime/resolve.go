@@ -86,7 +86,18 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 	defer os.RemoveAll(tmp)
 	resolved := filepath.Join(tmp, "lock.txt")
 	if err := o.resolveInto(ctx, tmp, resolved); err != nil {
-		return Lock{}, err
+		if !o.staleLock(ctx, err) {
+			return Lock{}, err
+		}
+		// The project's own lock is older than its requirements (edited without `poetry lock`):
+		// they are resolved without its pins, as its tool would after locking again.
+		unpinned := o
+		unpinned.Source.Constraints = nil
+		if err := unpinned.resolveInto(ctx, tmp, resolved); err != nil {
+			return Lock{}, err
+		}
+		o.logger().Warn("the project's lock pins versions its requirements no longer allow: resolved without its pins (lock again: poetry lock, pipenv lock)",
+			"project", o.name(), "file", o.Source.File)
 	}
 	lock, err := o.checkedLock(resolved, src.File)
 	if err != nil {
@@ -98,6 +109,13 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 	lock.File = out
 	o.logger().Info("resolved dependencies", "project", o.name(), "lock", out, "packages", lock.Packages, "took", time.Since(started).Round(time.Millisecond).String())
 	return lock, nil
+}
+
+// staleLock reports whether a resolution failed only for the pins of the project's own lock: a
+// resolver conflict where there were pins to conflict with.
+func (o Options) staleLock(ctx context.Context, err error) bool {
+	var re *ResolveError
+	return len(o.Source.Constraints) > 0 && ctx.Err() == nil && errors.As(err, &re) && re.NoWheel == ""
 }
 
 // lockKey hashes everything that decides the lock: the source's bytes, Desklit's own lock (the

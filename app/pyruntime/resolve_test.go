@@ -88,6 +88,16 @@ func TestResolvePyproject(t *testing.T) {
 	if !strings.Contains(string(data), "desklit-fake-b==1.5") || strings.Contains(string(data), "desklit-fake-a") {
 		t.Errorf("lock with constraints (want fake-b 1.5, and no fake-a: a constraint installs nothing):\n%s", data)
 	}
+	// A lock older than the requirements (fake-b>=2 now, the lock still at 1.5): resolved
+	// without its pins.
+	o.Source.Requirements = []string{"desklit-fake-b>=2", "streamlit>=1.60"}
+	lock, err = Resolve(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Resolve with a stale lock's pins: %v\n%s", err, o.Log)
+	}
+	if data, _ = os.ReadFile(lock.File); !strings.Contains(string(data), "desklit-fake-b==2.0") {
+		t.Errorf("lock despite a stale lock's pin (want fake-b 2.0):\n%s", data)
+	}
 }
 
 // TestResolveUVLock: a project's uv.lock is exported as it is (no resolution).
