@@ -102,19 +102,18 @@ func (pp *pyproject) requirements() []string {
 // home folder or the file system's root. The folder where they are is the app's working
 // directory (dir when none are found).
 func findDepsUp(dir string) (Deps, string, error) {
-	home, _ := os.UserHomeDir()
 	levels := 1
 	for up := dir; ; up = filepath.Dir(up) {
 		if isDir(filepath.Join(up, ".git")) {
 			levels = strings.Count(dir, string(filepath.Separator)) - strings.Count(up, string(filepath.Separator))
 			break
 		}
-		if filepath.Dir(up) == up || up == home {
+		if filepath.Dir(up) == up || isHome(up) {
 			break
 		}
 	}
 	for i, d := 0, dir; i <= levels; i, d = i+1, filepath.Dir(d) {
-		if i > 0 && (d == home || filepath.Dir(d) == d) {
+		if i > 0 && (isHome(d) || filepath.Dir(d) == d) {
 			break
 		}
 		deps, err := findDeps(d)

@@ -261,3 +261,20 @@ dependencies:
 		t.Errorf("bracket spec: %v", err)
 	}
 }
+
+// A code folder's name (src, app) gives way to its project's, but not to the home folder's.
+func TestCodeFolderName(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	for dir, want := range map[string]string{
+		filepath.Join(home, "app"):                    "App",
+		filepath.Join(home, "sales_dashboard", "src"): "Sales dashboard",
+		filepath.Join(home, "sales", "streamlit"):     "Sales",
+		filepath.Join(home, "sales", "pages_app"):     "Pages app",
+	} {
+		if got := NameOf(dir); got != want {
+			t.Errorf("NameOf(%s) = %q, want %q", dir, got, want)
+		}
+	}
+}

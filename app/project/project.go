@@ -221,8 +221,8 @@ var codeFolders = map[string]bool{"src": true, "source": true, "app": true, "app
 // ("sales_report" → "Sales report").
 func defaultName(p *Project) string {
 	base := filepath.Base(p.Dir)
-	if codeFolders[strings.ToLower(base)] && filepath.Dir(p.Dir) != p.Dir {
-		base = filepath.Base(filepath.Dir(p.Dir))
+	if up := filepath.Dir(p.Dir); codeFolders[strings.ToLower(base)] && up != p.Dir && filepath.Dir(up) != up && !isHome(up) {
+		base = filepath.Base(up)
 	}
 	if p.Path != p.Dir && !isDir(filepath.Join(p.Dir, "pages")) { // a multipage app is its folder's
 		base = strings.TrimSuffix(filepath.Base(p.Script), filepath.Ext(p.Script))
@@ -232,6 +232,11 @@ func defaultName(p *Project) string {
 		return "Streamlit app"
 	}
 	return strings.ToUpper(base[:1]) + base[1:]
+}
+
+func isHome(dir string) bool {
+	home, err := os.UserHomeDir()
+	return err == nil && filepath.Clean(home) == filepath.Clean(dir)
 }
 
 func isFile(p string) bool {
