@@ -103,6 +103,9 @@ type build struct {
 	rep     Report
 	logger  *slog.Logger
 	targets []target
+	// fromSource are the packages the locks take as source distributions (no wheel at all):
+	// their wheels are built here.
+	fromSource []string
 }
 
 // Build packages the project for every target.
@@ -243,17 +246,19 @@ func (b *build) target(ctx context.Context, t target) ([]string, error) {
 	if err := os.MkdirAll(stage, 0o755); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(filepath.Join(stage, b.man.Lock), lock, 0o644); err != nil {
-		return nil, err
-	}
 	b.step("%s: collecting the wheels", t.name)
 	src := wheelSource{dirs: b.o.Runtime.FindLinks, cache: filepath.Join(b.o.Runtime.CacheDir, "package-wheels"),
-		python: b.o.Runtime.Python.Path, offline: b.o.Runtime.Offline, log: b.o.Log}
+		python: b.o.Runtime.Python.Path, offline: b.o.Runtime.Offline, log: b.o.Log, fromSource: b.fromSource,
+		host: pyruntime.ThisPlatform(b.o.Runtime.Python)}
 	if b.p.Wheels != "" {
 		src.dirs = append([]string{b.p.Wheels}, src.dirs...)
 	}
-	n, err := src.fetch(ctx, lock, t.platform, filepath.Join(stage, b.man.Wheelhouse))
+	n, lock, err := src.fetch(ctx, lock, t.platform, filepath.Join(stage, b.man.Wheelhouse))
 	if err != nil {
+		return nil, err
+	}
+	// The lock goes in after the wheels: a wheel built from source adds its hash to it.
+	if err := os.WriteFile(filepath.Join(stage, b.man.Lock), lock, 0o644); err != nil {
 		return nil, err
 	}
 	b.rep.Wheels[t.name] = n
@@ -297,7 +302,19 @@ func (b *build) lockFor(ctx context.Context, t target) ([]byte, error) {
 		o.FindLinks = append([]string{b.p.Wheels}, o.FindLinks...)
 	}
 	o.Source = b.p.Deps.Source(base)
+	o.FromSource = slices.Clone(b.fromSource)
 	lock, err := pyruntime.Resolve(ctx, o)
+	// A package with no wheel for the target (a source distribution only) is taken from its
+	// source, one by one as the resolver names them; fetch builds their wheels.
+	for range 16 {
+		var re *pyruntime.ResolveError
+		if !errors.As(err, &re) || re.SourceOnly == "" || slices.Contains(o.FromSource, re.SourceOnly) {
+			break
+		}
+		o.FromSource = append(o.FromSource, re.SourceOnly)
+		b.fromSource = o.FromSource
+		lock, err = pyruntime.Resolve(ctx, o)
+	}
 	if err != nil {
 		var nf *pyruntime.NotFoundError
 		var re *pyruntime.ResolveError

@@ -38,28 +38,46 @@ func (e *NoWheelError) Error() string {
 // wheelhouse, the project's wheels/, DESKLIT_FIND_LINKS, a cache of earlier downloads), else with
 // pip from the package index. Every wheel is checked against the lock's hashes.
 type wheelSource struct {
-	dirs    []string // local wheel folders
-	cache   string   // downloaded wheels are kept here, per platform
-	python  string   // the interpreter whose pip downloads (python -m pip)
-	offline bool
-	log     io.Writer
+	dirs       []string // local wheel folders
+	cache      string   // downloaded wheels are kept here, per platform
+	python     string   // the interpreter whose pip downloads (python -m pip)
+	offline    bool
+	log        io.Writer
+	fromSource []string           // packages with no wheel for a target: built from their source distribution
+	host       pyruntime.Platform // this system with python: where a wheel built here installs
 }
 
-// fetch puts every wheel that lock installs on p into dst and returns their number.
-func (w wheelSource) fetch(ctx context.Context, lock []byte, p pyruntime.Platform, dst string) (int, error) {
+// fetch puts every wheel that lock installs on p into dst and returns their number, and the
+// lock with the hashes of the wheels it built from source added.
+func (w wheelSource) fetch(ctx context.Context, lock []byte, p pyruntime.Platform, dst string) (int, []byte, error) {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	cache := filepath.Join(w.cache, p.OS+"-"+p.Arch+"-py"+p.Python)
 	var missing []pyruntime.Pin
 	pins := pyruntime.Pins(lock, p)
 	for _, pin := range pins {
 		if len(pin.Hashes) == 0 {
-			return 0, fmt.Errorf("the lock has no hash for %s==%s: a package carries hash-checked wheels only", pin.Name, pin.Version)
+			return 0, nil, fmt.Errorf("the lock has no hash for %s==%s: a package carries hash-checked wheels only", pin.Name, pin.Version)
+		}
+		if slices.Contains(w.fromSource, pin.Name) {
+			built, sum, err := w.build(ctx, pin, p)
+			if err != nil {
+				return 0, nil, err
+			}
+			if !slices.Contains(pin.Hashes, "sha256:"+sum) {
+				if lock, err = addHash(lock, pin, "sha256:"+sum); err != nil {
+					return 0, nil, err
+				}
+			}
+			if err := copyFile(built, filepath.Join(dst, filepath.Base(built))); err != nil {
+				return 0, nil, err
+			}
+			continue
 		}
 		ok, err := w.local(pin, p, append(slices.Clone(w.dirs), cache), dst)
 		if err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		if !ok {
 			missing = append(missing, pin)
@@ -67,19 +85,19 @@ func (w wheelSource) fetch(ctx context.Context, lock []byte, p pyruntime.Platfor
 	}
 	if len(missing) > 0 {
 		if err := w.download(ctx, missing, p, cache); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		for _, pin := range missing {
 			ok, err := w.local(pin, p, []string{cache}, dst)
 			if err != nil {
-				return 0, err
+				return 0, nil, err
 			}
 			if !ok {
-				return 0, &NoWheelError{Package: pin.Name + "==" + pin.Version, Platform: p}
+				return 0, nil, &NoWheelError{Package: pin.Name + "==" + pin.Version, Platform: p}
 			}
 		}
 	}
-	return len(pins), nil
+	return len(pins), lock, nil
 }
 
 // local copies a wheel of pin for p with one of its hashes from dirs into dst.

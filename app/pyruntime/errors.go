@@ -52,6 +52,9 @@ type ResolveError struct {
 	Requirements []Requirement
 	// NoWheel is the requirement that has no wheel for the target platform, when that is why.
 	NoWheel string
+	// SourceOnly is the package (name) that has no wheel at all, only a source distribution,
+	// when that is why (a Platform's resolution takes wheels only, unless Options.FromSource).
+	SourceOnly string
 }
 
 // Requirement is one requirement of a project's dependency files, where it is written.
@@ -94,7 +97,7 @@ func (o Options) resolveError(err error) error {
 	if errors.As(err, &ue) {
 		why := ue.Error()
 		return &ResolveError{Name: o.name(), File: o.Source.File, Explanation: why, Requirements: o.requirementsIn(why),
-			NoWheel: readUV(err).noWheel}
+			NoWheel: readUV(err).noWheel, SourceOnly: readUV(err).sourceOnly}
 	}
 	return err
 }

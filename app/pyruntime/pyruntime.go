@@ -68,11 +68,15 @@ type Options struct {
 	// Platform, when set, resolves the lock for another system (a package's target) instead of
 	// for Python; such a lock is only resolved, never installed here.
 	Platform *Platform
-	Name     string   // the app's name, for progress and messages
-	Imports  []string // modules the build-time check imports; default streamlit, requests
-	Progress func(Progress)
-	Log      io.Writer    // the full output of uv and the import check
-	Logger   *slog.Logger // decisions (warm, rebuild, cleanup)
+	// FromSource are packages (names) that a Platform's lock may take as source distributions:
+	// they have no wheel at all (validators 0.20, which every Streamlit 1.12–1.22 freeze pins),
+	// and the package is made with a wheel built from the source.
+	FromSource []string
+	Name       string   // the app's name, for progress and messages
+	Imports    []string // modules the build-time check imports; default streamlit, requests
+	Progress   func(Progress)
+	Log        io.Writer    // the full output of uv and the import check
+	Logger     *slog.Logger // decisions (warm, rebuild, cleanup)
 	// BeforeBuild, when set, is called once the environment has failed its check and before
 	// Ensure rebuilds it (the shell stops a Streamlit it started early from it).
 	BeforeBuild func()
@@ -125,6 +129,12 @@ func HealthPath(streamlit string) string {
 		return "/healthz"
 	}
 	return "/_stcore/health"
+}
+
+// HasToolbarMode reports whether a Streamlit version takes client.toolbarMode (1.22 and newer):
+// an older one stops at the unknown flag. An unknown version ("") is taken to be new.
+func HasToolbarMode(streamlit string) bool {
+	return streamlit == "" || compareVersions(streamlit, "1.22.0") >= 0
 }
 
 // PycachePrefix is where an environment's Python writes its bytecode (PYTHONPYCACHEPREFIX), so

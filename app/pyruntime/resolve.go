@@ -112,10 +112,11 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 }
 
 // staleLock reports whether a resolution failed only for the pins of the project's own lock: a
-// resolver conflict where there were pins to conflict with.
+// resolver conflict where there were pins to conflict with (not a package without the wheel a
+// target needs: dropping the pins would only trade the locked versions for others).
 func (o Options) staleLock(ctx context.Context, err error) bool {
 	var re *ResolveError
-	return len(o.Source.Constraints) > 0 && ctx.Err() == nil && errors.As(err, &re) && re.NoWheel == ""
+	return len(o.Source.Constraints) > 0 && ctx.Err() == nil && errors.As(err, &re) && re.NoWheel == "" && re.SourceOnly == ""
 }
 
 // lockKey hashes everything that decides the lock: the source's bytes, Desklit's own lock (the
@@ -155,6 +156,9 @@ func (o Options) lockKey() (string, error) {
 	}
 	for _, c := range o.Source.Constraints {
 		fmt.Fprintf(h, "c %s\x00", c)
+	}
+	for _, name := range o.FromSource {
+		fmt.Fprintf(h, "s %s\x00", name)
 	}
 	return hex.EncodeToString(h.Sum(nil))[:20], nil
 }
@@ -234,7 +238,11 @@ func (o Options) pythonArgs() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []string{"--python-version", o.Platform.Python, "--python-platform", triple, "--only-binary", ":all:"}, nil
+	args := []string{"--python-version", o.Platform.Python, "--python-platform", triple, "--only-binary", ":all:"}
+	for _, name := range o.FromSource {
+		args = append(args, "--no-binary", name)
+	}
+	return args, nil
 }
 
 // withIndexFallback runs step offline first (the local wheel folders, which Desklit prefers: a

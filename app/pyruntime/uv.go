@@ -160,10 +160,14 @@ type uvFailure struct {
 	missing     string // the package uv could not find; "?" when it could not find one it does not name
 	unreachable bool   // an online run could not reach the index
 	noWheel     string // the requirement ("name==version") with no wheel for the target platform
+	sourceOnly  string // the package with no usable wheel where only wheels were allowed
 }
 
 // noWheelRE finds the requirement uv says has no wheel for the target platform.
 var noWheelRE = regexp.MustCompile(`Because ([A-Za-z0-9._-]+(?:==[^\s]+)?) has no wheels with a matching`)
+
+// sourceOnlyRE finds the package uv needed a wheel of and found none of.
+var sourceOnlyRE = regexp.MustCompile("Wheels are required for `([A-Za-z0-9._-]+)` because building from source is disabled")
 
 // readUV is the one place that reads uv's messages (uv has no machine-readable errors); the
 // offline and online tests run the real uv into each case.
@@ -185,6 +189,9 @@ func readUV(err error) uvFailure {
 	}
 	if m := noWheelRE.FindStringSubmatch(text); m != nil {
 		f.noWheel = m[1]
+	}
+	if m := sourceOnlyRE.FindStringSubmatch(text); m != nil {
+		f.sourceOnly = normalizeName(m[1])
 	}
 	lower := strings.ToLower(text)
 	for _, s := range []string{"failed to fetch", "dns error", "connection refused", "could not connect", "timed out",

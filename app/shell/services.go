@@ -127,9 +127,13 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	}
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
-		// Deploy button, no developer options), and no live reload (nobody edits it in place:
-		// the watcher would only cost CPU), whatever the project's config.toml says.
-		argv = append(argv, "--client.toolbarMode", "viewer", "--server.fileWatcherType", "none", "--server.runOnSave", "false")
+		// Deploy button, no developer options; a Streamlit before 1.22 has no such option and
+		// would stop at it), and no live reload (nobody edits it in place: the watcher would only
+		// cost CPU), whatever the project's config.toml says.
+		if pyruntime.HasToolbarMode(rt.Env.Lock.Streamlit) {
+			argv = append(argv, "--client.toolbarMode", "viewer")
+		}
+		argv = append(argv, "--server.fileWatcherType", "none", "--server.runOnSave", "false")
 	}
 	return supervisor.Spec{
 		Name: "streamlit", Argv: argv,

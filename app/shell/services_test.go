@@ -3,6 +3,7 @@ package shell
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/desklit/desklit/app/config"
@@ -41,6 +42,23 @@ func TestFileWatcherOnlyForOwnProjects(t *testing.T) {
 			t.Errorf("packaged app: Streamlit's argv %q lacks --server.fileWatcherType none", spec.Argv)
 		case !single && i >= 0:
 			t.Errorf("own project: Streamlit's argv %q sets the file watcher", spec.Argv)
+		}
+	}
+	// A packaged app on a Streamlit that predates an option is not given it (1.15 stops at
+	// --client.toolbarMode), and its health check is the one that Streamlit answers.
+	for version, want := range map[string][2]string{"1.15.2": {"", "/healthz"}, "1.22.0": {"viewer", "/_stcore/health"}, "1.67.0": {"viewer", "/_stcore/health"}} {
+		s := New(Options{Project: p, Single: true, Config: &config.Config{StreamlitPort: 4010}, Environ: []string{"HOME=" + dir}})
+		s.rt = pyruntime.Runtime{Env: pyruntime.Env{Dir: dir, Lock: pyruntime.Lock{Streamlit: version}}, Argv: []string{"python", "-m", "streamlit", "run", p.Script}, Script: p.Script, Dir: dir}
+		spec, err := s.streamlitSpec()
+		if err != nil {
+			t.Fatal(err)
+		}
+		mode := ""
+		if i := slices.Index(spec.Argv, "--client.toolbarMode"); i >= 0 {
+			mode = spec.Argv[i+1]
+		}
+		if mode != want[0] || !strings.HasSuffix(spec.HealthURL, want[1]) {
+			t.Errorf("streamlit %s: toolbar mode %q, health %s; want %q, %s", version, mode, spec.HealthURL, want[0], want[1])
 		}
 	}
 }

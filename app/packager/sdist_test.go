@@ -1,0 +1,161 @@
+package packager
+
+import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/desklit/desklit/app/pyruntime"
+)
+
+// inTreeBackend is a PEP 517 build backend that lives in the source distribution itself
+// (backend-path), so that the sdist builds offline, as setuptools' would online: it writes the
+// py3-none-any wheel of one module, or, for NATIVE, a wheel tagged for this system only.
+const inTreeBackend = `import base64, hashlib, os, zipfile
+
+NAME, VERSION, TAG = "%NAME%", "1.0", "%TAG%"
+
+
+def _files():
+    files = {NAME.replace("-", "_") + ".py": "VALUE = 'built from source'\n"}
+    di = NAME.replace("-", "_") + "-" + VERSION + ".dist-info"
+    files[di + "/METADATA"] = "Metadata-Version: 2.1\nName: " + NAME + "\nVersion: " + VERSION + "\n"
+    files[di + "/WHEEL"] = "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: " + TAG + "\n"
+    rows = []
+    for name, body in files.items():
+        digest = base64.urlsafe_b64encode(hashlib.sha256(body.encode()).digest()).rstrip(b"=").decode()
+        rows.append(name + ",sha256=" + digest + "," + str(len(body.encode())))
+    files[di + "/RECORD"] = "\n".join(rows + [di + "/RECORD,,"]) + "\n"
+    return di, files
+
+
+def get_requires_for_build_wheel(config_settings=None):
+    return []
+
+
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    di, files = _files()
+    os.makedirs(os.path.join(metadata_directory, di))
+    with open(os.path.join(metadata_directory, di, "METADATA"), "w") as f:
+        f.write(files[di + "/METADATA"])
+    return di
+
+
+def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
+    di, files = _files()
+    name = NAME.replace("-", "_") + "-" + VERSION + "-" + TAG + ".whl"
+    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as z:
+        for n, body in files.items():
+            z.writestr(n, body)
+    return name
+`
+
+// makeSdist writes name-1.0.tar.gz, built by inTreeBackend with tag, into dir.
+func makeSdist(t *testing.T, dir, name, tag string) {
+	t.Helper()
+	files := map[string]string{
+		"pyproject.toml": "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n\n[project]\nname = \"" + name + "\"\nversion = \"1.0\"\n",
+		"backend.py":     strings.NewReplacer("%NAME%", name, "%TAG%", tag).Replace(inTreeBackend),
+		"PKG-INFO":       "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n",
+	}
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for n, body := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: name + "-1.0/" + n, Mode: 0o644, Size: int64(len(body))}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write([]byte(body))
+	}
+	tw.Close()
+	gz.Close()
+	write(t, filepath.Join(dir, strings.ReplaceAll(name, "-", "_")+"-1.0.tar.gz"), buf.String())
+}
+
+// TestSourceOnlyPackage: a package that has no wheel at all, only a source distribution (as
+// validators 0.20, which every Streamlit 1.12–1.22 freeze pins): the package is made with the
+// pure wheel built from it, whose hash the package's lock carries, and the same wheel serves
+// Windows; a source that builds a wheel for this system only serves this system's package and is
+// refused for Windows, naming the package.
+func TestSourceOnlyPackage(t *testing.T) {
+	f := newFixture(t)
+	wheels := filepath.Join(f.proj, "wheels")
+	makeSdist(t, wheels, "desklit-pure", "py3-none-any")
+	write(t, filepath.Join(f.proj, "requirements.txt"), "desklit-pure\n")
+	var log bytes.Buffer
+	f.o.Log = &log
+	rep, err := Build(context.Background(), f.o)
+	if err != nil {
+		t.Fatalf("Build: %v\n%s", err, log.String())
+	}
+	if rep.Wheels["linux"] != 3 {
+		t.Errorf("wheels %v, want 3", rep.Wheels)
+	}
+	tree := untar(t, filepath.Join(f.out, "sales-app-2.1.0-linux-amd64.tar.gz"))
+	top := "sales-app-2.1.0-linux-amd64/"
+	wheel, ok := tree[top+"wheelhouse/desklit_pure-1.0-py3-none-any.whl"]
+	if !ok {
+		t.Fatalf("the built wheel is not in the package")
+	}
+	_, sum, _ := fileSum(writeTemp(t, wheel))
+	lock := tree[top+"requirements.lock.txt"]
+	if !strings.Contains(string(lock), "--hash=sha256:"+sum) {
+		t.Errorf("the package's lock lacks the built wheel's hash %s:\n%s", sum, lock)
+	}
+	// The same wheel serves Windows: pure Python installs anywhere.
+	win := pyruntime.Platform{OS: "windows", Arch: "amd64", Python: "3.12"}
+	w := wheelSource{dirs: append([]string{wheels}, f.o.Runtime.FindLinks...), cache: filepath.Join(f.o.Runtime.CacheDir, "package-wheels"),
+		python: f.o.Runtime.Python.Path, offline: true, log: &log, fromSource: []string{"desklit-pure"}}
+	dst := t.TempDir()
+	if n, _, err := w.fetch(context.Background(), lock, win, dst); err != nil || n != 3 {
+		t.Errorf("fetch for %s = %d, %v", win, n, err)
+	} else if _, err := os.Stat(filepath.Join(dst, "desklit_pure-1.0-py3-none-any.whl")); err != nil {
+		t.Errorf("the built wheel for %s: %v", win, err)
+	}
+
+	// A source that builds for this system only (a C extension) serves a package for this
+	// system, as it serves Desklit's own environments, and no other.
+	g := newFixture(t)
+	cp := "cp3" + strings.Split(g.o.Runtime.Python.Version, ".")[1]
+	makeSdist(t, filepath.Join(g.proj, "wheels"), "desklit-cext", cp+"-"+cp+"-linux_x86_64")
+	write(t, filepath.Join(g.proj, "requirements.txt"), "desklit-cext\n")
+	if runtime.GOOS == "linux" && runtime.GOARCH == "amd64" {
+		if rep, err := Build(context.Background(), g.o); err != nil || rep.Wheels["linux"] != 3 {
+			t.Errorf("a native source for this system: %+v, %v", rep, err)
+		}
+	}
+	g.o.Targets, g.o.Binaries = []string{"windows"}, filepath.Dir(g.o.Self)
+	_, err = Build(context.Background(), g.o)
+	var nw *NoWheelError
+	if !errors.As(err, &nw) || !strings.Contains(err.Error(), "desklit-cext==1.0 has no wheel for windows/amd64") || !strings.Contains(err.Error(), "not pure Python") {
+		t.Errorf("a native source for Windows: %v", err)
+	}
+}
+
+func writeTemp(t *testing.T, data []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "f")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestAddHash(t *testing.T) {
+	lock := "certifi==2025.1.31 \\\n    --hash=sha256:aa\n    # via requests\nvalidators==0.20.0 ; python_version >= '3.8' \\\n    --hash=sha256:bb\n    # via streamlit\n"
+	got, err := addHash([]byte(lock), pyruntime.Pin{Name: "validators", Version: "0.20.0"}, "sha256:cc")
+	want := "certifi==2025.1.31 \\\n    --hash=sha256:aa\n    # via requests\nvalidators==0.20.0 ; python_version >= '3.8' \\\n    --hash=sha256:cc \\\n    --hash=sha256:bb\n    # via streamlit\n"
+	if err != nil || string(got) != want {
+		t.Errorf("addHash = %q, %v;\nwant %q", got, err, want)
+	}
+	if _, err := addHash([]byte(lock), pyruntime.Pin{Name: "idna", Version: "3.10"}, "sha256:cc"); err == nil {
+		t.Error("addHash of a pin the lock lacks")
+	}
+}
