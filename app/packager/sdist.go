@@ -1,14 +1,11 @@
 package packager
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -30,32 +27,12 @@ func (w wheelSource) build(ctx context.Context, pin pyruntime.Pin, p pyruntime.P
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", "", err
 	}
-	req := pin.Name + "==" + pin.Version
-	for _, h := range pin.Hashes {
-		req += " --hash=" + h
-	}
-	reqFile := filepath.Join(dir, ".requirements.txt")
-	if err := os.WriteFile(reqFile, []byte(req+"\n"), 0o644); err != nil {
-		return "", "", err
-	}
-	args := []string{"-m", "pip", "wheel", "--disable-pip-version-check", "--no-input", "--no-deps", "--no-cache-dir",
-		"--require-hashes", "--no-binary=:all:", "-w", dir, "-r", reqFile}
-	if w.offline {
-		args = append(args, "--no-index")
-	}
-	for _, d := range w.dirs {
-		args = append(args, "--find-links", d)
-	}
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, w.python, args...)
-	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, w.log), io.MultiWriter(&out, w.log)
-	fmt.Fprintf(w.log, "$ %s %s\n", w.python, strings.Join(args, " "))
-	if err := cmd.Run(); err != nil {
+	if out, err := w.pip(ctx, []string{"wheel", "--no-cache-dir", "--no-binary=:all:", "-w", dir}, []pyruntime.Pin{pin}, dir); err != nil {
 		if ctx.Err() != nil {
 			return "", "", ctx.Err()
 		}
 		return "", "", &NoWheelError{Package: pin.Name + "==" + pin.Version, Platform: p,
-			Detail: "it has no wheel, and its source distribution did not build into one here:\n" + lastLines(out.String(), 8)}
+			Detail: "it has no wheel, and its source distribution did not build into one here:\n" + lastLines(out, 8)}
 	}
 	if wheel := w.builtWheel(dir, pin, p); wheel != "" {
 		return fileSum(wheel)

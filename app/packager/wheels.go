@@ -156,6 +156,30 @@ func (w wheelSource) download(ctx context.Context, pins []pyruntime.Pin, p pyrun
 	if err := os.MkdirAll(cache, 0o755); err != nil {
 		return err
 	}
+	args := []string{"download", "--only-binary=:all:", "--python-version", p.Python, "--implementation", "cp", "-d", cache}
+	for _, plat := range pipPlatforms(p) {
+		args = append(args, "--platform", plat)
+	}
+	out, err := w.pip(ctx, args, pins, cache)
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if m := noMatchRE.FindStringSubmatch(out); m != nil {
+			return &NoWheelError{Package: m[1], Platform: p}
+		}
+		if strings.Contains(out, "No module named pip") {
+			return fmt.Errorf("downloading wheels for %s needs pip (%s -m pip): install it (Debian: apt install python3-pip)", p, w.python)
+		}
+		return fmt.Errorf("download the wheels for %s: %v\n%s", p, err, lastLines(out, 8))
+	}
+	return nil
+}
+
+// pip runs `python -m pip CMD…` on pins, hash-checked (a requirements file of them with their
+// lock's hashes, written into dir), with the local wheel folders and the log; no dependencies.
+// It returns pip's output.
+func (w wheelSource) pip(ctx context.Context, args []string, pins []pyruntime.Pin, dir string) (string, error) {
 	var req strings.Builder
 	for _, pin := range pins {
 		fmt.Fprintf(&req, "%s==%s", pin.Name, pin.Version)
@@ -164,35 +188,23 @@ func (w wheelSource) download(ctx context.Context, pins []pyruntime.Pin, p pyrun
 		}
 		req.WriteString("\n")
 	}
-	reqFile := filepath.Join(cache, ".download-requirements.txt")
+	reqFile := filepath.Join(dir, ".requirements.txt")
 	if err := os.WriteFile(reqFile, []byte(req.String()), 0o644); err != nil {
-		return err
+		return "", err
 	}
-	args := []string{"-m", "pip", "download", "--disable-pip-version-check", "--no-input", "--no-deps", "--require-hashes",
-		"--only-binary=:all:", "--python-version", p.Python, "--implementation", "cp", "-d", cache, "-r", reqFile}
-	for _, plat := range pipPlatforms(p) {
-		args = append(args, "--platform", plat)
+	args = append([]string{"-m", "pip", args[0], "--disable-pip-version-check", "--no-input", "--no-deps", "--require-hashes", "-r", reqFile}, args[1:]...)
+	if w.offline {
+		args = append(args, "--no-index")
 	}
-	for _, dir := range w.dirs {
-		args = append(args, "--find-links", dir)
+	for _, d := range w.dirs {
+		args = append(args, "--find-links", d)
 	}
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, w.python, args...)
 	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, w.log), io.MultiWriter(&out, w.log)
 	fmt.Fprintf(w.log, "$ %s %s\n", w.python, strings.Join(args, " "))
-	if err := cmd.Run(); err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		if m := noMatchRE.FindStringSubmatch(out.String()); m != nil {
-			return &NoWheelError{Package: m[1], Platform: p}
-		}
-		if strings.Contains(out.String(), "No module named pip") {
-			return fmt.Errorf("downloading wheels for %s needs pip (%s -m pip): install it (Debian: apt install python3-pip)", p, w.python)
-		}
-		return fmt.Errorf("download the wheels for %s: %v\n%s", p, err, lastLines(out.String(), 8))
-	}
-	return nil
+	err := cmd.Run()
+	return out.String(), err
 }
 
 func lastLines(s string, n int) string {
