@@ -45,12 +45,12 @@ func (d Deps) Source(base string) pyruntime.Source {
 // Deps is a project's dependency source.
 type Deps struct {
 	Kind string // one of the Deps* constants
-	// File is the file the dependencies are read from (uv.lock, pyproject.toml or
-	// requirements.txt); "" for DepsNone.
+	// File is the file the dependencies are read from (uv.lock, pyproject.toml, requirements.txt,
+	// Pipfile or environment.yml); "" for DepsNone.
 	File string
 	// Requirements are pyproject.toml's [project].dependencies (DepsPyproject), its
-	// [tool.poetry.dependencies] (DepsPoetry) or Pipfile's [packages] (DepsPipenv), as PEP 508
-	// requirements.
+	// [tool.poetry.dependencies] (DepsPoetry), Pipfile's [packages] (DepsPipenv) or
+	// environment.yml's packages (DepsConda), as PEP 508 requirements.
 	Requirements []string
 	// LockFile is the lock another tool wrote beside them (poetry.lock, Pipfile.lock), whose pins
 	// are the Constraints of the resolution; "" when none.
