@@ -59,6 +59,10 @@ func TestScriptChoice(t *testing.T) {
 			"report.py": "", "test_report.py": "", "conftest.py": "", "setup.py": ""}, "report.py", nil},
 		{"the one script that imports streamlit", map[string]string{
 			"dashboard.py": "import pandas as pd\nimport streamlit as st\n", "fetch_data.py": "import requests\n"}, "dashboard.py", nil},
+		// An app.py that imports streamlit only through its own module is still the named
+		// script, beside pages/ and another script that imports streamlit.
+		{"pages/ and an app that imports streamlit indirectly", map[string]string{"app.py": "from ui import main\nmain()\n",
+			"ui.py": "import streamlit as st\n", "admin.py": "import streamlit as st\n", "pages/a.py": "import streamlit as st\n"}, "app.py", nil},
 		{"several import streamlit", map[string]string{
 			"a.py": "import streamlit as st\n", "b.py": "from streamlit import write\n", "c.py": "import os\n"}, "", []string{"a.py", "b.py"}},
 		// PeterAVG/load_shifting: nothing at the top, the app in src/ beside its pages.

@@ -32,7 +32,7 @@ func findScript(dir string) (string, error) {
 	if len(top) == 0 {
 		return scriptBelow(dir)
 	}
-	scripts := streamlitScripts(dir, withoutHelpers(dir, top))
+	scripts := withoutTests(withoutHelpers(dir, top))
 	if isDir(filepath.Join(dir, "pages")) && len(scripts) == 1 {
 		return filepath.Join(dir, scripts[0]), nil
 	}
@@ -41,6 +41,7 @@ func findScript(dir string) (string, error) {
 			return p, nil
 		}
 	}
+	scripts = importingStreamlit(dir, scripts)
 	switch {
 	case len(scripts) == 1:
 		return filepath.Join(dir, scripts[0]), nil
@@ -112,14 +113,16 @@ func Scripts(dir string) []string {
 	return nil
 }
 
-// streamlitScripts drops the files that are not apps from names: tests (pytest's test_*.py,
-// *_test.py, conftest.py), setup.py, and, when some of the rest import streamlit, those that do
-// not.
-func streamlitScripts(dir string, names []string) []string {
-	names = slices.DeleteFunc(slices.Clone(names), func(n string) bool {
+// withoutTests drops tests (pytest's test_*.py, *_test.py, conftest.py) and setup.py from names.
+func withoutTests(names []string) []string {
+	return slices.DeleteFunc(slices.Clone(names), func(n string) bool {
 		stem := strings.ToLower(strings.TrimSuffix(n, filepath.Ext(n)))
 		return strings.HasPrefix(stem, "test_") || strings.HasSuffix(stem, "_test") || stem == "conftest" || stem == "setup"
 	})
+}
+
+// importingStreamlit are the names that import streamlit, when some do; else all of them.
+func importingStreamlit(dir string, names []string) []string {
 	var st []string
 	for _, n := range names {
 		if importedModules(filepath.Join(dir, n))["streamlit"] {
