@@ -23,6 +23,13 @@ import (
 
 // poetryTool is pyproject.toml's [tool.poetry].
 type poetryTool struct {
+	Source []struct {
+		URL       string `toml:"url"`
+		Priority  string `toml:"priority"`
+		Default   bool   `toml:"default"`   // Poetry 1
+		Secondary bool   `toml:"secondary"` // Poetry 1
+		Explicit  bool   `toml:"explicit"`
+	} `toml:"source"`
 	Dependencies map[string]any `toml:"dependencies"`
 	Group        map[string]struct {
 		Optional     bool           `toml:"optional"`
@@ -58,7 +65,38 @@ func poetryRequirements(file string, pt *poetryTool) (reqs []string, python stri
 			reqs = append(reqs, rs...)
 		}
 	}
-	return reqs, python, nil
+	return append(poetryIndexes(pt), reqs...), python, nil
+}
+
+// poetryIndexes are [[tool.poetry.source]] as index options: a primary source (or Poetry 1's
+// default) replaces PyPI, as in Poetry; supplemental and secondary ones are asked too; explicit
+// ones serve only the packages that name them, which a requirement cannot say (left out).
+func poetryIndexes(pt *poetryTool) []string {
+	var primary, extra []string
+	for _, src := range pt.Source {
+		switch prio := strings.ToLower(src.Priority); {
+		case src.URL == "" || prio == "explicit" || src.Explicit:
+		case prio == "supplemental" || prio == "secondary" || src.Secondary:
+			extra = append(extra, src.URL)
+		default: // "primary", Poetry 1's default = true, or none given
+			primary = append(primary, src.URL)
+		}
+	}
+	return indexOptions(primary, extra)
+}
+
+// indexOptions are requirements-file lines for package indexes: the first primary one as
+// --index-url, every other as --extra-index-url; none when PyPI alone serves.
+func indexOptions(primary, extra []string) []string {
+	var out []string
+	for i, u := range append(primary, extra...) {
+		if i == 0 && len(primary) > 0 {
+			out = append(out, "--index-url "+u)
+		} else {
+			out = append(out, "--extra-index-url "+u)
+		}
+	}
+	return out
 }
 
 // poetryEntry is one dependency of Poetry's: a constraint string, a table (version, extras,
@@ -267,7 +305,32 @@ func pythonMarker(s string) (string, error) {
 
 // pipfile is what Desklit reads of a Pipfile.
 type pipfile struct {
+	Source []struct {
+		URL string `toml:"url"`
+	} `toml:"source"`
 	Packages map[string]any `toml:"packages"`
+}
+
+// pypiSimple is PyPI's index, the one a Pipfile names by default.
+func pypiSimple(u string) bool {
+	u = strings.TrimSuffix(strings.ToLower(u), "/")
+	return u == "https://pypi.org/simple" || u == "https://pypi.python.org/simple"
+}
+
+// pipfileIndexes are a Pipfile's [[source]] as index options: Pipenv installs from the first and
+// looks in the others (a package's own index = "…" cannot be said in a requirement: all are
+// asked). Only PyPI: none.
+func pipfileIndexes(pf *pipfile) []string {
+	var urls []string
+	for _, src := range pf.Source {
+		if src.URL != "" {
+			urls = append(urls, src.URL)
+		}
+	}
+	if len(urls) == 0 || (len(urls) == 1 && pypiSimple(urls[0])) {
+		return nil
+	}
+	return indexOptions(urls[:1], urls[1:])
 }
 
 // pipfileMarkers are the keys of a Pipfile package table that are environment markers.
@@ -283,7 +346,7 @@ func pipfileRequirements(file string) ([]string, error) {
 	if err := toml.Unmarshal(data, &pf); err != nil {
 		return nil, tomlError(file, err)
 	}
-	var reqs []string
+	reqs := pipfileIndexes(&pf)
 	for _, name := range slices.Sorted(maps.Keys(pf.Packages)) {
 		var req string
 		switch v := pf.Packages[name].(type) {

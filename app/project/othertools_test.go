@@ -37,6 +37,21 @@ func TestPoetryProject(t *testing.T) {
 name = "sales"
 version = "0.1.0"
 
+[[tool.poetry.source]]
+name = "corp"
+url = "https://pypi.corp.example/simple"
+priority = "primary"
+
+[[tool.poetry.source]]
+name = "mirror"
+url = "https://mirror.example/simple"
+priority = "supplemental"
+
+[[tool.poetry.source]]
+name = "torch"
+url = "https://download.pytorch.org/whl/cpu"
+priority = "explicit"
+
 [tool.poetry.dependencies]
 python = "^3.10"
 streamlit = "^1.40"
@@ -93,6 +108,7 @@ lock-version = "2.0"
 		t.Fatal(err)
 	}
 	want := []string{
+		"--index-url https://pypi.corp.example/simple", "--extra-index-url https://mirror.example/simple",
 		"pandas[excel]>=2.2,<2.3",
 		"plotting @ " + fileURL(filepath.Join(dir, "libs/plotting")),
 		"pywin32; sys_platform == \"win32\"",
@@ -132,6 +148,11 @@ func TestPipenvProject(t *testing.T) {
 	dir := tree(t, map[string]string{
 		"app.py": "import streamlit as st\n",
 		"Pipfile": `[[source]]
+url = "https://pypi.corp.example/simple"
+verify_ssl = true
+name = "corp"
+
+[[source]]
 url = "https://pypi.org/simple"
 verify_ssl = true
 name = "pypi"
@@ -158,7 +179,8 @@ python_version = "3.11"
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"pandas==2.2.3", "pywin32; sys_platform == 'win32'", "requests[socks]>=2.31", "streamlit"}
+	want := []string{"--index-url https://pypi.corp.example/simple", "--extra-index-url https://pypi.org/simple",
+		"pandas==2.2.3", "pywin32; sys_platform == 'win32'", "requests[socks]>=2.31", "streamlit"}
 	if p.Deps.Kind != DepsPipenv || !slices.Equal(p.Deps.Requirements, want) {
 		t.Errorf("deps %s %q, want %q", p.Deps.Kind, p.Deps.Requirements, want)
 	}

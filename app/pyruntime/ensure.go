@@ -263,10 +263,20 @@ func (o Options) installArgs(online bool) []string {
 	return append(args, o.projectSources()...)
 }
 
-// projectSources are the package-source options of the project's requirements file (its
+// projectSources are the package-source options of the project's requirements (its
 // --index-url, --extra-index-url and --find-links lines): the resolution read them from the file,
 // and the install from the lock asks the same places.
 func (o Options) projectSources() []string {
+	if o.Source.Kind == SourcePyproject {
+		// A Pipfile's or Poetry's package indexes, as option lines among the requirements.
+		var r reqFile
+		for i, line := range o.Source.Requirements {
+			if strings.HasPrefix(line, "-") {
+				_ = r.readLine(o.Source.File, i+1, line, false, map[string]bool{})
+			}
+		}
+		return r.Sources
+	}
 	if o.Source.Kind != SourceRequirements && o.Source.Kind != SourceLocked {
 		return nil
 	}

@@ -43,6 +43,22 @@ func TestOnlineFallbackForAPin(t *testing.T) {
 		t.Error("no progress message says that the install went to the package index")
 	}
 
+	// The same from a Pipfile's or Poetry's index (option lines among the requirements): the
+	// install from the lock asks that index too.
+	pp := f.opts
+	pp.Offline = false
+	pp.Imports = []string{"desklit_fake_a"}
+	pp.DataDir, pp.CacheDir = filepath.Join(t.TempDir(), "data"), filepath.Join(t.TempDir(), "cache")
+	pp.Source = f.project(t, SourcePyproject, map[string]string{"pyproject.toml": "[project]\nname = \"x\"\n"})
+	pp.Source.Requirements = []string{"--index-url " + ix.URL, "desklit-fake-a==1.1"}
+	penv, err := Ensure(context.Background(), pp)
+	if err != nil {
+		t.Fatalf("Ensure from an index named among the requirements: %v\n%s", err, pp.Log)
+	}
+	if got := runPy(t, penv.Python, "import desklit_fake_a; print(desklit_fake_a.VALUE)"); got != "a11" {
+		t.Errorf("desklit_fake_a.VALUE = %q, want the index's 1.1", got)
+	}
+
 	// Offline: the same project fails, naming the package, where Desklit looked, and the fix.
 	off := f.opts
 	off.DataDir, off.CacheDir = filepath.Join(t.TempDir(), "data"), filepath.Join(t.TempDir(), "cache")
