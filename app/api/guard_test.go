@@ -3,7 +3,6 @@ package api
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -93,16 +92,7 @@ func guardGet(t *testing.T, g *Guard, path string, hdr http.Header) (int, http.H
 	for k, vs := range hdr {
 		req.Header[k] = vs
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var body map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
-		t.Fatalf("GET %s: the answer is not JSON: %v", path, err)
-	}
-	return resp.StatusCode, resp.Header, body
+	return testutil.DoJSON(t, req)
 }
 
 // newGuardFixture is a guard on a test issuer in front of a recording service, and a forger of

@@ -138,6 +138,7 @@ func findDeps(dir string) (Deps, error) {
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return d, err
 	}
+	conda := condaFile(dir)
 	switch {
 	case pp != nil && isFile(filepath.Join(dir, "uv.lock")):
 		d.Kind, d.File = DepsUVLock, filepath.Join(dir, "uv.lock")
@@ -159,8 +160,8 @@ func findDeps(dir string) (Deps, error) {
 		if d.Requirements, err = pipfileRequirements(d.File); err != nil {
 			return d, err
 		}
-	case condaFile(dir) != "":
-		d.Kind, d.File = DepsConda, condaFile(dir)
+	case conda != "":
+		d.Kind, d.File = DepsConda, conda
 		if d.Requirements, d.LeftOut, err = condaRequirements(d.File); err != nil {
 			return d, err
 		}

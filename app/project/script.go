@@ -18,17 +18,10 @@ import (
 // (a data-fetching script beside the dashboard). Several candidates: a NoScriptError listing
 // them, for the user to choose.
 func findScript(dir string) (string, error) {
-	entries, err := os.ReadDir(dir)
+	top, err := pyFiles(dir)
 	if err != nil {
 		return "", err
 	}
-	var top []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".py") {
-			top = append(top, e.Name())
-		}
-	}
-	slices.Sort(top)
 	if len(top) == 0 {
 		return scriptBelow(dir)
 	}
@@ -72,7 +65,7 @@ func scriptBelow(dir string) (string, error) {
 			continue
 		}
 		sub := filepath.Join(dir, name)
-		if !hasScripts(sub) {
+		if own, _ := pyFiles(sub); len(own) == 0 {
 			continue // one level only
 		}
 		script, err := findScript(sub)
@@ -95,12 +88,20 @@ func scriptBelow(dir string) (string, error) {
 	return "", &NoScriptError{Dir: dir, Candidates: found}
 }
 
-// hasScripts reports whether a folder holds a .py file of its own.
-func hasScripts(dir string) bool {
-	entries, _ := os.ReadDir(dir)
-	return slices.ContainsFunc(entries, func(e os.DirEntry) bool {
-		return !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".py")
-	})
+// pyFiles are the names of a folder's own .py files, sorted.
+func pyFiles(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".py") {
+			out = append(out, e.Name())
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // Scripts are the folder's candidate entrypoints (its top-level .py files that no other file of
@@ -143,12 +144,9 @@ var importRE = regexp.MustCompile(`^\s*(?:from\s+([A-Za-z_][\w]*)[\w.]*\s+import
 // top-level files and pages/).
 func withoutHelpers(dir string, top []string) []string {
 	files := slices.Clone(top)
-	if pages, err := os.ReadDir(filepath.Join(dir, "pages")); err == nil {
-		for _, e := range pages {
-			if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".py") {
-				files = append(files, filepath.Join("pages", e.Name()))
-			}
-		}
+	pages, _ := pyFiles(filepath.Join(dir, "pages"))
+	for _, n := range pages {
+		files = append(files, filepath.Join("pages", n))
 	}
 	imported := map[string]bool{}
 	for _, f := range files {

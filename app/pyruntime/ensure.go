@@ -270,9 +270,10 @@ func (o Options) projectSources() []string {
 	if o.Source.Kind == SourcePyproject {
 		// A Pipfile's or Poetry's package indexes, as option lines among the requirements.
 		var r reqFile
+		seen := map[string]bool{}
 		for i, line := range o.Source.Requirements {
 			if strings.HasPrefix(line, "-") {
-				_ = r.readLine(o.Source.File, i+1, line, false, map[string]bool{})
+				_ = r.readLine(o.Source.File, i+1, line, false, seen)
 			}
 		}
 		return r.Sources

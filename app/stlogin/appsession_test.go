@@ -2,15 +2,13 @@ package stlogin
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/desklit/desklit/app/authflow"
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // call sends method path to the broker with bearer (none when "") and hdr, and reads the JSON
@@ -27,16 +25,8 @@ func call(t *testing.T, b *Broker, method, path, bearer string, hdr map[string]s
 	for k, v := range hdr {
 		req.Header.Set(k, v)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var out map[string]any
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil && !errors.Is(err, io.EOF) {
-		t.Fatalf("%s %s: the answer is not JSON: %v", method, path, err)
-	}
-	return resp.StatusCode, out
+	status, _, out := testutil.DoJSON(t, req)
+	return status, out
 }
 
 func TestSessionAnswersOnlyTheApp(t *testing.T) {

@@ -1,10 +1,12 @@
 // Package testutil holds what many packages' tests need alike: a log sink that goroutines may
-// write while the test reads it, and free loopback ports.
+// write while the test reads it, free loopback ports, and HTTP requests read alike.
 package testutil
 
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -114,4 +116,20 @@ func Status(t testing.TB, url string, hdr map[string]string) int {
 		t.Fatalf("GET %s: %v", url, err)
 	}
 	return resp.StatusCode
+}
+
+// DoJSON sends req and reads its JSON answer (nil for an empty body); an answer that is not JSON
+// fails the test.
+func DoJSON(t testing.TB, req *http.Request) (int, http.Header, map[string]any) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&body); err != nil && !errors.Is(err, io.EOF) {
+		t.Fatalf("%s %s: the answer is not JSON: %v", req.Method, req.URL.Path, err)
+	}
+	return resp.StatusCode, resp.Header, body
 }
