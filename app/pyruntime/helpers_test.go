@@ -37,8 +37,14 @@ func testPython(t *testing.T) Python {
 // returns its sha256.
 func makeWheel(t *testing.T, dir, dist, version, value string) string {
 	t.Helper()
-	module := strings.ReplaceAll(dist, "-", "_")
-	info := module + "-" + version + ".dist-info"
+	return makeWheelOf(t, dir, dist, strings.ReplaceAll(dist, "-", "_"), version, value)
+}
+
+// makeWheelOf is makeWheel for a distribution whose module has another name (streamlit-nightly's
+// is streamlit).
+func makeWheelOf(t *testing.T, dir, dist, module, version, value string) string {
+	t.Helper()
+	info := strings.ReplaceAll(dist, "-", "_") + "-" + version + ".dist-info"
 	files := []struct{ name, body string }{
 		{module + "/__init__.py", fmt.Sprintf("VALUE = %q\n", value)},
 		{module + "/data.txt", "some package data\n"},
@@ -63,7 +69,7 @@ func makeWheel(t *testing.T, dir, dist, version, value string) string {
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	name := module + "-" + version + "-py3-none-any.whl"
+	name := strings.ReplaceAll(dist, "-", "_") + "-" + version + "-py3-none-any.whl"
 	if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}

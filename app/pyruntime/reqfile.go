@@ -9,6 +9,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"golang.org/x/text/encoding/unicode"
@@ -48,6 +49,11 @@ func (r reqFile) names(name string) bool {
 		}
 	}
 	return false
+}
+
+// namesStreamlit reports whether a requirement names a distribution of Streamlit.
+func (r reqFile) namesStreamlit() bool {
+	return slices.ContainsFunc(streamlitDists, r.names)
 }
 
 // constrains reports whether a constraint names the package.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 )
@@ -176,7 +177,7 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		if err := o.runUV(ctx, false, args, nil, nil); err != nil {
 			return fmt.Errorf("read %s: %w", src.File, err)
 		}
-		if req, err := readRequirements(exported); err == nil && req.names("streamlit") {
+		if req, err := readRequirements(exported); err == nil && req.namesStreamlit() {
 			return os.Rename(exported, out)
 		}
 		inputs = append(inputs, exported)
@@ -299,7 +300,7 @@ func (o Options) extraRequirements(inputs []string) ([]string, error) {
 	}
 	var extra []string
 	switch {
-	case all.names("streamlit"):
+	case all.namesStreamlit():
 	case all.constrains("streamlit"):
 		extra = append(extra, "streamlit")
 	default:
@@ -317,6 +318,14 @@ func (o Options) extraRequirements(inputs []string) ([]string, error) {
 	}
 	return extra, nil
 }
+
+// streamlitDists are the distributions that install the streamlit module: Streamlit's releases
+// and its nightly builds (streamlit-nightly, which apps written for a feature not yet released
+// name instead). Desklit adds no Streamlit to a project that names either: both in one
+// environment overwrite each other's files.
+var streamlitDists = []string{"streamlit", "streamlit-nightly"}
+
+func isStreamlit(name string) bool { return slices.Contains(streamlitDists, name) }
 
 // pinnedVersion is the version a lock pins for name ("" when none).
 func pinnedVersion(lock []byte, name string) string {
@@ -348,7 +357,7 @@ func (o Options) checkedLock(file, from string) (Lock, error) {
 	sum := sha256.Sum256(data)
 	lock.Hash = hex.EncodeToString(sum[:])
 	for _, p := range pins {
-		if p.Name == "streamlit" {
+		if isStreamlit(p.Name) {
 			lock.Streamlit = p.Version
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -229,12 +230,14 @@ func TestParseRange(t *testing.T) {
 
 // TestResolveProjectStreamlit: the project's own Streamlit pin is read from its requirements as
 // pip reads them (a PowerShell freeze is UTF-16) and installed as pinned; one older than
-// desklit_auth supports runs with a warning that says what stops working.
+// desklit_auth supports runs with a warning that says what stops working; a project on
+// Streamlit's nightly builds gets no Streamlit release beside them (both install the module).
 func TestResolveProjectStreamlit(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testPython(t))
 	makeWheel(t, f.wheelhouse, "streamlit", "1.60.0", "st160")
 	makeWheel(t, f.wheelhouse, "streamlit", "1.20.0", "st120")
+	makeWheelOf(t, f.wheelhouse, "streamlit-nightly", "streamlit", "1.66.2.dev20261026", "nightly")
 	tests := []struct {
 		name, version, warning string
 		body                   []byte
@@ -243,6 +246,7 @@ func TestResolveProjectStreamlit(t *testing.T) {
 		{"a constraints file", "1.60.0", "", []byte("desklit-fake-a\n-c constraints.txt\n")},
 		{"older than desklit_auth supports", "1.20.0", "pins streamlit 1.20.0, older than 1.30.0: the app runs, but Desklit's sign-in component (desklit_auth) needs streamlit 1.30.0 or newer",
 			[]byte("streamlit==1.20.0\n")},
+		{"Streamlit's nightly builds", "1.66.2.dev20261026", "", []byte("desklit-fake-a\nstreamlit-nightly\n")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -257,6 +261,13 @@ func TestResolveProjectStreamlit(t *testing.T) {
 			}
 			if lock.Streamlit != tt.version || !strings.Contains(lock.Warning, tt.warning) || (tt.warning == "") != (lock.Warning == "") {
 				t.Errorf("lock streamlit %s, warning %q; want %s, %q", lock.Streamlit, lock.Warning, tt.version, tt.warning)
+			}
+			data, err := os.ReadFile(lock.File)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := len(regexp.MustCompile(`(?m)^streamlit(-nightly)?==`).FindAll(data, -1)); n != 1 {
+				t.Errorf("the lock installs the streamlit module from %d distributions:\n%s", n, data)
 			}
 		})
 	}
