@@ -170,11 +170,21 @@ func nonEmpty(m map[string]string) map[string]string {
 }
 
 // stLoginShape is what the package keeps of an st.login app's [auth] (.streamlit/secrets.toml,
-// which it leaves out): its named providers and expose_tokens; nil for any other app.
-func stLoginShape(dir string) (*project.StLogin, error) {
-	a, err := stlogin.ReadAppAuth([]string{filepath.Join(dir, ".streamlit", "secrets.toml")})
-	if err != nil || a == nil {
+// which it leaves out): its named providers and expose_tokens, with the providers the app's code
+// names; for an app cloned without its secrets.toml, what its code and a secrets example name;
+// nil for an app that does not use st.login.
+func stLoginShape(p *project.Project) (*project.StLogin, error) {
+	a, err := stlogin.ReadAppAuth([]string{filepath.Join(p.RunDir(), ".streamlit", "secrets.toml")})
+	if err != nil {
 		return nil, err
 	}
-	return &project.StLogin{Providers: a.Providers, ExposeTokens: a.ExposeTokens}, nil
+	code, err := p.StLoginShape()
+	if err != nil || a == nil {
+		return code, err
+	}
+	out := &project.StLogin{Providers: a.Providers, ExposeTokens: a.ExposeTokens}
+	if code != nil {
+		out.Providers = project.MergeProviders(out.Providers, code.Providers)
+	}
+	return out, nil
 }

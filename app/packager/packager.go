@@ -172,7 +172,7 @@ func prepare(o Options) (*build, error) {
 	b.man = packaged.Manifest{AppID: appID, Name: name, Version: ver, Desklit: version.Version, Project: "app",
 		Script: filepath.ToSlash(rel), Lock: "requirements.lock.txt", Wheelhouse: "wheelhouse", Files: map[string]string{},
 		Ports: p.Ports, Auth: nonEmpty(p.Auth.Values())}
-	if b.man.StLogin, err = stLoginShape(p.RunDir()); err != nil {
+	if b.man.StLogin, err = stLoginShape(p); err != nil {
 		return nil, err
 	}
 	if err := b.collectFiles(); err != nil {

@@ -56,7 +56,8 @@ type Project struct {
 	// Wheels is the project's own wheels/ folder, when it has one (used offline).
 	Wheels string
 	// StLogin is what a package recorded of its app's st.login [auth], for a packaged app (whose
-	// secrets.toml the package leaves out); nil for a project, whose secrets the shell reads.
+	// secrets.toml the package leaves out); nil for a project, whose secrets the shell reads and
+	// whose code StLoginShape reads.
 	StLogin *StLogin
 }
 

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/stlogin"
 )
 
@@ -41,9 +42,21 @@ func (s *Shell) stLoginFlags(secretsFlags []string) ([]string, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("the app's secrets: %w", err)
 	}
-	if p := s.Project(); app == nil && p != nil && p.StLogin != nil {
-		// A packaged st.login app: its secrets.toml was left out, the package kept its shape.
-		app = &stlogin.AppAuth{Providers: p.StLogin.Providers, ExposeTokens: p.StLogin.ExposeTokens}
+	// A packaged st.login app: its secrets.toml was left out, the package kept its shape. A
+	// project cloned without its secrets.toml: its code names the providers it signs in with.
+	if p := s.Project(); p != nil {
+		shape, err := p.StLoginShape()
+		if err != nil {
+			return nil, "", fmt.Errorf("the app's use of st.login: %w", err)
+		}
+		switch {
+		case shape == nil:
+		case app == nil:
+			s.log.Info("st.login: the app calls it and no secrets file has an [auth]: Desklit's sign-in serves it", "providers", shape.Providers)
+			app = &stlogin.AppAuth{Providers: shape.Providers, ExposeTokens: shape.ExposeTokens}
+		default:
+			app.Providers = project.MergeProviders(app.Providers, shape.Providers)
+		}
 	}
 	if app == nil {
 		return nil, "", nil

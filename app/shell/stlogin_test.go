@@ -76,3 +76,45 @@ func TestPackagedStLoginAppStartsThroughTheBroker(t *testing.T) {
 		t.Fatalf("secrets file: %v\n%s", err, data)
 	}
 }
+
+// An st.login app cloned without its secrets.toml (a public repository leaves it out): its code
+// says it signs in and with which providers, and Desklit's [auth] has each; an app whose secrets
+// do have an [auth] gets the providers its code names beside its own.
+func TestClonedStLoginAppStartsThroughTheBroker(t *testing.T) {
+	dir := t.TempDir()
+	app := "import streamlit as st\nif st.button('Auth0 Login'):\n    st.login(provider=\"auth0\")\n"
+	if err := os.WriteFile(filepath.Join(dir, "app.py"), []byte(app), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := New(Options{Config: &config.Config{StreamlitPort: 4010}, Paths: config.Paths{Run: filepath.Join(dir, "run")},
+		Project: &project.Project{Dir: dir}})
+	t.Cleanup(func() { _ = s.Stop(context.Background()) })
+	argv := []string{"/env/bin/python", "-m", "streamlit", "run", "app.py"}
+	secrets := filepath.Join(dir, "secrets.toml")
+	for _, tt := range []struct {
+		secrets string
+		want    []string
+	}{
+		{"", []string{"[auth.auth0]"}},
+		{"[auth.google]\nclient_id = \"app\"\n", []string{"[auth.auth0]", "[auth.google]"}},
+	} {
+		if tt.secrets != "" {
+			if err := os.WriteFile(secrets, []byte(tt.secrets), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		got, _, err := s.stLogin(slices.Clone(argv), nil, []string{"--secrets.files", secrets})
+		if err != nil || len(got) != 7 || got[2] != "desklit_auth.stlogin" {
+			t.Fatalf("argv %v err %v", got, err)
+		}
+		data, err := os.ReadFile(got[6])
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(string(data), w) {
+				t.Errorf("secrets %q: Desklit's secrets file lacks %s:\n%s", tt.secrets, w, data)
+			}
+		}
+	}
+}
