@@ -53,6 +53,9 @@ type Project struct {
 	// gets them instead of Desklit's demo API, unless DemoAPI (desklit.toml demo_api = true).
 	Services []Service
 	DemoAPI  bool
+	// ImportPaths are the folders of a src-layout project's own package (importPaths), which its
+	// processes get on PYTHONPATH.
+	ImportPaths []string
 	// Wheels is the project's own wheels/ folder, when it has one (used offline).
 	Wheels string
 	// StLogin is what a package recorded of its app's st.login [auth], for a packaged app (whose
@@ -169,6 +172,7 @@ func Load(path string) (*Project, error) {
 	if p.Deps, p.WorkDir, err = findDepsUp(p.Dir); err != nil {
 		return nil, err
 	}
+	p.ImportPaths = importPaths(p.WorkDir)
 	if p.Auth.Empty() {
 		if p.Auth, err = streamlitAuth(p.WorkDir); err != nil {
 			return nil, err

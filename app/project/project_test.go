@@ -7,23 +7,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // tree writes files (slash path → body) under a new folder and returns it.
-func tree(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for name, body := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+var tree = testutil.Tree
 
 func TestScriptChoice(t *testing.T) {
 	tests := []struct {

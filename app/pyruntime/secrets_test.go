@@ -1,22 +1,15 @@
 package pyruntime
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 func TestSecretsFlags(t *testing.T) {
-	write := func(t *testing.T, path, text string) {
-		t.Helper()
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	write := testutil.WriteFile
 	var home string // each case's
 	noEnv := func(k string) string {
 		if k == "HOME" || k == "USERPROFILE" {

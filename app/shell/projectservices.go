@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -108,15 +107,9 @@ func (s *Shell) serviceSpec(set *serviceSet, ps plannedService) (supervisor.Spec
 	env := s.rt.Env
 	s.mu.Unlock()
 	sv, dir := ps.sv, set.project.Dir
-	// Bytecode goes to the environment's pycache, as Streamlit's: a __pycache__ in the project's
-	// folder would make Streamlit's file watcher rerun the app.
-	inherited := slices.DeleteFunc(s.childEnv(), func(kv string) bool {
-		return strings.HasPrefix(kv, "PYTHONDONTWRITEBYTECODE=") || strings.HasPrefix(kv, "PYTHONPYCACHEPREFIX=")
-	})
-	childEnv := withPath(inherited, filepath.Dir(env.Python))
+	childEnv := withPath(s.pythonEnv(set.project, env), filepath.Dir(env.Python))
 	childEnv = append(childEnv, s.serviceEnv(set)...)
-	childEnv = append(childEnv, "PORT="+strconv.Itoa(ps.private), "VIRTUAL_ENV="+env.Dir, "PYTHONUNBUFFERED=1",
-		"PYTHONPYCACHEPREFIX="+env.PycachePrefix(), "DESKLIT_SERVICE_NAME="+sv.Name)
+	childEnv = append(childEnv, "PORT="+strconv.Itoa(ps.private), "VIRTUAL_ENV="+env.Dir, "DESKLIT_SERVICE_NAME="+sv.Name)
 	if ps.secret != "" {
 		childEnv = append(childEnv, "DESKLIT_GUARD_SECRET="+ps.secret)
 	}

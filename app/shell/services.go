@@ -2,11 +2,13 @@ package shell
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"syscall"
 	"time"
 
+	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/supervisor"
 	"github.com/desklit/desklit/app/version"
@@ -84,6 +86,28 @@ func childEnv(inherited, config []string) []string {
 	return append(env, config...)
 }
 
+// pythonEnv is the environment of a Python process of the project (Streamlit, its services):
+// the user's, with bytecode in the environment's pycache, never the project's folders (a
+// __pycache__ there would make Streamlit's file watcher rerun the app; a PYTHONDONTWRITEBYTECODE
+// inherited from the user's shell would make every start compile the whole of Streamlit and
+// pandas again), and a src-layout project's own package on PYTHONPATH (p.ImportPaths) before
+// what the user's PYTHONPATH names.
+func (s *Shell) pythonEnv(p *project.Project, env pyruntime.Env) []string {
+	out := slices.DeleteFunc(s.childEnv(), func(kv string) bool {
+		return strings.HasPrefix(kv, "PYTHONDONTWRITEBYTECODE=") || strings.HasPrefix(kv, "PYTHONPYCACHEPREFIX=")
+	})
+	out = append(out, "PYTHONUNBUFFERED=1", "PYTHONPYCACHEPREFIX="+env.PycachePrefix())
+	if p == nil || len(p.ImportPaths) == 0 {
+		return out
+	}
+	paths := slices.Clone(p.ImportPaths)
+	if user := envLookup(out)("PYTHONPATH"); user != "" {
+		paths = append(paths, user)
+	}
+	return append(slices.DeleteFunc(out, func(kv string) bool { return strings.HasPrefix(kv, "PYTHONPATH=") }),
+		"PYTHONPATH="+strings.Join(paths, string(os.PathListSeparator)))
+}
+
 // streamlitSpec is the Streamlit service of the running project; it needs only the Python
 // environment, so it can start while the session side is still coming up. The project runs in
 // its own folder, so that its data files, .streamlit/config.toml and secrets.toml are found.
@@ -100,18 +124,10 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		return supervisor.Spec{}, err
 	}
 	script, dir := rt.Script, rt.Dir // chosen with the runtime (runtimeRequest)
-	// Where bytecode goes is Desklit's to say: the environment's pycache, never the project's
-	// folders; a PYTHONDONTWRITEBYTECODE inherited from the user's shell would make every start
-	// compile the whole of Streamlit and pandas again.
-	inherited := slices.DeleteFunc(s.childEnv(), func(kv string) bool {
-		return strings.HasPrefix(kv, "PYTHONDONTWRITEBYTECODE=") || strings.HasPrefix(kv, "PYTHONPYCACHEPREFIX=")
-	})
-	streamlitEnv := append(inherited,
+	streamlitEnv := append(s.pythonEnv(p, rt.Env),
 		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
 		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
 		"DESKLIT_API_URL="+s.cfg.APIURL(),
-		"PYTHONUNBUFFERED=1",
-		"PYTHONPYCACHEPREFIX="+rt.Env.PycachePrefix(),
 		"STREAMLIT_BROWSER_GATHER_USAGE_STATS=false",
 	)
 	streamlitEnv = append(streamlitEnv, s.serviceEnv(set)...)

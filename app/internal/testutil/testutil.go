@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -65,6 +66,27 @@ func SetFreePorts(t testing.TB, env map[string]string, names ...string) {
 	for i, p := range FreePorts(t, len(names)) {
 		env[names[i]] = strconv.Itoa(p)
 	}
+}
+
+// WriteFile writes body to path (0644), making its folders.
+func WriteFile(t testing.TB, path, body string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Tree writes files (slash path → body) under a new temporary folder and returns it.
+func Tree(t testing.TB, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, body := range files {
+		WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), body)
+	}
+	return dir
 }
 
 // Unavailable skips the test for want of something this machine lacks (a tool, a variable, a
