@@ -169,17 +169,27 @@ func Load(path string) (*Project, error) {
 			p.Script = filepath.Join(p.Dir, filepath.FromSlash(s.Script))
 		}
 	}
+	if p.Script == "" {
+		if p.Script, err = findScript(p.Dir); err != nil {
+			return nil, err
+		}
+	}
 	if p.Deps, p.WorkDir, err = findDepsUp(p.Dir); err != nil {
 		return nil, err
+	}
+	if sub := filepath.Dir(p.Script); p.Deps.Kind == DepsNone && sub != p.Dir && strings.HasPrefix(sub, p.Dir+string(filepath.Separator)) {
+		// The app one folder down with its dependency file beside it (frontend/app.py and
+		// frontend/requirements.txt, backend/ beside them): the app's folder is its project's.
+		if p.Deps, err = findDeps(sub); err != nil {
+			return nil, err
+		}
+		if p.Deps.Kind != DepsNone {
+			p.WorkDir = sub
+		}
 	}
 	p.ImportPaths = importPaths(p.WorkDir)
 	if p.Auth.Empty() {
 		if p.Auth, err = streamlitAuth(p.WorkDir); err != nil {
-			return nil, err
-		}
-	}
-	if p.Script == "" {
-		if p.Script, err = findScript(p.Dir); err != nil {
 			return nil, err
 		}
 	}

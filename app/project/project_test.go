@@ -348,3 +348,25 @@ client_kwargs = { scope = "openid profile email offline_access", prompt = "login
 		t.Fatalf("no [auth]: %+v %v", p.Auth, err)
 	}
 }
+
+// A repository with the app in frontend/ beside its requirements.txt and an API in backend/ (the
+// shape of FastAPI + Streamlit repositories): opened at its root, the app is frontend/app.py,
+// its dependencies frontend's, and it runs there.
+func TestAppOneFolderDownWithItsDependencies(t *testing.T) {
+	t.Parallel()
+	dir := tree(t, map[string]string{
+		"frontend/app.py":           "import streamlit as st\nimport requests\n",
+		"frontend/requirements.txt": "streamlit==1.41.1\nrequests\n",
+		"backend/app.py":            "from fastapi import FastAPI\napp = FastAPI()\n",
+		"backend/requirements.txt":  "fastapi\nuvicorn\n",
+		"README.md":                 "# demo\n",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := filepath.Join(dir, "frontend")
+	if p.Script != filepath.Join(front, "app.py") || p.Deps.File != filepath.Join(front, "requirements.txt") || p.RunDir() != front {
+		t.Fatalf("script %s, deps %s, runs in %s", p.Script, p.Deps.File, p.RunDir())
+	}
+}

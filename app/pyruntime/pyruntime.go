@@ -72,11 +72,14 @@ type Options struct {
 	// they have no wheel at all (validators 0.20, which every Streamlit 1.12–1.22 freeze pins),
 	// and the package is made with a wheel built from the source.
 	FromSource []string
-	Name       string   // the app's name, for progress and messages
-	Imports    []string // modules the build-time check imports; default streamlit, requests
-	Progress   func(Progress)
-	Log        io.Writer    // the full output of uv and the import check
-	Logger     *slog.Logger // decisions (warm, rebuild, cleanup)
+	// Plain is a project service's environment (a backend with a requirements file of its own):
+	// its dependencies only, no Streamlit or requests added or required, no import check.
+	Plain    bool
+	Name     string   // the app's name, for progress and messages
+	Imports  []string // modules the build-time check imports; default streamlit, requests
+	Progress func(Progress)
+	Log      io.Writer    // the full output of uv and the import check
+	Logger   *slog.Logger // decisions (warm, rebuild, cleanup)
 	// BeforeBuild, when set, is called once the environment has failed its check and before
 	// Ensure rebuilds it (the shell stops a Streamlit it started early from it).
 	BeforeBuild func()
@@ -167,6 +170,9 @@ func (o Options) log() io.Writer {
 }
 
 func (o Options) imports() []string {
+	if o.Plain {
+		return o.Imports
+	}
 	if len(o.Imports) > 0 {
 		return o.Imports
 	}

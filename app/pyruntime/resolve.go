@@ -129,6 +129,9 @@ func (o Options) lockKey() (string, error) {
 		where = "target " + o.Platform.String()
 	}
 	fmt.Fprintf(h, "desklit-lock/1\x00%s\x00%s\x00uv %s\x00", o.Source.Kind, where, UVVersion)
+	if o.Plain {
+		h.Write([]byte("plain\x00"))
+	}
 	files := []string{o.Source.File, o.Source.Base}
 	switch o.Source.Kind {
 	case SourceUVLock:
@@ -177,7 +180,7 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		if err := o.runUV(ctx, false, args, nil, nil); err != nil {
 			return fmt.Errorf("read %s: %w", src.File, err)
 		}
-		if req, err := readRequirements(exported); err == nil && req.namesStreamlit() {
+		if req, err := readRequirements(exported); o.Plain || err == nil && req.namesStreamlit() {
 			return os.Rename(exported, out)
 		}
 		inputs = append(inputs, exported)
@@ -290,6 +293,9 @@ func (o Options) offlineFailure(err error, other func(error) error) error {
 // own pin, even in a constraints file, is the project's), and requests (desklit_auth's one
 // dependency).
 func (o Options) extraRequirements(inputs []string) ([]string, error) {
+	if o.Plain {
+		return nil, nil
+	}
 	var all reqFile
 	for _, f := range inputs {
 		r, err := readRequirements(f)
@@ -362,6 +368,9 @@ func (o Options) checkedLock(file, from string) (Lock, error) {
 		}
 	}
 	lock.Hashed = bytes.Count(data, []byte("--hash=")) > 0 && allHashed(data)
+	if o.Plain {
+		return lock, nil
+	}
 	switch {
 	case lock.Streamlit == "":
 		return Lock{}, fmt.Errorf("%s installs no streamlit: add streamlit==%s (with its hashes when the file uses them)", from, o.baseStreamlit())

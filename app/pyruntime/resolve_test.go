@@ -228,6 +228,39 @@ func TestParseRange(t *testing.T) {
 	}
 }
 
+// TestResolvePlain: a project service's environment (Options.Plain) holds its own dependencies
+// and nothing of Streamlit's: no streamlit or requests added, a hash lock without them accepted,
+// a lock of its own beside the app's for the same file.
+func TestResolvePlain(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	o := f.opts
+	o.Plain, o.AuthPackage, o.Imports = true, "", []string{"desklit_fake_b"}
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "desklit-fake-b\n"})
+	env, err := Ensure(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, o.Log)
+	}
+	data, _ := os.ReadFile(env.Lock.File)
+	if env.Lock.Packages != 1 || !strings.Contains(string(data), "desklit-fake-b==2.0") {
+		t.Errorf("plain lock %+v:\n%s", env.Lock, data)
+	}
+	if got := runPy(t, env.Python, "import importlib.util as u, desklit_fake_b; print(desklit_fake_b.VALUE, u.find_spec('streamlit'), u.find_spec('desklit_auth'))"); got != "b2 None None" {
+		t.Errorf("plain environment: %q", got)
+	}
+	app := o
+	app.Plain, app.Imports = false, nil
+	lock, err := Resolve(context.Background(), app)
+	if err != nil || lock.File == env.Lock.File || lock.Streamlit == "" {
+		t.Fatalf("the app's lock of the same file = %+v %v", lock, err)
+	}
+	// A hash lock without Streamlit is a service's lock as it is.
+	o.Source = Source{Kind: SourceLocked, File: env.Lock.File}
+	if _, err := Resolve(context.Background(), o); err != nil {
+		t.Fatalf("a plain hash lock: %v", err)
+	}
+}
+
 // TestResolveProjectStreamlit: the project's own Streamlit pin is read from its requirements as
 // pip reads them (a PowerShell freeze is UTF-16) and installed as pinned; one older than
 // desklit_auth supports runs with a warning that says what stops working; a project on
