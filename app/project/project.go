@@ -53,6 +53,12 @@ type Project struct {
 	// gets them instead of Desklit's demo API, unless DemoAPI (desklit.toml demo_api = true).
 	Services []Service
 	DemoAPI  bool
+	// Compose is the Compose file the services came from, when desklit.toml names none and the
+	// project has one (compose.go); AppEnv is the environment that file gives the app, and
+	// ComposeLeftOut the services Desklit does not run, with why.
+	Compose        string
+	AppEnv         []string
+	ComposeLeftOut []string
 	// ImportPaths are the folders of a src-layout project's own package (importPaths), which its
 	// processes get on PYTHONPATH.
 	ImportPaths []string
@@ -188,6 +194,11 @@ func Load(path string) (*Project, error) {
 		}
 	}
 	p.ImportPaths = importPaths(p.WorkDir)
+	if s == nil || s.Services == nil {
+		if err := p.readCompose(); err != nil {
+			return nil, err
+		}
+	}
 	if p.Auth.Empty() {
 		if p.Auth, err = streamlitAuth(p.WorkDir); err != nil {
 			return nil, err
@@ -203,6 +214,23 @@ func Load(path string) (*Project, error) {
 		p.Wheels = filepath.Join(p.Dir, "wheels")
 	}
 	return p, nil
+}
+
+// readCompose takes the project's services from a Compose file in its folder or the one above
+// (an app opened in its frontend/ folder), when there is one.
+func (p *Project) readCompose() error {
+	for i, d := 0, p.Dir; i < 2 && !isHome(d) && filepath.Dir(d) != d; i, d = i+1, filepath.Dir(d) {
+		c, err := readCompose(d, filepath.Dir(p.Script))
+		if err != nil || c == nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		p.Compose, p.Services, p.AppEnv, p.ComposeLeftOut = c.File, c.Services, c.AppEnv, c.LeftOut
+		return nil
+	}
+	return nil
 }
 
 // RunDir is the folder the app runs in: WorkDir, or Dir for a Project that Load did not make.

@@ -24,6 +24,13 @@ type Service struct {
 	// ReadyTimeout is how long a start may take to answer Health (ready_timeout; 0: Desklit's
 	// default).
 	ReadyTimeout time.Duration
+	// Dir is the folder the service runs in ("" : the project's); Deps, when set, the dependency
+	// file there, from which it gets an environment of its own (a backend with its own
+	// requirements), else it runs in the app's.
+	Dir  string
+	Deps *Deps
+	// Env is more of its environment (a Compose file's environment:, hosts made 127.0.0.1).
+	Env []string
 	// File and Lines say where each key was set (key "command", "health"…, and "" for the
 	// table itself), for messages about the service.
 	File  string

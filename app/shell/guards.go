@@ -102,7 +102,7 @@ func (s *Shell) startProjectServices(ctx context.Context, running map[string]boo
 		if running[ps.sv.Name] {
 			continue
 		}
-		sp, err := s.serviceSpec(set, ps)
+		sp, err := s.serviceSpec(ctx, set, ps)
 		if err != nil {
 			return err
 		}

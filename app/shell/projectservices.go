@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/desklit/desklit/app/project"
+	"github.com/desklit/desklit/app/pyruntime"
 	"github.com/desklit/desklit/app/supervisor"
 )
 
@@ -47,6 +48,17 @@ func (s *Shell) servicePlan(p *project.Project) (*serviceSet, error) {
 		return s.svcPlan, nil
 	}
 	set := &serviceSet{project: p}
+	if p != nil && p.Compose != "" {
+		names := make([]string, len(p.Services))
+		for i, sv := range p.Services {
+			names[i] = sv.Name
+		}
+		s.log.Info("the app's services, as its Compose file runs them", "file", p.Compose, "services", names)
+		if len(p.ComposeLeftOut) > 0 {
+			s.log.Warn("services of the Compose file that Desklit does not run: start them yourself if the app needs them",
+				"file", p.Compose, "left_out", p.ComposeLeftOut)
+		}
+	}
 	if p != nil {
 		for _, sv := range p.Services {
 			ps := plannedService{sv: sv, public: sv.Port, private: sv.Port}
@@ -101,13 +113,16 @@ func (s *Shell) serviceEnv(set *serviceSet) []string {
 }
 
 // serviceSpec is ps's supervisor spec: its command with {port} filled in, found on a PATH that
-// starts with the project's environment, run in the project's folder with PORT set.
-func (s *Shell) serviceSpec(set *serviceSet, ps plannedService) (supervisor.Spec, error) {
-	s.mu.Lock()
-	env := s.rt.Env
-	s.mu.Unlock()
-	sv, dir := ps.sv, set.project.Dir
+// starts with its environment (the app's, or its own: serviceRuntime), run in its folder (the
+// project's by default) with PORT set.
+func (s *Shell) serviceSpec(ctx context.Context, set *serviceSet, ps plannedService) (supervisor.Spec, error) {
+	sv, dir := ps.sv, cmp.Or(ps.sv.Dir, set.project.Dir)
+	env, err := s.serviceRuntime(ctx, set.project, sv)
+	if err != nil {
+		return supervisor.Spec{}, &ServiceError{Name: sv.Name, Where: sv.Where(""), Err: err}
+	}
 	childEnv := withPath(s.pythonEnv(set.project, env), filepath.Dir(env.Python))
+	childEnv = append(childEnv, sv.Env...)
 	childEnv = append(childEnv, s.serviceEnv(set)...)
 	childEnv = append(childEnv, "PORT="+strconv.Itoa(ps.private), "VIRTUAL_ENV="+env.Dir, "DESKLIT_SERVICE_NAME="+sv.Name)
 	if ps.secret != "" {
@@ -133,6 +148,36 @@ func (s *Shell) serviceSpec(set *serviceSet, ps plannedService) (supervisor.Spec
 		ReadyTimeout: cmp.Or(sv.ReadyTimeout, defaultServiceReadyTimeout), Restart: restartPolicy,
 		StopSignal: syscall.SIGTERM, Grace: 2 * time.Second,
 	}, nil
+}
+
+// serviceRuntime is the environment sv runs in: the app's, or for a service with a dependency
+// file of its own (a backend beside the app, with its requirements) an environment of those
+// alone, built (or reused) as the app's is, its progress on the window.
+func (s *Shell) serviceRuntime(ctx context.Context, p *project.Project, sv project.Service) (pyruntime.Env, error) {
+	s.mu.Lock()
+	env := s.rt.Env
+	s.mu.Unlock()
+	if sv.Deps == nil {
+		return env, nil
+	}
+	r, err := s.runtimeRequest(p)
+	if err != nil {
+		return pyruntime.Env{}, err
+	}
+	r.Want = pyruntime.Range{}
+	if sv.Deps.RequiresPython != "" {
+		if r.Want, err = pyruntime.ParseRange(sv.Deps.RequiresPython); err != nil {
+			return pyruntime.Env{}, fmt.Errorf("python %q: %w", sv.Deps.RequiresPython, err)
+		}
+	}
+	r.Source = sv.Deps.Source(r.Source.Base)
+	r.Plain, r.AuthPackage, r.Imports, r.Early = true, "", nil, nil
+	r.Name = p.Name + " (" + sv.Name + ")"
+	logw, closeLog := s.buildLog()
+	defer closeLog()
+	r.Log = logw
+	rt, err := pyruntime.Prepare(ctx, r)
+	return rt.Env, err
 }
 
 // withPath puts dir first on the environment's PATH.

@@ -61,7 +61,7 @@ ready_timeout = "2s"
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sp, err := s.serviceSpec(set, set.list[0]); err != nil || sp.ReadyTimeout != 2*time.Second {
+	if sp, err := s.serviceSpec(context.Background(), set, set.list[0]); err != nil || sp.ReadyTimeout != 2*time.Second {
 		t.Fatalf("spec's ready timeout %s (%v), want desklit.toml's 2s", sp.ReadyTimeout, err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

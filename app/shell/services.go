@@ -124,7 +124,11 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		return supervisor.Spec{}, err
 	}
 	script, dir := rt.Script, rt.Dir // chosen with the runtime (runtimeRequest)
-	streamlitEnv := append(s.pythonEnv(p, rt.Env),
+	streamlitEnv := s.pythonEnv(p, rt.Env)
+	if p != nil {
+		streamlitEnv = append(streamlitEnv, p.AppEnv...) // a Compose file's, for the app
+	}
+	streamlitEnv = append(streamlitEnv,
 		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
 		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
 		"DESKLIT_API_URL="+s.cfg.APIURL(),

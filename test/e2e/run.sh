@@ -65,6 +65,10 @@ DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/tes
 # wheelhouse too; run_case checks that it (and everything it started) is gone after Desklit.
 DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
   run_case "$out/e2e-desklit-run-services.log" services.test.mjs "$root/test/projects/notes-flask" || status=1
+# A FastAPI + Streamlit repository run from its compose.yaml: the API in an environment of its own
+# requirements (wheels from the test wheelhouse), on the port the file gives it.
+DESKLIT_OFFLINE=true DESKLIT_FIND_LINKS="${DESKLIT_TEST_WHEELS:-$root/.cache/test-wheelhouse}" \
+  run_case "$out/e2e-desklit-run-compose.log" compose.test.mjs "$root/test/projects/compose-fastapi" || status=1
 # An app written for Streamlit's own sign-in (st.login), with Authlib from the test wheelhouse.
 # Its .streamlit/secrets.toml [auth] is its issuer (no desklit.toml [auth]): a provider Desklit
 # does not start, the dev IdP on its own (`desklit serve idp`) on 127.0.0.1:9210.

@@ -1,0 +1,455 @@
+package project
+
+import (
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// A repository with a Streamlit front end and its own API (FastAPI, Flask) beside it says how the
+// two run together in a Compose file: each service's folder (build: ./backend), its command (or
+// its Dockerfile's CMD), its port, and the environment that tells the app where the API is
+// (API_URL=http://backend:8000, Compose's network name). An analyst who opens such a repository
+// in Desklit means that whole app: Desklit runs the Python services the file builds from the
+// project, each in its folder with an environment of its own requirements, on 127.0.0.1 and the
+// port the file gives it, and gives the app the file's environment with the services' names
+// made 127.0.0.1. A service it cannot run so (an image: postgres, a shell command) is named in
+// ComposeLeftOut.
+
+// composeFiles are the names Docker Compose looks for, in its order.
+var composeFiles = []string{"compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml"}
+
+// composeDoc is what Desklit reads of a Compose file.
+type composeDoc struct {
+	Services map[string]composeService `yaml:"services"`
+}
+
+type composeService struct {
+	Image       string    `yaml:"image"`
+	Build       yaml.Node `yaml:"build"` // "./dir" or {context, dockerfile}
+	Command     yaml.Node `yaml:"command"`
+	Entrypoint  yaml.Node `yaml:"entrypoint"`
+	Ports       []any     `yaml:"ports"`
+	Expose      []any     `yaml:"expose"`
+	Environment yaml.Node `yaml:"environment"`
+	EnvFile     yaml.Node `yaml:"env_file"`
+	WorkingDir  string    `yaml:"working_dir"`
+	line        int
+}
+
+// compose is what readCompose found: the services to run, the app's environment, and what was
+// left out (with why).
+type compose struct {
+	File     string
+	Services []Service
+	AppEnv   []string
+	LeftOut  []string
+}
+
+// readCompose reads the Compose file in dir (nil when there is none). appDir is the app's
+// folder: the service built from it is the app itself, whose environment the app gets.
+func readCompose(dir, appDir string) (*compose, error) {
+	var file string
+	for _, n := range composeFiles {
+		if isFile(filepath.Join(dir, n)) {
+			file = filepath.Join(dir, n)
+			break
+		}
+	}
+	if file == "" {
+		return nil, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	var root yaml.Node
+	if err := yaml.Unmarshal(data, &root); err != nil {
+		return nil, &Error{File: file, Msg: "not a Compose file Desklit can read: " + err.Error()}
+	}
+	var doc composeDoc
+	if err := root.Decode(&doc); err != nil {
+		return nil, &Error{File: file, Msg: "not a Compose file Desklit can read: " + err.Error()}
+	}
+	lines := serviceLines(&root)
+	names := slices.Sorted(func(yield func(string) bool) {
+		for n := range doc.Services {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	sort.SliceStable(names, func(i, j int) bool { return lines[names[i]] < lines[names[j]] })
+	c := &compose{File: file}
+	type candidate struct {
+		name string
+		sv   Service
+		env  []string
+		app  bool
+	}
+	var found []candidate
+	for _, name := range names {
+		cs := doc.Services[name]
+		sv, env, app, why := fromCompose(dir, appDir, name, cs)
+		if why != "" {
+			c.LeftOut = append(c.LeftOut, fmt.Sprintf("%s (%s)", name, why))
+			continue
+		}
+		sv.File, sv.Lines = file, map[string]int{"": lines[name]}
+		found = append(found, candidate{name, sv, env, app})
+	}
+	taken := map[string]bool{}
+	for _, f := range found {
+		// Every service's name means this machine now, a left-out one's too (the user starts it).
+		env := rewriteHosts(f.env, names)
+		if f.app {
+			c.AppEnv = append(c.AppEnv, env...)
+			continue
+		}
+		f.sv.Name = serviceName(f.name, taken)
+		f.sv.Env = env
+		c.Services = append(c.Services, f.sv)
+	}
+	return c, nil
+}
+
+// fromCompose turns one Compose service into a Desklit service, or says why it cannot run
+// here. app: the service is the Streamlit app itself (built from its folder, or running
+// streamlit).
+func fromCompose(dir, appDir, name string, cs composeService) (sv Service, env []string, app bool, why string) {
+	context, dockerfile := buildContext(cs.Build)
+	if context == "" {
+		if cs.Image != "" {
+			return sv, nil, false, "the image " + cs.Image + ": Desklit runs the services the project builds"
+		}
+		return sv, nil, false, "no build"
+	}
+	ctx := filepath.Join(dir, filepath.FromSlash(context))
+	if rel, err := filepath.Rel(dir, ctx); err != nil || strings.HasPrefix(rel, "..") || !isDir(ctx) {
+		return sv, nil, false, "its build folder " + context + " is not in the project"
+	}
+	env = composeEnv(cs.Environment)
+	// As Docker runs it: the entrypoint (Compose's, else the image's) and its arguments (Compose's
+	// command, else the image's CMD unless Compose replaced the entrypoint).
+	df := dockerfileOf(filepath.Join(ctx, cmp.Or(dockerfile, "Dockerfile")))
+	ep, cmd := df.entrypoint, df.cmd
+	if cs.Entrypoint.Kind != 0 {
+		ep, cmd = words(cs.Entrypoint), nil
+	}
+	if cs.Command.Kind != 0 {
+		cmd = words(cs.Command)
+	}
+	argv := append(slices.Clone(ep), cmd...)
+	if filepath.Clean(ctx) == filepath.Clean(appDir) || isStreamlit(argv) {
+		return sv, env, true, ""
+	}
+	if len(argv) == 0 {
+		return sv, nil, false, "no command, and no CMD in its Dockerfile"
+	}
+	if shellish(argv) {
+		return sv, nil, false, "its command is a shell script: " + strings.Join(argv, " ")
+	}
+	port := composePort(cs.Ports, cs.Expose, df.expose, argv)
+	if port == 0 {
+		return sv, nil, false, "no port: name it in ports"
+	}
+	sv = Service{Command: loopback(argv), Protect: ProtectNone, Port: port}
+	sv.Dir = ctx
+	if cs.WorkingDir != "" && !strings.HasPrefix(cs.WorkingDir, "/") {
+		sv.Dir = filepath.Join(ctx, filepath.FromSlash(cs.WorkingDir))
+	}
+	deps, err := findDeps(ctx)
+	if err == nil && deps.Kind != DepsNone {
+		sv.Deps = &deps
+	}
+	return sv, env, false, ""
+}
+
+// serviceLines are the lines of the services' keys in the file.
+func serviceLines(root *yaml.Node) map[string]int {
+	out := map[string]int{}
+	if len(root.Content) == 0 {
+		return out
+	}
+	top := root.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		if top.Content[i].Value != "services" {
+			continue
+		}
+		svcs := top.Content[i+1]
+		for j := 0; j+1 < len(svcs.Content); j += 2 {
+			out[svcs.Content[j].Value] = svcs.Content[j].Line
+		}
+	}
+	return out
+}
+
+// buildContext reads build: "./dir" or {context: ./dir, dockerfile: Dockerfile.api}.
+func buildContext(n yaml.Node) (context, dockerfile string) {
+	switch n.Kind {
+	case yaml.ScalarNode:
+		return n.Value, ""
+	case yaml.MappingNode:
+		var b struct {
+			Context    string `yaml:"context"`
+			Dockerfile string `yaml:"dockerfile"`
+		}
+		if n.Decode(&b) == nil {
+			return cmp.Or(b.Context, "."), b.Dockerfile
+		}
+	}
+	return "", ""
+}
+
+// words reads a command: a list, or a string split as a shell splits words (quotes kept whole).
+func words(n yaml.Node) []string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		var out []string
+		if n.Decode(&out) == nil {
+			return out
+		}
+	case yaml.ScalarNode:
+		return splitWords(n.Value)
+	}
+	return nil
+}
+
+// splitWords splits a command line on blanks, keeping quoted parts whole (no expansions).
+func splitWords(s string) []string {
+	var out []string
+	var cur strings.Builder
+	var quote rune
+	inWord := false
+	for _, r := range s {
+		switch {
+		case quote != 0 && r == quote:
+			quote = 0
+		case quote != 0:
+			cur.WriteRune(r)
+		case r == '"' || r == '\'':
+			quote, inWord = r, true
+		case r == ' ' || r == '\t' || r == '\n':
+			if inWord {
+				out = append(out, cur.String())
+				cur.Reset()
+				inWord = false
+			}
+		default:
+			cur.WriteRune(r)
+			inWord = true
+		}
+	}
+	if inWord {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// composeEnv reads environment: a map or a list of KEY=VALUE (a bare KEY, taken from the
+// shell running Compose, is left to the user's environment).
+func composeEnv(n yaml.Node) []string {
+	var out []string
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			out = append(out, n.Content[i].Value+"="+n.Content[i+1].Value)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if strings.Contains(c.Value, "=") {
+				out = append(out, c.Value)
+			}
+		}
+	}
+	return out
+}
+
+// dockerfile is what Desklit reads of a Dockerfile: its last CMD, ENTRYPOINT and EXPOSE.
+type dockerfile struct {
+	cmd, entrypoint []string
+	expose          int
+}
+
+var dockerLineRE = regexp.MustCompile(`(?i)^\s*(CMD|ENTRYPOINT|EXPOSE)\s+(.*)$`)
+
+func dockerfileOf(file string) dockerfile {
+	var d dockerfile
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return d
+	}
+	text := strings.ReplaceAll(string(data), "\\\r\n", " ")
+	text = strings.ReplaceAll(text, "\\\n", " ")
+	for _, line := range strings.Split(text, "\n") {
+		m := dockerLineRE.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		arg := strings.TrimSpace(m[2])
+		switch strings.ToUpper(m[1]) {
+		case "EXPOSE":
+			p, _, _ := strings.Cut(strings.Fields(arg + " ")[0], "/")
+			d.expose, _ = strconv.Atoi(p)
+		case "CMD":
+			d.cmd = execForm(arg)
+		case "ENTRYPOINT":
+			d.entrypoint = execForm(arg)
+		}
+	}
+	return d
+}
+
+// execForm reads ["uvicorn", "app:app"] (exec form) or a shell form's words.
+func execForm(arg string) []string {
+	var out []string
+	if strings.HasPrefix(arg, "[") && json.Unmarshal([]byte(arg), &out) == nil {
+		return out
+	}
+	return splitWords(arg)
+}
+
+// isStreamlit reports whether a command runs Streamlit (streamlit run, python -m streamlit).
+func isStreamlit(argv []string) bool {
+	for i, a := range argv {
+		if filepath.Base(a) == "streamlit" || a == "-m" && i+1 < len(argv) && argv[i+1] == "streamlit" {
+			return true
+		}
+	}
+	return false
+}
+
+// shellish reports whether a command needs a shell: sh -c, operators, variables.
+func shellish(argv []string) bool {
+	if b := filepath.Base(argv[0]); b == "sh" || b == "bash" {
+		return true
+	}
+	return slices.ContainsFunc(argv, func(a string) bool {
+		return a == "&&" || a == "||" || a == ";" || a == "|" || strings.Contains(a, "$")
+	})
+}
+
+var portArgRE = regexp.MustCompile(`^(?:--port(?:=|$)|-p$|--bind(?:=|$)|-b$)`)
+
+// composePort is the port the service listens on: the container side of its first ports entry
+// ("8000:8000", "127.0.0.1:8000:80", {target: 80}), else expose, else its Dockerfile's EXPOSE,
+// else a --port/--bind/-b in its command.
+func composePort(ports, expose []any, dockerExpose int, argv []string) int {
+	for _, p := range ports {
+		switch v := p.(type) {
+		case map[string]any:
+			if t, ok := v["target"].(int); ok {
+				return t
+			}
+		default:
+			s := fmt.Sprint(v)
+			s, _, _ = strings.Cut(s, "/")
+			parts := strings.Split(s, ":")
+			if n, err := strconv.Atoi(parts[len(parts)-1]); err == nil {
+				return n
+			}
+		}
+	}
+	for _, e := range expose {
+		s, _, _ := strings.Cut(fmt.Sprint(e), "/")
+		if n, err := strconv.Atoi(s); err == nil {
+			return n
+		}
+	}
+	if dockerExpose > 0 {
+		return dockerExpose
+	}
+	for i, a := range argv {
+		if !portArgRE.MatchString(a) {
+			continue
+		}
+		v := a
+		if _, after, ok := strings.Cut(a, "="); ok {
+			v = after
+		} else if i+1 < len(argv) {
+			v = argv[i+1]
+		}
+		if _, p, ok := strings.Cut(v, ":"); ok {
+			v = p
+		}
+		if n, err := strconv.Atoi(v); err == nil {
+			return n
+		}
+	}
+	return 0
+}
+
+// loopback makes a command listen on 127.0.0.1 where it asks for every address (0.0.0.0, ::):
+// Desklit's services are this machine's only.
+func loopback(argv []string) []string {
+	out := slices.Clone(argv)
+	for i, a := range out {
+		for _, all := range []string{"0.0.0.0", "[::]", "::"} {
+			switch {
+			case a == all:
+				out[i] = "127.0.0.1"
+			case strings.HasSuffix(a, "="+all):
+				out[i] = strings.TrimSuffix(a, all) + "127.0.0.1"
+			case strings.HasPrefix(a, all+":"):
+				out[i] = "127.0.0.1" + strings.TrimPrefix(a, all)
+			case strings.Contains(a, "="+all+":"):
+				out[i] = strings.Replace(a, "="+all+":", "=127.0.0.1:", 1)
+			}
+		}
+	}
+	return out
+}
+
+// rewriteHosts makes Compose's network names 127.0.0.1 in environment values: a URL's host
+// (http://backend:8000/x, postgres://u@db/x) and a value that is the name alone (API_HOST=backend).
+func rewriteHosts(env []string, hosts []string) []string {
+	out := slices.Clone(env)
+	for i, kv := range out {
+		k, v, _ := strings.Cut(kv, "=")
+		for _, name := range hosts {
+			if v == name {
+				v = "127.0.0.1"
+				continue
+			}
+			re := regexp.MustCompile(`(//|@)` + regexp.QuoteMeta(name) + `([:/]|$)`)
+			v = re.ReplaceAllString(v, "${1}127.0.0.1${2}")
+		}
+		out[i] = k + "=" + v
+	}
+	return out
+}
+
+// serviceName makes a Compose name a Desklit service name (lower case, letters, digits, - and _;
+// not one of Desklit's own: "api" → "api-service").
+func serviceName(name string, taken map[string]bool) string {
+	n := strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9', r == '-', r == '_':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return '-'
+	}, name)
+	if n == "" || n[0] < 'a' || n[0] > 'z' {
+		n = "svc-" + n
+	}
+	if slices.Contains(reservedServiceNames, n) {
+		n += "-service"
+	}
+	base := n
+	for i := 2; taken[n]; i++ {
+		n = fmt.Sprintf("%s-%d", base, i)
+	}
+	taken[n] = true
+	return n
+}
