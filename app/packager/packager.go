@@ -7,6 +7,7 @@
 package packager
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -162,6 +163,9 @@ func prepare(o Options) (*build, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := packable(p); err != nil {
+		return nil, err
+	}
 	ver := firstNonEmpty(o.Version, p.Version, "1.0.0")
 	// The package carries the folder the app runs in (its repository's root when its dependency
 	// file is there), so that the installed app finds what it reads and imports as it did here.
@@ -189,6 +193,28 @@ func prepare(o Options) (*build, error) {
 		return nil, err
 	}
 	return b, nil
+}
+
+// packable refuses, before any work, a project whose services a package cannot carry yet: one
+// that runs outside the folder the package holds (a Compose file's backend/ beside frontend/) or
+// in an environment of its own. The installed app would start without them.
+func packable(p *project.Project) error {
+	for _, sv := range p.Services {
+		dir := cmp.Or(sv.Dir, p.Dir)
+		rel, err := filepath.Rel(p.RunDir(), dir)
+		outside := err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
+		if !outside && sv.Deps == nil {
+			continue
+		}
+		from := sv.Where("")
+		what := "runs in " + dir + ", outside the app's folder " + p.RunDir()
+		if sv.Deps != nil {
+			what = "has an environment of its own (" + sv.Deps.File + ")"
+		}
+		return fmt.Errorf("cannot package %s yet: its service %s (%s) %s, which a package does not carry; "+
+			"run it with desklit run, or declare the service in desklit.toml in the app's folder, running in the app's environment", p.Name, sv.Name, from, what)
+	}
+	return nil
 }
 
 // collectFiles lists the project's files that the package carries (secrets left out unless

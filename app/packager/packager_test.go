@@ -333,3 +333,26 @@ func checkDebReadable(t *testing.T, deb string) {
 		}
 	}
 }
+
+// A project whose service runs beside the app's folder in an environment of its own (a Compose
+// file's backend/) is refused before any work, naming the service: the installed app would start
+// without it.
+func TestServicesAPackageCannotCarry(t *testing.T) {
+	f := newFixture(t)
+	files := map[string]string{
+		"desklit.toml":             "name = \"Sales App\"\n", // no [services]: the Compose file's are the app's
+		"compose.yaml":             "services:\n  backend:\n    build: ./backend\n    command: [\"uvicorn\", \"app:app\", \"--port\", \"8765\"]\n",
+		"backend/app.py":           "app = None\n",
+		"backend/requirements.txt": "fastapi\n",
+	}
+	for name, body := range files {
+		write(t, filepath.Join(f.proj, filepath.FromSlash(name)), body)
+	}
+	_, err := Build(context.Background(), f.o)
+	if err == nil || !strings.Contains(err.Error(), "its service backend (") || !strings.Contains(err.Error(), "an environment of its own") {
+		t.Fatalf("Build = %v, want the refusal naming the backend", err)
+	}
+	if entries, _ := os.ReadDir(f.out); len(entries) != 0 {
+		t.Errorf("a refused package left %d files in the output folder", len(entries))
+	}
+}
