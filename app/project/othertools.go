@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"github.com/pelletier/go-toml/v2"
+
+	"github.com/desklit/desklit/app/pyruntime"
 )
 
 // Poetry's and Pipenv's projects are read as Streamlit Community Cloud reads them: their
@@ -219,11 +221,11 @@ var poetryConstraintRE = regexp.MustCompile(`(\^|~=|~|===|==|!=|>=|<=|>|<|=)?\s*
 
 // poetrySpec turns a Poetry version constraint into a PEP 440 specifier ("" for any version):
 // ^1.2.3 → >=1.2.3,<2.0.0; ~1.2 → >=1.2,<1.3; 1.2.3 → ==1.2.3; * → any; PEP 440's own operators
-// stay as they are. "||" (either range) has no PEP 440 form and is an error.
+// stay as they are; "||" (either range) as poetryUnion says.
 func poetrySpec(s string) (string, error) {
 	s = strings.TrimSpace(s)
-	if strings.Contains(s, "||") || strings.Contains(s, " | ") {
-		return "", fmt.Errorf("%q allows either of two ranges, which a requirement cannot say: write one range (e.g. %q)", s, ">=1.2,<3")
+	if alts := strings.FieldsFunc(strings.ReplaceAll(s, "||", "|"), func(r rune) bool { return r == '|' }); len(alts) > 1 {
+		return poetryUnion(alts)
 	}
 	var out []string
 	rest := s
@@ -249,6 +251,68 @@ func poetrySpec(s string) (string, error) {
 	}
 	if strings.Trim(rest, " ,") != "" {
 		return "", fmt.Errorf("%q is not a version constraint Desklit can read", s)
+	}
+	return strings.Join(out, ","), nil
+}
+
+// poetryUnion is the one PEP 440 range that holds each of Poetry's alternatives: from the lowest
+// lower bound to the highest upper one, with the one version two neighbouring alternatives leave
+// out between "<X" and ">X" excluded. That is the form Poetry writes for Python when a package
+// skips a release (">=3.9,<3.9.7 || >3.9.7,<3.12" → ">=3.9,!=3.9.7,<3.12"), and the range of
+// "^1.20 || ^2.0" (">=1.20,<3"). A wider gap between alternatives is let in: a requirement cannot
+// say it.
+func poetryUnion(alts []string) (string, error) {
+	type bound struct{ op, ver string }
+	type alt struct{ lower, upper *bound }
+	var all []alt
+	for _, a := range alts {
+		spec, err := poetrySpec(a)
+		if err != nil {
+			return "", err
+		}
+		var x alt
+		for _, c := range strings.Split(spec, ",") {
+			m := poetryConstraintRE.FindStringSubmatch(c)
+			if m == nil {
+				continue
+			}
+			switch b := (&bound{m[1], m[2]}); m[1] {
+			case ">=", ">":
+				x.lower = b
+			case "<", "<=":
+				x.upper = b
+			case "==", "===":
+				x.lower, x.upper = &bound{">=", m[2]}, &bound{"<=", m[2]}
+			}
+		}
+		all = append(all, x)
+	}
+	slices.SortFunc(all, func(a, b alt) int {
+		switch {
+		case a.lower == nil && b.lower == nil:
+			return 0
+		case a.lower == nil:
+			return -1
+		case b.lower == nil:
+			return 1
+		}
+		return pyruntime.CompareVersions(a.lower.ver, b.lower.ver)
+	})
+	lower, upper := all[0].lower, all[0].upper
+	var out []string
+	for _, a := range all[1:] {
+		if upper != nil && a.lower != nil && upper.op == "<" && a.lower.op == ">" && upper.ver == a.lower.ver {
+			out = append(out, "!="+a.lower.ver)
+		}
+		if a.upper == nil || upper != nil && pyruntime.CompareVersions(a.upper.ver, upper.ver) > 0 {
+			upper = a.upper
+		}
+	}
+	if lower != nil {
+		out = append([]string{lower.op + lower.ver}, out...)
+	}
+	if upper != nil {
+		out = append(out, upper.op+upper.ver)
 	}
 	return strings.Join(out, ","), nil
 }

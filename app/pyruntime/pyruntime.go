@@ -128,7 +128,7 @@ func StreamlitArgv(env Env, app string, port int) []string {
 // older Streamlit, as its poetry.lock or frozen requirements have it). An unknown version ("") is
 // taken to be new.
 func HealthPath(streamlit string) string {
-	if streamlit != "" && compareVersions(streamlit, "1.18.0") < 0 {
+	if streamlit != "" && CompareVersions(streamlit, "1.18.0") < 0 {
 		return "/healthz"
 	}
 	return "/_stcore/health"
@@ -137,7 +137,7 @@ func HealthPath(streamlit string) string {
 // HasToolbarMode reports whether a Streamlit version takes client.toolbarMode (1.22 and newer):
 // an older one stops at the unknown flag. An unknown version ("") is taken to be new.
 func HasToolbarMode(streamlit string) bool {
-	return streamlit == "" || compareVersions(streamlit, "1.22.0") >= 0
+	return streamlit == "" || CompareVersions(streamlit, "1.22.0") >= 0
 }
 
 // PycachePrefix is where an environment's Python writes its bytecode (PYTHONPYCACHEPREFIX), so

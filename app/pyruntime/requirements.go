@@ -125,7 +125,7 @@ func (t target) condition(c string) (result, known bool) {
 	}
 	cmp := strings.Compare(have, m[3])
 	if version {
-		cmp = compareVersions(have, m[3])
+		cmp = CompareVersions(have, m[3])
 	} else if m[1] == "platform_machine" {
 		cmp = strings.Compare(strings.ToLower(have), strings.ToLower(m[3]))
 	}
@@ -188,7 +188,7 @@ func (t target) machine() string {
 	return map[string]string{"amd64": "x86_64", "arm64": "arm64"}[t.goarch]
 }
 
-func compareVersions(a, b string) int {
+func CompareVersions(a, b string) int {
 	pa, pb := strings.Split(a, "."), strings.Split(b, ".")
 	for i := 0; i < len(pa) || i < len(pb); i++ {
 		var x, y int

@@ -53,7 +53,7 @@ func SecretsFlags(workdir, script string, getenv func(string) string) []string {
 // newer): an older one stops at an unknown flag, so it is given none (and reads its default
 // list, as it always did). An unknown version ("") is taken to be new.
 func HasSecretsFiles(streamlit string) bool {
-	return streamlit == "" || compareVersions(streamlit, "1.38.0") >= 0
+	return streamlit == "" || CompareVersions(streamlit, "1.38.0") >= 0
 }
 
 // setsSecretsFiles reports whether a Streamlit config file sets secrets.files, or cannot be read
