@@ -60,6 +60,16 @@ func TestScriptChoice(t *testing.T) {
 			"tests/test_app.py": "import streamlit\n", ".venv/lib/x.py": "import streamlit\n", "docs/conf.py": ""}, "Overview.py", nil},
 		{"apps in two folders", map[string]string{"sales/app.py": "import streamlit as st\n", "admin/main.py": "import streamlit as st\n",
 			"etl/job.py": "import pandas\n"}, "", []string{"admin/main.py", "sales/app.py"}},
+		// dmenezesgabriel/streamlit-crud's shape: the app's script reaches streamlit through its own
+		// package, beside an API's (opened at the repository's root).
+		{"streamlit through its own package", map[string]string{"app/init_api.py": "from src.api import run\nrun()\n",
+			"app/init_streamlit.py": "from src.ui.main import main\nmain()\n", "app/src/__init__.py": "", "app/src/ui/main.py": "import streamlit as st\n",
+			"app/src/api.py": "import fastapi\n", "app/requirements.txt": "streamlit\nfastapi\n"}, "init_streamlit.py", nil},
+		// sicara/dvc-streamlit-example's shape: the dashboard and its helpers in st_scripts/, imported
+		// through the folder's name.
+		{"helpers imported by the folder's name", map[string]string{"st_scripts/st_dashboard.py": "import streamlit as st\nfrom st_scripts.st_inference import st_inference\n",
+			"st_scripts/st_inference.py": "import streamlit as st\nfrom st_scripts.st_utils import REPO\n", "st_scripts/st_utils.py": "import streamlit as st\n",
+			"scripts/train.py": "import pandas\n"}, "st_dashboard.py", nil},
 		{"no app one folder down", map[string]string{"lib/tool.py": "import os\n", "a/b/app.py": "import streamlit as st\n"}, "", []string{}},
 		{"none", map[string]string{"README.md": ""}, "", []string{}},
 	}

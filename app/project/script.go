@@ -71,11 +71,11 @@ func scriptBelow(dir string) (string, error) {
 		script, err := findScript(sub)
 		var ns *NoScriptError
 		switch {
-		case err == nil && importedModules(script)["streamlit"]:
+		case err == nil && usesStreamlit(sub, filepath.Base(script)):
 			found = append(found, name+"/"+filepath.Base(script))
 		case errors.As(err, &ns):
 			for _, c := range ns.Candidates {
-				if importedModules(filepath.Join(sub, c))["streamlit"] {
+				if usesStreamlit(sub, c) {
 					found = append(found, name+"/"+c)
 				}
 			}
@@ -122,16 +122,77 @@ func withoutTests(names []string) []string {
 	})
 }
 
-// importingStreamlit are the names that import streamlit, when some do; else all of them.
+// importingStreamlit are the names that use streamlit (usesStreamlit), when some do; else all of
+// them.
 func importingStreamlit(dir string, names []string) []string {
 	var st []string
 	for _, n := range names {
-		if importedModules(filepath.Join(dir, n))["streamlit"] {
+		if usesStreamlit(dir, n) {
 			st = append(st, n)
 		}
 	}
 	if len(st) > 0 {
 		return st
+	}
+	return names
+}
+
+// usesStreamlit reports whether the script name in dir imports streamlit, itself or through a
+// module of its own folder (init_streamlit.py: from src.ui.main import main, where src/ui/main.py
+// imports streamlit).
+func usesStreamlit(dir, name string) bool {
+	if importedModules(filepath.Join(dir, name))["streamlit"] {
+		return true
+	}
+	for _, m := range localImports(dir, filepath.Join(dir, name)) {
+		if importedModules(m)["streamlit"] {
+			return true
+		}
+	}
+	return false
+}
+
+var (
+	fromImportRE  = regexp.MustCompile(`^\s*from\s+([A-Za-z_][\w.]*)\s+import\s+\(?\s*([\w\s,]+)`)
+	plainImportRE = regexp.MustCompile(`^\s*import\s+([A-Za-z_][\w.]*(?:\s+as\s+\w+)?(?:\s*,\s*[A-Za-z_][\w.]*(?:\s+as\s+\w+)?)*)`)
+)
+
+// localImports are the files of dir that file imports by dotted name (from src.ui import main →
+// src/ui/main.py, or src/ui.py, or src/ui/__init__.py; import helpers → helpers.py).
+func localImports(dir, file string) []string {
+	var out []string
+	for _, n := range dottedImports(file) {
+		base := filepath.Join(dir, filepath.FromSlash(strings.ReplaceAll(n, ".", "/")))
+		for _, f := range []string{base + ".py", filepath.Join(base, "__init__.py")} {
+			if f != file && isFile(f) && !slices.Contains(out, f) {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// dottedImports are the dotted names a Python file imports: "a.b" for import a.b, and for
+// from a.b import c, d: "a.b.c", "a.b.d" and "a.b".
+func dottedImports(file string) []string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	var names []string
+	for _, line := range strings.Split(string(data), "\n") {
+		if m := fromImportRE.FindStringSubmatch(line); m != nil {
+			for _, n := range strings.Split(m[2], ",") {
+				if n = strings.Fields(n + " ")[0]; n != "" {
+					names = append(names, m[1]+"."+n)
+				}
+			}
+			names = append(names, m[1])
+		} else if m := plainImportRE.FindStringSubmatch(line); m != nil {
+			for _, n := range strings.Split(m[1], ",") {
+				names = append(names, strings.Fields(n)[0])
+			}
+		}
 	}
 	return names
 }
@@ -154,6 +215,13 @@ func withoutHelpers(dir string, top []string) []string {
 		for m := range importedModules(filepath.Join(dir, f)) {
 			if m != self {
 				imported[m] = true
+			}
+		}
+		// A helper imported through its folder's package name (from st_scripts.st_utils import x,
+		// in st_scripts/, run from the folder above).
+		for _, h := range localImports(filepath.Dir(dir), filepath.Join(dir, f)) {
+			if filepath.Dir(h) == dir {
+				imported[strings.TrimSuffix(filepath.Base(h), ".py")] = true
 			}
 		}
 	}

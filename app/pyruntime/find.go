@@ -21,6 +21,24 @@ type NoPythonError struct {
 	Configured string   // DESKLIT_PYTHON or the configured path, when one was given
 	Want       string   // the version range asked for (a project's python), when one was given
 	Tried      []string // "<candidate>: <why not>"
+	// Older: Want admits no Python Desklit runs apps with (3.MinMinor or newer), so that no
+	// installation can help: the project must allow a newer Python.
+	Older bool
+}
+
+// olderOnly reports whether r admits no Python from 3.MinMinor on.
+func olderOnly(r Range) bool {
+	if r.String() == "" {
+		return false
+	}
+	for minor := MinMinor; minor <= MinMinor+20; minor++ {
+		for _, patch := range []int{0, 1, 99} {
+			if r.Admits(fmt.Sprintf("3.%d.%d", minor, patch)) {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func (e *NoPythonError) Error() string {
@@ -28,6 +46,11 @@ func (e *NoPythonError) Error() string {
 	switch {
 	case e.Configured != "":
 		fmt.Fprintf(&b, "the configured Python %q cannot be used", e.Configured)
+	case e.Older:
+		fmt.Fprintf(&b, "the app asks for Python %s, and Desklit runs apps with Python 3.%d or newer (its Streamlit needs it): "+
+			"allow a newer Python in the project (requires-python in pyproject.toml, or python in desklit.toml), "+
+			"with dependencies that have releases for it", e.Want, MinMinor)
+		return b.String()
 	case e.Want != "":
 		fmt.Fprintf(&b, "no Python %s (3.%d or newer) was found", e.Want, MinMinor)
 	default:
@@ -87,7 +110,10 @@ func FindIn(ctx context.Context, configured string, getenv func(string) string, 
 
 func find(ctx context.Context, goos, configured string, want Range, cands []candidate) (Python, error) {
 	seen := map[string]bool{}
-	e := &NoPythonError{GOOS: goos, Configured: configured, Want: want.String()}
+	e := &NoPythonError{GOOS: goos, Configured: configured, Want: want.String(), Older: olderOnly(want)}
+	if e.Older && configured == "" {
+		return Python{}, e
+	}
 	for _, c := range cands {
 		id := c.String()
 		if real, err := filepath.EvalSymlinks(c.argv[0]); err == nil && len(c.argv) == 1 {

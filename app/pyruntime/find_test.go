@@ -144,3 +144,25 @@ func TestFindRealPython(t *testing.T) {
 		t.Fatalf("Find = %+v", py)
 	}
 }
+
+// A project that allows only Pythons older than Desklit runs apps with (Poetry's python =
+// ">=3.7.1,<3.10") is told so, not to install a Python: no installation can help.
+func TestFindOlderOnlyRange(t *testing.T) {
+	for _, tt := range []struct {
+		want  string
+		older bool
+	}{{">=3.7.1,<3.10", true}, {"<3.11", true}, {"==3.9.*", true}, {">=3.9,!=3.9.7,<3.12", false}, {">=3.8", false}, {"", false}} {
+		r, err := ParseRange(tt.want)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = find(context.Background(), "linux", "", r, nil)
+		var np *NoPythonError
+		if !errors.As(err, &np) || np.Older != tt.older {
+			t.Fatalf("find(%q) = %v, want Older %v", tt.want, err, tt.older)
+		}
+		if tt.older && (!strings.Contains(err.Error(), "allow a newer Python in the project") || strings.Contains(err.Error(), "apt install")) {
+			t.Errorf("find(%q): %v", tt.want, err)
+		}
+	}
+}
