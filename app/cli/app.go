@@ -93,12 +93,17 @@ func packagedApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, m *pa
 	if err := m.Unpack(dir); err != nil {
 		return App{}, err
 	}
-	p, err := project.Load(dir)
+	p, err := project.LoadScript(dir, m.Script)
 	if err != nil {
 		return App{}, fmt.Errorf("%s: %w (reinstall the app)", m.Name, err)
 	}
-	p.Name, p.Script = m.Name, filepath.Join(dir, filepath.FromSlash(m.Script))
+	p.Name = m.Name
 	p.Deps = project.Deps{Kind: project.DepsLocked, File: m.LockFile()}
+	for i, sv := range p.Services {
+		if lock := m.ServiceLock(sv.Name); lock != "" {
+			p.Services[i].Deps = &project.Deps{Kind: project.DepsLocked, File: lock}
+		}
+	}
 	p.Wheels, p.StLogin = m.WheelhouseDir(), m.StLogin
 	return App{Project: p}, applyProject(cfg, p)
 }

@@ -44,6 +44,10 @@ type Manifest struct {
 	// package leaves out (its providers and expose_tokens; no secret): Desklit's own [auth] then
 	// stands in for it.
 	StLogin *project.StLogin `json:"st_login,omitempty"`
+	// ServiceLocks are the hash-locked requirements (relative to the manifest) of the app's
+	// services that have an environment of their own (a Compose file's backend/), by service
+	// name; their wheels are in Wheelhouse too.
+	ServiceLocks map[string]string `json:"service_locks,omitempty"`
 
 	// Dir is the folder the manifest was read from (not stored).
 	Dir string `json:"-"`
@@ -87,6 +91,11 @@ func Read(file string) (*Manifest, error) {
 	case m.Name == "" || m.Project == "" || m.Script == "" || m.Lock == "" || len(m.Files) == 0:
 		return nil, fmt.Errorf("%s: incomplete manifest (reinstall the app)", file)
 	}
+	for name, lock := range m.ServiceLocks {
+		if !filepath.IsLocal(filepath.FromSlash(lock)) {
+			return nil, fmt.Errorf("%s: the lock of the service %s is outside the package (reinstall the app)", file, name)
+		}
+	}
 	m.Dir = filepath.Dir(file)
 	return &m, nil
 }
@@ -105,6 +114,15 @@ func (m *Manifest) ProjectDir() string { return filepath.Join(m.Dir, filepath.Fr
 
 // LockFile and WheelhouseDir are the lock and the wheels as installed.
 func (m *Manifest) LockFile() string { return filepath.Join(m.Dir, filepath.FromSlash(m.Lock)) }
+
+// ServiceLock is the lock of the service name's own environment ("" when it has none).
+func (m *Manifest) ServiceLock(name string) string {
+	if f, ok := m.ServiceLocks[name]; ok {
+		return filepath.Join(m.Dir, filepath.FromSlash(f))
+	}
+	return ""
+}
+
 func (m *Manifest) WheelhouseDir() string {
 	return filepath.Join(m.Dir, filepath.FromSlash(m.Wheelhouse))
 }

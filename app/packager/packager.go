@@ -97,6 +97,7 @@ func targets(names []string, python map[string]string, host pyruntime.Python) ([
 type build struct {
 	o       Options
 	p       *project.Project
+	root    string // the folder the package carries: the app's run folder, or above it with its services
 	man     packaged.Manifest
 	icon    *icon
 	files   []string
@@ -163,15 +164,16 @@ func prepare(o Options) (*build, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := packable(p); err != nil {
+	if b.root, err = packageRoot(p); err != nil {
 		return nil, err
 	}
 	ver := firstNonEmpty(o.Version, p.Version, "1.0.0")
 	// The package carries the folder the app runs in (its repository's root when its dependency
-	// file is there), so that the installed app finds what it reads and imports as it did here.
-	rel, err := filepath.Rel(p.RunDir(), p.Script)
+	// file is there; with its services' folders, the one that holds them all), so that the
+	// installed app finds what it reads and imports as it did here.
+	rel, err := filepath.Rel(b.root, p.Script)
 	if err != nil || strings.HasPrefix(rel, "..") {
-		return nil, fmt.Errorf("the script %s is not inside the project's folder %s", p.Script, p.RunDir())
+		return nil, fmt.Errorf("the script %s is not inside the project's folder %s", p.Script, b.root)
 	}
 	b.man = packaged.Manifest{AppID: appID, Name: name, Version: ver, Desklit: version.Version, Project: "app",
 		Script: filepath.ToSlash(rel), Lock: "requirements.lock.txt", Wheelhouse: "wheelhouse", Files: map[string]string{},
@@ -195,37 +197,56 @@ func prepare(o Options) (*build, error) {
 	return b, nil
 }
 
-// packable refuses, before any work, a project whose services a package cannot carry yet: one
-// that runs outside the folder the package holds (a Compose file's backend/ beside frontend/) or
-// in an environment of its own. The installed app would start without them.
-func packable(p *project.Project) error {
-	for _, sv := range p.Services {
-		dir := cmp.Or(sv.Dir, p.Dir)
-		rel, err := filepath.Rel(p.RunDir(), dir)
-		outside := err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator))
-		if !outside && sv.Deps == nil {
-			continue
+// packageRoot is the folder the package carries: the app's run folder, or the folder that holds
+// it and its services' folders (a Compose file's backend/ beside frontend/) and their Compose
+// file. A project spread wider than a folder of its own (the home folder, the disk) is refused,
+// naming the service that takes it there.
+func packageRoot(p *project.Project) (string, error) {
+	root := p.RunDir()
+	widen := func(dir, what string) error {
+		for !within(root, dir) {
+			up := filepath.Dir(root)
+			if up == root || isHomeDir(up) {
+				return fmt.Errorf("cannot package %s: %s is in %s, and no folder short of %s holds it with the app's %s",
+					p.Name, what, dir, up, p.RunDir())
+			}
+			root = up
 		}
-		from := sv.Where("")
-		what := "runs in " + dir + ", outside the app's folder " + p.RunDir()
-		if sv.Deps != nil {
-			what = "has an environment of its own (" + sv.Deps.File + ")"
-		}
-		return fmt.Errorf("cannot package %s yet: its service %s (%s) %s, which a package does not carry; "+
-			"run it with desklit run, or declare the service in desklit.toml in the app's folder, running in the app's environment", p.Name, sv.Name, from, what)
+		return nil
 	}
-	return nil
+	for _, sv := range p.Services {
+		if err := widen(cmp.Or(sv.Dir, p.Dir), "its service "+sv.Name+" ("+sv.Where("")+")"); err != nil {
+			return "", err
+		}
+	}
+	if p.Compose != "" {
+		if err := widen(filepath.Dir(p.Compose), "its Compose file"); err != nil {
+			return "", err
+		}
+	}
+	return root, nil
+}
+
+// within reports whether dir is root or inside it.
+func within(root, dir string) bool {
+	rel, err := filepath.Rel(root, dir)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+func isHomeDir(dir string) bool {
+	home, err := os.UserHomeDir()
+	return err == nil && filepath.Clean(home) == filepath.Clean(dir)
 }
 
 // collectFiles lists the project's files that the package carries (secrets left out unless
 // asked for) and puts each one's SHA-256 in the manifest.
 func (b *build) collectFiles() error {
 	var err error
-	if b.files, b.rep.LeftOut, err = projectFiles(b.p.RunDir(), b.o.IncludeSecrets); err != nil {
+	if b.files, b.rep.LeftOut, err = projectFiles(b.root, b.o.IncludeSecrets); err != nil {
 		return err
 	}
 	for _, f := range b.files {
-		data, err := os.ReadFile(filepath.Join(b.p.RunDir(), filepath.FromSlash(f)))
+		data, err := os.ReadFile(filepath.Join(b.root, filepath.FromSlash(f)))
 		if err != nil {
 			return err
 		}
@@ -287,17 +308,21 @@ func (b *build) target(ctx context.Context, t target) ([]string, error) {
 	if err := os.WriteFile(filepath.Join(stage, b.man.Lock), lock, 0o644); err != nil {
 		return nil, err
 	}
+	serviceLocks, err := b.serviceLocks(ctx, t, src, stage)
+	if err != nil {
+		return nil, err
+	}
 	b.rep.Wheels[t.name] = n
 	if err := writeSums(filepath.Join(stage, b.man.Wheelhouse)); err != nil {
 		return nil, err
 	}
 	for _, f := range b.files {
-		if err := copyFile(filepath.Join(b.p.RunDir(), filepath.FromSlash(f)), filepath.Join(stage, "app", filepath.FromSlash(f))); err != nil {
+		if err := copyFile(filepath.Join(b.root, filepath.FromSlash(f)), filepath.Join(stage, "app", filepath.FromSlash(f))); err != nil {
 			return nil, err
 		}
 	}
 	man := b.man
-	man.Python = t.platform.Python
+	man.Python, man.ServiceLocks = t.platform.Python, serviceLocks
 	if err := man.Write(stage); err != nil {
 		return nil, err
 	}
@@ -315,9 +340,47 @@ func (b *build) target(ctx context.Context, t target) ([]string, error) {
 	}
 }
 
+// serviceLocks resolves, for t, the lock of every service with an environment of its own, puts
+// its wheels in the stage's wheelhouse beside the app's and the lock in services/; it returns
+// the manifest's ServiceLocks.
+func (b *build) serviceLocks(ctx context.Context, t target, src wheelSource, stage string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, sv := range b.p.Services {
+		if sv.Deps == nil {
+			continue
+		}
+		b.step("%s: the dependencies of the service %s", t.name, sv.Name)
+		lock, err := b.resolve(ctx, t, *sv.Deps, true)
+		if err != nil {
+			return nil, fmt.Errorf("the service %s: %w", sv.Name, err)
+		}
+		if _, lock, err = src.fetch(ctx, lock, t.platform, filepath.Join(stage, b.man.Wheelhouse)); err != nil {
+			return nil, fmt.Errorf("the service %s: %w", sv.Name, err)
+		}
+		rel := "services/" + sv.Name + ".lock.txt"
+		if err := os.MkdirAll(filepath.Join(stage, "services"), 0o755); err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(stage, filepath.FromSlash(rel)), lock, 0o644); err != nil {
+			return nil, err
+		}
+		out[sv.Name] = rel
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	return out, nil
+}
+
 // lockFor resolves the project's lock for t (from its inputs, as Desklit does, for the target's
 // platform and Python); a project without dependencies takes Desklit's own lock.
 func (b *build) lockFor(ctx context.Context, t target) ([]byte, error) {
+	return b.resolve(ctx, t, b.p.Deps, false)
+}
+
+// resolve resolves deps for t: the app's (with Desklit's Streamlit when they name none), or a
+// service's own (plain).
+func (b *build) resolve(ctx context.Context, t target, deps project.Deps, plain bool) ([]byte, error) {
 	o := b.o.Runtime
 	base := o.Source.File // Desklit's own lock
 	plat := t.platform
@@ -327,7 +390,7 @@ func (b *build) lockFor(ctx context.Context, t target) ([]byte, error) {
 	if b.p.Wheels != "" {
 		o.FindLinks = append([]string{b.p.Wheels}, o.FindLinks...)
 	}
-	o.Source = b.p.Deps.Source(base)
+	o.Source, o.Plain = deps.Source(base), plain
 	o.FromSource = slices.Clone(b.fromSource)
 	lock, err := pyruntime.Resolve(ctx, o)
 	// A package with no wheel for the target (a source distribution only) is taken from its

@@ -151,13 +151,7 @@ func TestLinuxPackage(t *testing.T) {
 	if _, ok := tree[top+"app/.streamlit/secrets.toml"]; ok {
 		t.Error("the secrets file was packaged")
 	}
-	var native int
-	for name := range tree {
-		if strings.Contains(name, "desklit_native-1.0-") {
-			native++
-		}
-	}
-	if native != 1 {
+	if native := countNames(tree, "desklit_native-1.0-"); native != 1 {
 		t.Errorf("the project's package's wheel is in the tarball %d times", native)
 	}
 	dir := t.TempDir()
@@ -182,13 +176,7 @@ func TestLinuxPackage(t *testing.T) {
 // project's services (#23).
 func checkServicesCarried(t *testing.T, tree map[string][]byte, top string) {
 	t.Helper()
-	dir := t.TempDir()
-	for name, data := range tree {
-		if rel, ok := strings.CutPrefix(name, top+"app/"); ok && !strings.HasSuffix(name, "/") {
-			write(t, filepath.Join(dir, filepath.FromSlash(rel)), string(data))
-		}
-	}
-	p, err := project.Load(dir)
+	p, err := project.Load(extract(t, tree, top+"app/"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -334,25 +322,87 @@ func checkDebReadable(t *testing.T, deb string) {
 	}
 }
 
-// A project whose service runs beside the app's folder in an environment of its own (a Compose
-// file's backend/) is refused before any work, naming the service: the installed app would start
-// without it.
-func TestServicesAPackageCannotCarry(t *testing.T) {
+// A FastAPI + Streamlit repository run from its Compose file (frontend/ and backend/, each with
+// its requirements): the package carries the folder that holds both and the file, the app's lock
+// and the backend's own (services/backend.lock.txt, hash-locked, nothing of Streamlit's) with all
+// their wheels; installed, the app runs frontend/app.py in frontend/ and the backend from its lock.
+func TestComposePackage(t *testing.T) {
 	f := newFixture(t)
+	root := filepath.Join(filepath.Dir(f.proj), "shop")
+	makeWheel(t, f.o.Runtime.FindLinks[0], "desklit-api", "1.0", "py3-none-any")
 	files := map[string]string{
-		"desklit.toml":             "name = \"Sales App\"\n", // no [services]: the Compose file's are the app's
-		"compose.yaml":             "services:\n  backend:\n    build: ./backend\n    command: [\"uvicorn\", \"app:app\", \"--port\", \"8765\"]\n",
-		"backend/app.py":           "app = None\n",
-		"backend/requirements.txt": "fastapi\n",
+		"compose.yaml":              "services:\n  backend:\n    build: ./backend\n    ports: [\"8765:8765\"]\n  frontend:\n    build: ./frontend\n    environment:\n      - API_URL=http://backend:8765\n",
+		"backend/Dockerfile":        "FROM python:3.11\nCMD [\"python\", \"api.py\", \"--port\", \"8765\"]\n",
+		"backend/api.py":            "print('api')\n",
+		"backend/requirements.txt":  "desklit-api\n",
+		"frontend/app.py":           "import streamlit as st\n",
+		"frontend/requirements.txt": "streamlit\n",
 	}
 	for name, body := range files {
-		write(t, filepath.Join(f.proj, filepath.FromSlash(name)), body)
+		write(t, filepath.Join(root, filepath.FromSlash(name)), body)
 	}
-	_, err := Build(context.Background(), f.o)
-	if err == nil || !strings.Contains(err.Error(), "its service backend (") || !strings.Contains(err.Error(), "an environment of its own") {
-		t.Fatalf("Build = %v, want the refusal naming the backend", err)
+	f.o.Project = root
+	rep, err := Build(context.Background(), f.o)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if entries, _ := os.ReadDir(f.out); len(entries) != 0 {
-		t.Errorf("a refused package left %d files in the output folder", len(entries))
+	tarball := ""
+	for _, a := range rep.Artefacts {
+		if strings.HasSuffix(a, ".tar.gz") {
+			tarball = a
+		}
 	}
+	tree := untar(t, tarball)
+	top := strings.TrimSuffix(filepath.Base(tarball), ".tar.gz") + "/"
+	for _, want := range []string{"app/compose.yaml", "app/backend/api.py", "app/frontend/app.py", "services/backend.lock.txt"} {
+		if _, ok := tree[top+want]; !ok {
+			t.Errorf("the tarball lacks %s", want)
+		}
+	}
+	lock := string(tree[top+"services/backend.lock.txt"])
+	if !strings.Contains(lock, "desklit-api==1.0") || !strings.Contains(lock, "--hash=sha256:") || strings.Contains(lock, "streamlit") {
+		t.Errorf("the backend's lock:\n%s", lock)
+	}
+	if api := countNames(tree, "wheelhouse/desklit_api-1.0-"); api != 1 {
+		t.Errorf("the backend's wheel is in the wheelhouse %d times", api)
+	}
+	dir := extract(t, tree, top)
+	m, err := packaged.Read(filepath.Join(dir, packaged.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Script != "frontend/app.py" || m.ServiceLock("backend") != filepath.Join(dir, "services", "backend.lock.txt") {
+		t.Fatalf("manifest %+v", m)
+	}
+	p, err := project.LoadScript(filepath.Join(dir, "app"), m.Script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.RunDir() != filepath.Join(dir, "app", "frontend") || len(p.Services) != 1 || p.Services[0].Dir != filepath.Join(dir, "app", "backend") ||
+		!slices.Equal(p.AppEnv, []string{"API_URL=http://127.0.0.1:8765"}) {
+		t.Errorf("the installed project: runs in %s, services %+v, env %v", p.RunDir(), p.Services, p.AppEnv)
+	}
+}
+
+// countNames is how many of the tarball's names contain sub.
+func countNames(tree map[string][]byte, sub string) int {
+	n := 0
+	for name := range tree {
+		if strings.Contains(name, sub) {
+			n++
+		}
+	}
+	return n
+}
+
+// extract writes the tarball's files under prefix into a new folder and returns it.
+func extract(t *testing.T, tree map[string][]byte, prefix string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, data := range tree {
+		if rel, ok := strings.CutPrefix(name, prefix); ok && !strings.HasSuffix(name, "/") {
+			write(t, filepath.Join(dir, filepath.FromSlash(rel)), string(data))
+		}
+	}
+	return dir
 }

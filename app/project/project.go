@@ -140,7 +140,14 @@ func (e *NoScriptError) Error() string {
 }
 
 // Load reads the project at path: a folder, or a .py file (then its folder is the project's).
-func Load(path string) (*Project, error) {
+func Load(path string) (*Project, error) { return load(path, "") }
+
+// LoadScript reads the project in the folder dir whose script is script (a slash path inside
+// it), as a package records it: the folder's settings, dependencies and services, with no
+// choice of script to make.
+func LoadScript(dir, script string) (*Project, error) { return load(dir, script) }
+
+func load(path, script string) (*Project, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, err
@@ -158,6 +165,9 @@ func Load(path string) (*Project, error) {
 			return nil, fmt.Errorf("%s is not a Python script (.py) or a folder", abs)
 		}
 		p.Dir, p.Script = filepath.Dir(abs), abs
+	}
+	if script != "" {
+		p.Script = filepath.Join(p.Dir, filepath.FromSlash(script))
 	}
 	s, err := readSettings(filepath.Join(p.Dir, SettingsFile))
 	if err != nil {
