@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -43,6 +44,7 @@ type composeService struct {
 	Environment yaml.Node `yaml:"environment"`
 	EnvFile     yaml.Node `yaml:"env_file"`
 	WorkingDir  string    `yaml:"working_dir"`
+	Volumes     []any     `yaml:"volumes"`
 	line        int
 }
 
@@ -58,13 +60,7 @@ type compose struct {
 // readCompose reads the Compose file in dir (nil when there is none). appDir is the app's
 // folder: the service built from it is the app itself, whose environment the app gets.
 func readCompose(dir, appDir string) (*compose, error) {
-	var file string
-	for _, n := range composeFiles {
-		if isFile(filepath.Join(dir, n)) {
-			file = filepath.Join(dir, n)
-			break
-		}
-	}
+	file := composeFile(dir)
 	if file == "" {
 		return nil, nil
 	}
@@ -96,10 +92,16 @@ func readCompose(dir, appDir string) (*compose, error) {
 		env  []string
 		app  bool
 	}
+	// The app is the service that runs streamlit; when none says so, the one built from the app's
+	// folder.
+	named := slices.ContainsFunc(names, func(n string) bool {
+		run, why := commandOf(dir, doc.Services[n])
+		return why == "" && isStreamlit(run.argv)
+	})
 	var found []candidate
 	for _, name := range names {
 		cs := doc.Services[name]
-		sv, env, app, why := fromCompose(dir, appDir, name, cs)
+		sv, env, app, why := fromCompose(dir, appDir, cs, named)
 		if why != "" {
 			c.LeftOut = append(c.LeftOut, fmt.Sprintf("%s (%s)", name, why))
 			continue
@@ -123,24 +125,76 @@ func readCompose(dir, appDir string) (*compose, error) {
 }
 
 // fromCompose turns one Compose service into a Desklit service, or says why it cannot run
-// here. app: the service is the Streamlit app itself (built from its folder, or running
-// streamlit).
-func fromCompose(dir, appDir, name string, cs composeService) (sv Service, env []string, app bool, why string) {
+// here. app: the service is the Streamlit app itself (it runs streamlit; when no service of the
+// file says so (named false), the one built from the app's folder).
+func fromCompose(dir, appDir string, cs composeService, named bool) (sv Service, env []string, app bool, why string) {
+	run, why := commandOf(dir, cs)
+	if why != "" {
+		return sv, nil, false, why
+	}
+	env = composeEnv(cs.Environment)
+	argv := run.argv
+	if isStreamlit(argv) || !named && filepath.Clean(run.ctx) == filepath.Clean(appDir) {
+		return sv, env, true, ""
+	}
+	switch {
+	case len(argv) == 0:
+		return sv, nil, false, "no command, and no CMD in its Dockerfile " + run.dockerfile
+	case shellish(argv):
+		return sv, nil, false, "its command is a shell script: " + strings.Join(argv, " ")
+	case strings.HasPrefix(argv[0], "/"):
+		return sv, nil, false, "its program " + argv[0] + " is a file of its image, not of the project"
+	}
+	port := composePort(cs.Ports, cs.Expose, run.expose, argv)
+	if port == 0 {
+		return sv, nil, false, "no port: name it in ports"
+	}
+	sv = Service{Command: loopback(argv), Protect: ProtectNone, Port: port, Dir: run.ctx, Optional: true}
+	if cs.WorkingDir != "" && !strings.HasPrefix(cs.WorkingDir, "/") {
+		sv.Dir = filepath.Join(run.ctx, filepath.FromSlash(cs.WorkingDir))
+	}
+	deps, err := findDeps(run.ctx)
+	if err == nil && deps.Kind != DepsNone {
+		sv.Deps = &deps
+	}
+	return sv, env, false, ""
+}
+
+// composeRun is how Docker runs a Compose service built from the project: its build folder, its
+// Dockerfile, and its command line (the entrypoint, Compose's, else the image's, and its
+// arguments: Compose's command, else the image's CMD unless Compose replaced the entrypoint).
+type composeRun struct {
+	ctx, dockerfile string
+	argv            []string
+	expose          int
+}
+
+// commandOf reads a service's build folder, Dockerfile and command line, or says why it has none
+// Desklit can run.
+func commandOf(dir string, cs composeService) (composeRun, string) {
 	context, dockerfile := buildContext(cs.Build)
 	if context == "" {
-		if cs.Image != "" {
-			return sv, nil, false, "the image " + cs.Image + ": Desklit runs the services the project builds"
+		// A Python image running the project's folder mounted as its working directory
+		// (image: python:3.11-slim, volumes: [".:/app"], working_dir: /app) runs the project too.
+		mounted := mountedProject(cs)
+		switch {
+		case cs.Image == "":
+			return composeRun{}, "no build"
+		case !strings.Contains(strings.ToLower(cs.Image), "python") || mounted == "":
+			return composeRun{}, "the image " + cs.Image + ": Desklit runs the services the project builds"
 		}
-		return sv, nil, false, "no build"
+		context = mounted
 	}
 	ctx := filepath.Join(dir, filepath.FromSlash(context))
 	if rel, err := filepath.Rel(dir, ctx); err != nil || strings.HasPrefix(rel, "..") || !isDir(ctx) {
-		return sv, nil, false, "its build folder " + context + " is not in the project"
+		return composeRun{}, "its build folder " + context + " is not in the project"
 	}
-	env = composeEnv(cs.Environment)
-	// As Docker runs it: the entrypoint (Compose's, else the image's) and its arguments (Compose's
-	// command, else the image's CMD unless Compose replaced the entrypoint).
-	df := dockerfileOf(filepath.Join(ctx, cmp.Or(dockerfile, "Dockerfile")))
+	run := composeRun{ctx: ctx, dockerfile: cmp.Or(dockerfile, "Dockerfile")}
+	file := findFold(ctx, run.dockerfile) // Docker Desktop on Windows and macOS finds api.Dockerfile as api.dockerfile
+	if file == "" && dockerfile != "" {
+		return composeRun{}, "its Dockerfile " + dockerfile + " is not in " + context
+	}
+	df := dockerfileOf(file)
 	ep, cmd := df.entrypoint, df.cmd
 	if cs.Entrypoint.Kind != 0 {
 		ep, cmd = words(cs.Entrypoint), nil
@@ -148,30 +202,118 @@ func fromCompose(dir, appDir, name string, cs composeService) (sv Service, env [
 	if cs.Command.Kind != 0 {
 		cmd = words(cs.Command)
 	}
-	argv := append(slices.Clone(ep), cmd...)
-	if filepath.Clean(ctx) == filepath.Clean(appDir) || isStreamlit(argv) {
-		return sv, env, true, ""
+	// ENTRYPOINT [""] is Docker's way of clearing the base image's.
+	run.argv = withoutInstall(slices.DeleteFunc(append(slices.Clone(ep), cmd...), func(a string) bool { return a == "" }))
+	run.expose = df.expose
+	return run, ""
+}
+
+// mountedProject is the project folder (relative, slash path) a service's image runs as its
+// working directory through a bind mount (".:/app" with working_dir: /app; "./api:/code"),
+// "" when there is none.
+func mountedProject(cs composeService) string {
+	for _, v := range cs.Volumes {
+		var source, target string
+		switch m := v.(type) {
+		case string:
+			parts := strings.Split(m, ":")
+			if len(parts) < 2 {
+				continue
+			}
+			source, target = parts[0], parts[1]
+		case map[string]any:
+			source, _ = m["source"].(string)
+			target, _ = m["target"].(string)
+		}
+		local := source == "." || strings.HasPrefix(source, "./")
+		if local && (target == cs.WorkingDir || cs.WorkingDir == "" && len(cs.Volumes) == 1) {
+			return source
+		}
 	}
-	if len(argv) == 0 {
-		return sv, nil, false, "no command, and no CMD in its Dockerfile"
+	return ""
+}
+
+var installRE = regexp.MustCompile(`^\s*(?:pip3?|python3?\s+-m\s+pip|uv\s+pip)\s+install\b`)
+
+// withoutInstall is a shell command line that installs the requirements and then runs the
+// service (sh -c "pip install -r requirements.txt && uvicorn api:app --port 8000") as the command
+// it runs: Desklit installs the requirements itself. Any other command line is unchanged.
+func withoutInstall(argv []string) []string {
+	if len(argv) != 3 || (filepath.Base(argv[0]) != "sh" && filepath.Base(argv[0]) != "bash") || argv[1] != "-c" {
+		return argv
 	}
-	if shellish(argv) {
-		return sv, nil, false, "its command is a shell script: " + strings.Join(argv, " ")
+	var rest []string
+	for _, part := range strings.Split(argv[2], "&&") {
+		if !installRE.MatchString(part) {
+			rest = append(rest, strings.TrimSpace(part))
+		}
 	}
-	port := composePort(cs.Ports, cs.Expose, df.expose, argv)
-	if port == 0 {
-		return sv, nil, false, "no port: name it in ports"
+	if len(rest) != 1 || strings.ContainsAny(rest[0], ";|&$`") {
+		return argv
 	}
-	sv = Service{Command: loopback(argv), Protect: ProtectNone, Port: port}
-	sv.Dir = ctx
-	if cs.WorkingDir != "" && !strings.HasPrefix(cs.WorkingDir, "/") {
-		sv.Dir = filepath.Join(ctx, filepath.FromSlash(cs.WorkingDir))
+	return splitWords(rest[0])
+}
+
+// findFold is dir's file name, else one that differs only in case ("" when none).
+func findFold(dir, name string) string {
+	if p := filepath.Join(dir, filepath.FromSlash(name)); isFile(p) {
+		return p
 	}
-	deps, err := findDeps(ctx)
-	if err == nil && deps.Kind != DepsNone {
-		sv.Deps = &deps
+	entries, err := os.ReadDir(filepath.Join(dir, filepath.Dir(filepath.FromSlash(name))))
+	if err != nil {
+		return ""
 	}
-	return sv, env, false, ""
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(e.Name(), filepath.Base(name)) {
+			return filepath.Join(dir, filepath.Dir(filepath.FromSlash(name)), e.Name())
+		}
+	}
+	return ""
+}
+
+// composeScript is the Streamlit script a Compose file in dir runs (streamlit run
+// src/streamlit_app.py, in its build folder or the file's), "" when it names none that is here:
+// the app of a repository whose root holds no script of its own.
+func composeScript(dir string) string {
+	file := composeFile(dir)
+	if file == "" {
+		return ""
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	var doc composeDoc
+	if yaml.Unmarshal(data, &doc) != nil {
+		return ""
+	}
+	for _, name := range slices.Sorted(maps.Keys(doc.Services)) {
+		run, why := commandOf(dir, doc.Services[name])
+		if why != "" || !isStreamlit(run.argv) {
+			continue
+		}
+		i := slices.Index(run.argv, "run")
+		if i < 0 || i+1 >= len(run.argv) || !strings.EqualFold(filepath.Ext(run.argv[i+1]), ".py") {
+			continue
+		}
+		for _, base := range []string{run.ctx, dir} {
+			if p := filepath.Join(base, filepath.FromSlash(run.argv[i+1])); filepath.IsLocal(filepath.FromSlash(run.argv[i+1])) && isFile(p) {
+				return p
+			}
+		}
+	}
+	return ""
+}
+
+// composeFile is dir's Compose file, by Compose's names in its order (any case: Docker Desktop
+// on Windows and macOS reads Docker-compose.yml too); "" when there is none.
+func composeFile(dir string) string {
+	for _, n := range composeFiles {
+		if p := findFold(dir, n); p != "" {
+			return p
+		}
+	}
+	return ""
 }
 
 // serviceLines are the lines of the services' keys in the file.
@@ -415,6 +557,9 @@ func rewriteHosts(env []string, hosts []string) []string {
 	out := slices.Clone(env)
 	for i, kv := range out {
 		k, v, _ := strings.Cut(kv, "=")
+		if v == "0.0.0.0" || v == "::" { // API_HOST=0.0.0.0: every address, this machine's only here
+			v = "127.0.0.1"
+		}
 		for _, name := range hosts {
 			if v == name {
 				v = "127.0.0.1"

@@ -135,3 +135,141 @@ func TestComposeHelpers(t *testing.T) {
 		}
 	}
 }
+
+// What public repositories' Compose files and Dockerfiles hold, as Docker reads them: a
+// Dockerfile named in another case (Docker Desktop on Windows finds it), ENTRYPOINT [""] (Docker's
+// way of clearing one), a program of the image (/entrypoint), a service's own API_HOST=0.0.0.0,
+// a Dockerfile that is not there (said so), and a Compose file named Docker-compose.yml.
+func TestComposeAsDockerReadsIt(t *testing.T) {
+	t.Parallel()
+	dir := tree(t, map[string]string{
+		"Docker-compose.yml": `services:
+  api:
+    build:
+      context: ./api
+      dockerfile: ./api.Dockerfile
+    ports: ["8888:8888"]
+    environment:
+      - API_HOST=0.0.0.0
+  worker:
+    build: ./worker
+    entrypoint: ["/entrypoint"]
+    command: /start
+    ports: ["5555:5555"]
+  missing:
+    build:
+      context: ./worker
+      dockerfile: Dockerfile.prod
+  app:
+    build: ./ui
+`,
+		"api/api.dockerfile": "FROM python:3.11\nENTRYPOINT [\"\"]\nCMD [\"python\", \"api.py\"]\n",
+		"api/api.py":         "",
+		"worker/Dockerfile":  "FROM python:3.11\n",
+		"ui/app.py":          "import streamlit as st\n",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Services) != 1 || !slices.Equal(p.Services[0].Command, []string{"python", "api.py"}) || !slices.Equal(p.Services[0].Env, []string{"API_HOST=127.0.0.1"}) {
+		t.Fatalf("services %+v", p.Services)
+	}
+	left := strings.Join(p.ComposeLeftOut, "; ")
+	for _, want := range []string{"worker (its program /entrypoint is a file of its image", "missing (its Dockerfile Dockerfile.prod is not in ./worker)"} {
+		if !strings.Contains(left, want) {
+			t.Errorf("left out %q lacks %q", left, want)
+		}
+	}
+}
+
+// A repository whose root holds no script of its own, its app named by its Compose file's
+// command (LiliGC/iris-classifier-flask-streamlit: streamlit run iris_app/frontend/frontend.py
+// from the root; idashevskii/streamlit-fastapi-template: python -m streamlit run
+// src/streamlit_app.py in frontend/'s build).
+func TestComposeNamesTheScript(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		files map[string]string
+		want  string
+	}{
+		{"a command from the root", map[string]string{
+			"docker-compose.yml":                 "services:\n  web:\n    build: .\n    command: streamlit run iris_app/frontend/frontend.py --server.port 8501\n",
+			"iris_app/frontend/frontend.py":      "import streamlit as st\nimport requests\n",
+			"iris_app/frontend/requirements.txt": "streamlit\n",
+			"iris_app/backend/app.py":            "from flask import Flask\n",
+			"iris_app/model/train.py":            "import sklearn\n",
+		}, "iris_app/frontend/frontend.py"},
+		{"a Dockerfile's CMD in its build folder", map[string]string{
+			"docker-compose.yml":            "services:\n  frontend:\n    build: ./frontend\n",
+			"frontend/Dockerfile":           "FROM python:3.12\nCMD [\"python\", \"-m\", \"streamlit\", \"run\", \"src/streamlit_app.py\"]\n",
+			"frontend/src/streamlit_app.py": "from src.ui import main\n",
+			"frontend/src/ui.py":            "import helpers\n",
+			"backend/main.py":               "from fastapi import FastAPI\n",
+			"backend/other.py":              "",
+		}, "frontend/src/streamlit_app.py"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := tree(t, tt.files)
+			p, err := Load(dir)
+			if err != nil || p.Script != filepath.Join(dir, filepath.FromSlash(tt.want)) {
+				t.Fatalf("Load = %v, %v; want the script %s", p, err, tt.want)
+			}
+		})
+	}
+}
+
+// The development form of a Compose file (AshvinPainiaye/m1-brief2-docker): a Python image runs
+// the project's folder, mounted as its working directory, with a shell line that installs the
+// requirements and starts the service. Desklit installs them itself and runs the rest; the API
+// shares the app's requirements, so it runs in the app's environment.
+func TestComposeMountedProject(t *testing.T) {
+	t.Parallel()
+	dir := tree(t, map[string]string{
+		"docker-compose.yml": `version: "3.9"
+services:
+  api:
+    image: python:3.11-slim
+    working_dir: /app
+    command: bash -c "pip install --no-cache-dir -r requirements.txt && uvicorn api:app --host 0.0.0.0 --port 8000 --reload"
+    volumes:
+      - .:/app
+    ports:
+      - "8000:8000"
+  streamlit:
+    image: python:3.11-slim
+    working_dir: /app
+    command: bash -c "pip install --no-cache-dir -r requirements.txt && streamlit run streamlit.py --server.port=8501 --server.address=0.0.0.0"
+    volumes:
+      - .:/app
+    environment:
+      - API_URL=http://api:8000
+  db:
+    image: postgres:16
+    volumes: ["./data:/var/lib/postgresql/data"]
+`,
+		"streamlit.py":     "import streamlit as st\nimport requests\n",
+		"api.py":           "from fastapi import FastAPI\napp = FastAPI()\n",
+		"app.py":           "",
+		"main.py":          "",
+		"requirements.txt": "streamlit\nfastapi\nuvicorn\n",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if filepath.Base(p.Script) != "streamlit.py" || !slices.Equal(p.AppEnv, []string{"API_URL=http://127.0.0.1:8000"}) {
+		t.Errorf("script %s, env %v", p.Script, p.AppEnv)
+	}
+	if len(p.Services) != 1 || p.Services[0].Name != "api-service" || p.Services[0].Deps != nil || p.Services[0].Dir != dir ||
+		!slices.Equal(p.Services[0].Command, []string{"uvicorn", "api:app", "--host", "127.0.0.1", "--port", "8000", "--reload"}) {
+		t.Errorf("services %+v", p.Services)
+	}
+	if left := strings.Join(p.ComposeLeftOut, "; "); !strings.Contains(left, "db (the image postgres:16") {
+		t.Errorf("left out %q", left)
+	}
+	if got := withoutInstall([]string{"sh", "-c", "pip install x && python a.py; rm -rf /"}); len(got) != 3 {
+		t.Errorf("a line with more than the install and one command is not taken apart: %q", got)
+	}
+}

@@ -186,21 +186,28 @@ func load(path, script string) (*Project, error) {
 		}
 	}
 	if p.Script == "" {
-		if p.Script, err = findScript(p.Dir); err != nil {
+		var ns *NoScriptError
+		if p.Script, err = findScript(p.Dir); errors.As(err, &ns) {
+			// A repository whose Compose file runs its app (streamlit run iris_app/frontend/app.py).
+			if script := composeScript(p.Dir); script != "" {
+				p.Script, err = script, nil
+			}
+		}
+		if err != nil {
 			return nil, err
 		}
 	}
-	if p.Deps, p.WorkDir, err = findDepsUp(p.Dir); err != nil {
-		return nil, err
-	}
-	if sub := filepath.Dir(p.Script); p.Deps.Kind == DepsNone && sub != p.Dir && strings.HasPrefix(sub, p.Dir+string(filepath.Separator)) {
-		// The app one folder down with its dependency file beside it (frontend/app.py and
-		// frontend/requirements.txt, backend/ beside them): the app's folder is its project's.
+	// As Streamlit Community Cloud looks: the app's own folder first (frontend/app.py beside
+	// frontend/requirements.txt, whatever the repository's root has), then up to the root.
+	if sub := filepath.Dir(p.Script); sub != p.Dir && strings.HasPrefix(sub, p.Dir+string(filepath.Separator)) {
 		if p.Deps, err = findDeps(sub); err != nil {
 			return nil, err
 		}
-		if p.Deps.Kind != DepsNone {
-			p.WorkDir = sub
+		p.WorkDir = sub
+	}
+	if p.Deps.Kind == "" || p.Deps.Kind == DepsNone {
+		if p.Deps, p.WorkDir, err = findDepsUp(p.Dir); err != nil {
+			return nil, err
 		}
 	}
 	p.ImportPaths = importPaths(p.WorkDir)
@@ -238,6 +245,11 @@ func (p *Project) readCompose() error {
 			continue
 		}
 		p.Compose, p.Services, p.AppEnv, p.ComposeLeftOut = c.File, c.Services, c.AppEnv, c.LeftOut
+		for i, sv := range p.Services {
+			if sv.Deps != nil && sv.Deps.File == p.Deps.File {
+				p.Services[i].Deps = nil // the app's own requirements: the app's environment
+			}
+		}
 		return nil
 	}
 	return nil

@@ -70,6 +70,10 @@ func TestScriptChoice(t *testing.T) {
 		{"helpers imported by the folder's name", map[string]string{"st_scripts/st_dashboard.py": "import streamlit as st\nfrom st_scripts.st_inference import st_inference\n",
 			"st_scripts/st_inference.py": "import streamlit as st\nfrom st_scripts.st_utils import REPO\n", "st_scripts/st_utils.py": "import streamlit as st\n",
 			"scripts/train.py": "import pandas\n"}, "st_dashboard.py", nil},
+		// hayabhay/fastapi-streamlit-starter's shape: the root's one script is invoke's tasks.py, the
+		// app is ui/ with its pages.
+		{"a root script that is no app", map[string]string{"tasks.py": "from invoke import task\n", "ui/01_Home.py": "import streamlit as st\n",
+			"ui/pages/02_Other.py": "import streamlit as st\n", "api/main.py": "import fastapi\n"}, "01_Home.py", nil},
 		{"no app one folder down", map[string]string{"lib/tool.py": "import os\n", "a/b/app.py": "import streamlit as st\n"}, "", []string{}},
 		{"none", map[string]string{"README.md": ""}, "", []string{}},
 	}
@@ -376,6 +380,10 @@ func TestAppOneFolderDownWithItsDependencies(t *testing.T) {
 		t.Fatal(err)
 	}
 	front := filepath.Join(dir, "frontend")
+	testutil.WriteFile(t, filepath.Join(dir, "requirements.txt"), "psycopg2\npython-dotenv\n") // the root's, for the API: the app's own wins
+	if p, err = Load(dir); err != nil {
+		t.Fatal(err)
+	}
 	if p.Script != filepath.Join(front, "app.py") || p.Deps.File != filepath.Join(front, "requirements.txt") || p.RunDir() != front {
 		t.Fatalf("script %s, deps %s, runs in %s", p.Script, p.Deps.File, p.RunDir())
 	}

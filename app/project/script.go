@@ -22,6 +22,11 @@ func findScript(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	// An empty file beside others is no app (an app.py and a main.py left empty beside
+	// streamlit.py); alone, it is the app just begun.
+	if code := slices.DeleteFunc(slices.Clone(top), func(n string) bool { return isEmpty(filepath.Join(dir, n)) }); len(code) > 0 {
+		top = code
+	}
 	if len(top) == 0 {
 		return scriptBelow(dir)
 	}
@@ -30,16 +35,23 @@ func findScript(dir string) (string, error) {
 		return filepath.Join(dir, scripts[0]), nil
 	}
 	for _, n := range scriptNames {
-		if p := filepath.Join(dir, n); isFile(p) {
-			return p, nil
+		if slices.Contains(top, n) {
+			return filepath.Join(dir, n), nil
 		}
 	}
 	scripts = importingStreamlit(dir, scripts)
 	switch {
-	case len(scripts) == 1:
+	case len(scripts) == 1 && (usesStreamlit(dir, scripts[0]) || len(top) > 1):
 		return filepath.Join(dir, scripts[0]), nil
 	case len(top) == 1:
+		// The folder's one script does not use streamlit (an invoke tasks.py beside ui/, the
+		// multipage app): the app one folder down, when there is one, else that script.
+		if below, err := scriptBelow(dir); err == nil {
+			return below, nil
+		}
 		return filepath.Join(dir, top[0]), nil
+	case len(scripts) == 1:
+		return filepath.Join(dir, scripts[0]), nil
 	}
 	return "", &NoScriptError{Dir: dir, Candidates: scripts}
 }
@@ -255,6 +267,16 @@ func importedModules(file string) map[string]bool {
 		}
 	}
 	return out
+}
+
+// isEmpty reports whether a file holds nothing but blanks.
+func isEmpty(p string) bool {
+	st, err := os.Stat(p)
+	if err != nil || st.Size() > 64 {
+		return false
+	}
+	data, err := os.ReadFile(p)
+	return err == nil && strings.TrimSpace(string(data)) == ""
 }
 
 func isDir(p string) bool {

@@ -31,6 +31,9 @@ type Service struct {
 	Deps *Deps
 	// Env is more of its environment (a Compose file's environment:, hosts made 127.0.0.1).
 	Env []string
+	// Optional: read from a Compose file, not declared for Desklit; when its program is not
+	// found (nginx, which the image had) it is left out with a warning instead of stopping the app.
+	Optional bool
 	// File and Lines say where each key was set (key "command", "health"…, and "" for the
 	// table itself), for messages about the service.
 	File  string

@@ -159,7 +159,7 @@ func probe(ctx context.Context, c candidate) (Python, error) {
 	hideWindow(cmd)
 	out, err := cmd.Output()
 	if err != nil {
-		msg := strings.TrimSpace(lastLine(stderr.String()))
+		msg := probeMessage(stderr.String())
 		if msg != "" {
 			return Python{}, fmt.Errorf("%w (%s)", err, msg)
 		}
@@ -193,6 +193,20 @@ func versionParts(v string) (major, minor int, ok bool) {
 	a, err1 := strconv.Atoi(parts[0])
 	b, err2 := strconv.Atoi(parts[1])
 	return a, b, err1 == nil && err2 == nil
+}
+
+// probeMessage is what a candidate that failed said: a traceback's last line (the exception), else
+// the first line (a pyenv shim's "pyenv: python3.12: command not found" before its advice).
+func probeMessage(stderr string) string {
+	if strings.Contains(stderr, "Traceback (most recent call last)") {
+		return strings.TrimSpace(lastLine(stderr))
+	}
+	for _, line := range strings.Split(stderr, "\n") {
+		if line = strings.TrimSpace(line); line != "" {
+			return line
+		}
+	}
+	return ""
 }
 
 func lastLine(s string) string {

@@ -166,3 +166,14 @@ func TestFindOlderOnlyRange(t *testing.T) {
 		}
 	}
 }
+
+func TestProbeMessage(t *testing.T) {
+	pyenv := "pyenv: python3.12: command not found\n\nThe `python3.12' command exists in these Python versions:\n  3.12.1\n\n" +
+		"Note: See 'pyenv help global' for tips on allowing both\n      python2 and python3 to be found at the same time.\n"
+	trace := "Traceback (most recent call last):\n  File \"<string>\", line 1, in <module>\nModuleNotFoundError: No module named 'encodings'\n"
+	for in, want := range map[string]string{pyenv: "pyenv: python3.12: command not found", trace: "ModuleNotFoundError: No module named 'encodings'", "\n": ""} {
+		if got := probeMessage(in); got != want {
+			t.Errorf("probeMessage(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

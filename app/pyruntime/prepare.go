@@ -1,6 +1,10 @@
 package pyruntime
 
-import "context"
+import (
+	"context"
+	"path/filepath"
+	"slices"
+)
 
 // Request is an app to run: where its interpreter comes from, how its environment is built, and
 // its script. Prepare turns it into a Runtime.
@@ -88,5 +92,17 @@ func (r Request) options(ctx context.Context) (Options, error) {
 }
 
 func (r Request) runtime(env Env) Runtime {
-	return Runtime{Env: env, Argv: StreamlitArgv(env, r.Script, r.Port), Script: r.Script, Dir: r.Dir}
+	argv := StreamlitArgv(env, r.Script, r.Port)
+	if len(argv) > 2 && argv[1] == "-m" && shadowsStreamlit(r.Dir) {
+		// The project's own streamlit.py (a script named after what it runs) would be what
+		// `python -m streamlit` imports from the working folder: -P (Python 3.11) leaves that
+		// folder off sys.path, as the `streamlit` command does; Streamlit puts the script's own.
+		argv = slices.Insert(argv, 1, "-P")
+	}
+	return Runtime{Env: env, Argv: argv, Script: r.Script, Dir: r.Dir}
+}
+
+// shadowsStreamlit reports whether dir holds a module or package named streamlit.
+func shadowsStreamlit(dir string) bool {
+	return dir != "" && (isFile(filepath.Join(dir, "streamlit.py")) || isFile(filepath.Join(dir, "streamlit", "__init__.py")))
 }

@@ -67,3 +67,19 @@ func TestPrepare(t *testing.T) {
 		t.Errorf("Prepare without uv = %v", err)
 	}
 }
+
+// A project whose own script is streamlit.py (AshvinPainiaye/m1-brief2-docker): `python -m
+// streamlit` would import it from the working folder; -P leaves that folder off sys.path, as the
+// streamlit command does. Any other project's command line is unchanged.
+func TestStreamlitArgvWhenTheProjectShadowsStreamlit(t *testing.T) {
+	env := Env{Python: "/env/bin/python"}
+	plain, shadow := t.TempDir(), t.TempDir()
+	writeFile(t, filepath.Join(shadow, "streamlit.py"), "import streamlit as st\nst.title('x')\n")
+	if argv := (Request{Dir: plain, Script: filepath.Join(plain, "app.py")}).runtime(env).Argv; argv[1] != "-m" {
+		t.Errorf("argv %q", argv)
+	}
+	argv := (Request{Dir: shadow, Script: filepath.Join(shadow, "streamlit.py")}).runtime(env).Argv
+	if !slices.Equal(argv[:4], []string{"/env/bin/python", "-P", "-m", "streamlit"}) {
+		t.Errorf("argv %q", argv)
+	}
+}

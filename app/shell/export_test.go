@@ -1,10 +1,10 @@
 package shell
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/project"
 )
 
@@ -13,9 +13,7 @@ import (
 func ProjectFrom(t *testing.T, dir string, files map[string]string) *project.Project {
 	t.Helper()
 	for name, body := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
+		testutil.WriteFile(t, filepath.Join(dir, filepath.FromSlash(name)), body)
 	}
 	p, err := project.Load(dir)
 	if err != nil {

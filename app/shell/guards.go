@@ -103,6 +103,11 @@ func (s *Shell) startProjectServices(ctx context.Context, running map[string]boo
 			continue
 		}
 		sp, err := s.serviceSpec(ctx, set, ps)
+		if errors.Is(err, errLeftOut) {
+			s.log.Warn("a service of the Compose file that Desklit does not run: start it yourself if the app needs it",
+				"service", ps.sv.Name, "file", ps.sv.File, "why", err.Error())
+			continue
+		}
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package shell
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -134,6 +135,9 @@ func (s *Shell) serviceSpec(ctx context.Context, set *serviceSet, ps plannedServ
 	}
 	prog, err := findProgram(argv[0], dir, envLookup(childEnv)("PATH"))
 	if err != nil {
+		if sv.Optional {
+			return supervisor.Spec{}, fmt.Errorf("%w: %v", errLeftOut, err)
+		}
 		return supervisor.Spec{}, &project.Error{File: sv.File, Key: "services." + sv.Name + ".command",
 			Line: sv.Lines["command"], Msg: err.Error()}
 	}
@@ -149,6 +153,10 @@ func (s *Shell) serviceSpec(ctx context.Context, set *serviceSet, ps plannedServ
 		StopSignal: syscall.SIGTERM, Grace: 2 * time.Second,
 	}, nil
 }
+
+// errLeftOut marks a service from a Compose file that Desklit cannot run here (its program, such
+// as nginx, came with its image): it is left out with a warning, the app runs without it.
+var errLeftOut = errors.New("left out")
 
 // serviceRuntime is the environment sv runs in: the app's, or for a service with a dependency
 // file of its own (a backend beside the app, with its requirements) an environment of those

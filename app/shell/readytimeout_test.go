@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/desklit/desklit/app/config"
 	"github.com/desklit/desklit/app/internal/testutil"
+	"github.com/desklit/desklit/app/project"
 	"github.com/desklit/desklit/app/pyruntime"
 )
 
@@ -48,15 +50,7 @@ health  = "/healthz"
 ready_timeout = "2s"
 `,
 	})
-	state := t.TempDir()
-	s := New(Options{Project: p, Config: &config.Config{IdPPort: 1},
-		Paths: config.Paths{Logs: filepath.Join(state, "logs"), Run: filepath.Join(state, "run")}})
-	s.rt = pyruntime.Runtime{Env: pyruntime.Env{Dir: state, Python: filepath.Join(state, "bin", "python")}}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		s.sup.Stop(ctx)
-	})
+	s := serviceShell(t, p, nil)
 	set, err := s.servicePlan(p)
 	if err != nil {
 		t.Fatal(err)
@@ -77,4 +71,21 @@ ready_timeout = "2s"
 			t.Errorf("the error lacks %q:\n%v", want, err)
 		}
 	}
+}
+
+// serviceShell is a shell for p's services, with a stand-in Python environment (no Python in it:
+// the services' programs come from PATH) and its logs in a new folder; its services stop with the
+// test.
+func serviceShell(t *testing.T, p *project.Project, log *slog.Logger) *Shell {
+	t.Helper()
+	state := t.TempDir()
+	s := New(Options{Project: p, Config: &config.Config{IdPPort: 1}, Logger: log,
+		Paths: config.Paths{Logs: filepath.Join(state, "logs"), Run: filepath.Join(state, "run")}})
+	s.rt = pyruntime.Runtime{Env: pyruntime.Env{Dir: state, Python: filepath.Join(state, "bin", "python")}}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		s.sup.Stop(ctx)
+	})
+	return s
 }

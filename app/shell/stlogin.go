@@ -23,8 +23,8 @@ func (s *Shell) stLogin(argv, env, secretsFlags []string) ([]string, []string, e
 		return argv, env, err
 	}
 	argv = append(slices.Clone(argv), flags...)
-	if len(argv) > 2 && argv[1] == "-m" && argv[2] == "streamlit" {
-		argv[2] = "desklit_auth.stlogin"
+	if i := slices.Index(argv, "-m"); i > 0 && i+1 < len(argv) && argv[i+1] == "streamlit" {
+		argv[i+1] = "desklit_auth.stlogin"
 	}
 	return argv, append(env, "DESKLIT_STLOGIN_ISSUER="+issuer), nil
 }
