@@ -60,23 +60,11 @@ type compose struct {
 // readCompose reads the Compose file in dir (nil when there is none). appDir is the app's
 // folder: the service built from it is the app itself, whose environment the app gets.
 func readCompose(dir, appDir string) (*compose, error) {
-	file := composeFile(dir)
-	if file == "" {
-		return nil, nil
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
+	file, root, doc, err := loadCompose(dir)
+	if file == "" || err != nil {
 		return nil, err
 	}
-	var root yaml.Node
-	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, &Error{File: file, Msg: "not a Compose file Desklit can read: " + err.Error()}
-	}
-	var doc composeDoc
-	if err := root.Decode(&doc); err != nil {
-		return nil, &Error{File: file, Msg: "not a Compose file Desklit can read: " + err.Error()}
-	}
-	lines := serviceLines(&root)
+	lines := serviceLines(root)
 	names := slices.Sorted(func(yield func(string) bool) {
 		for n := range doc.Services {
 			if !yield(n) {
@@ -124,6 +112,130 @@ func readCompose(dir, appDir string) (*compose, error) {
 	return c, nil
 }
 
+// loadCompose reads dir's Compose file ("" when there is none) with its variables filled in as
+// Compose fills them: from the environment, else the .env file beside it, else the default the
+// file gives (${API_PORT:-8000}).
+func loadCompose(dir string) (string, *yaml.Node, composeDoc, error) {
+	var doc composeDoc
+	file := composeFile(dir)
+	if file == "" {
+		return "", nil, doc, nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return "", nil, doc, err
+	}
+	dotenv := readDotenv(filepath.Join(dir, ".env"))
+	text := interpolate(string(data), func(k string) (string, bool) {
+		if v, ok := os.LookupEnv(k); ok {
+			return v, true
+		}
+		v, ok := dotenv[k]
+		return v, ok
+	})
+	var root yaml.Node
+	if err := yaml.Unmarshal([]byte(text), &root); err != nil {
+		return "", nil, doc, &Error{File: file, Msg: "not a Compose file Desklit can read: " + err.Error()}
+	}
+	if err := root.Decode(&doc); err != nil {
+		return "", nil, doc, &Error{File: file, Msg: "not a Compose file Desklit can read: " + err.Error()}
+	}
+	return file, &root, doc, nil
+}
+
+var variableRE = regexp.MustCompile(`\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-?+])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+
+// interpolate fills in a Compose file's variables: $VAR, ${VAR}, ${VAR:-default} (unset or
+// empty), ${VAR-default} (unset), ${VAR:+alt}/${VAR+alt}, ${VAR:?message} (the value, or
+// nothing); $$ is a dollar sign.
+func interpolate(text string, lookup func(string) (string, bool)) string {
+	return variableRE.ReplaceAllStringFunc(text, func(m string) string {
+		if m == "$$" {
+			return "$"
+		}
+		g := variableRE.FindStringSubmatch(m)
+		name, op, arg := cmp.Or(g[1], g[4]), g[2], g[3]
+		v, set := lookup(name)
+		switch op {
+		case ":-":
+			if v == "" {
+				return arg
+			}
+		case "-":
+			if !set {
+				return arg
+			}
+		case ":+":
+			if v != "" {
+				return arg
+			}
+			return ""
+		case "+":
+			if set {
+				return arg
+			}
+			return ""
+		}
+		return v
+	})
+}
+
+// readDotenv reads a .env file's KEY=VALUE lines (comments, blank lines and "export " passed
+// over; quotes around a value taken off); nil when there is none.
+func readDotenv(file string) map[string]string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return nil
+	}
+	out := map[string]string{}
+	for _, line := range strings.Split(strings.ReplaceAll(string(data), "\r\n", "\n"), "\n") {
+		line = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(line), "export "))
+		k, v, ok := strings.Cut(line, "=")
+		if !ok || strings.HasPrefix(line, "#") {
+			continue
+		}
+		v = strings.TrimSpace(v)
+		if len(v) >= 2 && (v[0] == '"' || v[0] == '\'') && v[len(v)-1] == v[0] {
+			v = v[1 : len(v)-1]
+		} else if i := strings.Index(v, " #"); i >= 0 {
+			v = strings.TrimSpace(v[:i])
+		}
+		out[strings.TrimSpace(k)] = v
+	}
+	return out
+}
+
+// envFiles reads a service's env_file entries ("./.env", a list, or {path: …}) relative to the
+// Compose file's folder, in order; a file that is not there is passed over.
+func envFiles(dir string, n yaml.Node) []string {
+	var paths []string
+	switch n.Kind {
+	case yaml.ScalarNode:
+		paths = []string{n.Value}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			if c.Kind == yaml.ScalarNode {
+				paths = append(paths, c.Value)
+			} else {
+				var e struct {
+					Path string `yaml:"path"`
+				}
+				if c.Decode(&e) == nil && e.Path != "" {
+					paths = append(paths, e.Path)
+				}
+			}
+		}
+	}
+	var out []string
+	for _, p := range paths {
+		vars := readDotenv(filepath.Join(dir, filepath.FromSlash(p)))
+		for _, k := range slices.Sorted(maps.Keys(vars)) {
+			out = append(out, k+"="+vars[k])
+		}
+	}
+	return out
+}
+
 // fromCompose turns one Compose service into a Desklit service, or says why it cannot run
 // here. app: the service is the Streamlit app itself (it runs streamlit; when no service of the
 // file says so (named false), the one built from the app's folder).
@@ -132,7 +244,7 @@ func fromCompose(dir, appDir string, cs composeService, named bool) (sv Service,
 	if why != "" {
 		return sv, nil, false, why
 	}
-	env = composeEnv(cs.Environment)
+	env = append(envFiles(dir, cs.EnvFile), composeEnv(cs.Environment)...) // environment: wins
 	argv := run.argv
 	if isStreamlit(argv) || !named && filepath.Clean(run.ctx) == filepath.Clean(appDir) {
 		return sv, env, true, ""
@@ -275,16 +387,8 @@ func findFold(dir, name string) string {
 // src/streamlit_app.py, in its build folder or the file's), "" when it names none that is here:
 // the app of a repository whose root holds no script of its own.
 func composeScript(dir string) string {
-	file := composeFile(dir)
-	if file == "" {
-		return ""
-	}
-	data, err := os.ReadFile(file)
-	if err != nil {
-		return ""
-	}
-	var doc composeDoc
-	if yaml.Unmarshal(data, &doc) != nil {
+	file, _, doc, err := loadCompose(dir)
+	if file == "" || err != nil {
 		return ""
 	}
 	for _, name := range slices.Sorted(maps.Keys(doc.Services)) {

@@ -273,3 +273,44 @@ services:
 		t.Errorf("a line with more than the install and one command is not taken apart: %q", got)
 	}
 }
+
+// A Compose file's variables are filled in as Compose fills them (the environment, else the .env
+// beside the file, else the file's default), and a service's env_file is part of its environment
+// (its environment: wins).
+func TestComposeVariablesAndEnvFiles(t *testing.T) {
+	t.Setenv("DESKLIT_TEST_COMPOSE_WORKERS", "3")
+	dir := tree(t, map[string]string{
+		"compose.yaml": `services:
+  backend:
+    build: ./backend
+    command: uvicorn main:app --workers ${DESKLIT_TEST_COMPOSE_WORKERS} --port ${API_PORT:-8000}
+    ports: ["${API_PORT:-8000}:${API_PORT:-8000}"]
+  frontend:
+    build: ./frontend
+    env_file:
+      - ./frontend/frontend.env
+      - path: ./missing.env
+        required: false
+    environment:
+      API_URL: http://backend:${API_PORT:-8000}
+      MODE: ${MODE-debug}
+      PRICE: $$5
+`,
+		".env":                  "# the project's settings\nexport API_PORT=9001\nSECRET_NAME='not used'\n",
+		"frontend/frontend.env": "MODE=from-file\nTITLE=\"Sales dashboard\" \nAPI_URL=http://overridden\n",
+		"frontend/app.py":       "import streamlit as st\n",
+		"backend/main.py":       "app = None\n",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Services) != 1 || p.Services[0].Port != 9001 ||
+		!slices.Equal(p.Services[0].Command, []string{"uvicorn", "main:app", "--workers", "3", "--port", "9001"}) {
+		t.Fatalf("services %+v", p.Services)
+	}
+	want := []string{"API_URL=http://overridden", "MODE=from-file", "TITLE=Sales dashboard", "API_URL=http://127.0.0.1:9001", "MODE=debug", "PRICE=$5"}
+	if !slices.Equal(p.AppEnv, want) {
+		t.Errorf("the app's environment %q, want %q", p.AppEnv, want)
+	}
+}
