@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -104,16 +105,17 @@ func cmdStatus(ctx context.Context, e *Env, args []string) error {
 		fmt.Fprintln(e.Stdout, "Services:")
 		for _, s := range []struct {
 			name, url string
+			health    []string // the first that answers: a Streamlit before 1.18 has /healthz
 		}{
-			{"streamlit", cfg.StreamlitURL() + "/_stcore/health"},
-			{"component", cfg.ComponentURL() + "/healthz"},
-			{"api", cfg.APIURL() + "/healthz"},
+			{"streamlit", cfg.StreamlitURL(), []string{"/_stcore/health", "/healthz"}},
+			{"component", cfg.ComponentURL(), []string{"/healthz"}},
+			{"api", cfg.APIURL(), []string{"/healthz"}},
 		} {
 			state := "not running"
-			if healthy(ctx, s.url) {
+			if slices.ContainsFunc(s.health, func(h string) bool { return healthy(ctx, s.url+h) }) {
 				state = "ready"
 			}
-			fmt.Fprintf(e.Stdout, "  %-10s %-12s %s\n", s.name, state, strings.TrimSuffix(strings.TrimSuffix(s.url, "/healthz"), "/_stcore/health"))
+			fmt.Fprintf(e.Stdout, "  %-10s %-12s %s\n", s.name, state, s.url)
 		}
 	}
 	if cfg.UsesDevIdP() {

@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"io"
+	"net"
+	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -85,5 +88,29 @@ func TestStatusWhenNothingRuns(t *testing.T) {
 	}
 	if strings.Contains(stdout+stderr, "SECRET") {
 		t.Error("a token value was printed")
+	}
+}
+
+// With no instance to ask, status probes the services itself: a Streamlit before 1.18 (a project
+// pinning 1.15) answers /healthz only, and is ready.
+func TestStatusProbesAnOldStreamlit(t *testing.T) {
+	env := map[string]string{"XDG_STATE_HOME": t.TempDir()}
+	freePorts(t, env)
+	ln, err := net.Listen("tcp", "127.0.0.1:"+env["DESKLIT_STREAMLIT_PORT"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/healthz" {
+			http.NotFound(w, r)
+			return
+		}
+		io.WriteString(w, "ok")
+	})}
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	stdout, stderr, code := runCLI(t, env, "status")
+	if code != 0 || !strings.Contains(stdout, "streamlit  ready        http://127.0.0.1:"+env["DESKLIT_STREAMLIT_PORT"]) {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
 }
