@@ -25,7 +25,7 @@ func (f *Flow) Refresh(ctx context.Context, s *session.Session) (*session.Sessio
 	if s == nil || s.RefreshToken == "" {
 		return nil, ErrNoRefreshToken
 	}
-	if err := f.owns(s); err != nil {
+	if err := f.Owns(s); err != nil {
 		// The configuration changed: never send the token to another provider.
 		return nil, fmt.Errorf("%w: %v", ErrInvalidGrant, err)
 	}
@@ -78,7 +78,7 @@ func (f *Flow) Logout(ctx context.Context, s *session.Session) error {
 	if s == nil {
 		return nil
 	}
-	if err := f.owns(s); err != nil {
+	if err := f.Owns(s); err != nil {
 		return err
 	}
 	_, meta, err := f.discover(ctx)
@@ -124,8 +124,8 @@ func (f *Flow) EndSessionURL(ctx context.Context) (string, error) {
 	return meta.EndSessionEndpoint + "?" + q, nil
 }
 
-// owns checks that s was issued to this flow's client by this flow's provider.
-func (f *Flow) owns(s *session.Session) error {
+// Owns checks that s was issued to this flow's client by this flow's provider (session.Owner).
+func (f *Flow) Owns(s *session.Session) error {
 	if !issuer.Same(s.Issuer, f.issuer()) || s.ClientID != f.cfg.ClientID {
 		return fmt.Errorf("the session belongs to %s (client %s), not to the configured %s (client %s)",
 			s.Issuer, s.ClientID, f.issuer(), f.cfg.ClientID)

@@ -3,6 +3,7 @@ package devidp
 import (
 	"context"
 	"errors"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -39,17 +40,17 @@ func (s *storage) SetUserinfoFromScopes(context.Context, *oidc.UserInfo, string,
 	return nil
 }
 
-func (s *storage) SetUserinfoFromRequest(_ context.Context, ui *oidc.UserInfo, req op.IDTokenRequest, scopes []string) error {
-	s.setUserinfo(ui, req.GetSubject(), scopes)
+func (s *storage) SetUserinfoFromRequest(ctx context.Context, ui *oidc.UserInfo, req op.IDTokenRequest, scopes []string) error {
+	s.setUserinfo(ui, op.IssuerFromContext(ctx), req.GetSubject(), scopes)
 	return nil
 }
 
-func (s *storage) SetUserinfoFromToken(_ context.Context, ui *oidc.UserInfo, tokenID, _, _ string) error {
+func (s *storage) SetUserinfoFromToken(ctx context.Context, ui *oidc.UserInfo, tokenID, _, _ string) error {
 	a, err := s.liveAccess(tokenID)
 	if err != nil {
 		return err
 	}
-	s.setUserinfo(ui, a.UserID, a.Scopes)
+	s.setUserinfo(ui, op.IssuerFromContext(ctx), a.UserID, a.Scopes)
 	return nil
 }
 
@@ -64,7 +65,10 @@ func (s *storage) liveAccess(tokenID string) (*accessRecord, error) {
 	return a, nil
 }
 
-func (s *storage) setUserinfo(ui *oidc.UserInfo, sub string, scopes []string) {
+// setUserinfo fills in the profile and email claims the scopes grant. A user with no picture of
+// its own gets the provider's drawing of its initials (AvatarPath), as every Google account has
+// a picture: apps written for Google's sign-in show st.user.picture.
+func (s *storage) setUserinfo(ui *oidc.UserInfo, issuer, sub string, scopes []string) {
 	ui.Subject = sub
 	u, ok := userBySub(s.users, sub)
 	if !ok {
@@ -76,6 +80,9 @@ func (s *storage) setUserinfo(ui *oidc.UserInfo, sub string, scopes []string) {
 			ui.Name = u.Name
 			ui.PreferredUsername = u.Username
 			ui.Picture = u.Picture
+			if ui.Picture == "" && issuer != "" {
+				ui.Picture = strings.TrimSuffix(issuer, "/") + AvatarPath + url.PathEscape(u.Username) + ".svg"
+			}
 		case oidc.ScopeEmail:
 			ui.Email = u.Email
 			ui.EmailVerified = true

@@ -180,6 +180,7 @@ func routes(st *storage, issuer string, perms []string, deviceInterval time.Dura
 	// The issuer interceptor puts the issuer in the context, which the op's callback URL needs.
 	r.Post("/login", op.NewIssuerInterceptor(provider.IssuerFromRequest).HandlerFunc(lp.submit))
 	r.Get("/signed-out", signedOut)
+	r.Get(AvatarPath+"{file}", st.avatar)
 	dp := &devicePage{storage: st, issuer: issuer}
 	r.Get(DevicePath, dp.show)
 	r.Post(DevicePath, dp.submit)

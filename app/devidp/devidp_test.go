@@ -4,12 +4,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/zitadel/oidc/v3/pkg/oidc"
 
 	"github.com/desklit/desklit/app/internal/testutil"
 )
@@ -133,5 +136,34 @@ func TestRefusalText(t *testing.T) {
 	}
 	if got := refusalText(errors.New("open /tmp/devidp/state.json: permission denied")); strings.Contains(got, "/tmp") || !strings.Contains(got, "log") {
 		t.Errorf("another error reads %q", got)
+	}
+}
+
+// Every demo user has a picture, as a Google account does (apps written for Google's sign-in show
+// st.user.picture): the provider draws the initials, for its own users only.
+func TestAvatars(t *testing.T) {
+	srv, err := New(Options{DataDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testutil.Serve(t, srv.Serve)
+	resp, err := http.Get(srv.URL() + AvatarPath + "analyst.svg")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(string(body), ">AA</text>") {
+		t.Errorf("analyst's picture: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
+	}
+	for _, p := range []string{"nobody.svg", "analyst.png", "..%2Fusers.json"} {
+		if code := testutil.Status(t, srv.URL()+AvatarPath+p, nil); code != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", p, code)
+		}
+	}
+	ui := &oidc.UserInfo{}
+	(&storage{users: DefaultUsers()}).setUserinfo(ui, srv.Issuer(), "demo|analyst", []string{oidc.ScopeOpenID, oidc.ScopeProfile})
+	if ui.Picture != srv.Issuer()+AvatarPath+"analyst.svg" {
+		t.Errorf("picture claim %q", ui.Picture)
 	}
 }

@@ -74,6 +74,13 @@ func TestScriptChoice(t *testing.T) {
 		// app is ui/ with its pages.
 		{"a root script that is no app", map[string]string{"tasks.py": "from invoke import task\n", "ui/01_Home.py": "import streamlit as st\n",
 			"ui/pages/02_Other.py": "import streamlit as st\n", "api/main.py": "import fastapi\n"}, "01_Home.py", nil},
+		// im-zhong/chatbot's shape: the main.py `uv init` writes, the app in a folder below.
+		{"uv init's main.py", map[string]string{"main.py": "def main():\n    print(\"Hello from chatbot!\")\n", "pyproject.toml": "[project]\nname = \"chatbot\"\n",
+			"try_streamlit/entrypoint.py": "import streamlit as st\n", "try_streamlit/pages/3_login.py": "import streamlit as st\n"}, "entrypoint.py", nil},
+		{"a main.py that is no app beside one that is", map[string]string{"main.py": "import pandas\n", "dashboard.py": "import streamlit as st\n"}, "dashboard.py", nil},
+		// randyzwitch/streamlit-folium's shape: the package beside the examples.
+		{"a package's __init__.py is no app", map[string]string{"streamlit_folium/__init__.py": "import streamlit as st\n",
+			"examples/streamlit_app.py": "import streamlit as st\n", "setup.py": "import setuptools\n"}, "streamlit_app.py", nil},
 		{"no app one folder down", map[string]string{"lib/tool.py": "import os\n", "a/b/app.py": "import streamlit as st\n"}, "", []string{}},
 		{"none", map[string]string{"README.md": ""}, "", []string{}},
 	}

@@ -34,21 +34,32 @@ func findScript(dir string) (string, error) {
 	if isDir(filepath.Join(dir, "pages")) && len(scripts) == 1 {
 		return filepath.Join(dir, scripts[0]), nil
 	}
+	uses := func(n string) bool { return usesStreamlit(dir, n) }
+	if !slices.ContainsFunc(scripts, uses) {
+		// No script here uses streamlit (the main.py `uv init` writes, an invoke tasks.py): the
+		// app one folder down, when there is one.
+		if below, err := scriptBelow(dir); err == nil {
+			return below, nil
+		}
+	}
+	var named []string
 	for _, n := range scriptNames {
 		if slices.Contains(top, n) {
-			return filepath.Join(dir, n), nil
+			named = append(named, n)
 		}
+	}
+	// A named script that uses streamlit; one that does not only when no other script does.
+	if i := slices.IndexFunc(named, uses); i >= 0 {
+		return filepath.Join(dir, named[i]), nil
+	}
+	if len(named) > 0 && !slices.ContainsFunc(scripts, uses) {
+		return filepath.Join(dir, named[0]), nil
 	}
 	scripts = importingStreamlit(dir, scripts)
 	switch {
 	case len(scripts) == 1 && (usesStreamlit(dir, scripts[0]) || len(top) > 1):
 		return filepath.Join(dir, scripts[0]), nil
-	case len(top) == 1:
-		// The folder's one script does not use streamlit (an invoke tasks.py beside ui/, the
-		// multipage app): the app one folder down, when there is one, else that script.
-		if below, err := scriptBelow(dir); err == nil {
-			return below, nil
-		}
+	case len(top) == 1 && len(withoutTests(top)) == 1:
 		return filepath.Join(dir, top[0]), nil
 	case len(scripts) == 1:
 		return filepath.Join(dir, scripts[0]), nil
@@ -126,11 +137,12 @@ func Scripts(dir string) []string {
 	return nil
 }
 
-// withoutTests drops tests (pytest's test_*.py, *_test.py, conftest.py) and setup.py from names.
+// withoutTests drops tests (pytest's test_*.py, *_test.py, conftest.py), setup.py and a
+// package's __init__.py from names.
 func withoutTests(names []string) []string {
 	return slices.DeleteFunc(slices.Clone(names), func(n string) bool {
 		stem := strings.ToLower(strings.TrimSuffix(n, filepath.Ext(n)))
-		return strings.HasPrefix(stem, "test_") || strings.HasSuffix(stem, "_test") || stem == "conftest" || stem == "setup"
+		return strings.HasPrefix(stem, "test_") || strings.HasSuffix(stem, "_test") || stem == "conftest" || stem == "setup" || stem == "__init__"
 	})
 }
 

@@ -23,6 +23,14 @@ type Provider interface {
 	Logout(ctx context.Context, s *Session) error
 }
 
+// Owner is a Provider that can tell whether a stored session is its own (the configured issuer
+// and client). A session of another (the last project's provider, or the embedded one before a
+// tenant was configured) is not restored: the app starts signed out for its provider, and the
+// stored session stays until a sign-in replaces it.
+type Owner interface {
+	Owns(s *Session) error
+}
+
 // Clock is time for the Manager; tests inject a fake.
 type Clock interface {
 	Now() time.Time
@@ -113,6 +121,12 @@ func (m *Manager) Start(ctx context.Context) {
 		m.log.Warn("stored session unavailable", "err", err)
 		m.publish(Change{Kind: Error, Message: "The stored session could not be read, so you are signed out. Sign in again.", Err: err})
 	default:
+		if o, ok := m.prov.(Owner); ok {
+			if err := o.Owns(s); err != nil {
+				m.log.Info("the stored session is another provider's: signed out for this one", "reason", err)
+				break
+			}
+		}
 		m.mu.Lock()
 		m.cur, m.obtained = s, m.clock.Now()
 		m.mu.Unlock()

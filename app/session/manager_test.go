@@ -364,3 +364,39 @@ func TestRefreshWithin(t *testing.T) {
 		t.Errorf("signed out: %v", err)
 	}
 }
+
+// ownerProvider owns the sessions of one issuer only.
+type ownerProvider struct {
+	fakeProvider
+	issuer string
+}
+
+func (p *ownerProvider) Owns(s *Session) error {
+	if s.Issuer != p.issuer {
+		return errors.New("another issuer's")
+	}
+	return nil
+}
+
+// A stored session of another provider (the last project's, with another issuer) is not
+// restored: the app starts signed out, and the stored session is kept for its own provider.
+func TestManagerStartWithAnotherProvidersSession(t *testing.T) {
+	clk := newFakeClock()
+	stored := testSession(clk)
+	st := &fakeStore{s: stored}
+	for _, tt := range []struct {
+		issuer   string
+		restored bool
+	}{{stored.Issuer, true}, {"http://127.0.0.1:8080/realms/other", false}} {
+		m := NewManager(st, &ownerProvider{fakeProvider{clock: clk}, tt.issuer}, slog.New(slog.DiscardHandler), clk)
+		ctx, cancel := context.WithCancel(context.Background())
+		m.Start(ctx)
+		if got := m.Current() != nil; got != tt.restored {
+			t.Errorf("provider %s: restored %v, want %v", tt.issuer, got, tt.restored)
+		}
+		cancel()
+		if st.get() == nil {
+			t.Fatal("the stored session was deleted")
+		}
+	}
+}

@@ -22,7 +22,13 @@ type AppAuth struct {
 	// when nothing else names an issuer.
 	ServerMetadataURL, ClientID, ClientSecret string
 	ClientKwargs                              map[string]any
+	// Extra are the app's own keys of its [auth] (allowed_users = [...]), which it reads with
+	// st.secrets["auth"]: Desklit's [auth] replaces the app's whole, so it carries them.
+	Extra map[string]any
 }
+
+// authKeys are the [auth] keys of Streamlit's sign-in, which Desklit's [auth] sets or leaves out.
+var authKeys = []string{"redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url", "client_kwargs", "expose_tokens"}
 
 // ReadAppAuth reads the [auth] section of the secrets files Streamlit reads, in its order; nil
 // when none has one. A file that is not TOML is an error naming it.
@@ -55,8 +61,16 @@ func appAuth(file string, sec map[string]any) *AppAuth {
 	a.ServerMetadataURL, a.ClientID, a.ClientSecret = str("server_metadata_url"), str("client_id"), str("client_secret")
 	a.ClientKwargs, _ = sec["client_kwargs"].(map[string]any)
 	for k, v := range sec {
-		if _, table := v.(map[string]any); table && k != "client_kwargs" {
+		_, table := v.(map[string]any)
+		switch {
+		case slices.Contains(authKeys, k):
+		case table:
 			a.Providers = append(a.Providers, k)
+		default:
+			if a.Extra == nil {
+				a.Extra = map[string]any{}
+			}
+			a.Extra[k] = v
 		}
 	}
 	sort.Strings(a.Providers)
@@ -77,6 +91,9 @@ func (b *Broker) WriteSecrets(dir string, app *AppAuth) (string, error) {
 		auth[k] = v
 	}
 	if app != nil {
+		for k, v := range app.Extra {
+			auth[k] = v
+		}
 		if app.ExposeTokens != nil {
 			auth["expose_tokens"] = app.ExposeTokens
 		}

@@ -57,7 +57,18 @@ func TestWriteSecretsPointsEveryProviderAtTheBroker(t *testing.T) {
 	}
 	defer b.ln.Close()
 	dir := filepath.Join(t.TempDir(), "run")
-	path, err := b.WriteSecrets(dir, &AppAuth{Providers: []string{"google"}, ExposeTokens: []any{"id", "access"}})
+	// The app's own [auth] (verobeach7/crewai reads st.secrets["auth"]["allowed_users"]): its keys
+	// of its own are carried, Streamlit's sign-in keys are Desklit's.
+	app := filepath.Join(t.TempDir(), "secrets.toml")
+	if err := os.WriteFile(app, []byte("[auth]\nallowed_users = [\"ada@example.com\"]\nclient_id = \"apps\"\ncookie_secret = \"apps\"\n"+
+		"expose_tokens = [\"id\", \"access\"]\n[auth.google]\nclient_id = \"g\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	own, err := ReadAppAuth([]string{app})
+	if err != nil || !reflect.DeepEqual(own.Providers, []string{"google"}) || !reflect.DeepEqual(own.Extra, map[string]any{"allowed_users": []any{"ada@example.com"}}) {
+		t.Fatalf("ReadAppAuth = %+v, %v", own, err)
+	}
+	path, err := b.WriteSecrets(dir, own)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +86,7 @@ func TestWriteSecretsPointsEveryProviderAtTheBroker(t *testing.T) {
 	a := doc.Auth
 	if a["redirect_uri"] != redirectURI || a["client_id"] != ClientID || a["client_secret"] != b.ClientSecret() ||
 		a["server_metadata_url"] != b.MetadataURL() || len(a["cookie_secret"].(string)) < 32 ||
-		!reflect.DeepEqual(a["expose_tokens"], []any{"id", "access"}) {
+		!reflect.DeepEqual(a["expose_tokens"], []any{"id", "access"}) || !reflect.DeepEqual(a["allowed_users"], []any{"ada@example.com"}) {
 		t.Fatalf("[auth] %v", a)
 	}
 	if g, _ := a["google"].(map[string]any); g["server_metadata_url"] != b.MetadataURL() || g["client_secret"] != b.ClientSecret() {

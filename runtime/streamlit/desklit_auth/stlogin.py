@@ -29,6 +29,7 @@ from __future__ import annotations
 import hmac
 import json
 import os
+import sys
 import threading
 import time
 import urllib.error
@@ -180,7 +181,7 @@ def install() -> bool:
         except OSError as err:
             raise DesklitAuthError(f"Desklit's sign-in could not start: {err}") from None
         _forget(ctx.session_id)
-        streamlit.rerun()
+        _rerun()
 
     def desklit_logout() -> None:
         ctx = get_script_run_ctx()
@@ -191,13 +192,35 @@ def install() -> bool:
         except OSError as err:
             raise DesklitAuthError(f"Desklit's sign-out did not complete: {err}") from None
         _forget(ctx.session_id)
-        streamlit.rerun()
+        _rerun()
 
     _get_user_info._desklit = True  # type: ignore[attr-defined]
     user_info._get_user_info = _get_user_info
     for module in (user_info, streamlit):
         module.login, module.logout = desklit_login, desklit_logout
     return True
+
+
+def _rerun() -> None:
+    """Runs the script again with the new st.user: at once from the script's body; from a widget's
+    callback (on_click=st.login, as Streamlit's docs write it) the run that follows the callback
+    does, and st.rerun() there is a no-op Streamlit 1.43-1.52 warns about on the page."""
+    import streamlit
+
+    if not _in_widget_callback():
+        streamlit.rerun()
+
+
+def _in_widget_callback() -> bool:
+    """Whether Streamlit is calling a widget's callback (its session state's call_callback is on
+    the stack)."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        code = frame.f_code
+        if code.co_name == "call_callback" and code.co_filename.replace("\\", "/").endswith("runtime/state/session_state.py"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 def _client_secret() -> str:

@@ -183,3 +183,22 @@ def test_a_sign_in_that_did_not_complete_says_why(broker):
     broker.refusal = "Desklit's sign-in did not complete: closed. Check that http://127.0.0.1:9011/callback is allowed"
     with pytest.raises(stlogin.SignInFailed, match="127.0.0.1:9011/callback"):
         stlogin.ask_broker(broker.issuer, SECRET, "/session/login", "POST")
+
+
+def test_no_rerun_within_a_widget_callback(monkeypatch):
+    """on_click=st.login / st.logout (as Streamlit's docs write them): the run after the callback
+    shows the new st.user, and st.rerun() inside the callback is a no-op that Streamlit 1.43-1.52
+    warns about on the page. What the check relies on is pinned: Streamlit calls a widget's
+    callback from call_callback in runtime/state/session_state.py."""
+    from streamlit.runtime.state import session_state
+
+    assert callable(getattr(session_state.WStates, "call_callback", None))
+    assert session_state.__file__.replace("\\", "/").endswith("runtime/state/session_state.py")
+    reruns = []
+    monkeypatch.setattr(st, "rerun", lambda: reruns.append(1))
+    ns = {}
+    exec(compile("def call_callback(cb):\n    cb()\n", session_state.__file__, "exec"), ns)
+    ns["call_callback"](stlogin._rerun)
+    assert reruns == []
+    stlogin._rerun()
+    assert reruns == [1]
