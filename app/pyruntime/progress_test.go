@@ -91,7 +91,8 @@ func TestTerminalProgress(t *testing.T) {
 }
 
 func TestStreamlitArgv(t *testing.T) {
-	flags := []string{"--server.port", "4010", "--server.address", "127.0.0.1", "--server.headless", "true",
+	flags := []string{"--server.port", "4010", "--server.address", "127.0.0.1",
+		"--server.baseUrlPath", "", "--server.headless", "true",
 		"--server.enableXsrfProtection", "false", "--server.enableCORS", "true",
 		"--browser.gatherUsageStats", "false", "--global.developmentMode", "false"}
 	dir := t.TempDir()

@@ -104,7 +104,9 @@ const Launcher = "desklit_serve.py"
 // through the Launcher when the app has one beside it (the bundled app), else `python -m
 // streamlit` (a project of the user's own). The settings Desklit must own are flags, which
 // Streamlit ranks above a project's .streamlit/config.toml and STREAMLIT_* variables: the
-// address, the port, headless, and the window's XSRF/CORS choice (the window frames the app
+// address, the port, the path at the server's root (a project deployed behind a proxy names one
+// as server.baseUrlPath: the window, the health check and the component all ask at "/"),
+// headless, and the window's XSRF/CORS choice (the window frames the app
 // cross-site, so WebKit never sends Streamlit's SameSite XSRF cookie; CORS stays on, so no other
 // origin may upload: see runtime/streamlit/.streamlit/config.toml).
 func StreamlitArgv(env Env, app string, port int) []string {
@@ -115,6 +117,7 @@ func StreamlitArgv(env Env, app string, port int) []string {
 	return append(start, "run", app,
 		"--server.port", strconv.Itoa(port),
 		"--server.address", "127.0.0.1",
+		"--server.baseUrlPath", "",
 		"--server.headless", "true",
 		"--server.enableXsrfProtection", "false",
 		"--server.enableCORS", "true",

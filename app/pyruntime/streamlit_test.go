@@ -50,17 +50,22 @@ func TestStreamlitFromWheelhouse(t *testing.T) {
 		t.Fatalf("Inspect = %q", state)
 	}
 
-	app := filepath.Join(t.TempDir(), "app.py")
+	// The project's own settings, as one deployed behind a proxy has them: the flags win.
+	dir := t.TempDir()
+	app := filepath.Join(dir, "app.py")
 	writeFile(t, app, "import streamlit as st\nst.write('desklit')\n")
+	testutil.WriteFile(t, filepath.Join(dir, ".streamlit", "config.toml"),
+		"[server]\nbaseUrlPath = \"dashboard\"\nport = 8501\naddress = \"0.0.0.0\"\n")
 	port := testutil.FreePort(t)
-	waitHealthy(t, ctx, cancel, StreamlitArgv(env, app, port), port)
+	waitHealthy(t, ctx, cancel, StreamlitArgv(env, app, port), dir, port)
 }
 
-// waitHealthy runs argv until its Streamlit answers /_stcore/health on port with "ok" (then
+// waitHealthy runs argv in dir until its Streamlit answers /_stcore/health on port with "ok" (then
 // cancel stops it), failing the test if it exits or stays silent for 90 s.
-func waitHealthy(t *testing.T, ctx context.Context, cancel context.CancelFunc, argv []string, port int) {
+func waitHealthy(t *testing.T, ctx context.Context, cancel context.CancelFunc, argv []string, dir string, port int) {
 	t.Helper()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
 	ownGroup(cmd)
 	cmd.WaitDelay = 5 * time.Second
