@@ -120,15 +120,22 @@ func (o Options) staleLock(ctx context.Context, err error) bool {
 	return len(o.Source.Constraints) > 0 && ctx.Err() == nil && errors.As(err, &re) && re.NoWheel == "" && re.SourceOnly == ""
 }
 
+// lockRules is the generation of the rules by which Desklit turns a project's dependencies into
+// a lock (extraRequirements): a new one resolves every project again at its next start, so that a
+// fixed rule reaches the projects resolved before it. 2: the Streamlit of the project's own lock
+// (poetry.lock, Pipfile.lock) is kept.
+const lockRules = 2
+
 // lockKey hashes everything that decides the lock: the source's bytes, Desklit's own lock (the
-// Streamlit pin and the preferences), the Python version and platform, and uv's version.
+// Streamlit pin and the preferences), the Python version and platform, uv's version, and the
+// generation of Desklit's own rules for what it adds (lockRules).
 func (o Options) lockKey() (string, error) {
 	h := sha256.New()
 	where := fmt.Sprintf("%s\x00%s/%s", o.Python.Version, runtime.GOOS, runtime.GOARCH)
 	if o.Platform != nil {
 		where = "target " + o.Platform.String()
 	}
-	fmt.Fprintf(h, "desklit-lock/1\x00%s\x00%s\x00uv %s\x00", o.Source.Kind, where, UVVersion)
+	fmt.Fprintf(h, "desklit-lock/%d\x00%s\x00%s\x00uv %s\x00", lockRules, o.Source.Kind, where, UVVersion)
 	if o.Plain {
 		h.Write([]byte("plain\x00"))
 	}
@@ -290,8 +297,9 @@ func (o Options) offlineFailure(err error, other func(error) error) error {
 
 // extraRequirements are what Desklit adds to a project's requirements, read as pip reads them
 // (any encoding, includes followed): its own Streamlit when the project names none (a project's
-// own pin, even in a constraints file, is the project's), and requests (desklit_auth's one
-// dependency).
+// own pin, even in a constraints file or in the lock its tool wrote — a poetry.lock pins the
+// Streamlit a component such as streamlit-aggrid brings — is the project's), and requests
+// (desklit_auth's one dependency).
 func (o Options) extraRequirements(inputs []string) ([]string, error) {
 	if o.Plain {
 		return nil, nil
@@ -303,6 +311,9 @@ func (o Options) extraRequirements(inputs []string) ([]string, error) {
 			return nil, err
 		}
 		all.Entries = append(all.Entries, r.Entries...)
+	}
+	for _, c := range o.Source.Constraints {
+		all.Entries = append(all.Entries, reqEntry{Name: requirementName(c), Constraint: true, Text: c})
 	}
 	var extra []string
 	switch {

@@ -99,6 +99,20 @@ func TestResolvePyproject(t *testing.T) {
 	if data, _ = os.ReadFile(lock.File); !strings.Contains(string(data), "desklit-fake-b==2.0") {
 		t.Errorf("lock despite a stale lock's pin (want fake-b 2.0):\n%s", data)
 	}
+	// A project that names no Streamlit, only a component that brings one, and whose lock pins
+	// that Streamlit (streamlit-aggrid-examples: poetry.lock at streamlit 1.46.1): the lock's
+	// Streamlit, not Desklit's, and the lock kept (it had been dropped as stale).
+	makeWheel(t, f.wheelhouse, "streamlit", "1.46.1", "st146")
+	o.Source.Requirements = []string{"desklit-fake-b"}
+	o.Source.Constraints = []string{"desklit-fake-b==1.5", "streamlit==1.46.1"}
+	lock, err = Resolve(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Resolve with the lock's Streamlit: %v\n%s", err, o.Log)
+	}
+	data, _ = os.ReadFile(lock.File)
+	if lock.Streamlit != "1.46.1" || !strings.Contains(string(data), "desklit-fake-b==1.5") {
+		t.Errorf("lock %+v (want the project's lock's streamlit 1.46.1 and fake-b 1.5):\n%s", lock, data)
+	}
 }
 
 // TestResolveUVLock: a project's uv.lock is exported as it is (no resolution).
