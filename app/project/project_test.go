@@ -74,6 +74,14 @@ func TestScriptChoice(t *testing.T) {
 		// app is ui/ with its pages.
 		{"a root script that is no app", map[string]string{"tasks.py": "from invoke import task\n", "ui/01_Home.py": "import streamlit as st\n",
 			"ui/pages/02_Other.py": "import streamlit as st\n", "api/main.py": "import fastapi\n"}, "01_Home.py", nil},
+		// xinge-ji/dashboard's shape: the entrypoint lists index.py as its home page for
+		// st.navigation; both import streamlit.
+		{"the script that names the others as pages", map[string]string{
+			"streamlit_navigation.py": "import streamlit as st\npages = {\"\": [st.Page(\"index.py\", title=\"Home\")],\n  \"Data\": [st.Page('pub/tracker.py')]}\nst.navigation(pages).run()\n",
+			"index.py":                "import streamlit as st\nst.markdown('# Dashboard')\n", "pub/tracker.py": "import streamlit as st\n"}, "streamlit_navigation.py", nil},
+		{"a main.py that names app.py as a page", map[string]string{
+			"main.py": "import streamlit as st\npg = st.navigation([st.Page(page=\"app.py\"), st.Page(\"report.py\")])\npg.run()\n",
+			"app.py":  "import streamlit as st\n", "report.py": "import streamlit as st\n"}, "main.py", nil},
 		// im-zhong/chatbot's shape: the main.py `uv init` writes, the app in a folder below.
 		{"uv init's main.py", map[string]string{"main.py": "def main():\n    print(\"Hello from chatbot!\")\n", "pyproject.toml": "[project]\nname = \"chatbot\"\n",
 			"try_streamlit/entrypoint.py": "import streamlit as st\n", "try_streamlit/pages/3_login.py": "import streamlit as st\n"}, "entrypoint.py", nil},

@@ -12,8 +12,9 @@ import (
 
 // findScript picks a folder's entrypoint as Streamlit users expect it: the script beside a
 // pages/ folder (Streamlit's multipage layout), else streamlit_app.py, app.py or main.py, else
-// the folder's only script. Not scripts: helper modules that the folder's other files import (a
-// utils.py beside the pages), tests by pytest's naming (an app_test.py beside the app, as in
+// the folder's only script. Not scripts: the pages another script names for st.navigation (an
+// index.py beside the streamlit_navigation.py that lists it as st.Page("index.py")), helper
+// modules that the folder's other files import (a utils.py beside the pages), tests by pytest's naming (an app_test.py beside the app, as in
 // streamlit/llm-examples) and setup.py; and where some of the rest import streamlit, the others
 // (a data-fetching script beside the dashboard). Several candidates: a NoScriptError listing
 // them, for the user to choose.
@@ -30,6 +31,7 @@ func findScript(dir string) (string, error) {
 	if len(top) == 0 {
 		return scriptBelow(dir)
 	}
+	top = withoutNavigationPages(dir, top)
 	scripts := withoutTests(withoutHelpers(dir, top))
 	if isDir(filepath.Join(dir, "pages")) && len(scripts) == 1 {
 		return filepath.Join(dir, scripts[0]), nil
@@ -252,6 +254,33 @@ func withoutHelpers(dir string, top []string) []string {
 	return slices.DeleteFunc(slices.Clone(top), func(n string) bool {
 		return imported[strings.TrimSuffix(n, filepath.Ext(n))]
 	})
+}
+
+// pageRE finds the scripts a file names as pages of its st.navigation: st.Page("index.py"),
+// Page(page="home.py", …), st.Page(r"views/a.py").
+var pageRE = regexp.MustCompile(`\bPage\(\s*(?:page\s*=\s*)?[rRuU]?["']([^"'\n]+\.py)["']`)
+
+// withoutNavigationPages drops from top the scripts that another of them names as a page
+// (st.Page, whose paths are the entrypoint's folder's): the one that names them is the app.
+// Where every script is some other's page (two apps naming each other), top stays as it is.
+func withoutNavigationPages(dir string, top []string) []string {
+	pages := map[string]bool{}
+	for _, n := range top {
+		data, err := os.ReadFile(filepath.Join(dir, n))
+		if err != nil {
+			continue
+		}
+		for _, m := range pageRE.FindAllStringSubmatch(string(data), -1) {
+			if p := filepath.Clean(filepath.FromSlash(m[1])); p != n {
+				pages[p] = true
+			}
+		}
+	}
+	rest := slices.DeleteFunc(slices.Clone(top), func(n string) bool { return pages[n] })
+	if len(rest) == 0 {
+		return top
+	}
+	return rest
 }
 
 // importedModules are the top-level module names a file imports.
