@@ -520,13 +520,14 @@ func composeEnv(n yaml.Node) []string {
 	return out
 }
 
-// dockerfile is what Desklit reads of a Dockerfile: its last CMD, ENTRYPOINT and EXPOSE.
+// dockerfile is what Desklit reads of a Dockerfile: its last CMD, ENTRYPOINT, EXPOSE and WORKDIR.
 type dockerfile struct {
 	cmd, entrypoint []string
 	expose          int
+	workdir         string
 }
 
-var dockerLineRE = regexp.MustCompile(`(?i)^\s*(CMD|ENTRYPOINT|EXPOSE)\s+(.*)$`)
+var dockerLineRE = regexp.MustCompile(`(?i)^\s*(CMD|ENTRYPOINT|EXPOSE|WORKDIR)\s+(.*)$`)
 
 func dockerfileOf(file string) dockerfile {
 	var d dockerfile
@@ -550,6 +551,8 @@ func dockerfileOf(file string) dockerfile {
 			d.cmd = execForm(arg)
 		case "ENTRYPOINT":
 			d.entrypoint = execForm(arg)
+		case "WORKDIR":
+			d.workdir = strings.Trim(arg, `"'`)
 		}
 	}
 	return d

@@ -186,7 +186,8 @@ func TestComposeAsDockerReadsIt(t *testing.T) {
 // A repository whose root holds no script of its own, its app named by its Compose file's
 // command (LiliGC/iris-classifier-flask-streamlit: streamlit run iris_app/frontend/frontend.py
 // from the root; idashevskii/streamlit-fastapi-template: python -m streamlit run
-// src/streamlit_app.py in frontend/'s build).
+// src/streamlit_app.py in frontend/'s build); and a folder of several scripts whose Dockerfile,
+// Procfile or dev container runs one (deployedScript).
 func TestComposeNamesTheScript(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
@@ -209,6 +210,30 @@ func TestComposeNamesTheScript(t *testing.T) {
 			"backend/main.py":               "from fastapi import FastAPI\n",
 			"backend/other.py":              "",
 		}, "frontend/src/streamlit_app.py"},
+		// yaruslove/hack's Dockerfile: ENTRYPOINT ["streamlit","run"] with the script as CMD.
+		{"a lone Dockerfile's ENTRYPOINT and CMD", map[string]string{
+			"Dockerfile":       "FROM python:3.9.18\nWORKDIR /app\nCOPY . /app\nENTRYPOINT [\"streamlit\",\"run\"]\n\nCMD [\"streamlit-app.py\"]\n",
+			"streamlit-app.py": "import streamlit as st\n", "explore.py": "import streamlit as st\n",
+		}, "streamlit-app.py"},
+		{"a Dockerfile's WORKDIR below the copied repository", map[string]string{
+			"Dockerfile":        "FROM python:3.9-slim\nCOPY . /app\nWORKDIR /app/src\nCMD [\"streamlit\", \"run\", \"unique-app.py\"]\n",
+			"src/unique-app.py": "import streamlit as st\n", "src/other.py": "import streamlit as st\n",
+			"a.py": "import streamlit as st\n", "b.py": "import streamlit as st\n",
+		}, "src/unique-app.py"},
+		{"a Dockerfile's shell form with an absolute path", map[string]string{
+			"Dockerfile":    "FROM python:3.11\nCMD streamlit run /code/dash/main1.py --server.port $PORT\n",
+			"dash/main1.py": "import streamlit as st\n", "a.py": "import streamlit as st\n", "b.py": "import streamlit as st\n",
+		}, "dash/main1.py"},
+		{"Heroku's Procfile", map[string]string{
+			"Procfile": "web: sh setup.sh && streamlit run covid_app.py\n", "setup.sh": "mkdir -p ~/.streamlit/\n",
+			"covid_app.py": "import streamlit as st\n", "scrape.py": "import streamlit as st\n",
+		}, "covid_app.py"},
+		// Streamlit's Codespaces template; a recipe that names a script not here is passed over
+		// (streamlit-aggrid-examples' names example.py).
+		{"a dev container's command", map[string]string{
+			".devcontainer/devcontainer.json": "{\n  // comments, as VS Code writes them\n  \"postAttachCommand\": {\"server\": \"streamlit run gone.py\"},\n  \"x\": \"streamlit run 'Main Page.py' --server.enableCORS false\"\n}\n",
+			"Main Page.py":                    "import streamlit as st\n", "other.py": "import streamlit as st\n",
+		}, "Main Page.py"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := tree(t, tt.files)

@@ -188,8 +188,9 @@ func load(path, script string) (*Project, error) {
 	if p.Script == "" {
 		var ns *NoScriptError
 		if p.Script, err = findScript(p.Dir); errors.As(err, &ns) {
-			// A repository whose Compose file runs its app (streamlit run iris_app/frontend/app.py).
-			if script := composeScript(p.Dir); script != "" {
+			// A repository whose deployment recipe runs its app: a Compose file (streamlit run
+			// iris_app/frontend/app.py), a Dockerfile, a Procfile, a dev container.
+			if script := deployedScript(p.Dir); script != "" {
 				p.Script, err = script, nil
 			}
 		}

@@ -1,0 +1,92 @@
+package project
+
+import (
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+)
+
+// A repository made to be deployed says which script is its app in the recipe it deploys with:
+// Compose (composeScript), a Dockerfile's CMD (`streamlit run app/main.py`), Heroku's Procfile
+// (`web: sh setup.sh && streamlit run app.py`), or the dev container Streamlit's Codespaces
+// template writes (`"postAttachCommand": {"server": "streamlit run streamlit_app.py …"}`).
+// Desklit asks them when a folder holds several scripts it cannot choose between.
+
+// deployedScript is the Streamlit script dir's deployment recipes run, the first that names one
+// that is here; "" when none does.
+func deployedScript(dir string) string {
+	if script := composeScript(dir); script != "" {
+		return script
+	}
+	if file := findFold(dir, "Dockerfile"); file != "" {
+		df := dockerfileOf(file)
+		if script := runScript(dir, scriptAfterRun(append(slices.Clone(df.entrypoint), df.cmd...)), workdirTails(df.workdir)...); script != "" {
+			return script
+		}
+	}
+	for _, recipe := range []string{"Procfile", ".devcontainer/devcontainer.json", ".devcontainer.json"} {
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(recipe)))
+		if err != nil {
+			continue
+		}
+		for _, m := range streamlitRunRE.FindAllStringSubmatch(string(data), -1) {
+			if script := runScript(dir, strings.Trim(m[1], `"'`)); script != "" {
+				return script
+			}
+		}
+	}
+	return ""
+}
+
+// streamlitRunRE finds `streamlit run X.py` (or python -m streamlit run) in a command line
+// written into a text: a Procfile's line, a JSON string.
+var streamlitRunRE = regexp.MustCompile(`\bstreamlit\s+run\s+("[^"\n]+\.py"|'[^'\n]+\.py'|[^\s"';&|]+\.py)(?:[\s"';&|]|$)`)
+
+// scriptAfterRun is the script of a Streamlit command line (streamlit run X.py, python -m
+// streamlit run X.py), "" when argv runs none.
+func scriptAfterRun(argv []string) string {
+	for i, a := range argv {
+		isST := path.Base(a) == "streamlit" && (i == 0 || argv[i-1] != "-m") || a == "streamlit" && i > 0 && argv[i-1] == "-m"
+		if isST && i+2 < len(argv) && argv[i+1] == "run" && strings.EqualFold(path.Ext(argv[i+2]), ".py") {
+			return argv[i+2]
+		}
+	}
+	return ""
+}
+
+// workdirTails are the folders a Dockerfile's WORKDIR may be in the repository: /app/src, where
+// the repository is copied to /app, is src/ (tried longest first: app/src, then src).
+func workdirTails(workdir string) []string {
+	parts := strings.Split(strings.Trim(path.Clean("/"+workdir), "/"), "/")
+	var out []string
+	for i := range parts {
+		if t := strings.Join(parts[i:], "/"); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// runScript is the file name names in dir, or in one of the folders below it: "" when it is
+// not there or leaves dir. An absolute name (/app/src/app.py, inside the image) is looked for
+// by the tails of its folder (app/src, src), then at dir's top.
+func runScript(dir, name string, folders ...string) string {
+	if name == "" {
+		return ""
+	}
+	bases := append([]string{""}, folders...)
+	if path.IsAbs(name) {
+		bases = append(workdirTails(path.Dir(name)), "")
+		name = path.Base(name)
+	}
+	for _, base := range bases {
+		rel := filepath.FromSlash(path.Join(base, name))
+		if p := filepath.Join(dir, rel); filepath.IsLocal(rel) && isFile(p) {
+			return p
+		}
+	}
+	return ""
+}
