@@ -130,6 +130,7 @@ func classifyApp(err error) (windowapi.ErrorView, bool) {
 	var ns *project.NoScriptError
 	var ae *shell.AuthChangeError
 	var be *pyruntime.BuildError
+	var sb *pyruntime.SourceBuildError
 	var sve *shell.ServiceError
 	var port *supervisor.PortInUseError
 	switch {
@@ -147,6 +148,8 @@ func classifyApp(err error) (windowapi.ErrorView, bool) {
 			Actions: []string{windowapi.ActRetry, windowapi.ActOpenFolder, windowapi.ActOpenLogs}}, true
 	case errors.As(err, &re):
 		return dependenciesView(re), true
+	case errors.As(err, &sb):
+		return sourceBuildView(sb), true
 	case errors.As(err, &ns) && len(ns.Candidates) > 1:
 		v := windowapi.ErrorView{Kind: windowapi.ErrChooseScript, Title: "Which script is the app?", Folder: ns.Dir,
 			Message: filepath.Base(ns.Dir) + " holds several Streamlit scripts. Choose the one to run: Desklit opens it and keeps it in File › Open Recent."}
@@ -183,6 +186,20 @@ func dependenciesView(re *pyruntime.ResolveError) windowapi.ErrorView {
 		v.Detail = strings.Join(lines, "\n")
 	} else {
 		v.Detail = "Change the requirements the explanation names in " + file + " so that they agree, save it, then open the app again."
+	}
+	return v
+}
+
+// sourceBuildView shows a package that did not build from its source: what to change where the
+// project pins it (a pin frozen for an older Python), else the build's own words below.
+func sourceBuildView(sb *pyruntime.SourceBuildError) windowapi.ErrorView {
+	name, version, _ := strings.Cut(sb.Package, "==")
+	v := windowapi.ErrorView{Kind: windowapi.ErrRuntimeBuild, Title: name + " " + version + " could not be installed",
+		Message: sb.Error(), Detail: sb.Err.Error(), Actions: []string{windowapi.ActRetry, windowapi.ActOpenLogs}}
+	if sb.Pinned != nil {
+		// What to change is said; the build's traceback is for the log (Show logs).
+		v.Kind, v.Folder, v.File, v.Detail = windowapi.ErrDependencies, filepath.Dir(sb.Pinned.File), sb.Pinned.File, ""
+		v.Actions = []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}
 	}
 	return v
 }

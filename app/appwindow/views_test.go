@@ -102,6 +102,15 @@ func TestClassify(t *testing.T) {
 	if choose.Kind != windowapi.ErrChooseScript || choose.Folder != "/p/hello" || strings.Join(choose.Actions, ",") != "script:0_👋_Hello.py,script:explore.py,open_app" {
 		t.Errorf("several scripts: %+v", choose)
 	}
+	frozen := b.classify(fmt.Errorf("start: %w", &pyruntime.SourceBuildError{Name: "Demo", Package: "pandas==1.1.5", Python: "3.11.7",
+		Pinned:    &pyruntime.Requirement{Text: "pandas==1.1.5", File: "/p/requirements.txt", Line: 4},
+		FrozenFor: "3.6.12", FrozenFile: "/p/runtime.txt", Err: errors.New("Failed to build `pandas==1.1.5`")}))
+	if frozen.Kind != windowapi.ErrDependencies || frozen.Title != "pandas 1.1.5 could not be installed" || frozen.File != "/p/requirements.txt" ||
+		!strings.Contains(frozen.Message, "Demo needs pandas==1.1.5 (requirements.txt line 4), which has no wheel for Python 3.11") || !strings.Contains(frozen.Message, "made for Python 3.6.12 (runtime.txt)") ||
+		!strings.Contains(frozen.Message, "pandas>=1.1.5") || strings.Join(frozen.Actions, ",") != "edit_deps,open_folder,reopen" ||
+		frozen.Detail != "" {
+		t.Errorf("a pin that did not build from its source: %+v", frozen)
+	}
 	build := b.classify(fmt.Errorf("start: %w", &pyruntime.BuildError{Step: "install the packages", Err: errors.New("uv failed")}))
 	if build.Kind != windowapi.ErrRuntimeBuild {
 		t.Errorf("build error: %+v", build)

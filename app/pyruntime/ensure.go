@@ -231,7 +231,7 @@ func (o Options) build(ctx context.Context, env Env) (err error) {
 		args = append(append(args, o.installArgs(online)...), env.Lock.File)
 		return o.runUV(ctx, online, args, []string{"RUST_LOG=" + progressLog}, pp.line)
 	}, func(err error) error { return err }); err != nil {
-		return installError(err)
+		return o.installError(err)
 	}
 	took.step("install")
 	if err := o.installAuth(ctx, py); err != nil {
@@ -288,10 +288,13 @@ func (o Options) projectSources() []string {
 	return req.Sources
 }
 
-func installError(err error) error {
+func (o Options) installError(err error) error {
 	var nf *NotFoundError
 	if errors.As(err, &nf) {
 		return err
+	}
+	if sb := o.sourceBuildError(err); sb != nil {
+		return sb
 	}
 	return buildError("install the packages", err)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -82,6 +83,96 @@ func (e *ResolveError) Error() string {
 	return msg
 }
 
+// SourceBuildError is a package that had no wheel for this Python and system, so that it had to
+// be built from its source, and did not build: most often a pin frozen for an older Python
+// (pandas==1.1.5, whose newest wheels are for Python 3.9) or a package that needs a compiler or
+// a system library this computer lacks. The build's own output goes to the log.
+type SourceBuildError struct {
+	Name    string // the project's name
+	Package string // "pandas==1.1.5"
+	Python  string // the environment's Python ("3.11.7")
+	// Pinned is where the project's dependencies name the package, when they do.
+	Pinned *Requirement
+	// FrozenFor is the Python the project says it was made with (runtime.txt's python-3.6.12,
+	// .python-version's 3.9), when older than Python; FrozenFile the file that says so.
+	FrozenFor, FrozenFile string
+	Err                   error
+}
+
+func (e *SourceBuildError) Error() string {
+	name, version, _ := strings.Cut(e.Package, "==")
+	py := pythonMinor(e.Python)
+	var b strings.Builder
+	if e.Pinned != nil {
+		fmt.Fprintf(&b, "%s needs %s", e.Name, e.Pinned)
+	} else {
+		fmt.Fprintf(&b, "%s needs %s %s", e.Name, name, version)
+	}
+	fmt.Fprintf(&b, ", which has no wheel for Python %s on this system, and building it from its source failed (the build's output is in the log).", py)
+	if e.FrozenFor != "" {
+		fmt.Fprintf(&b, " The project was made for Python %s (%s); Desklit runs it with Python %s.", e.FrozenFor, filepath.Base(e.FrozenFile), py)
+	}
+	if e.Pinned != nil {
+		fmt.Fprintf(&b, " Allow a newer release made for Python %s in %s (%s>=%s, or no version), and likewise any other pin of that age.",
+			py, filepath.Base(e.Pinned.File), name, version)
+	} else {
+		fmt.Fprintf(&b, " Install the build tools it needs, or pin a release of %s that has a wheel for Python %s.", name, py)
+	}
+	return b.String()
+}
+
+func (e *SourceBuildError) Unwrap() error { return e.Err }
+
+// pythonMinor is "3.11" of "3.11.7".
+func pythonMinor(v string) string {
+	if major, minor, ok := versionParts(v); ok {
+		return fmt.Sprintf("%d.%d", major, minor)
+	}
+	return v
+}
+
+// sourceBuildError is err as a SourceBuildError when uv says a package did not build from its
+// source; nil otherwise.
+func (o Options) sourceBuildError(err error) error {
+	pkg := readUV(err).built
+	if pkg == "" {
+		return nil
+	}
+	e := &SourceBuildError{Name: o.name(), Package: pkg, Python: o.Python.Version, Err: err}
+	name, _, _ := strings.Cut(pkg, "==")
+	for _, r := range o.requirementsIn(name) {
+		if requirementName(r.Text) == normalizeName(name) {
+			e.Pinned = &r
+			break
+		}
+	}
+	if v, file := frozenPython(o.Source.dir()); v != "" && CompareVersions(v, pythonMinor(o.Python.Version)) < 0 {
+		e.FrozenFor, e.FrozenFile = v, file
+	}
+	return e
+}
+
+// frozenPython is the Python a project folder says it was made with: Heroku's and Streamlit
+// Community Cloud's runtime.txt ("python-3.6.12"), pyenv's and uv's .python-version ("3.9",
+// "3.9.18"); "" when neither says a CPython version.
+func frozenPython(dir string) (version, file string) {
+	for _, name := range []string{"runtime.txt", ".python-version"} {
+		f := filepath.Join(dir, name)
+		text, err := readText(f)
+		if err != nil {
+			continue
+		}
+		first, _, _ := strings.Cut(strings.TrimSpace(text), "\n")
+		v := strings.TrimPrefix(strings.TrimSpace(first), "python-")
+		if m := frozenVersionRE.FindString(v); m != "" && m == v {
+			return m, f
+		}
+	}
+	return "", ""
+}
+
+var frozenVersionRE = regexp.MustCompile(`^3\.\d+(?:\.\d+)?`)
+
 func (o Options) notFound(pkg string, offline bool, cause error) error {
 	wheels := filepath.Join(o.Source.dir(), "wheels")
 	nf := &NotFoundError{Package: pkg, Name: o.name(), FindLinks: o.wheelDirs(), Wheels: wheels, Offline: offline}
@@ -93,6 +184,9 @@ func (o Options) notFound(pkg string, offline bool, cause error) error {
 }
 
 func (o Options) resolveError(err error) error {
+	if sb := o.sourceBuildError(err); sb != nil {
+		return sb
+	}
 	var ue *uvError
 	if errors.As(err, &ue) {
 		why := ue.Error()

@@ -1,17 +1,21 @@
 package pyruntime
 
 import (
+	"archive/tar"
 	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -249,4 +253,47 @@ func runtimeEntries(t *testing.T, o Options) []string {
 		}
 	}
 	return names
+}
+
+// makeFailingSdist writes to dir the source distribution of dist==version whose in-tree build
+// backend gives its metadata (so that it resolves) and fails to build its wheel, as a C extension
+// does on a computer without its compiler; when metadata is false, the metadata hook fails too
+// (the resolution then fails).
+func makeFailingSdist(t *testing.T, dir, dist, version string, metadata bool) {
+	t.Helper()
+	base := strings.ReplaceAll(dist, "-", "_") + "-" + version
+	prepare := ""
+	if metadata {
+		prepare = fmt.Sprintf(`
+def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
+    info = os.path.join(metadata_directory, %[1]q)
+    os.makedirs(info)
+    with open(os.path.join(info, "METADATA"), "w") as f:
+        f.write("Metadata-Version: 2.1\nName: %[2]s\nVersion: %[3]s\n")
+    return %[1]q
+`, base+".dist-info", dist, version)
+	}
+	files := map[string]string{
+		"pyproject.toml": "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n",
+		"backend.py": "import os\n\ndef get_requires_for_build_wheel(config_settings=None):\n    return []\n" + prepare +
+			"\ndef build_wheel(wheel_directory, config_settings=None, metadata_directory=None):\n" +
+			"    raise SystemExit(\"error: Microsoft Visual C++ 14.0 or greater is required\")\n",
+		"PKG-INFO": "Metadata-Version: 2.1\nName: " + dist + "\nVersion: " + version + "\n",
+	}
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		body := files[name]
+		if err := tw.WriteHeader(&tar.Header{Name: base + "/" + name, Mode: 0o644, Size: int64(len(body))}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := errors.Join(tw.Close(), gz.Close()); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, base+".tar.gz"), buf.String())
 }

@@ -3,6 +3,7 @@ package pyruntime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -342,5 +343,66 @@ func TestResolveConflictNamesTheLines(t *testing.T) {
 	want := []string{"desklit-fake-a<1 (base.txt line 2)", "desklit-fake-a>=1 (requirements.txt line 3)"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("requirements %q, want %q (explanation: %s)", got, want, re.Explanation)
+	}
+}
+
+// TestSourceBuildFails: a pinned package with no wheel for this Python, whose source does not
+// build (sound_anomaly_detection_demo: pandas==1.1.5 frozen for Python 3.6 with Heroku's
+// runtime.txt), is named with where the project pins it, the Python it was made for, and what
+// to change, when the install builds it and when the resolution must; not uv's traceback.
+func TestSourceBuildFails(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	makeFailingSdist(t, f.wheelhouse, "desklit-fake-c", "1.0", true)
+	makeFailingSdist(t, f.wheelhouse, "desklit-fake-d", "2.0", false)
+	for _, tt := range []struct {
+		name, req, pkg string
+		install        bool
+	}{
+		{"when installing", "desklit-fake-a==1.0\ndesklit-fake-c==1.0\n", "desklit-fake-c 1.0", true},
+		{"when resolving", "desklit-fake-d==2.0\n", "desklit-fake-d 2.0", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := f.opts
+			o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": tt.req, "runtime.txt": "python-3.6.12\n"})
+			_, err := Ensure(context.Background(), o)
+			var sb *SourceBuildError
+			if !errors.As(err, &sb) {
+				t.Fatalf("Ensure = %T %v, want a SourceBuildError\n%s", err, err, o.Log)
+			}
+			line := strings.Count(tt.req, "\n")
+			for _, want := range []string{fmt.Sprintf("Test app needs %s (requirements.txt line %d)", strings.ReplaceAll(tt.pkg, " ", "=="), line),
+				"no wheel for Python " + pythonMinor(o.Python.Version), "made for Python 3.6.12 (runtime.txt)",
+				strings.ReplaceAll(tt.pkg, " ", ">=")} {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error lacks %q:\n%v", want, err)
+				}
+			}
+			if strings.Contains(err.Error(), "Traceback") || strings.Contains(err.Error(), "Visual C++") ||
+				!strings.Contains(o.Log.(*testutil.SyncBuffer).String(), "Visual C++") {
+				t.Errorf("the build's output belongs in the log, not the message:\n%v", err)
+			}
+			if sb.Pinned == nil || sb.Pinned.Line != line {
+				t.Errorf("Pinned = %+v", sb.Pinned)
+			}
+		})
+	}
+}
+
+func TestFrozenPython(t *testing.T) {
+	for _, tt := range []struct {
+		files map[string]string
+		want  string
+	}{
+		{map[string]string{"runtime.txt": "python-3.6.12\n"}, "3.6.12"},
+		{map[string]string{".python-version": "3.9\n"}, "3.9"},
+		{map[string]string{".python-version": "pypy3.10-7.3.12\n"}, ""},
+		{map[string]string{"runtime.txt": "python-3.8.x\n"}, ""},
+		{map[string]string{}, ""},
+	} {
+		dir := testutil.Tree(t, tt.files)
+		if got, _ := frozenPython(dir); got != tt.want {
+			t.Errorf("frozenPython(%v) = %q, want %q", tt.files, got, tt.want)
+		}
 	}
 }

@@ -161,7 +161,14 @@ type uvFailure struct {
 	unreachable bool   // an online run could not reach the index
 	noWheel     string // the requirement ("name==version") with no wheel for the target platform
 	sourceOnly  string // the package with no usable wheel where only wheels were allowed
+	// built is the package ("name==version") that had to be built from its source and did not
+	// build.
+	built string
 }
+
+// buildFailedRE finds the package uv could not build from its source ("Failed to build
+// `pandas==1.1.5`", when installing or when reading its metadata for a resolution).
+var buildFailedRE = regexp.MustCompile("Failed to build `([A-Za-z0-9._-]+==[^`\\s]+)`")
 
 // noWheelRE finds the requirement uv says has no wheel for the target platform.
 var noWheelRE = regexp.MustCompile(`Because ([A-Za-z0-9._-]+(?:==[^\s]+)?) has no wheels with a matching`)
@@ -192,6 +199,9 @@ func readUV(err error) uvFailure {
 	}
 	if m := sourceOnlyRE.FindStringSubmatch(text); m != nil {
 		f.sourceOnly = normalizeName(m[1])
+	}
+	if m := buildFailedRE.FindStringSubmatch(text); m != nil {
+		f.built = m[1]
 	}
 	lower := strings.ToLower(text)
 	for _, s := range []string{"failed to fetch", "dns error", "connection refused", "could not connect", "timed out",

@@ -105,7 +105,7 @@ export function errorTitle(e: ErrorView): string {
  * makes (the backend may explain it itself) is left out rather than said twice. */
 export function errorHelp(e: ErrorView, platform = navigator.platform): string[] {
   const said = (e.message ?? '').toLowerCase();
-  const lines: [string, string][] = []; // [text, phrase that shows the message already says it]
+  const lines: [string, string][] = []; // [text, phrases (a|b) any of which shows the message already says it]
   switch (e.kind) {
     case Err.PortInUse:
       lines.push(['Desklit never stops a program it did not start. Quit that program, or let Desklit use another port.', 'did not start']);
@@ -129,10 +129,11 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
       lines.push(['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.', 'try again']);
       break;
     case Err.Dependencies:
-      lines.push(['Trying again cannot help: the requirements themselves disagree. The resolver says why:', 'resolver']);
+      // A pin that does not install on this Python says itself what to change.
+      lines.push(['Trying again cannot help: the requirements themselves disagree. The resolver says why:', 'resolver|allow a newer release']);
       break;
   }
-  return lines.filter(([, key]) => !said.includes(key)).map(([text]) => text);
+  return lines.filter(([, keys]) => !keys.split('|').some((k) => said.includes(k))).map(([text]) => text);
 }
 
 /** Help for the keyring banner (a session held in memory): left out when the warning says it. */
