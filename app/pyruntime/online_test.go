@@ -9,6 +9,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // TestOnlineFallbackForAPin: an exact pin the local wheels lack (a frozen requirements file made
@@ -139,5 +142,65 @@ func TestOnlineButUnreachable(t *testing.T) {
 	}
 	if !strings.Contains(o.Log.(interface{ String() string }).String(), "pip compile") {
 		t.Errorf("uv did not run:\n%s", o.Log)
+	}
+}
+
+// TestResolveAsOfTheProjectsStreamlit: a project that pins an older Streamlit and leaves the rest
+// free is resolved from the index as of the moment that Streamlit was superseded (1.21.0's
+// upload, for 1.20.0): the free requirements get the releases of its time, not today's (which
+// broke such an app: numpy 2 under pandas 1.5), while what it pins exactly is had whenever it
+// was released. A range that only newer releases meet is resolved as of today, and so is a
+// complete freeze.
+func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	ix := newPackageIndex(t)
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	ix.upload(t, "streamlit", "1.20.0", "st120", day("2023-03-09"))
+	ix.upload(t, "desklit-fake-a", "1.0", "a1", day("2023-01-01"))
+	ix.upload(t, "desklit-fake-a", "3.0", "a3", day("2024-06-01"))
+	ix.upload(t, "desklit-fake-b", "2.5", "b25", day("2024-06-01"))
+	ix.upload(t, "requests", "2.28.2", "rq228", day("2023-01-12"))
+	ix.upload(t, "requests", "2.34.2", "rq", day("2026-05-01"))
+	if at := supersededAt("1.20.0"); !at.Equal(time.Date(2023, 4, 6, 18, 59, 51, 0, time.UTC)) {
+		t.Fatalf("supersededAt(1.20.0) = %v, want 1.21.0's upload", at)
+	}
+	for _, tt := range []struct {
+		name, req   string
+		want        []string
+		tried, kept bool // resolved as of its Streamlit: tried, and the result kept
+	}{
+		{"free requirements", "streamlit==1.20.0\ndesklit-fake-a\n", []string{"streamlit==1.20.0", "desklit-fake-a==1.0", "requests==2.28.2"}, true, true},
+		{"a pin newer than its Streamlit", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-b==2.5\n",
+			[]string{"desklit-fake-a==1.0", "desklit-fake-b==2.5", "requests==2.28.2"}, true, true},
+		{"a range only newer releases meet", "streamlit==1.20.0\ndesklit-fake-a>=3\n", []string{"desklit-fake-a==3.0"}, true, false},
+		{"a complete freeze", "streamlit==1.20.0\ndesklit-fake-a==3.0\nrequests==2.34.2\n", []string{"desklit-fake-a==3.0", "requests==2.34.2"}, false, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := f.opts
+			o.Offline = false
+			o.DataDir = t.TempDir()
+			o.Log = &testutil.SyncBuffer{}
+			o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + ix.URL + "\n" + tt.req})
+			lock, err := Resolve(context.Background(), o)
+			if err != nil {
+				t.Fatalf("Resolve: %v\n%s", err, o.Log)
+			}
+			data, _ := os.ReadFile(lock.File)
+			for _, w := range tt.want {
+				if !strings.Contains(string(data), w+" ") {
+					t.Errorf("lock lacks %s:\n%s", w, data)
+				}
+			}
+			log := o.Log.(*testutil.SyncBuffer).String()
+			dated := strings.Contains(log, "--exclude-newer 2023-04-06T18:59:51Z")
+			today := strings.Contains(log, "--offline")
+			said := slices.ContainsFunc(f.events.take(), func(p Progress) bool {
+				return strings.Contains(p.Message, "as of 6 April 2023, when the Streamlit it pins was current")
+			})
+			if dated != tt.tried || said != tt.tried || today == tt.kept {
+				t.Errorf("as of its Streamlit: tried %v, then as of today %v; want tried %v, kept %v\n%s", dated, today, tt.tried, tt.kept, log)
+			}
+		})
 	}
 }

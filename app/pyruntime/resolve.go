@@ -123,8 +123,9 @@ func (o Options) staleLock(ctx context.Context, err error) bool {
 // lockRules is the generation of the rules by which Desklit turns a project's dependencies into
 // a lock (extraRequirements): a new one resolves every project again at its next start, so that a
 // fixed rule reaches the projects resolved before it. 2: the Streamlit of the project's own lock
-// (poetry.lock, Pipfile.lock) is kept.
-const lockRules = 2
+// (poetry.lock, Pipfile.lock) is kept. 3: a project pinning an older Streamlit is resolved as of
+// its time (asOf).
+const lockRules = 3
 
 // lockKey hashes everything that decides the lock: the source's bytes, Desklit's own lock (the
 // Streamlit pin and the preferences), the Python version and platform, uv's version, and the
@@ -202,7 +203,11 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	default:
 		return fmt.Errorf("unknown dependency source %q", src.Kind)
 	}
-	extra, err := o.extraRequirements(inputs)
+	project, err := readInputs(inputs)
+	if err != nil {
+		return err
+	}
+	extra, err := o.extraRequirements(project)
 	if err != nil {
 		return err
 	}
@@ -212,13 +217,6 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 			return err
 		}
 		inputs = append(inputs, in)
-	}
-	if src.Base != "" {
-		// uv prefers the versions already in the output file: Desklit's own stack, whose wheels
-		// are bundled.
-		if data, err := os.ReadFile(src.Base); err == nil {
-			_ = os.WriteFile(out, data, 0o644)
-		}
 	}
 	pyArgs, err := o.pythonArgs()
 	if err != nil {
@@ -230,6 +228,35 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 			return err
 		}
 		pyArgs = append(pyArgs, "--constraints", c)
+	}
+	if day, exact := o.asOf(project); !day.IsZero() {
+		// From the index alone: the local wheel folders carry no upload times, and uv would
+		// take today's numpy from them.
+		stamp := day.UTC().Format(time.RFC3339)
+		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " as of " + day.UTC().Format("2 January 2006") +
+			", when the Streamlit it pins was current"})
+		args := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header", "--quiet",
+			"--directory", src.dir(), "-o", out, "--exclude-newer", stamp)
+		now := time.Now().UTC().Format(time.RFC3339)
+		for _, name := range exact {
+			args = append(args, "--exclude-newer-package", name+"="+now)
+		}
+		err := o.runUV(ctx, true, append(args, inputs...), nil, nil)
+		if err == nil || ctx.Err() != nil {
+			if err == nil {
+				o.logger().Info("resolved as of the project's Streamlit", "project", o.name(), "exclude_newer", stamp)
+			}
+			return err
+		}
+		o.logger().Warn("the dependencies could not be resolved as of the project's Streamlit: resolving them as of today",
+			"project", o.name(), "exclude_newer", stamp, "err", err)
+	}
+	if src.Base != "" {
+		// uv prefers the versions already in the output file: Desklit's own stack, whose wheels
+		// are bundled.
+		if data, err := os.ReadFile(src.Base); err == nil {
+			_ = os.WriteFile(out, data, 0o644)
+		}
 	}
 	return o.withIndexFallback(ctx, func(online bool) error {
 		args := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header",
@@ -300,18 +327,11 @@ func (o Options) offlineFailure(err error, other func(error) error) error {
 // own pin, even in a constraints file or in the lock its tool wrote — a poetry.lock pins the
 // Streamlit a component such as streamlit-aggrid brings — is the project's), and requests
 // (desklit_auth's one dependency).
-func (o Options) extraRequirements(inputs []string) ([]string, error) {
+func (o Options) extraRequirements(project reqFile) ([]string, error) {
 	if o.Plain {
 		return nil, nil
 	}
-	var all reqFile
-	for _, f := range inputs {
-		r, err := readRequirements(f)
-		if err != nil {
-			return nil, err
-		}
-		all.Entries = append(all.Entries, r.Entries...)
-	}
+	all := reqFile{Entries: slices.Clone(project.Entries)}
 	for _, c := range o.Source.Constraints {
 		all.Entries = append(all.Entries, reqEntry{Name: requirementName(c), Constraint: true, Text: c})
 	}
@@ -334,6 +354,20 @@ func (o Options) extraRequirements(inputs []string) ([]string, error) {
 		extra = append(extra, "requests")
 	}
 	return extra, nil
+}
+
+// readInputs reads the resolution's input files as pip reads them (any encoding, includes
+// followed), as one.
+func readInputs(inputs []string) (reqFile, error) {
+	var all reqFile
+	for _, f := range inputs {
+		r, err := readRequirements(f)
+		if err != nil {
+			return reqFile{}, err
+		}
+		all.Entries = append(all.Entries, r.Entries...)
+	}
+	return all, nil
 }
 
 // streamlitDists are the distributions that install the streamlit module: Streamlit's releases

@@ -1,0 +1,83 @@
+package pyruntime
+
+import (
+	_ "embed"
+	"strings"
+	"time"
+)
+
+// A project that pins an older Streamlit and leaves other requirements free was written when
+// that Streamlit was current. Today's releases of the free ones break it where pip would install
+// them too: numpy 2 under the pandas 1.5 that Streamlit 1.20 allows (built for numpy 1: "numpy.dtype
+// size changed"), Altair 5 under a Streamlit before 1.23, protobuf 4 under one before 1.12.
+// Desklit resolves such a project as of the moment its Streamlit was superseded (uv's
+// --exclude-newer), from the package index, whose upload times tell uv what existed then; where
+// that cannot be done (offline, the index unreachable, an exact pin newer than that moment), as
+// of today.
+
+//go:embed streamlit-releases.tsv
+var streamlitReleases string
+
+// supersededAt is when the first release of Streamlit after v was uploaded to PyPI (from
+// streamlit-releases.tsv, written by scripts/streamlit-releases.py); zero when no later release
+// is known.
+func supersededAt(v string) time.Time {
+	for _, line := range strings.Split(streamlitReleases, "\n") {
+		version, at, ok := strings.Cut(line, "\t")
+		if !ok || strings.HasPrefix(line, "#") || CompareVersions(version, v) <= 0 {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, strings.TrimSpace(at))
+		if err != nil {
+			return time.Time{}
+		}
+		return t
+	}
+	return time.Time{}
+}
+
+// asOf is the moment to resolve the project's requirements as of (zero: today): when they pin
+// Streamlit exactly, to a release older than Desklit's own, and leave some requirement free — a
+// complete freeze pins everything already, a lock (poetry.lock, Pipfile.lock) too. exact are
+// the other packages the project pins exactly, which the moment does not hold back (a pandas
+// pinned to a release after that Streamlit's time is the project's choice).
+func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
+	if o.Plain || o.Offline || len(o.Source.Constraints) > 0 {
+		return time.Time{}, nil
+	}
+	pinned, free := "", false
+	for _, e := range project.Entries {
+		if e.Constraint || e.Name == "" {
+			continue
+		}
+		v, isExact := exactVersion(e.Text)
+		switch {
+		case e.Name == "streamlit" && isExact:
+			pinned = v
+		case isExact:
+			exact = append(exact, e.Name)
+		}
+		free = free || !isExact && !strings.Contains(e.Text, "@")
+	}
+	if pinned == "" || !free {
+		return time.Time{}, nil
+	}
+	if base, err := readText(o.Source.Base); err == nil {
+		if own := pinnedVersion([]byte(base), "streamlit"); own != "" && CompareVersions(pinned, own) >= 0 {
+			return time.Time{}, nil
+		}
+	}
+	return supersededAt(pinned), exact
+}
+
+// exactVersion is the version a requirement pins exactly ("streamlit==1.20.0", with extras or a
+// marker); exact is false for a range or a wildcard (==1.20.*).
+func exactVersion(text string) (version string, exact bool) {
+	spec, _, _ := strings.Cut(text, ";")
+	spec = strings.TrimSpace(spec)
+	m := pinRE.FindStringSubmatch(spec)
+	if m == nil || strings.ContainsAny(m[2], "*,<>!~=") || strings.Contains(spec[len(m[0]):], ",") {
+		return "", false
+	}
+	return m[2], true
+}
