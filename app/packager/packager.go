@@ -391,6 +391,14 @@ func (b *build) resolve(ctx context.Context, t target, deps project.Deps, plain 
 		o.FindLinks = append([]string{b.p.Wheels}, o.FindLinks...)
 	}
 	o.Source, o.Plain = deps.Source(base), plain
+	if !plain {
+		// The app's own: with the Streamlit its code needs (names of st.* since removed).
+		src, err := b.p.Source(base)
+		if err != nil {
+			return nil, err
+		}
+		o.Source = src
+	}
 	o.FromSource = slices.Clone(b.fromSource)
 	lock, err := pyruntime.Resolve(ctx, o)
 	// A package with no wheel for the target (a source distribution only) is taken from its

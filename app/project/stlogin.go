@@ -49,8 +49,35 @@ func (p *Project) StLoginShape() (*StLogin, error) {
 // secrets example in dir/.streamlit (secrets.toml.example, secrets.example.toml, …), and the
 // example's expose_tokens. nil when no Python file under dir calls it.
 func stLoginUse(dir string) (*StLogin, error) {
-	var providers []string
-	used := false
+	code, err := scanCode(dir)
+	if err != nil || !code.login {
+		return nil, err
+	}
+	out := &StLogin{}
+	ex, err := secretsExample(dir)
+	if err != nil {
+		return nil, err
+	}
+	providers := code.providers
+	if ex != nil {
+		providers = append(providers, ex.Providers...)
+		out.ExposeTokens = ex.ExposeTokens
+	}
+	out.Providers = MergeProviders(providers)
+	return out, nil
+}
+
+// codeUse is what the app's Python files ask of Streamlit: st.login (and the providers its calls
+// name with a literal), and the names of st.* they use.
+type codeUse struct {
+	login     bool
+	providers []string
+	names     []string // st.NAME, sorted, each once
+}
+
+// scanCode reads the Python files under dir (bounded by stLoginScan's limits) for codeUse.
+func scanCode(dir string) (codeUse, error) {
+	var use codeUse
 	files := 0
 	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -71,26 +98,15 @@ func stLoginUse(dir string) (*StLogin, error) {
 		if files++; files > stLoginMaxFiles {
 			return filepath.SkipAll
 		}
-		if ok, names := stLoginCalls(path); ok {
-			used = true
-			providers = append(providers, names...)
-		}
+		f := fileUse(path)
+		use.login = use.login || f.login
+		use.providers = append(use.providers, f.providers...)
+		use.names = append(use.names, f.names...)
 		return nil
 	})
-	if err != nil || !used {
-		return nil, err
-	}
-	out := &StLogin{}
-	ex, err := secretsExample(dir)
-	if err != nil {
-		return nil, err
-	}
-	if ex != nil {
-		providers = append(providers, ex.Providers...)
-		out.ExposeTokens = ex.ExposeTokens
-	}
-	out.Providers = MergeProviders(providers)
-	return out, nil
+	slices.Sort(use.names)
+	use.names = slices.Compact(use.names)
+	return use, err
 }
 
 // MergeProviders is the sorted union of lists of provider names.
@@ -113,16 +129,16 @@ func skipCodeDir(path, name string) bool {
 	return isFile(filepath.Join(path, "pyvenv.cfg"))
 }
 
-// stLoginCalls reports whether a Python file calls st.login (through the name it imports
-// streamlit as), and the providers its calls name with a literal.
-func stLoginCalls(file string) (bool, []string) {
+// fileUse reads one Python file for codeUse, through the names it imports streamlit as.
+func fileUse(file string) codeUse {
+	var use codeUse
 	f, err := os.Open(file)
 	if err != nil {
-		return false, nil
+		return use
 	}
 	defer f.Close()
 	if st, err := f.Stat(); err != nil || st.Size() > stLoginMaxSize {
-		return false, nil
+		return use
 	}
 	var lines []string
 	aliases := map[string]bool{}
@@ -136,30 +152,32 @@ func stLoginCalls(file string) (bool, []string) {
 		lines = append(lines, line)
 	}
 	if len(aliases) == 0 {
-		return false, nil
+		return use
 	}
 	var names []string
 	for a := range aliases {
 		names = append(names, regexp.QuoteMeta(a))
 	}
 	sort.Strings(names)
-	alias := `\b(?:` + strings.Join(names, "|") + `)\.login\b`
-	use := regexp.MustCompile(alias)
+	st := `\b(?:` + strings.Join(names, "|") + `)\.`
+	login := regexp.MustCompile(st + `login\b`)
 	// st.login("name"), st.login(provider="name"), on_click=st.login, args=("name",)
-	named := regexp.MustCompile(alias + `(?:\s*\(\s*(?:provider\s*=\s*)?|\s*,\s*args\s*=\s*[(\[]\s*)(?:"([\w.-]+)"|'([\w.-]+)')`)
-	found := false
-	var providers []string
+	named := regexp.MustCompile(st + `login(?:\s*\(\s*(?:provider\s*=\s*)?|\s*,\s*args\s*=\s*[(\[]\s*)(?:"([\w.-]+)"|'([\w.-]+)')`)
+	attr := regexp.MustCompile(st + `([A-Za-z_]\w*)`)
 	for _, line := range lines {
 		code, _, _ := strings.Cut(line, "#")
-		if !use.MatchString(code) {
+		for _, m := range attr.FindAllStringSubmatch(code, -1) {
+			use.names = append(use.names, m[1])
+		}
+		if !login.MatchString(code) {
 			continue
 		}
-		found = true
+		use.login = true
 		for _, m := range named.FindAllStringSubmatch(code, -1) {
-			providers = append(providers, cmp.Or(m[1], m[2]))
+			use.providers = append(use.providers, cmp.Or(m[1], m[2]))
 		}
 	}
-	return found, providers
+	return use
 }
 
 // secretsExample reads the [auth] of the first secrets example in dir/.streamlit (by name); nil

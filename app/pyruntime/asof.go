@@ -18,6 +18,17 @@ import (
 //go:embed streamlit-releases.tsv
 var streamlitReleases string
 
+// releasedAt is when Streamlit's release v was uploaded to PyPI; zero when it is not known.
+func releasedAt(v string) time.Time {
+	for _, line := range strings.Split(streamlitReleases, "\n") {
+		if version, at, ok := strings.Cut(line, "\t"); ok && version == v {
+			t, _ := time.Parse(time.RFC3339, strings.TrimSpace(at))
+			return t
+		}
+	}
+	return time.Time{}
+}
+
 // supersededAt is when the first release of Streamlit after v was uploaded to PyPI (from
 // streamlit-releases.tsv, written by scripts/streamlit-releases.py); zero when no later release
 // is known.
@@ -44,6 +55,15 @@ func supersededAt(v string) time.Time {
 func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 	if o.Plain || o.Offline || len(o.Source.Constraints) > 0 {
 		return time.Time{}, nil
+	}
+	if o.capsStreamlit(project) {
+		// The app uses names of st.* that StreamlitBefore removed: as of that release.
+		for _, e := range project.Entries {
+			if _, isExact := exactVersion(e.Text); isExact && !e.Constraint && e.Name != "" {
+				exact = append(exact, e.Name)
+			}
+		}
+		return releasedAt(o.Source.StreamlitBefore), exact
 	}
 	pinned, free := "", false
 	for _, e := range project.Entries {

@@ -42,6 +42,11 @@ type Source struct {
 	// Streamlit its pin is added, and its versions are preferred, so that a project on the same
 	// stack installs from the bundled wheels.
 	Base string
+	// StreamlitBefore is the Streamlit release that removed names of st.* the app uses
+	// (StreamlitUses: "st.experimental_rerun"); "" when it uses none. Unless the project pins its
+	// Streamlit, it gets the one before, resolved as of that release (asOf).
+	StreamlitBefore string
+	StreamlitUses   []string
 }
 
 func (s Source) dir() string { return filepath.Dir(s.File) }
@@ -169,6 +174,9 @@ func (o Options) lockKey() (string, error) {
 	for _, c := range o.Source.Constraints {
 		fmt.Fprintf(h, "c %s\x00", c)
 	}
+	if o.Source.StreamlitBefore != "" {
+		fmt.Fprintf(h, "streamlit<%s\x00", o.Source.StreamlitBefore)
+	}
 	for _, name := range o.FromSource {
 		fmt.Fprintf(h, "s %s\x00", name)
 	}
@@ -229,12 +237,19 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		}
 		pyArgs = append(pyArgs, "--constraints", c)
 	}
+	why := ", when the Streamlit it pins was current"
+	if o.capsStreamlit(project) {
+		why = ": it uses " + joinNames(src.StreamlitUses) + ", which Streamlit " + src.StreamlitBefore + " removed"
+		o.logger().Info("the app uses names Streamlit has removed: it gets the Streamlit before", "project", o.name(),
+			"names", src.StreamlitUses, "removed_in", src.StreamlitBefore)
+		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " for the Streamlit before " +
+			src.StreamlitBefore + why})
+	}
 	if day, exact := o.asOf(project); !day.IsZero() {
 		// From the index alone: the local wheel folders carry no upload times, and uv would
 		// take today's numpy from them.
 		stamp := day.UTC().Format(time.RFC3339)
-		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " as of " + day.UTC().Format("2 January 2006") +
-			", when the Streamlit it pins was current"})
+		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " as of " + day.UTC().Format("2 January 2006") + why})
 		args := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header", "--quiet",
 			"--directory", src.dir(), "-o", out, "--exclude-newer", stamp)
 		now := time.Now().UTC().Format(time.RFC3339)
@@ -337,6 +352,8 @@ func (o Options) extraRequirements(project reqFile) ([]string, error) {
 	}
 	var extra []string
 	switch {
+	case o.capsStreamlit(all):
+		extra = append(extra, "streamlit<"+o.Source.StreamlitBefore)
 	case all.namesStreamlit():
 	case all.constrains("streamlit"):
 		extra = append(extra, "streamlit")
@@ -354,6 +371,29 @@ func (o Options) extraRequirements(project reqFile) ([]string, error) {
 		extra = append(extra, "requests")
 	}
 	return extra, nil
+}
+
+// joinNames is "a", "a and b", "a, b and c".
+func joinNames(names []string) string {
+	if len(names) <= 1 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
+}
+
+// capsStreamlit reports whether the app gets the Streamlit before Source.StreamlitBefore: it uses
+// names of st.* that release removed, and neither its requirements nor its lock pin a Streamlit
+// exactly (a pin is the project's choice, whatever its code needs).
+func (o Options) capsStreamlit(all reqFile) bool {
+	if o.Source.StreamlitBefore == "" {
+		return false
+	}
+	for _, e := range all.Entries {
+		if _, exact := exactVersion(e.Text); exact && slices.Contains(streamlitDists, e.Name) {
+			return false
+		}
+	}
+	return true
 }
 
 // readInputs reads the resolution's input files as pip reads them (any encoding, includes

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -404,5 +405,38 @@ func TestFrozenPython(t *testing.T) {
 		if got, _ := frozenPython(dir); got != tt.want {
 			t.Errorf("frozenPython(%v) = %q, want %q", tt.files, got, tt.want)
 		}
+	}
+}
+
+// TestResolveForRemovedNames: an app whose code uses names of st.* that a Streamlit release
+// removed (st.experimental_user, gone in 1.54.0) gets the Streamlit before it, unless its project
+// pins one exactly; offline, from the local wheels.
+func TestResolveForRemovedNames(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	makeWheel(t, f.wheelhouse, "streamlit", "1.53.1", "st153")
+	for _, tt := range []struct{ name, req, want string }{
+		{"names no streamlit", "desklit-fake-a\n", "1.53.1"},
+		{"a range", "streamlit>=1.40\ndesklit-fake-a\n", "1.53.1"},
+		{"an exact pin is the project's", "streamlit==1.67.0\n", "1.67.0"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			o := f.opts
+			o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": tt.req})
+			o.Source.StreamlitBefore, o.Source.StreamlitUses = "1.54.0", []string{"st.experimental_user"}
+			lock, err := Resolve(context.Background(), o)
+			if err != nil {
+				t.Fatalf("Resolve: %v\n%s", err, o.Log)
+			}
+			if lock.Streamlit != tt.want {
+				t.Errorf("streamlit %s, want %s", lock.Streamlit, tt.want)
+			}
+		})
+	}
+	said := slices.ContainsFunc(f.events.take(), func(p Progress) bool {
+		return strings.Contains(p.Message, "for the Streamlit before 1.54.0: it uses st.experimental_user, which Streamlit 1.54.0 removed")
+	})
+	if !said {
+		t.Error("no progress message says why the app gets an older Streamlit")
 	}
 }

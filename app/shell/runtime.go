@@ -74,7 +74,12 @@ func (s *Shell) runtimeOptions(p *project.Project) pyruntime.Options {
 	if p.Wheels != "" {
 		o.FindLinks = append([]string{p.Wheels}, o.FindLinks...)
 	}
-	o.Source = p.Deps.Source(base)
+	src, err := p.Source(base)
+	if err != nil {
+		o.Logger.Warn("the app's code could not be read for the Streamlit it needs", "err", err)
+		src = p.Deps.Source(base)
+	}
+	o.Source = src
 	if len(p.Deps.LeftOut) > 0 {
 		o.Logger.Info("not Python packages: conda installs them, Desklit does not", "file", p.Deps.File, "left_out", p.Deps.LeftOut)
 	}

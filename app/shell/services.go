@@ -141,9 +141,12 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		secrets = pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))
 		argv = append(argv, secrets...)
 	}
-	argv, streamlitEnv, err = s.stLogin(argv, streamlitEnv, secrets)
-	if err != nil {
-		return supervisor.Spec{}, err
+	if pyruntime.HasSecretsFiles(rt.Env.Lock.Streamlit) {
+		// A Streamlit before 1.38 stops at --secrets.files, and has no st.login to serve.
+		argv, streamlitEnv, err = s.stLogin(argv, streamlitEnv, secrets)
+		if err != nil {
+			return supervisor.Spec{}, err
+		}
 	}
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
