@@ -440,3 +440,21 @@ func TestResolveForRemovedNames(t *testing.T) {
 		t.Error("no progress message says why the app gets an older Streamlit")
 	}
 }
+
+// TestReadUVBuildFailures: the package uv could not build, in uv 0.13's own words (from the
+// runtime-build.log of streamlit/example-app-crypto-dashboard, pandas==1.3.2 on Python 3.11,
+// and of sound_anomaly_detection_demo): the outermost, not a build dependency beneath it.
+func TestReadUVBuildFailures(t *testing.T) {
+	for _, tt := range []struct{ text, want string }{
+		{"error: Failed to download and build `pandas==1.3.2`\n  cause: Failed to install requirements from `build-system.requires`\n" +
+			"  cause: Failed to build `numpy==1.19.3`\n  cause: The build backend returned an error", "pandas==1.3.2"},
+		{"error: Failed to build `pandas==1.1.5`\n  cause: The build backend returned an error\n  cause: Call to " +
+			"`setuptools.build_meta:__legacy__.get_requires_for_build_wheel` failed (exit status: 1)", "pandas==1.1.5"},
+		{"error: No solution found when resolving dependencies", ""},
+	} {
+		err := &uvError{lines: strings.Split(tt.text, "\n"), err: errors.New("exit status 2")}
+		if got := readUV(err).built; got != tt.want {
+			t.Errorf("readUV(%q).built = %q, want %q", tt.text[:40], got, tt.want)
+		}
+	}
+}

@@ -167,8 +167,11 @@ type uvFailure struct {
 }
 
 // buildFailedRE finds the package uv could not build from its source ("Failed to build
-// `pandas==1.1.5`", when installing or when reading its metadata for a resolution).
-var buildFailedRE = regexp.MustCompile("Failed to build `([A-Za-z0-9._-]+==[^`\\s]+)`")
+// `pandas==1.1.5`", when installing or when reading its metadata for a resolution; "Failed to
+// download and build `pandas==1.3.2`" when it fetched the source first). The first is the
+// project's: a build dependency that failed under it ("cause: Failed to build `numpy==1.19.3`",
+// pandas' build-system.requires) comes after.
+var buildFailedRE = regexp.MustCompile("Failed to (?:download and )?build `([A-Za-z0-9._-]+==[^`\\s]+)`")
 
 // noWheelRE finds the requirement uv says has no wheel for the target platform.
 var noWheelRE = regexp.MustCompile(`Because ([A-Za-z0-9._-]+(?:==[^\s]+)?) has no wheels with a matching`)
