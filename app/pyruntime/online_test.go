@@ -162,6 +162,9 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 	ix.upload(t, "desklit-fake-b", "2.5", "b25", day("2024-06-01"))
 	ix.upload(t, "requests", "2.28.2", "rq228", day("2023-01-12"))
 	ix.upload(t, "requests", "2.34.2", "rq", day("2026-05-01"))
+	makeFailingSdist(t, ix.dir, "desklit-fake-e", "1.0", true)
+	ix.uploaded["desklit_fake_e-1.0.tar.gz"] = day("2023-01-01")
+	ix.upload(t, "desklit-fake-e", "2.0", "e2", day("2024-06-01"))
 	if at := supersededAt("1.20.0"); !at.Equal(time.Date(2023, 4, 6, 18, 59, 51, 0, time.UTC)) {
 		t.Fatalf("supersededAt(1.20.0) = %v, want 1.21.0's upload", at)
 	}
@@ -178,6 +181,9 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 		{"a pin newer than its Streamlit", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-b==2.5\n",
 			[]string{"desklit-fake-a==1.0", "desklit-fake-b==2.5", "requests==2.28.2"}, true, true, ""},
 		{"a range only newer releases meet", "streamlit==1.20.0\ndesklit-fake-a>=3\n", []string{"desklit-fake-a==3.0"}, true, false, ""},
+		// The releases of that time have no wheel for this Python (pandas 1.4 for 3.11): as of
+		// today, where they do.
+		{"no wheel of that time", "streamlit==1.20.0\ndesklit-fake-e\n", []string{"desklit-fake-e==2.0"}, true, false, ""},
 		{"a complete freeze", "streamlit==1.20.0\ndesklit-fake-a==3.0\nrequests==2.34.2\n", []string{"desklit-fake-a==3.0", "requests==2.34.2"}, false, false, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

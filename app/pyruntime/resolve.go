@@ -250,8 +250,10 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		// take today's numpy from them.
 		stamp := day.UTC().Format(time.RFC3339)
 		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " as of " + day.UTC().Format("2 January 2006") + why})
+		// Wheels only: the releases of that time may have none for this Python (pandas 1.4 for
+		// 3.11), and a resolution that needs a build is not worth the try.
 		args := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header", "--quiet",
-			"--directory", src.dir(), "-o", out, "--exclude-newer", stamp)
+			"--directory", src.dir(), "-o", out, "--exclude-newer", stamp, "--only-binary", ":all:")
 		now := time.Now().UTC().Format(time.RFC3339)
 		for _, name := range exact {
 			args = append(args, "--exclude-newer-package", name+"="+now)
