@@ -228,6 +228,12 @@ func TestComposeNamesTheScript(t *testing.T) {
 			"Procfile": "web: sh setup.sh && streamlit run covid_app.py\n", "setup.sh": "mkdir -p ~/.streamlit/\n",
 			"covid_app.py": "import streamlit as st\n", "scrape.py": "import streamlit as st\n",
 		}, "covid_app.py"},
+		// xinge-ji/dashboard's README (before st.navigation's pages were told from the app), in
+		// a fenced block after another script's mention.
+		{"the README's instructions", map[string]string{
+			"readme.md":               "# 数据看板\n\n## 运行\n\n```\nstreamlit run streamlit_navigation.py\n```\n\nor python -m streamlit run other.py\n",
+			"streamlit_navigation.py": "import streamlit as st\n", "index.py": "import streamlit as st\n", "other.py": "import streamlit as st\n",
+		}, "streamlit_navigation.py"},
 		// Streamlit's Codespaces template; a recipe that names a script not here is passed over
 		// (streamlit-aggrid-examples' names example.py).
 		{"a dev container's command", map[string]string{

@@ -11,9 +11,10 @@ import (
 
 // A repository made to be deployed says which script is its app in the recipe it deploys with:
 // Compose (composeScript), a Dockerfile's CMD (`streamlit run app/main.py`), Heroku's Procfile
-// (`web: sh setup.sh && streamlit run app.py`), or the dev container Streamlit's Codespaces
-// template writes (`"postAttachCommand": {"server": "streamlit run streamlit_app.py …"}`).
-// Desklit asks them when a folder holds several scripts it cannot choose between.
+// (`web: sh setup.sh && streamlit run app.py`), the dev container Streamlit's Codespaces
+// template writes (`"postAttachCommand": {"server": "streamlit run streamlit_app.py …"}`), a
+// start script; and a README says it to whoever runs it by hand. Desklit asks them when a
+// folder holds several scripts it cannot choose between.
 
 // deployedScript is the Streamlit script dir's deployment recipes run, the first that names one
 // that is here; "" when none does.
@@ -27,7 +28,7 @@ func deployedScript(dir string) string {
 			return script
 		}
 	}
-	for _, recipe := range []string{"Procfile", ".devcontainer/devcontainer.json", ".devcontainer.json"} {
+	for _, recipe := range recipes {
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(recipe)))
 		if err != nil {
 			continue
@@ -40,6 +41,12 @@ func deployedScript(dir string) string {
 	}
 	return ""
 }
+
+// recipes are the files, besides Compose and a Dockerfile, whose `streamlit run X.py` names the
+// app: Heroku's Procfile, the dev container, a start script, a Makefile's target, and last the
+// README's instructions (xinge-ji/dashboard: "streamlit run streamlit_navigation.py").
+var recipes = []string{"Procfile", ".devcontainer/devcontainer.json", ".devcontainer.json", "run.sh", "start.sh", "Makefile",
+	"README.md", "readme.md", "README.rst", "README.txt", "README"}
 
 // streamlitRunRE finds `streamlit run X.py` (or python -m streamlit run) in a command line
 // written into a text: a Procfile's line, a JSON string.
