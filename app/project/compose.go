@@ -545,7 +545,8 @@ func dockerfileOf(file string) dockerfile {
 		arg := strings.TrimSpace(m[2])
 		switch strings.ToUpper(m[1]) {
 		case "EXPOSE":
-			p, _, _ := strings.Cut(strings.Fields(arg + " ")[0], "/")
+			first, _, _ := strings.Cut(arg+" ", " ")
+			p, _, _ := strings.Cut(first, "/")
 			d.expose, _ = strconv.Atoi(p)
 		case "CMD":
 			d.cmd = execForm(arg)

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // A FastAPI + Streamlit repository as public ones have it (modelled on
@@ -108,6 +110,12 @@ func TestComposeHelpers(t *testing.T) {
 	t.Parallel()
 	if got := splitWords(`python -m "my app" --flag='a b'  x`); !slices.Equal(got, []string{"python", "-m", "my app", "--flag=a b", "x"}) {
 		t.Errorf("splitWords = %q", got)
+	}
+	// A Dockerfile as people write them: CRLF, an EXPOSE with nothing after it (no crash), WORKDIR.
+	df := filepath.Join(t.TempDir(), "Dockerfile")
+	testutil.WriteFile(t, df, "FROM python:3.11\r\nEXPOSE \r\nWORKDIR \"/app/src\"\r\nEXPOSE 8501/tcp\r\nCMD [\"streamlit\", \"run\", \"app.py\"]\r\n")
+	if d := dockerfileOf(df); d.expose != 8501 || d.workdir != "/app/src" || !slices.Equal(d.cmd, []string{"streamlit", "run", "app.py"}) {
+		t.Errorf("dockerfileOf = %+v", d)
 	}
 	if got := loopback([]string{"flask", "run", "--host=0.0.0.0", "-b", "[::]:80", "--bind=0.0.0.0:81"}); !slices.Equal(got,
 		[]string{"flask", "run", "--host=127.0.0.1", "-b", "127.0.0.1:80", "--bind=127.0.0.1:81"}) {

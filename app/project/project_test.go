@@ -82,6 +82,14 @@ func TestScriptChoice(t *testing.T) {
 		{"a main.py that names app.py as a page", map[string]string{
 			"main.py": "import streamlit as st\npg = st.navigation([st.Page(page=\"app.py\"), st.Page(\"report.py\")])\npg.run()\n",
 			"app.py":  "import streamlit as st\n", "report.py": "import streamlit as st\n"}, "main.py", nil},
+		// Genie-Scripts/Streamlit-Inpatient-Dashboard's shape: Windows line ends and imports
+		// parenthesised over several lines (reading them had crashed Desklit).
+		{"CRLF and parenthesised imports", map[string]string{
+			"dashboard.py":    "import streamlit as st\r\nfrom analysis_tab import render\r\nrender()\r\n",
+			"analysis_tab.py": "import streamlit as st\r\nfrom alos_charts import (\r\n    los_chart,  # the length of stay\r\n    trend,\r\n)\r\nfrom utils import (fmt,\r\n  pct)\r\n",
+			"alos_charts.py":  "import streamlit as st\r\n",
+			"utils.py":        "import pandas as pd\r\n",
+		}, "dashboard.py", nil},
 		// im-zhong/chatbot's shape: the main.py `uv init` writes, the app in a folder below.
 		{"uv init's main.py", map[string]string{"main.py": "def main():\n    print(\"Hello from chatbot!\")\n", "pyproject.toml": "[project]\nname = \"chatbot\"\n",
 			"try_streamlit/entrypoint.py": "import streamlit as st\n", "try_streamlit/pages/3_login.py": "import streamlit as st\n"}, "entrypoint.py", nil},

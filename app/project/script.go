@@ -179,7 +179,7 @@ func usesStreamlit(dir, name string) bool {
 }
 
 var (
-	fromImportRE  = regexp.MustCompile(`^\s*from\s+([A-Za-z_][\w.]*)\s+import\s+\(?\s*([\w\s,]+)`)
+	fromImportRE  = regexp.MustCompile(`^\s*from\s+([A-Za-z_][\w.]*)\s+import\s+\(?\s*([\w\s,]*)`)
 	plainImportRE = regexp.MustCompile(`^\s*import\s+([A-Za-z_][\w.]*(?:\s+as\s+\w+)?(?:\s*,\s*[A-Za-z_][\w.]*(?:\s+as\s+\w+)?)*)`)
 )
 
@@ -206,21 +206,48 @@ func dottedImports(file string) []string {
 		return nil
 	}
 	var names []string
+	from := "" // the module of a parenthesised import that goes on over the next lines
 	for _, line := range strings.Split(string(data), "\n") {
-		if m := fromImportRE.FindStringSubmatch(line); m != nil {
-			for _, n := range strings.Split(m[2], ",") {
-				if n = strings.Fields(n + " ")[0]; n != "" {
-					names = append(names, m[1]+"."+n)
-				}
+		code, _, _ := strings.Cut(line, "#")
+		switch m := fromImportRE.FindStringSubmatch(code); {
+		case from != "":
+			list, closed := strings.CutSuffix(strings.TrimSpace(code), ")")
+			if i := strings.Index(list, ")"); i >= 0 {
+				list, closed = list[:i], true
 			}
+			names = append(names, importedNames(from, list)...)
+			if closed {
+				from = ""
+			}
+		case m != nil:
+			names = append(names, importedNames(m[1], m[2])...)
 			names = append(names, m[1])
-		} else if m := plainImportRE.FindStringSubmatch(line); m != nil {
-			for _, n := range strings.Split(m[1], ",") {
-				names = append(names, strings.Fields(n)[0])
+			if strings.Contains(code, "(") && !strings.Contains(code, ")") {
+				from = m[1]
+			}
+		default:
+			if m := plainImportRE.FindStringSubmatch(code); m != nil {
+				for _, n := range strings.Split(m[1], ",") {
+					if f := strings.Fields(n); len(f) > 0 {
+						names = append(names, f[0])
+					}
+				}
 			}
 		}
 	}
 	return names
+}
+
+// importedNames are "mod.a", "mod.b" for the list "a, b as c," of `from mod import …` (blank
+// parts, of a trailing comma or a line end, left out).
+func importedNames(mod, list string) []string {
+	var out []string
+	for _, n := range strings.Split(list, ",") {
+		if f := strings.Fields(n); len(f) > 0 && f[0] != "(" {
+			out = append(out, mod+"."+strings.TrimPrefix(f[0], "("))
+		}
+	}
+	return out
 }
 
 // importRE finds the modules a Python file imports at the start of a line ("import a, b",

@@ -169,6 +169,10 @@ func fileUse(file string) codeUse {
 		for _, m := range attr.FindAllStringSubmatch(code, -1) {
 			use.names = append(use.names, m[1])
 		}
+	}
+	use.names = withoutGuarded(use.names)
+	for _, line := range lines {
+		code, _, _ := strings.Cut(line, "#")
 		if !login.MatchString(code) {
 			continue
 		}

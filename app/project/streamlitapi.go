@@ -1,6 +1,10 @@
 package project
 
-import "github.com/desklit/desklit/app/pyruntime"
+import (
+	"slices"
+
+	"github.com/desklit/desklit/app/pyruntime"
+)
 
 // An app written for an older Streamlit uses names Streamlit has since removed from st.*
 // (st.experimental_rerun, st.cache, st.experimental_user: "st.experimental_user has been
@@ -21,6 +25,26 @@ var removedAPIs = map[string]string{
 	"experimental_get_query_params": "1.54.0", "experimental_set_query_params": "1.54.0", "experimental_user": "1.54.0",
 	"bokeh_chart": "1.59.0",
 	"cache":       "1.62.0",
+}
+
+// successors are the names that replaced removed ones (Streamlit's own list): a file that uses
+// both is written for either Streamlit (user = st.user if hasattr(st, "user") else
+// st.experimental_user), and its removed name asks for no older Streamlit.
+var successors = map[string][]string{
+	"beta_columns": {"columns"}, "beta_container": {"container"}, "beta_expander": {"expander"}, "experimental_show": {"write"},
+	"experimental_connection": {"connection"}, "experimental_data_editor": {"data_editor"},
+	"experimental_memo": {"cache_data"}, "experimental_rerun": {"rerun"}, "experimental_singleton": {"cache_resource"},
+	"experimental_audio_input": {"audio_input"}, "experimental_dialog": {"dialog"}, "experimental_fragment": {"fragment"},
+	"experimental_get_query_params": {"query_params"}, "experimental_set_query_params": {"query_params"},
+	"experimental_user": {"user"}, "cache": {"cache_data", "cache_resource"},
+}
+
+// withoutGuarded drops from one file's names of st.* the removed ones whose successor the file
+// uses too.
+func withoutGuarded(names []string) []string {
+	return slices.DeleteFunc(slices.Clone(names), func(n string) bool {
+		return slices.ContainsFunc(successors[n], func(s string) bool { return slices.Contains(names, s) })
+	})
 }
 
 // addedAPIs are the names of st.* added since 1.0, each with the first release that has it

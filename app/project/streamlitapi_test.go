@@ -25,6 +25,7 @@ func TestStreamlitBefore(t *testing.T) {
 			"pages/a.py": "import streamlit as stl\nif x:\n    stl.experimental_rerun()  # 2023\n"}, "1.37.0", []string{"st.experimental_rerun"}},
 		{"the oldest removal decides", map[string]string{"app.py": "import streamlit as st\n@st.cache\ndef f(): pass\nst.experimental_memo\nst.experimental_singleton\n"},
 			"1.37.0", []string{"st.experimental_memo", "st.experimental_singleton"}},
+		{"a shim for either Streamlit", map[string]string{"app.py": "import streamlit as st\nuser = st.user if hasattr(st, \"user\") else st.experimental_user\n"}, "", nil},
 		{"a comment or another module is no use", map[string]string{"app.py": "import streamlit as st\n# st.experimental_rerun()\nimport pandas as pd\npd.cache\n"}, "", nil},
 		{"a name removed before another was added", map[string]string{
 			"CareGrid.py":         "import streamlit as st\nif not st.experimental_user.is_logged_in:\n    st.login(\"auth0\")\n",

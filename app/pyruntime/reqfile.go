@@ -260,5 +260,5 @@ func isURL(s string) bool {
 func looksLikePath(s string) bool {
 	return strings.HasPrefix(s, ".") || strings.HasPrefix(s, "/") || strings.HasPrefix(s, `\`) ||
 		(len(s) > 2 && s[1] == ':' && (s[2] == '\\' || s[2] == '/')) ||
-		strings.HasSuffix(strings.Fields(s)[0], ".whl")
+		strings.HasSuffix(strings.SplitN(strings.TrimSpace(s)+" ", " ", 2)[0], ".whl")
 }

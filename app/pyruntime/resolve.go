@@ -385,14 +385,14 @@ func joinNames(names []string) string {
 
 // capsStreamlit reports whether the app gets the Streamlit before Source.StreamlitBefore: it uses
 // names of st.* that release removed, and neither its requirements nor its lock pin a Streamlit
-// exactly (a pin is the project's choice, whatever its code needs).
+// exactly (a pin is the project's choice, whatever its code needs), nor name streamlit-nightly.
 func (o Options) capsStreamlit(all reqFile) bool {
 	if o.Source.StreamlitBefore == "" {
 		return false
 	}
 	for _, e := range all.Entries {
-		if _, exact := exactVersion(e.Text); exact && slices.Contains(streamlitDists, e.Name) {
-			return false
+		if _, exact := exactVersion(e.Text); exact && isStreamlit(e.Name) || isStreamlit(e.Name) && e.Name != "streamlit" {
+			return false // a pin, or Streamlit's nightly builds (a cap on streamlit would install both)
 		}
 	}
 	return true

@@ -415,10 +415,12 @@ func TestResolveForRemovedNames(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testPython(t))
 	makeWheel(t, f.wheelhouse, "streamlit", "1.53.1", "st153")
+	makeWheelOf(t, f.wheelhouse, "streamlit-nightly", "streamlit", "1.67.1.dev20261201", "nightly")
 	for _, tt := range []struct{ name, req, want string }{
 		{"names no streamlit", "desklit-fake-a\n", "1.53.1"},
 		{"a range", "streamlit>=1.40\ndesklit-fake-a\n", "1.53.1"},
 		{"an exact pin is the project's", "streamlit==1.67.0\n", "1.67.0"},
+		{"the nightly builds are the project's", "streamlit-nightly\n", ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			o := f.opts
@@ -428,7 +430,9 @@ func TestResolveForRemovedNames(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Resolve: %v\n%s", err, o.Log)
 			}
-			if lock.Streamlit != tt.want {
+			if data, _ := os.ReadFile(lock.File); tt.want == "" && strings.Contains(string(data), "\nstreamlit==") {
+				t.Errorf("streamlit installed beside streamlit-nightly:\n%s", data)
+			} else if tt.want != "" && lock.Streamlit != tt.want {
 				t.Errorf("streamlit %s, want %s", lock.Streamlit, tt.want)
 			}
 		})
