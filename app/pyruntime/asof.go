@@ -2,6 +2,8 @@ package pyruntime
 
 import (
 	_ "embed"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -47,47 +49,82 @@ func supersededAt(v string) time.Time {
 	return time.Time{}
 }
 
-// asOf is the moment to resolve the project's requirements as of (zero: today): when they pin
-// Streamlit exactly, to a release older than Desklit's own, and leave some requirement free — a
-// complete freeze pins everything already, a lock (poetry.lock, Pipfile.lock) too. exact are
-// the other packages the project pins exactly, which the moment does not hold back (a pandas
-// pinned to a release after that Streamlit's time is the project's choice).
+// asOf is the moment to resolve the project's requirements as of (zero: today): when the newest
+// Streamlit they allow — an exact pin, a range (streamlit~=1.22.0, >=1.20,<1.30), the release
+// before one that removed names of st.* the app uses — is older than Desklit's own, the moment
+// the next release came out; and only when some requirement is left free (a complete freeze pins
+// everything already, a lock — poetry.lock, Pipfile.lock — too). exact are the other packages
+// the project pins exactly, which the moment does not hold back (a pandas pinned to a release
+// after that Streamlit's time is the project's choice).
 func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 	if o.Plain || o.Offline || len(o.Source.Constraints) > 0 {
 		return time.Time{}, nil
 	}
-	if o.capsStreamlit(project) {
-		// The app uses names of st.* that StreamlitBefore removed: as of that release.
-		for _, e := range project.Entries {
-			if _, isExact := exactVersion(e.Text); isExact && !e.Constraint && e.Name != "" {
-				exact = append(exact, e.Name)
-			}
-		}
-		return releasedAt(o.Source.StreamlitBefore), exact
-	}
-	pinned, free := "", false
+	var specs []string
+	named, free := false, false
 	for _, e := range project.Entries {
 		if e.Constraint || e.Name == "" {
 			continue
 		}
-		v, isExact := exactVersion(e.Text)
+		_, isExact := exactVersion(e.Text)
 		switch {
-		case e.Name == "streamlit" && isExact:
-			pinned = v
+		case e.Name == "streamlit":
+			named = true
+			spec, ok := specifier(e.Text)
+			if !ok {
+				return time.Time{}, nil // a URL or a version Desklit cannot compare
+			}
+			specs = append(specs, spec)
 		case isExact:
 			exact = append(exact, e.Name)
 		}
 		free = free || !isExact && !strings.Contains(e.Text, "@")
 	}
-	if pinned == "" || !free {
+	if o.capsStreamlit(project) {
+		specs, named = append(specs, "<"+o.Source.StreamlitBefore), true
+	}
+	if !named || !free {
+		return time.Time{}, nil
+	}
+	newest := newestRelease(strings.Join(slices.DeleteFunc(specs, func(s string) bool { return s == "" }), ","))
+	if newest == "" {
 		return time.Time{}, nil
 	}
 	if base, err := readText(o.Source.Base); err == nil {
-		if own := pinnedVersion([]byte(base), "streamlit"); own != "" && CompareVersions(pinned, own) >= 0 {
+		if own := pinnedVersion([]byte(base), "streamlit"); own != "" && CompareVersions(newest, own) >= 0 {
 			return time.Time{}, nil
 		}
 	}
-	return supersededAt(pinned), exact
+	return supersededAt(newest), exact
+}
+
+// specifier is the version specifier of a requirement ("~=1.22.0" of "streamlit[auth]~=1.22.0 ;
+// python_version>'3.8'"; "" for none); ok is false for a URL requirement.
+func specifier(text string) (spec string, ok bool) {
+	req, _, _ := strings.Cut(text, ";")
+	m := specRE.FindStringSubmatch(strings.TrimSpace(req))
+	if m == nil || strings.HasPrefix(strings.TrimSpace(m[1]), "@") {
+		return "", false
+	}
+	return strings.Join(strings.Fields(m[1]), ""), true
+}
+
+var specRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(.*)$`)
+
+// newestRelease is the newest Streamlit release (of streamlit-releases.tsv) that the specifiers
+// admit; "" when none does or they cannot be read.
+func newestRelease(spec string) string {
+	r, err := ParseRange(spec)
+	if err != nil {
+		return ""
+	}
+	newest := ""
+	for _, line := range strings.Split(streamlitReleases, "\n") {
+		if v, _, ok := strings.Cut(line, "\t"); ok && !strings.HasPrefix(line, "#") && r.Admits(v) {
+			newest = v // the table is oldest first
+		}
+	}
+	return newest
 }
 
 // exactVersion is the version a requirement pins exactly ("streamlit==1.20.0", with extras or a

@@ -145,8 +145,8 @@ func TestOnlineButUnreachable(t *testing.T) {
 	}
 }
 
-// TestResolveAsOfTheProjectsStreamlit: a project that pins an older Streamlit and leaves the rest
-// free is resolved from the index as of the moment that Streamlit was superseded (1.21.0's
+// TestResolveAsOfTheProjectsStreamlit: a project that pins an older Streamlit (or allows only
+// older ones) and leaves the rest free is resolved from the index as of the moment that Streamlit was superseded (1.21.0's
 // upload, for 1.20.0): the free requirements get the releases of its time, not today's (which
 // broke such an app: numpy 2 under pandas 1.5), while what it pins exactly is had whenever it
 // was released. A range that only newer releases meet is resolved as of today, and so is a
@@ -178,6 +178,7 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 		// Streamlit before it, as of that release, whatever the project's range allows.
 		{"names of st.* since removed", "streamlit>=1.0\ndesklit-fake-a\n", []string{"streamlit==1.20.0", "desklit-fake-a==1.0", "requests==2.28.2"}, true, true, "1.21.0"},
 		{"free requirements", "streamlit==1.20.0\ndesklit-fake-a\n", []string{"streamlit==1.20.0", "desklit-fake-a==1.0", "requests==2.28.2"}, true, true, ""},
+		{"a range of older Streamlits", "streamlit>=1.19,<1.21\ndesklit-fake-a\n", []string{"streamlit==1.20.0", "desklit-fake-a==1.0", "requests==2.28.2"}, true, true, ""},
 		{"a pin newer than its Streamlit", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-b==2.5\n",
 			[]string{"desklit-fake-a==1.0", "desklit-fake-b==2.5", "requests==2.28.2"}, true, true, ""},
 		{"a range only newer releases meet", "streamlit==1.20.0\ndesklit-fake-a>=3\n", []string{"desklit-fake-a==3.0"}, true, false, ""},
@@ -213,5 +214,23 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 				t.Errorf("as of its Streamlit: tried %v, then as of today %v; want tried %v, kept %v\n%s", dated, today, tt.tried, tt.kept, log)
 			}
 		})
+	}
+}
+
+// TestNewestRelease: the newest Streamlit release a project's specifiers allow, read from the
+// embedded table of releases.
+func TestNewestRelease(t *testing.T) {
+	for _, tt := range []struct{ req, want string }{
+		{"streamlit==1.20.0", "1.20.0"}, {"streamlit == 1.6", "1.6.0"}, {"streamlit~=1.22.0", "1.22.0"},
+		{"streamlit[auth]>=1.19,<1.21 ; python_version >= '3.9'", "1.20.0"}, {"streamlit<1.54.0", "1.53.1"},
+		{"streamlit", "1.67.0"}, {"streamlit==9.9", ""},
+	} {
+		spec, ok := specifier(tt.req)
+		if got := newestRelease(spec); !ok || got != tt.want {
+			t.Errorf("newestRelease(%q of %q) = %q, want %q", spec, tt.req, got, tt.want)
+		}
+	}
+	if _, ok := specifier("streamlit @ https://example.org/streamlit-1.20.0-py3-none-any.whl"); ok {
+		t.Error("a URL requirement has no specifier to compare")
 	}
 }
