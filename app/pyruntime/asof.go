@@ -3,7 +3,6 @@ package pyruntime
 import (
 	_ "embed"
 	"regexp"
-	"slices"
 	"strings"
 	"time"
 )
@@ -60,22 +59,17 @@ func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 	if o.Plain || o.Offline || len(o.Source.Constraints) > 0 {
 		return time.Time{}, nil
 	}
-	var specs []string
-	named, free := false, false
+	specs, named, ok := streamlitSpecs(project)
+	if !ok {
+		return time.Time{}, nil // a URL or a version Desklit cannot compare
+	}
+	free := false
 	for _, e := range project.Entries {
 		if e.Constraint || e.Name == "" {
 			continue
 		}
 		_, isExact := exactVersion(e.Text)
-		switch {
-		case e.Name == "streamlit":
-			named = true
-			spec, ok := specifier(e.Text)
-			if !ok {
-				return time.Time{}, nil // a URL or a version Desklit cannot compare
-			}
-			specs = append(specs, spec)
-		case isExact:
+		if isExact && e.Name != "streamlit" {
 			exact = append(exact, e.Name)
 		}
 		free = free || !isExact && !strings.Contains(e.Text, "@")
@@ -86,7 +80,7 @@ func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 	if !named || !free {
 		return time.Time{}, nil
 	}
-	newest := newestRelease(strings.Join(slices.DeleteFunc(specs, func(s string) bool { return s == "" }), ","))
+	newest := newestRelease(strings.Join(specs, ","))
 	if newest == "" {
 		return time.Time{}, nil
 	}
@@ -96,6 +90,35 @@ func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 		}
 	}
 	return supersededAt(newest), exact
+}
+
+// streamlitSpecs are the version specifiers of the project's streamlit requirements (none for a
+// bare "streamlit"); named reports whether it names streamlit, ok is false for a URL.
+func streamlitSpecs(project reqFile) (specs []string, named, ok bool) {
+	for _, e := range project.Entries {
+		if e.Constraint || e.Name != "streamlit" {
+			continue
+		}
+		spec, ok := specifier(e.Text)
+		if !ok {
+			return nil, true, false
+		}
+		if named = true; spec != "" {
+			specs = append(specs, spec)
+		}
+	}
+	return specs, named, true
+}
+
+// capLowers reports whether the Streamlit before Source.StreamlitBefore is older than the newest
+// the project's own requirements allow: the cap, not the project, decides its Streamlit.
+func (o Options) capLowers(project reqFile) bool {
+	if !o.capsStreamlit(project) {
+		return false
+	}
+	specs, _, ok := streamlitSpecs(project)
+	own := newestRelease(strings.Join(specs, ","))
+	return !ok || own == "" || CompareVersions(own, o.Source.StreamlitBefore) >= 0
 }
 
 // specifier is the version specifier of a requirement ("~=1.22.0" of "streamlit[auth]~=1.22.0 ;

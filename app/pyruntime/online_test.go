@@ -178,6 +178,9 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 		// Streamlit before it, as of that release, whatever the project's range allows.
 		{"names of st.* since removed", "streamlit>=1.0\ndesklit-fake-a\n", []string{"streamlit==1.20.0", "desklit-fake-a==1.0", "requests==2.28.2"}, true, true, "1.21.0"},
 		{"free requirements", "streamlit==1.20.0\ndesklit-fake-a\n", []string{"streamlit==1.20.0", "desklit-fake-a==1.0", "requests==2.28.2"}, true, true, ""},
+		// A removed name whose cap is above the project's own range: the range decides, and the
+		// window does not blame the name.
+		{"a cap above its range", "streamlit~=1.20.0\ndesklit-fake-a\n", []string{"streamlit==1.20.0", "desklit-fake-a==1.0"}, true, true, "1.54.0"},
 		{"a range of older Streamlits", "streamlit>=1.19,<1.21\ndesklit-fake-a\n", []string{"streamlit==1.20.0", "desklit-fake-a==1.0", "requests==2.28.2"}, true, true, ""},
 		{"a pin newer than its Streamlit", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-b==2.5\n",
 			[]string{"desklit-fake-a==1.0", "desklit-fake-b==2.5", "requests==2.28.2"}, true, true, ""},
@@ -207,9 +210,11 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 			log := o.Log.(*testutil.SyncBuffer).String()
 			dated := strings.Contains(log, "--exclude-newer 2023-04-06T18:59:51Z")
 			today := strings.Contains(log, "--offline")
-			said := slices.ContainsFunc(f.events.take(), func(p Progress) bool {
-				return strings.Contains(p.Message, "as of 6 April 2023")
-			})
+			events := f.events.take()
+			said := slices.ContainsFunc(events, func(p Progress) bool { return strings.Contains(p.Message, "as of 6 April 2023") })
+			if blamed := slices.ContainsFunc(events, func(p Progress) bool { return strings.Contains(p.Message, "removed") }); blamed != (tt.before == "1.21.0") {
+				t.Errorf("a progress message blames a removed name: %v, want %v", blamed, tt.before == "1.21.0")
+			}
 			if dated != tt.tried || said != tt.tried || today == tt.kept {
 				t.Errorf("as of its Streamlit: tried %v, then as of today %v; want tried %v, kept %v\n%s", dated, today, tt.tried, tt.kept, log)
 			}

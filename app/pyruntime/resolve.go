@@ -237,8 +237,8 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		}
 		pyArgs = append(pyArgs, "--constraints", c)
 	}
-	why := ", when the Streamlit it pins was current"
-	if o.capsStreamlit(project) {
+	why := ", when the Streamlit it asks for was current"
+	if o.capLowers(project) {
 		why = ": it uses " + joinNames(src.StreamlitUses) + ", which Streamlit " + src.StreamlitBefore + " removed"
 		o.logger().Info("the app uses names Streamlit has removed: it gets the Streamlit before", "project", o.name(),
 			"names", src.StreamlitUses, "removed_in", src.StreamlitBefore)
