@@ -169,18 +169,15 @@ func fileUse(file string) codeUse {
 		for _, m := range attr.FindAllStringSubmatch(code, -1) {
 			use.names = append(use.names, m[1])
 		}
-	}
-	use.names = withoutGuarded(use.names)
-	for _, line := range lines {
-		code, _, _ := strings.Cut(line, "#")
-		if !login.MatchString(code) {
-			continue
-		}
-		use.login = true
-		for _, m := range named.FindAllStringSubmatch(code, -1) {
-			use.providers = append(use.providers, cmp.Or(m[1], m[2]))
+		if login.MatchString(code) {
+			use.login = true
+			for _, m := range named.FindAllStringSubmatch(code, -1) {
+				use.providers = append(use.providers, cmp.Or(m[1], m[2]))
+			}
 		}
 	}
+	slices.Sort(use.names)
+	use.names = withoutGuarded(slices.Compact(use.names))
 	return use
 }
 

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"regexp"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -17,33 +18,37 @@ import (
 // of today.
 
 //go:embed streamlit-releases.tsv
-var streamlitReleases string
+var streamlitReleasesTSV string
 
-// releasedAt is when Streamlit's release v was uploaded to PyPI; zero when it is not known.
-func releasedAt(v string) time.Time {
-	for _, line := range strings.Split(streamlitReleases, "\n") {
-		if version, at, ok := strings.Cut(line, "\t"); ok && version == v {
-			t, _ := time.Parse(time.RFC3339, strings.TrimSpace(at))
-			return t
-		}
-	}
-	return time.Time{}
+// streamlitRelease is one release of Streamlit and when its first file was uploaded to PyPI.
+type streamlitRelease struct {
+	version string
+	at      time.Time
 }
 
-// supersededAt is when the first release of Streamlit after v was uploaded to PyPI (from
-// streamlit-releases.tsv, written by scripts/streamlit-releases.py); zero when no later release
-// is known.
-func supersededAt(v string) time.Time {
-	for _, line := range strings.Split(streamlitReleases, "\n") {
+// streamlitReleases is streamlit-releases.tsv (written by scripts/streamlit-releases.py), read
+// once: oldest first.
+var streamlitReleases = sync.OnceValue(func() []streamlitRelease {
+	var out []streamlitRelease
+	for _, line := range strings.Split(streamlitReleasesTSV, "\n") {
 		version, at, ok := strings.Cut(line, "\t")
-		if !ok || strings.HasPrefix(line, "#") || CompareVersions(version, v) <= 0 {
+		if !ok || strings.HasPrefix(line, "#") {
 			continue
 		}
-		t, err := time.Parse(time.RFC3339, strings.TrimSpace(at))
-		if err != nil {
-			return time.Time{}
+		if t, err := time.Parse(time.RFC3339, strings.TrimSpace(at)); err == nil {
+			out = append(out, streamlitRelease{version, t})
 		}
-		return t
+	}
+	return out
+})
+
+// supersededAt is when the first release of Streamlit after v was uploaded to PyPI; zero when no
+// later release is known.
+func supersededAt(v string) time.Time {
+	for _, r := range streamlitReleases() {
+		if CompareVersions(r.version, v) > 0 {
+			return r.at
+		}
 	}
 	return time.Time{}
 }
@@ -84,10 +89,8 @@ func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 	if newest == "" {
 		return time.Time{}, nil
 	}
-	if base, err := readText(o.Source.Base); err == nil {
-		if own := pinnedVersion([]byte(base), "streamlit"); own != "" && CompareVersions(newest, own) >= 0 {
-			return time.Time{}, nil
-		}
+	if own := o.ownStreamlit(); own != "" && CompareVersions(newest, own) >= 0 {
+		return time.Time{}, nil
 	}
 	return supersededAt(newest), exact
 }
@@ -142,9 +145,9 @@ func newestRelease(spec string) string {
 		return ""
 	}
 	newest := ""
-	for _, line := range strings.Split(streamlitReleases, "\n") {
-		if v, _, ok := strings.Cut(line, "\t"); ok && !strings.HasPrefix(line, "#") && r.Admits(v) {
-			newest = v // the table is oldest first
+	for _, rel := range streamlitReleases() {
+		if r.Admits(rel.version) {
+			newest = rel.version // the table is oldest first
 		}
 	}
 	return newest

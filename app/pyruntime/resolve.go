@@ -245,6 +245,8 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " for the Streamlit before " +
 			src.StreamlitBefore + why})
 	}
+	compile := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header", "--quiet",
+		"--directory", src.dir(), "-o", out)
 	if day, exact := o.asOf(project); !day.IsZero() {
 		// From the index alone: the local wheel folders carry no upload times, and uv would
 		// take today's numpy from them.
@@ -252,8 +254,7 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " as of " + day.UTC().Format("2 January 2006") + why})
 		// Wheels only: the releases of that time may have none for this Python (pandas 1.4 for
 		// 3.11), and a resolution that needs a build is not worth the try.
-		args := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header", "--quiet",
-			"--directory", src.dir(), "-o", out, "--exclude-newer", stamp, "--only-binary", ":all:")
+		args := append(slices.Clone(compile), "--exclude-newer", stamp, "--only-binary", ":all:")
 		now := time.Now().UTC().Format(time.RFC3339)
 		for _, name := range exact {
 			args = append(args, "--exclude-newer-package", name+"="+now)
@@ -276,9 +277,7 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		}
 	}
 	return o.withIndexFallback(ctx, func(online bool) error {
-		args := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header",
-			"--quiet", "--directory", src.dir(), "-o", out)
-		args = append(args, o.sourceArgs(online)...)
+		args := append(slices.Clone(compile), o.sourceArgs(online)...)
 		return o.runUV(ctx, online, append(args, inputs...), nil, nil)
 	}, o.resolveError)
 }
@@ -354,16 +353,13 @@ func (o Options) extraRequirements(project reqFile) ([]string, error) {
 	}
 	var extra []string
 	switch {
-	case o.capsStreamlit(all):
+	case o.capsStreamlit(project):
 		extra = append(extra, "streamlit<"+o.Source.StreamlitBefore)
 	case all.namesStreamlit():
 	case all.constrains("streamlit"):
 		extra = append(extra, "streamlit")
 	default:
-		v := ""
-		if base, err := os.ReadFile(o.Source.Base); err == nil {
-			v = pinnedVersion(base, "streamlit")
-		}
+		v := o.ownStreamlit()
 		if v == "" {
 			return nil, fmt.Errorf("%s names no streamlit and Desklit's own lock has none to add", o.Source.File)
 		}
@@ -375,6 +371,15 @@ func (o Options) extraRequirements(project reqFile) ([]string, error) {
 	return extra, nil
 }
 
+// ownStreamlit is the Streamlit version Desklit's own lock (Source.Base) pins; "" when it has none.
+func (o Options) ownStreamlit() string {
+	base, err := os.ReadFile(o.Source.Base)
+	if err != nil {
+		return ""
+	}
+	return pinnedVersion(base, "streamlit")
+}
+
 // joinNames is "a", "a and b", "a, b and c".
 func joinNames(names []string) string {
 	if len(names) <= 1 {
@@ -384,14 +389,20 @@ func joinNames(names []string) string {
 }
 
 // capsStreamlit reports whether the app gets the Streamlit before Source.StreamlitBefore: it uses
-// names of st.* that release removed, and neither its requirements nor its lock pin a Streamlit
-// exactly (a pin is the project's choice, whatever its code needs), nor name streamlit-nightly.
-func (o Options) capsStreamlit(all reqFile) bool {
+// names of st.* that release removed, and neither its requirements nor its lock (Source.
+// Constraints) pin a Streamlit exactly (a pin is the project's choice, whatever its code needs),
+// nor name streamlit-nightly.
+func (o Options) capsStreamlit(project reqFile) bool {
 	if o.Source.StreamlitBefore == "" {
 		return false
 	}
-	for _, e := range all.Entries {
-		if _, exact := exactVersion(e.Text); exact && isStreamlit(e.Name) || isStreamlit(e.Name) && e.Name != "streamlit" {
+	pins := slices.Clone(o.Source.Constraints)
+	for _, e := range project.Entries {
+		pins = append(pins, e.Text)
+	}
+	for _, text := range pins {
+		name := requirementName(text)
+		if _, exact := exactVersion(text); exact && isStreamlit(name) || isStreamlit(name) && name != "streamlit" {
 			return false // a pin, or Streamlit's nightly builds (a cap on streamlit would install both)
 		}
 	}

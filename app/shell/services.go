@@ -136,14 +136,10 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 	)
 	streamlitEnv = append(streamlitEnv, s.serviceEnv(set)...)
 	argv := slices.Clone(rt.Argv)
-	var secrets []string
-	if pyruntime.HasSecretsFiles(rt.Env.Lock.Streamlit) {
-		secrets = pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))
-		argv = append(argv, secrets...)
-	}
 	if pyruntime.HasSecretsFiles(rt.Env.Lock.Streamlit) {
 		// A Streamlit before 1.38 stops at --secrets.files, and has no st.login to serve.
-		argv, streamlitEnv, err = s.stLogin(argv, streamlitEnv, secrets)
+		secrets := pyruntime.SecretsFlags(dir, script, envLookup(streamlitEnv))
+		argv, streamlitEnv, err = s.stLogin(append(argv, secrets...), streamlitEnv, secrets)
 		if err != nil {
 			return supervisor.Spec{}, err
 		}
