@@ -37,18 +37,31 @@ func (s *SyncBuffer) String() string {
 	return s.b.String()
 }
 
+// handedOut are the ports FreePorts has returned in this test process: the kernel may hand a
+// port just closed to the next listener on :0, and two parallel tests would then start services
+// on the same port ("port … is in use by shell.test").
+var handedOut = struct {
+	sync.Mutex
+	ports map[int]bool
+}{ports: map[int]bool{}}
+
 // FreePorts returns n distinct loopback ports that were free a moment ago (held together while
-// they are picked, so that none is returned twice).
+// they are picked), none of them returned before in this process.
 func FreePorts(t testing.TB, n int) []int {
 	t.Helper()
+	handedOut.Lock()
+	defer handedOut.Unlock()
 	ports := make([]int, 0, n)
-	for range n {
+	for len(ports) < n {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
 			t.Fatal(err)
 		}
 		defer ln.Close()
-		ports = append(ports, ln.Addr().(*net.TCPAddr).Port)
+		if p := ln.Addr().(*net.TCPAddr).Port; !handedOut.ports[p] {
+			handedOut.ports[p] = true
+			ports = append(ports, p)
+		}
 	}
 	return ports
 }
