@@ -38,6 +38,16 @@ print(own, importlib.util.cache_from_source(json.decoder.__file__), sep="\n")`
 	if got, _ := os.ReadFile(seeded); string(got) != string(want) {
 		t.Fatal("the seeded bytecode differs from the standard library's")
 	}
+	// The test suites and the base Python's own site-packages are not seeded (looked at before anything
+	// runs under the prefix: the environment's setuptools hooks distutils at each start, and that
+	// import writes its bytecode there as any import would).
+	filepath.WalkDir(env.PycachePrefix(), func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.IsDir() && (d.Name() == "site-packages" || d.Name() == "test") {
+			t.Errorf("seeded %s", p)
+			return filepath.SkipDir
+		}
+		return nil
+	})
 	// Imported under the prefix as Streamlit runs: the seeded file is valid, so Python keeps it
 	// (an invalid one would be replaced by a new file).
 	run := runPyEnv(t, env.Python, "import json.decoder", "PYTHONPYCACHEPREFIX="+env.PycachePrefix())
@@ -48,14 +58,6 @@ print(own, importlib.util.cache_from_source(json.decoder.__file__), sep="\n")`
 	if err != nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime()) {
 		t.Errorf("Python rewrote the seeded bytecode (stale or invalid where it was put)")
 	}
-	// The test suites and the base Python's own site-packages are not seeded.
-	filepath.WalkDir(env.PycachePrefix(), func(p string, d os.DirEntry, err error) error {
-		if err == nil && d.IsDir() && (d.Name() == "site-packages" || d.Name() == "test") {
-			t.Errorf("seeded %s", p)
-			return filepath.SkipDir
-		}
-		return nil
-	})
 }
 
 // TestWarmImports: the warm-up compiles the installed packages the app's scripts import (also

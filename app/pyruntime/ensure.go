@@ -58,6 +58,9 @@ func (o Options) knownLock() (Lock, bool, error) {
 // envFor is the environment of a lock (built or not).
 func (o Options) envFor(lock Lock) Env {
 	data, _ := os.ReadFile(lock.File)
+	if o.seeds() {
+		data = append(data, seedName...)
+	}
 	key := Key(o.Python, data)
 	dir := filepath.Join(o.runtimeDir(), key)
 	return Env{Dir: dir, Python: venvPython(dir), Key: key, Lock: lock}
@@ -234,6 +237,10 @@ func (o Options) build(ctx context.Context, env Env) (err error) {
 		return o.installError(err)
 	}
 	took.step("install")
+	if err := o.seedSetuptools(ctx, py, env.Lock.File); err != nil {
+		return err
+	}
+	took.step("seed")
 	if err := o.installAuth(ctx, py); err != nil {
 		return err
 	}

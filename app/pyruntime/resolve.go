@@ -129,8 +129,8 @@ func (o Options) staleLock(ctx context.Context, err error) bool {
 // a lock (extraRequirements): a new one resolves every project again at its next start, so that a
 // fixed rule reaches the projects resolved before it. 2: the Streamlit of the project's own lock
 // (poetry.lock, Pipfile.lock) is kept. 3: a project pinning an older Streamlit is resolved as of
-// its time (asOf).
-const lockRules = 3
+// its time (asOf). 4: the interpreter's setuptools is preferred (seedPreference).
+const lockRules = 4
 
 // lockKey hashes everything that decides the lock: the source's bytes, Desklit's own lock (the
 // Streamlit pin and the preferences), the Python version and platform, uv's version, and the
@@ -247,6 +247,12 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	}
 	compile := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header", "--quiet",
 		"--directory", src.dir(), "-o", out)
+	// uv prefers the versions already in the output file: the interpreter's setuptools (seed.go),
+	// and below Desklit's own stack.
+	seedPin, seedDir := o.seedPreference(ctx)
+	if err := os.WriteFile(out, []byte(seedPin), 0o644); err != nil {
+		return err
+	}
 	if day, exact := o.asOf(project); !day.IsZero() {
 		// From the index alone: the local wheel folders carry no upload times, and uv would
 		// take today's numpy from them.
@@ -270,11 +276,13 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 			"project", o.name(), "exclude_newer", stamp, "err", err)
 	}
 	if src.Base != "" {
-		// uv prefers the versions already in the output file: Desklit's own stack, whose wheels
-		// are bundled.
+		// Desklit's own stack, whose wheels are bundled.
 		if data, err := os.ReadFile(src.Base); err == nil {
-			_ = os.WriteFile(out, data, 0o644)
+			_ = os.WriteFile(out, append([]byte(seedPin), data...), 0o644)
 		}
+	}
+	if seedDir != "" {
+		compile = append(compile, "--find-links", seedDir)
 	}
 	return o.withIndexFallback(ctx, func(online bool) error {
 		args := append(slices.Clone(compile), o.sourceArgs(online)...)

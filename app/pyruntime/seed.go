@@ -1,0 +1,99 @@
+package pyruntime
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// An environment has what `python -m venv` gives one, which is where the analyst's requirements
+// were frozen: on Python 3.11 and older, the interpreter's own setuptools (ensurepip's wheel, or
+// the distribution's copy in WHEEL_PKG_DIR on Debian and Fedora), unless the lock has a
+// setuptools of its own. uv makes environments without it, and packages of frozen requirements
+// that import pkg_resources when they load (pandas-profiling, google-api-core 1.x, pycountry 22)
+// failed where the analyst's venv works; today's setuptools (82 and later) has no pkg_resources,
+// so the seed is the interpreter's, not the index's. Python 3.12's venv seeds none, nor does this.
+// A project locked with uv (uv.lock) gets what uv gives: no seed.
+//
+// Resolving, the interpreter's setuptools is preferred, as pip keeps the installed one when a
+// requirement (pycountry 22's `setuptools`, a project's own unversioned line) is met by it: uv
+// would take today's, which has no pkg_resources. The lock key does not name the seed (a warm
+// start runs no process to find it); a new generation of the rules (lockRules) brings it to the
+// locks resolved before.
+
+// seedName is joined to a seeded environment's lock in its key (Key), so that an environment
+// built before seeding is built again.
+const seedName = "\x00seed: the interpreter's setuptools\n"
+
+// seeds reports whether o's environments are seeded.
+func (o Options) seeds() bool { return o.Source.Kind != SourceUVLock }
+
+// seedWheelScript prints the interpreter's own setuptools wheel, where `python -m venv` takes it from
+// (nothing when it has none).
+const seedWheelScript = `import glob, os, sysconfig
+for d in (sysconfig.get_config_var("WHEEL_PKG_DIR") or "", os.path.join(sysconfig.get_paths()["stdlib"], "ensurepip", "_bundled")):
+    found = sorted(glob.glob(os.path.join(d, "setuptools-*.whl"))) if d else []
+    if found:
+        print(found[-1])
+        break
+`
+
+// seedWheel is the interpreter's own setuptools wheel ("" when it has none).
+func (o Options) seedWheel(ctx context.Context) (string, error) {
+	var wheel string
+	err := runLogged(ctx, []string{o.Python.Path, "-I", "-c", seedWheelScript}, baseEnviron(), o.log(), func(line string) {
+		if strings.HasSuffix(line, ".whl") {
+			wheel = line
+		}
+	})
+	return wheel, err
+}
+
+// seedPreference is the interpreter's setuptools as a resolution preference ("setuptools==65.5.0")
+// and the folder of its wheel, for a resolution for this interpreter ("", "" when it has none or
+// the lock is for another system).
+func (o Options) seedPreference(ctx context.Context) (pin, dir string) {
+	if !o.seeds() || o.Platform != nil || o.Python.Path == "" {
+		return "", ""
+	}
+	wheel, err := o.seedWheel(ctx)
+	if err != nil || wheel == "" {
+		return "", ""
+	}
+	parts := strings.Split(filepath.Base(wheel), "-")
+	if len(parts) < 3 {
+		return "", ""
+	}
+	return "setuptools==" + parts[1] + "\n", filepath.Dir(wheel)
+}
+
+// seedSetuptools installs the interpreter's setuptools into the environment of python when the
+// lock has none.
+func (o Options) seedSetuptools(ctx context.Context, python, lockFile string) error {
+	if !o.seeds() {
+		return nil
+	}
+	lock, err := os.ReadFile(lockFile)
+	if err != nil {
+		return err
+	}
+	for _, r := range parseRequirements(lock) {
+		if r.Name == "setuptools" {
+			return nil
+		}
+	}
+	wheel, err := o.seedWheel(ctx)
+	if err != nil {
+		return buildError("find the interpreter's setuptools", err)
+	}
+	if wheel == "" {
+		o.logger().Debug("the interpreter has no setuptools of its own: the environment gets none", "python", o.Python.Path)
+		return nil
+	}
+	args := []string{"pip", "install", "--python", python, "--offline", "--no-index", "--no-config", "--no-deps", "--quiet", wheel}
+	if err := o.runUV(ctx, false, args, nil, nil); err != nil {
+		return buildError("install the interpreter's setuptools", err)
+	}
+	return nil
+}
