@@ -317,6 +317,7 @@ func TestKey(t *testing.T) {
 		{"same input", Python{Path: "/other/python", Version: "3.11.7"}, "a==1\n", true},
 		{"lock changed", Python{Version: "3.11.7"}, "a==2\n", false},
 		{"python changed", Python{Version: "3.11.8"}, "a==1\n", false},
+		{"comments differ", Python{Version: "3.11.7"}, "# resolved in /tmp/.tmp-1\na==1\n    # via -r /tmp/.tmp-1/desklit.in\n", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

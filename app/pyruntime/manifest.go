@@ -20,11 +20,17 @@ const (
 	manifestName = "desklit-manifest.txt"
 )
 
-// Key names the environment for a Python version and the exact bytes of its lock.
+// Key names the environment for a Python version and the bytes of its lock, its comment lines
+// left out: uv's "# via -r …/.tmp-123/desklit.in" names a temporary folder of the resolution, and
+// two projects on the same stack share one environment.
 func Key(py Python, lock []byte) string {
 	h := sha256.New()
-	fmt.Fprintf(h, "desklit-env/2\x00%s\x00%s/%s\x00", py.Version, runtime.GOOS, runtime.GOARCH)
-	h.Write(lock)
+	fmt.Fprintf(h, "desklit-env/3\x00%s\x00%s/%s\x00", py.Version, runtime.GOOS, runtime.GOARCH)
+	for line := range bytes.Lines(lock) {
+		if !bytes.HasPrefix(bytes.TrimSpace(line), []byte("#")) {
+			h.Write(line)
+		}
+	}
 	return "py" + py.Version + "-" + hex.EncodeToString(h.Sum(nil))[:16]
 }
 
