@@ -118,6 +118,9 @@ func (p *Project) StreamlitBefore() (version string, names []string, err error) 
 // dependency file then resolves that Streamlit alone.
 func (p *Project) Source(base string) (pyruntime.Source, error) {
 	src := p.Deps.Source(base)
+	if src.Kind == pyruntime.SourceRequirements {
+		src.Root = p.Dir
+	}
 	before, names, err := p.StreamlitBefore()
 	if err != nil || before == "" {
 		return src, err

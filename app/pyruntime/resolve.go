@@ -47,6 +47,10 @@ type Source struct {
 	// Streamlit, it gets the one before, resolved as of that release (asOf).
 	StreamlitBefore string
 	StreamlitUses   []string
+	// Root is the folder the project was opened at, when File is a requirements file: relative
+	// local paths ("-e ./") of a file below it are read from there when they name what is there
+	// (pathsDir).
+	Root string
 }
 
 func (s Source) dir() string { return filepath.Dir(s.File) }
@@ -105,6 +109,9 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 		o.logger().Warn("the project's lock pins versions its requirements no longer allow: resolved without its pins (lock again: poetry lock, pipenv lock)",
 			"project", o.name(), "file", o.Source.File)
 	}
+	if err := absoluteLocalPaths(resolved, o.pathsDir()); err != nil {
+		return Lock{}, err
+	}
 	lock, err := o.checkedLock(resolved, src.File)
 	if err != nil {
 		return Lock{}, err
@@ -129,7 +136,8 @@ func (o Options) staleLock(ctx context.Context, err error) bool {
 // a lock (extraRequirements): a new one resolves every project again at its next start, so that a
 // fixed rule reaches the projects resolved before it. 2: the Streamlit of the project's own lock
 // (poetry.lock, Pipfile.lock) is kept. 3: a project pinning an older Streamlit is resolved as of
-// its time (asOf). 4: the interpreter's setuptools is preferred (seedPreference).
+// its time (asOf). 4: the interpreter's setuptools is preferred (seedPreference); local paths
+// ("-e .") are absolute in the lock (absoluteLocalPaths).
 const lockRules = 4
 
 // lockKey hashes everything that decides the lock: the source's bytes, Desklit's own lock (the
@@ -156,6 +164,10 @@ func (o Options) lockKey() (string, error) {
 			return "", err
 		}
 		files = append(files, req.Files[1:]...)
+		if len(req.localPaths()) > 0 {
+			// The lock names them by absolute path (absoluteLocalPaths): it is this folder's.
+			fmt.Fprintf(h, "in %s\x00", o.pathsDir())
+		}
 	}
 	for _, f := range files {
 		if f == "" {
@@ -246,7 +258,7 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 			src.StreamlitBefore + why})
 	}
 	compile := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header", "--quiet",
-		"--directory", src.dir(), "-o", out)
+		"--directory", o.pathsDir(), "-o", out)
 	// uv prefers the versions already in the output file: the interpreter's setuptools (seed.go),
 	// and below Desklit's own stack.
 	seedPin, seedDir := o.seedPreference(ctx)
@@ -500,11 +512,15 @@ func (o Options) baseStreamlit() string {
 	return "a recent version"
 }
 
-// allHashed reports whether every requirement line of a lock carries a hash.
+// allHashed reports whether every requirement line of a lock carries a hash. An editable
+// install ("-e .") has none, and uv's --require-hashes refuses it.
 func allHashed(data []byte) bool {
 	text := strings.ReplaceAll(strings.ReplaceAll(string(data), "\r\n", "\n"), "\\\n", " ")
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)
+		if opt, _ := splitOption(line); opt == "-e" || opt == "--editable" {
+			return false
+		}
 		if line == "" || strings.HasPrefix(line, "#") || strings.HasPrefix(line, "-") {
 			continue
 		}

@@ -1,0 +1,103 @@
+package pyruntime
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// A requirement may be a folder or a file of the project: "-e ." (cookiecutter-data-science's
+// requirements.txt installs the project's own package so), "./libs/shared", "wheels/x.whl".
+// pip and uv read such a path from their working directory, and uv writes it into the lock as it
+// was written. Desklit's lock lives elsewhere and its environments are shared by every project
+// whose lock has the same text, so the paths are made absolute in the lock: two projects whose
+// requirements both say "-e ." get environments of their own, each with its own package.
+
+// absoluteLocalPaths rewrites the relative local paths of the lock file as paths from dir.
+func absoluteLocalPaths(file, dir string) error {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	lines := strings.Split(string(data), "\n")
+	changed := false
+	for i, line := range lines {
+		prefix, spec := "", line
+		if rest, ok := strings.CutPrefix(line, "-e "); ok {
+			prefix, spec = "-e ", strings.TrimLeft(rest, " ")
+		}
+		target, tail, _ := strings.Cut(spec, " ")
+		if !relativeLocalPath(target) {
+			continue
+		}
+		abs := filepath.Join(dir, filepath.FromSlash(target))
+		if strings.HasSuffix(target, "/") && !strings.HasSuffix(abs, string(filepath.Separator)) {
+			abs += string(filepath.Separator)
+		}
+		lines[i] = prefix + abs
+		if tail != "" {
+			lines[i] += " " + tail
+		}
+		changed = true
+	}
+	if !changed {
+		return nil
+	}
+	return os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644)
+}
+
+// relativeLocalPath: "./", "../pkg", "libs/x.whl"; not an absolute path, a URL or a name.
+func relativeLocalPath(s string) bool {
+	return s != "" && !filepath.IsAbs(s) && !strings.HasPrefix(s, "/") && !strings.HasPrefix(s, `\`) &&
+		!isURL(s) && looksLikePath(s) && !(len(s) > 2 && s[1] == ':')
+}
+
+// localPaths are the relative local paths among the requirements of the file.
+func (r reqFile) localPaths() []string {
+	var out []string
+	for _, e := range r.Entries {
+		text := e.Text
+		if opt, arg := splitOption(text); opt == "-e" || opt == "--editable" {
+			text = arg
+		}
+		if target, _, _ := strings.Cut(text, " "); relativeLocalPath(target) {
+			out = append(out, target)
+		}
+	}
+	return out
+}
+
+// pathsDir is the folder the relative local paths of the requirements are read from, as pip
+// reads them from its working directory. For a requirements file in a folder below the one the
+// analyst opened (gallery/requirements.txt saying "-e ./" for the repository's package, as
+// streamlit-extras has it), that is the opened folder, where Streamlit Community Cloud and a
+// terminal at the repository's root run pip, when every path names a package or file there and
+// not every one does from the file's own folder (frontend/requirements.txt's "-e ." for
+// frontend/'s package, as a Docker build of that folder reads it). Else the file's folder.
+func (o Options) pathsDir() string {
+	dir, root := o.Source.dir(), o.Source.Root
+	if o.Source.Kind != SourceRequirements || root == "" || root == dir {
+		return dir
+	}
+	req, err := readRequirements(o.Source.File)
+	if err != nil {
+		return dir
+	}
+	paths := req.localPaths()
+	if len(paths) == 0 || allInstallable(dir, paths) || !allInstallable(root, paths) {
+		return dir
+	}
+	return root
+}
+
+// allInstallable reports whether every path names, from dir, a file or a folder with a
+// pyproject.toml or setup.py.
+func allInstallable(dir string, paths []string) bool {
+	for _, p := range paths {
+		abs := filepath.Join(dir, filepath.FromSlash(p))
+		if !isFile(abs) && !isFile(filepath.Join(abs, "pyproject.toml")) && !isFile(filepath.Join(abs, "setup.py")) {
+			return false
+		}
+	}
+	return true
+}
