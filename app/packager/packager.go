@@ -300,6 +300,13 @@ func (b *build) target(ctx context.Context, t target) ([]string, error) {
 	if b.p.Wheels != "" {
 		src.dirs = append([]string{b.p.Wheels}, src.dirs...)
 	}
+	lock, local, err := src.localPackages(ctx, lock, t.platform)
+	if err != nil {
+		return nil, err
+	}
+	if local != "" {
+		src.dirs = append([]string{local}, src.dirs...)
+	}
 	n, lock, err := src.fetch(ctx, lock, t.platform, filepath.Join(stage, b.man.Wheelhouse))
 	if err != nil {
 		return nil, err

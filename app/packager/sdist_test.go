@@ -12,59 +12,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/desklit/desklit/app/internal/testutil"
 	"github.com/desklit/desklit/app/pyruntime"
 )
 
-// inTreeBackend is a PEP 517 build backend that lives in the source distribution itself
-// (backend-path), so that the sdist builds offline, as setuptools' would online: it writes the
-// py3-none-any wheel of one module, or, for NATIVE, a wheel tagged for this system only.
-const inTreeBackend = `import base64, hashlib, os, zipfile
-
-NAME, VERSION, TAG = "%NAME%", "1.0", "%TAG%"
-
-
-def _files():
-    files = {NAME.replace("-", "_") + ".py": "VALUE = 'built from source'\n"}
-    di = NAME.replace("-", "_") + "-" + VERSION + ".dist-info"
-    files[di + "/METADATA"] = "Metadata-Version: 2.1\nName: " + NAME + "\nVersion: " + VERSION + "\n"
-    files[di + "/WHEEL"] = "Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: true\nTag: " + TAG + "\n"
-    rows = []
-    for name, body in files.items():
-        digest = base64.urlsafe_b64encode(hashlib.sha256(body.encode()).digest()).rstrip(b"=").decode()
-        rows.append(name + ",sha256=" + digest + "," + str(len(body.encode())))
-    files[di + "/RECORD"] = "\n".join(rows + [di + "/RECORD,,"]) + "\n"
-    return di, files
-
-
-def get_requires_for_build_wheel(config_settings=None):
-    return []
-
-
-def prepare_metadata_for_build_wheel(metadata_directory, config_settings=None):
-    di, files = _files()
-    os.makedirs(os.path.join(metadata_directory, di))
-    with open(os.path.join(metadata_directory, di, "METADATA"), "w") as f:
-        f.write(files[di + "/METADATA"])
-    return di
-
-
-def build_wheel(wheel_directory, config_settings=None, metadata_directory=None):
-    di, files = _files()
-    name = NAME.replace("-", "_") + "-" + VERSION + "-" + TAG + ".whl"
-    with zipfile.ZipFile(os.path.join(wheel_directory, name), "w") as z:
-        for n, body in files.items():
-            z.writestr(n, body)
-    return name
-`
-
-// makeSdist writes name-1.0.tar.gz, built by inTreeBackend with tag, into dir.
+// makeSdist writes name-1.0.tar.gz, built by an in-tree backend with tag, into dir.
 func makeSdist(t *testing.T, dir, name, tag string) {
 	t.Helper()
-	files := map[string]string{
-		"pyproject.toml": "[build-system]\nrequires = []\nbuild-backend = \"backend\"\nbackend-path = [\".\"]\n\n[project]\nname = \"" + name + "\"\nversion = \"1.0\"\n",
-		"backend.py":     strings.NewReplacer("%NAME%", name, "%TAG%", tag).Replace(inTreeBackend),
-		"PKG-INFO":       "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n",
-	}
+	files := testutil.PythonProject(t, t.TempDir(), name, "1.0", tag, "built from source")
+	files["PKG-INFO"] = "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n"
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)
 	tw := tar.NewWriter(gz)
@@ -157,5 +113,45 @@ func TestAddHash(t *testing.T) {
 	}
 	if _, err := addHash([]byte(lock), pyruntime.Pin{Name: "idna", Version: "3.10"}, "sha256:cc"); err == nil {
 		t.Error("addHash of a pin the lock lacks")
+	}
+}
+
+// TestLocalPackages: requirements that install packages of the project's folder ("-e ./", as
+// cookiecutter-data-science has it, and "./libs/shared") are packaged as wheels built from the
+// folder, pinned with their hashes in the package's lock: no path of this computer goes with it.
+func TestLocalPackages(t *testing.T) {
+	f := newFixture(t)
+	testutil.PythonProject(t, f.proj, "sales-tools", "0.3", "py3-none-any", "own package")
+	testutil.PythonProject(t, filepath.Join(f.proj, "libs", "shared"), "shared-lib", "0.1", "py3-none-any", "shared")
+	write(t, filepath.Join(f.proj, "requirements.txt"), "-e ./\n./libs/shared\n")
+	var log bytes.Buffer
+	f.o.Log = &log
+	rep, err := Build(context.Background(), f.o)
+	if err != nil {
+		t.Fatalf("Build: %v\n%s", err, log.String())
+	}
+	if rep.Wheels["linux"] != 4 {
+		t.Errorf("wheels %v, want 4 (streamlit, requests and the two of the project)", rep.Wheels)
+	}
+	tree := untar(t, filepath.Join(f.out, "sales-app-2.1.0-linux-amd64.tar.gz"))
+	top := "sales-app-2.1.0-linux-amd64/"
+	lock := string(tree[top+"requirements.lock.txt"])
+	for _, wheel := range []string{"sales_tools-0.3-py3-none-any.whl", "shared_lib-0.1-py3-none-any.whl"} {
+		data, ok := tree[top+"wheelhouse/"+wheel]
+		if !ok {
+			t.Errorf("the package lacks %s", wheel)
+			continue
+		}
+		_, sum, _ := fileSum(writeTemp(t, data))
+		name := strings.ReplaceAll(strings.Split(wheel, "-")[0], "_", "-") + "==" + strings.Split(wheel, "-")[1]
+		if !strings.Contains(lock, name+" \\\n    --hash=sha256:"+sum) {
+			t.Errorf("the package's lock does not pin %s with its wheel's hash %s:\n%s", name, sum, lock)
+		}
+	}
+	if strings.Contains(lock, f.proj) || strings.Contains(lock, "-e ") {
+		t.Errorf("the package's lock names the project's folder:\n%s", lock)
+	}
+	if pins := pyruntime.Pins([]byte(lock), pyruntime.Platform{OS: "linux", Arch: "amd64", Python: f.o.Runtime.Python.Version}); len(pins) != 4 {
+		t.Errorf("the package's lock installs %v", pins)
 	}
 }

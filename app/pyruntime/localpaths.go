@@ -1,6 +1,7 @@
 package pyruntime
 
 import (
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +14,8 @@ import (
 // whose lock has the same text, so the paths are made absolute in the lock: two projects whose
 // requirements both say "-e ." get environments of their own, each with its own package.
 
-// absoluteLocalPaths rewrites the relative local paths of the lock file as paths from dir.
+// absoluteLocalPaths rewrites the relative local paths of the lock file as file: URLs of their
+// paths from dir (a folder "Sales App" has a space: the URL says %20, which uv and pip read).
 func absoluteLocalPaths(file, dir string) error {
 	data, err := os.ReadFile(file)
 	if err != nil {
@@ -30,11 +32,7 @@ func absoluteLocalPaths(file, dir string) error {
 		if !relativeLocalPath(target) {
 			continue
 		}
-		abs := filepath.Join(dir, filepath.FromSlash(target))
-		if strings.HasSuffix(target, "/") && !strings.HasSuffix(abs, string(filepath.Separator)) {
-			abs += string(filepath.Separator)
-		}
-		lines[i] = prefix + abs
+		lines[i] = prefix + fileURL(filepath.Join(dir, filepath.FromSlash(target)))
 		if tail != "" {
 			lines[i] += " " + tail
 		}
@@ -100,4 +98,35 @@ func allInstallable(dir string, paths []string) bool {
 		}
 	}
 	return true
+}
+
+// fileURL is the file: URL of an absolute path ("file:///C:/Users/ana/sales" on Windows).
+func fileURL(abs string) string {
+	p := filepath.ToSlash(abs)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p
+	}
+	return (&url.URL{Scheme: "file", Path: p}).String()
+}
+
+// LocalRequirement reads a lock line that installs a local path ("-e file:///…", "file:///…",
+// as absoluteLocalPaths writes them): the path, and what follows it on the line (a marker).
+func LocalRequirement(line string) (path, rest string, ok bool) {
+	spec := strings.TrimSpace(line)
+	if opt, arg := splitOption(spec); opt == "-e" || opt == "--editable" {
+		spec = arg
+	}
+	target, rest, _ := strings.Cut(spec, " ")
+	if !strings.HasPrefix(target, "file:") {
+		return "", "", false
+	}
+	u, err := url.Parse(target)
+	if err != nil || u.Path == "" {
+		return "", "", false
+	}
+	p := u.Path
+	if len(p) > 2 && p[0] == '/' && p[2] == ':' { // /C:/Users/…
+		p = p[1:]
+	}
+	return filepath.FromSlash(p), strings.TrimSpace(rest), true
 }
