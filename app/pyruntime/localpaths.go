@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 )
 
@@ -44,11 +45,15 @@ func absoluteLocalPaths(file, dir string) error {
 	return os.WriteFile(file, []byte(strings.Join(lines, "\n")), 0o644)
 }
 
-// relativeLocalPath: "./", "../pkg", "libs/x.whl"; not an absolute path, a URL or a name.
+// relativeLocalPath: "./", "../pkg", "libs/shared", "x.whl"; not an absolute path, a URL or a
+// name (a name has no slash: uv writes "pkg @ ./pkg" as "./pkg").
 func relativeLocalPath(s string) bool {
 	return s != "" && !filepath.IsAbs(s) && !strings.HasPrefix(s, "/") && !strings.HasPrefix(s, `\`) &&
-		!isURL(s) && looksLikePath(s) && !(len(s) > 2 && s[1] == ':')
+		!isURL(s) && !strings.HasPrefix(s, "file:") && (looksLikePath(s) || strings.ContainsAny(s, `/\`)) && !(len(s) > 2 && s[1] == ':')
 }
+
+// directRefRE is a PEP 508 direct reference: "name[extras] @ what".
+var directRefRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*(\S.*)$`)
 
 // localPaths are the relative local paths among the requirements of the file.
 func (r reqFile) localPaths() []string {
@@ -58,8 +63,11 @@ func (r reqFile) localPaths() []string {
 		if opt, arg := splitOption(text); opt == "-e" || opt == "--editable" {
 			text = arg
 		}
-		if target, _, _ := strings.Cut(text, " "); relativeLocalPath(target) {
-			out = append(out, target)
+		if m := directRefRE.FindStringSubmatch(text); m != nil { // "pkg @ ./pkg"
+			text = m[1]
+		}
+		if target, _, _ := strings.Cut(text, " "); relativeLocalPath(strings.TrimSuffix(target, ";")) {
+			out = append(out, strings.TrimSuffix(target, ";"))
 		}
 	}
 	return out

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -94,5 +95,42 @@ func TestPathsDir(t *testing.T) {
 				t.Errorf("pathsDir = %s, want %s", got, want)
 			}
 		})
+	}
+}
+
+// TestLocalPathsRead: which requirement lines name a relative local path (and so make the lock
+// this folder's), and which lock lines absoluteLocalPaths rewrites.
+func TestLocalPathsRead(t *testing.T) {
+	dir := t.TempDir()
+	req := filepath.Join(dir, "requirements.txt")
+	writeFile(t, req, "-e ./\n./libs/a\nlibs/b\npkgc @ ./libs/c\npkgd[x] @ ../d ; python_version > '3'\nx-1.0-py3-none-any.whl\n"+
+		"pandas==2.2\nname @ https://example.org/x.whl\ngit+ssh://git@github.com/o/r.git#egg=r\n-e git+https://github.com/o/s.git#egg=s\n"+
+		"-e "+fileURL(filepath.Join(dir, "abs"))+"\n")
+	r, err := readRequirements(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"./", "./libs/a", "libs/b", "./libs/c", "../d", "x-1.0-py3-none-any.whl"}
+	if got := r.localPaths(); !slices.Equal(got, want) {
+		t.Errorf("localPaths = %q, want %q", got, want)
+	}
+	// uv's lock writes them as they were, "pkgc @ ./libs/c" as "./libs/c".
+	lock := filepath.Join(dir, "lock.txt")
+	writeFile(t, lock, "-e ./\n./libs/a\nlibs/b\nx-1.0-py3-none-any.whl \\\n    --hash=sha256:00\npandas==2.2 \\\n    --hash=sha256:11\n    # via -r requirements.txt\n"+
+		"--index-url https://example.org/simple\n")
+	if err := absoluteLocalPaths(lock, dir); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(lock)
+	wantLock := "-e " + fileURL(dir) + "\n" + fileURL(filepath.Join(dir, "libs", "a")) + "\n" + fileURL(filepath.Join(dir, "libs", "b")) + "\n" +
+		fileURL(filepath.Join(dir, "x-1.0-py3-none-any.whl")) + " \\\n    --hash=sha256:00\npandas==2.2 \\\n    --hash=sha256:11\n    # via -r requirements.txt\n" +
+		"--index-url https://example.org/simple\n"
+	if string(data) != wantLock {
+		t.Errorf("lock:\n%s\nwant:\n%s", data, wantLock)
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[:3] {
+		if p, _, ok := LocalRequirement(line); !ok || !strings.HasPrefix(p, dir) {
+			t.Errorf("LocalRequirement(%q) = %q, %v", line, p, ok)
+		}
 	}
 }
