@@ -525,9 +525,14 @@ type dockerfile struct {
 	cmd, entrypoint []string
 	expose          int
 	workdir         string
+	requirements    []string // the files its RUN lines install with pip install -r
 }
 
-var dockerLineRE = regexp.MustCompile(`(?i)^\s*(CMD|ENTRYPOINT|EXPOSE|WORKDIR)\s+(.*)$`)
+var dockerLineRE = regexp.MustCompile(`(?i)^\s*(CMD|ENTRYPOINT|EXPOSE|WORKDIR|RUN)\s+(.*)$`)
+
+// pipRequirementRE finds the requirements file of a `pip install -r FILE` (or uv pip install,
+// --requirement FILE) in a RUN line.
+var pipRequirementRE = regexp.MustCompile(`\bpip3?\s+install\b[^&;|]*?\s(?:-r\s*|--requirement[=\s]+)([^\s&;|]+)`)
 
 func dockerfileOf(file string) dockerfile {
 	var d dockerfile
@@ -554,6 +559,10 @@ func dockerfileOf(file string) dockerfile {
 			d.entrypoint = execForm(arg)
 		case "WORKDIR":
 			d.workdir = strings.Trim(arg, `"'`)
+		case "RUN":
+			for _, m := range pipRequirementRE.FindAllStringSubmatch(arg, -1) {
+				d.requirements = append(d.requirements, strings.Trim(m[1], `"'`))
+			}
 		}
 	}
 	return d

@@ -232,6 +232,21 @@ func TestComposeNamesTheScript(t *testing.T) {
 			"Dockerfile":    "FROM python:3.11\nCMD streamlit run /code/dash/main1.py --server.port $PORT\n",
 			"dash/main1.py": "import streamlit as st\n", "a.py": "import streamlit as st\n", "b.py": "import streamlit as st\n",
 		}, "dash/main1.py"},
+		{"a Dockerfile that installs the project's requirements.txt", map[string]string{
+			"Dockerfile":       "FROM python:3.11\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCMD [\"streamlit\", \"run\", \"dash.py\"]\n",
+			"requirements.txt": "streamlit\n", "dash.py": "import streamlit as st\n", "other.py": "import streamlit as st\n",
+			"README.md": "streamlit run other.py\n",
+		}, "dash.py"},
+		// rcsmit/streamlit_scripts: a Hugging Face Space for one of a hundred scripts, with a
+		// requirements file of its own, beside a README that runs the menu.
+		{"a Dockerfile for another app than the project's", map[string]string{
+			"Dockerfile": "FROM python:3.10-slim\nWORKDIR /app\nCOPY requirements_handstandanalyzer.txt .\n" +
+				"RUN pip install --no-cache-dir -r requirements_handstandanalyzer.txt\nCOPY . .\n" +
+				"CMD [\"streamlit\", \"run\", \"handstand_analyzer.py\", \"--server.port=7860\"]\n",
+			"requirements_handstandanalyzer.txt": "streamlit\nopencv-python-headless\n", "requirements.txt": "streamlit\npandas\n",
+			"handstand_analyzer.py": "import streamlit as st\n", "menu_streamlit.py": "import streamlit as st\n", "berlin.py": "import streamlit as st\n",
+			"README.md": "## Run\n\n```\nstreamlit run menu_streamlit.py\n```\n",
+		}, "menu_streamlit.py"},
 		{"Heroku's Procfile", map[string]string{
 			"Procfile": "web: sh setup.sh && streamlit run covid_app.py\n", "setup.sh": "mkdir -p ~/.streamlit/\n",
 			"covid_app.py": "import streamlit as st\n", "scrape.py": "import streamlit as st\n",

@@ -22,7 +22,7 @@ func deployedScript(dir string) string {
 	if script := composeScript(dir); script != "" {
 		return script
 	}
-	if file := findFold(dir, "Dockerfile"); file != "" {
+	if file := findFold(dir, "Dockerfile"); file != "" && !otherApp(dir, dockerfileOf(file)) {
 		df := dockerfileOf(file)
 		if script := runScript(dir, scriptAfterRun(append(slices.Clone(df.entrypoint), df.cmd...)), workdirTails(df.workdir)...); script != "" {
 			return script
@@ -40,6 +40,22 @@ func deployedScript(dir string) string {
 		}
 	}
 	return ""
+}
+
+// otherApp reports whether a Dockerfile deploys another app than the project's: it installs
+// requirements files of its own and not the folder's requirements.txt, which is what Desklit
+// installs (rcsmit/streamlit_scripts: a Space for one of a hundred scripts, with
+// requirements_handstandanalyzer.txt, beside a README that runs the menu).
+func otherApp(dir string, df dockerfile) bool {
+	if len(df.requirements) == 0 || !isFile(filepath.Join(dir, "requirements.txt")) {
+		return false
+	}
+	for _, r := range df.requirements {
+		if strings.EqualFold(path.Base(filepath.ToSlash(r)), "requirements.txt") {
+			return false
+		}
+	}
+	return true
 }
 
 // recipes are the files, besides Compose and a Dockerfile, whose `streamlit run X.py` names the
