@@ -96,7 +96,9 @@ type SourceBuildError struct {
 	// FrozenFor is the Python the project says it was made with (runtime.txt's python-3.6.12,
 	// .python-version's 3.9), when older than Python; FrozenFile the file that says so.
 	FrozenFor, FrozenFile string
-	Err                   error
+	// Unreadable: its source's metadata could not be read, so it was not even built.
+	Unreadable bool
+	Err        error
 }
 
 func (e *SourceBuildError) Error() string {
@@ -108,7 +110,11 @@ func (e *SourceBuildError) Error() string {
 	} else {
 		fmt.Fprintf(&b, "%s needs %s %s", e.Name, name, version)
 	}
-	fmt.Fprintf(&b, ", which has no wheel for Python %s on this system, and building it from its source failed (the build's output is in the log).", py)
+	if e.Unreadable {
+		fmt.Fprintf(&b, ", which has no wheel for Python %s on this system, and whose source today's tools cannot read (its metadata is invalid).", py)
+	} else {
+		fmt.Fprintf(&b, ", which has no wheel for Python %s on this system, and building it from its source failed (the build's output is in the log).", py)
+	}
 	if e.FrozenFor != "" {
 		fmt.Fprintf(&b, " The project was made for Python %s (%s); Desklit runs it with Python %s.", e.FrozenFor, filepath.Base(e.FrozenFile), py)
 	}
@@ -134,11 +140,12 @@ func pythonMinor(v string) string {
 // sourceBuildError is err as a SourceBuildError when uv says a package did not build from its
 // source; nil otherwise.
 func (o Options) sourceBuildError(err error) error {
-	pkg := readUV(err).built
+	uv := readUV(err)
+	pkg := uv.built
 	if pkg == "" {
 		return nil
 	}
-	e := &SourceBuildError{Name: o.name(), Package: pkg, Python: o.Python.Version, Err: err}
+	e := &SourceBuildError{Name: o.name(), Package: pkg, Python: o.Python.Version, Unreadable: uv.unreadable, Err: err}
 	name, _, _ := strings.Cut(pkg, "==")
 	for _, r := range o.requirementsIn(name) {
 		if requirementName(r.Text) == normalizeName(name) {

@@ -455,10 +455,17 @@ func TestReadUVBuildFailures(t *testing.T) {
 		{"error: Failed to build `pandas==1.1.5`\n  cause: The build backend returned an error\n  cause: Call to " +
 			"`setuptools.build_meta:__legacy__.get_requires_for_build_wheel` failed (exit status: 1)", "pandas==1.1.5"},
 		{"error: No solution found when resolving dependencies", ""},
+		// MarcSkovMadsen/awesome-streamlit's pandas==0.24.2, whose sdist says pytz (>=2011k).
+		{"  × No solution found when resolving dependencies:\n  ╰─▶ Because pandas==0.24.2 has invalid metadata and you require\n" +
+			"      pandas==0.24.2, we can conclude that your requirements are unsatisfiable.\n\n      hint: Metadata for `pandas` (v0.24.2) could not be parsed:", "pandas==0.24.2"},
 	} {
 		err := &uvError{lines: strings.Split(tt.text, "\n"), err: errors.New("exit status 2")}
 		if got := readUV(err).built; got != tt.want {
 			t.Errorf("readUV(%q).built = %q, want %q", tt.text[:40], got, tt.want)
 		}
+	}
+	e := &SourceBuildError{Name: "Awesome", Package: "pandas==0.24.2", Python: "3.11.7", Unreadable: true}
+	if msg := e.Error(); !strings.Contains(msg, "whose source today's tools cannot read") || strings.Contains(msg, "building it from its source failed") {
+		t.Errorf("an unreadable source: %q", msg)
 	}
 }

@@ -162,8 +162,10 @@ type uvFailure struct {
 	noWheel     string // the requirement ("name==version") with no wheel for the target platform
 	sourceOnly  string // the package with no usable wheel where only wheels were allowed
 	// built is the package ("name==version") that had to be built from its source and did not
-	// build.
-	built string
+	// build; unreadable when its source's metadata could not even be read (pandas 0.24.2's
+	// "pytz (>=2011k)", which today's version rules refuse).
+	built      string
+	unreadable bool
 }
 
 // buildFailedRE finds the package uv could not build from its source ("Failed to build
@@ -172,6 +174,10 @@ type uvFailure struct {
 // project's: a build dependency that failed under it ("cause: Failed to build `numpy==1.19.3`",
 // pandas' build-system.requires) comes after.
 var buildFailedRE = regexp.MustCompile("Failed to (?:download and )?build `([A-Za-z0-9._-]+==[^`\\s]+)`")
+
+// invalidMetadataRE finds the package whose source distribution's metadata uv could not read
+// ("Because pandas==0.24.2 has invalid metadata").
+var invalidMetadataRE = regexp.MustCompile(`Because ([A-Za-z0-9._-]+==\S+) has invalid metadata`)
 
 // noWheelRE finds the requirement uv says has no wheel for the target platform.
 var noWheelRE = regexp.MustCompile(`Because ([A-Za-z0-9._-]+(?:==[^\s]+)?) has no wheels with a matching`)
@@ -205,6 +211,8 @@ func readUV(err error) uvFailure {
 	}
 	if m := buildFailedRE.FindStringSubmatch(text); m != nil {
 		f.built = m[1]
+	} else if m := invalidMetadataRE.FindStringSubmatch(text); m != nil {
+		f.built, f.unreadable = m[1], true
 	}
 	lower := strings.ToLower(text)
 	for _, s := range []string{"failed to fetch", "dns error", "connection refused", "could not connect", "timed out",
