@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 )
 
@@ -98,7 +99,11 @@ type SourceBuildError struct {
 	FrozenFor, FrozenFile string
 	// Unreadable: its source's metadata could not be read, so it was not even built.
 	Unreadable bool
-	Err        error
+	// SystemPackages are the Debian packages the project's packages.txt names (Streamlit
+	// Community Cloud installs them with apt before pip: the libraries a build compiles against,
+	// libkrb5-dev for gssapi), said on Linux, where installing them may be what the build lacks.
+	SystemPackages []string
+	Err            error
 }
 
 func (e *SourceBuildError) Error() string {
@@ -117,6 +122,10 @@ func (e *SourceBuildError) Error() string {
 	}
 	if e.FrozenFor != "" {
 		fmt.Fprintf(&b, " The project was made for Python %s (%s); Desklit runs it with Python %s.", e.FrozenFor, filepath.Base(e.FrozenFile), py)
+	}
+	if len(e.SystemPackages) > 0 {
+		fmt.Fprintf(&b, " Its packages.txt names the system packages Streamlit Community Cloud installs for it: on Debian or Ubuntu, `sudo apt install %s`, then retry.",
+			strings.Join(e.SystemPackages, " "))
 	}
 	if e.Pinned != nil {
 		fmt.Fprintf(&b, " Allow a newer release made for Python %s in %s (%s>=%s, or no version), and likewise any other pin of that age.",
@@ -156,8 +165,29 @@ func (o Options) sourceBuildError(err error) error {
 	if v, file := frozenPython(o.Source.dir()); v != "" && CompareVersions(v, pythonMinor(o.Python.Version)) < 0 {
 		e.FrozenFor, e.FrozenFile = v, file
 	}
+	if runtime.GOOS == "linux" && !e.Unreadable {
+		e.SystemPackages = systemPackages(o.Source.dir())
+	}
 	return e
 }
+
+// systemPackages are the package names of dir's packages.txt (Streamlit Community Cloud's apt
+// list: one per line, # comments).
+func systemPackages(dir string) []string {
+	text, err := readText(filepath.Join(dir, "packages.txt"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(text, "\n") {
+		if f := strings.Fields(stripComment(line)); len(f) > 0 && debianNameRE.MatchString(f[0]) {
+			out = append(out, f[0])
+		}
+	}
+	return out
+}
+
+var debianNameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.+-]+$`)
 
 // frozenPython is the Python a project folder says it was made with: Heroku's and Streamlit
 // Community Cloud's runtime.txt ("python-3.6.12"), pyenv's and uv's .python-version ("3.9",

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -365,7 +366,8 @@ func TestSourceBuildFails(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			o := f.opts
-			o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": tt.req, "runtime.txt": "python-3.6.12\n"})
+			o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": tt.req, "runtime.txt": "python-3.6.12\n",
+				"packages.txt": "# Streamlit Community Cloud's apt list\nlibkrb5-dev\nlibgeos-dev  # shapely\n\n"})
 			_, err := Ensure(context.Background(), o)
 			var sb *SourceBuildError
 			if !errors.As(err, &sb) {
@@ -385,6 +387,9 @@ func TestSourceBuildFails(t *testing.T) {
 			}
 			if sb.Pinned == nil || sb.Pinned.Line != line {
 				t.Errorf("Pinned = %+v", sb.Pinned)
+			}
+			if apt := "`sudo apt install libkrb5-dev libgeos-dev`"; runtime.GOOS == "linux" && !strings.Contains(err.Error(), apt) {
+				t.Errorf("error lacks the packages.txt's %s:\n%v", apt, err)
 			}
 		})
 	}
