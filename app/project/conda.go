@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/desklit/desklit/app/pyruntime"
 )
 
 // A conda environment file (environment.yml, the Anaconda analyst's) is read as requirements:
@@ -113,15 +115,29 @@ func condaRequirement(spec string) (req string, ok bool, err error) {
 // paths (-r other.txt, -e ., ./pkg) made absolute: the resolution reads it from elsewhere.
 func pipLine(dir, line string) string {
 	line = strings.TrimSpace(line)
-	for _, opt := range []string{"-r ", "--requirement ", "-c ", "--constraint ", "-e ", "--editable "} {
+	for _, opt := range []string{"-r ", "--requirement ", "-c ", "--constraint "} {
 		if rest, ok := strings.CutPrefix(line, opt); ok {
 			return opt + absPath(dir, strings.TrimSpace(rest))
 		}
 	}
+	for _, opt := range []string{"-e ", "--editable "} {
+		if rest, ok := strings.CutPrefix(line, opt); ok {
+			return opt + pathURL(dir, strings.TrimSpace(rest))
+		}
+	}
 	if strings.HasPrefix(line, ".") || strings.HasPrefix(line, "/") {
-		return absPath(dir, line)
+		return pathURL(dir, line)
 	}
 	return line
+}
+
+// pathURL is a path requirement as a file: URL (a folder with a space in its name installs); a
+// URL stays as it is.
+func pathURL(dir, p string) string {
+	if strings.Contains(p, "://") || strings.HasPrefix(p, "file:") {
+		return p
+	}
+	return pyruntime.FileURL(absPath(dir, p))
 }
 
 func absPath(dir, p string) string {

@@ -171,7 +171,7 @@ func directReference(dir, name string, v map[string]any, version func(string) (s
 		if !filepath.IsAbs(p) {
 			p = filepath.Join(dir, p)
 		}
-		req += " @ " + fileURL(p)
+		req += " @ " + pyruntime.FileURL(p)
 	case v["url"] != nil:
 		url, _ := v["url"].(string)
 		req += " @ " + url
@@ -184,14 +184,6 @@ func directReference(dir, name string, v map[string]any, version func(string) (s
 		req += spec
 	}
 	return req, nil
-}
-
-func fileURL(p string) string {
-	p = filepath.ToSlash(p)
-	if !strings.HasPrefix(p, "/") {
-		p = "/" + p // C:/x → /C:/x
-	}
-	return "file://" + p
 }
 
 func firstString(v map[string]any, keys ...string) string {

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/pyruntime"
 )
 
 func TestPoetrySpec(t *testing.T) {
@@ -113,7 +115,7 @@ lock-version = "2.0"
 	want := []string{
 		"--index-url https://pypi.corp.example/simple", "--extra-index-url https://mirror.example/simple",
 		"pandas[excel]>=2.2,<2.3",
-		"plotting @ " + fileURL(filepath.Join(dir, "libs/plotting")),
+		"plotting @ " + pyruntime.FileURL(filepath.Join(dir, "libs/plotting")),
 		"pywin32; sys_platform == \"win32\"",
 		"streamlit>=1.40,<2",
 		"tomli>=2.0,<3; python_full_version < \"3.11\"",
@@ -272,6 +274,8 @@ dependencies:
   - pip:
       - streamlit-option-menu==0.4.0
       - -r requirements-extra.txt
+      - -e .
+      - ./libs/shared
 `,
 		"requirements-extra.txt": "tabulate\n",
 	})
@@ -280,7 +284,8 @@ dependencies:
 		t.Fatal(err)
 	}
 	want := []string{"streamlit==1.33.*", "pandas==2.2.1", "numpy>=1.26,<2", "altair", "scikit-learn==1.4.*",
-		"pyarrow==15.0.0.*", "torch", "streamlit-option-menu==0.4.0", "-r " + filepath.Join(dir, "requirements-extra.txt")}
+		"pyarrow==15.0.0.*", "torch", "streamlit-option-menu==0.4.0", "-r " + filepath.Join(dir, "requirements-extra.txt"),
+		"-e " + pyruntime.FileURL(dir), pyruntime.FileURL(filepath.Join(dir, "libs", "shared"))}
 	if p.Deps.Kind != DepsConda || !slices.Equal(p.Deps.Requirements, want) {
 		t.Errorf("deps %s %q,\nwant %q", p.Deps.Kind, p.Deps.Requirements, want)
 	}

@@ -33,7 +33,7 @@ func absoluteLocalPaths(file, dir string) error {
 		if !relativeLocalPath(target) {
 			continue
 		}
-		lines[i] = prefix + fileURL(filepath.Join(dir, filepath.FromSlash(target)))
+		lines[i] = prefix + FileURL(filepath.Join(dir, filepath.FromSlash(target)))
 		if tail != "" {
 			lines[i] += " " + tail
 		}
@@ -108,8 +108,8 @@ func allInstallable(dir string, paths []string) bool {
 	return true
 }
 
-// fileURL is the file: URL of an absolute path ("file:///C:/Users/ana/sales" on Windows).
-func fileURL(abs string) string {
+// FileURL is the file: URL of an absolute path ("file:///C:/Users/ana/sales" on Windows).
+func FileURL(abs string) string {
 	p := filepath.ToSlash(abs)
 	if !strings.HasPrefix(p, "/") {
 		p = "/" + p
@@ -118,11 +118,15 @@ func fileURL(abs string) string {
 }
 
 // LocalRequirement reads a lock line that installs a local path ("-e file:///…", "file:///…",
-// as absoluteLocalPaths writes them): the path, and what follows it on the line (a marker).
+// as absoluteLocalPaths writes them; "name @ file:///…" of a Poetry or Pipfile path): the path,
+// and what follows it on the line (a marker).
 func LocalRequirement(line string) (path, rest string, ok bool) {
 	spec := strings.TrimSpace(line)
 	if opt, arg := splitOption(spec); opt == "-e" || opt == "--editable" {
 		spec = arg
+	}
+	if m := directRefRE.FindStringSubmatch(spec); m != nil { // "plotting @ file:///…" (Poetry's, a Pipfile's path)
+		spec = m[1]
 	}
 	target, rest, _ := strings.Cut(spec, " ")
 	if !strings.HasPrefix(target, "file:") {

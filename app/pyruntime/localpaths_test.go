@@ -36,7 +36,7 @@ func TestLocalPathRequirements(t *testing.T) {
 			t.Errorf("project %s: %q, want %q", value, got, want)
 		}
 		lock, _ := os.ReadFile(env.Lock.File)
-		for _, want := range []string{"-e " + fileURL(o.Source.dir()) + "\n", fileURL(filepath.Join(o.Source.dir(), "libs", "shared")) + "\n"} {
+		for _, want := range []string{"-e " + FileURL(o.Source.dir()) + "\n", FileURL(filepath.Join(o.Source.dir(), "libs", "shared")) + "\n"} {
 			if !strings.Contains(string(lock), want) {
 				t.Errorf("the lock lacks %q:\n%s", want, lock)
 			}
@@ -105,7 +105,7 @@ func TestLocalPathsRead(t *testing.T) {
 	req := filepath.Join(dir, "requirements.txt")
 	writeFile(t, req, "-e ./\n./libs/a\nlibs/b\npkgc @ ./libs/c\npkgd[x] @ ../d ; python_version > '3'\nx-1.0-py3-none-any.whl\n"+
 		"pandas==2.2\nname @ https://example.org/x.whl\ngit+ssh://git@github.com/o/r.git#egg=r\n-e git+https://github.com/o/s.git#egg=s\n"+
-		"-e "+fileURL(filepath.Join(dir, "abs"))+"\n")
+		"-e "+FileURL(filepath.Join(dir, "abs"))+"\n")
 	r, err := readRequirements(req)
 	if err != nil {
 		t.Fatal(err)
@@ -122,13 +122,14 @@ func TestLocalPathsRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	data, _ := os.ReadFile(lock)
-	wantLock := "-e " + fileURL(dir) + "\n" + fileURL(filepath.Join(dir, "libs", "a")) + "\n" + fileURL(filepath.Join(dir, "libs", "b")) + "\n" +
-		fileURL(filepath.Join(dir, "x-1.0-py3-none-any.whl")) + " \\\n    --hash=sha256:00\npandas==2.2 \\\n    --hash=sha256:11\n    # via -r requirements.txt\n" +
+	wantLock := "-e " + FileURL(dir) + "\n" + FileURL(filepath.Join(dir, "libs", "a")) + "\n" + FileURL(filepath.Join(dir, "libs", "b")) + "\n" +
+		FileURL(filepath.Join(dir, "x-1.0-py3-none-any.whl")) + " \\\n    --hash=sha256:00\npandas==2.2 \\\n    --hash=sha256:11\n    # via -r requirements.txt\n" +
 		"--index-url https://example.org/simple\n"
 	if string(data) != wantLock {
 		t.Errorf("lock:\n%s\nwant:\n%s", data, wantLock)
 	}
-	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n")[:3] {
+	lines := append(strings.Split(strings.TrimSpace(string(data)), "\n")[:3], "plotting @ "+FileURL(filepath.Join(dir, "libs", "plotting")))
+	for _, line := range lines {
 		if p, _, ok := LocalRequirement(line); !ok || !strings.HasPrefix(p, dir) {
 			t.Errorf("LocalRequirement(%q) = %q, %v", line, p, ok)
 		}
