@@ -41,6 +41,7 @@ cases=(
   "requirements-includes|inventory.py||/=Stock value by item"
   "data-editor|streamlit_app.py||/=Edits stay in this browser session."
   "poetry-src|src/Overview.py|src|/=Shifting plan ready;/Prices=Prices per hour"
+  "ccds-editable|app/streamlit_app.py||/=installed with -e ."
   "hello|streamlit_app.py|streamlit_app.py|/=Welcome to Streamlit"
 )
 want=" $* "
@@ -81,9 +82,10 @@ print("\n".join(f"{n}=={next(iter(s))}" for n, s in sorted(v.items()) if len(s) 
   else
     "$uv" venv -q --python python3 "$v" || return 1
     if [ -f "$dir/requirements.txt" ]; then
+      # In the sample's folder, as pip is run there: a path in the file ("-e .") is read from it.
       bundled_pins >"$v/pins.txt" || return 1
-      "$uv" pip compile -q --no-header --python "$v/bin/python" "${wheels[@]}" "$dir/requirements.txt" -o "$v/pins.txt" || return 1
-      "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$v/pins.txt" || return 1
+      (cd "$dir" && "$uv" pip compile -q --no-header --python "$v/bin/python" "${wheels[@]}" requirements.txt -o "$v/pins.txt") || return 1
+      (cd "$dir" && "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$v/pins.txt") || return 1
     else
       "$uv" pip sync -q --python "$v/bin/python" "${wheels[@]}" "$root/runtime/streamlit/requirements.txt" || return 1
     fi
