@@ -307,6 +307,9 @@ func (b *build) target(ctx context.Context, t target) ([]string, error) {
 	if local != "" {
 		src.dirs = append([]string{local}, src.dirs...)
 	}
+	if seed := pyruntime.SeedWheelDir(ctx, b.o.Runtime); seed != "" { // the lock may pin it
+		src.dirs = append(src.dirs, seed)
+	}
 	n, lock, err := src.fetch(ctx, lock, t.platform, filepath.Join(stage, b.man.Wheelhouse))
 	if err != nil {
 		return nil, err

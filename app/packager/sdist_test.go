@@ -155,3 +155,34 @@ func TestLocalPackages(t *testing.T) {
 		t.Errorf("the package's lock installs %v", pins)
 	}
 }
+
+// TestPackageSeedsAsHere: a project that requires setuptools (as google-api-core 1.x does) gets
+// in its package the setuptools its environment has here, the interpreter's own (with
+// pkg_resources), not the newest the wheel folders hold, and the package carries its wheel.
+func TestPackageSeedsAsHere(t *testing.T) {
+	f := newFixture(t)
+	seed := pyruntime.SeedWheelDir(context.Background(), f.o.Runtime)
+	if seed == "" {
+		testutil.Unavailable(t, "python %s has no setuptools of its own", f.o.Runtime.Python.Path)
+	}
+	wheels, _ := filepath.Glob(filepath.Join(seed, "setuptools-*.whl"))
+	if len(wheels) == 0 {
+		t.Fatalf("no setuptools wheel in %s", seed)
+	}
+	want := filepath.Base(wheels[len(wheels)-1])
+	makeWheel(t, f.o.Runtime.FindLinks[0], "setuptools", "99.0", "py3-none-any")
+	write(t, filepath.Join(f.proj, "requirements.txt"), "setuptools\n")
+	var log bytes.Buffer
+	f.o.Log = &log
+	if _, err := Build(context.Background(), f.o); err != nil {
+		t.Fatalf("Build: %v\n%s", err, log.String())
+	}
+	tree := untar(t, filepath.Join(f.out, "sales-app-2.1.0-linux-amd64.tar.gz"))
+	top := "sales-app-2.1.0-linux-amd64/"
+	if _, ok := tree[top+"wheelhouse/"+want]; !ok {
+		t.Errorf("the package lacks %s", want)
+	}
+	if lock := string(tree[top+"requirements.lock.txt"]); !strings.Contains(lock, "setuptools=="+strings.Split(want, "-")[1]+" ") {
+		t.Errorf("the package's lock does not pin the interpreter's setuptools (%s):\n%s", want, lock)
+	}
+}

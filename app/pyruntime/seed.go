@@ -51,10 +51,11 @@ func (o Options) seedWheel(ctx context.Context) (string, error) {
 }
 
 // seedPreference is the interpreter's setuptools as a resolution preference ("setuptools==65.5.0")
-// and the folder of its wheel, for a resolution for this interpreter ("", "" when it has none or
-// the lock is for another system).
+// and the folder of its wheel ("", "" when it has none). A package's lock for a target whose
+// Python seeds setuptools too (3.11 and older) prefers the same one, so that the package installs
+// what the project's environment has here; a newer target's Python seeds none.
 func (o Options) seedPreference(ctx context.Context) (pin, dir string) {
-	if !o.seeds() || o.Platform != nil || o.Python.Path == "" {
+	if !o.seeds() || o.Python.Path == "" || o.Platform != nil && CompareVersions(o.Platform.Python, "3.12") >= 0 {
 		return "", ""
 	}
 	wheel, err := o.seedWheel(ctx)
@@ -96,4 +97,13 @@ func (o Options) seedSetuptools(ctx context.Context, python, lockFile string) er
 		return buildError("install the interpreter's setuptools", err)
 	}
 	return nil
+}
+
+// SeedWheelDir is the folder of the interpreter's own setuptools wheel ("" when it has none): a
+// package's lock may pin that wheel (seedPreference), and the package carries it.
+func SeedWheelDir(ctx context.Context, o Options) string {
+	if _, dir := o.seedPreference(ctx); dir != "" {
+		return dir
+	}
+	return ""
 }
