@@ -99,6 +99,11 @@ func packagedApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, m *pa
 	}
 	p.Name = m.Name
 	p.Deps = project.Deps{Kind: project.DepsLocked, File: m.LockFile()}
+	if m.Python != "" {
+		// Its wheels are for that Python (numpy's cp311 does not install on 3.12): another one,
+		// even newer, is no use, and the colleague is told which to install.
+		p.Python = "==" + m.Python + ".*"
+	}
 	for i, sv := range p.Services {
 		if lock := m.ServiceLock(sv.Name); lock != "" {
 			p.Services[i].Deps = &project.Deps{Kind: project.DepsLocked, File: lock}

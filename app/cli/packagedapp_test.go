@@ -45,7 +45,8 @@ func TestPackagedAppServicesRunFromTheirLocks(t *testing.T) {
 		"frontend/requirements.txt": "streamlit\n",
 	}
 	m := &packaged.Manifest{AppID: "shop", Name: "Shop", Project: "app", Script: "frontend/app.py", Lock: "requirements.lock.txt",
-		Wheelhouse: "wheelhouse", Files: map[string]string{}, ServiceLocks: map[string]string{"backend": "services/backend.lock.txt"}, Dir: pkg}
+		Wheelhouse: "wheelhouse", Files: map[string]string{}, ServiceLocks: map[string]string{"backend": "services/backend.lock.txt"}, Dir: pkg,
+		Python: "3.12"}
 	for name, body := range files {
 		testutil.WriteFile(t, filepath.Join(pkg, "app", filepath.FromSlash(name)), body)
 		sum := sha256.Sum256([]byte(body))
@@ -64,5 +65,8 @@ func TestPackagedAppServicesRunFromTheirLocks(t *testing.T) {
 	if p.Deps.File != filepath.Join(pkg, "requirements.lock.txt") || len(p.Services) != 1 || p.Services[0].Deps == nil ||
 		p.Services[0].Deps.File != filepath.Join(pkg, "services", "backend.lock.txt") || filepath.Base(p.RunDir()) != "frontend" {
 		t.Fatalf("the packaged project: deps %+v, runs in %s, services %+v", p.Deps, p.RunDir(), p.Services)
+	}
+	if p.Python != "==3.12.*" {
+		t.Errorf("the packaged project asks for Python %q, want its wheels' 3.12 (==3.12.*)", p.Python)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"sort"
 	"strconv"
@@ -41,8 +42,12 @@ func olderOnly(r Range) bool {
 	return true
 }
 
+// exactMinorRE is a range of one minor version ("==3.12.*").
+var exactMinorRE = regexp.MustCompile(`^==3\.\d+\.\*$`)
+
 func (e *NoPythonError) Error() string {
 	var b strings.Builder
+	version := fmt.Sprintf("3.%d", MinMinor+1) // the one to install
 	switch {
 	case e.Configured != "":
 		fmt.Fprintf(&b, "the configured Python %q cannot be used", e.Configured)
@@ -51,13 +56,16 @@ func (e *NoPythonError) Error() string {
 			"allow a newer Python in the project (requires-python in pyproject.toml, or python in desklit.toml), "+
 			"with dependencies that have releases for it", e.Want, MinMinor)
 		return b.String()
+	case exactMinorRE.MatchString(e.Want): // a packaged app's: its wheels are for that Python
+		version = strings.TrimSuffix(strings.TrimPrefix(e.Want, "=="), ".*")
+		fmt.Fprintf(&b, "no Python %s was found (the app is made for it)", version)
 	case e.Want != "":
 		fmt.Fprintf(&b, "no Python %s (3.%d or newer) was found", e.Want, MinMinor)
 	default:
 		fmt.Fprintf(&b, "no Python 3.%d or newer was found", MinMinor)
 	}
 	b.WriteString(". ")
-	b.WriteString(installHint(e.GOOS))
+	b.WriteString(installHint(e.GOOS, version))
 	if len(e.Tried) > 0 {
 		b.WriteString(" Tried: ")
 		b.WriteString(strings.Join(e.Tried, "; "))
@@ -66,8 +74,8 @@ func (e *NoPythonError) Error() string {
 	return b.String()
 }
 
-func installHint(goos string) string {
-	v := fmt.Sprintf("3.%d", MinMinor+1)
+// installHint says how to install Python v on goos.
+func installHint(goos, v string) string {
 	switch goos {
 	case "darwin":
 		return "Install Python " + v + " from https://www.python.org/downloads/macos/ or with Homebrew (brew install python@" + v +

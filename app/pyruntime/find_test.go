@@ -102,6 +102,13 @@ func TestFindNoPythonMessage(t *testing.T) {
 			}
 		})
 	}
+	// A packaged app's wheels are for one Python: it is the one named, and the one to install.
+	want, _ := ParseRange("==3.11.*")
+	_, err := find(context.Background(), "windows", "", want, nil)
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "no Python 3.11 was found (the app is made for it). Install Python 3.11 from") ||
+		!strings.Contains(msg, "winget install Python.Python.3.11,") {
+		t.Errorf("a packaged app's message: %q", msg)
+	}
 }
 
 func TestFindConfiguredIsTheOnlyCandidate(t *testing.T) {

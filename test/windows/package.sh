@@ -44,15 +44,16 @@ wine reg query 'HKLM\Software\Microsoft\Windows\CurrentVersion\Uninstall\extra-p
 	grep -qF 'DisplayName    REG_SZ    Extra package' || fail "no uninstall entry"
 ok "installed: extra-package.exe, uv.exe, two shortcuts, the uninstall entry"
 
-# There is no Python in the prefix: the app's services cannot start, and it must say why.
+# There is no Python in the prefix: the app's services cannot start, and it must say why, naming
+# the Python its wheels are for (a Windows package's default, 3.12) and how to install it.
 rc=0
 wine "$dir/extra-package.exe" run >"$out/run.txt" 2>&1 || rc=$?
 tr -d '\r' <"$out/run.txt" >"$out/run.clean.txt"
 [ "$rc" != 0 ] || fail "extra-package.exe run succeeded without a Python"
-for want in "no Python 3.11 or newer was found" "python.org/downloads/windows"; do
+for want in "no Python 3.12 was found (the app is made for it)" "Install Python 3.12 from https://www.python.org/downloads/windows"; do
 	grep -qF -- "$want" "$out/run.clean.txt" || { sed 's/^/    /' "$out/run.clean.txt" >&2; fail "extra-package.exe run: no '$want'"; }
 done
-ok "extra-package.exe run (exit $rc): $(grep -m1 -o 'no Python 3.11 or newer was found[^.]*' "$out/run.clean.txt")"
+ok "extra-package.exe run (exit $rc): $(grep -m1 -o 'no Python 3.12 was found[^.]*' "$out/run.clean.txt")"
 
 wine "$dir/uninstall.exe" /S >"$out/uninstall.log" 2>&1 || fail "its uninstaller exited $?"
 timeout 120 "$WINE_SERVER" -w || fail "Wine processes still running 2 minutes later"
