@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
@@ -76,37 +75,24 @@ func (w wheelSource) localWheel(ctx context.Context, path string, p pyruntime.Pl
 			return pyruntime.Pin{}, err
 		}
 		defer os.RemoveAll(tmp)
-		args := []string{"-m", "pip", "wheel", "--disable-pip-version-check", "--no-input", "--no-deps", "--no-cache-dir", "-w", tmp}
-		if w.offline {
-			args = append(args, "--no-index")
-		}
-		for _, d := range w.dirs {
-			args = append(args, "--find-links", d)
-		}
-		var log strings.Builder
-		cmd := exec.CommandContext(ctx, w.python, append(args, path)...)
-		cmd.Stdout, cmd.Stderr = &log, &log
-		fmt.Fprintf(w.log, "$ %s %s %s\n", w.python, strings.Join(args, " "), path)
-		err = cmd.Run()
-		fmt.Fprint(w.log, log.String())
+		out, err := w.runPip(ctx, []string{"wheel", "--no-cache-dir", "-w", tmp, path})
 		if ctx.Err() != nil {
 			return pyruntime.Pin{}, ctx.Err()
 		}
 		entries, _ := os.ReadDir(tmp)
 		if err != nil || len(entries) != 1 {
 			return pyruntime.Pin{}, fmt.Errorf("the project's package in %s did not build into a wheel (its requirements install it from that folder): %s",
-				path, lastLines(log.String(), 8))
+				path, lastLines(out, 8))
 		}
 		wheel = filepath.Join(dir, entries[0].Name())
 		if err := os.Rename(filepath.Join(tmp, entries[0].Name()), wheel); err != nil {
 			return pyruntime.Pin{}, err
 		}
 	}
-	parts := strings.Split(strings.TrimSuffix(filepath.Base(wheel), ".whl"), "-")
-	if len(parts) < 5 {
+	pin, ok := pyruntime.WheelPin(filepath.Base(wheel))
+	if !ok {
 		return pyruntime.Pin{}, fmt.Errorf("%s is not a wheel's name", filepath.Base(wheel))
 	}
-	pin := pyruntime.Pin{Name: strings.ToLower(strings.ReplaceAll(parts[0], "_", "-")), Version: parts[1]}
 	if !p.WheelFits(filepath.Base(wheel), pin) || !strings.HasSuffix(wheel, "-none-any.whl") && p != w.host {
 		return pyruntime.Pin{}, &NoWheelError{Package: pin.Name + "==" + pin.Version, Platform: p,
 			Detail: fmt.Sprintf("the project's package in %s builds a wheel for %s only (%s): build it on a %s system and put it in the project's wheels/ folder", path, w.host, filepath.Base(wheel), p)}

@@ -192,7 +192,13 @@ func (w wheelSource) pip(ctx context.Context, args []string, pins []pyruntime.Pi
 	if err := os.WriteFile(reqFile, []byte(req.String()), 0o644); err != nil {
 		return "", err
 	}
-	args = append([]string{"-m", "pip", args[0], "--disable-pip-version-check", "--no-input", "--no-deps", "--require-hashes", "-r", reqFile}, args[1:]...)
+	return w.runPip(ctx, append([]string{args[0], "--require-hashes", "-r", reqFile}, args[1:]...))
+}
+
+// runPip runs `python -m pip CMD --no-deps …` with the local wheel folders (and no index when
+// offline), its output to the log; it returns the output.
+func (w wheelSource) runPip(ctx context.Context, args []string) (string, error) {
+	args = append([]string{"-m", "pip", args[0], "--disable-pip-version-check", "--no-input", "--no-deps"}, args[1:]...)
 	if w.offline {
 		args = append(args, "--no-index")
 	}

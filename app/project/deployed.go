@@ -22,10 +22,11 @@ func deployedScript(dir string) string {
 	if script := composeScript(dir); script != "" {
 		return script
 	}
-	if file := findFold(dir, "Dockerfile"); file != "" && !otherApp(dir, dockerfileOf(file)) {
-		df := dockerfileOf(file)
-		if script := runScript(dir, scriptAfterRun(append(slices.Clone(df.entrypoint), df.cmd...)), workdirTails(df.workdir)...); script != "" {
-			return script
+	if file := findFold(dir, "Dockerfile"); file != "" {
+		if df := dockerfileOf(file); !otherApp(dir, df) {
+			if script := runScript(dir, scriptAfterRun(append(slices.Clone(df.entrypoint), df.cmd...)), workdirTails(df.workdir)...); script != "" {
+				return script
+			}
 		}
 	}
 	for _, recipe := range recipes {

@@ -55,19 +55,26 @@ func relativeLocalPath(s string) bool {
 // directRefRE is a PEP 508 direct reference: "name[extras] @ what".
 var directRefRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*@\s*(\S.*)$`)
 
+// requirementTarget is what a requirement line installs from, without "-e" and a direct
+// reference's name ("pkg @ ./pkg" → "./pkg"), and what follows it on the line (a marker).
+func requirementTarget(line string) (target, rest string) {
+	spec := strings.TrimSpace(line)
+	if opt, arg := splitOption(spec); opt == "-e" || opt == "--editable" {
+		spec = arg
+	}
+	if m := directRefRE.FindStringSubmatch(spec); m != nil {
+		spec = m[1]
+	}
+	target, rest, _ = strings.Cut(spec, " ")
+	return strings.TrimSuffix(target, ";"), strings.TrimSpace(rest)
+}
+
 // localPaths are the relative local paths among the requirements of the file.
 func (r reqFile) localPaths() []string {
 	var out []string
 	for _, e := range r.Entries {
-		text := e.Text
-		if opt, arg := splitOption(text); opt == "-e" || opt == "--editable" {
-			text = arg
-		}
-		if m := directRefRE.FindStringSubmatch(text); m != nil { // "pkg @ ./pkg"
-			text = m[1]
-		}
-		if target, _, _ := strings.Cut(text, " "); relativeLocalPath(strings.TrimSuffix(target, ";")) {
-			out = append(out, strings.TrimSuffix(target, ";"))
+		if target, _ := requirementTarget(e.Text); relativeLocalPath(target) {
+			out = append(out, target)
 		}
 	}
 	return out
@@ -121,14 +128,7 @@ func FileURL(abs string) string {
 // as absoluteLocalPaths writes them; "name @ file:///…" of a Poetry or Pipfile path): the path,
 // and what follows it on the line (a marker).
 func LocalRequirement(line string) (path, rest string, ok bool) {
-	spec := strings.TrimSpace(line)
-	if opt, arg := splitOption(spec); opt == "-e" || opt == "--editable" {
-		spec = arg
-	}
-	if m := directRefRE.FindStringSubmatch(spec); m != nil { // "plotting @ file:///…" (Poetry's, a Pipfile's path)
-		spec = m[1]
-	}
-	target, rest, _ := strings.Cut(spec, " ")
+	target, rest := requirementTarget(line)
 	if !strings.HasPrefix(target, "file:") {
 		return "", "", false
 	}
@@ -140,5 +140,5 @@ func LocalRequirement(line string) (path, rest string, ok bool) {
 	if len(p) > 2 && p[0] == '/' && p[2] == ':' { // /C:/Users/…
 		p = p[1:]
 	}
-	return filepath.FromSlash(p), strings.TrimSpace(rest), true
+	return filepath.FromSlash(p), rest, true
 }

@@ -73,18 +73,26 @@ func ThisPlatform(py Python) Platform {
 
 // wheelFits reports whether a wheel file name is r's and installable on t.
 func (t target) wheelFits(file string, r requirement) bool {
-	if !strings.HasSuffix(file, ".whl") {
+	pin, ok := WheelPin(file)
+	if !ok || pin.Name != r.Name || normalizeVersion(pin.Version) != normalizeVersion(r.Version) {
 		return false
 	}
 	parts := strings.Split(strings.TrimSuffix(file, ".whl"), "-")
-	if len(parts) != 5 && len(parts) != 6 {
-		return false
-	}
-	if normalizeName(parts[0]) != r.Name || normalizeVersion(parts[1]) != normalizeVersion(r.Version) {
-		return false
-	}
 	py, abi, plat := parts[len(parts)-3], parts[len(parts)-2], parts[len(parts)-1]
 	return t.pyTagFits(py, abi) && t.platformFits(plat)
+}
+
+// WheelPin is the distribution (PEP 503 name) and version a wheel's file name says
+// ("setuptools-65.5.0-py3-none-any.whl"); false when it is not a wheel's name.
+func WheelPin(file string) (Pin, bool) {
+	if !strings.HasSuffix(file, ".whl") {
+		return Pin{}, false
+	}
+	parts := strings.Split(strings.TrimSuffix(file, ".whl"), "-")
+	if len(parts) != 5 && len(parts) != 6 {
+		return Pin{}, false
+	}
+	return Pin{Name: normalizeName(parts[0]), Version: parts[1]}, true
 }
 
 func normalizeVersion(v string) string { return strings.ToLower(strings.ReplaceAll(v, "_", "-")) }

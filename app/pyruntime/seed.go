@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 )
 
 // An environment has what `python -m venv` gives one, which is where the analyst's requirements
@@ -39,14 +40,24 @@ for d in (sysconfig.get_config_var("WHEEL_PKG_DIR") or "", os.path.join(sysconfi
         break
 `
 
+// seedWheels remembers each interpreter's answer (its path → wheel): a first start asks when
+// it resolves and again when it builds, and an interpreter's own wheel does not change.
+var seedWheels sync.Map
+
 // seedWheel is the interpreter's own setuptools wheel ("" when it has none).
 func (o Options) seedWheel(ctx context.Context) (string, error) {
+	if wheel, ok := seedWheels.Load(o.Python.Path); ok {
+		return wheel.(string), nil
+	}
 	var wheel string
 	err := runLogged(ctx, []string{o.Python.Path, "-I", "-c", seedWheelScript}, baseEnviron(), o.log(), func(line string) {
 		if strings.HasSuffix(line, ".whl") {
 			wheel = line
 		}
 	})
+	if err == nil {
+		seedWheels.Store(o.Python.Path, wheel)
+	}
 	return wheel, err
 }
 
@@ -62,11 +73,11 @@ func (o Options) seedPreference(ctx context.Context) (pin, dir string) {
 	if err != nil || wheel == "" {
 		return "", ""
 	}
-	parts := strings.Split(filepath.Base(wheel), "-")
-	if len(parts) < 3 {
+	seed, ok := WheelPin(filepath.Base(wheel))
+	if !ok {
 		return "", ""
 	}
-	return "setuptools==" + parts[1] + "\n", filepath.Dir(wheel)
+	return "setuptools==" + seed.Version + "\n", filepath.Dir(wheel)
 }
 
 // seedSetuptools installs the interpreter's setuptools into the environment of python when the
@@ -102,8 +113,6 @@ func (o Options) seedSetuptools(ctx context.Context, python, lockFile string) er
 // SeedWheelDir is the folder of the interpreter's own setuptools wheel ("" when it has none): a
 // package's lock may pin that wheel (seedPreference), and the package carries it.
 func SeedWheelDir(ctx context.Context, o Options) string {
-	if _, dir := o.seedPreference(ctx); dir != "" {
-		return dir
-	}
-	return ""
+	_, dir := o.seedPreference(ctx)
+	return dir
 }
