@@ -137,12 +137,12 @@ func (b *Backend) Package(ctx context.Context, req windowapi.PackageRequest, pro
 	if err != nil {
 		return windowapi.PackageResult{}, err
 	}
-	o, closeLog, err := b.sh.PackageOptions(ctx)
+	o, closeLog, err := b.sh.PackageOptions(ctx, p)
 	if err != nil {
 		return windowapi.PackageResult{}, err
 	}
 	defer closeLog()
-	o.Project, o.Progress = p.Path, progress
+	o.Progress = progress
 	if req.OutDir != "" {
 		o.OutDir = req.OutDir
 	}

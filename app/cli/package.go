@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/desklit/desklit/app/packager"
+	"github.com/desklit/desklit/app/project"
 )
 
 // cmdPackage makes a project into a branded, offline installer: `desklit package PATH`.
@@ -39,12 +40,16 @@ func cmdPackage(ctx context.Context, e *Env, args []string) error {
 		pyVersions[t] = v
 	}
 	sh := newShell(e, cfg, paths, nil, nil, App{})
-	o, closeLog, err := sh.PackageOptions(ctx)
+	p, err := project.Load(fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	o, closeLog, err := sh.PackageOptions(ctx, p)
 	if err != nil {
 		return err
 	}
 	defer closeLog()
-	o.Project, o.Name, o.Version, o.Icon, o.Targets, o.OutDir = fs.Arg(0), name, ver, icon, splitList(targets), out
+	o.Name, o.Version, o.Icon, o.Targets, o.OutDir = name, ver, icon, splitList(targets), out
 	o.Binaries, o.IncludeSecrets, o.Python = binaries, splitList(secrets), pyVersions
 	o.Progress = func(s string) { fmt.Fprintf(e.Stdout, "package: %s\n", s) }
 	rep, err := packager.Build(ctx, o)

@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/desklit/desklit/app/packaged"
@@ -41,7 +42,7 @@ type Options struct {
 	// IncludeSecrets names secret-looking project files to package anyway (slash paths).
 	IncludeSecrets []string
 	// Python is the CPython version ("3.12") each target's wheels are for; default: this
-	// machine's Python for its own system, 3.12 for the others.
+	// machine's Python for its own system, 3.12 for the others (or the newest the project admits).
 	Python map[string]string
 
 	Self        string            // this program (its folder holds this system's binaries)
@@ -68,7 +69,10 @@ type target struct {
 	platform pyruntime.Platform
 }
 
-func targets(names []string, python map[string]string, host pyruntime.Python) ([]target, error) {
+// targets are the platforms named (default: this system's), each with the Python its wheels
+// are for: the one given, else this machine's for its own system (found within the project's
+// range), else 3.12 or, when the project's range leaves it out, the newest it admits.
+func targets(names []string, python map[string]string, host pyruntime.Python, want pyruntime.Range) ([]target, error) {
 	if len(names) == 0 {
 		names = []string{map[string]string{"darwin": "macos"}[runtime.GOOS]}
 		if names[0] == "" {
@@ -82,15 +86,46 @@ func targets(names []string, python map[string]string, host pyruntime.Python) ([
 			return nil, fmt.Errorf("unknown target %q (want linux, windows or macos)", n)
 		}
 		py := python[n]
-		if py == "" {
-			py = "3.12"
-			if goos == runtime.GOOS {
-				py = pyruntime.ThisPlatform(host).Python
+		switch {
+		case py != "":
+			if m, ok := minorOf(py); !ok || !want.AdmitsMinor(m) {
+				return nil, fmt.Errorf("Python %s for %s: the project asks for Python %s", py, n, want)
+			}
+		case goos == runtime.GOOS:
+			py = pyruntime.ThisPlatform(host).Python
+		default:
+			if py = targetPython(want); py == "" {
+				return nil, fmt.Errorf("the project asks for Python %s, which has no release Desklit packages for (3.%d to 3.%d)",
+					want, pyruntime.MinMinor, newestMinor)
 			}
 		}
 		out = append(out, target{name: n, platform: pyruntime.Platform{OS: goos, Arch: "amd64", Python: py}})
 	}
 	return out, nil
+}
+
+// newestMinor is the newest Python 3 a package is made for when the project asks for no older.
+const newestMinor = 14
+
+// targetPython is the Python for another system's package: 3.12, else the newest the project's
+// range admits, "" when it admits none.
+func targetPython(want pyruntime.Range) string {
+	if want.AdmitsMinor(12) {
+		return "3.12"
+	}
+	for m := newestMinor; m >= pyruntime.MinMinor; m-- {
+		if want.AdmitsMinor(m) {
+			return fmt.Sprintf("3.%d", m)
+		}
+	}
+	return ""
+}
+
+// minorOf is 12 for "3.12".
+func minorOf(version string) (int, bool) {
+	major, minor, ok := strings.Cut(version, ".")
+	m, err := strconv.Atoi(minor)
+	return m, ok && major == "3" && err == nil
 }
 
 // build is one packaging run.
@@ -187,7 +222,11 @@ func prepare(o Options) (*build, error) {
 	if b.icon, err = b.loadIcon(); err != nil {
 		return nil, err
 	}
-	if b.targets, err = targets(o.Targets, o.Python, o.Runtime.Python); err != nil {
+	want, err := p.PythonRange()
+	if err != nil {
+		return nil, err
+	}
+	if b.targets, err = targets(o.Targets, o.Python, o.Runtime.Python, want); err != nil {
 		return nil, err
 	}
 	b.rep = Report{AppID: appID, Name: name, Version: ver, LeftOut: b.rep.LeftOut, Wheels: map[string]int{}}

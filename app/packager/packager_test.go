@@ -406,3 +406,39 @@ func extract(t *testing.T, tree map[string][]byte, prefix string) string {
 	}
 	return dir
 }
+
+// Each target's Python is one the project runs on: the one asked for must be in its range, and
+// another system's default (3.12) gives way to the newest the range admits.
+func TestTargetPythonWithinTheProjectsRange(t *testing.T) {
+	host := pyruntime.Python{Path: "/usr/bin/python3", Version: "3.11.7"}
+	tests := []struct {
+		requires string
+		asked    map[string]string
+		want     string // windows' Python, or the error's words
+	}{
+		{"", nil, "3.12"},
+		{">=3.11", nil, "3.12"},
+		{">=3.12.1", nil, "3.12"},
+		{">=3.13", nil, "3.14"},
+		{">=3.11,<3.12", nil, "3.11"},
+		{"~=3.13.0", nil, "3.13"},
+		{">=3.12", map[string]string{"windows": "3.13"}, "3.13"},
+		{">=3.12", map[string]string{"windows": "3.11"}, "Python 3.11 for windows: the project asks for Python >=3.12"},
+		{"<3.10", nil, "the project asks for Python <3.10, which has no release Desklit packages for (3.11 to 3.14)"},
+	}
+	for _, tt := range tests {
+		want, err := pyruntime.ParseRange(tt.requires)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := targets([]string{"windows"}, tt.asked, host, want)
+		switch {
+		case strings.HasPrefix(tt.want, "3."):
+			if err != nil || len(got) != 1 || got[0].platform.Python != tt.want {
+				t.Errorf("%q %v: targets = %+v, %v; want Python %s", tt.requires, tt.asked, got, err, tt.want)
+			}
+		case err == nil || err.Error() != tt.want:
+			t.Errorf("%q %v: targets = %+v, %v; want the error %q", tt.requires, tt.asked, got, err, tt.want)
+		}
+	}
+}

@@ -9,7 +9,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/desklit/desklit/app/pyruntime"
 )
+
+// PythonRange is the Python versions p runs on (Python parsed; the zero Range when it names none).
+func (p *Project) PythonRange() (pyruntime.Range, error) {
+	r, err := pyruntime.ParseRange(p.Python)
+	if err != nil {
+		return pyruntime.Range{}, fmt.Errorf("%s: python %q: %w", p.Name, p.Python, err)
+	}
+	return r, nil
+}
 
 // SettingsFile is the optional per-project settings file.
 const SettingsFile = "desklit.toml"

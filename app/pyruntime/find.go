@@ -33,10 +33,8 @@ func olderOnly(r Range) bool {
 		return false
 	}
 	for minor := MinMinor; minor <= MinMinor+20; minor++ {
-		for _, patch := range []int{0, 1, 99} {
-			if r.Admits(fmt.Sprintf("3.%d.%d", minor, patch)) {
-				return false
-			}
+		if r.AdmitsMinor(minor) {
+			return false
 		}
 	}
 	return true

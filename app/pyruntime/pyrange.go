@@ -84,6 +84,17 @@ func (r Range) Admits(version string) bool {
 	return true
 }
 
+// AdmitsMinor reports whether the range admits some release of Python 3.minor: ">=3.12.1"
+// admits 3.12, "<3.12" does not.
+func (r Range) AdmitsMinor(minor int) bool {
+	for patch := range 100 {
+		if r.Admits(fmt.Sprintf("3.%d.%d", minor, patch)) {
+			return true
+		}
+	}
+	return false
+}
+
 func (c clause) admits(v []int) bool {
 	switch c.op {
 	case "==":

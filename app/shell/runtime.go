@@ -33,12 +33,11 @@ func (s *Shell) unpackApp() error {
 // (s.script): the runtime carries them to the Streamlit service (streamlitSpec).
 func (s *Shell) runtimeRequest(p *project.Project) (pyruntime.Request, error) {
 	var want pyruntime.Range
-	if p != nil && p.Python != "" {
-		r, err := pyruntime.ParseRange(p.Python)
-		if err != nil {
-			return pyruntime.Request{}, fmt.Errorf("%s: python %q: %w", p.Name, p.Python, err)
+	if p != nil {
+		var err error
+		if want, err = p.PythonRange(); err != nil {
+			return pyruntime.Request{}, err
 		}
-		want = r
 	}
 	script, dir := s.script(p)
 	return pyruntime.Request{
