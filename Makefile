@@ -22,7 +22,7 @@ SUDO      := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian/Ubuntu packages: build (GTK/WebKit), window and keyring tests, browser tests.
 APT_PKGS  := libgtk-3-dev libwebkit2gtk-4.1-dev pkg-config build-essential python3-venv \
              xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools imagemagick xdotool x11-utils \
-             chromium fonts-dejavu-core file nsis iproute2 util-linux \
+             chromium fonts-dejavu-core file nsis iproute2 util-linux git \
              wine64 gcc-mingw-w64-x86-64
 # Non-Wails packages must build for every desktop OS.
 PORTABLE_PKGS = $(shell $(GO) list ./app/... | grep -v /app/desktop)

@@ -131,6 +131,7 @@ func classifyApp(err error) (windowapi.ErrorView, bool) {
 	var ae *shell.AuthChangeError
 	var be *pyruntime.BuildError
 	var sb *pyruntime.SourceBuildError
+	var ge *pyruntime.GitFetchError
 	var sve *shell.ServiceError
 	var port *supervisor.PortInUseError
 	switch {
@@ -150,6 +151,8 @@ func classifyApp(err error) (windowapi.ErrorView, bool) {
 		return dependenciesView(re), true
 	case errors.As(err, &sb):
 		return sourceBuildView(sb), true
+	case errors.As(err, &ge):
+		return gitFetchView(ge), true
 	case errors.As(err, &ns) && len(ns.Candidates) > 1:
 		v := windowapi.ErrorView{Kind: windowapi.ErrChooseScript, Title: "Which script is the app?", Folder: ns.Dir,
 			Message: filepath.Base(ns.Dir) + " holds several Streamlit scripts. Choose the one to run: Desklit opens it and keeps it in File › Open Recent."}
@@ -199,6 +202,18 @@ func sourceBuildView(sb *pyruntime.SourceBuildError) windowapi.ErrorView {
 	if sb.Pinned != nil {
 		// What to change is said; the build's traceback is for the log (Show logs).
 		v.Kind, v.Folder, v.File, v.Detail = windowapi.ErrDependencies, filepath.Dir(sb.Pinned.File), sb.Pinned.File, ""
+		v.Actions = []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}
+	}
+	return v
+}
+
+// gitFetchView shows a requirement installed from a Git repository that could not be fetched:
+// retry once connected (or with Git installed), or change the line.
+func gitFetchView(ge *pyruntime.GitFetchError) windowapi.ErrorView {
+	v := windowapi.ErrorView{Kind: windowapi.ErrRuntimeBuild, Title: "A package " + ge.Name + " installs from Git could not be fetched",
+		Message: ge.Error(), Actions: []string{windowapi.ActRetry, windowapi.ActOpenLogs}}
+	if ge.Requirement != nil {
+		v.Kind, v.Folder, v.File = windowapi.ErrDependencies, filepath.Dir(ge.Requirement.File), ge.Requirement.File
 		v.Actions = []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}
 	}
 	return v

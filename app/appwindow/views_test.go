@@ -111,6 +111,19 @@ func TestClassify(t *testing.T) {
 		frozen.Detail != "" {
 		t.Errorf("a pin that did not build from its source: %+v", frozen)
 	}
+	git := b.classify(fmt.Errorf("start: %w", &pyruntime.GitFetchError{Name: "Graphs", Repository: "https://github.com/o/mock.git",
+		Requirement: &pyruntime.Requirement{Text: "git+https://github.com/o/mock.git", File: "/p/requirements.txt", Line: 2},
+		Reason:      "Could not resolve host: github.com", Wheels: "/p/wheels"}))
+	if git.Kind != windowapi.ErrDependencies || git.File != "/p/requirements.txt" || strings.Join(git.Actions, ",") != "edit_deps,open_folder,reopen" ||
+		!strings.Contains(git.Message, "Graphs needs git+https://github.com/o/mock.git (requirements.txt line 2), which is installed from its Git repository, "+
+			"and the repository could not be fetched (git: Could not resolve host: github.com): connect to the internet") {
+		t.Errorf("a Git dependency not fetched: %+v", git)
+	}
+	noGit := b.classify(&pyruntime.GitFetchError{Name: "Graphs", Repository: "https://github.com/o/mock.git", NoGit: true})
+	if noGit.Kind != windowapi.ErrRuntimeBuild || !strings.Contains(noGit.Message, "Git is not installed: install Git") ||
+		strings.Join(noGit.Actions, ",") != "retry,open_logs" {
+		t.Errorf("no Git: %+v", noGit)
+	}
 	build := b.classify(fmt.Errorf("start: %w", &pyruntime.BuildError{Step: "install the packages", Err: errors.New("uv failed")}))
 	if build.Kind != windowapi.ErrRuntimeBuild {
 		t.Errorf("build error: %+v", build)

@@ -235,15 +235,27 @@ func (o Options) resolveError(err error) error {
 
 // requirementsIn are the project's requirements whose package the resolver's explanation names.
 func (o Options) requirementsIn(why string) []Requirement {
-	var entries []reqEntry
+	var out []Requirement
+	for _, e := range o.projectEntries() {
+		if e.Name != "" && namedIn(why, e.Name) {
+			out = append(out, e.requirement())
+		}
+	}
+	return out
+}
+
+// projectEntries are the project's own requirements, each where it is written: a requirements
+// file's (includes followed) or pyproject.toml's; none for the other sources.
+func (o Options) projectEntries() []reqEntry {
 	switch o.Source.Kind {
 	case SourceRequirements:
 		req, err := readRequirements(o.Source.File)
 		if err != nil {
 			return nil
 		}
-		entries = req.Entries
+		return req.Entries
 	case SourcePyproject:
+		var entries []reqEntry
 		text, _ := readText(o.Source.File)
 		lines := strings.Split(text, "\n")
 		for _, r := range o.Source.Requirements {
@@ -256,14 +268,13 @@ func (o Options) requirementsIn(why string) []Requirement {
 			}
 			entries = append(entries, e)
 		}
+		return entries
 	}
-	var out []Requirement
-	for _, e := range entries {
-		if e.Name != "" && namedIn(why, e.Name) {
-			out = append(out, Requirement{Text: e.Text, File: e.File, Line: e.Line})
-		}
-	}
-	return out
+	return nil
+}
+
+func (e reqEntry) requirement() Requirement {
+	return Requirement{Text: e.Text, File: e.File, Line: e.Line}
 }
 
 // namedIn reports whether text names the package as a word of its own (PEP 503 names: "-", "_"

@@ -340,6 +340,9 @@ func (o Options) withIndexFallback(ctx context.Context, step func(online bool) e
 	if onlineErr == nil || ctx.Err() != nil {
 		return onlineErr
 	}
+	if g := o.gitError(onlineErr); g != nil {
+		return g
+	}
 	switch uv := readUV(onlineErr); {
 	case uv.unreachable:
 		return o.offlineFailure(err, other)
@@ -352,6 +355,9 @@ func (o Options) withIndexFallback(ctx context.Context, step func(online bool) e
 // offlineFailure is what an offline step's failure means to the user: a package the local wheels
 // lack (named when uv names it), or, when uv names none, its own explanation.
 func (o Options) offlineFailure(err error, other func(error) error) error {
+	if g := o.gitError(err); g != nil {
+		return g
+	}
 	if pkg := readUV(err).missing; pkg != "" {
 		return o.notFound(pkg, true, err)
 	}
