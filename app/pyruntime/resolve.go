@@ -155,6 +155,11 @@ func (o Options) lockKey() (string, error) {
 	}
 	files := []string{o.Source.File, o.Source.Base}
 	switch o.Source.Kind {
+	case SourcePyproject:
+		// Its Requirements (below) are what the resolution reads, not the file they were read
+		// from; that may be the app's script (a project with no dependency file that needs an
+		// older Streamlit), which changes at every edit.
+		files = files[1:]
 	case SourceUVLock:
 		files = append(files, filepath.Join(o.Source.dir(), "pyproject.toml"))
 	case SourceRequirements:

@@ -442,6 +442,25 @@ func TestResolveForRemovedNames(t *testing.T) {
 			}
 		})
 	}
+	// A script with no dependency file (project.Source: its requirements are none but that
+	// Streamlit): editing the script does not make the lock again.
+	t.Run("a script alone", func(t *testing.T) {
+		o := f.opts
+		o.Source = f.project(t, SourcePyproject, map[string]string{"app.py": "import streamlit as st\nst.experimental_user\n"})
+		o.Source.File = filepath.Join(filepath.Dir(o.Source.File), "app.py")
+		o.Source.StreamlitBefore, o.Source.StreamlitUses = "1.54.0", []string{"st.experimental_user"}
+		var logs strings.Builder
+		o.Log = &logs
+		first, err := Resolve(context.Background(), o)
+		if err != nil || first.Streamlit != "1.53.1" {
+			t.Fatalf("Resolve = %+v, %v; want Streamlit 1.53.1\n%s", first, err, logs.String())
+		}
+		writeFile(t, o.Source.File, "import streamlit as st\nst.experimental_user\nst.write('edited')\n")
+		again, err := Resolve(context.Background(), o)
+		if err != nil || again.File != first.File || strings.Count(logs.String(), "pip compile") != 1 {
+			t.Errorf("after an edit of the script: %+v, %v; want %s unchanged, uv run once:\n%s", again, err, first.File, logs.String())
+		}
+	})
 	said := slices.ContainsFunc(f.events.take(), func(p Progress) bool {
 		return strings.Contains(p.Message, "for the Streamlit before 1.54.0: it uses st.experimental_user, which Streamlit 1.54.0 removed")
 	})
