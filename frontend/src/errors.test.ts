@@ -80,6 +80,26 @@ describe('errors', () => {
     expect(button('Edit requirements')).toBeDefined();
   });
 
+  it('a Git dependency not fetched says why, not that the requirements disagree', async () => {
+    api.emit(Ev.error, err({
+      kind: 'dependencies', title: 'A package Graphs installs from Git could not be fetched',
+      message: 'Graphs needs git+https://github.com/o/mock.git (requirements.txt line 2), which is installed from its Git repository, and the repository could not be fetched (git: Could not resolve host: github.com): connect to the internet and open the app again, or replace that line with the package\'s name and version and put its wheel in /p/wheels.',
+      file: '/p/requirements.txt', folder: '/p', actions: ['edit_deps', 'open_folder', 'reopen'],
+    }));
+    expect(text()).toContain('Could not resolve host: github.com');
+    expect(text()).not.toContain('the requirements themselves disagree');
+  });
+
+  it('a missing package or Git says how to go on, without "it resumes where it stopped"', async () => {
+    api.emit(Ev.error, err({
+      kind: 'runtime_build', title: 'A package Graphs installs from Git could not be fetched',
+      message: 'Graphs needs git+https://github.com/o/mock.git, which is installed from its Git repository, and Git is not installed: install Git (https://git-scm.com/downloads; on Windows `winget install Git.Git`), then open the app again.',
+      actions: ['retry', 'open_logs'],
+    }));
+    expect(text()).toContain('winget install Git.Git');
+    expect(text()).not.toContain('resumes where it stopped');
+  });
+
   it('several scripts: one button per script', async () => {
     api.emit(Ev.error, err({
       kind: 'choose_script', title: '', message: 'streamlit-hello holds several Streamlit scripts.', folder: '/p/hello',

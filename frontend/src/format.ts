@@ -112,10 +112,10 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
       break;
     case Err.NoPython: {
       const how = /Mac/i.test(platform)
-        ? 'Install Python 3.10 or newer from python.org, or with Homebrew: brew install python.'
+        ? 'Install Python from python.org, or with Homebrew: brew install python.'
         : /Win/i.test(platform)
-          ? 'Install Python 3.10 or newer from python.org (tick "Add python.exe to PATH").'
-          : 'Install Python 3.10 or newer with your package manager, e.g. sudo apt install python3 python3-venv.';
+          ? 'Install Python from python.org (tick "Add python.exe to PATH").'
+          : 'Install Python with your package manager, e.g. sudo apt install python3 python3-venv.';
       lines.push([how, 'install python'], ['Or set DESKLIT_PYTHON to the full path of the Python you want Desklit to use, then try again.', 'desklit_python']);
       break;
     }
@@ -126,11 +126,12 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
       lines.push(['Its last lines of output are below. Fix the script and try again, or open another app.', 'last lines']);
       break;
     case Err.RuntimeBuild:
-      lines.push(['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.', 'try again']);
+      lines.push(['Desklit sets up its Python runtime once, on first start. Try again; it resumes where it stopped.', 'try again|open the app again']);
       break;
     case Err.Dependencies:
-      // A pin that does not install on this Python says itself what to change.
-      lines.push(['Trying again cannot help: the requirements themselves disagree. The resolver says why:', 'resolver|allow a newer release']);
+      // A pin that does not install on this Python, or a Git dependency not fetched, says itself
+      // what to change.
+      lines.push(['Trying again cannot help: the requirements themselves disagree. The resolver says why:', 'resolver|allow a newer release|from its git repository']);
       break;
   }
   return lines.filter(([, keys]) => !keys.split('|').some((k) => said.includes(k))).map(([text]) => text);

@@ -13,7 +13,7 @@ var scriptedErrors = map[string]struct {
 		Detail:  "python3 -m http.server 8888 --bind 127.0.0.1",
 		Actions: []string{"use_port:8889", desktop.ActRetry, desktop.ActQuit}}},
 	NoPython: {false, desktop.ErrorView{Kind: desktop.ErrNoPython,
-		Message: "Desklit needs Python 3.10 or newer to run the Streamlit app, and none was found on this computer.",
+		Message: "Desklit needs Python 3.11 or newer to run the Streamlit app, and none was found on this computer.",
 		Actions: []string{desktop.ActRetry, desktop.ActQuit}}},
 	Dependencies: {true, desktop.ErrorView{Kind: desktop.ErrDependencies, Title: "The requirements of Sales cannot be installed together",
 		Message: "Because streamlit==1.51.0 depends on altair>=4.0,<6 and you require altair==6.0.0, we can conclude that you require streamlit!=1.51.0. And because you require streamlit==1.51.0, we can conclude that your requirements are unsatisfiable.",
