@@ -136,9 +136,19 @@ func Ensure(ctx context.Context, o Options) (Env, error) {
 		log.Info("python environment missing, building", "packages", lock.Packages)
 	}
 	o.removeBroken(env.Key)
-	if err := o.build(ctx, env); err != nil {
-		o.report(Progress{Step: StepFailed, Message: "the python environment of " + o.name() + " was not built"})
-		return Env{}, err
+	for {
+		err := o.build(ctx, env)
+		if err == nil {
+			break
+		}
+		// A package made for other systems only is left out of the lock, once each.
+		edited, ok := o.leaveOutOfLock(ctx, lock, err)
+		if !ok {
+			o.report(Progress{Step: StepFailed, Message: "the python environment of " + o.name() + " was not built"})
+			return Env{}, err
+		}
+		lock, env = edited, o.envFor(edited)
+		o.removeBroken(env.Key)
 	}
 	o.ready(env)
 	return env, nil

@@ -48,12 +48,18 @@ func makeWheel(t *testing.T, dir, dist, version, value string) string {
 // is streamlit).
 func makeWheelOf(t *testing.T, dir, dist, module, version, value string) string {
 	t.Helper()
+	return makeTaggedWheel(t, dir, dist, module, version, value, "py3-none-any")
+}
+
+// makeTaggedWheel is makeWheelOf tagged tag ("py3-none-win_amd64": a wheel for Windows only).
+func makeTaggedWheel(t *testing.T, dir, dist, module, version, value, tag string) string {
+	t.Helper()
 	info := strings.ReplaceAll(dist, "-", "_") + "-" + version + ".dist-info"
 	files := []struct{ name, body string }{
 		{module + "/__init__.py", fmt.Sprintf("VALUE = %q\n", value)},
 		{module + "/data.txt", "some package data\n"},
 		{info + "/METADATA", "Metadata-Version: 2.1\nName: " + dist + "\nVersion: " + version + "\n"},
-		{info + "/WHEEL", "Wheel-Version: 1.0\nGenerator: desklit-test\nRoot-Is-Purelib: true\nTag: py3-none-any\n"},
+		{info + "/WHEEL", "Wheel-Version: 1.0\nGenerator: desklit-test\nRoot-Is-Purelib: true\nTag: " + tag + "\n"},
 	}
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
@@ -73,7 +79,7 @@ func makeWheelOf(t *testing.T, dir, dist, module, version, value string) string 
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)
 	}
-	name := strings.ReplaceAll(dist, "-", "_") + "-" + version + "-py3-none-any.whl"
+	name := strings.ReplaceAll(dist, "-", "_") + "-" + version + "-" + tag + ".whl"
 	if err := os.WriteFile(filepath.Join(dir, name), buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -282,10 +282,13 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		for _, name := range exact {
 			args = append(args, "--exclude-newer-package", name+"="+now)
 		}
-		err := o.runUV(ctx, true, append(args, inputs...), nil, nil)
+		notes, err := o.leavingOut(ctx, tmp, func(extra []string) error {
+			return o.runUV(ctx, true, slices.Concat(args, extra, inputs), nil, nil)
+		})
 		if err == nil || ctx.Err() != nil {
 			if err == nil {
 				o.logger().Info("resolved as of the project's Streamlit", "project", o.name(), "exclude_newer", stamp)
+				err = prependLines(out, notes)
 			}
 			return err
 		}
@@ -301,10 +304,27 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	if seedDir != "" {
 		compile = append(compile, "--find-links", seedDir)
 	}
-	return o.withIndexFallback(ctx, func(online bool) error {
-		args := append(slices.Clone(compile), o.sourceArgs(online)...)
-		return o.runUV(ctx, online, append(args, inputs...), nil, nil)
-	}, o.resolveError)
+	notes, err := o.leavingOut(ctx, tmp, func(extra []string) error {
+		return o.withIndexFallback(ctx, func(online bool) error {
+			return o.runUV(ctx, online, slices.Concat(compile, o.sourceArgs(online), extra, inputs), nil, nil)
+		}, o.resolveError)
+	})
+	if err != nil {
+		return err
+	}
+	return prependLines(out, notes)
+}
+
+// prependLines puts lines (comments) at the top of the file.
+func prependLines(file string, lines []string) error {
+	if len(lines) == 0 {
+		return nil
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(file, append([]byte(strings.Join(lines, "\n")+"\n"), data...), 0o644)
 }
 
 // pythonArgs say whom uv resolves for: o.Python, or the target Platform (with wheels only, as

@@ -1,0 +1,216 @@
+package pyruntime
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"slices"
+	"strings"
+)
+
+// A requirements file frozen on one system names packages made for that system only: pywin32 in
+// every `pip freeze` of a Windows computer with Jupyter, whose wheels are for Windows and which
+// has no source. Opened elsewhere, uv finds no wheel for it and pip fails the same way, while the
+// app seldom imports it. Desklit leaves such a package out here, as the author would have written
+// it (`pywin32==306 ; sys_platform == "win32"`, an override for uv), and says so; an app that does
+// import it fails with Python's own ImportError.
+
+// otherSystemRE is uv's hint of the platforms a package has wheels for ("hint: Wheels are
+// available for `pywin32` (v306) on the following platforms: `win32`, `win_amd64`,
+// `win_arm64`").
+var otherSystemRE = regexp.MustCompile("Wheels are available for `([A-Za-z0-9._-]+)` \\(v([^)]+)\\) on the following platforms?: ((?:`[^`]+`(?:, )?)+)")
+
+// sysPlatform is the sys_platform of each system, and systemName its name, by GOOS.
+var (
+	sysPlatform = map[string]string{"windows": "win32", "darwin": "darwin", "linux": "linux"}
+	systemName  = map[string]string{"windows": "Windows", "darwin": "macOS", "linux": "Linux"}
+)
+
+// systemOf is the GOOS a wheel's platform tag is for ("win_amd64": windows), "" when unknown.
+func systemOf(tag string) string {
+	switch {
+	case strings.HasPrefix(tag, "win"):
+		return "windows"
+	case strings.HasPrefix(tag, "macosx"):
+		return "darwin"
+	case strings.HasPrefix(tag, "manylinux"), strings.HasPrefix(tag, "musllinux"), strings.HasPrefix(tag, "linux"):
+		return "linux"
+	}
+	return ""
+}
+
+// otherSystemOnly reads a failed resolution: the requirement (name==version) whose wheels are
+// all for other systems than goos, those systems' marker and names; ok is false otherwise.
+func otherSystemOnly(err error, goos string) (req, marker, names string, ok bool) {
+	var text string
+	var ue *uvError
+	var re *ResolveError
+	switch {
+	case errors.As(err, &re):
+		text = re.Explanation
+	case errors.As(err, &ue):
+		text = ue.Error()
+	default:
+		return "", "", "", false
+	}
+	m := otherSystemRE.FindStringSubmatch(text)
+	if m == nil {
+		return "", "", "", false
+	}
+	var systems []string
+	for _, tag := range strings.Split(m[3], ", ") {
+		s := systemOf(strings.Trim(tag, "`"))
+		if s == "" || s == goos {
+			return "", "", "", false // a wheel for this system (another architecture, an older glibc)
+		}
+		if !slices.Contains(systems, s) {
+			systems = append(systems, s)
+		}
+	}
+	marker, names = systemsMarker(systems)
+	return normalizePin(m[1] + "==" + m[2]), marker, names, true
+}
+
+// systemsMarker is the environment marker of systems (GOOS values) and their names.
+func systemsMarker(systems []string) (marker, names string) {
+	var clauses, named []string
+	for _, s := range systems {
+		clauses = append(clauses, fmt.Sprintf("sys_platform == %q", sysPlatform[s]))
+		named = append(named, systemName[s])
+	}
+	return strings.Join(clauses, " or "), strings.Join(named, " and ")
+}
+
+// normalizePin is "name==version" with the name PEP 503-normalised ("PyWinPTY==2.0.13":
+// "pywinpty==2.0.13").
+func normalizePin(pin string) string {
+	name, version, _ := strings.Cut(pin, "==")
+	return normalizeName(name) + "==" + version
+}
+
+// leavingOut runs compile (uv pip compile, with the extra arguments it is given) and, while it
+// fails on a package made for other systems only, runs it again with that package left out here
+// (a uv override carrying the marker of the systems it is for). It returns the packages left
+// out, as lock comment lines.
+func (o Options) leavingOut(ctx context.Context, tmp string, compile func(extra []string) error) ([]string, error) {
+	goos := runtime.GOOS
+	if o.Platform != nil {
+		goos = o.Platform.OS
+	}
+	overrides := filepath.Join(tmp, "other-systems.txt")
+	var lines, notes []string
+	for {
+		var extra []string
+		if len(lines) > 0 {
+			extra = []string{"--overrides", overrides}
+		}
+		err := compile(extra)
+		req, marker, names, ok := otherSystemOnly(err, goos)
+		if !ok || len(lines) >= 16 || slices.Contains(lines, req+" ; "+marker) {
+			return notes, err
+		}
+		lines = append(lines, req+" ; "+marker)
+		if err := os.WriteFile(overrides, []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
+			return nil, err
+		}
+		note := fmt.Sprintf("%s is left out on %s: it is made for %s only", req, systemName[goos], names)
+		notes = append(notes, "# "+note)
+		o.logger().Warn("a package made for other systems only is left out", "project", o.name(), "package", req, "for", names)
+		o.report(Progress{Step: StepResolve, Message: note})
+	}
+}
+
+// leaveOutOfLock answers a package that did not build from its source here (pywinpty, whose
+// wheels are for Windows and whose source builds there only; uvloop's on Windows): when its
+// wheels are all for other systems, it is taken out of Desklit's lock (with a comment saying so,
+// which the next start reads with the lock) and the lock is returned for another build. A
+// project's own lock is never changed: ok is false then, and for any other failure.
+func (o Options) leaveOutOfLock(ctx context.Context, lock Lock, err error) (Lock, bool) {
+	var sb *SourceBuildError
+	if !errors.As(err, &sb) || sb.Unreadable || filepath.Dir(lock.File) != o.lockDir() || ctx.Err() != nil {
+		return lock, false
+	}
+	goos := runtime.GOOS
+	if o.Platform != nil {
+		goos = o.Platform.OS
+	}
+	req := normalizePin(sb.Package)
+	systems := o.systemsWithWheels(ctx, req, goos)
+	if len(systems) == 0 {
+		return lock, false
+	}
+	_, names := systemsMarker(systems)
+	note := fmt.Sprintf("%s is left out on %s: it is made for %s only", req, systemName[goos], names)
+	if err := dropFromLock(lock.File, req, "# "+note); err != nil {
+		o.logger().Warn("the lock could not be changed", "lock", lock.File, "err", err)
+		return lock, false
+	}
+	o.logger().Warn("a package made for other systems only is left out", "project", o.name(), "package", req, "for", names)
+	o.report(Progress{Step: StepResolve, Message: note})
+	edited, err := o.checkedLock(lock.File, o.Source.File)
+	return edited, err == nil
+}
+
+// systemsWithWheels are the other systems (than goos) for which pin (name==version) has wheels
+// for this Python and architecture, as uv resolves it for each from wheels alone.
+func (o Options) systemsWithWheels(ctx context.Context, pin, goos string) []string {
+	tmp, err := os.MkdirTemp(o.lockDir(), ".tmp-")
+	if err != nil {
+		return nil
+	}
+	defer os.RemoveAll(tmp)
+	in := filepath.Join(tmp, "pin.in")
+	if err := os.WriteFile(in, []byte(pin+"\n"), 0o644); err != nil {
+		return nil
+	}
+	here := ThisPlatform(o.Python)
+	if o.Platform != nil {
+		here = *o.Platform
+	}
+	var systems []string
+	for _, other := range []string{"windows", "darwin", "linux"} {
+		p := Platform{OS: other, Arch: here.Arch, Python: here.Python}
+		triple, err := p.uvTriple()
+		if other == goos || err != nil {
+			continue
+		}
+		args := slices.Concat([]string{"pip", "compile", "--python-version", p.Python, "--python-platform", triple,
+			"--only-binary", ":all:", "--no-header", "--quiet", "-o", filepath.Join(tmp, other+".txt")}, o.sourceArgs(!o.Offline), []string{in})
+		if o.runUV(ctx, !o.Offline, args, nil, nil) == nil {
+			systems = append(systems, other)
+		}
+	}
+	return systems
+}
+
+// dropFromLock takes req's entry (its line, hashes and "# via" lines) out of a uv lock and puts
+// note at its top, through a temporary file.
+func dropFromLock(file, req, note string) error {
+	text, err := readText(file)
+	if err != nil {
+		return err
+	}
+	out := []string{note}
+	dropping, dropped := false, false
+	for _, line := range strings.Split(text, "\n") {
+		if line != "" && line[0] != ' ' && line[0] != '\t' && line[0] != '#' {
+			dropping = normalizePin(strings.Fields(line)[0]) == req
+			dropped = dropped || dropping
+		}
+		if !dropping {
+			out = append(out, line)
+		}
+	}
+	if !dropped {
+		return fmt.Errorf("%s is not in it", req)
+	}
+	tmp := file + ".tmp"
+	if err := os.WriteFile(tmp, []byte(strings.Join(out, "\n")), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, file)
+}
