@@ -64,3 +64,36 @@ func TestPackagesForOtherSystemsLeftOut(t *testing.T) {
 		t.Errorf("Ensure = %v (%T), want the SourceBuildError of desklit-fake-c==1.0", err, err)
 	}
 }
+
+// TestOtherSystemOnly reads uv 0.13's hint: pywin32's as uv wrote it resolving a Windows freeze on
+// Linux, the others in its form.
+func TestOtherSystemOnly(t *testing.T) {
+	pywin32 := "No solution found when resolving dependencies\n  cause: Because pywin32==306 has no wheels with a matching platform tag (e.g., `manylinux_2_36_x86_64`) " +
+		"and you require pywin32==306, we can conclude that your requirements are unsatisfiable.\n\nhint: Wheels are available for `pywin32` (v306) on the following platforms: `win32`, `win_amd64`, `win_arm64`"
+	pyobjc := "hint: Wheels are available for `PyObjC-Core` (v10.1) on the following platform: `macosx_10_9_universal2`"
+	both := "hint: Wheels are available for `uvloop` (v0.19.0) on the following platforms: `macosx_10_9_x86_64`, `manylinux_2_17_x86_64`"
+	glibc := "hint: Wheels are available for `polars` (v1.0) on the following platform: `manylinux_2_28_x86_64`"
+	for _, tt := range []struct {
+		text, goos           string
+		req, marker, systems string
+	}{
+		{pywin32, "linux", "pywin32==306", `sys_platform == "win32"`, "Windows"},
+		{pywin32, "darwin", "pywin32==306", `sys_platform == "win32"`, "Windows"},
+		{pywin32, "windows", "", "", ""},
+		{pyobjc, "windows", "pyobjc-core==10.1", `sys_platform == "darwin"`, "macOS"},
+		{both, "windows", "uvloop==0.19.0", `sys_platform == "darwin" or sys_platform == "linux"`, "macOS and Linux"},
+		{glibc, "linux", "", "", ""}, // a wheel for Linux, for a newer glibc: not another system's
+		{"Because you require pandas==2.2.3 and streamlit==1.51.0 depends on pandas<2.2", "linux", "", "", ""},
+	} {
+		err := &uvError{lines: strings.Split(tt.text, "\n")}
+		req, marker, systems, ok := otherSystemOnly(err, tt.goos)
+		if req != tt.req || marker != tt.marker || systems != tt.systems || ok != (tt.req != "") {
+			t.Errorf("otherSystemOnly(%.40q, %s) = %q, %q, %q, %v; want %q, %q, %q", tt.text, tt.goos, req, marker, systems, ok, tt.req, tt.marker, tt.systems)
+		}
+		if re := (&ResolveError{Explanation: err.Error()}); tt.req != "" {
+			if r, _, _, _ := otherSystemOnly(re, tt.goos); r != tt.req {
+				t.Errorf("from a ResolveError: %q, want %q", r, tt.req)
+			}
+		}
+	}
+}
