@@ -14,9 +14,11 @@ import (
 
 // The lock of a project whose requirements install packages of its own folder ("-e ." of
 // cookiecutter-data-science's requirements.txt, "./libs/shared", a wheel file) names them by
-// absolute file: URL (pyruntime writes them so). A package cannot carry the path, and the colleague's
-// computer has neither the folder's build tools nor the network: each is built here into a wheel
-// (not editable: a package installs a release) and pinned with its hash in place of the path.
+// absolute file: URL (pyruntime writes them so); one installed from a repository or an archive
+// names its URL ("lib @ git+https://…@<commit>"). A package cannot carry the path, and the
+// colleague's computer has neither the folder, Git, the build tools nor the network: each is
+// built here into a wheel (not editable: a package installs a release) and pinned with its hash
+// in place of the path or URL.
 
 // localPackages replaces the lock's local path requirements with pins of their wheels, built
 // into a folder of w.cache; it returns the lock and that folder ("" when the lock has none).
@@ -28,7 +30,11 @@ func (w wheelSource) localPackages(ctx context.Context, lock []byte, p pyruntime
 	built := false
 	for i := 0; i < len(lines); i++ {
 		path, rest, ok := pyruntime.LocalRequirement(lines[i])
+		remote := false
 		if !ok {
+			path, rest, remote = pyruntime.RemoteRequirement(lines[i])
+		}
+		if !ok && !remote {
 			out = append(out, lines[i])
 			continue
 		}
@@ -44,7 +50,7 @@ func (w wheelSource) localPackages(ctx context.Context, lock []byte, p pyruntime
 			}
 			built = true
 		}
-		pin, err := w.localWheel(ctx, path, p, dir)
+		pin, err := w.localWheel(ctx, path, remote, p, dir)
 		if err != nil {
 			return nil, "", err
 		}
@@ -61,10 +67,15 @@ func (w wheelSource) localPackages(ctx context.Context, lock []byte, p pyruntime
 }
 
 // localWheel puts the wheel of path (a wheel file, or a project folder built with pip, without
-// its dependencies: the lock has them) into dir and returns its pin.
-func (w wheelSource) localWheel(ctx context.Context, path string, p pyruntime.Platform, dir string) (pyruntime.Pin, error) {
+// its dependencies: the lock has them; remote, a URL pip fetches and builds) into dir and returns
+// its pin.
+func (w wheelSource) localWheel(ctx context.Context, path string, remote bool, p pyruntime.Platform, dir string) (pyruntime.Pin, error) {
 	var wheel string
-	if strings.HasSuffix(path, ".whl") {
+	from := "the project's package in " + path + " (its requirements install it from that folder)"
+	if remote {
+		from = path + " (the project's requirements install it from there)"
+	}
+	if strings.HasSuffix(path, ".whl") && !remote {
 		wheel = filepath.Join(dir, filepath.Base(path))
 		if err := copyFile(path, wheel); err != nil {
 			return pyruntime.Pin{}, err
@@ -81,8 +92,7 @@ func (w wheelSource) localWheel(ctx context.Context, path string, p pyruntime.Pl
 		}
 		entries, _ := os.ReadDir(tmp)
 		if err != nil || len(entries) != 1 {
-			return pyruntime.Pin{}, fmt.Errorf("the project's package in %s did not build into a wheel (its requirements install it from that folder): %s",
-				path, lastLines(out, 8))
+			return pyruntime.Pin{}, fmt.Errorf("%s did not build into a wheel: %s", from, lastLines(out, 8))
 		}
 		wheel = filepath.Join(dir, entries[0].Name())
 		if err := os.Rename(filepath.Join(tmp, entries[0].Name()), wheel); err != nil {
@@ -95,7 +105,7 @@ func (w wheelSource) localWheel(ctx context.Context, path string, p pyruntime.Pl
 	}
 	if !p.WheelFits(filepath.Base(wheel), pin) || !strings.HasSuffix(wheel, "-none-any.whl") && p != w.host {
 		return pyruntime.Pin{}, &NoWheelError{Package: pin.Name + "==" + pin.Version, Platform: p,
-			Detail: fmt.Sprintf("the project's package in %s builds a wheel for %s only (%s): build it on a %s system and put it in the project's wheels/ folder", path, w.host, filepath.Base(wheel), p)}
+			Detail: fmt.Sprintf("%s builds a wheel for %s only (%s): build it on a %s system and put it in the project's wheels/ folder", from, w.host, filepath.Base(wheel), p)}
 	}
 	data, err := os.ReadFile(wheel)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -123,20 +124,28 @@ func TestLocalPackages(t *testing.T) {
 	f := newFixture(t)
 	testutil.PythonProject(t, f.proj, "sales-tools", "0.3", "py3-none-any", "own package")
 	testutil.PythonProject(t, filepath.Join(f.proj, "libs", "shared"), "shared-lib", "0.1", "py3-none-any", "shared")
-	write(t, filepath.Join(f.proj, "requirements.txt"), "-e ./\n./libs/shared\n")
+	// A package from a Git repository: the colleague has neither Git nor the repository.
+	repo := t.TempDir()
+	testutil.PythonProject(t, repo, "git-lib", "0.2", "py3-none-any", "from git")
+	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-qm", "first"}} {
+		if out, err := exec.Command("git", append([]string{"-C", repo}, args...)...).CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	write(t, filepath.Join(f.proj, "requirements.txt"), "-e ./\n./libs/shared\ngit-lib @ "+"git+"+pyruntime.FileURL(repo)+"\n")
 	var log bytes.Buffer
 	f.o.Log = &log
 	rep, err := Build(context.Background(), f.o)
 	if err != nil {
 		t.Fatalf("Build: %v\n%s", err, log.String())
 	}
-	if rep.Wheels["linux"] != 4 {
-		t.Errorf("wheels %v, want 4 (streamlit, requests and the two of the project)", rep.Wheels)
+	if rep.Wheels["linux"] != 5 {
+		t.Errorf("wheels %v, want 5 (streamlit, requests and the three of the project)", rep.Wheels)
 	}
 	tree := untar(t, filepath.Join(f.out, "sales-app-2.1.0-linux-amd64.tar.gz"))
 	top := "sales-app-2.1.0-linux-amd64/"
 	lock := string(tree[top+"requirements.lock.txt"])
-	for _, wheel := range []string{"sales_tools-0.3-py3-none-any.whl", "shared_lib-0.1-py3-none-any.whl"} {
+	for _, wheel := range []string{"sales_tools-0.3-py3-none-any.whl", "shared_lib-0.1-py3-none-any.whl", "git_lib-0.2-py3-none-any.whl"} {
 		data, ok := tree[top+"wheelhouse/"+wheel]
 		if !ok {
 			t.Errorf("the package lacks %s", wheel)
@@ -148,10 +157,10 @@ func TestLocalPackages(t *testing.T) {
 			t.Errorf("the package's lock does not pin %s with its wheel's hash %s:\n%s", name, sum, lock)
 		}
 	}
-	if strings.Contains(lock, f.proj) || strings.Contains(lock, "-e ") {
-		t.Errorf("the package's lock names the project's folder:\n%s", lock)
+	if strings.Contains(lock, f.proj) || strings.Contains(lock, "-e ") || strings.Contains(lock, "git+") {
+		t.Errorf("the package's lock names the project's folder or a repository:\n%s", lock)
 	}
-	if pins := pyruntime.Pins([]byte(lock), pyruntime.Platform{OS: "linux", Arch: "amd64", Python: f.o.Runtime.Python.Version}); len(pins) != 4 {
+	if pins := pyruntime.Pins([]byte(lock), pyruntime.Platform{OS: "linux", Arch: "amd64", Python: f.o.Runtime.Python.Version}); len(pins) != 5 {
 		t.Errorf("the package's lock installs %v", pins)
 	}
 }

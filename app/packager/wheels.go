@@ -207,7 +207,9 @@ func (w wheelSource) runPip(ctx context.Context, args []string) (string, error) 
 	}
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, w.python, args...)
-	cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, w.log), io.MultiWriter(&out, w.log)
+	// One writer for both: exec then writes from one goroutine at a time (pip writes to both at once).
+	both := io.MultiWriter(&out, w.log)
+	cmd.Stdout, cmd.Stderr = both, both
 	fmt.Fprintf(w.log, "$ %s %s\n", w.python, strings.Join(args, " "))
 	err := cmd.Run()
 	return out.String(), err

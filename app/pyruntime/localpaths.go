@@ -124,6 +124,19 @@ func FileURL(abs string) string {
 	return (&url.URL{Scheme: "file", Path: p}).String()
 }
 
+// RemoteRequirement reads a lock line that installs from a URL rather than an index: a
+// repository ("name @ git+https://…@<commit>", as uv locks it) or an archive ("name @
+// https://…/name-1.0-py3-none-any.whl"): the URL, and what follows it on the line (a marker).
+func RemoteRequirement(line string) (target, rest string, ok bool) {
+	target, rest = requirementTarget(line)
+	for _, scheme := range []string{"git+", "hg+", "svn+", "bzr+", "https://", "http://"} {
+		if strings.HasPrefix(target, scheme) {
+			return target, rest, true
+		}
+	}
+	return "", "", false
+}
+
 // LocalRequirement reads a lock line that installs a local path ("-e file:///…", "file:///…",
 // as absoluteLocalPaths writes them; "name @ file:///…" of a Poetry or Pipfile path): the path,
 // and what follows it on the line (a marker).

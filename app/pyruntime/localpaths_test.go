@@ -133,5 +133,20 @@ func TestLocalPathsRead(t *testing.T) {
 		if p, _, ok := LocalRequirement(line); !ok || !strings.HasPrefix(p, dir) {
 			t.Errorf("LocalRequirement(%q) = %q, %v", line, p, ok)
 		}
+		if u, _, ok := RemoteRequirement(line); ok {
+			t.Errorf("RemoteRequirement(%q) = %q: a local path", line, u)
+		}
+	}
+	// A repository or an archive, as uv locks them.
+	for line, want := range map[string]string{
+		"mock-generators @ git+https://github.com/o/r.git@12ec4ddd17bfe994913c44a4efc9eb66594d2a34": "git+https://github.com/o/r.git@12ec4ddd17bfe994913c44a4efc9eb66594d2a34",
+		"x @ https://example.org/x-1.0-py3-none-any.whl ; sys_platform == 'linux'":                  "https://example.org/x-1.0-py3-none-any.whl",
+		"pandas==2.2.3 \\":                       "",
+		"-e " + FileURL(dir):                     "",
+		"--index-url https://example.org/simple": "",
+	} {
+		if u, _, ok := RemoteRequirement(line); u != want || ok != (want != "") {
+			t.Errorf("RemoteRequirement(%q) = %q, %v; want %q", line, u, ok, want)
+		}
 	}
 }
