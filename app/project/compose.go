@@ -669,7 +669,8 @@ func loopback(argv []string) []string {
 }
 
 // rewriteHosts makes Compose's network names 127.0.0.1 in environment values: a URL's host
-// (http://backend:8000/x, postgres://u@db/x) and a value that is the name alone (API_HOST=backend).
+// (http://backend:8000/x, postgres://u@db/x), a host and port (BACKEND_HOST=backend:80) and a
+// value that is the name alone (API_HOST=backend).
 func rewriteHosts(env []string, hosts []string) []string {
 	out := slices.Clone(env)
 	for i, kv := range out {
@@ -684,6 +685,8 @@ func rewriteHosts(env []string, hosts []string) []string {
 			}
 			re := regexp.MustCompile(`(//|@)` + regexp.QuoteMeta(name) + `([:/]|$)`)
 			v = re.ReplaceAllString(v, "${1}127.0.0.1${2}")
+			hostPort := regexp.MustCompile(`^` + regexp.QuoteMeta(name) + `(:\d+)$`)
+			v = hostPort.ReplaceAllString(v, "127.0.0.1${1}")
 		}
 		out[i] = k + "=" + v
 	}

@@ -32,6 +32,8 @@ func TestCompose(t *testing.T) {
       - API_URL=http://backend:8000
       - DB_URL=postgres://app@db:5432/notes
       - WORKER_HOST=worker
+      - BACKEND_HOST=backend:8000
+      - NOT_A_HOST=backend:latest
       - FROM_THE_SHELL
     depends_on: [backend]
   api:
@@ -65,7 +67,8 @@ func TestCompose(t *testing.T) {
 	if p.Script != filepath.Join(dir, "frontend-streamlit", "app.py") || p.Compose != filepath.Join(dir, "compose.yaml") {
 		t.Fatalf("script %s, compose %q", p.Script, p.Compose)
 	}
-	wantEnv := []string{"API_URL=http://127.0.0.1:8000", "DB_URL=postgres://app@127.0.0.1:5432/notes", "WORKER_HOST=127.0.0.1"}
+	wantEnv := []string{"API_URL=http://127.0.0.1:8000", "DB_URL=postgres://app@127.0.0.1:5432/notes", "WORKER_HOST=127.0.0.1",
+		"BACKEND_HOST=127.0.0.1:8000", "NOT_A_HOST=backend:latest"}
 	if !slices.Equal(p.AppEnv, wantEnv) {
 		t.Errorf("the app's environment %q, want %q", p.AppEnv, wantEnv)
 	}
