@@ -3,6 +3,7 @@ package pyruntime
 import (
 	_ "embed"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,10 +57,12 @@ func supersededAt(v string) time.Time {
 // asOf is the moment to resolve the project's requirements as of (zero: today): when the newest
 // Streamlit they allow — an exact pin, a range (streamlit~=1.22.0, >=1.20,<1.30), the release
 // before one that removed names of st.* the app uses — is older than Desklit's own, the moment
-// the next release came out; and only when some requirement is left free (a complete freeze pins
-// everything already, a lock — poetry.lock, Pipfile.lock — too). exact are the other packages
-// the project pins exactly, which the moment does not hold back (a pandas pinned to a release
-// after that Streamlit's time is the project's choice).
+// the next release came out; and only when something is left free: a requirement of its own, or
+// Streamlit's dependencies, which a file that pins its top-level packages only (streamlit==1.25.0
+// alone) leaves to today (pyarrow 26 beside numpy 1: "pyarrow requires NumPy 2.0"). A complete
+// freeze pins everything already, a lock (poetry.lock, Pipfile.lock) too. exact are the other
+// packages the project pins exactly, which the moment does not hold back (a pandas pinned to a
+// release after that Streamlit's time is the project's choice).
 func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 	if o.Plain || o.Offline || len(o.Source.Constraints) > 0 {
 		return time.Time{}, nil
@@ -82,6 +85,7 @@ func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 	if o.capsStreamlit(project) {
 		specs, named = append(specs, "<"+o.Source.StreamlitBefore), true
 	}
+	free = free || !freezesStreamlitStack(exact)
 	if !named || !free {
 		return time.Time{}, nil
 	}
@@ -93,6 +97,22 @@ func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 		return time.Time{}, nil
 	}
 	return supersededAt(newest), exact
+}
+
+// streamlitStack are dependencies of every Streamlit that a `pip freeze` of its environment
+// pins; a file that pins most of them is such a freeze.
+var streamlitStack = []string{"numpy", "pandas", "pyarrow", "altair", "protobuf", "tornado"}
+
+// freezesStreamlitStack reports whether the exact pins (normalised names) hold most of
+// streamlitStack.
+func freezesStreamlitStack(exact []string) bool {
+	n := 0
+	for _, name := range streamlitStack {
+		if slices.Contains(exact, name) {
+			n++
+		}
+	}
+	return 2*n > len(streamlitStack)
 }
 
 // streamlitSpecs are the version specifiers of the project's streamlit requirements (none for a

@@ -150,7 +150,7 @@ func TestOnlineButUnreachable(t *testing.T) {
 // upload, for 1.20.0): the free requirements get the releases of its time, not today's (which
 // broke such an app: numpy 2 under pandas 1.5), while what it pins exactly is had whenever it
 // was released. A range that only newer releases meet is resolved as of today, and so is a
-// complete freeze.
+// complete freeze (one that pins Streamlit's own dependencies).
 func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testPython(t))
@@ -165,6 +165,9 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 	makeFailingSdist(t, ix.dir, "desklit-fake-e", "1.0", true)
 	ix.uploaded["desklit_fake_e-1.0.tar.gz"] = day("2023-01-01")
 	ix.upload(t, "desklit-fake-e", "2.0", "e2", day("2024-06-01"))
+	for _, pkg := range []string{"numpy", "pandas", "pyarrow", "altair"} { // what a freeze of Streamlit's environment pins
+		ix.upload(t, pkg, "1.0", pkg, day("2023-01-01"))
+	}
 	if at := supersededAt("1.20.0"); !at.Equal(time.Date(2023, 4, 6, 18, 59, 51, 0, time.UTC)) {
 		t.Fatalf("supersededAt(1.20.0) = %v, want 1.21.0's upload", at)
 	}
@@ -188,7 +191,13 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 		// The releases of that time have no wheel for this Python (pandas 1.4 for 3.11): as of
 		// today, where they do.
 		{"no wheel of that time", "streamlit==1.20.0\ndesklit-fake-e\n", []string{"desklit-fake-e==2.0"}, true, false, ""},
-		{"a complete freeze", "streamlit==1.20.0\ndesklit-fake-a==3.0\nrequests==2.34.2\n", []string{"desklit-fake-a==3.0", "requests==2.34.2"}, false, false, ""},
+		// Its own packages pinned, Streamlit's dependencies not (streamlit==1.25.0 alone): they
+		// are of its time; an exact pin with no wheel, only a source (psycopg2==2.9.6), is built.
+		{"its own packages pinned", "streamlit==1.20.0\ndesklit-fake-a==3.0\n", []string{"streamlit==1.20.0", "desklit-fake-a==3.0", "requests==2.28.2"}, true, true, ""},
+		{"an exact pin with only a source", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-e==1.0\n",
+			[]string{"desklit-fake-a==1.0", "desklit-fake-e==1.0", "requests==2.28.2"}, true, true, ""},
+		{"a complete freeze", "streamlit==1.20.0\nnumpy==1.0\npandas==1.0\npyarrow==1.0\naltair==1.0\ndesklit-fake-a==3.0\nrequests==2.34.2\n",
+			[]string{"desklit-fake-a==3.0", "requests==2.34.2", "numpy==1.0"}, false, false, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			o := f.opts

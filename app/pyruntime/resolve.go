@@ -270,30 +270,8 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	if err := os.WriteFile(out, []byte(seedPin), 0o644); err != nil {
 		return err
 	}
-	if day, exact := o.asOf(project); !day.IsZero() {
-		// From the index alone: the local wheel folders carry no upload times, and uv would
-		// take today's numpy from them.
-		stamp := day.UTC().Format(time.RFC3339)
-		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " as of " + day.UTC().Format("2 January 2006") + why})
-		// Wheels only: the releases of that time may have none for this Python (pandas 1.4 for
-		// 3.11), and a resolution that needs a build is not worth the try.
-		args := append(slices.Clone(compile), "--exclude-newer", stamp, "--only-binary", ":all:")
-		now := time.Now().UTC().Format(time.RFC3339)
-		for _, name := range exact {
-			args = append(args, "--exclude-newer-package", name+"="+now)
-		}
-		notes, err := o.leavingOut(ctx, tmp, func(extra []string) error {
-			return o.runUV(ctx, true, slices.Concat(args, extra, inputs), nil, nil)
-		})
-		if err == nil || ctx.Err() != nil {
-			if err == nil {
-				o.logger().Info("resolved as of the project's Streamlit", "project", o.name(), "exclude_newer", stamp)
-				err = prependLines(out, notes)
-			}
-			return err
-		}
-		o.logger().Warn("the dependencies could not be resolved as of the project's Streamlit: resolving them as of today",
-			"project", o.name(), "exclude_newer", stamp, "err", err)
+	if done, err := o.resolveAsOf(ctx, tmp, out, compile, inputs, project, why); done {
+		return err
 	}
 	if src.Base != "" {
 		// Desklit's own stack, whose wheels are bundled.
@@ -313,6 +291,46 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		return err
 	}
 	return prependLines(out, notes)
+}
+
+// resolveAsOf resolves the project as of its Streamlit's time (asOf) into out, from the index,
+// with wheels only (the releases of that time may have none for this Python, pandas 1.4 for 3.11,
+// and a resolution that needs a build is not worth the try), but for the project's exact pins
+// that have no wheel here, which are built from their source as they would be today
+// (psycopg2==2.9.6). done is false when it did not apply or did not succeed: then as of today.
+func (o Options) resolveAsOf(ctx context.Context, tmp, out string, compile, inputs []string, project reqFile, why string) (done bool, err error) {
+	day, exact := o.asOf(project)
+	if day.IsZero() {
+		return false, nil
+	}
+	stamp := day.UTC().Format(time.RFC3339)
+	o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " as of " + day.UTC().Format("2 January 2006") + why})
+	args := append(slices.Clone(compile), "--exclude-newer", stamp, "--only-binary", ":all:")
+	now := time.Now().UTC().Format(time.RFC3339)
+	for _, name := range exact {
+		args = append(args, "--exclude-newer-package", name+"="+now)
+	}
+	var built []string
+	for {
+		notes, err := o.leavingOut(ctx, tmp, func(extra []string) error {
+			return o.runUV(ctx, true, slices.Concat(args, extra, inputs), nil, nil)
+		})
+		if err == nil {
+			o.logger().Info("resolved as of the project's Streamlit", "project", o.name(), "exclude_newer", stamp, "from_source", built)
+			return true, prependLines(out, notes)
+		}
+		if ctx.Err() != nil {
+			return true, err
+		}
+		if pkg := readUV(err).sourceOnly; slices.Contains(exact, pkg) && !slices.Contains(built, pkg) {
+			built = append(built, pkg)
+			args = append(args, "--no-binary", pkg)
+			continue
+		}
+		o.logger().Warn("the dependencies could not be resolved as of the project's Streamlit: resolving them as of today",
+			"project", o.name(), "exclude_newer", stamp, "err", err)
+		return false, nil
+	}
 }
 
 // prependLines puts lines (comments) at the top of the file.
