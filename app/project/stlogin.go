@@ -31,6 +31,7 @@ const (
 
 var (
 	streamlitAliasRE = regexp.MustCompile(`^\s*import\s+streamlit(?:\s+as\s+([A-Za-z_]\w*))?\s*(?:#.*)?$`)
+	desklitAuthRE    = regexp.MustCompile(`^\s*(?:import|from)\s+desklit_auth\b`)
 	secretsExampleRE = regexp.MustCompile(`(?i)^secrets.*\.(toml|example|sample|template|dist)$`)
 )
 
@@ -42,6 +43,13 @@ func (p *Project) StLoginShape() (*StLogin, error) {
 		return p.StLogin, nil
 	}
 	return stLoginUse(p.RunDir())
+}
+
+// UsesDesklitAuth reports whether the app's code imports desklit_auth (Desklit's sign-in component
+// and authenticated session, which read the launch secret from the page's address).
+func (p *Project) UsesDesklitAuth() (bool, error) {
+	code, err := scanCode(p.RunDir())
+	return code.desklitAuth, err
 }
 
 // stLoginUse returns the shape of the [auth] the app's code needs when it calls st.login
@@ -68,11 +76,12 @@ func stLoginUse(dir string) (*StLogin, error) {
 }
 
 // codeUse is what the app's Python files ask of Streamlit: st.login (and the providers its calls
-// name with a literal), and the names of st.* they use.
+// name with a literal), and the names of st.* they use; and whether they import desklit_auth.
 type codeUse struct {
-	login     bool
-	providers []string
-	names     []string // st.NAME, sorted, each once
+	login       bool
+	providers   []string
+	names       []string // st.NAME, sorted, each once
+	desklitAuth bool
 }
 
 // scanCode reads the Python files under dir (bounded by stLoginScan's limits) for codeUse.
@@ -99,7 +108,7 @@ func scanCode(dir string) (codeUse, error) {
 			return filepath.SkipAll
 		}
 		f := fileUse(path)
-		use.login = use.login || f.login
+		use.login, use.desklitAuth = use.login || f.login, use.desklitAuth || f.desklitAuth
 		use.providers = append(use.providers, f.providers...)
 		use.names = append(use.names, f.names...)
 		return nil
@@ -146,6 +155,7 @@ func fileUse(file string) codeUse {
 	sc.Buffer(make([]byte, 64*1024), stLoginMaxSize)
 	for sc.Scan() {
 		line := sc.Text()
+		use.desklitAuth = use.desklitAuth || desklitAuthRE.MatchString(line)
 		if m := streamlitAliasRE.FindStringSubmatch(line); m != nil {
 			aliases[cmp.Or(m[1], "streamlit")] = true
 		}

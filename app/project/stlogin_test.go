@@ -73,3 +73,25 @@ func TestStLoginShape(t *testing.T) {
 		t.Fatalf("MergeProviders = %v", got)
 	}
 }
+
+// The launch secret goes into the page's address only for an app that reads it: one whose code
+// imports desklit_auth (in any file, in either form), not one that merely names it.
+func TestUsesDesklitAuth(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		files map[string]string
+		want  bool
+	}{
+		{map[string]string{"app.py": "import streamlit as st\nimport desklit_auth as auth\nauth.sign_in()\n"}, true},
+		{map[string]string{"app.py": "import streamlit as st\n", "pages/api.py": "from desklit_auth import authed_session\n"}, true},
+		{map[string]string{"app.py": "import streamlit as st\n", "lib/calls.py": "    from desklit_auth.http import AuthSession\n"}, true},
+		{map[string]string{"app.py": "import streamlit as st\n# import desklit_auth later\nst.write('desklit_auth')\n"}, false},
+		{map[string]string{"app.py": "import desklit_authx\n", ".venv/lib/x.py": "import desklit_auth\n", "env/pyvenv.cfg": "home = /usr\n"}, false},
+	} {
+		dir := tree(t, tt.files)
+		p := &Project{Dir: dir, WorkDir: dir}
+		if got, err := p.UsesDesklitAuth(); err != nil || got != tt.want {
+			t.Errorf("UsesDesklitAuth(%v) = %v, %v; want %v", tt.files, got, err, tt.want)
+		}
+	}
+}

@@ -144,6 +144,14 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 			return supervisor.Spec{}, err
 		}
 	}
+	plain := false
+	if p != nil && !slices.Contains(argv, "desklit_auth.stlogin") {
+		uses, err := p.UsesDesklitAuth()
+		plain = err == nil && !uses
+	}
+	s.mu.Lock()
+	s.plainPage = plain
+	s.mu.Unlock()
 	if s.o.Single {
 		// A packaged app is its user's, not its developer's: Streamlit's viewer toolbar (no
 		// Deploy button, no developer options; a Streamlit before 1.22 has no such option and

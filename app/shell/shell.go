@@ -83,6 +83,9 @@ type Shell struct {
 	// streamlitPorts are the Streamlit, component and API ports the Streamlit service was last
 	// made for: its page and its environment name them.
 	streamlitPorts [3]int
+	// plainPage: the running app reads no launch secret (neither desklit_auth nor st.login
+	// through Desklit), so its page's address carries none (streamlitSpec decides).
+	plainPage bool
 	// The project's own services: the ports planned for the project (svcPlan), the set that runs
 	// (svcRunning) and the guards in front of those with protect = "bearer".
 	svcPlan    *serviceSet
@@ -140,8 +143,16 @@ func (s *Shell) StoreStatus() keyringstore.Status {
 func (s *Shell) Config() *config.Config { return s.cfg }
 
 // StreamlitURL is the page to open: it carries the per-launch secret, which lets that page (and
-// only a page opened with it) read the session through the component.
+// only a page opened with it) read the session through the component, or st.user through
+// Desklit. An app that reads neither gets its plain address: a secret it never takes out of the
+// address would stay in it (the browser's history, a copied link).
 func (s *Shell) StreamlitURL() string {
+	s.mu.Lock()
+	plain := s.plainPage
+	s.mu.Unlock()
+	if plain {
+		return s.cfg.StreamlitURL() + "/"
+	}
 	return s.cfg.StreamlitURL() + "/?desklit_token=" + url.QueryEscape(s.launchSecret)
 }
 

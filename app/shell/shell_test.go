@@ -221,10 +221,19 @@ func TestOpenProjectRestartsOnlyStreamlit(t *testing.T) {
 	before := h.pids()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
+	// The demo reads the launch secret (desklit_auth): its address carries it.
+	withSecret := h.opts.Config.StreamlitURL() + "/?desklit_token="
+	if u := h.sh.StreamlitURL(); !strings.HasPrefix(u, withSecret) {
+		t.Errorf("the demo's address %q has no launch secret", u)
+	}
 
 	data := repo("test", "projects", "data-and-secrets")
 	if err := h.sh.OpenProject(ctx, data); err != nil {
 		t.Fatalf("OpenProject: %v\n%s", err, h.logs())
+	}
+	// An app that reads no launch secret gets its plain address: nothing would take it out.
+	if u := h.sh.StreamlitURL(); u != h.opts.Config.StreamlitURL()+"/" {
+		t.Errorf("the address of an app without desklit_auth is %q, want the plain one", u)
 	}
 	after := h.pids()
 	if after["api"] != before["api"] || after["component"] != before["component"] {
@@ -272,6 +281,9 @@ func TestOpenProjectRestartsOnlyStreamlit(t *testing.T) {
 	}
 	if h.sh.Project() != nil || h.sh.AppName() != shell.DemoName {
 		t.Errorf("after the switch back: %v %q", h.sh.Project(), h.sh.AppName())
+	}
+	if u := h.sh.StreamlitURL(); !strings.HasPrefix(u, withSecret) {
+		t.Errorf("back on the demo, its address %q has no launch secret", u)
 	}
 	recent := project.ReadRecent(h.paths.State)
 	if len(recent) != 1 || recent[0].Path != data {

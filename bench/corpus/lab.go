@@ -80,7 +80,9 @@ func (l *lab) env(extra ...string) []string {
 		"UV_CACHE_DIR=" + filepath.Join(l.cache, "xdg-cache", "desklit", "uv")}, extra...)...)
 }
 
-var urlRE = regexp.MustCompile(`http://127\.0\.0\.1:\d+/\?desklit_token=[\w%-]+`)
+// urlRE is the app's address, on the line after "Open the app at:" (with the launch secret for an
+// app that reads it).
+var urlRE = regexp.MustCompile(`^\s+(http://127\.0\.0\.1:\d+/(?:\?desklit_token=[\w%-]+)?)$`)
 
 // launch: `desklit run target` with its state under home, until the page shows text; and until
 // it printed the URL.
@@ -104,9 +106,12 @@ func (l *lab) launch(ctx context.Context, home, target, text string) (visible, u
 	defer stop(cmd)
 	var url string
 	var log strings.Builder
-	for sc := bufio.NewScanner(out); url == "" && sc.Scan(); {
+	for sc, next := bufio.NewScanner(out), false; url == "" && sc.Scan(); {
 		log.WriteString(sc.Text() + "\n")
-		url = urlRE.FindString(sc.Text())
+		if m := urlRE.FindStringSubmatch(sc.Text()); next && m != nil {
+			url = m[1]
+		}
+		next = strings.Contains(sc.Text(), "Open the app at:")
 	}
 	if url == "" {
 		return 0, 0, fmt.Errorf("desklit run printed no URL:\n%s", log.String())

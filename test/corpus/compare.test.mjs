@@ -11,7 +11,7 @@ import { launchChromium } from "../e2e/browser.mjs";
 import { open, settled, consoleErrors } from "./page.mjs";
 
 const name = process.env.CORPUS_NAME;
-const desklitURL = process.env.DESKLIT_URL; // http://127.0.0.1:PORT/?desklit_token=…
+const desklitURL = process.env.DESKLIT_URL; // http://127.0.0.1:PORT/ (with ?desklit_token=… for an app that reads it)
 const bareURL = process.env.BARE_URL;
 // CORPUS_PAGES: "PATH=TEXT;…", the app's pages with the text each draws last ("/" first).
 const pages = (process.env.CORPUS_PAGES || "").split(";").filter(Boolean).map((p) => p.split("="));

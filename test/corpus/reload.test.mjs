@@ -40,7 +40,7 @@ async function desklit(work, project) {
   child.log = () => log;
   const url = await waitFor(() => {
     if (child.exitCode !== null) throw new Error(`desklit run exited:\n${log}`);
-    return log.match(/http:\/\/127\.0\.0\.1:\d+\/\?desklit_token=[\w%-]+/)?.[0];
+    return log.match(/Open the app at:\s+(http:\/\/127\.0\.0\.1:\d+\/(\?desklit_token=[\w%-]+)?)/)?.[1];
   }, "desklit run to print its URL", 600000);
   return { child, url };
 }

@@ -147,7 +147,7 @@ run_case() {
     echo "corpus: $name: desklit run did not become ready:"; tail -40 "$log"; stop "$dpid"; stop "$bpid"; return 1
   fi
   printf 'corpus: %-22s desklit run ready in %5.1f s\n' "$name" "$(awk "BEGIN { print $(date +%s.%N) - $start }")"
-  url=$(grep -o 'http://127.0.0.1:[0-9]*/?desklit_token=[A-Za-z0-9_%-]*' "$log" | head -1)
+  url=$(grep -A1 'Open the app at:' "$log" | grep -oE 'http://127\.0\.0\.1:[0-9]+/(\?desklit_token=[A-Za-z0-9_%-]+)?' | head -1) # the secret: only for an app that reads it
   for _ in $(seq 1 240); do # (/healthz: Streamlit before 1.18)
     curl -fs "http://127.0.0.1:$bare_port/_stcore/health" >/dev/null || curl -fs "http://127.0.0.1:$bare_port/healthz" >/dev/null && break
     sleep 0.25

@@ -37,7 +37,7 @@ run_case() {
     sleep 0.5
   done
   grep -q "Desklit is running" "$log" || { echo "e2e: desklit run $* did not become ready:"; cat "$log"; kill -TERM "$pid"; return 1; }
-  url=$(grep -o 'http://127.0.0.1:[0-9]*/?desklit_token=[A-Za-z0-9_%-]*' "$log" | head -1)
+  url=$(grep -A1 'Open the app at:' "$log" | grep -oE 'http://127\.0\.0\.1:[0-9]+/(\?desklit_token=[A-Za-z0-9_%-]+)?' | head -1) # the secret: only for an app that reads it
   kids=$(descendants "$pid")
   DESKLIT_URL="$url" node --test "$here/$test" || status=$?
   kill -TERM "$pid"

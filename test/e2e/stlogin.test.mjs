@@ -47,6 +47,8 @@ test("st.login app: Desklit's page and a plain browser page share Desklit's one 
     await logIn(page).waitFor({ timeout: 30000 });
   }
   await page.screenshot({ path: `${shots}/e2e-stlogin-1-signed-out.png` });
+  // The first run took the launch secret out of the page's address; the session keeps it.
+  await waitFor(() => !page.url().includes("desklit_token"), "the launch secret out of the address");
   writeFileSync(urlFile, "");
   await logIn(page).click({ noWaitAfter: true });
   await signInAtIdP(ctx, await waitFor(() => openedURLs()[0], "the authorize URL Desklit opened"));
@@ -78,12 +80,13 @@ test("st.login app: Desklit's page and a plain browser page share Desklit's one 
   await plain.getByText(signedIn).waitFor({ timeout: 30000 });
 
   // Desklit's page follows on its next run; st.logout on the plain page (Streamlit's own, through
-  // the broker's end-session endpoint) signs Desklit out there too.
-  await page.reload();
+  // the broker's end-session endpoint) signs Desklit out there too. (Its address lost the launch
+  // secret at the first run: it is opened again with the launch link, as the window reloads.)
+  await page.goto(appURL);
   await page.getByText(signedIn).waitFor({ timeout: 60000 });
   await logOut(plain).click();
   await logIn(plain).waitFor({ timeout: 30000 });
-  await page.reload();
+  await page.goto(appURL);
   await logIn(page).waitFor({ timeout: 60000 });
   await other.close();
   await ctx.close();

@@ -164,6 +164,7 @@ def install() -> bool:
         ctx = get_script_run_ctx()
         key = ctx.session_id if ctx is not None else ""
         if launch_page(ctx, launch_secret):
+            _take_secret_out_of_address()
             return direct(issuer, _client_secret(), key, _exposed_tokens())
         return current(original(), issuer, _client_secret(), key)
 
@@ -199,6 +200,20 @@ def install() -> bool:
     for module in (user_info, streamlit):
         module.login, module.logout = desklit_login, desklit_logout
     return True
+
+
+def _take_secret_out_of_address() -> None:
+    """Removes the launch secret from the page's address (Streamlit rewrites it with the History
+    API), as desklit_auth.launch_token() does for its apps: the session is remembered as
+    Desklit's (launch_page), and an address that kept the secret could carry it into the
+    browser's history or a copied link."""
+    import streamlit
+
+    try:
+        if "desklit_token" in streamlit.query_params:
+            del streamlit.query_params["desklit_token"]
+    except Exception:  # noqa: BLE001 - outside a script run there is no address to change
+        pass
 
 
 def _rerun() -> None:
