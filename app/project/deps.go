@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -39,7 +40,8 @@ func (d Deps) Source(base string) pyruntime.Source {
 		return pyruntime.Source{Kind: pyruntime.SourcePyproject, File: d.File, Requirements: d.Requirements,
 			Constraints: d.Constraints, Base: base}
 	}
-	return pyruntime.Source{Kind: d.Kind, File: d.File, Requirements: d.Requirements, Constraints: d.Constraints, Base: base}
+	return pyruntime.Source{Kind: d.Kind, File: d.File, Requirements: d.Requirements, Constraints: d.Constraints, Base: base,
+		Package: d.Package}
 }
 
 // Deps is a project's dependency source.
@@ -61,16 +63,26 @@ type Deps struct {
 	LeftOut []string
 	// RequiresPython is pyproject.toml's requires-python, when it has one.
 	RequiresPython string
+	// Package is the project's name when it is a member of a uv workspace (DepsUVLock, File the
+	// workspace's uv.lock).
+	Package string
 }
 
 type pyproject struct {
 	Project struct {
+		Name                 string              `toml:"name"`
 		Dependencies         *[]string           `toml:"dependencies"`
 		OptionalDependencies map[string][]string `toml:"optional-dependencies"`
 		RequiresPython       string              `toml:"requires-python"`
 	} `toml:"project"`
 	Tool struct {
 		Poetry *poetryTool `toml:"poetry"`
+		UV     struct {
+			Workspace *struct {
+				Members []string `toml:"members"`
+				Exclude []string `toml:"exclude"`
+			} `toml:"workspace"`
+		} `toml:"uv"`
 	} `toml:"tool"`
 }
 
@@ -139,9 +151,17 @@ func findDeps(dir string) (Deps, error) {
 		return d, err
 	}
 	conda := condaFile(dir)
+	workspace := ""
+	if pp != nil && pp.Project.Name != "" && !isFile(filepath.Join(dir, "uv.lock")) {
+		workspace = uvWorkspace(dir)
+	}
 	switch {
 	case pp != nil && isFile(filepath.Join(dir, "uv.lock")):
 		d.Kind, d.File = DepsUVLock, filepath.Join(dir, "uv.lock")
+	case workspace != "":
+		// A member of a uv workspace: the workspace's lock pins it, and its sources (another
+		// member, `common = { workspace = true }`) are the workspace's, not the index's.
+		d.Kind, d.File, d.Package = DepsUVLock, filepath.Join(workspace, "uv.lock"), pp.Project.Name
 	case pp != nil && pp.Project.Dependencies != nil:
 		d.Kind, d.File, d.Requirements = DepsPyproject, pyprojectFile, pp.requirements()
 	case isFile(filepath.Join(dir, "requirements.txt")):
@@ -251,4 +271,36 @@ func (d Deps) inputFiles() []string {
 		return []string{d.File}
 	}
 	return nil
+}
+
+// uvWorkspace is the root of the uv workspace dir is a member of: the nearest folder above it
+// whose pyproject.toml has [tool.uv.workspace] and which has a uv.lock, when the workspace's
+// members (globs relative to it) take dir in and its exclude leaves it; "" otherwise.
+func uvWorkspace(dir string) string {
+	for up, i := filepath.Dir(dir), 0; i < 4 && !isHome(up) && filepath.Dir(up) != up; up, i = filepath.Dir(up), i+1 {
+		data, err := os.ReadFile(filepath.Join(up, "pyproject.toml"))
+		if err != nil {
+			continue
+		}
+		var pp pyproject
+		if toml.Unmarshal(data, &pp) != nil || pp.Tool.UV.Workspace == nil {
+			continue
+		}
+		rel, err := filepath.Rel(up, dir)
+		if err != nil || !isFile(filepath.Join(up, "uv.lock")) {
+			return ""
+		}
+		rel = filepath.ToSlash(rel)
+		matches := func(globs []string) bool {
+			return slices.ContainsFunc(globs, func(g string) bool {
+				ok, _ := path.Match(strings.TrimSuffix(strings.TrimPrefix(g, "./"), "/"), rel)
+				return ok
+			})
+		}
+		if matches(pp.Tool.UV.Workspace.Members) && !matches(pp.Tool.UV.Workspace.Exclude) {
+			return up
+		}
+		return ""
+	}
+	return ""
 }

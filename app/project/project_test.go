@@ -182,6 +182,34 @@ func TestDependencies(t *testing.T) {
 			}
 		})
 	}
+	// A member of a uv workspace: the workspace's uv.lock, for its package; a folder the
+	// workspace leaves out, or one with no lock at its root, reads its own pyproject.toml.
+	root := "[project]\nname = \"platform\"\nversion = \"0.1.0\"\ndependencies = []\n\n" +
+		"[tool.uv.workspace]\nmembers = [\"apps/*\", \"./common/\"]\nexclude = [\"apps/legacy\"]\n"
+	member := "[project]\nname = \"Dashboard\"\nversion = \"0.1.0\"\ndependencies = [\"streamlit\", \"common\"]\n\n[tool.uv.sources]\ncommon = { workspace = true }\n"
+	ws := tree(t, map[string]string{"pyproject.toml": root, "uv.lock": "", "apps/dashboard/pyproject.toml": member, "apps/dashboard/app.py": "",
+		"apps/legacy/pyproject.toml": member, "apps/legacy/app.py": "", "common/pyproject.toml": member, "common/app.py": ""})
+	for dir, want := range map[string]Deps{
+		"apps/dashboard": {Kind: DepsUVLock, File: filepath.Join(ws, "uv.lock"), Package: "Dashboard"},
+		"common":         {Kind: DepsUVLock, File: filepath.Join(ws, "uv.lock"), Package: "Dashboard"},
+		"apps/legacy":    {Kind: DepsPyproject, File: filepath.Join(ws, "apps", "legacy", "pyproject.toml")},
+	} {
+		p, err := Load(filepath.Join(ws, dir))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Deps.Kind != want.Kind || p.Deps.File != want.File || p.Deps.Package != want.Package {
+			t.Errorf("%s: deps %s %s %q, want %s %s %q", dir, p.Deps.Kind, p.Deps.File, p.Deps.Package, want.Kind, want.File, want.Package)
+		}
+		if src := p.Deps.Source(""); src.Package != want.Package {
+			t.Errorf("%s: source package %q", dir, src.Package)
+		}
+	}
+	os.Remove(filepath.Join(ws, "uv.lock"))
+	if p, err := Load(filepath.Join(ws, "apps", "dashboard")); err != nil || p.Deps.Kind != DepsPyproject {
+		t.Errorf("a workspace with no lock: %+v, %v; want its pyproject.toml", p, err)
+	}
+
 	p, err := Load(tree(t, map[string]string{"app.py": "", "pyproject.toml": pyproject}))
 	if err != nil {
 		t.Fatal(err)

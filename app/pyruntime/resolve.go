@@ -47,6 +47,9 @@ type Source struct {
 	// Streamlit, it gets the one before, resolved as of that release (asOf).
 	StreamlitBefore string
 	StreamlitUses   []string
+	// Package is the member of a uv workspace the app is (SourceUVLock, whose File is the
+	// workspace's uv.lock): its dependencies are exported, the other members it names included.
+	Package string
 	// Root is the folder the project was opened at, when File is a requirements file: relative
 	// local paths ("-e ./") of a file below it are read from there when they name what is there
 	// (pathsDir).
@@ -162,6 +165,9 @@ func (o Options) lockKey() (string, error) {
 		files = files[1:]
 	case SourceUVLock:
 		files = append(files, filepath.Join(o.Source.dir(), "pyproject.toml"))
+		if o.Source.Package != "" {
+			fmt.Fprintf(h, "package %s\x00", o.Source.Package)
+		}
 	case SourceRequirements:
 		// The files it includes (-r, -c) decide the lock too.
 		req, err := readRequirements(o.Source.File)
@@ -210,6 +216,9 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		exported := filepath.Join(tmp, "exported.txt")
 		args := []string{"export", "--frozen", "--format", "requirements-txt", "--no-dev", "--no-emit-project", "--emit-index-url",
 			"--no-header", "--directory", src.dir(), "-o", exported}
+		if src.Package != "" {
+			args = append(args, "--package", src.Package)
+		}
 		if err := o.runUV(ctx, false, args, nil, nil); err != nil {
 			return fmt.Errorf("read %s: %w", src.File, err)
 		}

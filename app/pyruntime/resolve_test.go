@@ -493,3 +493,34 @@ func TestReadUVBuildFailures(t *testing.T) {
 		t.Errorf("an unreadable source: %q", msg)
 	}
 }
+
+// TestResolveUVWorkspaceMember: an app that is a member of a uv workspace is installed from the
+// workspace's uv.lock (its package's dependencies, exported), the other members it names
+// included from their folders: not a package of the same name from the index ("common" here,
+// which the index has too).
+func TestResolveUVWorkspaceMember(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	makeWheel(t, f.wheelhouse, "common", "0.1.2", "from the index")
+	root := t.TempDir()
+	writeFile(t, filepath.Join(root, "pyproject.toml"), "[project]\nname = \"platform\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\ndependencies = []\n\n"+
+		"[tool.uv.workspace]\nmembers = [\"dashboard\", \"common\"]\n")
+	os.MkdirAll(filepath.Join(root, "dashboard"), 0o755)
+	writeFile(t, filepath.Join(root, "dashboard", "pyproject.toml"), "[project]\nname = \"dashboard\"\nversion = \"0.1.0\"\nrequires-python = \">=3.11\"\n"+
+		"dependencies = [\"streamlit\", \"requests\", \"desklit-fake-a\", \"common\"]\n\n[tool.uv.sources]\ncommon = { workspace = true }\n")
+	testutil.PythonProject(t, filepath.Join(root, "common"), "common", "0.3", "py3-none-any", "from the workspace")
+	o := f.opts
+	lockArgs := []string{"lock", "--offline", "--no-index", "--no-config", "--find-links", f.wheelhouse, "--python", o.Python.Path, "--directory", root}
+	if err := o.runUV(context.Background(), false, lockArgs, nil, nil); err != nil {
+		t.Fatalf("uv lock: %v\n%s", err, o.Log)
+	}
+	o.Source = Source{Kind: SourceUVLock, File: filepath.Join(root, "uv.lock"), Package: "dashboard", Base: f.opts.Source.File}
+	o.Imports = []string{"desklit_fake_a", "common"}
+	env, err := Ensure(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, o.Log)
+	}
+	if got := runPy(t, env.Python, "import common, desklit_fake_a; print(common.VALUE)"); got != "from the workspace" {
+		t.Errorf("common = %q, want the workspace's member", got)
+	}
+}
