@@ -132,6 +132,7 @@ func classifyApp(err error) (windowapi.ErrorView, bool) {
 	var be *pyruntime.BuildError
 	var sb *pyruntime.SourceBuildError
 	var ge *pyruntime.GitFetchError
+	var su *pyruntime.SourceUnreachableError
 	var sve *shell.ServiceError
 	var port *supervisor.PortInUseError
 	switch {
@@ -153,6 +154,10 @@ func classifyApp(err error) (windowapi.ErrorView, bool) {
 		return sourceBuildView(sb), true
 	case errors.As(err, &ge):
 		return gitFetchView(ge), true
+	case errors.As(err, &su):
+		return windowapi.ErrorView{Kind: windowapi.ErrDependencies, Title: "A package source of " + su.Name + " could not be reached",
+			Message: su.Error(), Folder: filepath.Dir(su.File), File: su.File,
+			Actions: []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}}, true
 	case errors.As(err, &ns) && len(ns.Candidates) > 1:
 		v := windowapi.ErrorView{Kind: windowapi.ErrChooseScript, Title: "Which script is the app?", Folder: ns.Dir,
 			Message: filepath.Base(ns.Dir) + " holds several Streamlit scripts. Choose the one to run: Desklit opens it and keeps it in File › Open Recent."}

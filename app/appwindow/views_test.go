@@ -119,6 +119,10 @@ func TestClassify(t *testing.T) {
 			"and the repository could not be fetched (git: Could not resolve host: github.com): connect to the internet") {
 		t.Errorf("a Git dependency not fetched: %+v", git)
 	}
+	source := b.classify(&pyruntime.SourceUnreachableError{Name: "Kman", URL: "https://wheels.internal.example/simple/", File: "/p/requirements.txt", Reason: "dns error"})
+	if source.Kind != windowapi.ErrDependencies || source.File != "/p/requirements.txt" || !strings.Contains(source.Message, "name the package source https://wheels.internal.example/simple/, which could not be reached (dns error)") {
+		t.Errorf("a project's source not reached: %+v", source)
+	}
 	noGit := b.classify(&pyruntime.GitFetchError{Name: "Graphs", Repository: "https://github.com/o/mock.git", NoGit: true})
 	if noGit.Kind != windowapi.ErrRuntimeBuild || !strings.Contains(noGit.Message, "Git is not installed: install Git") ||
 		strings.Join(noGit.Actions, ",") != "retry,open_logs" {

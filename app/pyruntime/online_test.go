@@ -248,3 +248,31 @@ func TestNewestRelease(t *testing.T) {
 		t.Error("a URL requirement has no specifier to compare")
 	}
 }
+
+// TestProjectSourceUnreachable: a package source the project's requirements name that cannot be
+// reached (a company's wheel server off its network) is named as such, with the file, read from
+// the real uv's words; the index itself answers.
+func TestProjectSourceUnreachable(t *testing.T) {
+	t.Setenv("UV_HTTP_RETRIES", "0") // uv tries a refused connection 3 times by default
+	f := newFixture(t, testPython(t))
+	ix := newPackageIndex(t)
+	ix.upload(t, "desklit-fake-a", "1.1", "a11", time.Now())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there any more: connection refused
+	for _, line := range []string{"--find-links " + closed + "/wheels/", "--extra-index-url " + closed + "/whl/cpu"} {
+		o := f.opts
+		o.Offline = false
+		o.DataDir = t.TempDir()
+		o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + ix.URL + "\n" + line + "\ndesklit-fake-a==1.1\n"})
+		_, err := Resolve(context.Background(), o)
+		var su *SourceUnreachableError
+		url := strings.Fields(line)[1]
+		if !errors.As(err, &su) || su.URL != url || !strings.HasPrefix(err.Error(), "Test app's requirements (requirements.txt) name the package source "+url+", which could not be reached (") {
+			t.Errorf("%s: Resolve = %v (%T); want a SourceUnreachableError naming it\n%s", line, err, err, o.Log)
+		}
+	}
+}

@@ -395,6 +395,9 @@ func (o Options) withIndexFallback(ctx context.Context, step func(online bool) e
 	if g := o.gitError(onlineErr); g != nil {
 		return g
 	}
+	if u := o.sourceUnreachable(onlineErr); u != nil {
+		return u
+	}
 	switch uv := readUV(onlineErr); {
 	case uv.unreachable:
 		return o.offlineFailure(err, other)

@@ -131,7 +131,7 @@ export function errorHelp(e: ErrorView, platform = navigator.platform): string[]
     case Err.Dependencies:
       // A pin that does not install on this Python, or a Git dependency not fetched, says itself
       // what to change.
-      lines.push(['Trying again cannot help: the requirements themselves disagree. The resolver says why:', 'resolver|allow a newer release|from its git repository']);
+      lines.push(['Trying again cannot help: the requirements themselves disagree. The resolver says why:', 'resolver|allow a newer release|from its git repository|could not be reached']);
       break;
   }
   return lines.filter(([, keys]) => !keys.split('|').some((k) => said.includes(k))).map(([text]) => text);

@@ -1,0 +1,64 @@
+package pyruntime
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// SourceUnreachableError is a package source the project's own requirements name (a
+// `--find-links` or `--extra-index-url` line: a company's wheel server, PyTorch's CPU index) that
+// could not be reached. pip warns and goes on without it; uv, which Desklit resolves with,
+// stops. Saying "the package index is not reachable" would send the user to check a connection
+// that works.
+type SourceUnreachableError struct {
+	Name   string // the project's name
+	URL    string // the source, as the requirements name it
+	File   string // the requirements file that names it
+	Reason string // uv's last words for it ("dns error", "Connection refused (os error 111)")
+	Err    error
+}
+
+func (e *SourceUnreachableError) Error() string {
+	msg := fmt.Sprintf("%s's requirements (%s) name the package source %s, which could not be reached", e.Name, filepath.Base(e.File), e.URL)
+	if e.Reason != "" {
+		msg += " (" + e.Reason + ")"
+	}
+	return msg + ": connect to the network it is on (a company network, a VPN) and open the app again, or take that line out of " +
+		filepath.Base(e.File) + " if the packages it served are on the package index (pip goes on without a source it cannot reach; Desklit's resolver does not)."
+}
+
+func (e *SourceUnreachableError) Unwrap() error { return e.Err }
+
+// fetchFailedRE is the URL uv could not fetch ("Failed to fetch: `https://…/plotly/`", with or
+// without the quotes).
+var fetchFailedRE = regexp.MustCompile("Failed to fetch: `?([^`\\s]+)`?")
+
+// sourceUnreachable is err as a SourceUnreachableError when the URL uv could not fetch is one of
+// the project's own package sources; nil otherwise (the default index, or no URL named).
+func (o Options) sourceUnreachable(err error) error {
+	var ue *uvError
+	if !errors.As(err, &ue) {
+		return nil
+	}
+	m := fetchFailedRE.FindStringSubmatch(strings.Join(ue.lines, "\n"))
+	if m == nil {
+		return nil
+	}
+	sources := o.projectSources()
+	for i := 0; i+1 < len(sources); i += 2 {
+		url := sources[i+1]
+		if strings.HasPrefix(m[1], strings.TrimSuffix(url, "/")) {
+			reason := ""
+			for _, l := range ue.lines {
+				if c, ok := strings.CutPrefix(strings.TrimSpace(l), "cause: "); ok {
+					reason = c
+				}
+			}
+			return &SourceUnreachableError{Name: o.name(), URL: url, File: o.Source.File, Reason: reason, Err: err}
+		}
+	}
+	return nil
+}
