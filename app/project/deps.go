@@ -147,6 +147,13 @@ func findDeps(dir string) (Deps, error) {
 			return d, tomlError(pyprojectFile, err)
 		}
 		d.RequiresPython = pp.Project.RequiresPython
+		if d.RequiresPython == "" && pp.Tool.Poetry != nil {
+			// Poetry's python holds when another file lists the packages (`poetry export`'s
+			// requirements.txt, whose markers leave out every other Python).
+			if d.RequiresPython, err = poetryPython(pyprojectFile, pp.Tool.Poetry); err != nil {
+				return d, err
+			}
+		}
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return d, err
 	}
@@ -168,12 +175,8 @@ func findDeps(dir string) (Deps, error) {
 		d.Kind, d.File = DepsRequirements, filepath.Join(dir, "requirements.txt")
 	case pp != nil && pp.Tool.Poetry != nil && pp.Tool.Poetry.Dependencies != nil:
 		d.Kind, d.File = DepsPoetry, pyprojectFile
-		var python string
-		if d.Requirements, python, err = poetryRequirements(pyprojectFile, pp.Tool.Poetry); err != nil {
+		if d.Requirements, err = poetryRequirements(pyprojectFile, pp.Tool.Poetry); err != nil {
 			return d, err
-		}
-		if d.RequiresPython == "" {
-			d.RequiresPython = python
 		}
 	case isFile(filepath.Join(dir, "Pipfile")):
 		d.Kind, d.File = DepsPipenv, filepath.Join(dir, "Pipfile")

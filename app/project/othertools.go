@@ -42,7 +42,7 @@ type poetryTool struct {
 // poetryRequirements are [tool.poetry.dependencies] and the groups an app runs with (not the
 // optional ones, not tooling such as dev or test), as PEP 508 requirements in a stable order, and
 // the Python the project asks for (its "python" entry, as a PEP 440 range).
-func poetryRequirements(file string, pt *poetryTool) (reqs []string, python string, err error) {
+func poetryRequirements(file string, pt *poetryTool) (reqs []string, err error) {
 	tables := []map[string]any{pt.Dependencies}
 	for _, g := range slices.Sorted(maps.Keys(pt.Group)) {
 		if grp := pt.Group[g]; !grp.Optional && !toolingGroups[strings.ToLower(g)] {
@@ -53,21 +53,31 @@ func poetryRequirements(file string, pt *poetryTool) (reqs []string, python stri
 	for _, t := range tables {
 		for _, name := range slices.Sorted(maps.Keys(t)) {
 			if strings.EqualFold(name, "python") {
-				if s, ok := t[name].(string); ok {
-					if python, err = poetrySpec(s); err != nil {
-						return nil, "", &Error{File: file, Key: "tool.poetry.dependencies.python", Msg: err.Error()}
-					}
-				}
 				continue
 			}
 			rs, err := poetryEntry(dir, name, t[name])
 			if err != nil {
-				return nil, "", &Error{File: file, Key: "tool.poetry.dependencies." + name, Msg: err.Error()}
+				return nil, &Error{File: file, Key: "tool.poetry.dependencies." + name, Msg: err.Error()}
 			}
 			reqs = append(reqs, rs...)
 		}
 	}
-	return append(poetryIndexes(pt), reqs...), python, nil
+	return append(poetryIndexes(pt), reqs...), nil
+}
+
+// poetryPython is [tool.poetry.dependencies].python as a version range ("^3.10": ">=3.10,<4.0";
+// "" when it names none).
+func poetryPython(file string, pt *poetryTool) (string, error) {
+	for name, v := range pt.Dependencies {
+		if s, ok := v.(string); ok && strings.EqualFold(name, "python") {
+			python, err := poetrySpec(s)
+			if err != nil {
+				return "", &Error{File: file, Key: "tool.poetry.dependencies.python", Msg: err.Error()}
+			}
+			return python, nil
+		}
+	}
+	return "", nil
 }
 
 // poetryIndexes are [[tool.poetry.source]] as index options: a primary source (or Poetry 1's

@@ -182,6 +182,13 @@ func TestDependencies(t *testing.T) {
 			}
 		})
 	}
+	// `poetry export`'s requirements.txt beside its pyproject.toml (fgebhart/mapa-streamlit): the
+	// packages are the file's, the Python Poetry's (every line's marker leaves out the others).
+	p, err := Load(tree(t, map[string]string{"app.py": "", "requirements.txt": "streamlit==1.39.0 ; python_version >= \"3.10\" and python_version < \"3.11\"\n",
+		"pyproject.toml": "[tool.poetry]\nname = \"mapa\"\n[tool.poetry.dependencies]\npython = \">=3.10,<3.11\"\nstreamlit = \"^1.39\"\n"}))
+	if err != nil || p.Deps.Kind != DepsRequirements || p.Python != ">=3.10,<3.11" {
+		t.Errorf("poetry export beside its pyproject: %+v, %v; want requirements.txt, python >=3.10,<3.11", p, err)
+	}
 	// A member of a uv workspace: the workspace's uv.lock, for its package; a folder the
 	// workspace leaves out, or one with no lock at its root, reads its own pyproject.toml.
 	root := "[project]\nname = \"platform\"\nversion = \"0.1.0\"\ndependencies = []\n\n" +
@@ -210,7 +217,7 @@ func TestDependencies(t *testing.T) {
 		t.Errorf("a workspace with no lock: %+v, %v; want its pyproject.toml", p, err)
 	}
 
-	p, err := Load(tree(t, map[string]string{"app.py": "", "pyproject.toml": pyproject}))
+	p, err = Load(tree(t, map[string]string{"app.py": "", "pyproject.toml": pyproject}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -552,6 +552,14 @@ func (o Options) checkedLock(file, from string) (Lock, error) {
 	}
 	switch {
 	case lock.Streamlit == "":
+		for _, e := range o.projectEntries() {
+			if _, marker, ok := strings.Cut(e.Text, ";"); ok && e.Name == "streamlit" {
+				// `poetry export` of a project for one Python writes that Python's marker on every line.
+				return Lock{}, fmt.Errorf("%s line %d installs streamlit only where its marker holds (%s), and this computer's Python %s does not meet it: "+
+					"the file was made for another Python (`poetry export` writes the project's on every line); change the markers to take in Python %s",
+					filepath.Base(e.File), e.Line, strings.TrimSpace(marker), o.Python.Version, pythonMinor(o.Python.Version))
+			}
+		}
 		return Lock{}, fmt.Errorf("%s installs no streamlit: add streamlit==%s (with its hashes when the file uses them)", from, o.baseStreamlit())
 	case CompareVersions(lock.Streamlit, MinStreamlit) < 0:
 		// The app runs the Streamlit it pins; only what needs a newer one stops working.

@@ -167,6 +167,9 @@ func TestResolveErrors(t *testing.T) {
 			[]string{"Test app needs desklit-sample-missing", "put its wheel in", "wheels"}, new(*NotFoundError)},
 		{"a conflict: the resolver's own words", "desklit-fake-a<1\ndesklit-fake-a>=1\n",
 			[]string{"cannot be satisfied", "desklit-fake-a<1", "desklit-fake-a>=1"}, new(*ResolveError)},
+		// `poetry export` of a project for Python 3.10 only (fgebhart/mapa-streamlit).
+		{"markers for another Python", "desklit-fake-a==1.0 ; python_version < \"3.11\"\nstreamlit==1.67.0 ; python_version >= \"3.10\" and python_version < \"3.11\"\n",
+			[]string{"requirements.txt line 2 installs streamlit only where its marker holds (python_version >= \"3.10\" and python_version < \"3.11\"), and this computer's Python 3."}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
