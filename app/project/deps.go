@@ -38,10 +38,10 @@ func (d Deps) Source(base string) pyruntime.Source {
 		return pyruntime.Source{Kind: pyruntime.SourceLocked, File: d.File}
 	case DepsPoetry, DepsPipenv, DepsConda:
 		return pyruntime.Source{Kind: pyruntime.SourcePyproject, File: d.File, Requirements: d.Requirements,
-			Constraints: d.Constraints, Base: base}
+			Constraints: d.Constraints, LockFile: d.LockFile, Base: base}
 	}
-	return pyruntime.Source{Kind: d.Kind, File: d.File, Requirements: d.Requirements, Constraints: d.Constraints, Base: base,
-		Package: d.Package}
+	return pyruntime.Source{Kind: d.Kind, File: d.File, Requirements: d.Requirements, Constraints: d.Constraints, LockFile: d.LockFile,
+		Base: base, Package: d.Package}
 }
 
 // Deps is a project's dependency source.

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -99,6 +100,9 @@ type SourceBuildError struct {
 	FrozenFor, FrozenFile string
 	// Unreadable: its source's metadata could not be read, so it was not even built.
 	Unreadable bool
+	// Locked is the project's lock of another tool (Pipfile.lock, poetry.lock) when the version
+	// is its pin, not the project's requirement's: that lock was made for an older Python.
+	Locked string
 	// SystemPackages are the Debian packages the project's packages.txt names (Streamlit
 	// Community Cloud installs them with apt before pip: the libraries a build compiles against,
 	// libkrb5-dev for gssapi), said on Linux, where installing them may be what the build lacks.
@@ -127,16 +131,29 @@ func (e *SourceBuildError) Error() string {
 		fmt.Fprintf(&b, " Its packages.txt names the system packages Streamlit Community Cloud installs for it: on Debian or Ubuntu, `sudo apt install %s`, then retry.",
 			strings.Join(e.SystemPackages, " "))
 	}
-	if e.Pinned != nil {
+	switch {
+	case e.Locked != "":
+		lock := filepath.Base(e.Locked)
+		fmt.Fprintf(&b, " That version is %s's pin, made for an older Python: lock the project again with Python %s (%s), or move %s aside so that Desklit resolves the ranges of %s.",
+			lock, py, map[bool]string{true: "`poetry lock`", false: "`pipenv lock`"}[lock == "poetry.lock"], lock, e.projectFile())
+	case e.Pinned != nil:
 		fmt.Fprintf(&b, " Allow a newer release made for Python %s in %s (%s>=%s, or no version), and likewise any other pin of that age.",
 			py, filepath.Base(e.Pinned.File), name, version)
-	} else {
+	default:
 		fmt.Fprintf(&b, " Install the build tools it needs, or pin a release of %s that has a wheel for Python %s.", name, py)
 	}
 	return b.String()
 }
 
 func (e *SourceBuildError) Unwrap() error { return e.Err }
+
+// projectFile is the file whose requirements the lock pins (Pipfile, pyproject.toml).
+func (e *SourceBuildError) projectFile() string {
+	if e.Pinned != nil {
+		return filepath.Base(e.Pinned.File)
+	}
+	return map[bool]string{true: "pyproject.toml", false: "Pipfile"}[filepath.Base(e.Locked) == "poetry.lock"]
+}
 
 // pythonMinor is "3.11" of "3.11.7".
 func pythonMinor(v string) string {
@@ -161,6 +178,11 @@ func (o Options) sourceBuildError(err error) error {
 			e.Pinned = &r
 			break
 		}
+	}
+	locked := slices.ContainsFunc(o.Source.Constraints, func(c string) bool { return normalizePin(c) == normalizePin(pkg) })
+	if o.Source.LockFile != "" && locked &&
+		(e.Pinned == nil || e.Pinned.Text != pkg && normalizePin(strings.Fields(e.Pinned.Text)[0]) != normalizePin(pkg)) {
+		e.Locked = o.Source.LockFile
 	}
 	if v, file := frozenPython(o.Source.dir()); v != "" && CompareVersions(v, pythonMinor(o.Python.Version)) < 0 {
 		e.FrozenFor, e.FrozenFile = v, file

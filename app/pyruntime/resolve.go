@@ -36,8 +36,9 @@ type Source struct {
 	// requirements (SourcePyproject).
 	Requirements []string
 	// Constraints pin what the resolution may choose: the versions of the project's own lock of
-	// another tool (poetry.lock, Pipfile.lock), as name==version.
+	// another tool (LockFile: poetry.lock, Pipfile.lock), as name==version.
 	Constraints []string
+	LockFile    string
 	// Base is Desklit's own lock (runtime/streamlit/requirements.txt): when a project names no
 	// Streamlit its pin is added, and its versions are preferred, so that a project on the same
 	// stack installs from the bundled wheels.

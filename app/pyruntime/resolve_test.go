@@ -398,6 +398,32 @@ func TestSourceBuildFails(t *testing.T) {
 	}
 }
 
+// TestSourceBuildFailsForALockPin: a version that did not build is the pin of the project's
+// Pipfile.lock, while its Pipfile allows any: the message blames the lock and says to lock again,
+// not to allow a newer release in the Pipfile, which it already does (spacenew/ml-model-deploy).
+func TestSourceBuildFailsForALockPin(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	makeFailingSdist(t, f.wheelhouse, "desklit-fake-c", "1.0", true)
+	o := f.opts
+	o.Source = f.project(t, SourcePyproject, map[string]string{"Pipfile": "[packages]\ndesklit-fake-a = \"*\"\ndesklit-fake-c = \"*\"\n",
+		"Pipfile.lock": "{}"})
+	o.Source.File = filepath.Join(filepath.Dir(o.Source.File), "Pipfile")
+	o.Source.LockFile = filepath.Join(filepath.Dir(o.Source.File), "Pipfile.lock")
+	o.Source.Requirements = []string{"desklit-fake-a", "desklit-fake-c"}
+	o.Source.Constraints = []string{"Desklit_Fake_C==1.0"}
+	_, err := Ensure(context.Background(), o)
+	var sb *SourceBuildError
+	if !errors.As(err, &sb) || sb.Locked != o.Source.LockFile {
+		t.Fatalf("Ensure = %T %v, want a SourceBuildError that blames Pipfile.lock\n%s", err, err, o.Log)
+	}
+	want := "That version is Pipfile.lock's pin, made for an older Python: lock the project again with Python " + pythonMinor(o.Python.Version) +
+		" (`pipenv lock`), or move Pipfile.lock aside so that Desklit resolves the ranges of Pipfile."
+	if !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "Allow a newer release") {
+		t.Errorf("error:\n%v\nwant it to say %q", err, want)
+	}
+}
+
 func TestFrozenPython(t *testing.T) {
 	for _, tt := range []struct {
 		files map[string]string
