@@ -19,9 +19,18 @@ type NotFoundError struct {
 	Offline   bool     // the index was not tried (offline mode) or could not be reached
 	// Explanation is the resolver's own account (which requirement needed what).
 	Explanation string
+	// Path is the file a requirement installs (a wheel named by its path) that is not there.
+	Path string
 }
 
 func (e *NotFoundError) Error() string {
+	if e.Path != "" {
+		msg := fmt.Sprintf("%s's requirements install the file %s, which is not there: put it there", e.Name, e.Path)
+		if pin, ok := WheelPin(filepath.Base(e.Path)); ok {
+			msg += fmt.Sprintf(", or name the package instead of the file (%s==%s)", pin.Name, pin.Version)
+		}
+		return msg
+	}
 	pkg := e.Package
 	if pkg == "" || pkg == "?" {
 		pkg = "a package it needs"
@@ -43,6 +52,10 @@ func (e *NotFoundError) Error() string {
 	}
 	return msg
 }
+
+// missingFileRE is uv's word for a requirement's file that is not there ("Distribution not found
+// at: file:///…/streamlit-1.52.1-py3-none-any.whl").
+var missingFileRE = regexp.MustCompile(`Distribution not found at: (file://\S+)`)
 
 // ResolveError is a set of requirements that cannot be satisfied, with the resolver's own words
 // and the project's requirements it names.
@@ -238,6 +251,9 @@ func (o Options) notFound(pkg string, offline bool, cause error) error {
 	var ue *uvError
 	if errors.As(cause, &ue) {
 		nf.Explanation = ue.Error()
+		if m := missingFileRE.FindStringSubmatch(nf.Explanation); m != nil {
+			nf.Path, _, _ = LocalRequirement(m[1])
+		}
 	}
 	return nf
 }

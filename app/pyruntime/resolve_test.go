@@ -553,3 +553,20 @@ func TestResolveUVWorkspaceMember(t *testing.T) {
 		t.Errorf("common = %q, want the workspace's member", got)
 	}
 }
+
+// TestMissingWheelFile: a requirement that is a wheel file's name, and the file is not there
+// (kmcgrady/test-auth's first line): said as a missing file, with the package to name instead;
+// not as a package the index lacks.
+func TestMissingWheelFile(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	o := f.opts
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "streamlit-1.52.1-py3-none-any.whl\ndesklit-fake-a\n"})
+	_, err := Resolve(context.Background(), o)
+	var nf *NotFoundError
+	file := filepath.Join(filepath.Dir(o.Source.File), "streamlit-1.52.1-py3-none-any.whl")
+	want := "Test app's requirements install the file " + file + ", which is not there: put it there, or name the package instead of the file (streamlit==1.52.1)"
+	if !errors.As(err, &nf) || err.Error() != want {
+		t.Errorf("Resolve = %v (%T)\nwant %q", err, err, want)
+	}
+}
