@@ -28,7 +28,10 @@ func Message(err error) (msg string, ok bool) {
 	var provider *ProviderError
 	var iss *IssuerMismatchError
 	var discovery *issuer.MismatchError
+	var unreachable *DiscoveryError
 	switch {
+	case errors.As(err, &unreachable):
+		return unreachable.Error(), true
 	case errors.As(err, &provider):
 		return provider.Error(), true
 	case errors.As(err, &iss):

@@ -38,11 +38,15 @@ func (f *Flow) discover(ctx context.Context) (*oidc.Provider, issuer.Document, e
 		return nil, issuer.Document{}, errors.New("sign-in is not configured: issuer and client id are required")
 	}
 	doc, err := issuer.Discover(ctx, f.cfg.HTTPClient, f.cfg.Issuer)
+	var mismatch *issuer.MismatchError
+	if err != nil && !errors.As(err, &mismatch) {
+		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: %w", f.cfg.Issuer, &DiscoveryError{Issuer: f.cfg.Issuer, Err: err})
+	}
 	if err != nil {
 		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: %w", f.cfg.Issuer, err)
 	}
 	if doc.AuthorizationEndpoint == "" || doc.TokenEndpoint == "" || doc.JWKSURI == "" {
-		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: the discovery document lacks authorization_endpoint, token_endpoint or jwks_uri", f.cfg.Issuer)
+		return nil, issuer.Document{}, fmt.Errorf("discover the provider %s: %w", f.cfg.Issuer, &DiscoveryError{Issuer: f.cfg.Issuer, Err: errIncompleteDiscovery})
 	}
 	f.cfg.Issuer = doc.Issuer
 	pc := oidc.ProviderConfig{

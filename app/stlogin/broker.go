@@ -136,7 +136,8 @@ func (b *Broker) signInFailed(err error) string {
 		why = "see Desklit's log for the reason"
 	}
 	msg := "Desklit's sign-in did not complete: " + why
-	if hint != "" {
+	var unreachable *authflow.DiscoveryError
+	if hint != "" && !errors.As(err, &unreachable) { // the provider's page never opened: no page to have shown an error
 		msg += ". " + hint
 	}
 	return msg

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -303,6 +304,15 @@ func TestFailedSignInIsAccessDenied(t *testing.T) {
 	if got.Get("error") != "access_denied" || got.Get("state") != "st" ||
 		got.Get("error_description") != "Desklit's sign-in did not complete: sign-in cancelled. register http://127.0.0.1:9011/callback" {
 		t.Fatalf("got %v", got)
+	}
+	// The provider could not be reached (hola_mundo's Google issuer, offline): said, and not the
+	// hint about the provider's page, which never opened.
+	f.loginErr = fmt.Errorf("discover the provider https://accounts.google.com: %w", &authflow.DiscoveryError{Issuer: "https://accounts.google.com",
+		Err: &net.DNSError{Err: "no such host", Name: "accounts.google.com", IsNotFound: true}})
+	got = authorize(t, b, authorizeQuery(nil))
+	if d := got.Get("error_description"); !strings.HasPrefix(d, "Desklit's sign-in did not complete: the sign-in provider https://accounts.google.com could not be reached: its address is not known here") ||
+		strings.Contains(d, "register") {
+		t.Fatalf("an unreachable provider: %q", d)
 	}
 	// Not one of ours: the description says where the reason is, never Go's text.
 	f.loginErr = errors.New("exchange: Post \"http://127.0.0.1:9/token\": dial tcp 127.0.0.1:9: connection refused")
