@@ -81,7 +81,7 @@ func (s *storage) setUserinfo(ui *oidc.UserInfo, issuer, sub string, scopes []st
 			ui.PreferredUsername = u.Username
 			ui.Picture = u.Picture
 			if ui.Picture == "" && issuer != "" {
-				ui.Picture = strings.TrimSuffix(issuer, "/") + AvatarPath + url.PathEscape(u.Username) + ".svg"
+				ui.Picture = strings.TrimSuffix(issuer, "/") + AvatarPath + url.PathEscape(u.Username) + ".png"
 			}
 		case oidc.ScopeEmail:
 			ui.Email = u.Email

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/png"
 	"io"
 	"net/http"
 	"os"
@@ -156,14 +157,42 @@ func TestAvatars(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/svg+xml" || !strings.Contains(string(body), ">AA</text>") {
 		t.Errorf("analyst's picture: %d %s\n%s", resp.StatusCode, resp.Header.Get("Content-Type"), body)
 	}
-	for _, p := range []string{"nobody.svg", "analyst.png", "..%2Fusers.json"} {
+	// The claim's picture is a PNG: an app that downloads it and opens it with Pillow (as code
+	// written for Google's JPEGs does) gets an image, 96×96, the disc's colour inside, clear outside.
+	resp, err = http.Get(srv.URL() + AvatarPath + "analyst.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.Header.Get("Content-Type") != "image/png" || img.Bounds().Dx() != 96 || img.Bounds().Dy() != 96 {
+		t.Fatalf("analyst's PNG: %v %s", err, resp.Header.Get("Content-Type"))
+	}
+	if _, _, _, a := img.At(0, 0).RGBA(); a != 0 {
+		t.Errorf("the corner is not clear: alpha %d", a)
+	}
+	if r, g, b, a := img.At(10, 48).RGBA(); a != 0xffff || r == g && g == b {
+		t.Errorf("the disc at (10,48) is %d %d %d %d, want an opaque colour", r, g, b, a)
+	}
+	white := 0
+	for y := 30; y < 66; y++ {
+		for x := 20; x < 76; x++ {
+			if r, g, b, _ := img.At(x, y).RGBA(); r > 0xf000 && g > 0xf000 && b > 0xf000 {
+				white++
+			}
+		}
+	}
+	if white < 100 {
+		t.Errorf("no initials drawn: %d white pixels in the middle", white)
+	}
+	for _, p := range []string{"nobody.svg", "nobody.png", "analyst.jpg", "analyst", "..%2Fusers.json"} {
 		if code := testutil.Status(t, srv.URL()+AvatarPath+p, nil); code != http.StatusNotFound {
 			t.Errorf("%s: %d, want 404", p, code)
 		}
 	}
 	ui := &oidc.UserInfo{}
 	(&storage{users: DefaultUsers()}).setUserinfo(ui, srv.Issuer(), "demo|analyst", []string{oidc.ScopeOpenID, oidc.ScopeProfile})
-	if ui.Picture != srv.Issuer()+AvatarPath+"analyst.svg" {
+	if ui.Picture != srv.Issuer()+AvatarPath+"analyst.png" {
 		t.Errorf("picture claim %q", ui.Picture)
 	}
 }
