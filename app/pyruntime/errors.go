@@ -144,7 +144,15 @@ func (e *SourceBuildError) Error() string {
 		fmt.Fprintf(&b, " Its packages.txt names the system packages Streamlit Community Cloud installs for it: on Debian or Ubuntu, `sudo apt install %s`, then retry.",
 			strings.Join(e.SystemPackages, " "))
 	}
-	switch {
+	switch since, backport := backportedIn(name); {
+	case backport && e.Pinned != nil:
+		// backports.zoneinfo: no release of it builds on the Pythons that have the module.
+		fmt.Fprintf(&b, " It is a backport, for older Pythons, of a module of Python's standard library%s: take the line out of %s",
+			map[bool]string{true: " (in it since Python " + since + ")", false: ""}[since != ""], filepath.Base(e.Pinned.File))
+		if since != "" {
+			fmt.Fprintf(&b, ", or keep it for the Pythons that need it (`%s ; python_version < \"%s\"`)", e.Pinned.Text, since)
+		}
+		b.WriteString(".")
 	case e.Locked != "":
 		lock := filepath.Base(e.Locked)
 		fmt.Fprintf(&b, " That version is %s's pin, made for an older Python: lock the project again with Python %s (%s), or move %s aside so that Desklit resolves the ranges of %s.",
@@ -159,6 +167,20 @@ func (e *SourceBuildError) Error() string {
 }
 
 func (e *SourceBuildError) Unwrap() error { return e.Err }
+
+// backportedIn reports whether a package (PEP 503 name) is a backport of a standard-library
+// module ("backports-zoneinfo"), and the Python whose standard library has it, when known.
+func backportedIn(name string) (since string, ok bool) {
+	name = normalizeName(name)
+	if !strings.HasPrefix(name, "backports-") {
+		return "", false
+	}
+	return map[string]string{
+		"backports-zoneinfo": "3.9", "backports-cached-property": "3.8", "backports-functools-lru-cache": "3.2",
+		"backports-shutil-get-terminal-size": "3.3", "backports-weakref": "3.4", "backports-tempfile": "3.2",
+		"backports-statistics": "3.4", "backports-abc": "3.5", "backports-entry-points-selectable": "3.10",
+	}[name], true
+}
 
 // projectFile is the file whose requirements the lock pins (Pipfile, pyproject.toml).
 func (e *SourceBuildError) projectFile() string {

@@ -570,3 +570,21 @@ func TestMissingWheelFile(t *testing.T) {
 		t.Errorf("Resolve = %v (%T)\nwant %q", err, err, want)
 	}
 }
+
+// TestSourceBuildErrorBackport: a backport of a standard-library module (backports.zoneinfo in a
+// Python 3.7 freeze, Individeveloper/tugas-streamlit) builds on no Python that has the module:
+// the advice is to take the line out or mark it, not to allow a newer release (there is none).
+func TestSourceBuildErrorBackport(t *testing.T) {
+	e := &SourceBuildError{Name: "Tugas", Package: "backports.zoneinfo==0.2.1", Python: "3.11.7",
+		Pinned: &Requirement{Text: "backports.zoneinfo==0.2.1", File: "/p/requirements.txt", Line: 3}}
+	want := "Tugas needs backports.zoneinfo==0.2.1 (requirements.txt line 3), which has no wheel for Python 3.11 on this system, and building it from its source failed (the build's output is in the log). " +
+		"It is a backport, for older Pythons, of a module of Python's standard library (in it since Python 3.9): take the line out of requirements.txt, " +
+		"or keep it for the Pythons that need it (`backports.zoneinfo==0.2.1 ; python_version < \"3.9\"`)."
+	if got := e.Error(); got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	e.Package, e.Pinned.Text = "backports.tarfile==1.0", "backports.tarfile==1.0"
+	if got := e.Error(); !strings.Contains(got, "standard library: take the line out of requirements.txt.") {
+		t.Errorf("an unknown backport: %s", got)
+	}
+}
