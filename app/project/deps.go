@@ -171,8 +171,8 @@ func findDeps(dir string) (Deps, error) {
 		d.Kind, d.File, d.Package = DepsUVLock, filepath.Join(workspace, "uv.lock"), pp.Project.Name
 	case pp != nil && pp.Project.Dependencies != nil:
 		d.Kind, d.File, d.Requirements = DepsPyproject, pyprojectFile, pp.requirements()
-	case isFile(filepath.Join(dir, "requirements.txt")):
-		d.Kind, d.File = DepsRequirements, filepath.Join(dir, "requirements.txt")
+	case requirementsFile(dir) != "":
+		d.Kind, d.File = DepsRequirements, requirementsFile(dir)
 	case pp != nil && pp.Tool.Poetry != nil && pp.Tool.Poetry.Dependencies != nil:
 		d.Kind, d.File = DepsPoetry, pyprojectFile
 		if d.Requirements, err = poetryRequirements(pyprojectFile, pp.Tool.Poetry); err != nil {
@@ -304,6 +304,24 @@ func uvWorkspace(dir string) string {
 			return up
 		}
 		return ""
+	}
+	return ""
+}
+
+// requirementsFile is dir's requirements.txt; else one named so but for its case
+// (Requirements.txt, which Windows and macOS open as requirements.txt) or in the singular
+// (requirement.txt, a common slip: without it the app would start without its packages); "".
+func requirementsFile(dir string) string {
+	if f := filepath.Join(dir, "requirements.txt"); isFile(f) {
+		return f
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, want := range []string{"requirements.txt", "requirement.txt"} {
+		for _, e := range entries {
+			if f := filepath.Join(dir, e.Name()); strings.EqualFold(e.Name(), want) && isFile(f) {
+				return f
+			}
+		}
 	}
 	return ""
 }

@@ -159,6 +159,10 @@ func TestDependencies(t *testing.T) {
 		{"pyproject dependencies", map[string]string{"pyproject.toml": pyproject, "requirements.txt": ""}, DepsPyproject, "pyproject.toml"},
 		{"pyproject without dependencies", map[string]string{"pyproject.toml": "[tool.black]\n", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
 		{"none", map[string]string{}, DepsNone, ""},
+		// As Windows and macOS open it; and the singular (Rama-Mwenda/Telco_churn_app).
+		{"Requirements.txt", map[string]string{"Requirements.txt": ""}, DepsRequirements, "Requirements.txt"},
+		{"requirement.txt", map[string]string{"requirement.txt": ""}, DepsRequirements, "requirement.txt"},
+		{"requirements.txt before requirement.txt", map[string]string{"requirement.txt": "", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
 	}
 	// A lock without the file it locks: said, with the
 	// command that makes a file it reads.
@@ -177,7 +181,7 @@ func TestDependencies(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if p.Deps.Kind != tt.kind || (tt.file != "" && p.Deps.File != filepath.Join(dir, tt.file)) {
+			if p.Deps.Kind != tt.kind || (tt.file != "" && !strings.EqualFold(p.Deps.File, filepath.Join(dir, tt.file))) { // a case-blind file system's name
 				t.Errorf("deps %+v, want %s from %s", p.Deps, tt.kind, tt.file)
 			}
 		})
