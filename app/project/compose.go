@@ -87,6 +87,7 @@ func readCompose(dir, appDir string) (*compose, error) {
 		return why == "" && isStreamlit(run.argv)
 	})
 	var found []candidate
+	moves := map[string]movedPort{}
 	for _, name := range names {
 		cs := doc.Services[name]
 		sv, env, app, why := fromCompose(dir, appDir, cs, named)
@@ -97,10 +98,19 @@ func readCompose(dir, appDir string) (*compose, error) {
 		sv.File, sv.Lines = file, map[string]int{"": lines[name]}
 		found = append(found, candidate{name, sv, env, app})
 	}
+	used := map[int]bool{}
+	for _, f := range found {
+		used[f.sv.Port] = true
+	}
+	for i, f := range found {
+		if argv, move, ok := unprivileged(f.sv, doc.Services[f.name].Ports, used); ok {
+			found[i].sv.Command, found[i].sv.Port, moves[f.name], used[move.to] = argv, move.to, move, true
+		}
+	}
 	taken := map[string]bool{}
 	for _, f := range found {
 		// Every service's name means this machine now, a left-out one's too (the user starts it).
-		env := rewriteHosts(f.env, names)
+		env := rewriteHosts(f.env, names, moves)
 		if f.app {
 			c.AppEnv = append(c.AppEnv, env...)
 			continue
@@ -670,11 +680,12 @@ func loopback(argv []string) []string {
 
 // rewriteHosts makes Compose's network names 127.0.0.1 in environment values: a URL's host
 // (http://backend:8000/x, postgres://u@db/x), a host and port (BACKEND_HOST=backend:80) and a
-// value that is the name alone (API_HOST=backend).
-func rewriteHosts(env []string, hosts []string) []string {
+// value that is the name alone (API_HOST=backend); with a moved port, the port it runs on.
+func rewriteHosts(env []string, hosts []string, moves map[string]movedPort) []string {
 	out := slices.Clone(env)
 	for i, kv := range out {
 		k, v, _ := strings.Cut(kv, "=")
+		v = movedAddresses(v, moves)
 		if v == "0.0.0.0" || v == "::" { // API_HOST=0.0.0.0: every address, this machine's only here
 			v = "127.0.0.1"
 		}

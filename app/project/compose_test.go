@@ -371,3 +371,64 @@ func TestComposeVariablesAndEnvFiles(t *testing.T) {
 		t.Errorf("the app's environment %q, want %q", p.AppEnv, want)
 	}
 }
+
+// A service on a port below 1024 (FastAPI's Docker recipe: --port 80), which a user cannot bind
+// on Linux, runs on the host side of its ports entry ("8080:80"), else 8000 above it, on a port
+// no other service has; the addresses of it follow (backend:80, http://backend:80,
+// http://backend). A port the command does not name stays (the program chose it itself).
+// The shape of mullzhang/app-streamlit-fastapi.
+func TestComposePrivilegedPorts(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"docker-compose.yml": `services:
+  backend:
+    build: ./backend
+    ports: ["8080:80"]
+  admin:
+    build: ./admin
+    command: fastapi run main.py --port=80
+  mail:
+    build: ./mail
+    expose: ["25"]
+  frontend:
+    build: ./frontend
+    environment:
+      BACKEND_HOST: backend:80
+      API_URL: http://backend:80/v1
+      PLAIN: http://backend
+      ADMIN: http://admin:80
+      OTHER_PORT: http://backend:8000
+      MAIL: mail:25
+`,
+		"backend/Dockerfile":        "FROM python:3.12-slim\nCMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\", \"--port\", \"80\"]\n",
+		"backend/main.py":           "app = None\n",
+		"admin/Dockerfile":          "FROM python:3.12-slim\n",
+		"admin/main.py":             "app = None\n",
+		"mail/Dockerfile":           "FROM python:3.12-slim\nCMD [\"python\", \"mail.py\"]\n",
+		"mail/mail.py":              "pass\n",
+		"frontend/Dockerfile":       "FROM python:3.12-slim\nCMD [\"streamlit\", \"run\", \"app.py\"]\n",
+		"frontend/app.py":           "import streamlit as st\n",
+		"frontend/requirements.txt": "streamlit\n",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]Service{}
+	for _, sv := range p.Services {
+		got[sv.Name] = sv
+	}
+	if b := got["backend"]; b.Port != 8080 || !slices.Equal(b.Command, []string{"uvicorn", "main:app", "--host", "127.0.0.1", "--port", "8080"}) {
+		t.Errorf("backend: port %d, command %q; want 8080, its --port 8080", b.Port, b.Command)
+	}
+	if a := got["admin"]; a.Port != 8081 || !slices.Equal(a.Command, []string{"fastapi", "run", "main.py", "--port=8081"}) {
+		t.Errorf("admin: port %d, command %q; want 8081 (80+8000 is the backend's)", a.Port, a.Command)
+	}
+	if m := got["mail"]; m.Port != 25 {
+		t.Errorf("mail: port %d, want 25 (its command names none)", m.Port)
+	}
+	want := []string{"ADMIN=http://127.0.0.1:8081", "API_URL=http://127.0.0.1:8080/v1", "BACKEND_HOST=127.0.0.1:8080", "MAIL=127.0.0.1:25",
+		"OTHER_PORT=http://127.0.0.1:8000", "PLAIN=http://127.0.0.1:8080"}
+	if env := slices.Sorted(slices.Values(p.AppEnv)); !slices.Equal(env, want) {
+		t.Errorf("the app's environment %q,\nwant %q", env, want)
+	}
+}
