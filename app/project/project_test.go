@@ -58,6 +58,9 @@ func TestScriptChoice(t *testing.T) {
 		{"the app one folder down", map[string]string{"README.md": "", "src/__init__.py": "", "src/utils.py": "",
 			"src/Overview.py": "import streamlit as st\nfrom src.utils import x\n", "src/pages/1_P.py": "import streamlit as st\n",
 			"tests/test_app.py": "import streamlit\n", ".venv/lib/x.py": "import streamlit\n", "docs/conf.py": ""}, "Overview.py", nil},
+		// take-takashi/try-streamlit's shape: Poetry's src layout, the app in its package's folder.
+		{"the src layout", map[string]string{"pyproject.toml": "[tool.poetry]\npackages = [{include = \"sample_streamlit\", from = \"src\"}]\n",
+			"src/sample_streamlit/__init__.py": "", "src/sample_streamlit/app.py": "import streamlit as st\n", "tests/test_x.py": "import streamlit\n"}, "app.py", nil},
 		{"apps in two folders", map[string]string{"sales/app.py": "import streamlit as st\n", "admin/main.py": "import streamlit as st\n",
 			"etl/job.py": "import pandas\n"}, "", []string{"admin/main.py", "sales/app.py"}},
 		// dmenezesgabriel/streamlit-crud's shape: the app's script reaches streamlit through its own

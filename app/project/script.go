@@ -76,11 +76,27 @@ var notAppFolders = map[string]bool{"pages": true, "tests": true, "test": true, 
 // scriptBelow is the entrypoint of a folder with no script of its own, one level down, as a
 // repository that keeps its app in src/ or app/ (Streamlit Community Cloud's "main file path"
 // src/Overview.py): each subfolder's own choice of script, when it imports streamlit. One is the
-// app; several are the candidates ("src/Overview.py", "admin/app.py").
+// app; several are the candidates ("src/Overview.py", "admin/app.py"). A src/ with no script of
+// its own is the "src layout" of a package (Poetry's `from = "src"`): its packages' folders are
+// looked in too (src/sales/app.py).
 func scriptBelow(dir string) (string, error) {
-	entries, err := os.ReadDir(dir)
+	found, err := scriptsBelow(dir, "", true)
 	if err != nil {
 		return "", err
+	}
+	slices.Sort(found)
+	if len(found) == 1 {
+		return filepath.Join(dir, filepath.FromSlash(found[0])), nil
+	}
+	return "", &NoScriptError{Dir: dir, Candidates: found}
+}
+
+// scriptsBelow are the scripts of dir's subfolders (scriptBelow), as slash paths from dir with
+// prefix; srcLayout: a src/ folder's packages too.
+func scriptsBelow(dir, prefix string, srcLayout bool) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
 	}
 	var found []string
 	for _, e := range entries {
@@ -91,8 +107,13 @@ func scriptBelow(dir string) (string, error) {
 		}
 		sub := filepath.Join(dir, name)
 		if own, _ := pyFiles(sub); len(own) == 0 {
+			if srcLayout && name == "src" {
+				more, _ := scriptsBelow(sub, prefix+"src/", false)
+				found = append(found, more...)
+			}
 			continue // one level only
 		}
+		name = prefix + name
 		script, err := findScript(sub)
 		var ns *NoScriptError
 		switch {
@@ -106,11 +127,7 @@ func scriptBelow(dir string) (string, error) {
 			}
 		}
 	}
-	slices.Sort(found)
-	if len(found) == 1 {
-		return filepath.Join(dir, filepath.FromSlash(found[0])), nil
-	}
-	return "", &NoScriptError{Dir: dir, Candidates: found}
+	return found, nil
 }
 
 // pyFiles are the names of a folder's own .py files, sorted.
