@@ -37,7 +37,7 @@ func (e *SourceUnreachableError) Unwrap() error { return e.Err }
 var fetchFailedRE = regexp.MustCompile("Failed to fetch: `?([^`\\s]+)`?")
 
 // sourceUnreachable is err as a SourceUnreachableError when the URL uv could not fetch is one of
-// the project's own package sources; nil otherwise (the default index, or no URL named).
+// the project's own extra package sources; nil otherwise (an index, or no URL named).
 func (o Options) sourceUnreachable(err error) error {
 	var ue *uvError
 	if !errors.As(err, &ue) {
@@ -49,8 +49,10 @@ func (o Options) sourceUnreachable(err error) error {
 	}
 	sources := o.projectSources()
 	for i := 0; i+1 < len(sources); i += 2 {
+		// An extra source, which pip goes on without; the project's --index-url is its index, an
+		// unreachable one as the package index's (offlineFailure).
 		url := sources[i+1]
-		if strings.HasPrefix(m[1], strings.TrimSuffix(url, "/")) {
+		if (sources[i] == "--find-links" || sources[i] == "--extra-index-url") && strings.HasPrefix(m[1], strings.TrimSuffix(url, "/")) {
 			reason := ""
 			for _, l := range ue.lines {
 				if c, ok := strings.CutPrefix(strings.TrimSpace(l), "cause: "); ok {
