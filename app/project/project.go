@@ -56,6 +56,9 @@ type Project struct {
 	Python string
 	// Auth overrides the global sign-in settings for this project (empty fields override nothing).
 	Auth Auth
+	// AuthWarning says why the providers of the project's secrets.toml were not taken (several
+	// issuers), "" otherwise.
+	AuthWarning string
 	// Deps is where the dependencies come from.
 	Deps Deps
 	// Settings is the desklit.toml that was read ("" when there is none).
@@ -229,7 +232,7 @@ func load(path, script string) (*Project, error) {
 		}
 	}
 	if p.Auth.Empty() {
-		if p.Auth, err = streamlitAuth(p.WorkDir); err != nil {
+		if p.Auth, p.AuthWarning, err = streamlitAuth(p.WorkDir); err != nil {
 			return nil, err
 		}
 	}

@@ -426,6 +426,29 @@ client_kwargs = { scope = "openid profile email offline_access", prompt = "login
 	if p, err = Load(dir); err != nil || !p.Auth.Empty() {
 		t.Fatalf("no [auth]: %+v %v", p.Auth, err)
 	}
+
+	// A named provider, as Streamlit's docs write it (xabuteo/streamlit-auth0-test): its issuer.
+	named := "[auth]\nredirect_uri = \"http://localhost:8501/oauth2callback\"\ncookie_secret = \"c\"\n\n[auth.auth0]\nclient_id = \"a0\"\nclient_secret = \"s\"\n" +
+		"server_metadata_url = \"https://dev-abc123.us.auth0.com/.well-known/openid-configuration\"\nclient_kwargs = { scope = \"openid profile email\" }\n"
+	write(".streamlit/secrets.toml", named)
+	if p, err = Load(dir); err != nil || p.Auth.Issuer != "https://dev-abc123.us.auth0.com" || p.Auth.ClientID != "a0" || p.Auth.Scope != "openid profile email" ||
+		p.Auth.Source["AUTH0_ISSUER_BASE_URL"] != filepath.Join(dir, ".streamlit", "secrets.toml")+" [auth.auth0]" || p.AuthWarning != "" {
+		t.Fatalf("a named provider: %+v %q %v", p.Auth, p.AuthWarning, err)
+	}
+	// Two that agree are one; two issuers cannot be one session: none, and a warning naming them.
+	write(".streamlit/secrets.toml", named+"\n[auth.again]\nclient_id = \"a0\"\nserver_metadata_url = \"https://dev-abc123.us.auth0.com/.well-known/openid-configuration\"\n")
+	if p, err = Load(dir); err != nil || p.Auth.Issuer != "https://dev-abc123.us.auth0.com" || p.AuthWarning != "" {
+		t.Fatalf("two named providers of one issuer: %+v %q %v", p.Auth, p.AuthWarning, err)
+	}
+	write(".streamlit/secrets.toml", named+"\n[auth.google]\nclient_id = \"g\"\nserver_metadata_url = \"https://accounts.google.com/.well-known/openid-configuration\"\n")
+	if p, err = Load(dir); err != nil || !p.Auth.Empty() ||
+		!strings.Contains(p.AuthWarning, "names several sign-in providers (auth0 (https://dev-abc123.us.auth0.com), google (https://accounts.google.com))") {
+		t.Fatalf("named providers of two issuers: %+v %q %v", p.Auth, p.AuthWarning, err)
+	}
+	write(".streamlit/secrets.toml", "[auth.okta]\nclient_id = \"o\"\nserver_metadata_url = \"https://okta.example/oauth\"\n")
+	if _, err = Load(dir); err == nil || !strings.Contains(err.Error(), "secrets.toml: auth.okta.server_metadata_url") {
+		t.Fatalf("a named provider's bad discovery URL: %v", err)
+	}
 }
 
 // A repository with the app in frontend/ beside its requirements.txt and an API in backend/ (the

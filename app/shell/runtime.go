@@ -79,6 +79,9 @@ func (s *Shell) runtimeOptions(p *project.Project) pyruntime.Options {
 		src = p.Deps.Source(base)
 	}
 	o.Source = src
+	if p.AuthWarning != "" {
+		o.Logger.Warn(p.AuthWarning)
+	}
 	if len(p.Deps.LeftOut) > 0 {
 		o.Logger.Info("not Python packages: conda installs them, Desklit does not", "file", p.Deps.File, "left_out", p.Deps.LeftOut)
 	}
