@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -307,7 +308,7 @@ func commandOf(dir string, cs composeService) (composeRun, string) {
 		}
 		context = mounted
 	}
-	ctx := filepath.Join(dir, filepath.FromSlash(context))
+	ctx := dirFold(dir, context) // as Docker Desktop on Windows and macOS finds ./api in API/
 	if rel, err := filepath.Rel(dir, ctx); err != nil || strings.HasPrefix(rel, "..") || !isDir(ctx) {
 		return composeRun{}, "its build folder " + context + " is not in the project"
 	}
@@ -374,6 +375,34 @@ func withoutInstall(argv []string) []string {
 		return argv
 	}
 	return splitWords(rest[0])
+}
+
+// dirFold is the folder rel (a slash path) below dir, each of its names matched as a case-blind
+// file system matches it when no folder has it exactly (./api for API/); dir joined with rel when
+// none does.
+func dirFold(dir, rel string) string {
+	exact := filepath.Join(dir, filepath.FromSlash(rel))
+	if isDir(exact) {
+		return exact
+	}
+	at := dir
+	for _, name := range strings.Split(path.Clean(filepath.ToSlash(rel)), "/") {
+		next := filepath.Join(at, name)
+		if !isDir(next) && name != "." && name != ".." {
+			entries, _ := os.ReadDir(at)
+			for _, e := range entries {
+				if e.IsDir() && strings.EqualFold(e.Name(), name) {
+					next = filepath.Join(at, e.Name())
+					break
+				}
+			}
+		}
+		at = next
+	}
+	if isDir(at) {
+		return at
+	}
+	return exact
 }
 
 // findFold is dir's file name, else one that differs only in case ("" when none).

@@ -432,3 +432,34 @@ func TestComposePrivilegedPorts(t *testing.T) {
 		t.Errorf("the app's environment %q,\nwant %q", env, want)
 	}
 }
+
+// Build folders named in another case than the file says (build: ./api for API/, streamlit/ for
+// Streamlit/), as Docker Desktop on Windows and macOS finds them: the services run, and the app is
+// found from the root. The shape of Arbarbn/fastapi-streamlit-tutorial.
+func TestComposeBuildFolderInAnotherCase(t *testing.T) {
+	dir := tree(t, map[string]string{
+		"docker-compose.yml": `services:
+  api:
+    build: ./api
+    ports: ["8000:8000"]
+  streamlit:
+    build: ./streamlit/
+    environment:
+      API_URL: http://api:8000
+`,
+		"API/Dockerfile":             "FROM python:3.11-slim\nCMD [\"uvicorn\", \"main:app\", \"--host\", \"0.0.0.0\", \"--port\", \"8000\"]\n",
+		"API/main.py":                "app = None\n",
+		"API/requirements.txt":       "fastapi\nuvicorn\n",
+		"Streamlit/Dockerfile":       "FROM python:3.11-slim\nCMD [\"streamlit\", \"run\", \"ui.py\"]\n",
+		"Streamlit/ui.py":            "import streamlit as st\n",
+		"Streamlit/requirements.txt": "streamlit\nrequests\n",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Script != filepath.Join(dir, "Streamlit", "ui.py") || len(p.Services) != 1 || p.Services[0].Dir != filepath.Join(dir, "API") ||
+		!slices.Equal(p.AppEnv, []string{"API_URL=http://127.0.0.1:8000"}) || len(p.ComposeLeftOut) != 0 {
+		t.Errorf("script %s, services %+v, app env %q, left out %q", p.Script, p.Services, p.AppEnv, p.ComposeLeftOut)
+	}
+}
