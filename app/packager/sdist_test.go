@@ -17,10 +17,14 @@ import (
 	"github.com/desklit/desklit/app/pyruntime"
 )
 
-// makeSdist writes name-1.0.tar.gz, built by an in-tree backend with tag, into dir.
-func makeSdist(t *testing.T, dir, name, tag string) {
+// makeSdist writes name-1.0.tar.gz, built by an in-tree backend with tag, into dir; its build
+// needs buildRequires (as a C extension's needs numpy or Cython).
+func makeSdist(t *testing.T, dir, name, tag string, buildRequires ...string) {
 	t.Helper()
 	files := testutil.PythonProject(t, t.TempDir(), name, "1.0", tag, "built from source")
+	if len(buildRequires) > 0 {
+		files["pyproject.toml"] = strings.Replace(files["pyproject.toml"], "requires = []", `requires = ["`+strings.Join(buildRequires, `", "`)+`"]`, 1)
+	}
 	files["PKG-INFO"] = "Metadata-Version: 2.1\nName: " + name + "\nVersion: 1.0\n"
 	var buf bytes.Buffer
 	gz := gzip.NewWriter(&buf)
@@ -44,7 +48,10 @@ func makeSdist(t *testing.T, dir, name, tag string) {
 func TestSourceOnlyPackage(t *testing.T) {
 	f := newFixture(t)
 	wheels := filepath.Join(f.proj, "wheels")
-	makeSdist(t, wheels, "desklit-pure", "py3-none-any")
+	// Its build requirement has a wheel only: it is installed from it (pip builds the package
+	// alone from its source; for all, it would look for the requirement's source too).
+	makeWheel(t, wheels, "desklit-build-dep", "1.0", "py3-none-any")
+	makeSdist(t, wheels, "desklit-pure", "py3-none-any", "desklit-build-dep")
 	write(t, filepath.Join(f.proj, "requirements.txt"), "desklit-pure\n")
 	var log bytes.Buffer
 	f.o.Log = &log

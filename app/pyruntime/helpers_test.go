@@ -51,14 +51,19 @@ func makeWheelOf(t *testing.T, dir, dist, module, version, value string) string 
 	return makeTaggedWheel(t, dir, dist, module, version, value, "py3-none-any")
 }
 
-// makeTaggedWheel is makeWheelOf tagged tag ("py3-none-win_amd64": a wheel for Windows only).
-func makeTaggedWheel(t *testing.T, dir, dist, module, version, value, tag string) string {
+// makeTaggedWheel is makeWheelOf tagged tag ("py3-none-win_amd64": a wheel for Windows only),
+// requiring requires.
+func makeTaggedWheel(t *testing.T, dir, dist, module, version, value, tag string, requires ...string) string {
 	t.Helper()
+	var reqs string
+	for _, r := range requires {
+		reqs += "Requires-Dist: " + r + "\n"
+	}
 	info := strings.ReplaceAll(dist, "-", "_") + "-" + version + ".dist-info"
 	files := []struct{ name, body string }{
 		{module + "/__init__.py", fmt.Sprintf("VALUE = %q\n", value)},
 		{module + "/data.txt", "some package data\n"},
-		{info + "/METADATA", "Metadata-Version: 2.1\nName: " + dist + "\nVersion: " + version + "\n"},
+		{info + "/METADATA", "Metadata-Version: 2.1\nName: " + dist + "\nVersion: " + version + "\n" + reqs},
 		{info + "/WHEEL", "Wheel-Version: 1.0\nGenerator: desklit-test\nRoot-Is-Purelib: true\nTag: " + tag + "\n"},
 	}
 	var buf bytes.Buffer

@@ -6,6 +6,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -162,9 +163,22 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 	ix.upload(t, "desklit-fake-b", "2.5", "b25", day("2024-06-01"))
 	ix.upload(t, "requests", "2.28.2", "rq228", day("2023-01-12"))
 	ix.upload(t, "requests", "2.34.2", "rq", day("2026-05-01"))
+	// desklit-fake-e 1.0 has wheels for the Pythons of its time only, as pandas 1.4.4 (cp38–cp310),
+	// and a source that does not build here.
 	makeFailingSdist(t, ix.dir, "desklit-fake-e", "1.0", true)
 	ix.uploaded["desklit_fake_e-1.0.tar.gz"] = day("2023-01-01")
+	oldTag := "cp38-cp38-manylinux_2_17_" + map[string]string{"arm64": "aarch64"}[runtime.GOARCH]
+	if runtime.GOARCH != "arm64" {
+		oldTag += "x86_64"
+	}
+	makeTaggedWheel(t, ix.dir, "desklit-fake-e", "desklit_fake_e", "1.0", "e1", oldTag)
+	ix.uploaded["desklit_fake_e-1.0-"+oldTag+".whl"] = day("2023-01-01")
 	ix.upload(t, "desklit-fake-e", "2.0", "e2", day("2024-06-01"))
+	// desklit-fake-g needs desklit-fake-h, which has only a source (pyrebase4 and gcloud 0.18.3).
+	makeTaggedWheel(t, ix.dir, "desklit-fake-g", "desklit_fake_g", "1.0", "g1", "py3-none-any", "desklit-fake-h")
+	ix.uploaded["desklit_fake_g-1.0-py3-none-any.whl"] = day("2023-01-01")
+	makeFailingSdist(t, ix.dir, "desklit-fake-h", "1.0", true)
+	ix.uploaded["desklit_fake_h-1.0.tar.gz"] = day("2023-01-01")
 	for _, pkg := range []string{"numpy", "pandas", "pyarrow", "altair"} { // what a freeze of Streamlit's environment pins
 		ix.upload(t, pkg, "1.0", pkg, day("2023-01-01"))
 	}
@@ -196,6 +210,8 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 		{"its own packages pinned", "streamlit==1.20.0\ndesklit-fake-a==3.0\n", []string{"streamlit==1.20.0", "desklit-fake-a==3.0", "requests==2.28.2"}, true, true, ""},
 		{"an exact pin with only a source", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-e==1.0\n",
 			[]string{"desklit-fake-a==1.0", "desklit-fake-e==1.0", "requests==2.28.2"}, true, true, ""},
+		{"a dependency with only a source", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-g\n",
+			[]string{"desklit-fake-a==1.0", "desklit-fake-g==1.0", "desklit-fake-h==1.0", "requests==2.28.2"}, true, true, ""},
 		{"a complete freeze", "streamlit==1.20.0\nnumpy==1.0\npandas==1.0\npyarrow==1.0\naltair==1.0\ndesklit-fake-a==3.0\nrequests==2.34.2\n",
 			[]string{"desklit-fake-a==3.0", "requests==2.34.2", "numpy==1.0"}, false, false, ""},
 	} {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -305,9 +306,10 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 
 // resolveAsOf resolves the project as of its Streamlit's time (asOf) into out, from the index,
 // with wheels only (the releases of that time may have none for this Python, pandas 1.4 for 3.11,
-// and a resolution that needs a build is not worth the try), but for the project's exact pins
-// that have no wheel here, which are built from their source as they would be today
-// (psycopg2==2.9.6). done is false when it did not apply or did not succeed: then as of today.
+// and a resolution that needs a build is not worth the try), but for packages that have no wheel
+// at all, only a source, which are built as they would be today (psycopg2==2.9.6 here; gcloud
+// 0.18.3, which pyrebase4 needs; a package's target: the packager's FromSource). done is false
+// when it did not apply or did not succeed: then as of today.
 func (o Options) resolveAsOf(ctx context.Context, tmp, out string, compile, inputs []string, project reqFile, why string) (done bool, err error) {
 	day, exact := o.asOf(project)
 	if day.IsZero() {
@@ -332,7 +334,11 @@ func (o Options) resolveAsOf(ctx context.Context, tmp, out string, compile, inpu
 		if ctx.Err() != nil {
 			return true, err
 		}
-		if pkg := readUV(err).sourceOnly; slices.Contains(exact, pkg) && !slices.Contains(built, pkg) {
+		if pkg := readUV(err).sourceOnly; pkg != "" && !slices.Contains(built, pkg) && len(built) < 8 &&
+			(slices.Contains(exact, pkg) || o.sourceOnly(ctx, err)) {
+			if o.Platform != nil {
+				return true, o.resolveError(err) // the packager builds it (Options.FromSource), and asks again
+			}
 			built = append(built, pkg)
 			args = append(args, "--no-binary", pkg)
 			continue
@@ -341,6 +347,43 @@ func (o Options) resolveAsOf(ctx context.Context, tmp, out string, compile, inpu
 			"project", o.name(), "exclude_newer", stamp, "err", err)
 		return false, nil
 	}
+}
+
+// noUsableWheelsRE is the release uv found no wheel of ("Because gcloud==0.18.3 has no usable
+// wheels").
+var noUsableWheelsRE = regexp.MustCompile("Because ([A-Za-z0-9._-]+==[^\\s,]+) has no usable wheels")
+
+// sourceOnly reports whether the release a dated resolution found no wheel of has none for any
+// Python, only a source (gcloud 0.18.3, which builds anywhere), rather than wheels for the
+// Pythons of its time (pandas 1.4.4: none for 3.11, and a build from its source that fails):
+// uv resolves it from wheels for CPython 3.8 on this system.
+func (o Options) sourceOnly(ctx context.Context, err error) bool {
+	var ue *uvError
+	if !errors.As(err, &ue) {
+		return false
+	}
+	m := noUsableWheelsRE.FindStringSubmatch(strings.Join(ue.lines, " "))
+	if m == nil {
+		return false
+	}
+	tmp, terr := os.MkdirTemp(o.lockDir(), ".tmp-")
+	if terr != nil {
+		return false
+	}
+	defer os.RemoveAll(tmp)
+	in := filepath.Join(tmp, "pin.in")
+	if os.WriteFile(in, []byte(m[1]+"\n"), 0o644) != nil {
+		return false
+	}
+	old := Platform{OS: runtime.GOOS, Arch: runtime.GOARCH, Python: "3.8"}
+	triple, terr := old.uvTriple()
+	if terr != nil {
+		return false
+	}
+	args := slices.Concat([]string{"pip", "compile", "--python-version", old.Python, "--python-platform", triple, "--only-binary", ":all:",
+		"--no-header", "--quiet", "-o", filepath.Join(tmp, "out.txt")}, o.sourceArgs(true), o.projectSources(), []string{in})
+	perr := o.runUV(ctx, true, args, nil, nil)
+	return perr != nil && !readUV(perr).unreachable
 }
 
 // prependLines puts lines (comments) at the top of the file.
