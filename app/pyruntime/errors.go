@@ -113,6 +113,8 @@ type SourceBuildError struct {
 	FrozenFor, FrozenFile string
 	// Unreadable: its source's metadata could not be read, so it was not even built.
 	Unreadable bool
+	// Instead is the package uv says this one is often confused for (sklearn: scikit-learn).
+	Instead string
 	// Locked is the project's lock of another tool (Pipfile.lock, poetry.lock) when the version
 	// is its pin, not the project's requirement's: that lock was made for an older Python.
 	Locked string
@@ -145,6 +147,13 @@ func (e *SourceBuildError) Error() string {
 			strings.Join(e.SystemPackages, " "))
 	}
 	switch since, backport := backportedIn(name); {
+	case e.Instead != "":
+		// sklearn: a name on the index that only says to use another (uv knows the common ones).
+		fmt.Fprintf(&b, " %s is often confused for %s, the package meant: name %s instead", name, e.Instead, e.Instead)
+		if e.Pinned != nil {
+			fmt.Fprintf(&b, " in %s", filepath.Base(e.Pinned.File))
+		}
+		b.WriteString(".")
 	case backport && e.Pinned != nil:
 		// backports.zoneinfo: no release of it builds on the Pythons that have the module.
 		fmt.Fprintf(&b, " It is a backport, for older Pythons, of a module of Python's standard library%s: take the line out of %s",
@@ -157,7 +166,7 @@ func (e *SourceBuildError) Error() string {
 		lock := filepath.Base(e.Locked)
 		fmt.Fprintf(&b, " That version is %s's pin, made for an older Python: lock the project again with Python %s (%s), or move %s aside so that Desklit resolves the ranges of %s.",
 			lock, py, map[bool]string{true: "`poetry lock`", false: "`pipenv lock`"}[lock == "poetry.lock"], lock, e.projectFile())
-	case e.Pinned != nil:
+	case e.Pinned != nil && strings.ContainsAny(e.Pinned.Text, "=<>~"):
 		fmt.Fprintf(&b, " Allow a newer release made for Python %s in %s (%s>=%s, or no version), and likewise any other pin of that age.",
 			py, filepath.Base(e.Pinned.File), name, version)
 	default:
@@ -206,7 +215,7 @@ func (o Options) sourceBuildError(err error) error {
 	if pkg == "" {
 		return nil
 	}
-	e := &SourceBuildError{Name: o.name(), Package: pkg, Python: o.Python.Version, Unreadable: uv.unreadable, Err: err}
+	e := &SourceBuildError{Name: o.name(), Package: pkg, Python: o.Python.Version, Unreadable: uv.unreadable, Instead: uv.instead, Err: err}
 	name, _, _ := strings.Cut(pkg, "==")
 	for _, r := range o.requirementsIn(name) {
 		if requirementName(r.Text) == normalizeName(name) {

@@ -46,7 +46,13 @@ var exactMinorRE = regexp.MustCompile(`^==3\.\d+\.\*$`)
 func (e *NoPythonError) Error() string {
 	var b strings.Builder
 	version := fmt.Sprintf("3.%d", MinMinor+1) // the one to install
+	exact := exactMinorRE.MatchString(e.Want)  // a packaged app's: its wheels are for that Python
+	if exact {
+		version = strings.TrimSuffix(strings.TrimPrefix(e.Want, "=="), ".*")
+	}
 	switch {
+	case e.Configured != "" && exact:
+		fmt.Fprintf(&b, "the configured Python %q cannot be used: the app is made for Python %s", e.Configured, version)
 	case e.Configured != "":
 		fmt.Fprintf(&b, "the configured Python %q cannot be used", e.Configured)
 	case e.Older:
@@ -54,8 +60,7 @@ func (e *NoPythonError) Error() string {
 			"allow a newer Python in the project (requires-python in pyproject.toml, or python in desklit.toml), "+
 			"with dependencies that have releases for it", e.Want, MinMinor)
 		return b.String()
-	case exactMinorRE.MatchString(e.Want): // a packaged app's: its wheels are for that Python
-		version = strings.TrimSuffix(strings.TrimPrefix(e.Want, "=="), ".*")
+	case exact:
 		fmt.Fprintf(&b, "no Python %s was found (the app is made for it)", version)
 	case e.Want != "":
 		fmt.Fprintf(&b, "no Python %s (3.%d or newer) was found", e.Want, MinMinor)
@@ -63,7 +68,7 @@ func (e *NoPythonError) Error() string {
 		fmt.Fprintf(&b, "no Python 3.%d or newer was found", MinMinor)
 	}
 	b.WriteString(". ")
-	b.WriteString(installHint(e.GOOS, version))
+	b.WriteString(installHint(e.GOOS, version, exact))
 	if len(e.Tried) > 0 {
 		b.WriteString(" Tried: ")
 		b.WriteString(strings.Join(e.Tried, "; "))
@@ -73,7 +78,7 @@ func (e *NoPythonError) Error() string {
 }
 
 // installHint says how to install Python v on goos.
-func installHint(goos, v string) string {
+func installHint(goos, v string, exact bool) string {
 	switch goos {
 	case "darwin":
 		return "Install Python " + v + " from https://www.python.org/downloads/macos/ or with Homebrew (brew install python@" + v +
@@ -81,6 +86,13 @@ func installHint(goos, v string) string {
 	case "windows":
 		return "Install Python " + v + " from https://www.python.org/downloads/windows/ (tick \"Add python.exe to PATH\") or with " +
 			"winget install Python.Python." + v + ", or set DESKLIT_PYTHON to the full path of python.exe."
+	case "linux":
+		if exact { // a packaged app's: the distribution's python3 may be another version
+			return "Install Python " + v + " with your package manager (Debian/Ubuntu: sudo apt install python" + v + " python" + v + "-venv, " +
+				"from the deadsnakes archive where the release has no " + v + "; Fedora: sudo dnf install python" + v +
+				"), or set DESKLIT_PYTHON to the full path of a python" + v + " executable."
+		}
+		fallthrough
 	default:
 		return "Install python3 with your package manager (Debian/Ubuntu: sudo apt install python3; " +
 			"Fedora: sudo dnf install python3), or set DESKLIT_PYTHON to the full path of a python3 executable."

@@ -109,6 +109,16 @@ func TestFindNoPythonMessage(t *testing.T) {
 		!strings.Contains(msg, "winget install Python.Python.3.11,") {
 		t.Errorf("a packaged app's message: %q", msg)
 	}
+	// On Linux too: the distribution's python3 may be another version (Ubuntu 24.04's is 3.12).
+	_, err = find(context.Background(), "linux", "", want, nil)
+	if msg := fmt.Sprint(err); !strings.Contains(msg, "no Python 3.11 was found (the app is made for it). Install Python 3.11 with your package manager (Debian/Ubuntu: sudo apt install python3.11 python3.11-venv") {
+		t.Errorf("a packaged app's message on Linux: %q", msg)
+	}
+	// A configured Python of another version: which one the app needs, and how to get it.
+	_, err = find(context.Background(), "linux", "/usr/bin/python3.12", want, nil)
+	if msg := fmt.Sprint(err); !strings.Contains(msg, `the configured Python "/usr/bin/python3.12" cannot be used: the app is made for Python 3.11. Install Python 3.11`) {
+		t.Errorf("a packaged app with another configured Python: %q", msg)
+	}
 }
 
 func TestFindConfiguredIsTheOnlyCandidate(t *testing.T) {

@@ -588,3 +588,27 @@ func TestSourceBuildErrorBackport(t *testing.T) {
 		t.Errorf("an unknown backport: %s", got)
 	}
 }
+
+// TestSourceBuildErrorInstead: sklearn, the name on the index that only says to use
+// scikit-learn, read from uv 0.13's own words: the message names the package meant, and does not
+// advise a newer release of an unpinned line.
+func TestSourceBuildErrorInstead(t *testing.T) {
+	uv := &uvError{lines: strings.Split("error: Failed to build `sklearn==0.0.post12`\n  cause: The build backend returned an error\n"+
+		"  cause: Call to `setuptools.build_meta:__legacy__.get_requires_for_build_wheel` failed (exit status: 1)\n         [stderr]\n"+
+		"         The 'sklearn' PyPI package is deprecated, use 'scikit-learn'\n"+
+		"hint: `sklearn` is often confused for `scikit-learn`. Did you mean to install `scikit-learn` instead?", "\n")}
+	f := readUV(uv)
+	if f.built != "sklearn==0.0.post12" || f.instead != "scikit-learn" {
+		t.Fatalf("readUV = %+v", f)
+	}
+	e := &SourceBuildError{Name: "Churn", Package: f.built, Python: "3.11.7", Instead: f.instead,
+		Pinned: &Requirement{Text: "sklearn", File: "/p/requirements.txt", Line: 3}}
+	if got := e.Error(); !strings.HasSuffix(got, " sklearn is often confused for scikit-learn, the package meant: name scikit-learn instead in requirements.txt.") ||
+		strings.Contains(got, "Allow a newer release") {
+		t.Errorf("got %s", got)
+	}
+	e.Instead = ""
+	if got := e.Error(); strings.Contains(got, "sklearn>=0.0.post12") {
+		t.Errorf("an unpinned line is told to allow a newer release: %s", got)
+	}
+}

@@ -166,7 +166,12 @@ type uvFailure struct {
 	// "pytz (>=2011k)", which today's version rules refuse).
 	built      string
 	unreadable bool
+	instead    string // the package uv says the one that failed is often confused for
 }
+
+// insteadRE is uv's hint of the package meant ("`sklearn` is often confused for
+// `scikit-learn`. Did you mean to install `scikit-learn` instead?").
+var insteadRE = regexp.MustCompile("Did you mean to install `([A-Za-z0-9._-]+)` instead")
 
 // buildFailedRE finds the package uv could not build from its source ("Failed to build
 // `pandas==1.1.5`", when installing or when reading its metadata for a resolution; "Failed to
@@ -213,6 +218,9 @@ func readUV(err error) uvFailure {
 		f.built = m[1]
 	} else if m := invalidMetadataRE.FindStringSubmatch(text); m != nil {
 		f.built, f.unreadable = m[1], true
+	}
+	if m := insteadRE.FindStringSubmatch(text); m != nil {
+		f.instead = m[1]
 	}
 	lower := strings.ToLower(text)
 	for _, s := range []string{"failed to fetch", "dns error", "connection refused", "could not connect", "timed out",
