@@ -104,6 +104,15 @@ func targets(names []string, python map[string]string, host pyruntime.Python, wa
 	return out, nil
 }
 
+// projectTargets are the targets o names, each with a Python p runs on.
+func projectTargets(o Options, p *project.Project) ([]target, error) {
+	want, err := p.PythonRange()
+	if err != nil {
+		return nil, err
+	}
+	return targets(o.Targets, o.Python, o.Runtime.Python, want)
+}
+
 // newestMinor is the newest Python 3 a package is made for when the project asks for no older.
 const newestMinor = 14
 
@@ -222,11 +231,7 @@ func prepare(o Options) (*build, error) {
 	if b.icon, err = b.loadIcon(); err != nil {
 		return nil, err
 	}
-	want, err := p.PythonRange()
-	if err != nil {
-		return nil, err
-	}
-	if b.targets, err = targets(o.Targets, o.Python, o.Runtime.Python, want); err != nil {
+	if b.targets, err = projectTargets(o, p); err != nil {
 		return nil, err
 	}
 	b.rep = Report{AppID: appID, Name: name, Version: ver, LeftOut: b.rep.LeftOut, Wheels: map[string]int{}}

@@ -66,14 +66,8 @@ func readCompose(dir, appDir string) (*compose, error) {
 		return nil, err
 	}
 	lines := serviceLines(root)
-	names := slices.Sorted(func(yield func(string) bool) {
-		for n := range doc.Services {
-			if !yield(n) {
-				return
-			}
-		}
-	})
-	sort.SliceStable(names, func(i, j int) bool { return lines[names[i]] < lines[names[j]] })
+	names := slices.Sorted(maps.Keys(doc.Services))
+	sort.SliceStable(names, func(i, j int) bool { return lines[names[i]] < lines[names[j]] }) // the file's order
 	c := &compose{File: file}
 	type candidate struct {
 		name string

@@ -135,13 +135,20 @@ func Ensure(ctx context.Context, o Options) (Env, error) {
 	} else {
 		log.Info("python environment missing, building", "packages", lock.Packages)
 	}
+	return o.buildLeavingOut(ctx, lock, env)
+}
+
+// buildLeavingOut builds env (under the lock); a package made for other systems only that did not
+// build is left out of the lock (leaveOutOfLock), once each, and the environment of the lock
+// without it is built.
+func (o Options) buildLeavingOut(ctx context.Context, lock Lock, env Env) (Env, error) {
 	o.removeBroken(env.Key)
 	for {
 		err := o.build(ctx, env)
 		if err == nil {
-			break
+			o.ready(env)
+			return env, nil
 		}
-		// A package made for other systems only is left out of the lock, once each.
 		edited, ok := o.leaveOutOfLock(ctx, lock, err)
 		if !ok {
 			o.report(Progress{Step: StepFailed, Message: "the python environment of " + o.name() + " was not built"})
@@ -150,8 +157,6 @@ func Ensure(ctx context.Context, o Options) (Env, error) {
 		lock, env = edited, o.envFor(edited)
 		o.removeBroken(env.Key)
 	}
-	o.ready(env)
-	return env, nil
 }
 
 // ready records the environment's use (Prune keeps what was used in the last 30 days) and says so.
