@@ -155,9 +155,7 @@ func classifyApp(err error) (windowapi.ErrorView, bool) {
 	case errors.As(err, &ge):
 		return gitFetchView(ge), true
 	case errors.As(err, &su):
-		return windowapi.ErrorView{Kind: windowapi.ErrDependencies, Title: "A package source of " + su.Name + " could not be reached",
-			Message: su.Error(), Folder: filepath.Dir(su.File), File: su.File,
-			Actions: []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}}, true
+		return inFile(windowapi.ErrorView{Title: "A package source of " + su.Name + " could not be reached", Message: su.Error()}, su.File), true
 	case errors.As(err, &ns) && len(ns.Candidates) > 1:
 		v := windowapi.ErrorView{Kind: windowapi.ErrChooseScript, Title: "Which script is the app?", Folder: ns.Dir,
 			Message: filepath.Base(ns.Dir) + " holds several Streamlit scripts. Choose the one to run: Desklit opens it and keeps it in File › Open Recent."}
@@ -183,9 +181,7 @@ func classifyApp(err error) (windowapi.ErrorView, bool) {
 // project's requirements it names (file and line), and what to do: change one of them.
 func dependenciesView(re *pyruntime.ResolveError) windowapi.ErrorView {
 	file := filepath.Base(re.File)
-	v := windowapi.ErrorView{Kind: windowapi.ErrDependencies, Title: "The requirements of " + re.Name + " cannot be installed together",
-		Message: re.Explanation, Folder: filepath.Dir(re.File), File: re.File,
-		Actions: []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}}
+	v := inFile(windowapi.ErrorView{Title: "The requirements of " + re.Name + " cannot be installed together", Message: re.Explanation}, re.File)
 	if len(re.Requirements) > 0 {
 		lines := []string{"Change one of these requirements so that they agree, save " + file + ", then open the app again:"}
 		for _, r := range re.Requirements {
@@ -206,8 +202,8 @@ func sourceBuildView(sb *pyruntime.SourceBuildError) windowapi.ErrorView {
 		Message: sb.Error(), Detail: sb.Err.Error(), Actions: []string{windowapi.ActRetry, windowapi.ActOpenLogs}}
 	if sb.Pinned != nil {
 		// What to change is said; the build's traceback is for the log (Show logs).
-		v.Kind, v.Folder, v.File, v.Detail = windowapi.ErrDependencies, filepath.Dir(sb.Pinned.File), sb.Pinned.File, ""
-		v.Actions = []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}
+		v.Detail = ""
+		v = inFile(v, sb.Pinned.File)
 	}
 	return v
 }
@@ -218,9 +214,16 @@ func gitFetchView(ge *pyruntime.GitFetchError) windowapi.ErrorView {
 	v := windowapi.ErrorView{Kind: windowapi.ErrRuntimeBuild, Title: "A package " + ge.Name + " installs from Git could not be fetched",
 		Message: ge.Error(), Actions: []string{windowapi.ActRetry, windowapi.ActOpenLogs}}
 	if ge.Requirement != nil {
-		v.Kind, v.Folder, v.File = windowapi.ErrDependencies, filepath.Dir(ge.Requirement.File), ge.Requirement.File
-		v.Actions = []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}
+		v = inFile(v, ge.Requirement.File)
 	}
+	return v
+}
+
+// inFile makes v a fault of the project's dependency file: what to change is in file, which the
+// window opens (Edit requirements) or shows (Open folder), and then opens the app again.
+func inFile(v windowapi.ErrorView, file string) windowapi.ErrorView {
+	v.Kind, v.Folder, v.File = windowapi.ErrDependencies, filepath.Dir(file), file
+	v.Actions = []string{windowapi.ActEditDeps, windowapi.ActOpenFolder, windowapi.ActReopen}
 	return v
 }
 

@@ -660,20 +660,8 @@ func composePort(ports, expose []any, dockerExpose int, argv []string) int {
 	if dockerExpose > 0 {
 		return dockerExpose
 	}
-	for i, a := range argv {
-		if !portArgRE.MatchString(a) {
-			continue
-		}
-		v := a
-		if _, after, ok := strings.Cut(a, "="); ok {
-			v = after
-		} else if i+1 < len(argv) {
-			v = argv[i+1]
-		}
-		if _, p, ok := strings.Cut(v, ":"); ok {
-			v = p
-		}
-		if n, err := strconv.Atoi(v); err == nil {
+	for _, a := range portArgs(argv) {
+		if n, err := strconv.Atoi(a.port); err == nil {
 			return n
 		}
 	}

@@ -61,32 +61,44 @@ func publishedPort(ports []any) int {
 // --bind 127.0.0.1:80, -b :80); ok is false when no option names from.
 func withPort(argv []string, from, to int) ([]string, bool) {
 	out := slices.Clone(argv)
-	f, t := strconv.Itoa(from), strconv.Itoa(to)
-	swap := func(v string) (string, bool) {
-		if v == f {
-			return t, true
-		}
-		if host, port, ok := strings.Cut(v, ":"); ok && port == f && !strings.Contains(port, ":") {
-			return host + ":" + t, true
-		}
-		return v, false
-	}
 	done := false
-	for i, a := range out {
-		if !portArgRE.MatchString(a) {
-			continue
-		}
-		if opt, v, ok := strings.Cut(a, "="); ok {
-			if nv, ok := swap(v); ok {
-				out[i], done = opt+"="+nv, true
-			}
-		} else if i+1 < len(out) {
-			if nv, ok := swap(out[i+1]); ok {
-				out[i+1], done = nv, true
-			}
+	for _, a := range portArgs(argv) {
+		if a.port == strconv.Itoa(from) {
+			out[a.i], done = a.prefix+a.host+strconv.Itoa(to), true
 		}
 	}
 	return out, done
+}
+
+// portArg is the value of a port option in a command line: the argument it is in (i), what
+// precedes it there ("--port=" or ""), its host ("127.0.0.1:", ":" or "") and its port.
+type portArg struct {
+	i                  int
+	prefix, host, port string
+}
+
+// portArgs are the values of argv's port options (portArgRE: --port 80, --port=80, -p 80,
+// --bind 127.0.0.1:80, -b :80).
+func portArgs(argv []string) []portArg {
+	var out []portArg
+	for i, a := range argv {
+		if !portArgRE.MatchString(a) {
+			continue
+		}
+		arg := portArg{i: i}
+		if opt, v, ok := strings.Cut(a, "="); ok {
+			arg.prefix, arg.port = opt+"=", v
+		} else if i+1 < len(argv) {
+			arg.i, arg.port = i+1, argv[i+1]
+		} else {
+			continue
+		}
+		if c := strings.LastIndexByte(arg.port, ':'); c >= 0 {
+			arg.host, arg.port = arg.port[:c+1], arg.port[c+1:]
+		}
+		out = append(out, arg)
+	}
+	return out
 }
 
 // movedAddresses makes the addresses of moved services' ports in an environment value the ports

@@ -2,6 +2,7 @@ package project
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -312,16 +313,5 @@ func uvWorkspace(dir string) string {
 // (Requirements.txt, which Windows and macOS open as requirements.txt) or in the singular
 // (requirement.txt, a common slip: without it the app would start without its packages); "".
 func requirementsFile(dir string) string {
-	if f := filepath.Join(dir, "requirements.txt"); isFile(f) {
-		return f
-	}
-	entries, _ := os.ReadDir(dir)
-	for _, want := range []string{"requirements.txt", "requirement.txt"} {
-		for _, e := range entries {
-			if f := filepath.Join(dir, e.Name()); strings.EqualFold(e.Name(), want) && isFile(f) {
-				return f
-			}
-		}
-	}
-	return ""
+	return cmp.Or(findFold(dir, "requirements.txt"), findFold(dir, "requirement.txt"))
 }

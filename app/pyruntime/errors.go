@@ -53,10 +53,6 @@ func (e *NotFoundError) Error() string {
 	return msg
 }
 
-// missingFileRE is uv's word for a requirement's file that is not there ("Distribution not found
-// at: file:///…/streamlit-1.52.1-py3-none-any.whl").
-var missingFileRE = regexp.MustCompile(`Distribution not found at: (file://\S+)`)
-
 // ResolveError is a set of requirements that cannot be satisfied, with the resolver's own words
 // and the project's requirements it names.
 type ResolveError struct {
@@ -282,8 +278,8 @@ func (o Options) notFound(pkg string, offline bool, cause error) error {
 	var ue *uvError
 	if errors.As(cause, &ue) {
 		nf.Explanation = ue.Error()
-		if m := missingFileRE.FindStringSubmatch(nf.Explanation); m != nil {
-			nf.Path, _, _ = LocalRequirement(m[1])
+		if file := readUV(cause).file; file != "" {
+			nf.Path, _, _ = LocalRequirement(file)
 		}
 	}
 	return nf

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
 )
@@ -97,10 +96,7 @@ func normalizePin(pin string) string {
 // (a uv override carrying the marker of the systems it is for). It returns the packages left
 // out, as lock comment lines.
 func (o Options) leavingOut(ctx context.Context, tmp string, compile func(extra []string) error) ([]string, error) {
-	goos := runtime.GOOS
-	if o.Platform != nil {
-		goos = o.Platform.OS
-	}
+	goos := o.platform().OS
 	overrides := filepath.Join(tmp, "other-systems.txt")
 	var lines, notes []string
 	for {
@@ -134,10 +130,7 @@ func (o Options) leaveOutOfLock(ctx context.Context, lock Lock, err error) (Lock
 	if !errors.As(err, &sb) || sb.Unreadable || filepath.Dir(lock.File) != o.lockDir() || ctx.Err() != nil {
 		return lock, false
 	}
-	goos := runtime.GOOS
-	if o.Platform != nil {
-		goos = o.Platform.OS
-	}
+	goos := o.platform().OS
 	req := normalizePin(sb.Package)
 	systems := o.systemsWithWheels(ctx, req, goos)
 	if len(systems) == 0 {
@@ -158,33 +151,40 @@ func (o Options) leaveOutOfLock(ctx context.Context, lock Lock, err error) (Lock
 // systemsWithWheels are the other systems (than goos) for which pin (name==version) has wheels
 // for this Python and architecture, as uv resolves it for each from wheels alone.
 func (o Options) systemsWithWheels(ctx context.Context, pin, goos string) []string {
-	tmp, err := os.MkdirTemp(o.lockDir(), ".tmp-")
-	if err != nil {
-		return nil
-	}
-	defer os.RemoveAll(tmp)
-	in := filepath.Join(tmp, "pin.in")
-	if err := os.WriteFile(in, []byte(pin+"\n"), 0o644); err != nil {
-		return nil
-	}
-	here := ThisPlatform(o.Python)
-	if o.Platform != nil {
-		here = *o.Platform
-	}
+	here := o.platform()
 	var systems []string
 	for _, other := range []string{"windows", "darwin", "linux"} {
-		p := Platform{OS: other, Arch: here.Arch, Python: here.Python}
-		triple, err := p.uvTriple()
-		if other == goos || err != nil {
-			continue
-		}
-		args := slices.Concat([]string{"pip", "compile", "--python-version", p.Python, "--python-platform", triple,
-			"--only-binary", ":all:", "--no-header", "--quiet", "-o", filepath.Join(tmp, other+".txt")}, o.sourceArgs(!o.Offline), []string{in})
-		if o.runUV(ctx, !o.Offline, args, nil, nil) == nil {
+		if other != goos && o.fromWheels(ctx, pin, Platform{OS: other, Arch: here.Arch, Python: here.Python}) == nil {
 			systems = append(systems, other)
 		}
 	}
 	return systems
+}
+
+// fromWheels is uv's resolution of pin (name==version) alone for p from wheels alone, from the
+// places this resolution asks (the wheel folders; unless offline, the index and the project's
+// own sources): nil when it resolves, uv's failure otherwise.
+func (o Options) fromWheels(ctx context.Context, pin string, p Platform) error {
+	triple, err := p.uvTriple()
+	if err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(o.lockDir(), ".tmp-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	in := filepath.Join(tmp, "pin.in")
+	if err := os.WriteFile(in, []byte(pin+"\n"), 0o644); err != nil {
+		return err
+	}
+	online := !o.Offline
+	args := slices.Concat([]string{"pip", "compile", "--python-version", p.Python, "--python-platform", triple, "--only-binary", ":all:",
+		"--no-header", "--quiet", "-o", filepath.Join(tmp, "out.txt")}, o.sourceArgs(online), []string{in})
+	if online {
+		args = slices.Concat(args[:len(args)-1], o.projectSources(), []string{in})
+	}
+	return o.runUV(ctx, online, args, nil, nil)
 }
 
 // dropFromLock takes req's entry (its line, hashes and "# via" lines) out of a uv lock and puts

@@ -37,6 +37,15 @@ func (p Platform) target() target {
 
 // target is what markers and wheel tags are checked against: Options.Platform, else this machine
 // with o.Python.
+// platform is the system and Python o resolves for: its Platform (a package's target), else this
+// system with o's Python.
+func (o Options) platform() Platform {
+	if o.Platform != nil {
+		return *o.Platform
+	}
+	return ThisPlatform(o.Python)
+}
+
 func (o Options) target() target {
 	if o.Platform != nil {
 		return o.Platform.target()

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -349,40 +348,18 @@ func (o Options) resolveAsOf(ctx context.Context, tmp, out string, compile, inpu
 	}
 }
 
-// noUsableWheelsRE is the release uv found no wheel of ("Because gcloud==0.18.3 has no usable
-// wheels").
-var noUsableWheelsRE = regexp.MustCompile("Because ([A-Za-z0-9._-]+==[^\\s,]+) has no usable wheels")
-
 // sourceOnly reports whether the release a dated resolution found no wheel of has none for any
 // Python, only a source (gcloud 0.18.3, which builds anywhere), rather than wheels for the
 // Pythons of its time (pandas 1.4.4: none for 3.11, and a build from its source that fails):
 // uv resolves it from wheels for CPython 3.8 on this system.
 func (o Options) sourceOnly(ctx context.Context, err error) bool {
-	var ue *uvError
-	if !errors.As(err, &ue) {
+	pin := readUV(err).noUsable
+	if pin == "" {
 		return false
 	}
-	m := noUsableWheelsRE.FindStringSubmatch(strings.Join(ue.lines, " "))
-	if m == nil {
-		return false
-	}
-	tmp, terr := os.MkdirTemp(o.lockDir(), ".tmp-")
-	if terr != nil {
-		return false
-	}
-	defer os.RemoveAll(tmp)
-	in := filepath.Join(tmp, "pin.in")
-	if os.WriteFile(in, []byte(m[1]+"\n"), 0o644) != nil {
-		return false
-	}
-	old := Platform{OS: runtime.GOOS, Arch: runtime.GOARCH, Python: "3.8"}
-	triple, terr := old.uvTriple()
-	if terr != nil {
-		return false
-	}
-	args := slices.Concat([]string{"pip", "compile", "--python-version", old.Python, "--python-platform", triple, "--only-binary", ":all:",
-		"--no-header", "--quiet", "-o", filepath.Join(tmp, "out.txt")}, o.sourceArgs(true), o.projectSources(), []string{in})
-	perr := o.runUV(ctx, true, args, nil, nil)
+	old := o.platform()
+	old.Python = "3.8"
+	perr := o.fromWheels(ctx, pin, old)
 	return perr != nil && !readUV(perr).unreachable
 }
 

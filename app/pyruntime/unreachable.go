@@ -1,10 +1,8 @@
 package pyruntime
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
-	"regexp"
 	"strings"
 )
 
@@ -32,19 +30,11 @@ func (e *SourceUnreachableError) Error() string {
 
 func (e *SourceUnreachableError) Unwrap() error { return e.Err }
 
-// fetchFailedRE is the URL uv could not fetch ("Failed to fetch: `https://…/plotly/`", with or
-// without the quotes).
-var fetchFailedRE = regexp.MustCompile("Failed to fetch: `?([^`\\s]+)`?")
-
 // sourceUnreachable is err as a SourceUnreachableError when the URL uv could not fetch is one of
 // the project's own extra package sources; nil otherwise (an index, or no URL named).
 func (o Options) sourceUnreachable(err error) error {
-	var ue *uvError
-	if !errors.As(err, &ue) {
-		return nil
-	}
-	m := fetchFailedRE.FindStringSubmatch(strings.Join(ue.lines, "\n"))
-	if m == nil {
+	uv := readUV(err)
+	if uv.fetch == "" {
 		return nil
 	}
 	sources := o.projectSources()
@@ -52,14 +42,8 @@ func (o Options) sourceUnreachable(err error) error {
 		// An extra source, which pip goes on without; the project's --index-url is its index, an
 		// unreachable one as the package index's (offlineFailure).
 		url := sources[i+1]
-		if (sources[i] == "--find-links" || sources[i] == "--extra-index-url") && strings.HasPrefix(m[1], strings.TrimSuffix(url, "/")) {
-			reason := ""
-			for _, l := range ue.lines {
-				if c, ok := strings.CutPrefix(strings.TrimSpace(l), "cause: "); ok {
-					reason = c
-				}
-			}
-			return &SourceUnreachableError{Name: o.name(), URL: url, File: o.Source.File, Reason: reason, Err: err}
+		if (sources[i] == "--find-links" || sources[i] == "--extra-index-url") && strings.HasPrefix(uv.fetch, strings.TrimSuffix(url, "/")) {
+			return &SourceUnreachableError{Name: o.name(), URL: url, File: o.Source.File, Reason: uv.cause, Err: err}
 		}
 	}
 	return nil

@@ -167,7 +167,21 @@ type uvFailure struct {
 	built      string
 	unreadable bool
 	instead    string // the package uv says the one that failed is often confused for
+	noUsable   string // the release ("gcloud==0.18.3") uv found no usable wheel of
+	fetch      string // the URL uv could not fetch
+	cause      string // uv's last "cause:", the innermost ("Connection refused (os error 111)")
+	file       string // a requirement's file that is not there (its file: URL)
 }
+
+// noUsableWheelsRE is the release uv found no wheel of ("Because gcloud==0.18.3 has no usable
+// wheels"); fetchFailedRE the URL it could not fetch ("Failed to fetch: `https://…/plotly/`", with
+// or without the quotes); missingFileRE a requirement's file that is not there ("Distribution not
+// found at: file:///…/streamlit-1.52.1-py3-none-any.whl").
+var (
+	noUsableWheelsRE = regexp.MustCompile("Because ([A-Za-z0-9._-]+==[^\\s,]+) has no usable wheels")
+	fetchFailedRE    = regexp.MustCompile("Failed to fetch: `?([^`\\s]+)`?")
+	missingFileRE    = regexp.MustCompile(`Distribution not found at: (file://\S+)`)
+)
 
 // insteadRE is uv's hint of the package meant ("`sklearn` is often confused for
 // `scikit-learn`. Did you mean to install `scikit-learn` instead?").
@@ -221,6 +235,16 @@ func readUV(err error) uvFailure {
 	}
 	if m := insteadRE.FindStringSubmatch(text); m != nil {
 		f.instead = m[1]
+	}
+	for re, field := range map[*regexp.Regexp]*string{noUsableWheelsRE: &f.noUsable, fetchFailedRE: &f.fetch, missingFileRE: &f.file} {
+		if m := re.FindStringSubmatch(text); m != nil {
+			*field = m[1]
+		}
+	}
+	for _, l := range ue.lines {
+		if c, ok := strings.CutPrefix(strings.TrimSpace(l), "cause: "); ok {
+			f.cause = c
+		}
 	}
 	lower := strings.ToLower(text)
 	for _, s := range []string{"failed to fetch", "dns error", "connection refused", "could not connect", "timed out",
