@@ -458,7 +458,8 @@ func TestComposeBuildFolderInAnotherCase(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Script != filepath.Join(dir, "Streamlit", "ui.py") || len(p.Services) != 1 || p.Services[0].Dir != filepath.Join(dir, "API") ||
+	// (Compared case-blind: on Windows and macOS ./api is API/ itself.)
+	if !strings.EqualFold(p.Script, filepath.Join(dir, "Streamlit", "ui.py")) || len(p.Services) != 1 || !strings.EqualFold(p.Services[0].Dir, filepath.Join(dir, "API")) ||
 		!slices.Equal(p.AppEnv, []string{"API_URL=http://127.0.0.1:8000"}) || len(p.ComposeLeftOut) != 0 {
 		t.Errorf("script %s, services %+v, app env %q, left out %q", p.Script, p.Services, p.AppEnv, p.ComposeLeftOut)
 	}
