@@ -54,11 +54,12 @@ for f in $want; do grep -qx -- "$f" <<<"$contents" || fail "the package lacks $f
 log "package: Depends and files ok ($(grep -c '\.whl$' <<<"$contents") wheels)"
 
 # 2. Install.
-if dpkg-query -W -f='${Status}' desklit 2>/dev/null | grep -q 'install ok installed'; then
-	fail "desklit is already installed: remove it first (this test removes it at the end)"
-fi
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/tmp/deb-e2e-apt.log 2>&1 ||
-	{ cat /tmp/deb-e2e-apt.log >&2; fail "apt-get install"; }
+# shellcheck source=apt-test.sh
+. "$here/apt-test.sh"
+apt_test_begin desklit
+apt_test_installing desklit
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >"$apt_test_log" 2>&1 ||
+	{ cat "$apt_test_log" >&2; fail "apt-get install"; }
 installed=$(dpkg -L desklit | while read -r f; do if [ -f "$f" ]; then echo "$f"; fi; done)
 log "installed $(wc -l <<<"$installed") files; $(/usr/bin/desklit version | tr '\n' ' ')"
 (cd /usr/share/desklit/wheelhouse && sha256sum --quiet -c SHA256SUMS) || fail "installed wheelhouse fails SHA256SUMS"
@@ -74,7 +75,7 @@ cleanup() {
 	rm -rf "$home"
 	if [ "$rc" != 0 ] && dpkg-query -W -f='${Status}' desklit 2>/dev/null | grep -q 'install ok installed'; then
 		log "removing the package after the failure"
-		DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq desklit >>/tmp/deb-e2e-apt.log 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq desklit >>"$apt_test_log" 2>&1 && apt_test_removed
 	fi
 }
 trap cleanup EXIT
@@ -88,11 +89,12 @@ if [ "${DESKLIT_E2E_NETNS:-1}" != 0 ] && command -v ip >/dev/null && unshare -n 
 	log "running the app in a private network namespace (loopback only, no network)"
 fi
 DESKLIT_E2E_NETNS_ON=${netns:+1} "${netns[@]}" xvfb-run -a -s "-screen 0 1280x800x24" \
-	dbus-run-session -- "$0" --inner "$home" "$shot" || fail "the installed app (see above)"
+	dbus-run-session -- "$0" --inner "$home" "$shot" 8>&- || fail "the installed app (see above)"
 
 # 5. Remove.
-DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq desklit >>/tmp/deb-e2e-apt.log 2>&1 ||
-	{ cat /tmp/deb-e2e-apt.log >&2; fail "apt-get remove"; }
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq desklit >>"$apt_test_log" 2>&1 ||
+	{ cat "$apt_test_log" >&2; fail "apt-get remove"; }
+apt_test_removed
 left=$(while read -r f; do if [ -e "$f" ]; then echo "$f"; fi; done <<<"$installed")
 [ -z "$left" ] || fail "files left after apt-get remove: $left"
 [ ! -e /usr/share/desklit ] || fail "/usr/share/desklit left after apt-get remove"

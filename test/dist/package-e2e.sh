@@ -43,11 +43,12 @@ done
 if grep -q 'secrets.toml$' <<<"$contents"; then fail "the package carries a secrets file"; fi
 log "package $id: Depends and files ok ($(grep -c '\.whl$' <<<"$contents") wheels)"
 
-for p in "$id" desklit; do
-	if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then fail "$p is already installed: remove it first"; fi
-done
-DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$desklit" "$pkg" >/tmp/package-e2e-apt.log 2>&1 ||
-	{ cat /tmp/package-e2e-apt.log >&2; fail "apt-get install"; }
+# shellcheck source=apt-test.sh
+. "$here/apt-test.sh"
+apt_test_begin "$id" desklit
+apt_test_installing "$id" desklit
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$desklit" "$pkg" >"$apt_test_log" 2>&1 ||
+	{ cat "$apt_test_log" >&2; fail "apt-get install"; }
 installed=$(for p in "$id" desklit; do dpkg -L "$p"; done | while read -r f; do if [ -f "$f" ] || [ -L "$f" ]; then echo "$f"; fi; done)
 log "installed $(wc -l <<<"$installed") files of $id and desklit"
 if command -v desktop-file-validate >/dev/null; then
@@ -60,7 +61,7 @@ cleanup() {
 	local rc=$?
 	rm -rf "$home"
 	if [ "$rc" != 0 ]; then
-		DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq "$id" desklit >>/tmp/package-e2e-apt.log 2>&1 || true
+		DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq "$id" desklit >>"$apt_test_log" 2>&1 && apt_test_removed
 	fi
 }
 trap cleanup EXIT
@@ -71,10 +72,11 @@ if [ "${DESKLIT_E2E_NETNS:-1}" != 0 ] && command -v ip >/dev/null && unshare -n 
 fi
 DESKLIT_E2E_SAMPLE=$root/test/projects/extra-package DESKLIT_E2E_WHEELS=$root/.cache/test-wheelhouse \
 DESKLIT_E2E_NETNS_ON=${netns:+1} "${netns[@]}" xvfb-run -a -s "-screen 0 1280x800x24" \
-	dbus-run-session -- "$0" --inner "$home" "$id" "$shot" || fail "the installed apps (see above)"
+	dbus-run-session -- "$0" --inner "$home" "$id" "$shot" 8>&- || fail "the installed apps (see above)"
 
-DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq "$id" desklit >>/tmp/package-e2e-apt.log 2>&1 ||
-	{ cat /tmp/package-e2e-apt.log >&2; fail "apt-get remove"; }
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq "$id" desklit >>"$apt_test_log" 2>&1 ||
+	{ cat "$apt_test_log" >&2; fail "apt-get remove"; }
+apt_test_removed
 left=$(while read -r f; do if [ -e "$f" ] || [ -L "$f" ]; then echo "$f"; fi; done <<<"$installed")
 [ -z "$left" ] || fail "files left after apt-get remove: $left"
 [ ! -e "/usr/lib/$id" ] || fail "/usr/lib/$id left after apt-get remove"
