@@ -170,9 +170,12 @@ func findDeps(dir string) (Deps, error) {
 		// A member of a uv workspace: the workspace's lock pins it, and its sources (another
 		// member, `common = { workspace = true }`) are the workspace's, not the index's.
 		d.Kind, d.File, d.Package = DepsUVLock, filepath.Join(workspace, "uv.lock"), pp.Project.Name
-	case pp != nil && pp.Project.Dependencies != nil:
+	case pp != nil && pp.Project.Dependencies != nil && !listsAnything(requirementsFile(dir)):
 		d.Kind, d.File, d.Requirements = DepsPyproject, pyprojectFile, pp.requirements()
 	case requirementsFile(dir) != "":
+		// A requirements.txt that lists anything comes before pyproject.toml's dependencies, as
+		// on Community Cloud and as `pip install -r requirements.txt` has it: `uv init`'s
+		// `dependencies = []` or a package's own list beside the pins the app is run with.
 		d.Kind, d.File = DepsRequirements, requirementsFile(dir)
 	case pp != nil && pp.Tool.Poetry != nil && pp.Tool.Poetry.Dependencies != nil:
 		d.Kind, d.File = DepsPoetry, pyprojectFile
@@ -312,6 +315,16 @@ func uvWorkspace(dir string) string {
 // requirementsFile is dir's requirements.txt; else one named so but for its case
 // (Requirements.txt, which Windows and macOS open as requirements.txt) or in the singular
 // (requirement.txt, a common slip: without it the app would start without its packages); "".
+// listsAnything: a requirements file (or "") lists something; one that cannot be read counts as
+// listing, so that reading it again says what is wrong with it.
+func listsAnything(file string) bool {
+	if file == "" {
+		return false
+	}
+	ok, err := pyruntime.ListsAnything(file)
+	return ok || err != nil
+}
+
 func requirementsFile(dir string) string {
 	return cmp.Or(findFold(dir, "requirements.txt"), findFold(dir, "requirement.txt"))
 }

@@ -160,6 +160,9 @@ func TestDependencies(t *testing.T) {
 		{"uv.lock wins", map[string]string{"uv.lock": "", "pyproject.toml": pyproject, "requirements.txt": ""}, DepsUVLock, "uv.lock"},
 		{"uv.lock without pyproject is ignored", map[string]string{"uv.lock": "", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
 		{"pyproject dependencies", map[string]string{"pyproject.toml": pyproject, "requirements.txt": ""}, DepsPyproject, "pyproject.toml"},
+		{"a requirements.txt that lists anything before pyproject dependencies", map[string]string{"pyproject.toml": pyproject, "requirements.txt": "# pins\n\nstreamlit\nplotly\n"}, DepsRequirements, "requirements.txt"},
+		{"uv init's empty dependencies give way to requirements.txt", map[string]string{"pyproject.toml": "[project]\nname = \"x\"\ndependencies = []\n", "requirements.txt": "streamlit\n"}, DepsRequirements, "requirements.txt"},
+		{"a requirements.txt of comments says nothing", map[string]string{"pyproject.toml": pyproject, "requirements.txt": "# see pyproject.toml\n"}, DepsPyproject, "pyproject.toml"},
 		{"pyproject without dependencies", map[string]string{"pyproject.toml": "[tool.black]\n", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
 		{"none", map[string]string{}, DepsNone, ""},
 		// As Windows and macOS open it; and the singular (Rama-Mwenda/Telco_churn_app).

@@ -89,6 +89,17 @@ func decodeText(data []byte, file string) (string, error) {
 	return strings.ReplaceAll(string(out), "\r\n", "\n"), nil
 }
 
+// ListsAnything tells whether a requirements file has a line other than blanks and comments: an
+// empty requirements.txt beside a pyproject.toml says nothing of the project's packages.
+func ListsAnything(file string) (bool, error) {
+	text, err := readText(file)
+	if err != nil {
+		return false, err
+	}
+	lines, _ := reqLines(text)
+	return len(lines) > 0, nil
+}
+
 // reqLines are a requirements text's logical lines (continuations joined, comments removed),
 // each with its first physical line's number.
 func reqLines(text string) (lines []string, nums []int) {
