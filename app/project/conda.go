@@ -29,6 +29,7 @@ var condaToPyPI = map[string]string{
 	"py-xgboost": "xgboost", "py-xgboost-cpu": "xgboost", "python-graphviz": "graphviz",
 	"matplotlib-base": "matplotlib", "pytables": "tables", "msgpack-python": "msgpack",
 	"tensorflow-cpu": "tensorflow", "pyqt": "PyQt5", "python-kaleido": "kaleido", "python-duckdb": "duckdb",
+	"h3-py": "h3",
 }
 
 // condaOnly are conda packages that are not Python distributions: the interpreter, conda's and
@@ -73,7 +74,11 @@ func condaRequirements(file string) (reqs, left []string, err error) {
 				return nil, nil, &Error{File: file, Line: n.Line, Key: "dependencies", Msg: "a list of pip requirements was expected: " + err.Error()}
 			}
 			for _, line := range m["pip"] {
-				reqs = append(reqs, pipLine(dir, line))
+				req := pipLine(dir, line)
+				if inc := includedFile(req); inc != "" && !isFile(inc) {
+					return nil, nil, &Error{File: file, Line: n.Line, Key: "dependencies", Msg: fmt.Sprintf("its pip: list includes %s, which does not exist", strings.TrimSpace(line))}
+				}
+				reqs = append(reqs, req)
 			}
 		}
 	}
@@ -95,6 +100,12 @@ func condaRequirement(spec string) (req string, ok bool, err error) {
 	if pypi, ok := condaToPyPI[name]; ok {
 		name = pypi
 	}
+	if build := condaBuild(version); build != "" && !strings.HasPrefix(build, "py") {
+		// `conda env export` pins every package with its build; a Python package's build
+		// names its Python (py311h…, pyhd8ed1ab_0, py_0), a C library's does not (bzip2's
+		// h5eee18b_5, tzdata's h04d1e81_0, Windows' vc h21ff451_1).
+		return "", false, nil
+	}
 	switch {
 	case version == "":
 	case strings.HasPrefix(version, "=") && !strings.HasPrefix(version, "=="):
@@ -109,6 +120,22 @@ func condaRequirement(spec string) (req string, ok bool, err error) {
 		version = strings.ReplaceAll(version, " ", "")
 	}
 	return name + version, true, nil
+}
+
+// condaBuild is the build string of a spec's version part, "" without one: "=1.0.8=h5eee18b_5"
+// (`conda env export`) or "1.0.8 h5eee18b_5" (conda's own exact spec).
+func condaBuild(version string) string {
+	if rest, ok := strings.CutPrefix(version, "="); ok && !strings.HasPrefix(rest, "=") {
+		if _, build, ok := strings.Cut(rest, "="); ok {
+			return build
+		}
+		return ""
+	}
+	if version != "" && version[0] >= '0' && version[0] <= '9' {
+		_, build, _ := strings.Cut(version, " ")
+		return strings.TrimSpace(build)
+	}
+	return ""
 }
 
 // pipLine is one line of an environment file's pip: list as a requirements line, its relative
@@ -129,6 +156,17 @@ func pipLine(dir, line string) string {
 		return pathURL(dir, line)
 	}
 	return line
+}
+
+// includedFile is the file a pip line (as pipLine made it) includes with -r or -c, "" for any
+// other line.
+func includedFile(line string) string {
+	for _, opt := range []string{"-r ", "--requirement ", "-c ", "--constraint "} {
+		if rest, ok := strings.CutPrefix(line, opt); ok {
+			return rest
+		}
+	}
+	return ""
 }
 
 // pathURL is a path requirement as a file: URL (a folder with a space in its name installs); a

@@ -271,6 +271,10 @@ dependencies:
   - pytorch
   - libgdal
   - nodejs
+  - bzip2=1.0.8=h5eee18b_5
+  - tzdata=2024a=h04d1e81_0
+  - vc 14.2 h21ff451_1
+  - h3-py=3.7.6=py310hd8f1fbe_1
   - pip:
       - streamlit-option-menu==0.4.0
       - -r requirements-extra.txt
@@ -284,18 +288,22 @@ dependencies:
 		t.Fatal(err)
 	}
 	want := []string{"streamlit==1.33.*", "pandas==2.2.1", "numpy>=1.26,<2", "altair", "scikit-learn==1.4.*",
-		"pyarrow==15.0.0.*", "torch", "streamlit-option-menu==0.4.0", "-r " + filepath.Join(dir, "requirements-extra.txt"),
+		"pyarrow==15.0.0.*", "torch", "h3==3.7.6.*", "streamlit-option-menu==0.4.0", "-r " + filepath.Join(dir, "requirements-extra.txt"),
 		"-e " + pyruntime.FileURL(dir), pyruntime.FileURL(filepath.Join(dir, "libs", "shared"))}
 	if p.Deps.Kind != DepsConda || !slices.Equal(p.Deps.Requirements, want) {
 		t.Errorf("deps %s %q,\nwant %q", p.Deps.Kind, p.Deps.Requirements, want)
 	}
-	if got := strings.Join(p.Deps.LeftOut, ","); got != "python=3.10,pip,libgdal,nodejs" || p.Python != "" {
+	if got := strings.Join(p.Deps.LeftOut, ","); got != "python=3.10,pip,libgdal,nodejs,bzip2=1.0.8=h5eee18b_5,tzdata=2024a=h04d1e81_0,vc 14.2 h21ff451_1" || p.Python != "" {
 		t.Errorf("left out %q, python %q", got, p.Python)
 	}
 	_, err = Load(tree(t, map[string]string{"app.py": "", "environment.yml": "dependencies:\n  - pandas[version='>=1']\n"}))
 	var pe *Error
 	if !errors.As(err, &pe) || pe.Line != 2 || !strings.Contains(pe.Msg, "conda package spec") {
 		t.Errorf("bracket spec: %v", err)
+	}
+	_, err = Load(tree(t, map[string]string{"app.py": "", "environment.yml": "dependencies:\n  - pandas\n  - pip:\n    - -r requirements-pip.txt\n"}))
+	if !errors.As(err, &pe) || filepath.Base(pe.File) != "environment.yml" || pe.Line != 3 || !strings.Contains(pe.Msg, "includes -r requirements-pip.txt, which does not exist") {
+		t.Errorf("a missing include of the pip: list: %v", err)
 	}
 }
 

@@ -177,7 +177,10 @@ func (r *reqFile) readLine(file string, num int, line string, constraint bool, s
 		if isURL(arg) {
 			return &ReqFileError{File: file, Line: num, Msg: "includes " + arg + " from the network: Desklit reads included files from the project only; save it beside the requirements file"}
 		}
-		inc := filepath.Join(filepath.Dir(file), filepath.FromSlash(arg))
+		inc := filepath.FromSlash(arg)
+		if !filepath.IsAbs(inc) {
+			inc = filepath.Join(filepath.Dir(file), inc)
+		}
 		if err := r.read(inc, constraint || c, seen); err != nil {
 			if errors.Is(err, os.ErrNotExist) {
 				return &ReqFileError{File: file, Line: num, Msg: "includes " + arg + ", which does not exist"}

@@ -101,6 +101,22 @@ func TestReadRequirementsForms(t *testing.T) {
 	}
 }
 
+// An include by absolute path (what an environment.yml's pip: list becomes, read from a file
+// elsewhere) is read where it is, not below the including file's folder.
+func TestReadRequirementsAbsoluteInclude(t *testing.T) {
+	t.Parallel()
+	project, gen := t.TempDir(), t.TempDir()
+	extra := filepath.Join(project, "requirements-pip.txt")
+	in := filepath.Join(gen, "pyproject-dependencies.in")
+	if os.WriteFile(extra, []byte("tabulate\n"), 0o644) != nil || os.WriteFile(in, []byte("-r "+extra+"\nstreamlit\n"), 0o644) != nil {
+		t.Fatal("write")
+	}
+	r, err := readRequirements(in)
+	if err != nil || len(r.Entries) != 2 || r.Entries[0].Name != "tabulate" || r.Entries[0].File != extra {
+		t.Errorf("entries %+v, %v; want tabulate from %s, then streamlit", r.Entries, err, extra)
+	}
+}
+
 // TestReadRequirementsErrors: what Desklit cannot follow is named with its file and line.
 func TestReadRequirementsErrors(t *testing.T) {
 	t.Parallel()
