@@ -179,6 +179,12 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 	ix.uploaded["desklit_fake_g-1.0-py3-none-any.whl"] = day("2023-01-01")
 	makeFailingSdist(t, ix.dir, "desklit-fake-h", "1.0", true)
 	ix.uploaded["desklit_fake_h-1.0.tar.gz"] = day("2023-01-01")
+	// desklit-fake-k has only sources, in two releases (docopt; pyod>=1.1.3): uv says "all versions
+	// of desklit-fake-k", or the range, rather than a release.
+	for v, at := range map[string]string{"0.9": "2022-06-01", "1.0": "2022-09-01"} {
+		makeFailingSdist(t, ix.dir, "desklit-fake-k", v, true)
+		ix.uploaded["desklit_fake_k-"+v+".tar.gz"] = day(at)
+	}
 	for _, pkg := range []string{"numpy", "pandas", "pyarrow", "altair"} { // what a freeze of Streamlit's environment pins
 		ix.upload(t, pkg, "1.0", pkg, day("2023-01-01"))
 	}
@@ -212,6 +218,10 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 			[]string{"desklit-fake-a==1.0", "desklit-fake-e==1.0", "requests==2.28.2"}, true, true, ""},
 		{"a dependency with only a source", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-g\n",
 			[]string{"desklit-fake-a==1.0", "desklit-fake-g==1.0", "desklit-fake-h==1.0", "requests==2.28.2"}, true, true, ""},
+		{"a free requirement with only sources", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-k\n",
+			[]string{"desklit-fake-a==1.0", "desklit-fake-k==1.0", "requests==2.28.2"}, true, true, ""},
+		{"a range with only sources", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-k>=0.9\n",
+			[]string{"desklit-fake-a==1.0", "desklit-fake-k==1.0", "requests==2.28.2"}, true, true, ""},
 		{"a complete freeze", "streamlit==1.20.0\nnumpy==1.0\npandas==1.0\npyarrow==1.0\naltair==1.0\ndesklit-fake-a==3.0\nrequests==2.34.2\n",
 			[]string{"desklit-fake-a==3.0", "requests==2.34.2", "numpy==1.0"}, false, false, ""},
 	} {

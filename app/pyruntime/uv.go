@@ -1,6 +1,7 @@
 package pyruntime
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -167,18 +168,18 @@ type uvFailure struct {
 	built      string
 	unreadable bool
 	instead    string // the package uv says the one that failed is often confused for
-	noUsable   string // the release ("gcloud==0.18.3") uv found no usable wheel of
+	noUsable   string // the release or range ("gcloud==0.18.3", "pyod>=1.1.3", "docopt") uv found no usable wheel of
 	fetch      string // the URL uv could not fetch
 	cause      string // uv's last "cause:", the innermost ("Connection refused (os error 111)")
 	file       string // a requirement's file that is not there (its file: URL)
 }
 
-// noUsableWheelsRE is the release uv found no wheel of ("Because gcloud==0.18.3 has no usable
-// wheels"); fetchFailedRE the URL it could not fetch ("Failed to fetch: `https://…/plotly/`", with
+// noUsableWheelsRE is the release or range uv found no wheel of ("Because gcloud==0.18.3 has no
+// usable wheels", "Because pyod>=1.1.3 has…", "Because all versions of docopt have…"); fetchFailedRE the URL it could not fetch ("Failed to fetch: `https://…/plotly/`", with
 // or without the quotes); missingFileRE a requirement's file that is not there ("Distribution not
 // found at: file:///…/streamlit-1.52.1-py3-none-any.whl").
 var (
-	noUsableWheelsRE = regexp.MustCompile("Because ([A-Za-z0-9._-]+==[^\\s,]+) has no usable wheels")
+	noUsableWheelsRE = regexp.MustCompile(`Because (?:all versions of ([A-Za-z0-9._-]+) have|([A-Za-z0-9._-]+(?:[=<>!~]=?[^\s]+)?) has) no usable wheels`)
 	fetchFailedRE    = regexp.MustCompile("Failed to fetch: `?([^`\\s]+)`?")
 	missingFileRE    = regexp.MustCompile(`Distribution not found at: (file://\S+)`)
 )
@@ -238,7 +239,7 @@ func readUV(err error) uvFailure {
 	}
 	for re, field := range map[*regexp.Regexp]*string{noUsableWheelsRE: &f.noUsable, fetchFailedRE: &f.fetch, missingFileRE: &f.file} {
 		if m := re.FindStringSubmatch(text); m != nil {
-			*field = m[1]
+			*field = cmp.Or(m[1:]...)
 		}
 	}
 	for _, l := range ue.lines {
