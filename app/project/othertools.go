@@ -372,9 +372,13 @@ func pythonMarker(s string) (string, error) {
 // pipfile is what Desklit reads of a Pipfile.
 type pipfile struct {
 	Source []struct {
-		URL string `toml:"url"`
+		Name string `toml:"name"`
+		URL  string `toml:"url"`
 	} `toml:"source"`
 	Packages map[string]any `toml:"packages"`
+	Pipenv   struct {
+		SearchAll bool `toml:"install_search_all_sources"`
+	} `toml:"pipenv"`
 }
 
 // pypiSimple is PyPI's index, the one a Pipfile names by default.
@@ -383,20 +387,35 @@ func pypiSimple(u string) bool {
 	return u == "https://pypi.org/simple" || u == "https://pypi.python.org/simple"
 }
 
-// pipfileIndexes are a Pipfile's [[source]] as index options: Pipenv installs from the first and
-// looks in the others (a package's own index = "…" cannot be said in a requirement: all are
-// asked). Only PyPI: none.
+// pipfileIndexes are a Pipfile's [[source]] as index options: Pipenv installs from the first, and
+// from another only the packages that name it (`index = "pytorch"`; since Pipenv 2022.3.23, so
+// that no other package can come from there), unless [pipenv] install_search_all_sources says
+// every source may serve every package. A requirement cannot name its index: the sources
+// packages name are asked for every package. Only PyPI: none.
 func pipfileIndexes(pf *pipfile) []string {
-	var urls []string
-	for _, src := range pf.Source {
-		if src.URL != "" {
-			urls = append(urls, src.URL)
+	named := map[string]bool{}
+	for _, v := range pf.Packages {
+		if t, ok := v.(map[string]any); ok {
+			if ix, ok := t["index"].(string); ok {
+				named[ix] = true
+			}
 		}
 	}
-	if len(urls) == 0 || (len(urls) == 1 && pypiSimple(urls[0])) {
+	var first string
+	var extra []string
+	for _, src := range pf.Source {
+		switch {
+		case src.URL == "":
+		case first == "":
+			first = src.URL
+		case named[src.Name] || pf.Pipenv.SearchAll:
+			extra = append(extra, src.URL)
+		}
+	}
+	if first == "" || (len(extra) == 0 && pypiSimple(first)) {
 		return nil
 	}
-	return indexOptions(urls[:1], urls[1:])
+	return indexOptions([]string{first}, extra)
 }
 
 // pipfileMarkers are the keys of a Pipfile package table that are environment markers.

@@ -169,8 +169,14 @@ url = "https://pypi.org/simple"
 verify_ssl = true
 name = "pypi"
 
+[[source]]
+url = "https://download.pytorch.org/whl/cpu"
+verify_ssl = true
+name = "pytorch"
+
 [packages]
 streamlit = "*"
+torch = {version = "*", index = "pytorch"}
 pandas = "==2.2.3"
 requests = {version = ">=2.31", extras = ["socks"]}
 pywin32 = {version = "*", sys_platform = "== 'win32'"}
@@ -191,8 +197,9 @@ python_version = "3.11"
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"--index-url https://pypi.corp.example/simple", "--extra-index-url https://pypi.org/simple",
-		"pandas==2.2.3", "pywin32; sys_platform == 'win32'", "requests[socks]>=2.31", "streamlit"}
+	// PyPI, the second source, is named by no package: Pipenv takes none from it.
+	want := []string{"--index-url https://pypi.corp.example/simple", "--extra-index-url https://download.pytorch.org/whl/cpu",
+		"pandas==2.2.3", "pywin32; sys_platform == 'win32'", "requests[socks]>=2.31", "streamlit", "torch"}
 	if p.Deps.Kind != DepsPipenv || !slices.Equal(p.Deps.Requirements, want) {
 		t.Errorf("deps %s %q, want %q", p.Deps.Kind, p.Deps.Requirements, want)
 	}
@@ -203,6 +210,14 @@ python_version = "3.11"
 		t.Errorf("python %q: Pipenv only warns when python_version differs, so Desklit does not require it", p.Python)
 	}
 
+	for searchAll, want := range map[string][]string{"": {"streamlit", "tabulate"},
+		"[pipenv]\ninstall_search_all_sources = true\n": {"--index-url https://pypi.org/simple", "--extra-index-url https://download.pytorch.org/whl/cpu", "streamlit", "tabulate"}} {
+		p, err := Load(tree(t, map[string]string{"app.py": "", "Pipfile": "[[source]]\nurl = \"https://pypi.org/simple\"\nname = \"pypi\"\n\n" +
+			"[[source]]\nurl = \"https://download.pytorch.org/whl/cpu\"\nname = \"pytorch\"\n\n[packages]\nstreamlit = \"*\"\ntabulate = \"*\"\n\n" + searchAll}))
+		if err != nil || !slices.Equal(p.Deps.Requirements, want) {
+			t.Errorf("a second source no package names, %q: %q, %v; want %q", searchAll, p.Deps.Requirements, err, want)
+		}
+	}
 	_, err = Load(tree(t, map[string]string{"app.py": "", "Pipfile": "[packages]\nstreamlit = \"*\"\n", "Pipfile.lock": "{not json"}))
 	var pe *Error
 	if !errors.As(err, &pe) || filepath.Base(pe.File) != "Pipfile.lock" {
