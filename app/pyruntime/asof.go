@@ -72,15 +72,15 @@ func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 		return time.Time{}, nil // a URL or a version Desklit cannot compare
 	}
 	free := false
-	for _, e := range project.Entries {
-		if e.Constraint || e.Name == "" {
+	for _, e := range project.Entries { // a constraint's pin (-c constraints.txt) is a pin too
+		if e.Name == "" {
 			continue
 		}
 		_, isExact := exactVersion(e.Text)
 		if isExact && e.Name != "streamlit" {
 			exact = append(exact, e.Name)
 		}
-		free = free || !isExact && !strings.Contains(e.Text, "@")
+		free = free || !e.Constraint && !isExact && !strings.Contains(e.Text, "@")
 	}
 	if o.capsStreamlit(project) {
 		specs, named = append(specs, "<"+o.Source.StreamlitBefore), true
@@ -115,18 +115,19 @@ func freezesStreamlitStack(exact []string) bool {
 	return 2*n > len(streamlitStack)
 }
 
-// streamlitSpecs are the version specifiers of the project's streamlit requirements (none for a
-// bare "streamlit"); named reports whether it names streamlit, ok is false for a URL.
+// streamlitSpecs are the version specifiers of the project's streamlit requirements and
+// constraints (none for a bare "streamlit"); named reports whether a requirement names
+// streamlit, ok is false for a URL.
 func streamlitSpecs(project reqFile) (specs []string, named, ok bool) {
 	for _, e := range project.Entries {
-		if e.Constraint || e.Name != "streamlit" {
+		if e.Name != "streamlit" {
 			continue
 		}
 		spec, ok := specifier(e.Text)
 		if !ok {
 			return nil, true, false
 		}
-		if named = true; spec != "" {
+		if named = named || !e.Constraint; spec != "" {
 			specs = append(specs, spec)
 		}
 	}

@@ -218,6 +218,8 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 			[]string{"desklit-fake-a==1.0", "desklit-fake-e==1.0", "requests==2.28.2"}, true, true, ""},
 		{"a dependency with only a source", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-g\n",
 			[]string{"desklit-fake-a==1.0", "desklit-fake-g==1.0", "desklit-fake-h==1.0", "requests==2.28.2"}, true, true, ""},
+		// Streamlit pinned in a constraints file the requirements include.
+		{"a pin in a constraints file", "-c constraints.txt\nstreamlit\ndesklit-fake-a\n", []string{"streamlit==1.20.0", "desklit-fake-a==1.0", "requests==2.28.2"}, true, true, ""},
 		{"a free requirement with only sources", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-k\n",
 			[]string{"desklit-fake-a==1.0", "desklit-fake-k==1.0", "requests==2.28.2"}, true, true, ""},
 		{"a range with only sources", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-k>=0.9\n",
@@ -230,7 +232,8 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 			o.Offline = false
 			o.DataDir = t.TempDir()
 			o.Log = &testutil.SyncBuffer{}
-			o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + ix.URL + "\n" + tt.req})
+			o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + ix.URL + "\n" + tt.req,
+				"constraints.txt": "streamlit==1.20.0\n"})
 			o.Source.StreamlitBefore = tt.before
 			lock, err := Resolve(context.Background(), o)
 			if err != nil {
