@@ -242,6 +242,10 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	if err != nil {
 		return err
 	}
+	condaArgs, condaNotes, err := o.condaOverrides(tmp, &project)
+	if err != nil {
+		return err
+	}
 	extra, err := o.extraRequirements(project)
 	if err != nil {
 		return err
@@ -272,8 +276,8 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " for the Streamlit before " +
 			src.StreamlitBefore + why})
 	}
-	compile := append(append([]string{"pip", "compile"}, pyArgs...), "--generate-hashes", "--no-header", "--quiet",
-		"--directory", o.pathsDir(), "-o", out)
+	compile := slices.Concat([]string{"pip", "compile"}, pyArgs, condaArgs, []string{"--generate-hashes", "--no-header", "--quiet",
+		"--directory", o.pathsDir(), "-o", out})
 	// uv prefers the versions already in the output file: the interpreter's setuptools (seed.go),
 	// and below Desklit's own stack.
 	seedPin, seedDir := o.seedPreference(ctx)
@@ -281,7 +285,10 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		return err
 	}
 	if done, err := o.resolveAsOf(ctx, tmp, out, compile, inputs, project, why); done {
-		return err
+		if err != nil {
+			return err
+		}
+		return prependLines(out, condaNotes)
 	}
 	if src.Base != "" {
 		// Desklit's own stack, whose wheels are bundled.
@@ -300,7 +307,7 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	if err != nil {
 		return err
 	}
-	return prependLines(out, notes)
+	return prependLines(out, append(condaNotes, notes...))
 }
 
 // resolveAsOf resolves the project as of its Streamlit's time (asOf) into out, from the index,

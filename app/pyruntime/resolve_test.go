@@ -612,3 +612,48 @@ func TestSourceBuildErrorInstead(t *testing.T) {
 		t.Errorf("an unpinned line is told to allow a newer release: %s", got)
 	}
 }
+
+// A `pip freeze` made in a conda environment: packages named by conda's build folders, on conda's
+// build machines (Linux, Anaconda's, Windows), are taken from the wheel folders or the index, at
+// the version a wheel's name gives; the analyst's own package at a path that is not there is
+// not swapped for a package of its name, and a conda folder that is here is used as it is.
+func TestResolveCondaFreeze(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	makeWheel(t, f.wheelhouse, "desklit-fake-b", "1.5", "b15")
+	makeWheel(t, f.wheelhouse, "desklit-fake-c", "1.0", "c1")
+	here := filepath.Join(f.root, "croot", "desklit-fake-d_1707", "work")
+	if err := os.MkdirAll(here, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	freeze := "desklit-fake-a @ file:///home/conda/feedstock_root/build_artifacts/desklit-fake-a_1707225380409/work\n" +
+		"desklit_fake_b @ file:///croot/desklit-fake-b_1707229174982/work/dist/desklit_fake_b-1.5-py3-none-any.whl\n" +
+		"desklit-fake-c @ file:///D:/bld/desklit-fake-c_1699/work ; sys_platform != \"cygwin\"\n" +
+		"streamlit==1.67.0\n"
+	o := f.opts
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": freeze})
+	lock, err := Resolve(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Resolve: %v\n%s", err, o.Log)
+	}
+	data, _ := os.ReadFile(lock.File)
+	for _, w := range []string{"desklit-fake-a==1.0 ", "desklit-fake-b==1.5 ", "desklit-fake-c==1.0 ",
+		"# requirements.txt line 1 names conda's build folder on the machine it was frozen on: desklit-fake-a is taken from the package index",
+		"line 2 names conda's build folder on the machine it was frozen on: desklit-fake-b==1.5 is taken"} {
+		if !strings.Contains(string(data), w) {
+			t.Errorf("lock lacks %q:\n%s", w, data)
+		}
+	}
+	if !slices.ContainsFunc(f.events.take(), func(p Progress) bool { return strings.Contains(p.Message, "desklit-fake-c is taken from the package index") }) {
+		t.Error("the progress does not say desklit-fake-c is taken from the index")
+	}
+	// The analyst's own package, not here: the file is named as missing, nothing is taken in its place.
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "desklit-fake-a @ file:///home/ada/desklit-fake-a\n"})
+	if _, err := Resolve(context.Background(), o); err == nil || !strings.Contains(err.Error(), "/home/ada/desklit-fake-a") {
+		t.Errorf("a missing path of the analyst's own: %v, want it named", err)
+	}
+	overrides, _ := condaBuilt(&reqFile{Entries: []reqEntry{{Name: "desklit-fake-d", Text: "desklit-fake-d @ " + FileURL(here)}}})
+	if len(overrides) != 0 {
+		t.Errorf("a conda build folder that is on this machine is overridden: %q", overrides)
+	}
+}
