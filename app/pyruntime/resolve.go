@@ -591,7 +591,7 @@ func (o Options) checkedLock(file, from string) (Lock, error) {
 		return Lock{}, fmt.Errorf("%s installs no streamlit: add streamlit==%s (with its hashes when the file uses them)", from, o.baseStreamlit())
 	case CompareVersions(lock.Streamlit, MinStreamlit) < 0:
 		// The app runs the Streamlit it pins; only what needs a newer one stops working.
-		lock.Warning = fmt.Sprintf("%s pins streamlit %s, older than %s: the app runs, but Desklit's sign-in component (desklit_auth) needs streamlit %s or newer and will not work in it (Desklit's own is %s)",
+		lock.Warning = fmt.Sprintf("%s pins streamlit %s, older than %s: Desklit starts the app with it as pinned, but Desklit's sign-in component (desklit_auth) needs streamlit %s or newer and will not work in it (Desklit's own is %s)",
 			from, lock.Streamlit, MinStreamlit, MinStreamlit, o.baseStreamlit())
 	}
 	if !slicesHas(pins, "requests") {

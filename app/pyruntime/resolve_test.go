@@ -297,7 +297,7 @@ func TestResolveProjectStreamlit(t *testing.T) {
 	}{
 		{"a PowerShell freeze (UTF-16 LE)", "1.60.0", "", utf16(t, "desklit-fake-a==1.0\nstreamlit==1.60.0\n", unicode.LittleEndian)},
 		{"a constraints file", "1.60.0", "", []byte("desklit-fake-a\n-c constraints.txt\n")},
-		{"older than desklit_auth supports", "1.20.0", "pins streamlit 1.20.0, older than 1.30.0: the app runs, but Desklit's sign-in component (desklit_auth) needs streamlit 1.30.0 or newer",
+		{"older than desklit_auth supports", "1.20.0", "pins streamlit 1.20.0, older than 1.30.0: Desklit starts the app with it as pinned, but Desklit's sign-in component (desklit_auth) needs streamlit 1.30.0 or newer",
 			[]byte("streamlit==1.20.0\n")},
 		{"Streamlit's nightly builds", "1.66.2.dev20261026", "", []byte("desklit-fake-a\nstreamlit-nightly\n")},
 	}
