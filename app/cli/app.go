@@ -36,7 +36,14 @@ func (e *OpenError) Unwrap() error { return e.Err }
 // The project's [auth] settings go into cfg.
 func resolveApp(fs *flag.FlagSet, cfg *config.Config, paths config.Paths, stderr io.Writer, m *packaged.Manifest) (App, error) {
 	if m != nil {
-		return packagedApp(fs, cfg, paths, m)
+		app, err := packagedApp(fs, cfg, paths, m)
+		for _, f := range m.Unpacked.Kept {
+			fmt.Fprintf(stderr, "%s: %s is kept as the app last wrote it (your data; the package's copy is not put back)\n", m.Name, f)
+		}
+		for _, f := range m.Unpacked.BackedUp {
+			fmt.Fprintf(stderr, "%s: this version brings its own %s: the copy the app wrote is kept beside it (.mine-…)\n", m.Name, f)
+		}
+		return app, err
 	}
 	if fs.NArg() > 1 {
 		fs.Usage()

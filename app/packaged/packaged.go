@@ -51,6 +51,8 @@ type Manifest struct {
 
 	// Dir is the folder the manifest was read from (not stored).
 	Dir string `json:"-"`
+	// Unpacked is what Unpack did to the user's copy of the project (not stored).
+	Unpacked bundle.Report `json:"-"`
 }
 
 var appIDRE = regexp.MustCompile(`^[a-z][a-z0-9-]{0,39}$`)
@@ -128,8 +130,9 @@ func (m *Manifest) WheelhouseDir() string {
 }
 
 // Unpack checks every project file as installed against the manifest's SHA-256 and keeps dest
-// holding exactly those files (bundle.Unpack: a changed or missing one is restored), so that the
-// app runs from a folder of the user's that matches what was packaged.
+// holding those files (bundle.UnpackKeepingData: a changed or missing one of the app's code is
+// restored; a data file the app wrote is kept), so that the app runs from a folder of the user's
+// that matches what was packaged; m.Unpacked says what it did.
 func (m *Manifest) Unpack(dest string) error {
 	src := m.ProjectDir()
 	for name, want := range m.Files {
@@ -142,8 +145,10 @@ func (m *Manifest) Unpack(dest string) error {
 			return fmt.Errorf("%s: the app's file %s is not the one packaged (reinstall the app)", m.Name, name)
 		}
 	}
-	if _, err := bundle.Unpack(os.DirFS(src), dest); err != nil {
+	rep, err := bundle.UnpackKeepingData(os.DirFS(src), dest)
+	if err != nil {
 		return fmt.Errorf("unpack %s: %w", m.Name, err)
 	}
+	m.Unpacked = rep
 	return nil
 }
