@@ -644,7 +644,9 @@ func TestResolveCondaFreeze(t *testing.T) {
 			t.Errorf("lock lacks %q:\n%s", w, data)
 		}
 	}
-	if !slices.ContainsFunc(f.events.take(), func(p Progress) bool { return strings.Contains(p.Message, "desklit-fake-c is taken from the package index") }) {
+	if !slices.ContainsFunc(f.events.take(), func(p Progress) bool {
+		return strings.Contains(p.Message, "desklit-fake-c is taken from the package index")
+	}) {
 		t.Error("the progress does not say desklit-fake-c is taken from the index")
 	}
 	// The analyst's own package, not here: the file is named as missing, nothing is taken in its place.
