@@ -30,7 +30,7 @@ const (
 )
 
 var (
-	streamlitAliasRE = regexp.MustCompile(`^\s*import\s+streamlit(?:\s+as\s+([A-Za-z_]\w*))?\s*(?:#.*)?$`)
+	importItemRE     = regexp.MustCompile(`^streamlit(?:\s+as\s+([A-Za-z_]\w*))?$`)
 	desklitAuthRE    = regexp.MustCompile(`^\s*(?:import|from)\s+desklit_auth\b`)
 	secretsExampleRE = regexp.MustCompile(`(?i)^secrets.*\.(toml|example|sample|template|dist)$`)
 )
@@ -138,6 +138,23 @@ func skipCodeDir(path, name string) bool {
 	return isFile(filepath.Join(path, "pyvenv.cfg"))
 }
 
+// streamlitAliases are the names an import line binds streamlit to: "st" of `import streamlit as
+// st`, also among other modules (`import os, streamlit as st, pandas as pd`); "streamlit" of a
+// plain `import streamlit`. A submodule (`import streamlit.components.v1 as c`) binds none.
+func streamlitAliases(line string) []string {
+	m := plainImportRE.FindStringSubmatch(line) // script.go's, which reads the same lines for their modules
+	if m == nil {
+		return nil
+	}
+	var out []string
+	for _, item := range strings.Split(m[1], ",") {
+		if im := importItemRE.FindStringSubmatch(strings.Join(strings.Fields(item), " ")); im != nil {
+			out = append(out, cmp.Or(im[1], "streamlit"))
+		}
+	}
+	return out
+}
+
 // fileUse reads one Python file for codeUse, through the names it imports streamlit as.
 func fileUse(file string) codeUse {
 	var use codeUse
@@ -156,8 +173,8 @@ func fileUse(file string) codeUse {
 	for sc.Scan() {
 		line := sc.Text()
 		use.desklitAuth = use.desklitAuth || desklitAuthRE.MatchString(line)
-		if m := streamlitAliasRE.FindStringSubmatch(line); m != nil {
-			aliases[cmp.Or(m[1], "streamlit")] = true
+		for _, a := range streamlitAliases(line) {
+			aliases[a] = true
 		}
 		lines = append(lines, line)
 	}

@@ -33,6 +33,12 @@ func TestStLoginUse(t *testing.T) {
 			"src/auth.py":       "import streamlit as stl\nstl.button('Okta', on_click=stl.login, args=[\"okta\"])\nstl.login ( provider = 'microsoft' )\n",
 			"__pycache__/x.py":  "import streamlit as st\nst.login('cache')\n",
 		}, &StLogin{Providers: []string{"auth0", "google", "microsoft", "okta"}}, false},
+		// Several modules on one import line (singhtaru/GoogleAuth's shape); a submodule binds no alias.
+		{"streamlit among other imports", map[string]string{
+			"app.py":       "import os, requests, streamlit as st  # one line\nst.button('Log in', on_click=st.login, args=['google'])\n",
+			"pages/one.py": "import streamlit as st2, pandas as pd\nst2.login('okta')\n",
+			"pages/two.py": "import streamlit.components.v1 as c\nc.login('no')\n",
+		}, &StLogin{Providers: []string{"google", "okta"}}, false},
 		{"a secrets example beside the code", map[string]string{
 			"app.py": "import streamlit as st\nst.login('google')\n",
 			".streamlit/secrets.toml.example": "[auth]\nredirect_uri = \"http://localhost:8501/oauth2callback\"\nexpose_tokens = [\"id\", \"access\"]\n" +
