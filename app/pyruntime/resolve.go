@@ -468,11 +468,14 @@ func (o Options) extraRequirements(project reqFile) ([]string, error) {
 	case all.constrains("streamlit"):
 		extra = append(extra, "streamlit")
 	default:
+		// Desklit's own Streamlit, which the resolution prefers (its lock seeds the output), or an
+		// older one where the project's pins need it (numpy==1.23.5: Streamlit 1.65), as pip
+		// would choose; never a newer one than Desklit's.
 		v := o.ownStreamlit()
 		if v == "" {
 			return nil, fmt.Errorf("%s names no streamlit and Desklit's own lock has none to add", o.Source.File)
 		}
-		extra = append(extra, "streamlit=="+v)
+		extra = append(extra, "streamlit<="+v)
 	}
 	if !all.names("requests") {
 		extra = append(extra, "requests")

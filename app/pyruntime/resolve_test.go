@@ -659,3 +659,21 @@ func TestResolveCondaFreeze(t *testing.T) {
 		t.Errorf("a conda build folder that is on this machine is overridden: %q", overrides)
 	}
 }
+
+// A project that names no streamlit gets Desklit's own, unless its pins need an older one (a
+// component capping Streamlit; numpy==1.23.5 under Streamlit 1.67): then the newest that fits, as
+// pip would choose, rather than a conflict with a pin the project never wrote.
+func TestResolveNoStreamlitLineFitsTheProjectsPins(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	makeWheel(t, f.wheelhouse, "streamlit", "1.65.0", "st165")
+	makeTaggedWheel(t, f.wheelhouse, "desklit-fake-z", "desklit_fake_z", "1.0", "z", "py3-none-any", "streamlit<1.67")
+	for req, want := range map[string]string{"desklit-fake-a\n": "1.67.0", "desklit-fake-z==1.0\n": "1.65.0"} {
+		o := f.opts
+		o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": req})
+		lock, err := Resolve(context.Background(), o)
+		if err != nil || lock.Streamlit != want {
+			t.Errorf("%q: streamlit %q, %v; want %s\n%s", req, lock.Streamlit, err, want, o.Log)
+		}
+	}
+}
