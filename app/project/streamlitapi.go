@@ -84,14 +84,20 @@ var addedAPIs = map[string]string{
 }
 
 // StreamlitBefore is the oldest Streamlit release that removed a name of st.* the app's code
-// uses ("" when it uses none), and the names that release removed, as "st.name". A name removed
-// before a name the app also uses was added (st.experimental_rerun, gone in 1.37.0, beside
-// st.login, new in 1.42.0) cannot be had with the other: the newer name decides.
+// uses ("" when it uses none), and the names that release removed, as "st.name".
 func (p *Project) StreamlitBefore() (version string, names []string, err error) {
 	code, err := scanCode(p.RunDir())
 	if err != nil {
 		return "", nil, err
 	}
+	version, names = streamlitBefore(code)
+	return version, names, nil
+}
+
+// streamlitBefore reads StreamlitBefore of the names the code uses. A name removed before a name
+// the app also uses was added (st.experimental_rerun, gone in 1.37.0, beside st.login, new in
+// 1.42.0) cannot be had with the other: the newer name decides.
+func streamlitBefore(code codeUse) (version string, names []string) {
 	need := ""
 	for _, n := range code.names {
 		if v, ok := addedAPIs[n]; ok && (need == "" || pyruntime.CompareVersions(v, need) > 0) {
@@ -110,24 +116,29 @@ func (p *Project) StreamlitBefore() (version string, names []string, err error) 
 			names = append(names, "st."+n)
 		}
 	}
-	return version, names, nil
+	return version, names
 }
 
 // Source is what pyruntime builds the app's environment from (Deps.Source), with the Streamlit
-// before StreamlitBefore's release when the app uses names it removed: a project without a
-// dependency file then resolves that Streamlit alone.
+// before StreamlitBefore's release when the app uses names it removed, and Streamlit's sign-in
+// packages when it calls st.login: a project without a dependency file then resolves that
+// Streamlit (or Desklit's) alone, with them.
 func (p *Project) Source(base string) (pyruntime.Source, error) {
 	src := p.Deps.Source(base)
 	if src.Kind == pyruntime.SourceRequirements {
 		src.Root = p.Dir
 	}
-	before, names, err := p.StreamlitBefore()
-	if err != nil || before == "" {
+	code, err := scanCode(p.RunDir())
+	if err != nil {
 		return src, err
+	}
+	before, names := streamlitBefore(code)
+	if before == "" && !code.login {
+		return src, nil
 	}
 	if src.Kind == pyruntime.SourceLocked && p.Deps.Kind == DepsNone {
 		src = pyruntime.Source{Kind: pyruntime.SourcePyproject, File: p.Script, Base: base}
 	}
-	src.StreamlitBefore, src.StreamlitUses = before, names
+	src.StreamlitBefore, src.StreamlitUses, src.StLogin = before, names, code.login
 	return src, nil
 }

@@ -74,3 +74,22 @@ func TestStreamlitAPITables(t *testing.T) {
 		}
 	}
 }
+
+// An app that calls st.login (singhtaru/GoogleAuth: no dependency file) is resolved with
+// Streamlit's sign-in packages: its environment is no longer Desklit's own lock, which lacks them.
+func TestSourceOfAnStLoginApp(t *testing.T) {
+	for files, kind := range map[string]string{"": pyruntime.SourcePyproject, "streamlit[auth]\n": pyruntime.SourceRequirements} {
+		tf := map[string]string{"app.py": "import os, streamlit as st\nst.button('Log in', on_click=st.login)\n"}
+		if files != "" {
+			tf["requirements.txt"] = files
+		}
+		p, err := Load(tree(t, tf))
+		if err != nil {
+			t.Fatal(err)
+		}
+		src, err := p.Source("/desklit/requirements.txt")
+		if err != nil || !src.StLogin || src.Kind != kind || src.StreamlitBefore != "" {
+			t.Errorf("%q: Source = %+v, %v; want an st.login %s source", files, src, err, kind)
+		}
+	}
+}

@@ -48,6 +48,9 @@ type Source struct {
 	// Streamlit, it gets the one before, resolved as of that release (asOf).
 	StreamlitBefore string
 	StreamlitUses   []string
+	// StLogin: the app calls st.login, whose Streamlit side needs the auth extra's packages
+	// (Authlib, httpx); they are added when the project names neither them nor streamlit[auth].
+	StLogin bool
 	// Package is the member of a uv workspace the app is (SourceUVLock, whose File is the
 	// workspace's uv.lock): its dependencies are exported, the other members it names included.
 	Package string
@@ -200,6 +203,9 @@ func (o Options) lockKey() (string, error) {
 	}
 	if o.Source.StreamlitBefore != "" {
 		fmt.Fprintf(h, "streamlit<%s\x00", o.Source.StreamlitBefore)
+	}
+	if o.Source.StLogin {
+		h.Write([]byte("st.login\x00"))
 	}
 	for _, name := range o.FromSource {
 		fmt.Fprintf(h, "s %s\x00", name)
@@ -480,8 +486,14 @@ func (o Options) extraRequirements(project reqFile) ([]string, error) {
 	if !all.names("requests") {
 		extra = append(extra, "requests")
 	}
+	if o.Source.StLogin && !all.namesAuthExtra() {
+		extra = append(extra, stLoginPackages...)
+	}
 	return extra, nil
 }
+
+// stLoginPackages are what Streamlit's auth extra installs (streamlit[auth], 1.42 and later).
+var stLoginPackages = []string{"Authlib>=1.3.2", "httpx>=0.24.1"}
 
 // ownStreamlit is the Streamlit version Desklit's own lock (Source.Base) pins; "" when it has none.
 func (o Options) ownStreamlit() string {

@@ -677,3 +677,28 @@ func TestResolveNoStreamlitLineFitsTheProjectsPins(t *testing.T) {
 		}
 	}
 }
+
+// An st.login app gets Streamlit's sign-in packages unless its requirements install them.
+func TestExtraRequirementsOfAnStLoginApp(t *testing.T) {
+	t.Parallel()
+	base := filepath.Join(t.TempDir(), "requirements.txt")
+	writeFile(t, base, "streamlit==1.67.0 \\\n    --hash=sha256:00\n")
+	o := Options{Source: Source{Kind: SourceRequirements, Base: base, StLogin: true}}
+	for req, want := range map[string][]string{
+		"pandas":                   {"streamlit<=1.67.0", "requests", "Authlib>=1.3.2", "httpx>=0.24.1"},
+		"streamlit[auth]==1.50.0":  {"requests"},
+		"streamlit [ pdf , auth ]": {"requests"},
+		"Authlib==1.6.0\nrequests": {"streamlit<=1.67.0"},
+		"streamlit-nightly[all]":   {"requests"},
+		"streamlit[pdf]\nrequests": {"Authlib>=1.3.2", "httpx>=0.24.1"},
+	} {
+		var project reqFile
+		for _, l := range strings.Split(req, "\n") {
+			project.Entries = append(project.Entries, reqEntry{Name: requirementName(l), Text: l})
+		}
+		got, err := o.extraRequirements(project)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("%q: %q, %v; want %q", req, got, err, want)
+		}
+	}
+}
