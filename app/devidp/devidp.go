@@ -185,6 +185,13 @@ func routes(st *storage, issuer string, perms []string, deviceInterval time.Dura
 	r.Get(DevicePath, dp.show)
 	r.Post(DevicePath, dp.submit)
 	r.Post(provider.TokenEndpoint().Relative(), tokenEndpoint(provider, st).ServeHTTP)
+	// Auth0 serves its keys at /.well-known/jwks.json, where an API written for it (the quick
+	// start's PyJWKClient(issuer + "/.well-known/jwks.json")) reads them without discovery.
+	r.Get("/.well-known/jwks.json", func(w http.ResponseWriter, req *http.Request) {
+		keys := req.Clone(req.Context())
+		keys.URL.Path = provider.KeysEndpoint().Relative()
+		provider.ServeHTTP(w, keys)
+	})
 	r.Mount("/", provider)
 	return r, nil
 }

@@ -54,6 +54,21 @@ func TestNewCreatesPrivateFilesAndServesDiscovery(t *testing.T) {
 			t.Errorf("discovery lacks %s", k)
 		}
 	}
+	// The keys also where Auth0 has them, for an API that reads them without discovery.
+	for _, u := range []string{d["jwks_uri"].(string), srv.URL() + "/.well-known/jwks.json"} {
+		var jwks struct {
+			Keys []map[string]any `json:"keys"`
+		}
+		kr, err := http.Get(u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = json.NewDecoder(kr.Body).Decode(&jwks)
+		kr.Body.Close()
+		if err != nil || kr.StatusCode != http.StatusOK || len(jwks.Keys) == 0 || jwks.Keys[0]["kty"] == nil {
+			t.Errorf("%s: %d %v %v", u, kr.StatusCode, jwks, err)
+		}
+	}
 	if g, _ := json.Marshal(d["grant_types_supported"]); !strings.Contains(string(g), "urn:ietf:params:oauth:grant-type:device_code") {
 		t.Errorf("grant_types_supported = %s, want the device code grant", g)
 	}
