@@ -16,6 +16,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/desklit/desklit/app/internal/testutil"
 )
@@ -36,6 +37,42 @@ func TestGrandchildDiesWithGroup(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitGoneT(t, gc, "grandchild")
+}
+
+// A backend the app starts in a session of its own (Python's start_new_session=True, setsid)
+// leaves the service's session and group; it carries the service's mark, and Stop ends it.
+func TestDetachedGrandchildDiesWithTheService(t *testing.T) {
+	if _, err := exec.LookPath("setsid"); err != nil {
+		testutil.Unavailable(t, "no setsid command here (util-linux)")
+	}
+	s := newTestSupervisor(t, Options{})
+	if err := s.Start(context.Background(), Spec{Name: "app", Argv: []string{"/bin/sh", "-c", "setsid sleep 1000 & echo detached $!; exec sleep 1000"}}); err != nil {
+		t.Fatal(err)
+	}
+	var gc int
+	for i := 0; i < 200 && gc == 0; i++ {
+		gc = grepPID(s.Logs("app"), "detached")
+		time.Sleep(10 * time.Millisecond)
+	}
+	if gc == 0 {
+		t.Fatalf("no detached pid in %v", s.Logs("app"))
+	}
+	gcRec, err := identify(int32(gc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if now, err := identify(int32(gc)); err == nil && now == gcRec {
+			_ = syscall.Kill(gc, syscall.SIGKILL)
+		}
+	})
+	if _, sid, _ := groupOf(int32(gc)); sid != int32(gc) {
+		t.Fatalf("the grandchild's session is %d: it did not leave the service's", sid)
+	}
+	if err := s.Stop(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	waitGoneT(t, gc, "detached grandchild")
 }
 
 // startSupervisorProcess runs this test binary as a supervisor (the helper "supervise") with env

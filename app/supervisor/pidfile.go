@@ -15,9 +15,9 @@ import (
 )
 
 // pidRecord identifies a child and what it spawned across runs. A pid alone can be reused; pid,
-// create time and command line together name one process. Its descendants are the processes of
-// its session (Linux) or process group that were created after it and carry Mark in their
-// environment.
+// create time and command line together name one process. Its descendants are the processes
+// created after it that carry Mark in their environment: in its session (Linux) or process group,
+// or out of them.
 type pidRecord struct {
 	PID          int32  `json:"pid"`
 	CreateTimeMS int64  `json:"create_time_ms"`
@@ -118,11 +118,12 @@ func leftovers(rec pidRecord) []int32 {
 	return append(pids, descendants(rec)...)
 }
 
-// descendants are the processes of rec's session or group, other than rec's own, that are
-// ours: created after rec and carrying its mark. A record without a mark (an older pid file)
+// descendants are the processes, other than rec's own, that are ours: created after rec and
+// carrying its mark, in its session or group or out of it (a backend the app started with
+// start_new_session=True, setsid or a double fork). A record without a mark (an older pid file)
 // names no descendants.
 func descendants(rec pidRecord) []int32 {
-	if rec.Mark == "" || (rec.SID != rec.PID && rec.PGID != rec.PID) {
+	if rec.Mark == "" || rec.SID == 0 && rec.PGID == 0 { // Windows: the service's job object holds its tree
 		return nil
 	}
 	all, err := process.Pids()
@@ -142,18 +143,10 @@ func descendants(rec pidRecord) []int32 {
 	return out
 }
 
-// isDescendant checks one process against rec: same session (or group), created no earlier, and
-// started with rec's mark in its environment.
+// isDescendant checks one process against rec: created no earlier, and started with rec's mark
+// in its environment. The mark is unique to that start (newMark), and a process has it only by
+// inheriting it from the service: a stranger in a reused session or group id never has it.
 func isDescendant(rec pidRecord, pid int32) bool {
-	pgid, sid, ok := groupOf(pid)
-	switch {
-	case !ok:
-		return false
-	case rec.SID == rec.PID && sid != rec.SID:
-		return false
-	case rec.SID != rec.PID && pgid != rec.PGID:
-		return false
-	}
 	p, err := process.NewProcess(pid)
 	if err != nil {
 		return false
