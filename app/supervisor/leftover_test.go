@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -257,5 +258,36 @@ func TestForeignProcessIsNamedAndLeftAlive(t *testing.T) {
 			}
 			resp.Body.Close()
 		})
+	}
+}
+
+// Another program takes a service's port while the service starts (it binds later: uvicorn
+// after its imports): its answer to the readiness check is not the service's, so the service is
+// not Ready, and the error names that program.
+func TestForeignListenerIsNotReady(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	port := testutil.FreePort(t)
+	sp := Spec{Name: "api", Argv: []string{"/bin/sh", "-c", "echo started; exec sleep 1000"}, Port: port,
+		ReadyTimeout: 20 * time.Second, Grace: time.Second, Restart: RestartPolicy{MinBackoff: time.Hour, MaxBackoff: time.Hour}}
+	res := make(chan error, 1)
+	go func() { res <- s.Start(context.Background(), sp) }()
+	for i := 0; i < 500 && !slices.ContainsFunc(s.Logs("api"), func(l LogLine) bool { return l.Text == "started" }); i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	stranger := exec.Command(os.Args[0])
+	stranger.Env = append(os.Environ(), helperEnv+"=serve", "HELPER_PORT="+strconv.Itoa(port))
+	if err := stranger.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stranger.Process.Kill(); _ = stranger.Wait() })
+	err := <-res
+	want := fmt.Sprintf("port %d (api) is in use by ", port)
+	if err == nil || !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), fmt.Sprintf("(pid %d", stranger.Process.Pid)) {
+		t.Fatalf("Start = %v, want it to name the stranger (pid %d) holding the port", err, stranger.Process.Pid)
+	}
+	for _, st := range s.Snapshot() {
+		if st.Name == "api" && st.State == Ready {
+			t.Errorf("status %+v: Ready on a stranger's answer", st)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package supervisor
 import (
 	"fmt"
 	"net"
+	"os"
 	"strconv"
 
 	psnet "github.com/shirou/gopsutil/v3/net"
@@ -47,7 +48,12 @@ func CheckPort(service string, port int) error {
 	if !isAddrInUse(err) {
 		return fmt.Errorf("port %d (%s): %w", port, service, err)
 	}
-	pe := &PortInUseError{Service: service, Port: port, PID: portHolder(port)}
+	return portInUse(service, port, portHolder(port))
+}
+
+// portInUse names the program (pid; 0: not visible) that holds a service's port.
+func portInUse(service string, port int, pid int32) *PortInUseError {
+	pe := &PortInUseError{Service: service, Port: port, PID: pid}
 	if pe.PID != 0 {
 		if p, err := process.NewProcess(pe.PID); err == nil {
 			pe.Name, _ = p.Name()
@@ -59,6 +65,21 @@ func CheckPort(service string, port int) error {
 		}
 	}
 	return pe
+}
+
+// foreignListener is the program that answered a service's readiness check in its stead: the
+// holder of its port when that is neither the service's process, nor one it spawned (its mark),
+// nor Desklit itself; nil when the service holds it, or when that cannot be told (no port, the
+// holder not visible, Windows, where a job object and not a mark holds the tree).
+func foreignListener(name string, port int, rec *pidRecord) *PortInUseError {
+	if port <= 0 || rec == nil || rec.SID == 0 && rec.PGID == 0 {
+		return nil
+	}
+	holder := portHolder(port)
+	if holder == 0 || holder == rec.PID || holder == int32(os.Getpid()) || isDescendant(*rec, holder) {
+		return nil
+	}
+	return portInUse(name, port, holder)
 }
 
 // portHolder finds the pid listening on port, or 0 when none is visible.

@@ -34,6 +34,7 @@ type proc struct {
 	pid     int
 	started time.Time
 	exited  chan struct{} // closed once the process is reaped, its group swept and its output read
+	rec     *pidRecord    // the process as its pid file records it; nil when it could not be read
 
 	mu sync.Mutex // guards ps, which keeps the CPU baseline between samples
 	ps *process.Process
@@ -67,6 +68,9 @@ func (v *service) launch() (*proc, error) {
 		p.ps = ps
 	}
 	rec, recErr := v.recordPID(p.pid, mark)
+	if recErr == nil {
+		p.rec = &rec
+	}
 	go func() {
 		_ = cmd.Wait()
 		// Nothing of a service outlives its main process: its group, and what left the group

@@ -283,7 +283,15 @@ func (v *service) awaitReady(p *proc) (ready bool, restart chan error, err error
 	select {
 	case err := <-res:
 		if err == nil {
-			return true, nil, nil
+			pe := foreignListener(v.spec.Name, v.spec.Port, p.rec)
+			if pe == nil {
+				return true, nil, nil
+			}
+			// Another program took the port while the service started: its answer is not the
+			// service's, and the app would talk to that program.
+			v.terminate(p)
+			return false, nil, fmt.Errorf("%s: %v, which took it while the service was starting and answered its readiness check in its stead; last output:\n%s",
+				v.spec.Name, pe, v.out.tail(tailLines))
 		}
 		v.terminate(p)
 		return false, nil, fmt.Errorf("%s: not ready within %s (%s: %v)%s; last output:\n%s",
