@@ -464,3 +464,25 @@ func TestComposeBuildFolderInAnotherCase(t *testing.T) {
 		t.Errorf("script %s, services %+v, app env %q, left out %q", p.Script, p.Services, p.AppEnv, p.ComposeLeftOut)
 	}
 }
+
+// A Procfile's processes other than Streamlit's (an API the app calls) are not run, and are named
+// so (ProcfileLeftOut); a Compose file's services or desklit.toml's replace that.
+func TestProcfileProcessesLeftOut(t *testing.T) {
+	procfile := "web: uvicorn app:app --host 0.0.0.0 --port 8000\nstreamlit: streamlit run web.py --server.port 8501\n\nrelease: python migrate.py\n"
+	p, err := Load(tree(t, map[string]string{"web.py": "import streamlit as st\n", "app.py": "from fastapi import FastAPI\n", "Procfile": procfile}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"web: uvicorn app:app --host 0.0.0.0 --port 8000", "release: python migrate.py"}
+	if filepath.Base(p.Script) != "web.py" || !slices.Equal(p.ProcfileLeftOut, want) {
+		t.Errorf("script %s, left out %q; want web.py, %q", p.Script, p.ProcfileLeftOut, want)
+	}
+	p, err = Load(tree(t, map[string]string{"web.py": "import streamlit as st\n", "Procfile": procfile,
+		"desklit.toml": "[services.backend]\ncommand = [\"uvicorn\", \"app:app\", \"--port\", \"{port}\"]\nport = 8000\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.ProcfileLeftOut) != 0 {
+		t.Errorf("with desklit.toml services: %q", p.ProcfileLeftOut)
+	}
+}

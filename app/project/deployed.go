@@ -114,3 +114,24 @@ func runScript(dir, name string, folders ...string) string {
 	}
 	return ""
 }
+
+// procfileRE reads a Procfile's process line: "name: command".
+var procfileRE = regexp.MustCompile(`^([A-Za-z0-9_-]+):\s*(\S.*)$`)
+
+// procfileOthers are the lines of dir's Procfile whose command runs no Streamlit (a release
+// phase's too, which is said the same way).
+func procfileOthers(dir string) []string {
+	data, err := os.ReadFile(filepath.Join(dir, "Procfile"))
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, line := range strings.Split(string(data), "\n") {
+		m := procfileRE.FindStringSubmatch(strings.TrimSpace(line))
+		if m != nil && !streamlitRunRE.MatchString(m[2]) {
+			out = append(out, m[1]+": "+strings.TrimSpace(m[2]))
+		}
+	}
+	return out
+}
+

@@ -73,6 +73,10 @@ type Project struct {
 	Compose        string
 	AppEnv         []string
 	ComposeLeftOut []string
+	// ProcfileLeftOut are the processes of a Procfile beside the app other than Streamlit's
+	// ("web: uvicorn api:app --port 8000"), which Desklit does not run (no Compose file or
+	// desklit.toml names services): said, so that the app's "backend not reachable" has a reason.
+	ProcfileLeftOut []string
 	// ImportPaths are the folders of a src-layout project's own package (importPaths), which its
 	// processes get on PYTHONPATH.
 	ImportPaths []string
@@ -229,6 +233,9 @@ func load(path, script string) (*Project, error) {
 	if s == nil || s.Services == nil {
 		if err := p.readCompose(); err != nil {
 			return nil, err
+		}
+		if p.Compose == "" {
+			p.ProcfileLeftOut = procfileOthers(p.RunDir())
 		}
 	}
 	if p.Auth.Empty() {

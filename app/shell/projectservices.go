@@ -60,6 +60,10 @@ func (s *Shell) servicePlan(p *project.Project) (*serviceSet, error) {
 				"file", p.Compose, "left_out", p.ComposeLeftOut)
 		}
 	}
+	if p != nil && len(p.ProcfileLeftOut) > 0 {
+		s.log.Warn("processes of the Procfile that Desklit does not run: start them yourself if the app needs them, or name them in desklit.toml [services]",
+			"processes", p.ProcfileLeftOut)
+	}
 	if p != nil {
 		for _, sv := range p.Services {
 			ps := plannedService{sv: sv, public: sv.Port, private: sv.Port}
