@@ -36,7 +36,7 @@ SingleMainWindow=true
 
 // linux packs the stage as a .deb and an .rpm (nfpm: the program in /usr/lib/<id>, a command
 // /usr/bin/<id>, the menu entry and the icons) and a tarball (the stage with share/ beside it).
-func (b *build) linux(stage, work string) ([]string, error) {
+func (b *build) linux(stage, work, python string) ([]string, error) {
 	id := b.man.AppID
 	share := filepath.Join(work, "share")
 	if err := b.icon.writeHicolor(filepath.Join(share, "icons", "hicolor"), id); err != nil {
@@ -61,10 +61,10 @@ func (b *build) linux(stage, work string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	info := b.nfpmInfo(contents, scripts)
+	info := b.nfpmInfo(contents, scripts, python)
 	var out []string
 	for _, format := range []string{"deb", "rpm"} {
-		f, err := b.nfpm(info, format, work)
+		f, err := b.nfpm(info, format, work, python)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", format, err)
 		}
@@ -90,14 +90,16 @@ func treeContents(root, dest string) (files.Contents, error) {
 
 // nfpmInfo describes the .deb and the .rpm: the app's name and version, what it depends on, its
 // files and scripts.
-func (b *build) nfpmInfo(contents files.Contents, scripts nfpm.Scripts) *nfpm.Info {
+func (b *build) nfpmInfo(contents files.Contents, scripts nfpm.Scripts, python string) *nfpm.Info {
 	return &nfpm.Info{
 		Name: b.man.AppID, Arch: "amd64", Platform: "linux", Version: b.man.Version, VersionSchema: "none",
 		Section: "misc", Priority: "optional", Maintainer: b.man.Name + " <nobody@localhost>", Vendor: b.man.Name,
 		Description: fmt.Sprintf("%s: a Streamlit app, signed in and offline-ready (made with Desklit %s)", b.man.Name, b.man.Desklit),
 		MTime:       time.Now().UTC().Truncate(time.Second),
 		Overridables: nfpm.Overridables{
-			Depends:    []string{"libgtk-3-0", "libwebkit2gtk-4.1-0", "python3 (>= 3.11)"},
+			// Its wheels are for one Python (numpy's cp311 does not install on 3.12): that one, as
+			// Debian names its interpreter's package.
+			Depends:    []string{"libgtk-3-0", "libwebkit2gtk-4.1-0", "python" + python},
 			Recommends: []string{"gnome-keyring"},
 			Contents:   contents,
 			Scripts:    scripts,
@@ -110,7 +112,7 @@ func (b *build) nfpmInfo(contents files.Contents, scripts nfpm.Scripts) *nfpm.In
 	}
 }
 
-func (b *build) nfpm(info *nfpm.Info, format, work string) (string, error) {
+func (b *build) nfpm(info *nfpm.Info, format, work, python string) (string, error) {
 	pkger, err := nfpm.Get(format)
 	if err != nil {
 		return "", err
@@ -118,7 +120,7 @@ func (b *build) nfpm(info *nfpm.Info, format, work string) (string, error) {
 	i := *info
 	i.Contents = append(files.Contents(nil), info.Contents...)
 	if format == "rpm" {
-		i.Depends = []string{"gtk3", "webkit2gtk4.1", "python3 >= 3.11"}
+		i.Depends = []string{"gtk3", "webkit2gtk4.1", "python(abi) = " + python} // what every Python package of that version provides
 		i.Recommends = []string{"gnome-keyring"}
 	}
 	ip := nfpm.WithDefaults(&i)

@@ -386,7 +386,7 @@ func (b *build) target(ctx context.Context, t target) ([]string, error) {
 	}
 	switch t.name {
 	case "linux":
-		return b.linux(stage, filepath.Join(b.work, t.name))
+		return b.linux(stage, filepath.Join(b.work, t.name), man.Python)
 	case "windows":
 		return b.windows(ctx, stage, filepath.Join(b.work, t.name))
 	default:

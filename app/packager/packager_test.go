@@ -170,7 +170,7 @@ func TestLinuxPackage(t *testing.T) {
 		t.Errorf("desktop entry:\n%s", entry)
 	}
 	checkServicesCarried(t, tree, top)
-	checkDebReadable(t, filepath.Join(f.out, "sales-app_2.1.0_amd64.deb"))
+	checkDebReadable(t, filepath.Join(f.out, "sales-app_2.1.0_amd64.deb"), m.Python)
 }
 
 // checkServicesCarried: the packaged app's project, as the packaged app loads it, declares the
@@ -306,7 +306,7 @@ func untar(t *testing.T, file string) map[string][]byte {
 
 // checkDebReadable: where dpkg is at hand, it reads the .deb (zstd-compressed) and finds the
 // program and the app's script in it.
-func checkDebReadable(t *testing.T, deb string) {
+func checkDebReadable(t *testing.T, deb, python string) {
 	t.Helper()
 	if _, err := exec.LookPath("dpkg-deb"); err != nil {
 		t.Log("no dpkg-deb: the .deb's format is not checked by dpkg")
@@ -320,6 +320,11 @@ func checkDebReadable(t *testing.T, deb string) {
 		if !strings.Contains(string(out), want) {
 			t.Errorf("dpkg-deb lists no %s:\n%s", want, out)
 		}
+	}
+	// It depends on the one Python its wheels are for, not any python3 >= 3.11.
+	dep, err := exec.Command("dpkg-deb", "-f", deb, "Depends").Output()
+	if err != nil || strings.TrimSpace(string(dep)) != "libgtk-3-0, libwebkit2gtk-4.1-0, python"+python {
+		t.Errorf("Depends: %q, %v; want python%s", dep, err, python)
 	}
 }
 

@@ -30,7 +30,8 @@ mkdir -p "$(dirname "$shot")" && shot=$(readlink -f "$shot")
 [ "$(id -u)" = 0 ] || fail "run as root (apt-get install)"
 id=$(dpkg-deb -f "$pkg" Package)
 depends=$(dpkg-deb -f "$pkg" Depends)
-for d in libgtk-3-0 libwebkit2gtk-4.1-0 'python3 (>= 3.11)'; do
+py=$(dpkg-deb --fsys-tarfile "$pkg" | tar -xO "./usr/lib/$id/desklit-app.json" | python3 -c 'import json, sys; print(json.load(sys.stdin)["python"])')
+for d in libgtk-3-0 libwebkit2gtk-4.1-0 "python$py"; do # the one Python its wheels are for
 	case ", $depends," in *", $d,"*) ;; *) fail "Depends '$depends' lacks '$d'" ;; esac
 done
 contents=$(dpkg-deb -c "$pkg" | awk '{print $6}')
