@@ -188,3 +188,22 @@ func TestLoginDevice(t *testing.T) {
 		t.Errorf("stored session %s", s)
 	}
 }
+
+// `desklit run`'s sign-in in the browser (an st.login app's Log in) prints the page's address:
+// a terminal whose browser does not open still shows where to sign in.
+func TestRunSignInPrintsTheAddress(t *testing.T) {
+	var out bytes.Buffer
+	vars := map[string]string{"BROWSER": "true"}
+	e := &Env{Getenv: func(k string) string { return vars[k] }, Stdout: &out, Stderr: io.Discard}
+	cfg, _, _, err := parse(e, "run", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const authorize = "http://127.0.0.1:9010/authorize?client_id=desklit&redirect_uri=http%3A%2F%2F127.0.0.1%3A9011%2Fcallback"
+	if _, err := signinOpener(e, cfg).Open(context.Background(), authorize); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "if none opens, visit it):\n  "+authorize+"\n") {
+		t.Errorf("printed:\n%s", out.String())
+	}
+}

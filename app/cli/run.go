@@ -89,7 +89,9 @@ func signinOpener(e *Env, cfg *config.Config) authflow.Opener {
 	if cfg.LoginMode == config.LoginWindow && e.Window != nil && e.Exe != "" && hasDisplay(e.Getenv) {
 		return &authflow.ProcessWindowOpener{Exe: e.Exe}
 	}
-	return authflow.BrowserOpener{Getenv: e.Getenv}
+	// The address is printed too: a terminal's browser may not open (no display, xdg-open with
+	// no method), and an st.login app's page then waits with nothing said.
+	return printingOpener{inner: authflow.BrowserOpener{Getenv: e.Getenv}, w: e.Stdout, issuer: cfg.Issuer(), wait: authflow.DefaultTimeout}
 }
 
 func stopShell(sh *shell.Shell) error {
