@@ -291,3 +291,19 @@ func TestForeignListenerIsNotReady(t *testing.T) {
 		}
 	}
 }
+
+// A service that listens on another port than its own (Flask's app.run() on 5000, where Desklit
+// gave it PORT) is not ready, and the error says where it listens; its coloured output is quoted
+// as text.
+func TestNotReadyNamesThePortItListensOn(t *testing.T) {
+	s := newTestSupervisor(t, Options{})
+	port, other := testutil.FreePort(t), testutil.FreePort(t)
+	sp := helperSpec("api", "serve", other)
+	sp.Port, sp.HealthURL, sp.ReadyTimeout = port, fmt.Sprintf("http://127.0.0.1:%d/healthz", port), 2*time.Second
+	sp.Restart = RestartPolicy{MinBackoff: time.Hour, MaxBackoff: time.Hour}
+	err := s.Start(context.Background(), sp)
+	want := fmt.Sprintf(", but it listens on port %d instead of %d", other, port)
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Fatalf("Start = %v, want %q", err, want)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -96,7 +97,7 @@ func (o *output) copyLines(r io.Reader, stream string) {
 	for {
 		b, err := br.ReadSlice('\n')
 		if len(b) > 0 {
-			o.line(stream, strings.TrimRight(string(b), "\r\n"))
+			o.line(stream, stripANSI(strings.TrimRight(string(b), "\r\n")))
 		}
 		if err != nil && !errors.Is(err, bufio.ErrBufferFull) {
 			return
@@ -182,3 +183,17 @@ func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
 		return false
 	}
 }
+
+// ansiRE matches terminal control sequences: colours and cursor moves (CSI, ESC [ … final byte)
+// and titles and links (OSC, ESC ] … BEL or ESC \). Flask, uvicorn and rich colour their
+// output; the log view, the log files and the messages that quote a service's last lines want
+// the text.
+var ansiRE = regexp.MustCompile(`\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]`)
+
+func stripANSI(s string) string {
+	if !strings.Contains(s, "\x1b") {
+		return s
+	}
+	return ansiRE.ReplaceAllString(s, "")
+}
+

@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"slices"
 	"strconv"
+	"strings"
 
 	psnet "github.com/shirou/gopsutil/v3/net"
 	"github.com/shirou/gopsutil/v3/process"
@@ -94,4 +96,34 @@ func portHolder(port int) int32 {
 		}
 	}
 	return 0
+}
+
+// listensElsewhere says on which other ports a service that did not come up on its own listens
+// (Flask's app.run() on 5000 where Desklit gave it PORT=43901): ", but it listens on port 5000",
+// "" when it listens on none, or when that cannot be told (as foreignListener).
+func listensElsewhere(port int, rec *pidRecord) string {
+	if port <= 0 || rec == nil || rec.SID == 0 && rec.PGID == 0 {
+		return ""
+	}
+	conns, err := psnet.Connections("tcp")
+	if err != nil {
+		return ""
+	}
+	var ports []string
+	for _, c := range conns {
+		p := int(c.Laddr.Port)
+		if c.Status != "LISTEN" || p == port || c.Pid == 0 || slices.Contains(ports, strconv.Itoa(p)) {
+			continue
+		}
+		if c.Pid == rec.PID || isDescendant(*rec, c.Pid) {
+			ports = append(ports, strconv.Itoa(p))
+		}
+	}
+	switch len(ports) {
+	case 0:
+		return ""
+	case 1:
+		return fmt.Sprintf(", but it listens on port %s instead of %d", ports[0], port)
+	}
+	return fmt.Sprintf(", but it listens on ports %s instead of %d", strings.Join(ports, ", "), port)
 }

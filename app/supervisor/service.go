@@ -293,9 +293,10 @@ func (v *service) awaitReady(p *proc) (ready bool, restart chan error, err error
 			return false, nil, fmt.Errorf("%s: %v, which took it while the service was starting and answered its readiness check in its stead; last output:\n%s",
 				v.spec.Name, pe, v.out.tail(tailLines))
 		}
+		elsewhere := listensElsewhere(v.spec.Port, p.rec)
 		v.terminate(p)
-		return false, nil, fmt.Errorf("%s: not ready within %s (%s: %v)%s; last output:\n%s",
-			v.spec.Name, v.spec.ReadyTimeout, healthCheckName(v.spec), err, v.portTaken(), v.out.tail(tailLines))
+		return false, nil, fmt.Errorf("%s: not ready within %s (%s: %v)%s%s; last output:\n%s",
+			v.spec.Name, v.spec.ReadyTimeout, healthCheckName(v.spec), err, elsewhere, v.portTaken(), v.out.tail(tailLines))
 	case <-p.exited:
 		return false, nil, fmt.Errorf("%s: exited during start-up (%s)%s; last output:\n%s",
 			v.spec.Name, p.exitStatus(), v.portTaken(), v.out.tail(tailLines))
