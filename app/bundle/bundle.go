@@ -110,6 +110,20 @@ func unpack(fsys fs.FS, dest string, isData func(string) bool) (Report, error) {
 		return rep, fmt.Errorf("unpack into %s: %w", dest, err)
 	}
 	rep.Files = len(want.Files)
+	removeDropped(dest, old, want, isData, &rep)
+	sort.Strings(rep.Restored)
+	sort.Strings(rep.Removed)
+	sort.Strings(rep.Kept)
+	data, _ := json.MarshalIndent(want, "", " ")
+	if err := writeAtomic(filepath.Join(dest, ManifestName), data); err != nil {
+		return rep, fmt.Errorf("write manifest: %w", err)
+	}
+	return rep, nil
+}
+
+// removeDropped removes the files an earlier bundle had (old) and this one (want) does not,
+// but a data file the app changed.
+func removeDropped(dest string, old, want manifest, isData func(string) bool, rep *Report) {
 	for p, h := range old.Files {
 		if _, ok := want.Files[p]; ok {
 			continue
@@ -121,14 +135,6 @@ func unpack(fsys fs.FS, dest string, isData func(string) bool) (Report, error) {
 			rep.Removed = append(rep.Removed, p)
 		}
 	}
-	sort.Strings(rep.Restored)
-	sort.Strings(rep.Removed)
-	sort.Strings(rep.Kept)
-	data, _ := json.MarshalIndent(want, "", " ")
-	if err := writeAtomic(filepath.Join(dest, ManifestName), data); err != nil {
-		return rep, fmt.Errorf("write manifest: %w", err)
-	}
-	return rep, nil
 }
 
 // backUp renames a file to NAME.mine-YYYYMMDD-HHMMSS.EXT beside it.

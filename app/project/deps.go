@@ -139,14 +139,12 @@ func findDepsUp(dir string) (Deps, string, error) {
 
 func findDeps(dir string) (Deps, error) {
 	var d Deps
-	var err error
 	pyprojectFile := filepath.Join(dir, "pyproject.toml")
-	var pp *pyproject
-	if data, err := os.ReadFile(pyprojectFile); err == nil {
-		pp = &pyproject{}
-		if err := toml.Unmarshal(data, pp); err != nil {
-			return d, tomlError(pyprojectFile, err)
-		}
+	pp, err := readPyproject(pyprojectFile)
+	if err != nil {
+		return d, err
+	}
+	if pp != nil {
 		d.RequiresPython = pp.Project.RequiresPython
 		if d.RequiresPython == "" && pp.Tool.Poetry != nil {
 			// Poetry's python holds when another file lists the packages (`poetry export`'s
@@ -155,8 +153,6 @@ func findDeps(dir string) (Deps, error) {
 				return d, err
 			}
 		}
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return d, err
 	}
 	conda := condaFile(dir)
 	workspace := ""
@@ -199,6 +195,21 @@ func findDeps(dir string) (Deps, error) {
 		d.Kind = DepsNone
 	}
 	return d, d.readLock(dir)
+}
+
+// readPyproject is the pyproject.toml at file, nil when there is none.
+func readPyproject(file string) (*pyproject, error) {
+	data, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	pp := &pyproject{}
+	if err := toml.Unmarshal(data, pp); err != nil {
+		return nil, tomlError(file, err)
+	}
+	return pp, nil
 }
 
 // readLock takes the pins of the lock Poetry or Pipenv wrote beside the project's requirements

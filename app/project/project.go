@@ -234,9 +234,6 @@ func load(path, script string) (*Project, error) {
 		if err := p.readCompose(); err != nil {
 			return nil, err
 		}
-		if p.Compose == "" {
-			p.ProcfileLeftOut = procfileOthers(p.RunDir())
-		}
 	}
 	if p.Auth.Empty() {
 		if p.Auth, p.AuthWarning, err = streamlitAuth(p.WorkDir); err != nil {
@@ -256,7 +253,8 @@ func load(path, script string) (*Project, error) {
 }
 
 // readCompose takes the project's services from a Compose file in its folder or the one above
-// (an app opened in its frontend/ folder), when there is one.
+// (an app opened in its frontend/ folder), when there is one; without one, a Procfile's other
+// processes are named (ProcfileLeftOut).
 func (p *Project) readCompose() error {
 	for i, d := 0, p.Dir; i < 2 && !isHome(d) && filepath.Dir(d) != d; i, d = i+1, filepath.Dir(d) {
 		c, err := readCompose(d, filepath.Dir(p.Script))
@@ -274,6 +272,7 @@ func (p *Project) readCompose() error {
 		}
 		return nil
 	}
+	p.ProcfileLeftOut = procfileOthers(p.RunDir())
 	return nil
 }
 

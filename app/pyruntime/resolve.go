@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -195,6 +196,14 @@ func (o Options) lockKey() (string, error) {
 		fmt.Fprintf(h, "%s\x00%d\x00", filepath.Base(f), len(data))
 		h.Write(data)
 	}
+	o.hashAdditions(h)
+	return hex.EncodeToString(h.Sum(nil))[:20], nil
+}
+
+// hashAdditions writes into the lock's key what Desklit adds to the source's files: the
+// requirements read from elsewhere, the lock's pins, the Streamlit cap, st.login's packages and
+// the packages built from source.
+func (o Options) hashAdditions(h io.Writer) {
 	for _, r := range o.Source.Requirements {
 		fmt.Fprintf(h, "%s\x00", r)
 	}
@@ -205,44 +214,23 @@ func (o Options) lockKey() (string, error) {
 		fmt.Fprintf(h, "streamlit<%s\x00", o.Source.StreamlitBefore)
 	}
 	if o.Source.StLogin {
-		h.Write([]byte("st.login\x00"))
+		fmt.Fprint(h, "st.login\x00")
 	}
 	for _, name := range o.FromSource {
 		fmt.Fprintf(h, "s %s\x00", name)
 	}
-	return hex.EncodeToString(h.Sum(nil))[:20], nil
 }
 
 // resolveInto writes the lock for the source to out: uv export for a uv.lock, uv pip compile for
 // requirements, with Desklit's Streamlit added when the project names none.
 func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	src := o.Source
-	var inputs []string
-	switch src.Kind {
-	case SourceUVLock:
-		exported := filepath.Join(tmp, "exported.txt")
-		args := []string{"export", "--frozen", "--format", "requirements-txt", "--no-dev", "--no-emit-project", "--emit-index-url",
-			"--no-header", "--directory", src.dir(), "-o", exported}
-		if src.Package != "" {
-			args = append(args, "--package", src.Package)
+	inputs, err := o.resolutionInputs(ctx, tmp)
+	if err != nil || inputs == nil { // a uv.lock's export that is the lock already
+		if err == nil {
+			err = os.Rename(filepath.Join(tmp, "exported.txt"), out)
 		}
-		if err := o.runUV(ctx, false, args, nil, nil); err != nil {
-			return fmt.Errorf("read %s: %w", src.File, err)
-		}
-		if req, err := readRequirements(exported); o.Plain || err == nil && req.namesStreamlit() {
-			return os.Rename(exported, out)
-		}
-		inputs = append(inputs, exported)
-	case SourcePyproject:
-		in := filepath.Join(tmp, "pyproject-dependencies.in")
-		if err := os.WriteFile(in, []byte(strings.Join(src.Requirements, "\n")+"\n"), 0o644); err != nil {
-			return err
-		}
-		inputs = append(inputs, in)
-	case SourceRequirements:
-		inputs = append(inputs, src.File)
-	default:
-		return fmt.Errorf("unknown dependency source %q", src.Kind)
+		return err
 	}
 	project, err := readInputs(inputs)
 	if err != nil {
@@ -314,6 +302,38 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		return err
 	}
 	return prependLines(out, append(condaNotes, notes...))
+}
+
+// resolutionInputs are the requirements files the resolution reads: a uv.lock's export (nil when
+// that export, tmp/exported.txt, names Streamlit and is the lock as it is), the requirements of
+// pyproject.toml, Poetry or a Pipfile written out, or the project's requirements file.
+func (o Options) resolutionInputs(ctx context.Context, tmp string) ([]string, error) {
+	src := o.Source
+	switch src.Kind {
+	case SourceUVLock:
+		exported := filepath.Join(tmp, "exported.txt")
+		args := []string{"export", "--frozen", "--format", "requirements-txt", "--no-dev", "--no-emit-project", "--emit-index-url",
+			"--no-header", "--directory", src.dir(), "-o", exported}
+		if src.Package != "" {
+			args = append(args, "--package", src.Package)
+		}
+		if err := o.runUV(ctx, false, args, nil, nil); err != nil {
+			return nil, fmt.Errorf("read %s: %w", src.File, err)
+		}
+		if req, err := readRequirements(exported); o.Plain || err == nil && req.namesStreamlit() {
+			return nil, nil
+		}
+		return []string{exported}, nil
+	case SourcePyproject:
+		in := filepath.Join(tmp, "pyproject-dependencies.in")
+		if err := os.WriteFile(in, []byte(strings.Join(src.Requirements, "\n")+"\n"), 0o644); err != nil {
+			return nil, err
+		}
+		return []string{in}, nil
+	case SourceRequirements:
+		return []string{src.File}, nil
+	}
+	return nil, fmt.Errorf("unknown dependency source %q", src.Kind)
 }
 
 // resolveAsOf resolves the project as of its Streamlit's time (asOf) into out, from the index,
