@@ -134,4 +134,3 @@ func procfileOthers(dir string) []string {
 	}
 	return out
 }
-

@@ -196,4 +196,3 @@ func stripANSI(s string) string {
 	}
 	return ansiRE.ReplaceAllString(s, "")
 }
-

@@ -194,9 +194,9 @@ func TestCPUTracker(t *testing.T) {
 // Terminal colours and titles are taken out of a service's lines (Flask's and uvicorn's logs).
 func TestStripANSI(t *testing.T) {
 	for in, want := range map[string]string{
-		"\x1b[31m\x1b[1mWARNING: This is a development server.\x1b[0m": "WARNING: This is a development server.",
+		"\x1b[31m\x1b[1mWARNING: This is a development server.\x1b[0m":                            "WARNING: This is a development server.",
 		"INFO:     Uvicorn running on \x1b[1mhttp://127.0.0.1:8000\x1b[0m (Press CTRL+C to quit)": "INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)",
-		"\x1b]0;title\x07plain \x1b[2K\x1b[1Gdone": "plain done",
+		"\x1b]0;title\x07plain \x1b[2K\x1b[1Gdone":                                                "plain done",
 		"no escapes [31m": "no escapes [31m",
 	} {
 		if got := stripANSI(in); got != want {
@@ -204,4 +204,3 @@ func TestStripANSI(t *testing.T) {
 		}
 	}
 }
-
