@@ -97,3 +97,21 @@ func TestOtherSystemOnly(t *testing.T) {
 		}
 	}
 }
+
+// A resolution says each of its notes once, though the dated resolution and today's each find
+// the same package for other systems; the install's counted progress is not held back.
+func TestResolutionSaysEachNoteOnce(t *testing.T) {
+	var got []string
+	say := onceEach(func(p Progress) { got = append(got, p.Message) })
+	note := "pywin32==306 is left out on Linux: it is made for Windows only"
+	for _, p := range []Progress{{Step: StepResolve, Message: note}, {Step: StepResolve, Message: "resolving as of today"},
+		{Step: StepResolve, Message: note}, {Step: StepInstall, Percent: 40, Message: "unpacking numpy (1/2)"}, {Step: StepInstall, Percent: 40, Message: "unpacking numpy (1/2)"}} {
+		say(p)
+	}
+	if want := []string{note, "resolving as of today", "unpacking numpy (1/2)", "unpacking numpy (1/2)"}; !slices.Equal(got, want) {
+		t.Errorf("said %q, want %q", got, want)
+	}
+	if onceEach(nil) != nil {
+		t.Error("no progress to report to became one")
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -78,6 +79,7 @@ type Lock struct {
 // Resolve returns the lock for o.Source, resolving it with uv only when its inputs changed since
 // the last time (the lock is kept in DataDir/locks).
 func Resolve(ctx context.Context, o Options) (Lock, error) {
+	o.Progress = onceEach(o.Progress)
 	src := o.Source
 	if src.Kind == SourceLocked || (src.Kind == SourceRequirements && hashLocked(src.File)) {
 		return o.checkedLock(src.File, src.File)
@@ -130,6 +132,29 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 	lock.File = out
 	o.logger().Info("resolved dependencies", "project", o.name(), "lock", out, "packages", lock.Packages, "took", time.Since(started).Round(time.Millisecond).String())
 	return lock, nil
+}
+
+// onceEach passes on each message of the resolution once: the dated resolution and the one of
+// today each find the same package for other systems ("pywin32==306 is left out on Linux…"),
+// which the window's progress would show two or three times.
+func onceEach(progress func(Progress)) func(Progress) {
+	if progress == nil {
+		return nil
+	}
+	var mu sync.Mutex
+	said := map[string]bool{}
+	return func(p Progress) {
+		if p.Step == StepResolve && p.Percent == 0 {
+			mu.Lock()
+			again := said[p.Message]
+			said[p.Message] = true
+			mu.Unlock()
+			if again {
+				return
+			}
+		}
+		progress(p)
+	}
 }
 
 // staleLock reports whether a resolution failed only for the pins of the project's own lock: a
