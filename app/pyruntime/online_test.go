@@ -87,7 +87,7 @@ func TestOnlineFallbackForAUVLock(t *testing.T) {
 	ix := newPackageIndex(t)
 	makeWheel(t, ix.dir, "desklit-fake-a", "1.1", "a11")
 	for _, w := range []struct{ dist, version, value string }{{"streamlit", "1.67.0", "st"}, {"requests", "2.34.2", "rq"}} {
-		copyFile(t, filepath.Join(f.wheelhouse, strings.ReplaceAll(w.dist, "-", "_")+"-"+w.version+"-py3-none-any.whl"), ix.dir)
+		copyInto(t, filepath.Join(f.wheelhouse, strings.ReplaceAll(w.dist, "-", "_")+"-"+w.version+"-py3-none-any.whl"), ix.dir)
 	}
 	o := f.opts
 	o.Offline = false
@@ -110,7 +110,7 @@ func TestOnlineFallbackForAUVLock(t *testing.T) {
 	}
 }
 
-func copyFile(t *testing.T, src, dir string) {
+func copyInto(t *testing.T, src, dir string) {
 	t.Helper()
 	data, err := os.ReadFile(src)
 	if err != nil {

@@ -2,6 +2,8 @@ package pyruntime
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -121,31 +123,73 @@ func (o Options) leavingOut(ctx context.Context, tmp string, compile func(extra 
 }
 
 // leaveOutOfLock answers a package that did not build from its source here (pywinpty, whose
-// wheels are for Windows and whose source builds there only; uvloop's on Windows): when its
-// wheels are all for other systems, it is taken out of Desklit's lock (with a comment saying so,
-// which the next start reads with the lock) and the lock is returned for another build. A
-// project's own lock is never changed: ok is false then, and for any other failure.
+// wheels are for Windows and whose source builds there only; uvloop's on Windows), or that a
+// hash-pinned requirements file made on Windows pins with no wheel for this system (pywin32 in
+// `pip-compile --generate-hashes`'s output): when its wheels are all for other systems, it is
+// taken out of Desklit's lock (with a comment saying so, which the next start reads with the
+// lock) and the lock is returned for another build. A project's own lock is never changed: a
+// hash-pinned requirements file is copied into Desklit's locks first (ownCopy), and ok is false
+// for a lock of another tool's and for any other failure.
 func (o Options) leaveOutOfLock(ctx context.Context, lock Lock, err error) (Lock, bool) {
+	req := ""
 	var sb *SourceBuildError
-	if !errors.As(err, &sb) || sb.Unreadable || filepath.Dir(lock.File) != o.lockDir() || ctx.Err() != nil {
+	if errors.As(err, &sb) && !sb.Unreadable {
+		req = normalizePin(sb.Package)
+	} else if pin := readUV(err).noWheel; strings.Contains(pin, "==") {
+		req = normalizePin(pin)
+	}
+	file := lock.File
+	if filepath.Dir(file) != o.lockDir() && file == o.Source.File && o.Source.Kind == SourceRequirements {
+		file = o.ownCopy(o.Source.File)
+	}
+	if req == "" || filepath.Dir(file) != o.lockDir() || ctx.Err() != nil {
 		return lock, false
 	}
 	goos := o.platform().OS
-	req := normalizePin(sb.Package)
 	systems := o.systemsWithWheels(ctx, req, goos)
 	if len(systems) == 0 {
 		return lock, false
 	}
+	if file != lock.File {
+		if err := copyFile(lock.File, file); err != nil {
+			o.logger().Warn("the lock could not be copied", "lock", lock.File, "err", err)
+			return lock, false
+		}
+	}
 	_, names := systemsMarker(systems)
 	note := fmt.Sprintf("%s is left out on %s: it is made for %s only", req, systemName[goos], names)
-	if err := dropFromLock(lock.File, req, "# "+note); err != nil {
-		o.logger().Warn("the lock could not be changed", "lock", lock.File, "err", err)
+	if err := dropFromLock(file, req, "# "+note); err != nil {
+		o.logger().Warn("the lock could not be changed", "lock", file, "err", err)
 		return lock, false
 	}
 	o.logger().Warn("a package made for other systems only is left out", "project", o.name(), "package", req, "for", names)
 	o.report(Progress{Step: StepResolve, Message: note})
-	edited, err := o.checkedLock(lock.File, o.Source.File)
+	edited, err := o.checkedLock(file, o.Source.File)
 	return edited, err == nil
+}
+
+// ownCopy is where Desklit keeps its copy of a project's hash-pinned requirements file with what
+// this system cannot install left out: in its locks, named by the file's bytes (a change of the
+// file is another copy).
+func (o Options) ownCopy(file string) string {
+	data, err := os.ReadFile(file)
+	if err != nil {
+		return ""
+	}
+	sum := sha256.Sum256(data)
+	return filepath.Join(o.lockDir(), "hashed-"+hex.EncodeToString(sum[:10])+".txt")
+}
+
+// copyFile writes src's bytes to dst (made with its folder).
+func copyFile(src, dst string) error {
+	data, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, data, 0o644)
 }
 
 // systemsWithWheels are the other systems (than goos) for which pin (name==version) has wheels
@@ -167,6 +211,9 @@ func (o Options) systemsWithWheels(ctx context.Context, pin, goos string) []stri
 func (o Options) fromWheels(ctx context.Context, pin string, p Platform) error {
 	triple, err := p.uvTriple()
 	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.lockDir(), 0o755); err != nil { // a hash-pinned project's start made none
 		return err
 	}
 	tmp, err := os.MkdirTemp(o.lockDir(), ".tmp-")

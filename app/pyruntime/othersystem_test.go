@@ -3,10 +3,13 @@ package pyruntime
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // TestPackagesForOtherSystemsLeftOut: a requirements file frozen on another system names packages
@@ -113,5 +116,47 @@ func TestResolutionSaysEachNoteOnce(t *testing.T) {
 	}
 	if onceEach(nil) != nil {
 		t.Error("no progress to report to became one")
+	}
+}
+
+// A hash-pinned requirements file made on Windows (`pip-compile --generate-hashes` pins pywin32
+// with its hashes) is installed as it is, but for what only another system can install: Desklit
+// leaves that out of its own copy of the file; the project's file is not changed, and the next
+// start takes the copy.
+func TestHashPinnedFileForOtherSystems(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		testutil.Unavailable(t, "the package for another system is a Windows one here")
+	}
+	tag := "py3-none-win_amd64"
+	if runtime.GOARCH == "arm64" {
+		tag = "py3-none-win_arm64"
+	}
+	f := newFixture(t, testPython(t))
+	sum := makeTaggedWheel(t, f.wheelhouse, "desklit-fake-win", "desklit_fake_win", "1.0", "w", tag)
+	base, err := os.ReadFile(f.opts.Source.File)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hashed := string(base) + "desklit-fake-win==1.0 \\\n    --hash=sha256:" + sum + "\n"
+	o := f.opts
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": hashed})
+	env, err := Ensure(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Ensure: %v\n%s", err, o.Log)
+	}
+	if got, _ := os.ReadFile(o.Source.File); string(got) != hashed {
+		t.Errorf("the project's file was changed:\n%s", got)
+	}
+	if env.Lock.File != o.ownCopy(o.Source.File) || filepath.Dir(env.Lock.File) != o.lockDir() {
+		t.Errorf("the environment's lock is %s, want Desklit's copy", env.Lock.File)
+	}
+	lock, _ := os.ReadFile(env.Lock.File)
+	note := "# desklit-fake-win==1.0 is left out on " + systemName[runtime.GOOS] + ": it is made for Windows only\n"
+	if !strings.Contains(string(lock), note) || strings.Contains(string(lock), "\ndesklit-fake-win") {
+		t.Errorf("the copy does not leave desklit-fake-win out:\n%s", lock)
+	}
+	again, err := Ensure(context.Background(), o)
+	if err != nil || again.Dir != env.Dir || again.Lock.File != env.Lock.File {
+		t.Errorf("Ensure again = %+v, %v; want %s from the copy", again, err, env.Dir)
 	}
 }

@@ -82,6 +82,13 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 	o.Progress = onceEach(o.Progress)
 	src := o.Source
 	if src.Kind == SourceLocked || (src.Kind == SourceRequirements && hashLocked(src.File)) {
+		// What an earlier start left out for this system (leaveOutOfLock); a package for another
+		// system takes the project's file itself.
+		if own := o.ownCopy(src.File); o.Platform == nil && isFile(own) {
+			now := time.Now()
+			_ = os.Chtimes(own, now, now)
+			return o.checkedLock(own, src.File)
+		}
 		return o.checkedLock(src.File, src.File)
 	}
 	key, err := o.lockKey()
