@@ -8,8 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/desklit/desklit/app/internal/testutil"
 )
 
 // TestPackagesForOtherSystemsLeftOut: a requirements file frozen on another system names packages
@@ -124,11 +122,13 @@ func TestResolutionSaysEachNoteOnce(t *testing.T) {
 // leaves that out of its own copy of the file; the project's file is not changed, and the next
 // start takes the copy.
 func TestHashPinnedFileForOtherSystems(t *testing.T) {
+	other, tag := "Windows", "py3-none-win_amd64"
 	if runtime.GOOS == "windows" {
-		testutil.Unavailable(t, "the package for another system is a Windows one here")
-	}
-	tag := "py3-none-win_amd64"
-	if runtime.GOARCH == "arm64" {
+		other, tag = "macOS", "py3-none-macosx_11_0_arm64"
+		if runtime.GOARCH == "amd64" {
+			tag = "py3-none-macosx_10_9_x86_64"
+		}
+	} else if runtime.GOARCH == "arm64" {
 		tag = "py3-none-win_arm64"
 	}
 	f := newFixture(t, testPython(t))
@@ -151,7 +151,7 @@ func TestHashPinnedFileForOtherSystems(t *testing.T) {
 		t.Errorf("the environment's lock is %s, want Desklit's copy", env.Lock.File)
 	}
 	lock, _ := os.ReadFile(env.Lock.File)
-	note := "# desklit-fake-win==1.0 is left out on " + systemName[runtime.GOOS] + ": it is made for Windows only\n"
+	note := "# desklit-fake-win==1.0 is left out on " + systemName[runtime.GOOS] + ": it is made for " + other + " only\n"
 	if !strings.Contains(string(lock), note) || strings.Contains(string(lock), "\ndesklit-fake-win") {
 		t.Errorf("the copy does not leave desklit-fake-win out:\n%s", lock)
 	}
