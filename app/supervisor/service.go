@@ -283,7 +283,13 @@ func (v *service) awaitReady(p *proc) (ready bool, restart chan error, err error
 	select {
 	case err := <-res:
 		if err == nil {
-			pe := foreignListener(v.spec.Name, v.spec.Port, p.rec)
+			// A connection to the port is all a service without a health URL answers: anything
+			// listening there does. (A health URL's 2xx is the service's own; the check costs a
+			// read of the system's socket tables, ~7 ms, which Streamlit's start need not pay.)
+			var pe *PortInUseError
+			if v.spec.HealthURL == "" {
+				pe = foreignListener(v.spec.Name, v.spec.Port, p.rec)
+			}
 			if pe == nil {
 				return true, nil, nil
 			}
