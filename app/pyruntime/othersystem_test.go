@@ -17,15 +17,7 @@ import (
 // and the app's environment is built. A package whose source fails and that has no wheel for any
 // system is not left out: its error stands.
 func TestPackagesForOtherSystemsLeftOut(t *testing.T) {
-	other, tag := "Windows", "py3-none-win_amd64"
-	if runtime.GOOS == "windows" {
-		other, tag = "macOS", "py3-none-macosx_11_0_arm64"
-		if runtime.GOARCH == "amd64" {
-			tag = "py3-none-macosx_10_9_x86_64"
-		}
-	} else if runtime.GOARCH == "arm64" {
-		tag = "py3-none-win_arm64"
-	}
+	other, tag := otherSystemWheel()
 	f := newFixture(t, testPython(t))
 	makeTaggedWheel(t, f.wheelhouse, "desklit-fake-win", "desklit_fake_win", "1.0", "w", tag)
 	makeTaggedWheel(t, f.wheelhouse, "desklit-fake-pty", "desklit_fake_pty", "2.0", "p", tag)
@@ -122,15 +114,7 @@ func TestResolutionSaysEachNoteOnce(t *testing.T) {
 // leaves that out of its own copy of the file; the project's file is not changed, and the next
 // start takes the copy.
 func TestHashPinnedFileForOtherSystems(t *testing.T) {
-	other, tag := "Windows", "py3-none-win_amd64"
-	if runtime.GOOS == "windows" {
-		other, tag = "macOS", "py3-none-macosx_11_0_arm64"
-		if runtime.GOARCH == "amd64" {
-			tag = "py3-none-macosx_10_9_x86_64"
-		}
-	} else if runtime.GOARCH == "arm64" {
-		tag = "py3-none-win_arm64"
-	}
+	other, tag := otherSystemWheel()
 	f := newFixture(t, testPython(t))
 	sum := makeTaggedWheel(t, f.wheelhouse, "desklit-fake-win", "desklit_fake_win", "1.0", "w", tag)
 	base, err := os.ReadFile(f.opts.Source.File)
@@ -159,4 +143,18 @@ func TestHashPinnedFileForOtherSystems(t *testing.T) {
 	if err != nil || again.Dir != env.Dir || again.Lock.File != env.Lock.File {
 		t.Errorf("Ensure again = %+v, %v; want %s from the copy", again, err, env.Dir)
 	}
+}
+
+// otherSystemWheel is another system than this one (its name in Desklit's notes) and a wheel tag
+// of it for this architecture: Windows here, macOS on Windows.
+func otherSystemWheel() (name, tag string) {
+	switch {
+	case runtime.GOOS == "windows" && runtime.GOARCH == "amd64":
+		return "macOS", "py3-none-macosx_10_9_x86_64"
+	case runtime.GOOS == "windows":
+		return "macOS", "py3-none-macosx_11_0_arm64"
+	case runtime.GOARCH == "arm64":
+		return "Windows", "py3-none-win_arm64"
+	}
+	return "Windows", "py3-none-win_amd64"
 }

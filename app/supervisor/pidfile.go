@@ -34,6 +34,10 @@ func (a pidRecord) sameProcess(b pidRecord) bool {
 	return a.PID == b.PID && a.CreateTimeMS == b.CreateTimeMS && (a.Cmdline == "" || a.Cmdline == b.Cmdline)
 }
 
+// marksTree reports whether what the process spawned is told by its mark: it has one, and a
+// session or group (not on Windows, where the service's job object holds its tree).
+func (a pidRecord) marksTree() bool { return a.Mark != "" && (a.SID != 0 || a.PGID != 0) }
+
 func pidPath(dir, service string) string { return filepath.Join(dir, service+".pid") }
 
 // identify reads pid's create time and command line as the pid file records them.
@@ -123,7 +127,7 @@ func leftovers(rec pidRecord) []int32 {
 // start_new_session=True, setsid or a double fork). A record without a mark (an older pid file)
 // names no descendants.
 func descendants(rec pidRecord) []int32 {
-	if rec.Mark == "" || rec.SID == 0 && rec.PGID == 0 { // Windows: the service's job object holds its tree
+	if !rec.marksTree() {
 		return nil
 	}
 	all, err := process.Pids()

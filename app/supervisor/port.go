@@ -74,26 +74,14 @@ func portInUse(service string, port int, pid int32) *PortInUseError {
 // nor Desklit itself; nil when the service holds it, or when that cannot be told (no port, the
 // holder not visible, Windows, where a job object and not a mark holds the tree).
 func foreignListener(name string, port int, rec *pidRecord) *PortInUseError {
-	if port <= 0 || rec == nil || rec.SID == 0 && rec.PGID == 0 {
+	if port <= 0 || rec == nil || !rec.marksTree() {
 		return nil
 	}
-	if listensOn(rec.PID, port) { // the usual case, read from the service's own sockets only
-		return nil
-	}
-	holder := portHolder(port) // every process's sockets: ~10 ms here, more on a busy desktop
+	holder := portHolder(port) // the system's socket tables: ~7-10 ms here
 	if holder == 0 || holder == rec.PID || holder == int32(os.Getpid()) || isDescendant(*rec, holder) {
 		return nil
 	}
 	return portInUse(name, port, holder)
-}
-
-// listensOn reports whether pid itself listens on port.
-func listensOn(pid int32, port int) bool {
-	conns, err := psnet.ConnectionsPid("tcp", pid)
-	if err != nil {
-		return false
-	}
-	return slices.ContainsFunc(conns, func(c psnet.ConnectionStat) bool { return c.Status == "LISTEN" && int(c.Laddr.Port) == port })
 }
 
 // portHolder finds the pid listening on port, or 0 when none is visible.
@@ -114,7 +102,7 @@ func portHolder(port int) int32 {
 // (Flask's app.run() on 5000 where Desklit gave it PORT=43901): ", but it listens on port 5000",
 // "" when it listens on none, or when that cannot be told (as foreignListener).
 func listensElsewhere(port int, rec *pidRecord) string {
-	if port <= 0 || rec == nil || rec.SID == 0 && rec.PGID == 0 {
+	if port <= 0 || rec == nil || !rec.marksTree() {
 		return ""
 	}
 	conns, err := psnet.Connections("tcp")
