@@ -208,9 +208,9 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 		{"a pin newer than its Streamlit", "streamlit==1.20.0\ndesklit-fake-a\ndesklit-fake-b==2.5\n",
 			[]string{"desklit-fake-a==1.0", "desklit-fake-b==2.5", "requests==2.28.2"}, true, true, ""},
 		{"a range only newer releases meet", "streamlit==1.20.0\ndesklit-fake-a>=3\n", []string{"desklit-fake-a==3.0"}, true, false, ""},
-		// The releases of that time have no wheel for this Python (pandas 1.4 for 3.11): as of
-		// today, where they do.
-		{"no wheel of that time", "streamlit==1.20.0\ndesklit-fake-e\n", []string{"desklit-fake-e==2.0"}, true, false, ""},
+		// The releases of that time have no wheel for this Python (pandas 1.4 for 3.11): that
+		// package as of a later day, where they do, and the rest as of its Streamlit.
+		{"no wheel of that time", "streamlit==1.20.0\ndesklit-fake-e\n", []string{"desklit-fake-e==2.0", "requests==2.28.2"}, true, true, ""},
 		// Its own packages pinned, Streamlit's dependencies not (streamlit==1.25.0 alone): they
 		// are of its time; an exact pin with no wheel, only a source (psycopg2==2.9.6), is built.
 		{"its own packages pinned", "streamlit==1.20.0\ndesklit-fake-a==3.0\n", []string{"streamlit==1.20.0", "desklit-fake-a==3.0", "requests==2.28.2"}, true, true, ""},
@@ -257,6 +257,91 @@ func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 				t.Errorf("as of its Streamlit: tried %v, then as of today %v; want tried %v, kept %v\n%s", dated, today, tt.tried, tt.kept, log)
 			}
 		})
+	}
+}
+
+// TestResolveAsOfTakesLaterWheels: a project of Streamlit 1.12's time (August 2022) whose free
+// requirement's releases of then have wheels for older Pythons only and a source that does not
+// build here, as pandas 1.4.3 and pyarrow 9 for 3.11. That package is taken as of three months
+// after this Python came out; the rest stays as of the project's time (the Altair 4 that
+// Streamlit 1.12 imports, not Altair 5), where today's resolution broke the app. The lock says so.
+func TestResolveAsOfTakesLaterWheels(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	ix := newPackageIndex(t)
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	python := ThisPlatform(f.opts.Python).Python
+	released := pythonReleased(python)
+	if released.IsZero() {
+		t.Fatalf("pythonReleased(%q) is unknown: add this Python's release day", python)
+	}
+	ix.upload(t, "streamlit", "1.12.0", "st112", day("2022-08-01"))
+	ix.upload(t, "requests", "2.28.1", "rq2281", day("2022-07-01"))
+	ix.upload(t, "requests", "2.34.2", "rq", day("2026-05-01"))
+	ix.upload(t, "desklit-fake-alt", "4.2", "alt4", day("2022-01-01"))
+	ix.upload(t, "desklit-fake-alt", "5.0", "alt5", day("2023-05-10"))
+	makeFailingSdist(t, ix.dir, "desklit-fake-m", "1.0", true)
+	ix.uploaded["desklit_fake_m-1.0.tar.gz"] = day("2022-06-01")
+	oldTag := "cp38-cp38-manylinux_2_17_" + map[string]string{"arm64": "aarch64"}[runtime.GOARCH]
+	if runtime.GOARCH != "arm64" {
+		oldTag += "x86_64"
+	}
+	makeTaggedWheel(t, ix.dir, "desklit-fake-m", "desklit_fake_m", "1.0", "m1", oldTag)
+	ix.uploaded["desklit_fake_m-1.0-"+oldTag+".whl"] = day("2022-06-01")
+	ix.upload(t, "desklit-fake-m", "1.1", "m11", released.AddDate(0, 3, -10))
+	ix.upload(t, "desklit-fake-m", "2.0", "m2", day("2026-01-01"))
+
+	o := f.opts
+	o.Offline = false
+	o.DataDir = t.TempDir()
+	o.Log = &testutil.SyncBuffer{}
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + ix.URL +
+		"\nstreamlit==1.12.0\ndesklit-fake-alt\ndesklit-fake-m\n"})
+	lock, err := Resolve(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Resolve: %v\n%s", err, o.Log)
+	}
+	data, _ := os.ReadFile(lock.File)
+	for _, w := range []string{"streamlit==1.12.0", "desklit-fake-alt==4.2", "desklit-fake-m==1.1", "requests==2.28.1"} {
+		if !strings.Contains(string(data), w+" ") {
+			t.Errorf("lock lacks %s:\n%s", w, data)
+		}
+	}
+	log := o.Log.(*testutil.SyncBuffer).String()
+	if !strings.Contains(log, "--exclude-newer 2022-08-25T17:08:04Z") || strings.Contains(log, "--offline") {
+		t.Errorf("not resolved as of Streamlit 1.12's time alone:\n%s", log)
+	}
+	if later := released.AddDate(0, 3, 0); later.After(day("2022-08-25")) {
+		note := "# desklit-fake-m: as of " + later.Format("2 January 2006") + ": none of their releases as of 25 August 2022 has a wheel for Python " + python
+		if !strings.Contains(string(data), note+"\n") {
+			t.Errorf("lock lacks the line %q:\n%s", note, data)
+		}
+	}
+}
+
+// TestLaterWheels: the days a dated resolution takes a package as of, when its releases have no
+// wheel for this Python: three months after the Python came out, when that is after the
+// project's day, then today, then no more.
+func TestLaterWheels(t *testing.T) {
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	now := day("2026-12-07")
+	for _, tt := range []struct {
+		prev, day time.Time
+		python    string
+		want      time.Time
+		ok        bool
+	}{
+		{time.Time{}, day("2022-08-25"), "3.11", day("2023-01-24"), true},
+		{day("2023-01-24"), day("2022-08-25"), "3.11", now, true},
+		{now, day("2022-08-25"), "3.11", time.Time{}, false},
+		{time.Time{}, day("2023-04-06"), "3.11", now, true}, // the Python's wheels were out by then
+		{time.Time{}, day("2022-08-25"), "3.99", now, true}, // a Python Desklit does not know
+		{time.Time{}, day("2024-03-01"), "3.13", day("2025-01-07"), true},
+	} {
+		got, ok := laterWheels(tt.prev, tt.day, now, tt.python)
+		if !got.Equal(tt.want) || ok != tt.ok {
+			t.Errorf("laterWheels(%v, %v, %s) = %v, %v; want %v, %v", tt.prev, tt.day, tt.python, got, ok, tt.want, tt.ok)
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -369,11 +370,13 @@ func (o Options) resolutionInputs(ctx context.Context, tmp string) ([]string, er
 }
 
 // resolveAsOf resolves the project as of its Streamlit's time (asOf) into out, from the index,
-// with wheels only (the releases of that time may have none for this Python, pandas 1.4 for 3.11,
-// and a resolution that needs a build is not worth the try), but for packages that have no wheel
-// at all, only a source, which are built as they would be today (psycopg2==2.9.6 here; gcloud
-// 0.18.3, which pyrebase4 needs; a package's target: the packager's FromSource). done is false
-// when it did not apply or did not succeed: then as of today.
+// with wheels only, but for packages that have no wheel at all, only a source, which are built as
+// they would be today (psycopg2==2.9.6 here; gcloud 0.18.3, which pyrebase4 needs; a package's
+// target: the packager's FromSource). A package whose releases of that time have wheels for older
+// Pythons only (pandas 1.4 and pyarrow 9 for 3.11, when Streamlit 1.12 was current; their builds
+// from source take minutes or fail) is taken as of later (laterWheels): the rest, Altair 4 under
+// Streamlit 1.12 among them, stays as of that time. done is false when it did not apply or did
+// not succeed: then as of today.
 func (o Options) resolveAsOf(ctx context.Context, tmp, out string, compile, inputs []string, project reqFile, why string) (done bool, err error) {
 	day, exact := o.asOf(project)
 	if day.IsZero() {
@@ -381,36 +384,97 @@ func (o Options) resolveAsOf(ctx context.Context, tmp, out string, compile, inpu
 	}
 	stamp := day.UTC().Format(time.RFC3339)
 	o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " as of " + day.UTC().Format("2 January 2006") + why})
-	args := append(slices.Clone(compile), "--exclude-newer", stamp, "--only-binary", ":all:")
-	now := time.Now().UTC().Format(time.RFC3339)
+	now := time.Now().UTC()
+	later := map[string]time.Time{} // packages taken as of a later day
 	for _, name := range exact {
-		args = append(args, "--exclude-newer-package", name+"="+now)
+		later[name] = now
 	}
 	var built []string
-	for {
+	for tries := 0; ; tries++ {
+		args := append(slices.Clone(compile), "--exclude-newer", stamp, "--only-binary", ":all:")
+		for _, name := range slices.Sorted(maps.Keys(later)) {
+			args = append(args, "--exclude-newer-package", name+"="+later[name].Format(time.RFC3339))
+		}
+		for _, name := range built {
+			args = append(args, "--no-binary", name)
+		}
 		notes, err := o.leavingOut(ctx, tmp, func(extra []string) error {
 			return o.runUV(ctx, true, slices.Concat(args, extra, inputs), nil, nil)
 		})
 		if err == nil {
 			o.logger().Info("resolved as of the project's Streamlit", "project", o.name(), "exclude_newer", stamp, "from_source", built)
-			return true, prependLines(out, notes)
+			return true, prependLines(out, append(laterNotes(later, exact, day, o.platform().Python), notes...))
 		}
 		if ctx.Err() != nil {
 			return true, err
 		}
-		if pkg := readUV(err).sourceOnly; pkg != "" && !slices.Contains(built, pkg) && len(built) < 8 &&
-			(slices.Contains(exact, pkg) || o.sourceOnly(ctx, err)) {
+		pkg := readUV(err).sourceOnly
+		switch {
+		case pkg == "" || tries >= 8:
+		case !slices.Contains(built, pkg) && (slices.Contains(exact, pkg) || o.sourceOnly(ctx, err)):
 			if o.Platform != nil {
 				return true, o.resolveError(err) // the packager builds it (Options.FromSource), and asks again
 			}
 			built = append(built, pkg)
-			args = append(args, "--no-binary", pkg)
 			continue
+		default:
+			if at, ok := laterWheels(later[pkg], day, now, o.platform().Python); ok {
+				later[pkg] = at
+				continue
+			}
 		}
 		o.logger().Warn("the dependencies could not be resolved as of the project's Streamlit: resolving them as of today",
 			"project", o.name(), "exclude_newer", stamp, "err", err)
 		return false, nil
 	}
+}
+
+// laterWheels is the next day to take a package as of, whose releases as of prev (zero: as of
+// day, the project's) have no wheel for this Python: three months after that Python came out
+// (most packages have its wheels by then: pandas 1.5.3 and pyarrow 10 for 3.11), then today. ok is
+// false when prev was today already.
+func laterWheels(prev, day, now time.Time, python string) (time.Time, bool) {
+	if !prev.IsZero() && !prev.Before(now) {
+		return time.Time{}, false
+	}
+	if at := pythonReleased(python).AddDate(0, 3, 0); prev.IsZero() && at.After(day) && at.Before(now) {
+		return at, true
+	}
+	return now, true
+}
+
+// pythonReleased is when Python's minor version ("3.11") had its first final release; zero for
+// one Desklit does not know.
+func pythonReleased(python string) time.Time {
+	day, ok := map[string]string{
+		"3.8": "2019-10-14", "3.9": "2020-10-05", "3.10": "2021-10-04", "3.11": "2022-10-24",
+		"3.12": "2023-10-02", "3.13": "2024-10-07", "3.14": "2025-10-07",
+	}[python]
+	if !ok {
+		return time.Time{}
+	}
+	t, _ := time.Parse(time.DateOnly, day)
+	return t
+}
+
+// laterNotes are the lock's lines that say which packages a dated resolution took as of a later
+// day, for want of wheels for this Python ("# pandas, pyarrow: as of 24 January 2023: none of
+// their releases as of 25 August 2022 has a wheel for Python 3.11").
+func laterNotes(later map[string]time.Time, exact []string, day time.Time, python string) []string {
+	byDay := map[time.Time][]string{}
+	for name, at := range later {
+		if !slices.Contains(exact, name) {
+			byDay[at] = append(byDay[at], name)
+		}
+	}
+	var notes []string
+	for _, at := range slices.SortedFunc(maps.Keys(byDay), time.Time.Compare) {
+		names := byDay[at]
+		slices.Sort(names)
+		notes = append(notes, fmt.Sprintf("# %s: as of %s: none of their releases as of %s has a wheel for Python %s",
+			strings.Join(names, ", "), at.UTC().Format("2 January 2006"), day.UTC().Format("2 January 2006"), python))
+	}
+	return notes
 }
 
 // sourceOnly reports whether the release a dated resolution found no wheel of has none for any
