@@ -377,16 +377,20 @@ func TestProjectSourceUnreachable(t *testing.T) {
 	}
 	closed := "http://" + ln.Addr().String()
 	ln.Close() // nothing listens there any more: connection refused
-	for _, line := range []string{"--find-links " + closed + "/wheels/", "--extra-index-url " + closed + "/whl/cpu"} {
+	for _, line := range []string{"--find-links " + closed + "/wheels/", "--extra-index-url " + closed + "/whl/cpu", "--find-links=" + closed + "/large_image_wheels GDAL"} {
 		o := f.opts
 		o.Offline = false
 		o.DataDir = t.TempDir()
 		o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + ix.URL + "\n" + line + "\ndesklit-fake-a==1.1\n"})
 		_, err := Resolve(context.Background(), o)
 		var su *SourceUnreachableError
-		url := strings.Fields(line)[1]
+		url := strings.Fields(strings.ReplaceAll(line, "=", " "))[1]
 		if !errors.As(err, &su) || su.URL != url || !strings.HasPrefix(err.Error(), "Test app's requirements (requirements.txt) name the package source "+url+", which could not be reached (") {
 			t.Errorf("%s: Resolve = %v (%T); want a SourceUnreachableError naming it\n%s", line, err, err, o.Log)
+		}
+		// pip passes over the word after the address; uv asks for ".../large_image_wheels%20GDAL".
+		if gdal := strings.HasSuffix(line, " GDAL"); su != nil && ((su.After == "GDAL") != gdal || gdal && !strings.Contains(su.Error(), `take "GDAL" out of that line`)) {
+			t.Errorf("%s: the words after the address: %q in %v", line, su.After, err)
 		}
 	}
 }

@@ -204,6 +204,11 @@ func (r *reqFile) readLine(file string, num int, line string, constraint bool, s
 		}
 		return nil
 	}
+	if opt != "-e" && opt != "--editable" {
+		// pip reads an option's one value and passes over what follows it on the line
+		// ("--find-links=https://…/large_image_wheels GDAL"); uv reads the rest of the line.
+		arg, _, _ = strings.Cut(arg, " ")
+	}
 	switch opt {
 	case "-e", "--editable":
 		r.Entries = append(r.Entries, reqEntry{Name: requirementName(arg), Constraint: constraint, Text: line, File: file, Line: num})

@@ -2,6 +2,7 @@ package pyruntime
 
 import (
 	"fmt"
+	neturl "net/url"
 	"path/filepath"
 	"strings"
 )
@@ -16,13 +17,20 @@ type SourceUnreachableError struct {
 	URL    string // the source, as the requirements name it
 	File   string // the requirements file that names it
 	Reason string // uv's last words for it ("dns error", "Connection refused (os error 111)")
-	Err    error
+	// After is what follows the source on its line ("GDAL" of "--find-links=URL GDAL"): pip
+	// passes over it, uv makes it part of the address it asks for.
+	After string
+	Err   error
 }
 
 func (e *SourceUnreachableError) Error() string {
 	msg := fmt.Sprintf("%s's requirements (%s) name the package source %s, which could not be reached", e.Name, filepath.Base(e.File), e.URL)
 	if e.Reason != "" {
 		msg += " (" + e.Reason + ")"
+	}
+	if e.After != "" {
+		msg += fmt.Sprintf(". Its line goes on after the address (%q), which pip passes over and Desklit's resolver takes as part of the address: take %q out of that line, or put it on a line of its own if it is a package", e.After, e.After)
+		return msg + "; then open the app again."
 	}
 	return msg + ": connect to the network it is on (a company network, a VPN) and open the app again, or take that line out of " +
 		filepath.Base(e.File) + " if the packages it served are on the package index (pip goes on without a source it cannot reach; Desklit's resolver does not)."
@@ -43,7 +51,11 @@ func (o Options) sourceUnreachable(err error) error {
 		// unreachable one as the package index's (offlineFailure).
 		url := sources[i+1]
 		if (sources[i] == "--find-links" || sources[i] == "--extra-index-url") && strings.HasPrefix(uv.fetch, strings.TrimSuffix(url, "/")) {
-			return &SourceUnreachableError{Name: o.name(), URL: url, File: o.Source.File, Reason: uv.cause, Err: err}
+			after, _ := neturl.PathUnescape(strings.TrimPrefix(uv.fetch, url))
+			if !strings.HasPrefix(after, " ") {
+				after = ""
+			}
+			return &SourceUnreachableError{Name: o.name(), URL: url, File: o.Source.File, Reason: uv.cause, After: strings.TrimSpace(after), Err: err}
 		}
 	}
 	return nil
