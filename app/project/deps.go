@@ -111,28 +111,36 @@ func (pp *pyproject) requirements() []string {
 // findDepsUp finds the project's dependencies where Streamlit Community Cloud looks for them:
 // in the app's folder, else in its repository's root — every folder up to the nearest one with
 // .git — as in a repository whose app is src/app.py and whose pyproject.toml is at the top.
-// Outside a repository (a downloaded archive) only the folder just above is asked; never the
-// home folder or the file system's root. The folder where they are is the app's working
-// directory (dir when none are found).
-func findDepsUp(dir string) (Deps, string, error) {
-	levels := 1
+// Outside a repository (a downloaded archive) the folder just above is asked, and those above it
+// only while the folders climbed out of are code folders (src/app/Home.py of an archive whose
+// requirements.txt is at its top) or where its README or a recipe runs the script; never the home
+// folder or the file system's root. The folder where they are is the app's working directory
+// (dir when none are found).
+func findDepsUp(dir, script string) (Deps, string, error) {
+	levels, repo := 3, false
 	for up := dir; ; up = filepath.Dir(up) {
 		if isDir(filepath.Join(up, ".git")) {
 			levels = strings.Count(dir, string(filepath.Separator)) - strings.Count(up, string(filepath.Separator))
+			repo = true
 			break
 		}
 		if filepath.Dir(up) == up || isHome(up) {
 			break
 		}
 	}
+	inCode := true // the folders climbed out of so far are code folders
 	for i, d := 0, dir; i <= levels; i, d = i+1, filepath.Dir(d) {
 		if i > 0 && (isHome(d) || filepath.Dir(d) == d) {
+			break
+		}
+		if i > 1 && !repo && !inCode && filepath.Clean(deployedScript(d)) != filepath.Clean(script) {
 			break
 		}
 		deps, err := findDeps(d)
 		if err != nil || deps.Kind != DepsNone {
 			return deps, d, err
 		}
+		inCode = inCode && codeFolders[strings.ToLower(filepath.Base(d))]
 	}
 	return Deps{Kind: DepsNone}, dir, nil
 }

@@ -261,6 +261,19 @@ func TestDependenciesInTheRepositoryRoot(t *testing.T) {
 	if p, err := Load(filepath.Join(plain, "deep", "er")); err != nil || p.Deps.Kind != DepsNone || p.WorkDir != p.Dir {
 		t.Errorf("two folders below, outside a repository: %+v, %v", p, err)
 	}
+	// A downloaded archive (no .git) whose app is in code folders two down (src/app/Home.py, as
+	// jbx-p/supply-chain-control-tower), or that its README runs (`streamlit run
+	// tools/report/app.py`): the archive's top is the project's, opened by its folder or its script.
+	archive := tree(t, map[string]string{"requirements.txt": "humanize\n", "README.md": "    streamlit run tools/report/app.py\n",
+		"src/app/Home.py": "import streamlit as st\n", "tools/report/app.py": "import streamlit as st\n", "deep/er/app.py": "import streamlit as st\n"})
+	for _, app := range []string{"src/app", "src/app/Home.py", "tools/report/app.py"} {
+		if p, err := Load(filepath.Join(archive, app)); err != nil || p.Deps.File != filepath.Join(archive, "requirements.txt") || p.WorkDir != archive {
+			t.Errorf("%s of an archive: %+v, %v", app, p, err)
+		}
+	}
+	if p, err := Load(filepath.Join(archive, "deep", "er")); err != nil || p.Deps.Kind != DepsNone {
+		t.Errorf("deep/er of an archive, which nothing runs: %+v, %v", p, err)
+	}
 }
 
 // A conda environment file (the shapes analysts' repositories have: exact and fuzzy pins, a

@@ -225,7 +225,7 @@ func load(path, script string) (*Project, error) {
 		p.WorkDir = sub
 	}
 	if p.Deps.Kind == "" || p.Deps.Kind == DepsNone {
-		if p.Deps, p.WorkDir, err = findDepsUp(p.Dir); err != nil {
+		if p.Deps, p.WorkDir, err = findDepsUp(p.Dir, p.Script); err != nil {
 			return nil, err
 		}
 	}
