@@ -146,10 +146,20 @@ func (e *Error) Error() string {
 type NoScriptError struct {
 	Dir        string
 	Candidates []string // the folder's scripts (none, or several), file names
+	// Plain is the script Desklit would have run (main.py) when none of the folder's Python
+	// files imports streamlit: a pipeline or a Flask app, not a Streamlit app.
+	Plain string
 }
 
 func (e *NoScriptError) Error() string {
 	want := strings.Join(scriptNames, ", ")
+	if e.Plain != "" {
+		return fmt.Sprintf("%s holds no Streamlit app: none of its Python files imports streamlit, and %s is a plain Python script, which Desklit does not run as a page. Open the folder of your Streamlit app, or its script", e.Dir, e.Plain)
+	}
+	if len(e.Candidates) == 1 {
+		return fmt.Sprintf("%s holds no Streamlit script of its own; the one deeper in it is %s: open that (desklit run --script %s, or open the script itself), or name it with script = \"...\" in %s",
+			e.Dir, e.Candidates[0], e.Candidates[0], SettingsFile)
+	}
 	if len(e.Candidates) == 0 {
 		return fmt.Sprintf("%s holds no Streamlit script: put your app in %s there (or name it with script = \"...\" in %s)", e.Dir, want, SettingsFile)
 	}
@@ -204,15 +214,7 @@ func load(path, script string) (*Project, error) {
 		}
 	}
 	if p.Script == "" {
-		var ns *NoScriptError
-		if p.Script, err = findScript(p.Dir); errors.As(err, &ns) {
-			// A repository whose deployment recipe runs its app: a Compose file (streamlit run
-			// iris_app/frontend/app.py), a Dockerfile, a Procfile, a dev container.
-			if script := deployedScript(p.Dir); script != "" {
-				p.Script, err = script, nil
-			}
-		}
-		if err != nil {
+		if p.Script, err = chooseScript(p.Dir); err != nil {
 			return nil, err
 		}
 	}
@@ -250,6 +252,33 @@ func load(path, script string) (*Project, error) {
 		p.Wheels = filepath.Join(p.Dir, "wheels")
 	}
 	return p, nil
+}
+
+// chooseScript is the script of a folder opened with none named: findScript's choice, else the
+// one a deployment recipe of the folder runs (a Compose file's streamlit run
+// iris_app/frontend/app.py, a Dockerfile, a Procfile, a dev container). findScript's choice of a
+// script that is not empty is refused where no Python file of the project has a word of
+// streamlit: run as a page, it would do whatever it does (a pipeline that writes its reports) and
+// show nothing.
+func chooseScript(dir string) (string, error) {
+	script, err := findScript(dir)
+	var ns *NoScriptError
+	if errors.As(err, &ns) {
+		if deployed := deployedScript(dir); deployed != "" {
+			return deployed, nil
+		}
+		if len(ns.Candidates) == 0 {
+			ns.Candidates = scriptsDeeper(dir) // apps/sales/app.py, apps/hr/app.py: named, for the user to choose
+		}
+	}
+	if err != nil {
+		return "", err
+	}
+	if !isEmpty(script) && !mentionsStreamlit(dir) {
+		rel, _ := filepath.Rel(dir, script)
+		return "", &NoScriptError{Dir: dir, Plain: filepath.ToSlash(rel)}
+	}
+	return script, nil
 }
 
 // readCompose takes the project's services from a Compose file in its folder or the one above

@@ -100,7 +100,10 @@ func TestScriptChoice(t *testing.T) {
 		// randyzwitch/streamlit-folium's shape: the package beside the examples.
 		{"a package's __init__.py is no app", map[string]string{"streamlit_folium/__init__.py": "import streamlit as st\n",
 			"examples/streamlit_app.py": "import streamlit as st\n", "setup.py": "import setuptools\n"}, "streamlit_app.py", nil},
-		{"no app one folder down", map[string]string{"lib/tool.py": "import os\n", "a/b/app.py": "import streamlit as st\n"}, "", []string{}},
+		// Deeper than findScript looks: named, for the user to choose (apps/sales/app.py).
+		{"no app one folder down", map[string]string{"lib/tool.py": "import os\n", "a/b/app.py": "import streamlit as st\n"}, "", []string{"a/b/app.py"}},
+		{"apps two folders down", map[string]string{"requirements.txt": "streamlit\n", "apps/sales/app.py": "import streamlit as st\n",
+			"apps/hr/app.py": "import streamlit as st\n", "apps/hr/test_app.py": "import streamlit\n", "apps/.venv/x/y.py": "import streamlit\n"}, "", []string{"apps/hr/app.py", "apps/sales/app.py"}},
 		{"none", map[string]string{"README.md": ""}, "", []string{}},
 	}
 	for _, tt := range tests {
@@ -114,7 +117,11 @@ func TestScriptChoice(t *testing.T) {
 				if strings.Join(ns.Candidates, ",") != strings.Join(tt.cands, ",") {
 					t.Errorf("candidates %v, want %v", ns.Candidates, tt.cands)
 				}
-				if want := map[bool]string{true: "streamlit_app.py, app.py, main.py", false: "--script"}[len(tt.cands) == 0]; !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "desklit.toml") {
+				want := map[bool]string{true: "streamlit_app.py, app.py, main.py", false: "--script"}[len(tt.cands) == 0]
+				if len(tt.cands) == 1 {
+					want = "desklit run --script " + tt.cands[0]
+				}
+				if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "desklit.toml") {
 					t.Errorf("message %q does not say what to do", err)
 				}
 				return
@@ -126,6 +133,29 @@ func TestScriptChoice(t *testing.T) {
 				t.Errorf("script %s, want …/%s", p.Script, tt.want)
 			}
 		})
+	}
+}
+
+// TestNoStreamlitApp: a folder in which no Python file has a word of streamlit holds no app
+// (AAdewunmi/Diabetes-Risk-Prediction-Project's shape: main.py runs an ML pipeline that writes
+// its reports, src/dashboard/app.py is Flask): Desklit says so rather than run main.py as a page.
+// A main.py that reaches streamlit deeper than imports are followed is still the app, and an
+// empty one is the app just begun.
+func TestNoStreamlitApp(t *testing.T) {
+	dir := tree(t, map[string]string{"main.py": "import pandas as pd\nfrom src.pipeline import run\nrun()\n", "src/pipeline.py": "import sklearn\n",
+		"src/dashboard/app.py": "from flask import Flask\n", "requirements.txt": "pandas\nflask\n"})
+	_, err := Load(dir)
+	var ns *NoScriptError
+	if !errors.As(err, &ns) || ns.Plain != "main.py" || !strings.Contains(err.Error(), "none of its Python files imports streamlit") {
+		t.Errorf("Load of a project with no Streamlit code = %v, want a NoScriptError naming main.py", err)
+	}
+	for name, files := range map[string]map[string]string{
+		"streamlit deeper": {"main.py": "from app.runner import go\ngo()\n", "app/runner.py": "from app.ui.views import show\n", "app/ui/views.py": "import streamlit as st\n"},
+		"just begun":       {"main.py": "", "notes.txt": "a dashboard\n"},
+	} {
+		if p, err := Load(tree(t, files)); err != nil || filepath.Base(p.Script) != "main.py" {
+			t.Errorf("%s: Load = %+v, %v; want main.py", name, p, err)
+		}
 	}
 }
 

@@ -2,7 +2,9 @@ package project
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -67,6 +69,84 @@ func findScript(dir string) (string, error) {
 		return filepath.Join(dir, scripts[0]), nil
 	}
 	return "", &NoScriptError{Dir: dir, Candidates: scripts}
+}
+
+// mentionsStreamlit reports whether any Python file of dir, or of its folders three deep (not
+// hidden ones, environments or node_modules), has the word streamlit: an app's code that
+// findScript's reading of imports does not follow (main.py → app.ui.views → streamlit) has it
+// somewhere. Past maxScanned files it answers true rather than read on.
+func mentionsStreamlit(dir string) bool {
+	const maxScanned = 2000
+	scanned := 0
+	var walk func(d string, depth int) bool
+	walk = func(d string, depth int) bool {
+		entries, err := os.ReadDir(d)
+		if err != nil {
+			return false
+		}
+		for _, e := range entries {
+			name := e.Name()
+			switch {
+			case e.IsDir():
+				skip := strings.HasPrefix(name, ".") || name == "node_modules" || name == "site-packages" ||
+					isFile(filepath.Join(d, name, "pyvenv.cfg"))
+				if !skip && depth < 3 && walk(filepath.Join(d, name), depth+1) {
+					return true
+				}
+			case strings.EqualFold(filepath.Ext(name), ".py"):
+				if scanned++; scanned > maxScanned {
+					return true
+				}
+				if data, err := readHead(filepath.Join(d, name), 1<<20); err == nil && bytes.Contains(bytes.ToLower(data), []byte("streamlit")) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return walk(dir, 0)
+}
+
+// scriptsDeeper are the Python files that import streamlit two or three folders below dir
+// (apps/sales/app.py), as slash paths, sorted, at most ten: deeper than findScript looks, named
+// so that the user can choose. Pages, tests, environments and hidden folders are passed over.
+func scriptsDeeper(dir string) []string {
+	var found []string
+	var walk func(rel string, depth int)
+	walk = func(rel string, depth int) {
+		entries, err := os.ReadDir(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			return
+		}
+		for _, e := range entries {
+			name, path := e.Name(), strings.TrimPrefix(rel+"/"+e.Name(), "/")
+			switch {
+			case len(found) >= 10:
+				return
+			case e.IsDir():
+				if depth < 3 && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_") && !notAppFolders[strings.ToLower(name)] &&
+					!isFile(filepath.Join(dir, filepath.FromSlash(path), "pyvenv.cfg")) {
+					walk(path, depth+1)
+				}
+			case depth >= 2 && strings.EqualFold(filepath.Ext(name), ".py") && len(withoutTests([]string{name})) == 1 &&
+				importedModules(filepath.Join(dir, filepath.FromSlash(path)))["streamlit"]:
+				found = append(found, path)
+			}
+		}
+	}
+	walk("", 0)
+	slices.Sort(found)
+	return found
+}
+
+// readHead is the first n bytes of a file (all of a smaller one).
+func readHead(file string, n int64) ([]byte, error) {
+	f, err := os.Open(file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, n))
 }
 
 // notAppFolders are subfolders where no app's entrypoint is looked for.
