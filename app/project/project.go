@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 
 	"github.com/desklit/desklit/app/pyruntime"
@@ -224,7 +225,7 @@ func load(path, script string) (*Project, error) {
 		if p.Deps, err = findDeps(sub); err != nil {
 			return nil, err
 		}
-		p.WorkDir = sub
+		p.WorkDir = runDirOf(p.Dir, sub, p.Script)
 	}
 	if p.Deps.Kind == "" || p.Deps.Kind == DepsNone {
 		if p.Deps, p.WorkDir, err = findDepsUp(p.Dir, p.Script); err != nil {
@@ -253,6 +254,42 @@ func load(path, script string) (*Project, error) {
 	}
 	return p, nil
 }
+
+// runDirOf is where an app in sub (below the folder opened, root) runs: sub, as a container
+// built from it would (a Compose frontend's WORKDIR), unless the app's files say it runs from
+// root, as Streamlit Community Cloud runs every app: root has the .streamlit/ folder and sub has
+// none, or more of the files the script names by relative path ("logo.png", "data/sales.csv")
+// are in root than in sub (blackary/st_pages' example_app/streamlit_app.py and its st.logo).
+func runDirOf(root, sub, script string) string {
+	if isDir(filepath.Join(root, ".streamlit")) && !isDir(filepath.Join(sub, ".streamlit")) {
+		return root
+	}
+	data, err := readHead(script, 1<<20)
+	if err != nil {
+		return sub
+	}
+	inRoot, inSub := 0, 0
+	for _, m := range relPathRE.FindAllStringSubmatch(string(data), -1) {
+		rel := filepath.FromSlash(m[2])
+		if !filepath.IsLocal(rel) {
+			continue
+		}
+		if isFile(filepath.Join(root, rel)) {
+			inRoot++
+		}
+		if isFile(filepath.Join(sub, rel)) {
+			inSub++
+		}
+	}
+	if inRoot > inSub {
+		return root
+	}
+	return sub
+}
+
+// relPathRE finds a string literal that may name a file by a relative path: a name with an
+// extension, in a folder or not ("logo.png", 'data/sales.csv').
+var relPathRE = regexp.MustCompile(`(["'])([\w.-]+(?:/[\w.-]+)*\.[A-Za-z0-9]{1,8})(["'])`)
 
 // chooseScript is the script of a folder opened with none named: findScript's choice, else the
 // one a deployment recipe of the folder runs (a Compose file's streamlit run

@@ -159,6 +159,35 @@ func TestNoStreamlitApp(t *testing.T) {
 	}
 }
 
+// TestAppInItsFolderRunsFromTheRoot: an app whose requirements are beside it in a folder of the
+// repository runs from the repository's root when its files say so, as on Community Cloud
+// (blackary/st_pages: example_app/streamlit_app.py calls st.logo("logo.png"), which is at the
+// root; the theme in the root's .streamlit/), and from its folder otherwise (a Compose frontend
+// that reads its own data/).
+func TestAppInItsFolderRunsFromTheRoot(t *testing.T) {
+	for name, tt := range map[string]struct {
+		files map[string]string
+		root  bool
+	}{
+		"a file at the root": {map[string]string{"logo.png": "png", "example_app/requirements.txt": "streamlit\n",
+			"example_app/streamlit_app.py": "import streamlit as st\nst.logo(\"logo.png\")\n"}, true},
+		"the root's .streamlit": {map[string]string{".streamlit/config.toml": "[theme]\nbase = \"dark\"\n", "example_app/requirements.txt": "streamlit\n",
+			"example_app/streamlit_app.py": "import streamlit as st\n"}, true},
+		"its own data": {map[string]string{"frontend/data/x.csv": "a\n", "data/x.csv": "a\n", "frontend/requirements.txt": "streamlit\n",
+			"frontend/app.py": "import streamlit as st\nimport pandas as pd\npd.read_csv('data/x.csv')\n", "backend/main.py": "import fastapi\n"}, false},
+		"nothing to say": {map[string]string{"own/requirements.txt": "rich\n", "own/app.py": "import streamlit as st\nst.image('https://x/y.png')\n"}, false},
+	} {
+		dir := tree(t, tt.files)
+		p, err := Load(dir)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if want := map[bool]string{true: dir, false: filepath.Dir(p.Script)}[tt.root]; p.WorkDir != want || filepath.Dir(p.Deps.File) != filepath.Dir(p.Script) {
+			t.Errorf("%s: runs in %s with %s, want %s with the requirements beside the script", name, p.WorkDir, p.Deps.File, want)
+		}
+	}
+}
+
 func TestLoadScriptFile(t *testing.T) {
 	dir := tree(t, map[string]string{"sales_report.py": "", "other.py": "", "requirements.txt": "tabulate\n"})
 	p, err := Load(filepath.Join(dir, "sales_report.py"))
