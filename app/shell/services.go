@@ -3,6 +3,7 @@ package shell
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"syscall"
@@ -124,7 +125,9 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		return supervisor.Spec{}, err
 	}
 	script, dir := rt.Script, rt.Dir // chosen with the runtime (runtimeRequest)
-	streamlitEnv := s.pythonEnv(p, rt.Env)
+	// The environment first on PATH, as an activated venv has it (and `uv run`, Docker, Community
+	// Cloud): an app that starts `uvicorn` or `python` in a subprocess gets its environment's.
+	streamlitEnv := append(withPath(s.pythonEnv(p, rt.Env), filepath.Dir(rt.Env.Python)), "VIRTUAL_ENV="+rt.Env.Dir)
 	if p != nil {
 		streamlitEnv = append(streamlitEnv, p.AppEnv...) // a Compose file's, for the app
 	}

@@ -25,6 +25,30 @@ func TestChildEnvDropsSettingsAndSecrets(t *testing.T) {
 	}
 }
 
+// TestStreamlitHasItsEnvironmentOnPath: Streamlit runs with the app's environment first on PATH
+// and VIRTUAL_ENV set, as in an activated venv (and under `uv run`, Docker, Community Cloud): an
+// app that starts `uvicorn` or `python` in a subprocess (YoussBGD/ssm-dta's run.py) gets the
+// environment's, not the first on the user's PATH.
+func TestStreamlitHasItsEnvironmentOnPath(t *testing.T) {
+	dir := t.TempDir()
+	p := &project.Project{Dir: dir, Script: filepath.Join(dir, "app.py")}
+	s := New(Options{Project: p, Config: &config.Config{StreamlitPort: 4010}, Environ: []string{"HOME=" + dir, "PATH=/usr/local/bin" + string(os.PathListSeparator) + "/usr/bin"}})
+	envDir := filepath.Join(dir, "envs", "py")
+	python := filepath.Join(envDir, "bin", "python")
+	s.rt = pyruntime.Runtime{Env: pyruntime.Env{Dir: envDir, Python: python}, Argv: []string{python, "-m", "streamlit", "run", p.Script}, Script: p.Script, Dir: dir}
+	spec, err := s.streamlitSpec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	lookup := envLookup(spec.Env)
+	if path := lookup("PATH"); !strings.HasPrefix(path, filepath.Dir(python)+string(os.PathListSeparator)) || !strings.HasSuffix(path, "/usr/local/bin"+string(os.PathListSeparator)+"/usr/bin") {
+		t.Errorf("Streamlit's PATH = %q, want the environment's %s first, then the user's", path, filepath.Dir(python))
+	}
+	if got := lookup("VIRTUAL_ENV"); got != envDir {
+		t.Errorf("Streamlit's VIRTUAL_ENV = %q, want %s", got, envDir)
+	}
+}
+
 // TestFileWatcherOnlyForOwnProjects: a packaged app's Streamlit runs with the file watcher off,
 // as a flag, which outranks anything its project's .streamlit/config.toml says (runOnSave, a
 // watcher type): its files are never edited in place. `desklit run` of one's own project leaves
