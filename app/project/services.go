@@ -208,7 +208,7 @@ func (s *settings) services() []Service {
 			protect = ProtectNone
 		}
 		ready, _ := readyTimeout(sv.ReadyTimeout) // checked by checkService
-		out = append(out, Service{Name: name, Command: sv.Command, Health: sv.Health, Protect: protect,
+		out = append(out, Service{Name: name, Command: loopback(sv.Command), Health: sv.Health, Protect: protect,
 			Public: sv.Public, Scopes: rules, Port: sv.Port, ReadyTimeout: ready, File: s.file, Lines: lines})
 	}
 	slices.SortFunc(out, func(a, b Service) int { return a.Lines[""] - b.Lines[""] })

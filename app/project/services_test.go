@@ -53,6 +53,30 @@ func TestServices(t *testing.T) {
 	}
 }
 
+// TestServiceListensOnThisMachineOnly: a desklit.toml command that asks for every address (the
+// Procfile habit, `--host 0.0.0.0`) listens on 127.0.0.1, as a Compose service's does: a
+// "bearer" service would otherwise answer the network on its own port, past its guard.
+func TestServiceListensOnThisMachineOnly(t *testing.T) {
+	p, err := Load(tree(t, map[string]string{"app.py": "", "desklit.toml": `[services.backend]
+command = ["uvicorn", "api:app", "--host", "0.0.0.0", "--port", "{port}"]
+protect = "bearer"
+[services.flask]
+command = ["flask", "run", "--host=::", "--port={port}"]
+[services.gunicorn]
+command = ["gunicorn", "-b", "0.0.0.0:{port}", "api:app"]
+`}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]string{"backend": "uvicorn api:app --host 127.0.0.1 --port {port}", "flask": "flask run --host=127.0.0.1 --port={port}",
+		"gunicorn": "gunicorn -b 127.0.0.1:{port} api:app"}
+	for _, sv := range p.Services {
+		if got := strings.Join(sv.Command, " "); got != want[sv.Name] {
+			t.Errorf("%s: command %q, want %q", sv.Name, got, want[sv.Name])
+		}
+	}
+}
+
 func TestServiceErrors(t *testing.T) {
 	tests := []struct {
 		name, toml string
