@@ -57,15 +57,15 @@ func (r reqFile) namesStreamlit() bool {
 }
 
 // constrains reports whether a constraint names the package.
-// namesAuthExtra reports whether the requirements install Streamlit's sign-in packages:
-// Authlib itself, or streamlit[auth] (or [all]).
+// namesAuthExtra reports whether the requirements install Streamlit's sign-in packages through
+// streamlit[auth] (or [all]).
 func (r reqFile) namesAuthExtra() bool {
 	for _, e := range r.Entries {
 		if e.Constraint {
 			continue
 		}
 		extras, _, _ := strings.Cut(strings.ReplaceAll(e.Text, " ", ""), "]")
-		if e.Name == "authlib" || isStreamlit(e.Name) && (strings.Contains(extras, "[auth") || strings.Contains(extras, ",auth") || strings.Contains(extras, "all")) {
+		if isStreamlit(e.Name) && (strings.Contains(extras, "[auth") || strings.Contains(extras, ",auth") || strings.Contains(extras, "all")) {
 			return true
 		}
 	}

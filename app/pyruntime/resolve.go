@@ -603,7 +603,11 @@ func (o Options) extraRequirements(project reqFile) ([]string, error) {
 		extra = append(extra, "requests")
 	}
 	if o.Source.StLogin && !all.namesAuthExtra() {
-		extra = append(extra, stLoginPackages...)
+		for _, pkg := range stLoginPackages {
+			if !all.names(requirementName(pkg)) { // Authlib alone, as Streamlit 1.42's docs said: httpx too
+				extra = append(extra, pkg)
+			}
+		}
 	}
 	return extra, nil
 }

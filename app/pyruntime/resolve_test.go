@@ -688,9 +688,12 @@ func TestExtraRequirementsOfAnStLoginApp(t *testing.T) {
 		"pandas":                   {"streamlit<=1.67.0", "requests", "Authlib>=1.3.2", "httpx>=0.24.1"},
 		"streamlit[auth]==1.50.0":  {"requests"},
 		"streamlit [ pdf , auth ]": {"requests"},
-		"Authlib==1.6.0\nrequests": {"streamlit<=1.67.0"},
-		"streamlit-nightly[all]":   {"requests"},
-		"streamlit[pdf]\nrequests": {"Authlib>=1.3.2", "httpx>=0.24.1"},
+		// Authlib alone, as Streamlit 1.42's docs said (putsche/streamlit-example): httpx, which
+		// Streamlit's sign-in imports, is added.
+		"Authlib==1.6.0\nrequests":                {"streamlit<=1.67.0", "httpx>=0.24.1"},
+		"authlib>=1.3.2\nhttpx==0.27.0\nrequests": {"streamlit<=1.67.0"},
+		"streamlit-nightly[all]":                  {"requests"},
+		"streamlit[pdf]\nrequests":                {"Authlib>=1.3.2", "httpx>=0.24.1"},
 	} {
 		var project reqFile
 		for _, l := range strings.Split(req, "\n") {
