@@ -63,7 +63,18 @@ func (e *NoPythonError) Error() string {
 	case exact:
 		fmt.Fprintf(&b, "no Python %s was found (the app is made for it)", version)
 	case e.Want != "":
-		fmt.Fprintf(&b, "no Python %s (3.%d or newer) was found", e.Want, MinMinor)
+		// A project that needs a newer Python than this computer's (Poetry's python = "^3.12.7"):
+		// the one to install is the oldest the range admits, and the range is the project's.
+		if r, err := ParseRange(e.Want); err == nil {
+			for minor := MinMinor; minor <= MinMinor+20; minor++ {
+				if r.AdmitsMinor(minor) {
+					version, exact = fmt.Sprintf("3.%d", minor), true
+					break
+				}
+			}
+		}
+		fmt.Fprintf(&b, "no Python %s was found: the app asks for it (requires-python in pyproject.toml, python in its Poetry dependencies "+
+			"or in desklit.toml; allow the Python you have there if the app runs on it)", e.Want)
 	default:
 		fmt.Fprintf(&b, "no Python 3.%d or newer was found", MinMinor)
 	}

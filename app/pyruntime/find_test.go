@@ -184,6 +184,26 @@ func TestFindOlderOnlyRange(t *testing.T) {
 	}
 }
 
+// A project that needs a newer Python than any found (hayabhay/fastapi-streamlit-starter's Poetry
+// python = "^3.12.7") is told which to install, python3.12 rather than "python3", which the
+// computer has, and that the range is the project's.
+func TestFindNewerOnlyRange(t *testing.T) {
+	r, err := ParseRange(">=3.12.7,<4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = find(context.Background(), "linux", "", r, nil)
+	var np *NoPythonError
+	if !errors.As(err, &np) || np.Older {
+		t.Fatalf("find = %v, want a NoPythonError", err)
+	}
+	for _, want := range []string{"no Python >=3.12.7,<4 was found: the app asks for it (requires-python in pyproject.toml", "Install Python 3.12", "sudo apt install python3.12 python3.12-venv"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q lacks %q", err, want)
+		}
+	}
+}
+
 func TestProbeMessage(t *testing.T) {
 	pyenv := "pyenv: python3.12: command not found\n\nThe `python3.12' command exists in these Python versions:\n  3.12.1\n\n" +
 		"Note: See 'pyenv help global' for tips on allowing both\n      python2 and python3 to be found at the same time.\n"

@@ -17,7 +17,7 @@ import (
 func TestPackageFindsThePythonTheProjectAsksFor(t *testing.T) {
 	for _, tt := range []struct{ requires, wantErr string }{
 		{">=3.11", ""},
-		{">=3.25", "no Python >=3.25 (3.11 or newer) was found"},
+		{">=3.25", "no Python >=3.25 was found: the app asks for it"},
 	} {
 		t.Run(tt.requires, func(t *testing.T) {
 			dir := t.TempDir()
