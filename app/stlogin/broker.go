@@ -14,6 +14,7 @@
 package stlogin
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
@@ -63,11 +64,21 @@ type Broker struct {
 	codes       map[string]grant
 	pending     *signIn
 	base        context.Context
+	// again is how long after a sign-in began that another request for one starts it anew
+	// rather than waits for it: the first one's page was likely closed (a system browser's tab).
+	again time.Duration
 }
 
+// signInAgain is Broker.again by default: requests within it (a double click, several tabs) join
+// the sign-in under way.
+const signInAgain = 5 * time.Second
+
 type signIn struct {
-	done chan struct{}
-	err  error
+	done     chan struct{}
+	err      error
+	started  time.Time
+	cancel   context.CancelFunc
+	replaced bool // ended for a newer sign-in, which its waiters join (set under Broker.mu)
 }
 
 // New binds 127.0.0.1 on a free port and makes the per-launch key and client secret. sess
@@ -200,28 +211,44 @@ func (b *Broker) sessions() (Sessions, error) {
 }
 
 // signIn starts Desklit's sign-in, or joins the one under way, and waits for it or for ctx. The
-// sign-in itself outlives ctx (a browser that gave up does not close the sign-in window).
+// sign-in itself outlives ctx (a browser that gave up does not close the sign-in window). A
+// request that comes more than Broker.again after the one under way began starts it anew, once
+// that one has ended (the callback's port is free again): the user closed the browser tab it
+// opened and clicked Log in again, which used to wait for the closed tab's five minutes.
 func (b *Broker) signIn(ctx context.Context, s Sessions) error {
-	b.mu.Lock()
-	p := b.pending
-	if p == nil {
-		p = &signIn{done: make(chan struct{})}
-		b.pending = p
-		base := b.base
-		go func() {
-			p.err = s.Login(base)
-			b.mu.Lock()
-			b.pending = nil
-			b.mu.Unlock()
-			close(p.done)
-		}()
-	}
-	b.mu.Unlock()
-	select {
-	case <-p.done:
-		return p.err
-	case <-ctx.Done():
-		return ctx.Err()
+	for {
+		b.mu.Lock()
+		p := b.pending
+		switch {
+		case p == nil:
+			lctx, cancel := context.WithCancel(b.base)
+			p = &signIn{done: make(chan struct{}), started: time.Now(), cancel: cancel}
+			b.pending = p
+			go func() {
+				err := s.Login(lctx)
+				cancel()
+				b.mu.Lock()
+				p.err = err
+				if b.pending == p {
+					b.pending = nil
+				}
+				b.mu.Unlock()
+				close(p.done)
+			}()
+		case !p.replaced && time.Since(p.started) > cmp.Or(b.again, signInAgain):
+			p.replaced = true
+			p.cancel()
+		}
+		b.mu.Unlock()
+		select {
+		case <-p.done:
+			if p.replaced {
+				continue // the newer sign-in, started by the first of its waiters to come back
+			}
+			return p.err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 }
 

@@ -47,7 +47,11 @@ func (f *fakeSessions) Current() *session.Session {
 func (f *fakeSessions) Login(ctx context.Context) error {
 	f.logins.Add(1)
 	if f.loginWait != nil {
-		<-f.loginWait
+		select {
+		case <-f.loginWait:
+		case <-ctx.Done(): // the sign-in's page closed, as a newer sign-in does it
+			return fmt.Errorf("%w: %v", authflow.ErrCancelled, ctx.Err())
+		}
 	}
 	if f.loginErr != nil {
 		return f.loginErr
@@ -292,6 +296,42 @@ func TestSignedOutStartsOneDesklitSignInForEveryWaitingRequest(t *testing.T) {
 	for _, c := range codes {
 		if status, _ := redeem(b, tokenForm(c), true, nil); status != 200 {
 			t.Fatalf("code of a waiting request: %d", status)
+		}
+	}
+}
+
+// A request for a sign-in well after the one under way began (the user closed the browser tab it
+// opened, and clicked Log in again) starts a new one, once the first has ended; the request that
+// was waiting for the first gets the new one's answer too.
+func TestSignInAgainAfterTheFirstWasLeft(t *testing.T) {
+	f := &fakeSessions{loginWait: make(chan struct{})}
+	b := start(t, f)
+	b.again = 100 * time.Millisecond
+	codes := make([]string, 2)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() { defer wg.Done(); codes[0] = authorize(t, b, authorizeQuery(nil)).Get("code") }()
+	for f.logins.Load() == 0 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	wg.Add(1)
+	go func() { defer wg.Done(); codes[1] = authorize(t, b, authorizeQuery(nil)).Get("code") }()
+	for deadline := time.Now().Add(5 * time.Second); f.logins.Load() < 2; time.Sleep(5 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			close(f.loginWait)
+			wg.Wait()
+			t.Fatal("the request asked again joined the sign-in left behind: no new sign-in began")
+		}
+	}
+	close(f.loginWait)
+	wg.Wait()
+	if n := f.logins.Load(); n != 2 {
+		t.Fatalf("%d sign-ins, want 2: the first, left, and the one asked for again", n)
+	}
+	for i, c := range codes {
+		if status, _ := redeem(b, tokenForm(c), true, nil); c == "" || status != 200 {
+			t.Fatalf("request %d: code %q redeemed with %d", i, c, status)
 		}
 	}
 }
