@@ -187,6 +187,16 @@ def install() -> bool:
     def desklit_logout() -> None:
         ctx = get_script_run_ctx()
         if not launch_page(ctx, launch_secret):
+            if (original() or {}).get("iss") == issuer:
+                # The cookie names Desklit's user: Desklit signs out too, as Streamlit's redirect to
+                # the broker's end_session_endpoint does from 1.43 on (1.42 only drops the cookie,
+                # and the next st.login came straight back as the same user).
+                try:
+                    ask_broker(issuer, _client_secret(), "/session/logout", "POST", timeout=30)
+                except OSError:
+                    pass  # the broker's end-session redirect, where Streamlit makes it, tries again
+                if ctx is not None:
+                    _forget(ctx.session_id)
             return logout()
         try:
             ask_broker(issuer, _client_secret(), "/session/logout", "POST", timeout=30)

@@ -29,6 +29,7 @@ class Broker:
     def __init__(self):
         self.session = None
         self.asked = 0
+        self.logouts = 0
         self.refusal = ""
         outer = self
 
@@ -45,7 +46,13 @@ class Broker:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_POST(self):  # noqa: N802 - a sign-in that did not complete
+            def do_POST(self):  # noqa: N802 - a sign-out, or a sign-in that did not complete
+                if self.path == "/session/logout" and self.headers.get("Authorization") == "Bearer " + SECRET:
+                    outer.logouts += 1
+                    outer.session = None
+                    self.send_response(204)
+                    self.end_headers()
+                    return
                 body = json.dumps({"error": "access_denied", "error_description": outer.refusal}).encode()
                 self.send_response(403)
                 self.send_header("Content-Type", "application/json")
@@ -151,6 +158,24 @@ def test_install_replaces_st_login_and_st_logout(broker, cookie):
     assert getattr(st.login, "__name__", "") == "desklit_login"
     assert getattr(st.logout, "__name__", "") == "desklit_logout"
     assert user_info.login is st.login
+
+
+def test_st_logout_of_a_page_with_desklits_cookie_signs_desklit_out(broker, monkeypatch):
+    """st.logout() on the app's plain address, whose cookie names Desklit's user, signs Desklit out
+    as well as dropping the cookie: Streamlit 1.42 does not call the end-session endpoint, so the
+    next st.login came straight back as the same user. A cookie of another issuer is left to
+    Streamlit alone."""
+    dropped = []
+    monkeypatch.setattr(user_info, "logout", lambda: dropped.append(True))
+    info = {"is_logged_in": True, "iss": broker.issuer, "sub": "demo|analyst"}
+    monkeypatch.setattr(user_info, "_get_user_info", lambda: dict(info))
+    assert stlogin.install()
+    broker.session = {"sub": "demo|analyst", "access_token": "t"}
+    st.logout()
+    assert dropped == [True] and broker.logouts == 1 and broker.session is None
+    info["iss"] = "https://elsewhere.example"
+    st.logout()
+    assert dropped == [True, True] and broker.logouts == 1
 
 
 def test_a_page_opened_with_the_launch_secret_is_desklits(monkeypatch):
