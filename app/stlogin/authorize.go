@@ -23,7 +23,8 @@ type grant struct {
 // authorize answers Streamlit's redirect: at once with a code when Desklit is signed in, else
 // after Desklit's own sign-in. A request that is not Streamlit's (client, redirect URI) gets an
 // error page and is never redirected; a malformed one of Streamlit's gets the error at its
-// redirect URI, as RFC 6749 §4.1.2.1 says.
+// redirect URI, as RFC 6749 §4.1.2.1 says. Desklit's own sign-in that did not complete is a page
+// that says why, with a link back to the app.
 func (b *Broker) authorize(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	redirectURI := b.RedirectURI()
@@ -65,7 +66,9 @@ func (b *Broker) authorize(w http.ResponseWriter, r *http.Request) {
 				return // the browser left; the sign-in goes on
 			}
 			b.log.Info("st.login: Desklit's sign-in did not complete", "err", err)
-			fail("access_denied", b.signInFailed(err))
+			// A page that says why, with the way back, rather than RFC 6749's redirect with
+			// access_denied: Streamlit logs that and shows the app signed out, not a word.
+			failedPage(w, b.signInFailed(err), appAddress(redirectURI))
 			return
 		}
 		if cur = s.Current(); cur == nil {
@@ -116,6 +119,28 @@ func (b *Broker) redeem(code string) (grant, bool) {
 
 var errorTmpl = template.Must(template.New("e").Parse(`<!doctype html><meta charset="utf-8">
 <title>Desklit sign-in</title><body style="font-family:sans-serif;margin:2em"><h1>Desklit sign-in</h1><p>{{.}}</p></body>`))
+
+var failedTmpl = template.Must(template.New("f").Parse(`<!doctype html><meta charset="utf-8">
+<title>Desklit sign-in</title><body style="font-family:sans-serif;margin:2em"><h1>Desklit sign-in</h1><p>{{.Msg}}</p>
+<p><a href="{{.Back}}">Back to the app</a></p></body>`))
+
+// failedPage says why Desklit's sign-in did not complete, with a link back to the app.
+func failedPage(w http.ResponseWriter, msg, back string) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusForbidden)
+	_ = failedTmpl.Execute(w, struct{ Msg, Back string }{msg, back})
+}
+
+// appAddress is the app's own address, the origin of its redirect URI
+// ("http://127.0.0.1:4010/oauth2callback" → "http://127.0.0.1:4010/").
+func appAddress(redirectURI string) string {
+	u, err := url.Parse(redirectURI)
+	if err != nil {
+		return "/"
+	}
+	return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: "/"}).String()
+}
 
 func errorPage(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")

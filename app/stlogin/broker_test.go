@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"net"
 	"net/http"
@@ -336,29 +337,41 @@ func TestSignInAgainAfterTheFirstWasLeft(t *testing.T) {
 	}
 }
 
-func TestFailedSignInIsAccessDenied(t *testing.T) {
+// A sign-in that did not complete is a page at the broker that says why, with the way back to the
+// app: Streamlit drops an access_denied redirect and shows the app signed out, without a word.
+func TestFailedSignInSaysWhy(t *testing.T) {
 	f := &fakeSessions{loginErr: fmt.Errorf("%w: the sign-in window was closed", authflow.ErrCancelled)}
 	b := start(t, f)
 	b.SetSignInHint("register http://127.0.0.1:9011/callback")
-	got := authorize(t, b, authorizeQuery(nil))
-	if got.Get("error") != "access_denied" || got.Get("state") != "st" ||
-		got.Get("error_description") != "Desklit's sign-in did not complete: sign-in cancelled. register http://127.0.0.1:9011/callback" {
-		t.Fatalf("got %v", got)
+	page := func() string {
+		t.Helper()
+		resp, err := noRedirect.Get(b.Issuer() + "/authorize?" + authorizeQuery(nil).Encode())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusForbidden || resp.Header.Get("Location") != "" ||
+			!strings.Contains(string(body), `<a href="`+strings.TrimSuffix(redirectURI, "/oauth2callback")+`/">Back to the app</a>`) {
+			t.Fatalf("a failed sign-in: %d %q, want a page with the way back", resp.StatusCode, body)
+		}
+		return html.UnescapeString(string(body))
+	}
+	if got := page(); !strings.Contains(got, "Desklit's sign-in did not complete: sign-in cancelled. register http://127.0.0.1:9011/callback") {
+		t.Fatalf("got %q", got)
 	}
 	// The provider could not be reached (hola_mundo's Google issuer, offline): said, and not the
 	// hint about the provider's page, which never opened.
 	f.loginErr = fmt.Errorf("discover the provider https://accounts.google.com: %w", &authflow.DiscoveryError{Issuer: "https://accounts.google.com",
 		Err: &net.DNSError{Err: "no such host", Name: "accounts.google.com", IsNotFound: true}})
-	got = authorize(t, b, authorizeQuery(nil))
-	if d := got.Get("error_description"); !strings.HasPrefix(d, "Desklit's sign-in did not complete: the sign-in provider https://accounts.google.com could not be reached: its address is not known here") ||
+	if d := page(); !strings.Contains(d, "Desklit's sign-in did not complete: the sign-in provider https://accounts.google.com could not be reached: its address is not known here") ||
 		strings.Contains(d, "register") {
 		t.Fatalf("an unreachable provider: %q", d)
 	}
-	// Not one of ours: the description says where the reason is, never Go's text.
+	// Not one of ours: the page says where the reason is, never Go's text.
 	f.loginErr = errors.New("exchange: Post \"http://127.0.0.1:9/token\": dial tcp 127.0.0.1:9: connection refused")
-	got = authorize(t, b, authorizeQuery(nil))
-	if d := got.Get("error_description"); got.Get("error") != "access_denied" || strings.Contains(d, "dial tcp") || !strings.Contains(d, "Desklit's log") {
-		t.Fatalf("got %v", got)
+	if d := page(); strings.Contains(d, "dial tcp") || !strings.Contains(d, "Desklit's log") {
+		t.Fatalf("got %q", d)
 	}
 }
 
