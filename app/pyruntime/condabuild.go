@@ -20,9 +20,11 @@ import (
 // is never swapped for a package of the same name from the index.
 
 // condaBuildRE matches the build folders of conda's build machines: conda-forge's Linux and macOS
-// (feedstock_root), conda-build's (conda-bld), Anaconda's (croot, abs_…, /tmp/build/80754af9) and
-// the Windows ones (D:/bld, C:/b/abs_…, C:/ci).
-var condaBuildRE = regexp.MustCompile(`(?i)/(feedstock_root|conda-bld|croot|abs_[^/]*|tmp/build/80754af9)/|^/?[a-z]:/(bld|b|ci)/`)
+// (feedstock_root), conda-build's (conda-bld), Anaconda's (croot, abs_…, /tmp/build/80754af9,
+// /home/builder/ci_310, /work/ci_py311) and the Windows ones (D:/bld, C:/b/abs_…, C:/ci,
+// C:/ci_311); and conda-build's work folder itself, named by the package and the build's time in
+// milliseconds ("anyio_1676425491996/work"), wherever the machine kept it.
+var condaBuildRE = regexp.MustCompile(`(?i)/(feedstock_root|conda-bld|croot|abs_[^/]*|tmp/build/80754af9|ci_(?:py)?\d+)/|^/?[a-z]:/(bld|b|ci|ci_\d+)/|/[\w.-]+_\d{10,}/work(/|$)`)
 
 // condaBuilt are uv overrides for the requirements of project that name a file in a conda build
 // folder that is not on this machine, and a note for each; it also gives the project's entries

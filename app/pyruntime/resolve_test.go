@@ -617,6 +617,28 @@ func TestSourceBuildErrorInstead(t *testing.T) {
 // build machines (Linux, Anaconda's, Windows), are taken from the wheel folders or the index, at
 // the version a wheel's name gives; the analyst's own package at a path that is not there is
 // not swapped for a package of its name, and a conda folder that is here is used as it is.
+// TestCondaBuildFolders: the build folders of Anaconda's machines that pip freezes name
+// (a conda environment's requirements.txt, made on Windows or Linux) are conda's; the analyst's
+// own folders are not.
+func TestCondaBuildFolders(t *testing.T) {
+	for text, conda := range map[string]bool{
+		"anyio @ file:///C:/ci_311/anyio_1676425491996/work/dist":          true,
+		"PySocks @ file:///home/builder/ci_310/pysocks_1640793678128/work": true,
+		"debugpy @ file:///work/ci_py311/debugpy_1676824903649/work":       true,
+		"wheel @ file:///opt/conda/conda-bld/wheel_1699/work":              true,
+		"tqdm @ file:///somewhere/else/tqdm_1714567890123/work":            true,
+		"mylib @ file:///home/ada/mylib":                                   false,
+		"report @ file:///C:/Users/ada/projects/report":                    false,
+		"tool @ file:///home/ada/work/tool":                                false,
+	} {
+		name := requirementName(text)
+		overrides, _ := condaBuilt(&reqFile{Entries: []reqEntry{{Name: name, Text: text, File: "requirements.txt", Line: 1}}})
+		if (len(overrides) == 1) != conda {
+			t.Errorf("%s: overrides %q, want conda's build folder: %v", text, overrides, conda)
+		}
+	}
+}
+
 func TestResolveCondaFreeze(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testPython(t))
