@@ -178,8 +178,10 @@ func (o Options) staleLock(ctx context.Context, err error) bool {
 // fixed rule reaches the projects resolved before it. 2: the Streamlit of the project's own lock
 // (poetry.lock, Pipfile.lock) is kept. 3: a project pinning an older Streamlit is resolved as of
 // its time (asOf). 4: the interpreter's setuptools is preferred (seedPreference); local paths
-// ("-e .") are absolute in the lock (absoluteLocalPaths).
-const lockRules = 4
+// ("-e .") are absolute in the lock (absoluteLocalPaths). 5: a dated resolution takes a package
+// with no wheel for this Python as of later (laterWheels); st.login's httpx beside Authlib alone;
+// more of conda's build folders.
+const lockRules = 5
 
 // lockKey hashes everything that decides the lock: the source's bytes, Desklit's own lock (the
 // Streamlit pin and the preferences), the Python version and platform, uv's version, and the
