@@ -47,18 +47,7 @@ func systemOf(tag string) string {
 // otherSystemOnly reads a failed resolution: the requirement (name==version) whose wheels are
 // all for other systems than goos, those systems' marker and names; ok is false otherwise.
 func otherSystemOnly(err error, goos string) (req, marker, names string, ok bool) {
-	var text string
-	var ue *uvError
-	var re *ResolveError
-	switch {
-	case errors.As(err, &re):
-		text = re.Explanation
-	case errors.As(err, &ue):
-		text = ue.Error()
-	default:
-		return "", "", "", false
-	}
-	m := otherSystemRE.FindStringSubmatch(text)
+	m := otherSystemRE.FindStringSubmatch(resolverText(err))
 	if m == nil {
 		return "", "", "", false
 	}
@@ -74,6 +63,22 @@ func otherSystemOnly(err error, goos string) (req, marker, names string, ok bool
 	}
 	marker, names = systemsMarker(systems)
 	return normalizePin(m[1] + "==" + m[2]), marker, names, true
+}
+
+// resolverText is uv's account of a failed resolution, as err carries it ("" for another error).
+func resolverText(err error) string {
+	var ue *uvError
+	var re *ResolveError
+	var nf *NotFoundError
+	switch {
+	case errors.As(err, &re):
+		return re.Explanation
+	case errors.As(err, &nf):
+		return nf.Explanation
+	case errors.As(err, &ue):
+		return ue.Error()
+	}
+	return ""
 }
 
 // systemsMarker is the environment marker of systems (GOOS values) and their names.
@@ -108,6 +113,9 @@ func (o Options) leavingOut(ctx context.Context, tmp string, compile func(extra 
 		}
 		err := compile(extra)
 		req, marker, names, ok := otherSystemOnly(err, goos)
+		if !ok && err != nil && ctx.Err() == nil {
+			req, marker, names, ok = o.missingVersionOfOtherSystems(ctx, err, goos)
+		}
 		if !ok || len(lines) >= 16 || slices.Contains(lines, req+" ; "+marker) {
 			return notes, err
 		}
@@ -121,6 +129,30 @@ func (o Options) leavingOut(ctx context.Context, tmp string, compile func(extra 
 		o.report(Progress{Step: StepResolve, Message: note})
 	}
 }
+
+// missingVersionOfOtherSystems answers uv's "there is no version of pywin32==305.1" (the version
+// conda reports, in Anaconda's Windows freezes, which PyPI never had): a package none of whose
+// releases has a wheel for this system and some of whose have for others is left out here, as
+// otherSystemOnly's are, whatever the version pinned.
+func (o Options) missingVersionOfOtherSystems(ctx context.Context, err error, goos string) (req, marker, names string, ok bool) {
+	m := noVersionRE.FindStringSubmatch(resolverText(err))
+	if m == nil {
+		return "", "", "", false
+	}
+	name := normalizeName(m[1])
+	if o.fromWheels(ctx, name, o.platform()) == nil {
+		return "", "", "", false // this system has releases: the version is only missing
+	}
+	systems := o.systemsWithWheels(ctx, name, goos)
+	if len(systems) == 0 {
+		return "", "", "", false
+	}
+	marker, names = systemsMarker(systems)
+	return name + "==" + m[2], marker, names, true
+}
+
+// noVersionRE is uv's "there is no version of NAME==VERSION".
+var noVersionRE = regexp.MustCompile(`there is no version of ([A-Za-z0-9][A-Za-z0-9._-]*)==(\S+?)[,.]?(?:\s|$)`)
 
 // leaveOutOfLock answers a package that did not build from its source here (pywinpty, whose
 // wheels are for Windows and whose source builds there only; uvloop's on Windows), or that a

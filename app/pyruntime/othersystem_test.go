@@ -50,6 +50,18 @@ func TestPackagesForOtherSystemsLeftOut(t *testing.T) {
 		t.Errorf("Ensure again = %+v, %v; want %s", again, err, env.Dir)
 	}
 
+	// A version PyPI never had, as conda reports pywin32 (305.1) in Anaconda's Windows freezes: left
+	// out all the same, since no release has a wheel for this system.
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "desklit-fake-a==1.0\ndesklit-fake-b==2.0\ndesklit-fake-win==1.0.1\n"})
+	env, err = Ensure(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Ensure with a version no index has: %v\n%s", err, o.Log)
+	}
+	lock, _ = os.ReadFile(env.Lock.File)
+	if note := "# desklit-fake-win==1.0.1 is left out on " + systemName[runtime.GOOS] + ": it is made for " + other + " only\n"; !strings.Contains(string(lock), note) {
+		t.Errorf("the lock does not leave desklit-fake-win==1.0.1 out with %q:\n%s", note, lock)
+	}
+
 	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "desklit-fake-a==1.0\ndesklit-fake-b==2.0\ndesklit-fake-c==1.0\n"})
 	if _, err := Ensure(context.Background(), o); err == nil {
 		t.Fatal("a package that builds nowhere was left out")
