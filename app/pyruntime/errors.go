@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -163,8 +164,16 @@ func (e *SourceBuildError) Error() string {
 		fmt.Fprintf(&b, " That version is %s's pin, made for an older Python: lock the project again with Python %s (%s), or move %s aside so that Desklit resolves the ranges of %s.",
 			lock, py, map[bool]string{true: "`poetry lock`", false: "`pipenv lock`"}[lock == "poetry.lock"], lock, e.projectFile())
 	case e.Pinned != nil && strings.ContainsAny(e.Pinned.Text, "=<>~"):
-		fmt.Fprintf(&b, " Allow a newer release made for Python %s in %s (%s>=%s, or no version), and likewise any other pin of that age.",
-			py, filepath.Base(e.Pinned.File), name, version)
+		// Within its major version: the file's other pins of that age were made with it (numpy 2
+		// breaks the bokeh 2.4 beside numpy==1.21.4: np.bool8).
+		allow := name + ">=" + version
+		if major, _, ok := strings.Cut(version, "."); ok {
+			if n, err := strconv.Atoi(major); err == nil {
+				allow += fmt.Sprintf(",<%d", n+1)
+			}
+		}
+		fmt.Fprintf(&b, " Allow a newer release made for Python %s in %s (%s, which keeps the major version the file's other pins were made with; or no version), and likewise any other pin of that age.",
+			py, filepath.Base(e.Pinned.File), allow)
 	default:
 		fmt.Fprintf(&b, " Install the build tools it needs, or pin a release of %s that has a wheel for Python %s.", name, py)
 	}

@@ -574,6 +574,18 @@ func TestMissingWheelFile(t *testing.T) {
 // TestSourceBuildErrorBackport: a backport of a standard-library module (backports.zoneinfo in a
 // Python 3.7 freeze, Individeveloper/tugas-streamlit) builds on no Python that has the module:
 // the advice is to take the line out or mark it, not to allow a newer release (there is none).
+// TestSourceBuildErrorAllowsANewerReleaseOfItsMajor: an old exact pin with no wheel for this
+// Python (numpy==1.21.4 on 3.11, Rakkaalhazimi/Prediksi-Harga-Emas) is to be allowed a newer
+// release of its major version: "numpy>=1.21.4" alone let numpy 2 in, on which the file's bokeh
+// 2.4.3 fails (np.bool8).
+func TestSourceBuildErrorAllowsANewerReleaseOfItsMajor(t *testing.T) {
+	e := &SourceBuildError{Name: "Emas", Package: "numpy==1.21.4", Python: "3.11.7",
+		Pinned: &Requirement{Text: "numpy==1.21.4", File: "/p/requirements.txt", Line: 2}}
+	if got := e.Error(); !strings.Contains(got, "Allow a newer release made for Python 3.11 in requirements.txt (numpy>=1.21.4,<2, which keeps the major version") {
+		t.Errorf("got %s", got)
+	}
+}
+
 func TestSourceBuildErrorBackport(t *testing.T) {
 	e := &SourceBuildError{Name: "Tugas", Package: "backports.zoneinfo==0.2.1", Python: "3.11.7",
 		Pinned: &Requirement{Text: "backports.zoneinfo==0.2.1", File: "/p/requirements.txt", Line: 3}}
