@@ -72,10 +72,10 @@ describe('errors', () => {
   it('a pin that did not build from its source says what to change, without the resolver\'s line', async () => {
     api.emit(Ev.error, err({
       kind: 'dependencies', title: 'pandas 1.1.5 could not be installed',
-      message: 'Demo needs pandas==1.1.5 (requirements.txt line 4), which has no wheel for Python 3.11 on this system, and building it from its source failed (the build\'s output is in the log). Allow a newer release made for Python 3.11 in requirements.txt (pandas>=1.1.5, or no version), and likewise any other pin of that age.',
+      message: 'Demo needs pandas==1.1.5 (requirements.txt line 4), which has no wheel for Python 3.11 on this system, and building it from its source failed (the build\'s output is in the log). Allow a newer release made for Python 3.11 in requirements.txt (pandas>=1.1.5,<2, which keeps the major version the file\'s other pins were made with; or no version), and likewise any other pin of that age.',
       file: '/p/requirements.txt', folder: '/p', actions: ['edit_deps', 'open_folder', 'reopen'],
     }));
-    expect(text()).toContain('pandas>=1.1.5');
+    expect(text()).toContain('pandas>=1.1.5,<2');
     expect(text()).not.toContain('the requirements themselves disagree');
     expect(button('Edit requirements')).toBeDefined();
   });
