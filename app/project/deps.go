@@ -39,10 +39,10 @@ func (d Deps) Source(base string) pyruntime.Source {
 		return pyruntime.Source{Kind: pyruntime.SourceLocked, File: d.File}
 	case DepsPoetry, DepsPipenv, DepsConda:
 		return pyruntime.Source{Kind: pyruntime.SourcePyproject, File: d.File, Requirements: d.Requirements,
-			Constraints: d.Constraints, LockFile: d.LockFile, Base: base}
+			Constraints: d.Constraints, LockFile: d.LockFile, LockPython: d.LockPython, Base: base}
 	}
 	return pyruntime.Source{Kind: d.Kind, File: d.File, Requirements: d.Requirements, Constraints: d.Constraints, LockFile: d.LockFile,
-		Base: base, Package: d.Package}
+		LockPython: d.LockPython, Base: base, Package: d.Package}
 }
 
 // Deps is a project's dependency source.
@@ -59,6 +59,8 @@ type Deps struct {
 	// are the Constraints of the resolution; "" when none.
 	LockFile    string
 	Constraints []string
+	// LockPython is the Pythons LockFile was made for ("==3.8.*"), "" when it does not say.
+	LockPython string
 	// LeftOut are what an environment.yml names that is no Python package (python, nodejs,
 	// libgdal…): conda installs them, Desklit cannot.
 	LeftOut []string
@@ -233,11 +235,11 @@ func (d *Deps) readLock(dir string) error {
 	if lock == "" || !isFile(lock) {
 		return nil
 	}
-	pins, err := lockPins(lock)
+	pins, python, err := lockPins(lock)
 	if err != nil {
 		return err
 	}
-	d.LockFile, d.Constraints = lock, pins
+	d.LockFile, d.Constraints, d.LockPython = lock, pins, python
 	return nil
 }
 

@@ -471,30 +471,42 @@ func anyVersion(s string) string {
 }
 
 // lockPins are the name==version pins of another tool's lock (poetry.lock, Pipfile.lock), for
-// constraints: packages from the index only (a git or local package's version is no pin).
-func lockPins(file string) ([]string, error) {
+// constraints: packages from the index only (a git or local package's version is no pin); python
+// is the Pythons the lock was made for, as a PEP 440 range ("" when it does not say): poetry.lock's
+// [metadata] python-versions, Pipfile.lock's _meta.requires.python_version.
+func lockPins(file string) (pins []string, python string, err error) {
 	data, err := os.ReadFile(file)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
-	var pins []string
 	if filepath.Base(file) == "Pipfile.lock" {
 		var lock struct {
+			Meta struct {
+				Requires struct {
+					PythonVersion string `json:"python_version"`
+				} `json:"requires"`
+			} `json:"_meta"`
 			Default map[string]struct {
 				Version string `json:"version"`
 			} `json:"default"`
 		}
 		if err := json.Unmarshal(data, &lock); err != nil {
-			return nil, &Error{File: file, Msg: "not a Pipfile.lock Desklit can read: " + err.Error()}
+			return nil, "", &Error{File: file, Msg: "not a Pipfile.lock Desklit can read: " + err.Error()}
 		}
 		for _, name := range slices.Sorted(maps.Keys(lock.Default)) {
 			if v := lock.Default[name].Version; strings.HasPrefix(v, "==") {
 				pins = append(pins, name+v)
 			}
 		}
-		return pins, nil
+		if v := strings.TrimSpace(lock.Meta.Requires.PythonVersion); v != "" {
+			python = "==" + v + ".*"
+		}
+		return pins, python, nil
 	}
 	var lock struct {
+		Metadata struct {
+			PythonVersions string `toml:"python-versions"`
+		} `toml:"metadata"`
 		Package []struct {
 			Name    string `toml:"name"`
 			Version string `toml:"version"`
@@ -504,7 +516,10 @@ func lockPins(file string) ([]string, error) {
 		} `toml:"package"`
 	}
 	if err := toml.Unmarshal(data, &lock); err != nil {
-		return nil, tomlError(file, err)
+		return nil, "", tomlError(file, err)
+	}
+	if v := strings.TrimSpace(lock.Metadata.PythonVersions); v != "" && v != "*" {
+		python, _ = poetrySpec(v) // a range Desklit cannot read holds nothing back
 	}
 	// A package locked at two versions (one per Python range: pyarrow 25 for 3.10, 26 for 3.11+)
 	// is left to the resolver, which picks for this Python within the project's own ranges.
@@ -519,7 +534,7 @@ func lockPins(file string) ([]string, error) {
 			pins = append(pins, name+"=="+v[0])
 		}
 	}
-	return pins, nil
+	return pins, python, nil
 }
 
 // tomlError is a TOML file's syntax or type error with its line.

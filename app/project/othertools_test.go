@@ -106,6 +106,7 @@ url = "https://github.com/example/toolkit.git"
 
 [metadata]
 lock-version = "2.0"
+python-versions = "^3.10"
 `,
 	})
 	p, err := Load(dir)
@@ -127,6 +128,9 @@ lock-version = "2.0"
 	}
 	if got := strings.Join(p.Deps.Constraints, " "); got != "pandas==2.2.3 streamlit==1.41.1" || p.Deps.LockFile != filepath.Join(dir, "poetry.lock") {
 		t.Errorf("constraints %q from %s, want poetry.lock's index packages locked at one version", got, p.Deps.LockFile)
+	}
+	if p.Deps.LockPython != ">=3.10,<4.0" && p.Deps.LockPython != ">=3.10,<4" {
+		t.Errorf("the Pythons poetry.lock was made for: %q, want its python-versions ^3.10", p.Deps.LockPython)
 	}
 	if p.Python != ">=3.10,<4" {
 		t.Errorf("python %q, want Poetry's ^3.10", p.Python)
@@ -187,7 +191,7 @@ pytest = "*"
 [requires]
 python_version = "3.11"
 `,
-		"Pipfile.lock": `{"_meta": {"hash": {"sha256": "x"}}, "default": {
+		"Pipfile.lock": `{"_meta": {"hash": {"sha256": "x"}, "requires": {"python_version": "3.8"}}, "default": {
   "pandas": {"hashes": ["sha256:aa"], "version": "==2.2.3"},
   "numpy": {"hashes": ["sha256:bb"], "markers": "python_version >= '3.9'", "version": "==1.26.4"},
   "toolkit": {"git": "https://github.com/example/toolkit.git", "ref": "abc"}
@@ -205,6 +209,9 @@ python_version = "3.11"
 	}
 	if got := strings.Join(p.Deps.Constraints, " "); got != "numpy==1.26.4 pandas==2.2.3" {
 		t.Errorf("constraints %q, want Pipfile.lock's default packages", got)
+	}
+	if p.Deps.LockPython != "==3.8.*" {
+		t.Errorf("the Pythons Pipfile.lock was made for: %q, want ==3.8.*", p.Deps.LockPython)
 	}
 	if p.Python != "" {
 		t.Errorf("python %q: Pipenv only warns when python_version differs, so Desklit does not require it", p.Python)

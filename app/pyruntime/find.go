@@ -57,7 +57,7 @@ func (e *NoPythonError) Error() string {
 		fmt.Fprintf(&b, "the configured Python %q cannot be used", e.Configured)
 	case e.Older:
 		fmt.Fprintf(&b, "the app asks for Python %s, and Desklit runs apps with Python 3.%d or newer (its Streamlit needs it): "+
-			"allow a newer Python in the project (requires-python in pyproject.toml, or python in desklit.toml), "+
+			"allow a newer Python in the project (requires-python in pyproject.toml, python in its [tool.poetry.dependencies], or python in desklit.toml), "+
 			"with dependencies that have releases for it", e.Want, MinMinor)
 		return b.String()
 	case exact:
@@ -73,7 +73,7 @@ func (e *NoPythonError) Error() string {
 				}
 			}
 		}
-		fmt.Fprintf(&b, "no Python %s was found: the app asks for it (requires-python in pyproject.toml, python in its Poetry dependencies "+
+		fmt.Fprintf(&b, "no Python %s was found: the app asks for it (requires-python in pyproject.toml, python in its [tool.poetry.dependencies] "+
 			"or in desklit.toml; allow the Python you have there if the app runs on it)", e.Want)
 	default:
 		fmt.Fprintf(&b, "no Python 3.%d or newer was found", MinMinor)

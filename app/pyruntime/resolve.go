@@ -42,6 +42,10 @@ type Source struct {
 	// another tool (LockFile: poetry.lock, Pipfile.lock), as name==version.
 	Constraints []string
 	LockFile    string
+	// LockPython is the Pythons LockFile was made for ("==3.8.*", poetry.lock's python-versions):
+	// its pins are no constraint for a Python outside them (numpy 1.22.2 of a lock for 3.8 has no
+	// wheel for 3.11, and built from source it broke pandas), as its tool would refuse the lock.
+	LockPython string
 	// Base is Desklit's own lock (runtime/streamlit/requirements.txt): when a project names no
 	// Streamlit its pin is added, and its versions are preferred, so that a project on the same
 	// stack installs from the bundled wheels.
@@ -92,6 +96,7 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 		}
 		return o.checkedLock(src.File, src.File)
 	}
+	o = o.withoutLockOfAnotherPython()
 	key, err := o.lockKey()
 	if err != nil {
 		return Lock{}, err
@@ -254,6 +259,27 @@ func (o Options) hashAdditions(h io.Writer) {
 	for _, name := range o.FromSource {
 		fmt.Fprintf(h, "s %s\x00", name)
 	}
+}
+
+// withoutLockOfAnotherPython is o without its source's Constraints when the lock they come from
+// was made for other Pythons than the one the environment is for (a Replit template's
+// poetry.lock for 3.8 on 3.11): resolved from the project's ranges, as `poetry lock` would again.
+func (o Options) withoutLockOfAnotherPython() Options {
+	if o.Source.LockPython == "" || len(o.Source.Constraints) == 0 {
+		return o
+	}
+	r, err := ParseRange(o.Source.LockPython)
+	python := o.platform().Python
+	if err != nil || python == "" || r.Admits(python+".0") || o.Platform == nil && r.Admits(o.Python.Version) {
+		return o
+	}
+	lock := filepath.Base(o.Source.LockFile)
+	o.logger().Warn("the project's lock was made for other Pythons: resolved without its pins", "project", o.name(),
+		"lock", lock, "made_for", o.Source.LockPython, "python", python)
+	o.report(Progress{Step: StepResolve, Message: fmt.Sprintf("%s was made for Python %s: resolving the dependencies of %s for Python %s without its pins (lock it again with this Python to keep them)",
+		lock, o.Source.LockPython, o.name(), python)})
+	o.Source.Constraints = nil
+	return o
 }
 
 // resolveInto writes the lock for the source to out: uv export for a uv.lock, uv pip compile for

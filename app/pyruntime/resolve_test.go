@@ -398,6 +398,38 @@ func TestSourceBuildFails(t *testing.T) {
 	}
 }
 
+// TestLockOfAnotherPython: the pins of a poetry.lock made for other Pythons (a Replit template's
+// python = ">=3.8.0,<3.9", ErikssonLlamocca/Reports) are no constraint here: the project's ranges
+// are resolved for this Python, and the progress says why; a lock made for this Python keeps
+// its pins.
+func TestLockOfAnotherPython(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	makeWheel(t, f.wheelhouse, "desklit-fake-m", "1.0", "m10")
+	makeWheel(t, f.wheelhouse, "desklit-fake-m", "1.1", "m11")
+	this := pythonMinor(f.opts.Python.Version)
+	for made, want := range map[string]string{">=3.8.0,<3.9": "desklit-fake-m==1.1", ">=" + this: "desklit-fake-m==1.0", "": "desklit-fake-m==1.0"} {
+		o := f.opts
+		o.DataDir = t.TempDir()
+		o.Source = f.project(t, SourcePyproject, map[string]string{"pyproject.toml": "[tool.poetry.dependencies]\ndesklit-fake-m = \"*\"\n", "poetry.lock": ""})
+		o.Source.File = filepath.Join(filepath.Dir(o.Source.File), "pyproject.toml")
+		o.Source.LockFile = filepath.Join(filepath.Dir(o.Source.File), "poetry.lock")
+		o.Source.Requirements = []string{"desklit-fake-m"}
+		o.Source.Constraints, o.Source.LockPython = []string{"desklit-fake-m==1.0"}, made
+		lock, err := Resolve(context.Background(), o)
+		if err != nil {
+			t.Fatalf("%q: Resolve: %v\n%s", made, err, o.Log)
+		}
+		data, _ := os.ReadFile(lock.File)
+		said := slices.ContainsFunc(f.events.take(), func(p Progress) bool {
+			return strings.Contains(p.Message, "poetry.lock was made for Python "+made+": resolving the dependencies of Test app for Python "+this+" without its pins")
+		})
+		if !strings.Contains(string(data), want+" ") || said != (want == "desklit-fake-m==1.1") {
+			t.Errorf("a lock made for %q: said %v, lock:\n%s\nwant %s", made, said, data, want)
+		}
+	}
+}
+
 // TestSourceBuildFailsForALockPin: a version that did not build is the pin of the project's
 // Pipfile.lock, while its Pipfile allows any: the message blames the lock and says to lock again,
 // not to allow a newer release in the Pipfile, which it already does (spacenew/ml-model-deploy).
