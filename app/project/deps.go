@@ -169,6 +169,12 @@ func findDeps(dir string) (Deps, error) {
 	if pp != nil && pp.Project.Name != "" && !isFile(filepath.Join(dir, "uv.lock")) {
 		workspace = uvWorkspace(dir)
 	}
+	var pipfile []string // a Pipfile's requirements, when it has one
+	if isFile(filepath.Join(dir, "Pipfile")) {
+		if pipfile, err = pipfileRequirements(filepath.Join(dir, "Pipfile")); err != nil {
+			return d, err
+		}
+	}
 	switch {
 	case pp != nil && isFile(filepath.Join(dir, "uv.lock")):
 		d.Kind, d.File = DepsUVLock, filepath.Join(dir, "uv.lock")
@@ -176,6 +182,11 @@ func findDeps(dir string) (Deps, error) {
 		// A member of a uv workspace: the workspace's lock pins it, and its sources (another
 		// member, `common = { workspace = true }`) are the workspace's, not the index's.
 		d.Kind, d.File, d.Package = DepsUVLock, filepath.Join(workspace, "uv.lock"), pp.Project.Name
+	case slices.ContainsFunc(pipfile, func(r string) bool { return !strings.HasPrefix(r, "-") }):
+		// A Pipfile that lists a package comes before a requirements.txt, as on Community Cloud
+		// (Jcharis/Streamlit_DataScience_Apps: a requirements.txt that contradicts itself beside
+		// the Pipfile the app was deployed with).
+		d.Kind, d.File, d.Requirements = DepsPipenv, filepath.Join(dir, "Pipfile"), pipfile
 	case pp != nil && pp.Project.Dependencies != nil && !listsAnything(requirementsFile(dir)):
 		d.Kind, d.File, d.Requirements = DepsPyproject, pyprojectFile, pp.requirements()
 	case requirementsFile(dir) != "":
@@ -189,10 +200,7 @@ func findDeps(dir string) (Deps, error) {
 			return d, err
 		}
 	case isFile(filepath.Join(dir, "Pipfile")):
-		d.Kind, d.File = DepsPipenv, filepath.Join(dir, "Pipfile")
-		if d.Requirements, err = pipfileRequirements(d.File); err != nil {
-			return d, err
-		}
+		d.Kind, d.File, d.Requirements = DepsPipenv, filepath.Join(dir, "Pipfile"), pipfile
 	case conda != "":
 		d.Kind, d.File = DepsConda, conda
 		if d.Requirements, d.LeftOut, err = condaRequirements(d.File); err != nil {

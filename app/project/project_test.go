@@ -224,6 +224,10 @@ func TestDependencies(t *testing.T) {
 		{"a requirements.txt of comments says nothing", map[string]string{"pyproject.toml": pyproject, "requirements.txt": "# see pyproject.toml\n"}, DepsPyproject, "pyproject.toml"},
 		{"pyproject without dependencies", map[string]string{"pyproject.toml": "[tool.black]\n", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
 		{"none", map[string]string{}, DepsNone, ""},
+		// As Community Cloud looks: a Pipfile that lists a package before a requirements.txt
+		// (Jcharis/Streamlit_DataScience_Apps); one that lists none gives way.
+		{"a Pipfile before requirements.txt", map[string]string{"Pipfile": "[packages]\nstreamlit = \"*\"\n", "requirements.txt": "botocore==1.13.48\nurllib3>=1.26.5\n"}, DepsPipenv, "Pipfile"},
+		{"an empty Pipfile gives way", map[string]string{"Pipfile": "[packages]\n", "requirements.txt": "streamlit\n"}, DepsRequirements, "requirements.txt"},
 		// As Windows and macOS open it; and the singular (Rama-Mwenda/Telco_churn_app).
 		{"Requirements.txt", map[string]string{"Requirements.txt": ""}, DepsRequirements, "Requirements.txt"},
 		{"requirement.txt", map[string]string{"requirement.txt": ""}, DepsRequirements, "requirement.txt"},
