@@ -69,6 +69,10 @@ type Deps struct {
 	// Package is the project's name when it is a member of a uv workspace (DepsUVLock, File the
 	// workspace's uv.lock).
 	Package string
+	// Unread are requirements files of other names that Desklit, as Community Cloud, does not
+	// read (requirements/base.txt, requirements-prod.txt), where it found none it reads
+	// (DepsNone): said, so that a ModuleNotFoundError is not a mystery.
+	Unread []string
 }
 
 type pyproject struct {
@@ -131,6 +135,7 @@ func findDepsUp(dir, script string) (Deps, string, error) {
 		}
 	}
 	inCode := true // the folders climbed out of so far are code folders
+	none := Deps{Kind: DepsNone}
 	for i, d := 0, dir; i <= levels; i, d = i+1, filepath.Dir(d) {
 		if i > 0 && (isHome(d) || filepath.Dir(d) == d) {
 			break
@@ -142,9 +147,12 @@ func findDepsUp(dir, script string) (Deps, string, error) {
 		if err != nil || deps.Kind != DepsNone {
 			return deps, d, err
 		}
+		if i == 0 {
+			none.Unread = deps.Unread // the app's own folder's, by paths from it
+		}
 		inCode = inCode && codeFolders[strings.ToLower(filepath.Base(d))]
 	}
-	return Deps{Kind: DepsNone}, dir, nil
+	return none, dir, nil
 }
 
 func findDeps(dir string) (Deps, error) {
@@ -210,7 +218,7 @@ func findDeps(dir string) (Deps, error) {
 		if err := unsupportedDeps(dir); err != nil {
 			return d, err
 		}
-		d.Kind = DepsNone
+		d.Kind, d.Unread = DepsNone, unreadRequirements(dir)
 	}
 	return d, d.readLock(dir)
 }
@@ -352,6 +360,27 @@ func listsAnything(file string) bool {
 	}
 	ok, err := pyruntime.ListsAnything(file)
 	return ok || err != nil
+}
+
+// unreadRequirements are dir's requirements files of other names (requirements-dev.txt,
+// requirements_prod.txt, requirements/base.txt), as slash paths from dir.
+func unreadRequirements(dir string) []string {
+	var out []string
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if n := strings.ToLower(e.Name()); !e.IsDir() && strings.HasPrefix(n, "requirements") && strings.HasSuffix(n, ".txt") {
+				out = append(out, e.Name())
+			}
+		}
+	}
+	if entries, err := os.ReadDir(filepath.Join(dir, "requirements")); err == nil {
+		for _, e := range entries {
+			if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".txt") {
+				out = append(out, "requirements/"+e.Name())
+			}
+		}
+	}
+	return out
 }
 
 func requirementsFile(dir string) string {

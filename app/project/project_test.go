@@ -224,6 +224,7 @@ func TestDependencies(t *testing.T) {
 		{"a requirements.txt of comments says nothing", map[string]string{"pyproject.toml": pyproject, "requirements.txt": "# see pyproject.toml\n"}, DepsPyproject, "pyproject.toml"},
 		{"pyproject without dependencies", map[string]string{"pyproject.toml": "[tool.black]\n", "requirements.txt": ""}, DepsRequirements, "requirements.txt"},
 		{"none", map[string]string{}, DepsNone, ""},
+		{"none it reads", map[string]string{"requirements/base.txt": "plotly\n", "requirements-dev.txt": "pytest\n"}, DepsNone, ""},
 		// As Community Cloud looks: a Pipfile that lists a package before a requirements.txt
 		// (Jcharis/Streamlit_DataScience_Apps); one that lists none gives way.
 		{"a Pipfile before requirements.txt", map[string]string{"Pipfile": "[packages]\nstreamlit = \"*\"\n", "requirements.txt": "botocore==1.13.48\nurllib3>=1.26.5\n"}, DepsPipenv, "Pipfile"},
@@ -252,6 +253,10 @@ func TestDependencies(t *testing.T) {
 			}
 			if p.Deps.Kind != tt.kind || (tt.file != "" && !strings.EqualFold(p.Deps.File, filepath.Join(dir, tt.file))) { // a case-blind file system's name
 				t.Errorf("deps %+v, want %s from %s", p.Deps, tt.kind, tt.file)
+			}
+			// Requirements files of other names, where there is none Desklit reads: named, to be said.
+			if want := map[bool]string{true: "requirements-dev.txt requirements/base.txt"}[tt.name == "none it reads"]; strings.Join(p.Deps.Unread, " ") != want {
+				t.Errorf("unread %q, want %q", p.Deps.Unread, want)
 			}
 		})
 	}

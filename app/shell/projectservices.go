@@ -60,6 +60,11 @@ func (s *Shell) servicePlan(p *project.Project) (*serviceSet, error) {
 				"file", p.Compose, "left_out", p.ComposeLeftOut)
 		}
 	}
+	if p != nil && len(p.Deps.Unread) > 0 {
+		s.log.Warn("the app has no requirements.txt, pyproject.toml or other dependency file Desklit reads, only files of other names, which it does not read "+
+			"(as Community Cloud does not): it runs with Streamlit and Desklit's own packages; to install yours, write a requirements.txt that includes one (-r requirements/base.txt)",
+			"files", p.Deps.Unread)
+	}
 	if p != nil && len(p.ProcfileLeftOut) > 0 {
 		s.log.Warn("processes of the Procfile that Desklit does not run: start them yourself if the app needs them, or name them in desklit.toml [services]",
 			"processes", p.ProcfileLeftOut)
