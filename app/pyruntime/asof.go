@@ -64,12 +64,25 @@ func supersededAt(v string) time.Time {
 // packages the project pins exactly, which the moment does not hold back (a pandas pinned to a
 // release after that Streamlit's time is the project's choice).
 func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
-	if o.Plain || o.Offline || len(o.Source.Constraints) > 0 {
-		return time.Time{}, nil
-	}
 	specs, named, ok := streamlitSpecs(project)
 	if !ok {
 		return time.Time{}, nil // a URL or a version Desklit cannot compare
+	}
+	if o.capsStreamlit(project) {
+		specs, named = append(specs, "<"+o.Source.StreamlitBefore), true
+	}
+	if !named {
+		return time.Time{}, nil
+	}
+	return o.asOfRelease(project, newestRelease(strings.Join(specs, ",")))
+}
+
+// asOfRelease is asOf for the project's requirements under Streamlit version: the moment the
+// next release came out, when version is older than Desklit's own and something is left free;
+// zero otherwise.
+func (o Options) asOfRelease(project reqFile, version string) (at time.Time, exact []string) {
+	if o.Plain || o.Offline || len(o.Source.Constraints) > 0 || version == "" {
+		return time.Time{}, nil
 	}
 	free := false
 	for _, e := range project.Entries { // a constraint's pin (-c constraints.txt) is a pin too
@@ -82,21 +95,13 @@ func (o Options) asOf(project reqFile) (at time.Time, exact []string) {
 		}
 		free = free || !e.Constraint && !isExact && !strings.Contains(e.Text, "@")
 	}
-	if o.capsStreamlit(project) {
-		specs, named = append(specs, "<"+o.Source.StreamlitBefore), true
-	}
-	free = free || !freezesStreamlitStack(exact)
-	if !named || !free {
+	if free = free || !freezesStreamlitStack(exact); !free {
 		return time.Time{}, nil
 	}
-	newest := newestRelease(strings.Join(specs, ","))
-	if newest == "" {
+	if own := o.ownStreamlit(); own != "" && CompareVersions(version, own) >= 0 {
 		return time.Time{}, nil
 	}
-	if own := o.ownStreamlit(); own != "" && CompareVersions(newest, own) >= 0 {
-		return time.Time{}, nil
-	}
-	return supersededAt(newest), exact
+	return supersededAt(version), exact
 }
 
 // streamlitStack are dependencies of every Streamlit that a `pip freeze` of its environment

@@ -319,6 +319,44 @@ func TestResolveAsOfTakesLaterWheels(t *testing.T) {
 	}
 }
 
+// TestResolveAsOfTheStreamlitItsPinsHoldItTo: a project that leaves Streamlit free, whose other
+// pin holds it to an older one (altair==4.2.2, which kept Streamlit at 1.60: today's starlette
+// under its server answered every image with a 500), is resolved again as of that Streamlit's
+// time, its free requirements of that time.
+func TestResolveAsOfTheStreamlitItsPinsHoldItTo(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, testPython(t))
+	ix := newPackageIndex(t)
+	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
+	ix.upload(t, "streamlit", "1.20.0", "st120", day("2023-03-09"))
+	ix.upload(t, "desklit-fake-a", "1.0", "a1", day("2023-01-01"))
+	ix.upload(t, "desklit-fake-a", "3.0", "a3", day("2024-06-01"))
+	ix.upload(t, "requests", "2.28.2", "rq228", day("2023-01-12"))
+	ix.upload(t, "requests", "2.34.2", "rq", day("2026-05-01"))
+	makeTaggedWheel(t, ix.dir, "desklit-fake-cap", "desklit_fake_cap", "1.0", "cap", "py3-none-any", "streamlit<=1.20.0")
+	ix.uploaded["desklit_fake_cap-1.0-py3-none-any.whl"] = day("2022-12-01")
+	o := f.opts
+	o.Offline = false
+	o.DataDir = t.TempDir()
+	o.Log = &testutil.SyncBuffer{}
+	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + ix.URL + "\nstreamlit\ndesklit-fake-cap==1.0\ndesklit-fake-a\n"})
+	lock, err := Resolve(context.Background(), o)
+	if err != nil {
+		t.Fatalf("Resolve: %v\n%s", err, o.Log)
+	}
+	data, _ := os.ReadFile(lock.File)
+	for _, w := range []string{"streamlit==1.20.0", "desklit-fake-cap==1.0", "desklit-fake-a==1.0", "requests==2.28.2"} {
+		if !strings.Contains(string(data), w+" ") {
+			t.Errorf("lock lacks %s:\n%s", w, data)
+		}
+	}
+	if !slices.ContainsFunc(f.events.take(), func(p Progress) bool {
+		return strings.Contains(p.Message, "as of 6 April 2023, when Streamlit 1.20.0, which its other requirements hold it to, was current")
+	}) {
+		t.Error("the progress does not say why the resolution is dated")
+	}
+}
+
 // TestLaterWheels: the days a dated resolution takes a package as of, when its releases have no
 // wheel for this Python: three months after the Python came out, when that is after the
 // project's day, then today, then no more.

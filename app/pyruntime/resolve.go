@@ -185,7 +185,8 @@ func (o Options) staleLock(ctx context.Context, err error) bool {
 // its time (asOf). 4: the interpreter's setuptools is preferred (seedPreference); local paths
 // ("-e .") are absolute in the lock (absoluteLocalPaths). 5: a dated resolution takes a package
 // with no wheel for this Python as of later (laterWheels); st.login's httpx beside Authlib alone;
-// more of conda's build folders.
+// more of conda's build folders; a Streamlit that the project's other pins hold back dates the
+// resolution (resolveAsOfItsStreamlit).
 const lockRules = 5
 
 // lockKey hashes everything that decides the lock: the source's bytes, Desklit's own lock (the
@@ -339,7 +340,8 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	if err := os.WriteFile(out, []byte(seedPin), 0o644); err != nil {
 		return err
 	}
-	if done, err := o.resolveAsOf(ctx, tmp, out, compile, inputs, project, why); done {
+	day, exact := o.asOf(project)
+	if done, err := o.resolveAsOf(ctx, tmp, out, compile, inputs, day, exact, why); done {
 		if err != nil {
 			return err
 		}
@@ -362,7 +364,34 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 	if err != nil {
 		return err
 	}
+	if day.IsZero() && o.resolveAsOfItsStreamlit(ctx, tmp, out, compile, inputs, project) {
+		return prependLines(out, condaNotes) // the dated resolution's notes are in out
+	}
 	return prependLines(out, append(condaNotes, notes...))
+}
+
+// resolveAsOfItsStreamlit resolves the project again as of its Streamlit's time when today's
+// resolution (out) settled on a Streamlit older than Desklit's that the project does not name a
+// version of: its other pins hold it back (altair==4.2.2: Streamlit 1.60), and today's releases
+// of what it leaves free break it as an older pin of Streamlit's would (today's starlette under
+// Streamlit 1.60's server: every image answered 500). It reports whether out is now that
+// resolution's; today's stays where that one fails.
+func (o Options) resolveAsOfItsStreamlit(ctx context.Context, tmp, out string, compile, inputs []string, project reqFile) bool {
+	today, err := os.ReadFile(out)
+	if err != nil {
+		return false
+	}
+	version := pinnedVersion(today, "streamlit")
+	day, exact := o.asOfRelease(project, version)
+	if day.IsZero() {
+		return false
+	}
+	why := ", when Streamlit " + version + ", which its other requirements hold it to, was current"
+	if done, err := o.resolveAsOf(ctx, tmp, out, compile, inputs, day, exact, why); done && err == nil {
+		return true
+	}
+	_ = os.WriteFile(out, today, 0o644)
+	return false
 }
 
 // resolutionInputs are the requirements files the resolution reads: a uv.lock's export (nil when
@@ -397,7 +426,7 @@ func (o Options) resolutionInputs(ctx context.Context, tmp string) ([]string, er
 	return nil, fmt.Errorf("unknown dependency source %q", src.Kind)
 }
 
-// resolveAsOf resolves the project as of its Streamlit's time (asOf) into out, from the index,
+// resolveAsOf resolves the project as of day, its Streamlit's time (asOf), into out, from the index,
 // with wheels only, but for packages that have no wheel at all, only a source, which are built as
 // they would be today (psycopg2==2.9.6 here; gcloud 0.18.3, which pyrebase4 needs; a package's
 // target: the packager's FromSource). A package whose releases of that time have wheels for older
@@ -405,8 +434,7 @@ func (o Options) resolutionInputs(ctx context.Context, tmp string) ([]string, er
 // from source take minutes or fail) is taken as of later (laterWheels): the rest, Altair 4 under
 // Streamlit 1.12 among them, stays as of that time. done is false when it did not apply or did
 // not succeed: then as of today.
-func (o Options) resolveAsOf(ctx context.Context, tmp, out string, compile, inputs []string, project reqFile, why string) (done bool, err error) {
-	day, exact := o.asOf(project)
+func (o Options) resolveAsOf(ctx context.Context, tmp, out string, compile, inputs []string, day time.Time, exact []string, why string) (done bool, err error) {
 	if day.IsZero() {
 		return false, nil
 	}
