@@ -155,24 +155,11 @@ func TestOnlineButUnreachable(t *testing.T) {
 func TestResolveAsOfTheProjectsStreamlit(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testPython(t))
-	ix := newPackageIndex(t)
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	ix.upload(t, "streamlit", "1.20.0", "st120", day("2023-03-09"))
-	ix.upload(t, "desklit-fake-a", "1.0", "a1", day("2023-01-01"))
-	ix.upload(t, "desklit-fake-a", "3.0", "a3", day("2024-06-01"))
+	ix := streamlit120Index(t)
 	ix.upload(t, "desklit-fake-b", "2.5", "b25", day("2024-06-01"))
-	ix.upload(t, "requests", "2.28.2", "rq228", day("2023-01-12"))
-	ix.upload(t, "requests", "2.34.2", "rq", day("2026-05-01"))
 	// desklit-fake-e 1.0 has wheels for the Pythons of its time only, as pandas 1.4.4 (cp38–cp310),
 	// and a source that does not build here.
-	makeFailingSdist(t, ix.dir, "desklit-fake-e", "1.0", true)
-	ix.uploaded["desklit_fake_e-1.0.tar.gz"] = day("2023-01-01")
-	oldTag := "cp38-cp38-manylinux_2_17_" + map[string]string{"arm64": "aarch64"}[runtime.GOARCH]
-	if runtime.GOARCH != "arm64" {
-		oldTag += "x86_64"
-	}
-	makeTaggedWheel(t, ix.dir, "desklit-fake-e", "desklit_fake_e", "1.0", "e1", oldTag)
-	ix.uploaded["desklit_fake_e-1.0-"+oldTag+".whl"] = day("2023-01-01")
+	ix.uploadForOldPythons(t, "desklit-fake-e", "1.0", day("2023-01-01"))
 	ix.upload(t, "desklit-fake-e", "2.0", "e2", day("2024-06-01"))
 	// desklit-fake-g needs desklit-fake-h, which has only a source (pyrebase4 and gcloud 0.18.3).
 	makeTaggedWheel(t, ix.dir, "desklit-fake-g", "desklit_fake_g", "1.0", "g1", "py3-none-any", "desklit-fake-h")
@@ -269,7 +256,6 @@ func TestResolveAsOfTakesLaterWheels(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testPython(t))
 	ix := newPackageIndex(t)
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
 	python := ThisPlatform(f.opts.Python).Python
 	released := pythonReleased(python)
 	if released.IsZero() {
@@ -280,21 +266,11 @@ func TestResolveAsOfTakesLaterWheels(t *testing.T) {
 	ix.upload(t, "requests", "2.34.2", "rq", day("2026-05-01"))
 	ix.upload(t, "desklit-fake-alt", "4.2", "alt4", day("2022-01-01"))
 	ix.upload(t, "desklit-fake-alt", "5.0", "alt5", day("2023-05-10"))
-	makeFailingSdist(t, ix.dir, "desklit-fake-m", "1.0", true)
-	ix.uploaded["desklit_fake_m-1.0.tar.gz"] = day("2022-06-01")
-	oldTag := "cp38-cp38-manylinux_2_17_" + map[string]string{"arm64": "aarch64"}[runtime.GOARCH]
-	if runtime.GOARCH != "arm64" {
-		oldTag += "x86_64"
-	}
-	makeTaggedWheel(t, ix.dir, "desklit-fake-m", "desklit_fake_m", "1.0", "m1", oldTag)
-	ix.uploaded["desklit_fake_m-1.0-"+oldTag+".whl"] = day("2022-06-01")
+	ix.uploadForOldPythons(t, "desklit-fake-m", "1.0", day("2022-06-01"))
 	ix.upload(t, "desklit-fake-m", "1.1", "m11", released.AddDate(0, 3, -10))
 	ix.upload(t, "desklit-fake-m", "2.0", "m2", day("2026-01-01"))
 
-	o := f.opts
-	o.Offline = false
-	o.DataDir = t.TempDir()
-	o.Log = &testutil.SyncBuffer{}
+	o := f.onlineOpts(t)
 	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + ix.URL +
 		"\nstreamlit==1.12.0\ndesklit-fake-alt\ndesklit-fake-m\n"})
 	lock, err := Resolve(context.Background(), o)
@@ -326,19 +302,10 @@ func TestResolveAsOfTakesLaterWheels(t *testing.T) {
 func TestResolveAsOfTheStreamlitItsPinsHoldItTo(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, testPython(t))
-	ix := newPackageIndex(t)
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
-	ix.upload(t, "streamlit", "1.20.0", "st120", day("2023-03-09"))
-	ix.upload(t, "desklit-fake-a", "1.0", "a1", day("2023-01-01"))
-	ix.upload(t, "desklit-fake-a", "3.0", "a3", day("2024-06-01"))
-	ix.upload(t, "requests", "2.28.2", "rq228", day("2023-01-12"))
-	ix.upload(t, "requests", "2.34.2", "rq", day("2026-05-01"))
+	ix := streamlit120Index(t)
 	makeTaggedWheel(t, ix.dir, "desklit-fake-cap", "desklit_fake_cap", "1.0", "cap", "py3-none-any", "streamlit<=1.20.0")
 	ix.uploaded["desklit_fake_cap-1.0-py3-none-any.whl"] = day("2022-12-01")
-	o := f.opts
-	o.Offline = false
-	o.DataDir = t.TempDir()
-	o.Log = &testutil.SyncBuffer{}
+	o := f.onlineOpts(t)
 	o.Source = f.project(t, SourceRequirements, map[string]string{"requirements.txt": "--index-url " + ix.URL + "\nstreamlit\ndesklit-fake-cap==1.0\ndesklit-fake-a\n"})
 	lock, err := Resolve(context.Background(), o)
 	if err != nil {
@@ -361,7 +328,6 @@ func TestResolveAsOfTheStreamlitItsPinsHoldItTo(t *testing.T) {
 // wheel for this Python: three months after the Python came out, when that is after the
 // project's day, then today, then no more.
 func TestLaterWheels(t *testing.T) {
-	day := func(s string) time.Time { d, _ := time.Parse(time.DateOnly, s); return d }
 	now := day("2026-12-07")
 	for _, tt := range []struct {
 		prev, day time.Time
@@ -431,4 +397,53 @@ func TestProjectSourceUnreachable(t *testing.T) {
 			t.Errorf("%s: the words after the address: %q in %v", line, su.After, err)
 		}
 	}
+}
+
+// day is the date s (YYYY-MM-DD), midnight UTC.
+func day(s string) time.Time {
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// uploadForOldPythons puts a release on the index that has a wheel for CPython 3.8 only, as
+// pandas 1.4.4's are for the Pythons of its time, and a source that does not build here.
+func (ix *packageIndex) uploadForOldPythons(t *testing.T, dist, version string, at time.Time) {
+	t.Helper()
+	module := strings.ReplaceAll(dist, "-", "_")
+	makeFailingSdist(t, ix.dir, dist, version, true)
+	tag := "cp38-cp38-manylinux_2_17_" + map[string]string{"arm64": "aarch64"}[runtime.GOARCH]
+	if runtime.GOARCH != "arm64" {
+		tag += "x86_64"
+	}
+	makeTaggedWheel(t, ix.dir, dist, module, version, module+version, tag)
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.uploaded[module+"-"+version+".tar.gz"] = at
+	ix.uploaded[module+"-"+version+"-"+tag+".whl"] = at
+}
+
+// onlineOpts are the fixture's options for a resolution that asks the package index (the test's
+// own), with a data folder and a log of their own.
+func (f *fixture) onlineOpts(t *testing.T) Options {
+	o := f.opts
+	o.Offline = false
+	o.DataDir = t.TempDir()
+	o.Log = &testutil.SyncBuffer{}
+	return o
+}
+
+// streamlit120Index is a package index of Streamlit 1.20's time and today's: streamlit 1.20.0
+// (superseded on 6 April 2023), desklit-fake-a 1.0 of then and 3.0 of later, requests 2.28.2 of
+// then and 2.34.2 of today.
+func streamlit120Index(t *testing.T) *packageIndex {
+	ix := newPackageIndex(t)
+	ix.upload(t, "streamlit", "1.20.0", "st120", day("2023-03-09"))
+	ix.upload(t, "desklit-fake-a", "1.0", "a1", day("2023-01-01"))
+	ix.upload(t, "desklit-fake-a", "3.0", "a3", day("2024-06-01"))
+	ix.upload(t, "requests", "2.28.2", "rq228", day("2023-01-12"))
+	ix.upload(t, "requests", "2.34.2", "rq", day("2026-05-01"))
+	return ix
 }
