@@ -162,26 +162,17 @@ func findDeps(dir string) (Deps, error) {
 	if err != nil {
 		return d, err
 	}
-	if pp != nil {
-		d.RequiresPython = pp.Project.RequiresPython
-		if d.RequiresPython == "" && pp.Tool.Poetry != nil {
-			// Poetry's python holds when another file lists the packages (`poetry export`'s
-			// requirements.txt, whose markers leave out every other Python).
-			if d.RequiresPython, err = poetryPython(pyprojectFile, pp.Tool.Poetry); err != nil {
-				return d, err
-			}
-		}
+	if d.RequiresPython, err = pp.python(pyprojectFile); err != nil {
+		return d, err
 	}
 	conda := condaFile(dir)
 	workspace := ""
 	if pp != nil && pp.Project.Name != "" && !isFile(filepath.Join(dir, "uv.lock")) {
 		workspace = uvWorkspace(dir)
 	}
-	var pipfile []string // a Pipfile's requirements, when it has one
-	if isFile(filepath.Join(dir, "Pipfile")) {
-		if pipfile, err = pipfileRequirements(filepath.Join(dir, "Pipfile")); err != nil {
-			return d, err
-		}
+	pipfile, err := pipfileIn(dir)
+	if err != nil {
+		return d, err
 	}
 	switch {
 	case pp != nil && isFile(filepath.Join(dir, "uv.lock")):
@@ -221,6 +212,27 @@ func findDeps(dir string) (Deps, error) {
 		d.Kind, d.Unread = DepsNone, unreadRequirements(dir)
 	}
 	return d, d.readLock(dir)
+}
+
+// python is pyproject.toml's requires-python, else Poetry's python, which holds when another
+// file lists the packages (`poetry export`'s requirements.txt, whose markers leave out every
+// other Python); "" for none, or no pyproject.toml.
+func (pp *pyproject) python(file string) (string, error) {
+	if pp == nil {
+		return "", nil
+	}
+	if pp.Project.RequiresPython != "" || pp.Tool.Poetry == nil {
+		return pp.Project.RequiresPython, nil
+	}
+	return poetryPython(file, pp.Tool.Poetry)
+}
+
+// pipfileIn is the requirements of dir's Pipfile, none when it has none.
+func pipfileIn(dir string) ([]string, error) {
+	if f := filepath.Join(dir, "Pipfile"); isFile(f) {
+		return pipfileRequirements(f)
+	}
+	return nil, nil
 }
 
 // readPyproject is the pyproject.toml at file, nil when there is none.

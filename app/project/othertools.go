@@ -480,28 +480,7 @@ func lockPins(file string) (pins []string, python string, err error) {
 		return nil, "", err
 	}
 	if filepath.Base(file) == "Pipfile.lock" {
-		var lock struct {
-			Meta struct {
-				Requires struct {
-					PythonVersion string `json:"python_version"`
-				} `json:"requires"`
-			} `json:"_meta"`
-			Default map[string]struct {
-				Version string `json:"version"`
-			} `json:"default"`
-		}
-		if err := json.Unmarshal(data, &lock); err != nil {
-			return nil, "", &Error{File: file, Msg: "not a Pipfile.lock Desklit can read: " + err.Error()}
-		}
-		for _, name := range slices.Sorted(maps.Keys(lock.Default)) {
-			if v := lock.Default[name].Version; strings.HasPrefix(v, "==") {
-				pins = append(pins, name+v)
-			}
-		}
-		if v := strings.TrimSpace(lock.Meta.Requires.PythonVersion); v != "" {
-			python = "==" + v + ".*"
-		}
-		return pins, python, nil
+		return pipfileLockPins(file, data)
 	}
 	var lock struct {
 		Metadata struct {
@@ -545,4 +524,31 @@ func tomlError(file string, err error) error {
 		return &Error{File: file, Line: row, Msg: de.Error()}
 	}
 	return &Error{File: file, Msg: err.Error()}
+}
+
+// pipfileLockPins are lockPins of a Pipfile.lock: its default packages' pins, and the Python of
+// its _meta.requires.
+func pipfileLockPins(file string, data []byte) (pins []string, python string, err error) {
+	var lock struct {
+		Meta struct {
+			Requires struct {
+				PythonVersion string `json:"python_version"`
+			} `json:"requires"`
+		} `json:"_meta"`
+		Default map[string]struct {
+			Version string `json:"version"`
+		} `json:"default"`
+	}
+	if err := json.Unmarshal(data, &lock); err != nil {
+		return nil, "", &Error{File: file, Msg: "not a Pipfile.lock Desklit can read: " + err.Error()}
+	}
+	for _, name := range slices.Sorted(maps.Keys(lock.Default)) {
+		if v := lock.Default[name].Version; strings.HasPrefix(v, "==") {
+			pins = append(pins, name+v)
+		}
+	}
+	if v := strings.TrimSpace(lock.Meta.Requires.PythonVersion); v != "" {
+		python = "==" + v + ".*"
+	}
+	return pins, python, nil
 }

@@ -135,7 +135,12 @@ func Resolve(ctx context.Context, o Options) (Lock, error) {
 	if err := absoluteLocalPaths(resolved, o.pathsDir()); err != nil {
 		return Lock{}, err
 	}
-	lock, err := o.checkedLock(resolved, src.File)
+	return o.keepLock(resolved, out, started)
+}
+
+// keepLock checks the resolution's lock and keeps it at out.
+func (o Options) keepLock(resolved, out string, started time.Time) (Lock, error) {
+	lock, err := o.checkedLock(resolved, o.Source.File)
 	if err != nil {
 		return Lock{}, err
 	}
@@ -324,14 +329,7 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		}
 		pyArgs = append(pyArgs, "--constraints", c)
 	}
-	why := ", when the Streamlit it asks for was current"
-	if o.capLowers(project) {
-		why = ": it uses " + joinNames(src.StreamlitUses) + ", which Streamlit " + src.StreamlitBefore + " removed"
-		o.logger().Info("the app uses names Streamlit has removed: it gets the Streamlit before", "project", o.name(),
-			"names", src.StreamlitUses, "removed_in", src.StreamlitBefore)
-		o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " for the Streamlit before " +
-			src.StreamlitBefore + why})
-	}
+	why := o.datedBecause(project)
 	compile := slices.Concat([]string{"pip", "compile"}, pyArgs, condaArgs, []string{"--generate-hashes", "--no-header", "--quiet",
 		"--directory", o.pathsDir(), "-o", out})
 	// uv prefers the versions already in the output file: the interpreter's setuptools (seed.go),
@@ -368,6 +366,22 @@ func (o Options) resolveInto(ctx context.Context, tmp, out string) error {
 		return prependLines(out, condaNotes) // the dated resolution's notes are in out
 	}
 	return prependLines(out, append(condaNotes, notes...))
+}
+
+// datedBecause is why a dated resolution of project is dated, for its progress message: the
+// Streamlit it asks for, or the removed names of st.* it uses (said now, with the Streamlit the
+// app gets).
+func (o Options) datedBecause(project reqFile) string {
+	src := o.Source
+	if !o.capLowers(project) {
+		return ", when the Streamlit it asks for was current"
+	}
+	why := ": it uses " + joinNames(src.StreamlitUses) + ", which Streamlit " + src.StreamlitBefore + " removed"
+	o.logger().Info("the app uses names Streamlit has removed: it gets the Streamlit before", "project", o.name(),
+		"names", src.StreamlitUses, "removed_in", src.StreamlitBefore)
+	o.report(Progress{Step: StepResolve, Message: "resolving the dependencies of " + o.name() + " for the Streamlit before " +
+		src.StreamlitBefore + why})
+	return why
 }
 
 // resolveAsOfItsStreamlit resolves the project again as of its Streamlit's time when today's

@@ -125,12 +125,7 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		return supervisor.Spec{}, err
 	}
 	script, dir := rt.Script, rt.Dir // chosen with the runtime (runtimeRequest)
-	// The environment first on PATH, as an activated venv has it (and `uv run`, Docker, Community
-	// Cloud): an app that starts `uvicorn` or `python` in a subprocess gets its environment's.
-	streamlitEnv := append(withPath(s.pythonEnv(p, rt.Env), filepath.Dir(rt.Env.Python)), "VIRTUAL_ENV="+rt.Env.Dir)
-	if p != nil {
-		streamlitEnv = append(streamlitEnv, p.AppEnv...) // a Compose file's, for the app
-	}
+	streamlitEnv := append(s.activated(p, rt.Env), appEnv(p)...)
 	streamlitEnv = append(streamlitEnv,
 		"DESKLIT_LAUNCH_SECRET="+s.launchSecret,
 		"DESKLIT_COMPONENT_URL="+s.cfg.ComponentURL(),
@@ -172,4 +167,19 @@ func (s *Shell) streamlitSpec() (supervisor.Spec, error) {
 		ReadyTimeout: 60 * time.Second, Restart: restartPolicy, Watch: streamlitWatch,
 		StopSignal: syscall.SIGTERM, Grace: time.Second,
 	}, nil
+}
+
+// activated is the environment of a Python of env, with env first on PATH and VIRTUAL_ENV set, as
+// an activated venv has it (and `uv run`, Docker, Community Cloud): an app that starts `uvicorn`
+// or `python` in a subprocess gets its environment's.
+func (s *Shell) activated(p *project.Project, env pyruntime.Env) []string {
+	return append(withPath(s.pythonEnv(p, env), filepath.Dir(env.Python)), "VIRTUAL_ENV="+env.Dir)
+}
+
+// appEnv is what a Compose file gives the app's environment; none without a project.
+func appEnv(p *project.Project) []string {
+	if p == nil {
+		return nil
+	}
+	return p.AppEnv
 }
