@@ -32,6 +32,7 @@ var composeFiles = []string{"compose.yaml", "compose.yml", "docker-compose.yaml"
 
 // composeDoc is what Desklit reads of a Compose file.
 type composeDoc struct {
+	Name     string                    `yaml:"name"` // the Compose project's, else its folder's
 	Services map[string]composeService `yaml:"services"`
 }
 
@@ -46,6 +47,7 @@ type composeService struct {
 	EnvFile     yaml.Node `yaml:"env_file"`
 	WorkingDir  string    `yaml:"working_dir"`
 	Volumes     []any     `yaml:"volumes"`
+	Container   string    `yaml:"container_name"`
 	line        int
 }
 
@@ -103,9 +105,11 @@ func readCompose(dir, appDir string) (*compose, error) {
 		}
 	}
 	taken := map[string]bool{}
+	hosts := append(slices.Clone(names), containerNames(dir, doc)...)
 	for _, f := range found {
-		// Every service's name means this machine now, a left-out one's too (the user starts it).
-		env := rewriteHosts(f.env, names, moves)
+		// Every service's name means this machine now, a left-out one's too (the user starts it),
+		// and so does its container's (API_HOST=fintrack_api_1).
+		env := rewriteHosts(f.env, hosts, moves)
 		if f.app {
 			c.AppEnv = append(c.AppEnv, env...)
 			continue
@@ -684,6 +688,34 @@ func loopback(argv []string) []string {
 			case strings.Contains(a, "="+all+":"):
 				out[i] = strings.Replace(a, "="+all+":", "=127.0.0.1:", 1)
 			}
+		}
+	}
+	return out
+}
+
+// containerNames are the names Compose gives the services' containers, which its network also
+// resolves: container_name, else "<project>_<service>_1" (Compose 1, whose project name keeps
+// letters and digits only) and "<project>-<service>-1" (Compose 2, which keeps - and _ too), the
+// project being the file's name:, else its folder's, in lower case (Jo-Eck/FinTrack's
+// API_HOST=fintrack_api_1).
+func containerNames(dir string, doc composeDoc) []string {
+	project := strings.ToLower(cmp.Or(doc.Name, filepath.Base(dir)))
+	keep := func(extra string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || strings.ContainsRune(extra, r) {
+				return r
+			}
+			return -1
+		}, project)
+	}
+	v1, v2 := keep(""), keep("-_")
+	var out []string
+	for _, name := range slices.Sorted(maps.Keys(doc.Services)) {
+		if c := doc.Services[name].Container; c != "" {
+			out = append(out, c)
+		}
+		if v1 != "" {
+			out = append(out, v1+"_"+name+"_1", v2+"-"+name+"-1")
 		}
 	}
 	return out

@@ -109,6 +109,27 @@ func TestComposeAfterDesklitToml(t *testing.T) {
 	}
 }
 
+// A service's container name means this machine too, as Compose's network resolves it: its
+// container_name, Compose 1's "<project>_<service>_1" (Jo-Eck/FinTrack's API_HOST=fintrack_api_1)
+// and Compose 2's "<project>-<service>-1".
+func TestComposeContainerNames(t *testing.T) {
+	t.Parallel()
+	dir := tree(t, map[string]string{
+		"app.py": "import streamlit as st\n",
+		"docker-compose.yml": "name: Fin-Track\nservices:\n  web:\n    build: .\n    command: streamlit run app.py\n" +
+			"    environment:\n      - API_HOST=fintrack_api_1\n      - API_URL=http://fin-track-api-1:5000/v1\n      - DB=postgres://u@ledger_db:5432/x\n      - OTHER=fintrack_web_2\n" +
+			"  api:\n    build: .\n    command: python api.py --port 5000\n  db:\n    image: postgres\n    container_name: ledger_db\n",
+	})
+	p, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"API_HOST=127.0.0.1", "API_URL=http://127.0.0.1:5000/v1", "DB=postgres://u@127.0.0.1:5432/x", "OTHER=fintrack_web_2"}
+	if !slices.Equal(p.AppEnv, want) {
+		t.Errorf("the app's environment %q, want %q", p.AppEnv, want)
+	}
+}
+
 func TestComposeHelpers(t *testing.T) {
 	t.Parallel()
 	if got := splitWords(`python -m "my app" --flag='a b'  x`); !slices.Equal(got, []string{"python", "-m", "my app", "--flag=a b", "x"}) {
