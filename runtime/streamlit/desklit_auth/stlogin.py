@@ -187,7 +187,7 @@ def install() -> bool:
     def desklit_logout() -> None:
         ctx = get_script_run_ctx()
         if not launch_page(ctx, launch_secret):
-            if (original() or {}).get("iss") == issuer:
+            if _cookie_issuer(original) == issuer:
                 # The cookie names Desklit's user: Desklit signs out too, as Streamlit's redirect to
                 # the broker's end_session_endpoint does from 1.43 on (1.42 only drops the cookie,
                 # and the next st.login came straight back as the same user).
@@ -210,6 +210,14 @@ def install() -> bool:
     for module in (user_info, streamlit):
         module.login, module.logout = desklit_login, desklit_logout
     return True
+
+
+def _cookie_issuer(read: Callable[[], Any]) -> str:
+    """The issuer Streamlit's cookie names for this run ("" when none can be read)."""
+    try:
+        return str((read() or {}).get("iss", ""))
+    except Exception:  # noqa: BLE001 - outside a script run Streamlit has no user to read
+        return ""
 
 
 def _take_secret_out_of_address() -> None:
