@@ -311,7 +311,9 @@ func chooseScript(dir string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if !isEmpty(script) && !mentionsStreamlit(dir) {
+	// The script's own imports first: the walk of the project is for a script that does not
+	// import streamlit itself, not a cost of every start.
+	if !isEmpty(script) && !usesStreamlit(filepath.Dir(script), filepath.Base(script)) && !mentionsStreamlit(dir) {
 		rel, _ := filepath.Rel(dir, script)
 		return "", &NoScriptError{Dir: dir, Plain: filepath.ToSlash(rel)}
 	}
